@@ -1,0 +1,13 @@
+/** Writes the app's icons into public/icons/ from the geometry in scripts/icons/draw.ts. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { drawIcon, iconFiles, iconSvg } from './icons/draw.ts';
+import { encodePng } from './icons/png.ts';
+
+const folder = join(import.meta.dirname, '..', 'public', 'icons');
+mkdirSync(folder, { recursive: true });
+for (const [name, shape] of Object.entries(iconFiles)) {
+  writeFileSync(join(folder, name), encodePng(drawIcon(shape)));
+}
+writeFileSync(join(folder, 'favicon.svg'), iconSvg());
+process.stdout.write(`icons written to ${folder}\n`);

@@ -1,0 +1,30 @@
+/** Starts the Orchestra server: `PORT` (default 8787, 0 for any free port), `HOST` (default 127.0.0.1). */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.ts';
+
+const repoRoot = join(import.meta.dirname, '..');
+const distDir = process.env['ORCHESTRA_DIST'] ?? join(repoRoot, 'dist');
+const port = Number(process.env['PORT'] ?? 8787);
+const hostname = process.env['HOST'] ?? '127.0.0.1';
+const extraConnectSrc = (process.env['ORCHESTRA_CONNECT_SRC'] ?? '').split(/\s+/).filter(Boolean);
+
+if (!existsSync(join(distDir, 'index.html'))) {
+  process.stderr.write(`No built app in ${distDir}. Run \`npm run build\` first (\`npm start\` does it for you).\n`);
+  process.exit(1);
+}
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  process.stderr.write(`PORT must be a whole number from 0 to 65535, not "${process.env['PORT']}".\n`);
+  process.exit(1);
+}
+
+const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+const app = createApp({ distDir, version, extraConnectSrc });
+const server = serve({ fetch: app.fetch, port, hostname }, (info) => {
+  process.stdout.write(`Orchestra is serving http://${hostname}:${info.port}\n`);
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => server.close(() => process.exit(0)));
+}

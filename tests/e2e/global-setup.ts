@@ -1,0 +1,8 @@
+import { ensureBuild } from '../../scripts/ensure-build.ts';
+import { assertChromium } from './harness/browser.ts';
+
+/** Before any e2e test: Chromium is there and dist/ is built from the current sources. */
+export default function setup(): void {
+  assertChromium();
+  ensureBuild((line) => process.stdout.write(line));
+}

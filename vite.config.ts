@@ -1,0 +1,54 @@
+import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+import solid from 'vite-plugin-solid';
+
+export const manifest = {
+  id: '/',
+  name: 'Orchestra',
+  short_name: 'Orchestra',
+  description: 'Describe a project; a team of AI agents plans and builds it with your own model keys.',
+  start_url: '/',
+  scope: '/',
+  display: 'standalone',
+  orientation: 'any',
+  background_color: '#15151f',
+  theme_color: '#4f46e5',
+  categories: ['developer', 'productivity'],
+  icons: [
+    { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+    { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+    { src: '/icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+  ],
+} as const;
+
+export default defineConfig({
+  root: 'web',
+  publicDir: '../public',
+  build: {
+    outDir: '../dist',
+    emptyOutDir: true,
+    target: 'es2022',
+  },
+  worker: {
+    format: 'es',
+    rolldownOptions: { output: { entryFileNames: 'assets/engine-[hash].js', chunkFileNames: 'assets/engine-[name]-[hash].js' } },
+  },
+  server: { host: '127.0.0.1', port: 5173 },
+  plugins: [
+    solid(),
+    VitePWA({
+      // The person decides when to switch versions: a reload mid-run is their call.
+      registerType: 'prompt',
+      injectRegister: false,
+      manifestFilename: 'manifest.webmanifest',
+      manifest: { ...manifest, icons: [...manifest.icons] },
+      includeAssets: ['icons/favicon.svg', 'icons/apple-touch-icon.png'],
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        navigateFallback: '/index.html',
+        navigateFallbackDenylist: [/^\/api\//],
+        cleanupOutdatedCaches: true,
+      },
+    }),
+  ],
+});

@@ -1,0 +1,45 @@
+import { For, Show, createSignal } from 'solid-js';
+import type { Theme } from '../../../worker/api.ts';
+import { ViewFrame } from '../../components/view-frame.tsx';
+import { saveTheme, theme } from '../../theme.ts';
+
+const themes: { value: Theme; label: string }[] = [
+  { value: 'system', label: 'Follow the system' },
+  { value: 'light', label: 'Light' },
+  { value: 'dark', label: 'Dark' },
+];
+
+export default function SettingsView() {
+  const [problem, setProblem] = createSignal<string>();
+
+  async function choose(next: Theme) {
+    setProblem(await saveTheme(next).catch((error: unknown) => String(error)));
+  }
+
+  return (
+    <ViewFrame title="Settings" intro="How Orchestra looks and behaves on this device.">
+      <fieldset class="choices">
+        <legend>Theme</legend>
+        <For each={themes}>
+          {(option) => (
+            <label>
+              <input
+                type="radio"
+                name="theme"
+                value={option.value}
+                checked={theme() === option.value}
+                onChange={() => void choose(option.value)}
+              />
+              {option.label}
+            </label>
+          )}
+        </For>
+      </fieldset>
+      <Show when={problem()}>
+        <p class="problem" role="alert">
+          {problem()}
+        </p>
+      </Show>
+    </ViewFrame>
+  );
+}

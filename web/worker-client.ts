@@ -1,0 +1,71 @@
+/**
+ * The UI's one door to the engine. Views call `engine.call('health')` and friends;
+ * nothing in web/ talks to the worker or to storage any other way.
+ *
+ * The worker is started on first use. If its script cannot load (a broken deploy,
+ * an offline first visit) or it dies, pending and later calls reject with
+ * `EngineUnavailableError` instead of hanging, and the next call after that starts
+ * a fresh worker: "reset this view" is enough to recover.
+ */
+import { type Remote, wrap } from 'comlink';
+import type { WorkerApi } from '../worker/api.ts';
+
+export class EngineUnavailableError extends Error {
+  override name = 'EngineUnavailableError';
+}
+
+interface Connection {
+  worker: Worker;
+  remote: Remote<WorkerApi>;
+  /** Rejects when the worker fails; never resolves. */
+  failed: Promise<never>;
+  dead: boolean;
+}
+
+let connection: Connection | undefined;
+
+function connect(): Connection {
+  const worker = new Worker(new URL('../worker/index.ts', import.meta.url), {
+    type: 'module',
+    name: 'orchestra-engine',
+  });
+  const next: Connection = { worker, remote: wrap<WorkerApi>(worker), failed: Promise.resolve() as never, dead: false };
+  next.failed = new Promise<never>((_, reject) => {
+    worker.addEventListener('error', (event) => {
+      event.preventDefault();
+      next.dead = true;
+      worker.terminate();
+      reject(new EngineUnavailableError(`The engine stopped: ${event.message || 'its script could not be loaded'}.`));
+    });
+  });
+  // Nobody may be waiting when it fails; the rejection is still delivered to later calls.
+  next.failed.catch(() => undefined);
+  return next;
+}
+
+type Method = keyof WorkerApi;
+
+/**
+ * Calls one engine command.
+ * @example const health = await callEngine('health');
+ */
+export async function callEngine<M extends Method>(
+  method: M,
+  ...args: Parameters<WorkerApi[M]>
+): Promise<Awaited<ReturnType<WorkerApi[M]>>> {
+  if (!connection || connection.dead) connection = connect();
+  const { remote, failed } = connection;
+  // Comlink's Remote<T> maps each method to one returning a Promise of the same value;
+  // TypeScript cannot see that through the generic index, hence the cast.
+  const invoke = remote[method] as unknown as (...params: typeof args) => Promise<Awaited<ReturnType<WorkerApi[M]>>>;
+  return Promise.race([invoke(...args), failed]);
+}
+
+/**
+ * Asks the browser to keep Orchestra's data under storage pressure. `persist()` exists
+ * only on the page, not in workers, so it lives here rather than in the engine.
+ */
+export async function requestPersistentStorage(): Promise<boolean> {
+  if (!navigator.storage?.persist) return false;
+  return navigator.storage.persist();
+}

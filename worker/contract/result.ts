@@ -1,0 +1,25 @@
+/**
+ * Errors cross the worker door as data: Comlink flattens thrown errors to a plain
+ * `Error`, so every command that can fail for a reason the person should see returns
+ * a `Result` instead of throwing.
+ */
+export type Result<T> = { ok: true; value: T } | Failure;
+
+export interface Failure {
+  ok: false;
+  kind: FailureKind;
+  /** Whether trying the same thing again later can succeed. */
+  retryable: boolean;
+  /** One sentence a person understands. */
+  message: string;
+}
+
+export type FailureKind = 'bad_input' | 'storage' | 'unavailable';
+
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+export function fail(kind: FailureKind, message: string, retryable = false): Failure {
+  return { ok: false, kind, message, retryable };
+}

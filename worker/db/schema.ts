@@ -1,0 +1,36 @@
+import type { Transaction } from 'dexie';
+import { ulid } from 'ulid';
+
+/**
+ * Every schema the database has had, oldest first. A released entry is never edited:
+ * a change is a new entry with the stores it changes and an upgrade that carries the
+ * data of the previous version forward. Dexie runs each upgrade in order, so a device
+ * that last opened version 1 walks through every later upgrade.
+ */
+export interface SchemaVersion {
+  version: number;
+  stores: Record<string, string | null>;
+  upgrade?: (tx: Transaction) => Promise<void>;
+}
+
+export const schemaHistory: readonly SchemaVersion[] = [
+  // 1: settings as bare { key, value } rows.
+  { version: 1, stores: { settings: 'key' } },
+  // 2: settings remember when they changed; `meta` names this device's database.
+  {
+    version: 2,
+    stores: { settings: 'key, updatedAt', meta: 'key' },
+    upgrade: async (tx) => {
+      const now = Date.now();
+      await tx
+        .table('settings')
+        .toCollection()
+        .modify((row: { updatedAt?: number }) => {
+          row.updatedAt ??= now;
+        });
+      await tx.table('meta').put({ key: 'installId', value: ulid() });
+    },
+  },
+];
+
+export const latestVersion = schemaHistory[schemaHistory.length - 1]?.version ?? 0;
