@@ -1,8 +1,8 @@
 import { defineConfig } from 'vite';
-import { VitePWA } from 'vite-plugin-pwa';
+import { type ManifestOptions, VitePWA } from 'vite-plugin-pwa';
 import solid from 'vite-plugin-solid';
 
-export const manifest = {
+const manifest: Partial<ManifestOptions> = {
   id: '/',
   name: 'Orchestra',
   short_name: 'Orchestra',
@@ -19,7 +19,7 @@ export const manifest = {
     { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
     { src: '/icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
   ],
-} as const;
+};
 
 export default defineConfig({
   root: 'web',
@@ -31,7 +31,9 @@ export default defineConfig({
   },
   worker: {
     format: 'es',
-    rolldownOptions: { output: { entryFileNames: 'assets/engine-[hash].js', chunkFileNames: 'assets/engine-[name]-[hash].js' } },
+    rolldownOptions: {
+      output: { entryFileNames: 'assets/engine-[hash].js', chunkFileNames: 'assets/engine-[name]-[hash].js' },
+    },
   },
   server: { host: '127.0.0.1', port: 5173 },
   plugins: [
@@ -41,7 +43,7 @@ export default defineConfig({
       registerType: 'prompt',
       injectRegister: false,
       manifestFilename: 'manifest.webmanifest',
-      manifest: { ...manifest, icons: [...manifest.icons] },
+      manifest,
       includeAssets: ['icons/favicon.svg', 'icons/apple-touch-icon.png'],
       workbox: {
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],

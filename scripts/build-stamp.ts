@@ -29,7 +29,9 @@ export function sourceHash(): string {
 
 /** Whether `dist/` was built from the sources as they are now. */
 export function isBuildFresh(): boolean {
-  return existsSync(join(distDir, 'index.html')) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === sourceHash();
+  return (
+    existsSync(join(distDir, 'index.html')) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === sourceHash()
+  );
 }
 
 export function writeBuildStamp(): void {

@@ -11,7 +11,13 @@ function Shell(props: ParentProps) {
   let main: HTMLElement | undefined;
   const location = useLocation();
   // Move focus to the new view after a navigation, as a page load would.
-  createEffect(on(() => location.pathname, () => main?.focus({ preventScroll: true }), { defer: true }));
+  createEffect(
+    on(
+      () => location.pathname,
+      () => main?.focus({ preventScroll: true }),
+      { defer: true },
+    ),
+  );
 
   return (
     <div class="shell">

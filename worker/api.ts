@@ -78,7 +78,10 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
     async updateSettings(patch) {
       const parsed = settingsPatchSchema.safeParse(patch);
       if (!parsed.success) {
-        return fail('bad_input', `These settings cannot be saved: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
+        return fail(
+          'bad_input',
+          `These settings cannot be saved: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`,
+        );
       }
       return guarded(() => writeSettings(db, parsed.data));
     },

@@ -57,7 +57,12 @@ async function sendFile(c: Context, file: string, urlPath: string): Promise<Resp
   let encoding: string | undefined;
   for (const candidate of acceptedEncodings(c.req.header('accept-encoding'))) {
     const variant = `${file}.${candidate === 'br' ? 'br' : 'gz'}`;
-    if (await stat(variant).then((info) => info.isFile(), () => false)) {
+    if (
+      await stat(variant).then(
+        (info) => info.isFile(),
+        () => false,
+      )
+    ) {
       chosen = variant;
       encoding = candidate;
       break;

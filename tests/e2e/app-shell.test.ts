@@ -20,11 +20,11 @@ test('the app loads, the worker answers over Comlink, and a setting it stored su
     () =>
       new Promise<unknown>((resolve, reject) => {
         const open = indexedDB.open('orchestra');
-        open.onerror = () => reject(open.error);
+        open.onerror = () => reject(new Error(open.error?.message));
         open.onsuccess = () => {
           const read = open.result.transaction('settings').objectStore('settings').get('theme');
           read.onsuccess = () => resolve(read.result);
-          read.onerror = () => reject(read.error);
+          read.onerror = () => reject(new Error(read.error?.message));
         };
       }),
   );
@@ -35,7 +35,9 @@ test('the Data view shows the engine, its database version and the storage figur
   const { page } = profile;
   await page.goto(`${server.url}/data`);
   await expect.poll(() => page.getByTestId('health-status').textContent()).toBe('Ready');
-  expect(await page.getByTestId('health-database').textContent()).toMatch(/^orchestra, schema version 2 \(meta, settings\)$/);
+  expect(await page.getByTestId('health-database').textContent()).toMatch(
+    /^orchestra, schema version 2 \(meta, settings\)$/,
+  );
   expect(await page.getByTestId('health-storage').textContent()).toMatch(/ of .* available to this site$/);
   const persisted = await page.getByTestId('health-persisted').textContent();
   expect(['Yes', 'No']).toContain(persisted);
@@ -43,12 +45,19 @@ test('the Data view shows the engine, its database version and the storage figur
     // Headless Chromium answers persist() at once; either answer must show.
     await page.getByRole('button', { name: 'Keep my data' }).click();
     await expect
-      .poll(async () => (await page.getByTestId('health-persisted').textContent()) === 'Yes' || (await page.getByTestId('persist-refused').count()) > 0)
+      .poll(
+        async () =>
+          (await page.getByTestId('health-persisted').textContent()) === 'Yes' ||
+          (await page.getByTestId('persist-refused').count()) > 0,
+      )
       .toBe(true);
   }
 });
 
-test('every view is reachable from the keyboard alone, and the theme follows the system', async ({ server, profile }) => {
+test('every view is reachable from the keyboard alone, and the theme follows the system', async ({
+  server,
+  profile,
+}) => {
   const { page } = profile;
   await page.goto(server.url);
   await expect.poll(() => page.getByTestId('engine-status').textContent()).toBe('Engine ready');
@@ -62,7 +71,16 @@ test('every view is reachable from the keyboard alone, and the theme follows the
     });
     if (label) reached.push(label);
   }
-  expect(reached).toEqual(['Projects', 'New project', 'Live run', 'Artifacts', 'Replay', 'Router & costs', 'Data', 'Settings']);
+  expect(reached).toEqual([
+    'Projects',
+    'New project',
+    'Live run',
+    'Artifacts',
+    'Replay',
+    'Router & costs',
+    'Data',
+    'Settings',
+  ]);
 
   // Enter on a focused link navigates and moves focus to the view.
   await page.getByRole('link', { name: 'Settings' }).focus();

@@ -50,8 +50,12 @@ test('the manifest is complete, its icons exist at their stated sizes, and Chrom
   const parsed = (await cdp.send('Page.getAppManifest')) as { errors: { message: string; critical: number }[] };
   expect(parsed.errors).toEqual([]);
   await expect
-    .poll(async () => ((await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: unknown[] }).installabilityErrors, {
-      timeout: 15_000,
-    })
+    .poll(
+      async () =>
+        ((await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: unknown[] }).installabilityErrors,
+      {
+        timeout: 15_000,
+      },
+    )
     .toEqual([]);
 });

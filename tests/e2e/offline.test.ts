@@ -10,7 +10,9 @@ async function waitForServiceWorkerControl(page: Page): Promise<void> {
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
     if (navigator.serviceWorker.controller) return;
-    await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+    await new Promise((resolve) =>
+      navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }),
+    );
   });
 }
 
@@ -81,7 +83,9 @@ test('a new deployment shows "update available", and Reload switches to it', asy
     await expect.poll(() => page.getByTestId('engine-status').textContent()).toBe('Engine ready');
     expect(await page.getByTestId('update-prompt').count()).toBe(0);
     // The new version took over: nothing waits, and the shell it precached is the new one.
-    expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.waiting ?? null)).toBe(null);
+    expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.waiting ?? null)).toBe(
+      null,
+    );
     expect(await cachedShell()).toContainEqual(expect.stringContaining('__WB_REVISION__=a-new-deploy'));
   } finally {
     await server.stop();

@@ -13,7 +13,11 @@ function rawGet(port: number, target: string): Promise<{ status: number; headers
     socket.on('error', reject);
     socket.on('end', () => {
       const [head = '', ...rest] = data.split('\r\n\r\n');
-      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), headers: head, body: rest.join('\r\n\r\n') });
+      resolve({
+        status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0),
+        headers: head,
+        body: rest.join('\r\n\r\n'),
+      });
     });
   });
 }
@@ -22,7 +26,9 @@ test('GET /api/health answers JSON; unknown /api paths answer JSON 404, never th
   const health = await fetch(`${server.url}/api/health`);
   expect(health.status).toBe(200);
   expect(health.headers.get('content-type')).toContain('application/json');
-  expect(await health.json()).toMatchObject({ status: 'ok', name: 'orchestra', version: expect.any(String) });
+  const body = (await health.json()) as { status: string; name: string; version: string };
+  expect(body).toMatchObject({ status: 'ok', name: 'orchestra' });
+  expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
 
   for (const path of ['/api/nope', '/api/', '/api/health/extra']) {
     const response = await fetch(`${server.url}${path}`, { headers: { accept: 'text/html' } });

@@ -1,7 +1,10 @@
 import { expect, test } from './harness/fixtures.ts';
 import { watchProblems } from './harness/problems.ts';
 
-test('every view renders with no console error and no CSP violation, under a strict CSP', async ({ server, profile }) => {
+test('every view renders with no console error and no CSP violation, under a strict CSP', async ({
+  server,
+  profile,
+}) => {
   const { page } = profile;
   const problems = await watchProblems(page);
   const response = await page.goto(server.url);
@@ -13,7 +16,10 @@ test('every view renders with no console error and no CSP violation, under a str
 
   await expect.poll(() => page.getByTestId('engine-status').textContent()).toBe('Engine ready');
   const links = await page.locator('nav a').evaluateAll((anchors) =>
-    anchors.map((anchor) => ({ title: anchor.textContent ?? '', path: new URL((anchor as HTMLAnchorElement).href).pathname })),
+    anchors.map((anchor) => ({
+      title: anchor.textContent ?? '',
+      path: new URL((anchor as HTMLAnchorElement).href).pathname,
+    })),
   );
   expect(links.map((link) => link.title)).toEqual([
     'Projects',

@@ -12,8 +12,7 @@ export function ViewBoundary(props: ParentProps<{ title: string }>) {
         <section class="view view-error" role="alert" aria-labelledby="view-error-title">
           <h1 id="view-error-title">{props.title} ran into a problem</h1>
           <p>
-            This view stopped working. Your projects and data are safe: they are kept by the engine, not by this
-            view.
+            This view stopped working. Your projects and data are safe: they are kept by the engine, not by this view.
           </p>
           <details>
             <summary>What went wrong</summary>

@@ -11,7 +11,7 @@ export async function writeSettings(db: OrchestraDb, patch: SettingsPatch): Prom
   const updatedAt = Date.now();
   const rows = Object.entries(patch)
     .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => ({ key, value: value as unknown, updatedAt }));
+    .map(([key, value]) => ({ key, value, updatedAt }));
   await db.settings.bulkPut(rows);
   return readSettings(db);
 }

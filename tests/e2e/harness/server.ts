@@ -13,7 +13,9 @@ export interface RunningServer {
  * Starts the real server (`server/main.ts`) on a free port chosen by the OS and
  * resolves once it says where it listens.
  */
-export async function startServer(options: { distDir?: string; env?: Record<string, string> } = {}): Promise<RunningServer> {
+export async function startServer(
+  options: { distDir?: string; env?: Record<string, string> } = {},
+): Promise<RunningServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'server', 'main.ts')], {
     cwd: repoRoot,
     env: {

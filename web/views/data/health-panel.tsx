@@ -57,7 +57,10 @@ function DatabaseFacts(props: { health: WorkerHealth }) {
     <>
       <dt>Database</dt>
       <dd data-testid="health-database">
-        <Show when={props.health.database.open ? props.health.database : undefined} fallback={databaseError(props.health)}>
+        <Show
+          when={props.health.database.open ? props.health.database : undefined}
+          fallback={databaseError(props.health)}
+        >
           {(database) => `${database().name}, schema version ${database().version} (${database().tables.join(', ')})`}
         </Show>
       </dd>

@@ -1,0 +1,47 @@
+import { ESLint } from 'eslint';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+
+const repoRoot = join(import.meta.dirname, '..', '..');
+const eslint = new ESLint({ cwd: repoRoot });
+
+/** Lints `code` as if it were the contents of `file` (an existing file, so type-aware rules run). */
+async function rulesBroken(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: join(repoRoot, file) });
+  return (result?.messages ?? []).map((message) => `${message.ruleId ?? 'parse'}: ${message.message}`);
+}
+
+test('web/ may not import Dexie, nor values from worker internals', async () => {
+  const broken = await rulesBroken(
+    'web/main.tsx',
+    [
+      "import Dexie from 'dexie';",
+      "import { OrchestraDb } from '../worker/db/database.ts';",
+      'export const both = [Dexie, OrchestraDb];',
+    ].join('\n'),
+  );
+  expect(broken).toEqual([
+    expect.stringContaining("@typescript-eslint/no-restricted-imports: 'dexie' import is restricted"),
+    expect.stringContaining("@typescript-eslint/no-restricted-imports: '../worker/db/database.ts' import is restricted"),
+  ]);
+});
+
+test('web/ may import types from the worker API', async () => {
+  const broken = await rulesBroken(
+    'web/main.tsx',
+    ["import type { WorkerApi } from '../worker/api.ts';", 'export type Api = WorkerApi;'].join('\n'),
+  );
+  expect(broken).toEqual([]);
+});
+
+test('floating promises, `any` and stray console calls are errors everywhere', async () => {
+  const broken = await rulesBroken(
+    'worker/api.ts',
+    ['export const loose: any = 1;', 'console.log(loose);', 'Promise.resolve(loose);'].join('\n'),
+  );
+  expect(broken).toEqual([
+    expect.stringContaining('@typescript-eslint/no-explicit-any'),
+    expect.stringContaining('no-console'),
+    expect.stringContaining('@typescript-eslint/no-floating-promises'),
+  ]);
+});

@@ -1,0 +1,80 @@
+import 'fake-indexeddb/auto';
+import { type Remote, expose, wrap } from 'comlink';
+import { afterEach, expect, test } from 'vitest';
+import { type WorkerApi, createWorkerApi } from '../../../worker/api.ts';
+import { OrchestraDb } from '../../../worker/db/database.ts';
+
+let counter = 0;
+const channels: MessageChannel[] = [];
+
+/** The engine's API behind a real Comlink channel, as the UI sees it. */
+function connect(db: OrchestraDb, storage?: Parameters<typeof createWorkerApi>[0]['storage']): Remote<WorkerApi> {
+  const channel = new MessageChannel();
+  channels.push(channel);
+  expose(createWorkerApi({ db, storage }), channel.port1);
+  return wrap<WorkerApi>(channel.port2);
+}
+
+afterEach(() => {
+  for (const channel of channels.splice(0)) {
+    channel.port1.close();
+    channel.port2.close();
+  }
+});
+
+test('health reports the open database and the storage figures', async () => {
+  const engine = connect(new OrchestraDb(`api-${++counter}`), {
+    estimate: () => Promise.resolve({ usage: 2048, quota: 1_000_000 }),
+    persisted: () => Promise.resolve(false),
+  });
+  const health = await engine.health();
+  expect(health).toMatchObject({
+    status: 'ready',
+    database: { open: true, version: 2, tables: ['meta', 'settings'] },
+    storage: { usageBytes: 2048, quotaBytes: 1_000_000 },
+    persisted: false,
+  });
+});
+
+test('health says so when the browser reports no storage figures', async () => {
+  const health = await connect(new OrchestraDb(`api-${++counter}`)).health();
+  expect(health.storage).toBe(null);
+  expect(health.persisted).toBe(null);
+});
+
+test('settings round-trip, and a bad value or unknown key is refused with a clear message', async () => {
+  const db = new OrchestraDb(`api-${++counter}`);
+  const engine = connect(db);
+  expect(await engine.getSettings()).toEqual({ ok: true, value: { theme: 'system' } });
+  expect(await engine.updateSettings({ theme: 'dark' })).toEqual({ ok: true, value: { theme: 'dark' } });
+  expect(await engine.getSettings()).toEqual({ ok: true, value: { theme: 'dark' } });
+
+  const badValue = await engine.updateSettings({ theme: 'neon' as 'dark' });
+  expect(badValue).toMatchObject({ ok: false, kind: 'bad_input', retryable: false });
+  expect(!badValue.ok && badValue.message).toMatch(/^These settings cannot be saved: /);
+  const unknownKey = await engine.updateSettings({ apiKey: 'sk-secret' } as never);
+  expect(unknownKey).toMatchObject({ ok: false, kind: 'bad_input' });
+  expect(await db.settings.get('apiKey')).toBeUndefined();
+  expect(await engine.getSettings()).toEqual({ ok: true, value: { theme: 'dark' } });
+});
+
+test('a stored value that no longer fits falls back to its default', async () => {
+  const db = new OrchestraDb(`api-${++counter}`);
+  await db.settings.put({ key: 'theme', value: 'sepia', updatedAt: 1 });
+  expect(await connect(db).getSettings()).toEqual({ ok: true, value: { theme: 'system' } });
+});
+
+test('when IndexedDB cannot be opened, health is degraded and commands fail as data', async () => {
+  const blocked = {
+    open: () => {
+      throw new DOMException('IndexedDB is disabled in this browser', 'InvalidStateError');
+    },
+  } as unknown as IDBFactory;
+  const db = new OrchestraDb(`api-${++counter}`, { indexedDB: blocked, IDBKeyRange });
+  const engine = connect(db);
+  const health = await engine.health();
+  expect(health.status).toBe('degraded');
+  expect(health.database).toMatchObject({ open: false, message: expect.stringContaining('could not open its storage') as string });
+  const result = await engine.updateSettings({ theme: 'light' });
+  expect(result).toMatchObject({ ok: false, kind: 'storage', retryable: true });
+});
