@@ -14,7 +14,11 @@ test('the PNG encoder round-trips pixels', () => {
 test('the committed icons are exactly what `npm run icons` draws, at their stated sizes', () => {
   for (const [name, shape] of Object.entries(iconFiles)) {
     const committed = decodePng(readFileSync(join(folder, name)));
-    expect({ name, width: committed.width, height: committed.height }).toEqual({ name, width: shape.size, height: shape.size });
+    expect({ name, width: committed.width, height: committed.height }).toEqual({
+      name,
+      width: shape.size,
+      height: shape.size,
+    });
     expect(Buffer.from(committed.pixels).equals(Buffer.from(drawIcon(shape).pixels)), name).toBe(true);
   }
   expect(readFileSync(join(folder, 'favicon.svg'), 'utf8')).toBe(iconSvg());

@@ -22,7 +22,9 @@ test('web/ may not import Dexie, nor values from worker internals', async () => 
   );
   expect(broken).toEqual([
     expect.stringContaining("@typescript-eslint/no-restricted-imports: 'dexie' import is restricted"),
-    expect.stringContaining("@typescript-eslint/no-restricted-imports: '../worker/db/database.ts' import is restricted"),
+    expect.stringContaining(
+      "@typescript-eslint/no-restricted-imports: '../worker/db/database.ts' import is restricted",
+    ),
   ]);
 });
 

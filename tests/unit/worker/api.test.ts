@@ -74,7 +74,10 @@ test('when IndexedDB cannot be opened, health is degraded and commands fail as d
   const engine = connect(db);
   const health = await engine.health();
   expect(health.status).toBe('degraded');
-  expect(health.database).toMatchObject({ open: false, message: expect.stringContaining('could not open its storage') as string });
+  expect(health.database).toMatchObject({
+    open: false,
+    message: expect.stringContaining('could not open its storage') as string,
+  });
   const result = await engine.updateSettings({ theme: 'light' });
   expect(result).toMatchObject({ ok: false, kind: 'storage', retryable: true });
 });

@@ -1,0 +1,85 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { distDir } from '../../../scripts/build-stamp.ts';
+import { launchProfile } from '../../e2e/harness/browser.ts';
+import { startServer } from '../../e2e/harness/server.ts';
+import { type BenchResult, median, percentile, withBaseline } from '../result.ts';
+
+const shellBudgetBytes = 60 * 1024;
+const reloads = 20;
+
+const gzipBytes = (file: string) => gzipSync(readFileSync(join(distDir, file)), { level: 9 }).length;
+
+export async function uiSuite(): Promise<BenchResult[]> {
+  const engineFiles = readdirSync(join(distDir, 'assets')).filter((file) => /^engine-.*\.js$/.test(file));
+  const engineGzip = engineFiles.reduce((sum, file) => sum + gzipBytes(`assets/${file}`), 0);
+  const engineRaw = engineFiles.reduce((sum, file) => sum + readFileSync(join(distDir, 'assets', file)).length, 0);
+
+  const server = await startServer();
+  const profile = await launchProfile();
+  const { page } = profile;
+  const firstView: number[] = [];
+  const htmlDelivered: number[] = [];
+  let coldFirstView = 0;
+  let shellGzip = 0;
+  try {
+    await page.goto(server.url);
+    coldFirstView = await firstViewAt();
+    // The initial JS: every script the page itself fetched up to its first view (the
+    // engine runs in its worker and is counted apart), at its gzip size.
+    const startupScripts = await page.evaluate(() => {
+      const shown = performance.getEntriesByName('orchestra:first-view')[0]?.startTime ?? 0;
+      return performance
+        .getEntriesByType('resource')
+        .filter((entry) => entry.startTime <= shown && new URL(entry.name).pathname.endsWith('.js'))
+        .map((entry) => new URL(entry.name).pathname.slice(1));
+    });
+    shellGzip = startupScripts
+      .filter((file) => !file.includes('engine-'))
+      .reduce((sum, file) => sum + gzipBytes(file), 0);
+    // Let the service worker install and take control, then measure warm loads.
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.reload();
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    for (let i = 0; i < reloads; i++) {
+      await page.reload();
+      firstView.push(await firstViewAt());
+      htmlDelivered.push(
+        await page.evaluate(
+          () => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).responseEnd,
+        ),
+      );
+    }
+  } finally {
+    await profile.close();
+    await server.stop();
+  }
+
+  async function firstViewAt(): Promise<number> {
+    await page.waitForFunction(() => performance.getEntriesByName('orchestra:first-view').length > 0);
+    return page.evaluate(() => performance.getEntriesByName('orchestra:first-view')[0]?.startTime ?? 0);
+  }
+
+  const round = (value: number) => Math.round(value * 10) / 10;
+  return [
+    withBaseline({
+      metric: 'shell_js_gzip_bytes',
+      value: shellGzip,
+      unit: 'bytes',
+      baseline: { name: 'shell_js_budget', value: shellBudgetBytes },
+      target: '<= 1.0 of budget (60 KB gzip)',
+    }),
+    { metric: 'worker_js_gzip_bytes', value: engineGzip, unit: 'bytes' },
+    { metric: 'worker_js_raw_bytes', value: engineRaw, unit: 'bytes' },
+    withBaseline({
+      metric: 'first_view_warm_sw_median_ms',
+      value: round(median(firstView)),
+      unit: 'ms',
+      baseline: { name: 'shell_html_from_sw_median_ms', value: round(median(htmlDelivered)) },
+      target: 'the view follows the HTML closely; no absolute target on noisy machines',
+    }),
+    { metric: 'first_view_warm_sw_p95_ms', value: round(percentile(firstView, 95)), unit: 'ms' },
+    { metric: 'first_view_cold_network_ms', value: round(coldFirstView), unit: 'ms' },
+  ];
+}
