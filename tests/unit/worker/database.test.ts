@@ -7,7 +7,7 @@ import { latestVersion, schemaHistory } from '../../../worker/db/schema.ts';
 let counter = 0;
 const freshName = () => `orchestra-test-${++counter}`;
 
-async function shape(db: Dexie) {
+function shape(db: Dexie) {
   return db.tables
     .map((table) => ({
       name: table.name,
@@ -49,7 +49,7 @@ test('a database last opened at version 1 upgrades in place and keeps its settin
   // An upgraded database has exactly the shape of a new one.
   const fresh = new OrchestraDb(freshName());
   await fresh.open();
-  expect(await shape(db)).toEqual(await shape(fresh));
+  expect(shape(db)).toEqual(shape(fresh));
   db.close();
   fresh.close();
 });
