@@ -2,7 +2,33 @@ import js from '@eslint/js';
 import solid from 'eslint-plugin-solid/configs/typescript';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
-import { webBoundaryRules } from './eslint/boundaries.js';
+
+// The UI's boundary (ARCHITECTURE.md, STYLE.md): web/ never opens storage and never
+// reaches into the engine. It may import types from worker/ (the API and shared type
+// definitions) and values only from the read-only query module, worker/query/.
+/** @type {import('eslint').Linter.RulesRecord} */
+const webBoundaryRules = {
+  '@typescript-eslint/no-restricted-imports': [
+    'error',
+    {
+      paths: [
+        { name: 'dexie', message: 'Only the engine (worker/) touches IndexedDB; ask it through web/worker-client.ts.' },
+      ],
+      patterns: [
+        {
+          group: ['**/worker/**', '!**/worker/query', '!**/worker/query/**'],
+          allowTypeImports: true,
+          message:
+            'web/ imports only types from worker/ (values only from worker/query/); call the engine through web/worker-client.ts.',
+        },
+        {
+          group: ['dexie/*', 'fake-indexeddb', 'fake-indexeddb/*'],
+          message: 'Only the engine (worker/) touches IndexedDB.',
+        },
+      ],
+    },
+  ],
+};
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'bench/results/', 'tests/e2e/.artifacts/'] },
@@ -26,7 +52,7 @@ export default tseslint.config(
   { files: ['web/**/*.{ts,tsx}'], rules: webBoundaryRules },
   { files: ['worker/**/*.ts'], languageOptions: { globals: globals.worker } },
   {
-    files: ['server/**/*.ts', 'scripts/**/*.ts', 'tests/**/*.ts', '*.config.{js,ts}', 'eslint/**/*.js'],
+    files: ['server/**/*.ts', 'tests/**/*.ts', '*.config.{js,ts}'],
     languageOptions: { globals: globals.node },
   },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },

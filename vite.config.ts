@@ -23,7 +23,6 @@ const manifest: Partial<ManifestOptions> = {
 
 export default defineConfig({
   root: 'web',
-  publicDir: '../public',
   build: {
     outDir: '../dist',
     emptyOutDir: true,

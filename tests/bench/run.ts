@@ -4,8 +4,8 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureBuild } from '../../scripts/ensure-build.ts';
-import { repoRoot } from '../../scripts/build-stamp.ts';
+import { ensureBuild } from '../../server/build/ensure-build.ts';
+import { repoRoot } from '../../server/build/build-stamp.ts';
 import type { BenchResult } from './result.ts';
 import { uiSuite } from './suites/ui.ts';
 

@@ -1,4 +1,4 @@
-import { ensureBuild } from '../../scripts/ensure-build.ts';
+import { ensureBuild } from '../../server/build/ensure-build.ts';
 import { assertChromium } from './harness/browser.ts';
 
 /** Before any e2e test: Chromium is there and dist/ is built from the current sources. */

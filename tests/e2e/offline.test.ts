@@ -2,7 +2,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { distDir } from '../../scripts/build-stamp.ts';
+import { distDir } from '../../server/build/build-stamp.ts';
 import { expect, test } from './harness/fixtures.ts';
 import { startServer } from './harness/server.ts';
 

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { drawIcon, iconFiles, iconSvg } from '../../scripts/icons/draw.ts';
-import { decodePng, encodePng } from '../../scripts/icons/png.ts';
+import { drawIcon, iconFiles, iconSvg } from '../../server/build/icons/draw.ts';
+import { decodePng, encodePng } from '../../server/build/icons/png.ts';
 
-const folder = join(import.meta.dirname, '..', '..', 'public', 'icons');
+const folder = join(import.meta.dirname, '..', '..', 'web', 'public', 'icons');
 
 test('the PNG encoder round-trips pixels', () => {
   const image = { width: 3, height: 2, pixels: Uint8Array.from({ length: 24 }, (_, i) => (i * 37) % 256) };
@@ -22,7 +22,7 @@ test('the committed icons are exactly what `npm run icons` draws, at their state
     expect(Buffer.from(committed.pixels).equals(Buffer.from(drawIcon(shape).pixels)), name).toBe(true);
   }
   expect(readFileSync(join(folder, 'favicon.svg'), 'utf8')).toBe(iconSvg());
-});
+}, 30_000);
 
 test('maskable and Apple icons are opaque to the edge; the plain icons have transparent corners', () => {
   const alphaAt = (name: string, x: number, y: number) => {

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { distDir } from '../../../scripts/build-stamp.ts';
+import { distDir } from '../../../server/build/build-stamp.ts';
 import { launchProfile } from '../../e2e/harness/browser.ts';
 import { startServer } from '../../e2e/harness/server.ts';
 import { type BenchResult, median, percentile, withBaseline } from '../result.ts';

@@ -10,13 +10,14 @@ export interface RunningServer {
 }
 
 /**
- * Starts the real server (`server/main.ts`) on a free port chosen by the OS and
- * resolves once it says where it listens.
+ * Starts the real server the way `npm start` does (`server/start.ts`: build if the
+ * sources changed, then serve) on a free port chosen by the OS, and resolves once it
+ * says where it listens.
  */
 export async function startServer(
   options: { distDir?: string; env?: Record<string, string> } = {},
 ): Promise<RunningServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'server', 'main.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'server', 'start.ts')], {
     cwd: repoRoot,
     env: {
       ...process.env,

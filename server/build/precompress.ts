@@ -2,7 +2,7 @@
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { isCompressible } from '../server/static/content-types.ts';
+import { isCompressible } from '../static/content-types.ts';
 
 const minimumBytes = 512;
 

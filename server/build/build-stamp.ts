@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-export const repoRoot = join(import.meta.dirname, '..');
+export const repoRoot = join(import.meta.dirname, '..', '..');
 export const distDir = join(repoRoot, 'dist');
 const stampFile = join(distDir, '.build-stamp');
-const inputs = ['web', 'worker', 'public', 'vite.config.ts', 'package-lock.json', 'scripts/precompress.ts'];
+const inputs = ['web', 'worker', 'vite.config.ts', 'package-lock.json', 'server/build/precompress.ts'];
 
 function* walk(path: string): Generator<string> {
   if (!existsSync(path)) return;
