@@ -4,6 +4,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { format, resolveConfig } from 'prettier';
 import { ensureBuild } from '../../server/build/ensure-build.ts';
 import { repoRoot } from '../../server/build/build-stamp.ts';
 import type { BenchResult } from './result.ts';
@@ -19,7 +20,7 @@ function table(results: BenchResult[]): string {
   return ['| metric | value | baseline | ratio | target |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
 }
 
-function updateReadme(suite: string, results: BenchResult[]): void {
+async function updateReadme(suite: string, results: BenchResult[]): Promise<void> {
   const readme = join(repoRoot, 'README.md');
   const text = readFileSync(readme, 'utf8');
   const start = `<!-- bench:${suite} -->`;
@@ -29,7 +30,9 @@ function updateReadme(suite: string, results: BenchResult[]): void {
   if (from === -1 || to === -1) return;
   const date = new Date().toISOString().slice(0, 10);
   const block = `${start}\nSuite \`${suite}\`, ${date}:\n\n${table(results)}\n${end}`;
-  writeFileSync(readme, text.slice(0, from) + block + text.slice(to + end.length));
+  // Formatted as `npm test`'s Prettier check expects, so a bench run never breaks the build.
+  const options = { ...(await resolveConfig(readme)), filepath: readme };
+  writeFileSync(readme, await format(text.slice(0, from) + block + text.slice(to + end.length), options));
 }
 
 const requested = process.argv.slice(2);
@@ -43,6 +46,6 @@ mkdirSync(join(repoRoot, 'bench', 'results'), { recursive: true });
 for (const name of requested.length > 0 ? requested : Object.keys(suites)) {
   const results = await (suites[name] as () => Promise<BenchResult[]>)();
   writeFileSync(join(repoRoot, 'bench', 'results', `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
-  updateReadme(name, results);
+  await updateReadme(name, results);
   process.stdout.write(`\n${name}\n${table(results)}\n`);
 }
