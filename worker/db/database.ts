@@ -1,5 +1,18 @@
 import Dexie, { type DexieOptions, type EntityTable } from 'dexie';
 import { ulid } from 'ulid';
+import type { OrchestraEvent } from '../events/catalog.ts';
+import type { ProjectState } from '../events/projections/project-state.ts';
+import type {
+  AgentPerformanceRow,
+  ArtifactRow,
+  BanditArmRow,
+  CostRow,
+  ProjectRow,
+  QualityMetricRow,
+  RouterPerformanceRow,
+  SessionRow,
+  TaskRow,
+} from '../events/projections/rows.ts';
 import { schemaHistory } from './schema.ts';
 
 export const databaseName = 'orchestra';
@@ -15,10 +28,35 @@ export interface MetaRow {
   value: unknown;
 }
 
+/** Content-addressed text: artifact versions and output checkpoints, stored once per SHA-256. */
+export interface BlobRow {
+  hash: string;
+  content: string;
+  size: number;
+}
+
+export interface SnapshotRow {
+  projectId: string;
+  seq: number;
+  state: ProjectState;
+}
+
 /** The engine's IndexedDB database. Only the worker opens it for writing. */
 export class OrchestraDb extends Dexie {
   settings!: EntityTable<SettingRow, 'key'>;
   meta!: EntityTable<MetaRow, 'key'>;
+  events!: Dexie.Table<OrchestraEvent, [string, number]>;
+  blobs!: EntityTable<BlobRow, 'hash'>;
+  snapshots!: Dexie.Table<SnapshotRow, [string, number]>;
+  projects!: EntityTable<ProjectRow, 'id'>;
+  tasks!: Dexie.Table<TaskRow, [string, string]>;
+  artifacts!: Dexie.Table<ArtifactRow, [string, string]>;
+  sessions!: Dexie.Table<SessionRow, [string, string]>;
+  costs!: Dexie.Table<CostRow, [string, string]>;
+  agentPerformance!: Dexie.Table<AgentPerformanceRow, [string, string]>;
+  banditArms!: Dexie.Table<BanditArmRow, [string, string, string]>;
+  qualityMetrics!: Dexie.Table<QualityMetricRow, [string, string, string]>;
+  routerPerformance!: Dexie.Table<RouterPerformanceRow, [string, string, string]>;
 
   constructor(name = databaseName, options?: DexieOptions) {
     super(name, options);

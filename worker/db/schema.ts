@@ -31,6 +31,24 @@ export const schemaHistory: readonly SchemaVersion[] = [
       await tx.table('meta').put({ key: 'installId', value: ulid() });
     },
   },
+  // 3: the event log and its read models (worker/events/). Nothing to carry forward.
+  {
+    version: 3,
+    stores: {
+      events: '[projectId+seq], &id, type',
+      blobs: 'hash',
+      snapshots: '[projectId+seq], projectId',
+      projects: 'id, updatedAt',
+      tasks: '[projectId+taskId], projectId',
+      artifacts: '[projectId+path], projectId',
+      sessions: '[projectId+runId], projectId',
+      costs: '[projectId+reservationId], projectId',
+      agentPerformance: '[projectId+role], projectId',
+      banditArms: '[projectId+taskType+armId], projectId, [taskType+armId]',
+      qualityMetrics: '[projectId+subjectKind+subjectId], projectId',
+      routerPerformance: '[projectId+armId+taskType], projectId',
+    },
+  },
 ];
 
 export const latestVersion = schemaHistory[schemaHistory.length - 1]?.version ?? 0;

@@ -1,0 +1,178 @@
+import 'fake-indexeddb/auto';
+import { createHash } from 'node:crypto';
+import { ulid } from 'ulid';
+import { expect, test } from 'vitest';
+import { OrchestraDb } from '../../../worker/db/database.ts';
+import type { EventDraft } from '../../../worker/events/catalog.ts';
+import { ConcurrencyError, StorageFullError } from '../../../worker/events/errors.ts';
+import { EventStore } from '../../../worker/events/event-store.ts';
+import { foldEvents } from '../../../worker/events/fold.ts';
+import { sha256Hex } from '../../../worker/events/hash.ts';
+import { rowsOf } from '../../../worker/events/projections/materialize.ts';
+import { readModelTables } from '../../../worker/events/projections/project-state.ts';
+import { rebuildReadModels } from '../../../worker/events/replay.ts';
+import { stateAt } from '../../../worker/events/time-travel.ts';
+import { InvalidEventError } from '../../../worker/events/validate.ts';
+import { randomHistory, seeded } from './random-history.ts';
+
+let counter = 0;
+const freshDb = () => new OrchestraDb(`events-${++counter}`);
+const message = (text: string): EventDraft => ({
+  type: 'user-message',
+  actor: { kind: 'user' },
+  payload: { messageId: ulid(), text },
+});
+
+/** Every read-model row of a project, table by table. */
+async function readModels(db: OrchestraDb, projectId: string) {
+  const tables: Record<string, unknown[]> = { projects: [await db.projects.get(projectId)] };
+  for (const table of readModelTables) tables[table] = await rowsOf(db, table, projectId);
+  return tables;
+}
+
+test('appends get gap-free sequence numbers, ULIDs and the envelope fields', async () => {
+  const store = new EventStore(freshDb(), { now: () => 1_000 });
+  const projectId = ulid();
+  await store.append(projectId, [message('one'), message('two')]);
+  const [third] = await store.append(projectId, [{ ...message('three'), causationId: 'cause' }]);
+  const events = await store.read(projectId);
+  expect(events.map((event) => event.seq)).toEqual([1, 2, 3]);
+  expect(new Set(events.map((event) => event.id)).size).toBe(3);
+  expect(events[0]?.correlationId).toBe(events[1]?.correlationId);
+  expect(third).toMatchObject({
+    projectId,
+    v: 1,
+    at: 1_000,
+    actor: { kind: 'user' },
+    causationId: 'cause',
+    type: 'user-message',
+  });
+});
+
+test('replaying the log rebuilds exactly the read models kept up incrementally (random histories)', async () => {
+  for (let seed = 1; seed <= 40; seed++) {
+    const random = seeded(seed);
+    const db = freshDb();
+    // A small snapshot interval so snapshots are taken and used along the way.
+    const store = new EventStore(db, { snapshotEvery: 7 });
+    const projectId = ulid();
+    const history = randomHistory(random, 20 + Math.floor(random() * 120));
+    for (let i = 0; i < history.length;) {
+      const size = 1 + Math.floor(random() * 8);
+      await store.append(projectId, history.slice(i, i + size));
+      // Now and then forget the cache, as a reload would.
+      if (random() < 0.2) store.invalidate(projectId);
+      i += size;
+    }
+    const incremental = await readModels(db, projectId);
+    const cached = structuredClone(await store.load(projectId));
+    await rebuildReadModels(db, projectId);
+    expect(await readModels(db, projectId), `seed ${seed}`).toEqual(incremental);
+    expect(foldEvents(projectId, await store.read(projectId)), `seed ${seed}`).toEqual(cached);
+  }
+});
+
+test('time travel gives the state as of any sequence number', async () => {
+  const db = freshDb();
+  const store = new EventStore(db, { snapshotEvery: 10 });
+  const projectId = ulid();
+  const history = randomHistory(seeded(99), 95);
+  for (let i = 0; i < history.length; i += 4) await store.append(projectId, history.slice(i, i + 4));
+  const events = await store.read(projectId);
+  for (const seq of [1, 9, 10, 11, 37, 60, 95]) {
+    expect(await stateAt(db, projectId, seq), `seq ${seq}`).toEqual(foldEvents(projectId, events.slice(0, seq)));
+  }
+  expect(await db.snapshots.where('projectId').equals(projectId).count()).toBeGreaterThanOrEqual(9);
+});
+
+test('a stale writer is refused, not merged', async () => {
+  const db = freshDb();
+  const projectId = ulid();
+  const first = new EventStore(db);
+  const second = new EventStore(db);
+  await first.append(projectId, [message('from the first tab')]);
+  await second.load(projectId);
+  await first.append(projectId, [message('first again')]);
+  await expect(second.append(projectId, [message('from a stale view')])).rejects.toBeInstanceOf(ConcurrencyError);
+  await expect(first.append(projectId, [message('wrong expectation')], { expectedSeq: 1 })).rejects.toBeInstanceOf(
+    ConcurrencyError,
+  );
+  expect((await first.read(projectId)).map((event) => event.seq)).toEqual([1, 2]);
+  // After reloading its view, the second writer goes on from the real head.
+  second.invalidate(projectId);
+  const [next] = await second.append(projectId, [message('after reload')]);
+  expect(next?.seq).toBe(3);
+});
+
+test('an event that fails its schema is never appended, and neither is the rest of its batch', async () => {
+  const store = new EventStore(freshDb());
+  const projectId = ulid();
+  const bad = { type: 'user-message', actor: { kind: 'user' }, payload: { messageId: 'm', text: '' } } as EventDraft;
+  await expect(store.append(projectId, [message('fine'), bad])).rejects.toThrow(InvalidEventError);
+  await expect(store.append(projectId, [message('fine'), bad])).rejects.toThrow(
+    /user-message event is not valid: text/,
+  );
+  expect(await store.read(projectId)).toEqual([]);
+});
+
+test('a full disk is reported clearly and loses nothing already stored', async () => {
+  const db = freshDb();
+  let full = false;
+  db.use({
+    stack: 'dbcore',
+    name: 'quota',
+    create: (down) => ({
+      ...down,
+      table: (name) => {
+        const table = down.table(name);
+        return {
+          ...table,
+          mutate: (request) =>
+            full && name === 'events'
+              ? Promise.reject(new DOMException('Quota exceeded', 'QuotaExceededError'))
+              : table.mutate(request),
+        };
+      },
+    }),
+  });
+  const projectId = ulid();
+  const store = new EventStore(db);
+  await store.append(projectId, [message('kept')]);
+  const before = await readModels(db, projectId);
+  full = true;
+  const failure = store.append(projectId, [message('no room')]);
+  await expect(failure).rejects.toBeInstanceOf(StorageFullError);
+  await expect(failure).rejects.toThrow(/no room left .* nothing already saved was lost/);
+  full = false;
+  expect((await store.read(projectId)).map((event) => event.seq)).toEqual([1]);
+  expect(await readModels(db, projectId)).toEqual(before);
+  const [next] = await store.append(projectId, [message('room again')]);
+  expect(next?.seq).toBe(2);
+});
+
+test('texts are stored once by SHA-256, and identical artifact content makes no new version', async () => {
+  const db = freshDb();
+  const store = new EventStore(db);
+  const projectId = ulid();
+  const content = 'export const answer = 42;\n';
+  const draft = (contentHash: string): EventDraft => ({
+    type: 'artifact-version',
+    actor: { kind: 'agent', role: 'code-generator' },
+    payload: {
+      path: 'src/answer.ts',
+      kind: 'source',
+      language: 'typescript',
+      contentHash,
+      size: content.length,
+      provenance: { source: 'ai' },
+    },
+  });
+  const real = await sha256Hex(content);
+  expect(real).toBe(createHash('sha256').update(content).digest('hex'));
+  await store.append(projectId, [draft(real)], { blobs: [content] });
+  await store.append(projectId, [draft(real)], { blobs: [content] });
+  const artifact = await db.artifacts.get([projectId, 'src/answer.ts']);
+  expect(artifact?.versions.map((version) => version.version)).toEqual([1]);
+  expect(await store.blob(real)).toBe(content);
+  expect(await db.blobs.count()).toBe(1);
+});

@@ -1,0 +1,175 @@
+import { monotonicFactory } from 'ulid';
+import type { OrchestraDb } from '../db/database.ts';
+import type { EventDraft, OrchestraEvent } from './catalog.ts';
+import { currentVersions } from './catalog.ts';
+import { ConcurrencyError, StorageFullError, isQuotaError } from './errors.ts';
+import { foldEvents } from './fold.ts';
+import { sha256Hex } from './hash.ts';
+import { projectRange, writeChanges } from './projections/materialize.ts';
+import { Changes, type ProjectState, emptyProjectState } from './projections/project-state.ts';
+import { reduce } from './projections/reduce.ts';
+import { InvalidEventError, parsePayload } from './validate.ts';
+
+export interface EventStoreOptions {
+  now?: () => number;
+  /** A snapshot of a project's state is kept every this many events, for time travel. */
+  snapshotEvery?: number;
+  /** Called after each committed append, with the new events in order. */
+  onAppend?: (events: OrchestraEvent[]) => void;
+}
+
+export interface AppendOptions {
+  /**
+   * The sequence number the caller last saw. The append is refused if the log has
+   * moved on since (another tab or device wrote): stale writers are never merged.
+   * Defaults to what this store last saw.
+   */
+  expectedSeq?: number;
+  /** Texts the events refer to by hash (artifact contents, checkpoints). */
+  blobs?: string[];
+}
+
+const readModelStores = [
+  'events',
+  'blobs',
+  'snapshots',
+  'projects',
+  'tasks',
+  'artifacts',
+  'sessions',
+  'costs',
+  'agentPerformance',
+  'banditArms',
+  'qualityMetrics',
+  'routerPerformance',
+] as const;
+
+/**
+ * The append-only event log and the read models it feeds, kept in step: one Dexie
+ * transaction appends the events, folds them into the project's state and writes the
+ * rows they touched. The state of each open project is cached in memory; anything
+ * that goes wrong drops the cache, and the next use rebuilds it from the log.
+ */
+export class EventStore {
+  private readonly states = new Map<string, ProjectState>();
+  private readonly nextId = monotonicFactory();
+  private readonly now: () => number;
+  private readonly snapshotEvery: number;
+
+  constructor(
+    private readonly db: OrchestraDb,
+    private readonly options: EventStoreOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.snapshotEvery = options.snapshotEvery ?? 1000;
+  }
+
+  /**
+   * Appends events to a project's log, all or nothing.
+   * @throws InvalidEventError when a draft fails its schema (nothing is written)
+   * @throws ConcurrencyError when the log moved on since `expectedSeq`
+   * @throws StorageFullError when the browser's quota is exhausted
+   * @example await store.append(projectId, [{ type: 'user-message', actor: { kind: 'user' }, payload: { messageId, text } }])
+   */
+  async append(projectId: string, drafts: EventDraft[], options: AppendOptions = {}): Promise<OrchestraEvent[]> {
+    if (drafts.length === 0) return [];
+    const payloads = drafts.map((draft) => parsePayload(draft.type, draft.payload));
+    const blobs = await Promise.all(
+      (options.blobs ?? []).map(async (content) => ({ hash: await sha256Hex(content), content, size: content.length })),
+    );
+    const state = await this.load(projectId);
+    const expected = options.expectedSeq ?? state.lastSeq;
+    const at = this.now();
+    try {
+      const events = await this.db.transaction('rw', readModelStores, async () => {
+        const head = await this.headSeq(projectId);
+        if (head !== expected || head !== state.lastSeq) {
+          throw new ConcurrencyError(
+            'This project changed elsewhere (another tab or device) since this tab last read it. It has been reloaded; try again.',
+          );
+        }
+        const correlation = this.nextId();
+        const events = drafts.map(
+          (draft, index) =>
+            ({
+              id: this.nextId(),
+              projectId,
+              seq: head + index + 1,
+              type: draft.type,
+              v: currentVersions[draft.type],
+              at,
+              actor: draft.actor,
+              correlationId: draft.correlationId ?? correlation,
+              causationId: draft.causationId ?? null,
+              payload: payloads[index],
+            }) as OrchestraEvent,
+        );
+        const changes = new Changes();
+        for (const event of events) reduce(state, event, changes);
+        const writes: Promise<unknown>[] = [this.db.events.bulkAdd(events), writeChanges(this.db, state, changes)];
+        if (blobs.length > 0) writes.push(this.db.blobs.bulkPut(blobs));
+        if (Math.floor(head / this.snapshotEvery) !== Math.floor(state.lastSeq / this.snapshotEvery)) {
+          writes.push(this.db.snapshots.put({ projectId, seq: state.lastSeq, state }));
+        }
+        await Promise.all(writes);
+        return events;
+      });
+      this.options.onAppend?.(events);
+      return events;
+    } catch (error) {
+      // The state was folded in place: whatever happened, it may be ahead of the log now.
+      this.states.delete(projectId);
+      if (error instanceof ConcurrencyError || error instanceof InvalidEventError) throw error;
+      if (isQuotaError(error)) {
+        throw new StorageFullError(
+          'The browser has no room left for Orchestra’s data, so this step was not saved. Free space in the Data view (export and delete old projects) and try again; nothing already saved was lost.',
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** The current state of a project, from memory or rebuilt from its latest snapshot and the events after it. */
+  async load(projectId: string): Promise<ProjectState> {
+    const cached = this.states.get(projectId);
+    if (cached) return cached;
+    const snapshot = await this.db.snapshots
+      .where('[projectId+seq]')
+      .between(...projectRange(projectId))
+      .last();
+    const state = snapshot?.state ?? emptyProjectState(projectId);
+    const after = await this.db.events
+      .where('[projectId+seq]')
+      .between(...projectRange(projectId, state.lastSeq + 1))
+      .toArray();
+    foldEvents(projectId, after, state);
+    this.states.set(projectId, state);
+    return state;
+  }
+
+  /** Forgets the cached state of a project, e.g. after another tab appended to it. */
+  invalidate(projectId: string): void {
+    this.states.delete(projectId);
+  }
+
+  /** Events of a project with `fromSeq <= seq <= toSeq`, in order. */
+  read(projectId: string, fromSeq = 1, toSeq: number = Number.MAX_SAFE_INTEGER): Promise<OrchestraEvent[]> {
+    return this.db.events
+      .where('[projectId+seq]')
+      .between(...projectRange(projectId, fromSeq, toSeq), true, true)
+      .toArray();
+  }
+
+  /** The project's last sequence number in the log (0 for none). */
+  async headSeq(projectId: string): Promise<number> {
+    const last = await this.db.events
+      .where('[projectId+seq]')
+      .between(...projectRange(projectId))
+      .last();
+    return last?.seq ?? 0;
+  }
+
+  blob(hash: string): Promise<string | undefined> {
+    return this.db.blobs.get(hash).then((row) => row?.content);
+  }
+}

@@ -1,0 +1,50 @@
+import Dexie from 'dexie';
+import type { OrchestraDb } from '../../db/database.ts';
+import { type Changes, type ProjectState, type ReadModelTable, readModelTables } from './project-state.ts';
+
+/**
+ * Writes the rows a fold touched into their tables. Run inside the append's
+ * transaction, so the read models move with the log, never ahead or behind.
+ */
+export async function writeChanges(db: OrchestraDb, state: ProjectState, changes: Changes): Promise<void> {
+  const writes: Promise<unknown>[] = [];
+  if (changes.project && state.project) writes.push(db.projects.put(state.project));
+  for (const table of readModelTables) {
+    const keys = changes.keys[table];
+    if (keys.size === 0) continue;
+    const map = state[table] as Map<string, unknown>;
+    const rows = [...keys].map((key) => map.get(key)).filter((row) => row !== undefined);
+    writes.push(db.table(table).bulkPut(rows));
+  }
+  await Promise.all(writes);
+}
+
+/** Every row of one project in one read-model table, in key order. */
+export function rowsOf(db: OrchestraDb, table: ReadModelTable, projectId: string): Promise<unknown[]> {
+  return db.table(table).where('projectId').equals(projectId).sortBy(primaryKeyPath(db, table));
+}
+
+function primaryKeyPath(db: OrchestraDb, table: ReadModelTable): string {
+  const key = db.table(table).schema.primKey.keyPath;
+  return Array.isArray(key) ? (key[1] ?? '') : (key ?? '');
+}
+
+/** Removes every read-model row of a project (before a rebuild, or when deleting it). */
+export async function clearReadModels(db: OrchestraDb, projectId: string): Promise<void> {
+  await Promise.all([
+    db.projects.delete(projectId),
+    ...readModelTables.map((table) => db.table(table).where('projectId').equals(projectId).delete()),
+  ]);
+}
+
+/** The key range of one project's rows in a table keyed `[projectId+…]`. */
+export function projectRange(
+  projectId: string,
+  fromSeq: unknown = Dexie.minKey,
+  toSeq: unknown = Dexie.maxKey,
+): [unknown[], unknown[]] {
+  return [
+    [projectId, fromSeq],
+    [projectId, toSeq],
+  ];
+}

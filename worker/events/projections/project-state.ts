@@ -1,0 +1,81 @@
+import type { Role } from '../schemas/common.ts';
+import type {
+  AgentPerformanceRow,
+  ArtifactRow,
+  BanditArmRow,
+  CostRow,
+  ProjectRow,
+  QualityMetricRow,
+  RouterPerformanceRow,
+  SessionRow,
+  TaskRow,
+} from './rows.ts';
+
+/**
+ * Everything known about one project, as of `lastSeq`: the fold of its events. The
+ * tables of the same names hold exactly these rows (see `materialize.ts`).
+ */
+export interface ProjectState {
+  projectId: string;
+  lastSeq: number;
+  project: ProjectRow | null;
+  tasks: Map<string, TaskRow>;
+  artifacts: Map<string, ArtifactRow>;
+  sessions: Map<string, SessionRow>;
+  costs: Map<string, CostRow>;
+  agentPerformance: Map<Role, AgentPerformanceRow>;
+  banditArms: Map<string, BanditArmRow>;
+  qualityMetrics: Map<string, QualityMetricRow>;
+  routerPerformance: Map<string, RouterPerformanceRow>;
+}
+
+/** The read-model tables a project's state is stored in, with the state field each mirrors. */
+export const readModelTables = [
+  'tasks',
+  'artifacts',
+  'sessions',
+  'costs',
+  'agentPerformance',
+  'banditArms',
+  'qualityMetrics',
+  'routerPerformance',
+] as const;
+export type ReadModelTable = (typeof readModelTables)[number];
+
+export function emptyProjectState(projectId: string): ProjectState {
+  return {
+    projectId,
+    lastSeq: 0,
+    project: null,
+    tasks: new Map(),
+    artifacts: new Map(),
+    sessions: new Map(),
+    costs: new Map(),
+    agentPerformance: new Map(),
+    banditArms: new Map(),
+    qualityMetrics: new Map(),
+    routerPerformance: new Map(),
+  };
+}
+
+/** Which rows a fold touched, so only those are written back. */
+export class Changes {
+  project = false;
+  readonly keys: Record<ReadModelTable, Set<string>> = {
+    tasks: new Set(),
+    artifacts: new Set(),
+    sessions: new Set(),
+    costs: new Set(),
+    agentPerformance: new Set(),
+    banditArms: new Set(),
+    qualityMetrics: new Set(),
+    routerPerformance: new Set(),
+  };
+
+  touch(table: ReadModelTable, key: string): void {
+    this.keys[table].add(key);
+  }
+}
+
+/** Joins parts of a compound key; NUL cannot appear in any part. */
+export const joinKey = (...parts: string[]) => parts.join('\u0000');

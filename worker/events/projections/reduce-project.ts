@@ -1,0 +1,115 @@
+import type { ProjectRow } from './rows.ts';
+import type { Handlers } from './handler.ts';
+import type { Changes, ProjectState } from './project-state.ts';
+
+/** The project row, created on first need so that any history folds without throwing. */
+export function projectRow(state: ProjectState, at: number, changes: Changes): ProjectRow {
+  changes.project = true;
+  state.project ??= {
+    id: state.projectId,
+    name: 'Untitled project',
+    description: '',
+    template: null,
+    status: 'active',
+    runStatus: 'idle',
+    currentRunId: null,
+    budgetUsd: null,
+    reservedUsd: 0,
+    spentUsd: 0,
+    planId: null,
+    planSummary: '',
+    complexity: null,
+    messages: 0,
+    errors: 0,
+    createdAt: at,
+    updatedAt: at,
+    lastSeq: 0,
+  };
+  return state.project;
+}
+
+export const projectHandlers: Handlers<
+  | 'project-create'
+  | 'project-update'
+  | 'project-archive'
+  | 'project-delete'
+  | 'budget-change'
+  | 'run-start'
+  | 'run-pause'
+  | 'run-resume'
+  | 'run-stop'
+  | 'user-message'
+  | 'error-report'
+> = {
+  'project-create': (state, event, changes) => {
+    const project = projectRow(state, event.at, changes);
+    project.name = event.payload.name;
+    project.description = event.payload.description;
+    project.template = event.payload.template;
+    project.budgetUsd = event.payload.budgetUsd;
+    project.createdAt = event.at;
+  },
+  'project-update': (state, event, changes) => {
+    const project = projectRow(state, event.at, changes);
+    if (event.payload.name !== undefined) project.name = event.payload.name;
+    if (event.payload.description !== undefined) project.description = event.payload.description;
+  },
+  'project-archive': (state, event, changes) => {
+    projectRow(state, event.at, changes).status = event.payload.archived ? 'archived' : 'active';
+  },
+  'project-delete': (state, event, changes) => {
+    projectRow(state, event.at, changes).status = 'deleted';
+  },
+  'budget-change': (state, event, changes) => {
+    projectRow(state, event.at, changes).budgetUsd = event.payload.limitUsd;
+  },
+  'run-start': (state, event, changes) => {
+    const project = projectRow(state, event.at, changes);
+    project.runStatus = 'running';
+    project.currentRunId = event.payload.runId;
+    state.sessions.set(event.payload.runId, {
+      projectId: state.projectId,
+      runId: event.payload.runId,
+      status: 'running',
+      outcome: null,
+      pauses: 0,
+      startedAt: event.at,
+      endedAt: null,
+    });
+    changes.touch('sessions', event.payload.runId);
+  },
+  'run-pause': (state, event, changes) => {
+    projectRow(state, event.at, changes).runStatus = 'paused';
+    const session = state.sessions.get(event.payload.runId);
+    if (session) {
+      session.status = 'paused';
+      session.pauses += 1;
+      changes.touch('sessions', session.runId);
+    }
+  },
+  'run-resume': (state, event, changes) => {
+    projectRow(state, event.at, changes).runStatus = 'running';
+    const session = state.sessions.get(event.payload.runId);
+    if (session) {
+      session.status = 'running';
+      changes.touch('sessions', session.runId);
+    }
+  },
+  'run-stop': (state, event, changes) => {
+    const project = projectRow(state, event.at, changes);
+    project.runStatus = 'stopped';
+    const session = state.sessions.get(event.payload.runId);
+    if (session) {
+      session.status = 'stopped';
+      session.outcome = event.payload.outcome;
+      session.endedAt = event.at;
+      changes.touch('sessions', session.runId);
+    }
+  },
+  'user-message': (state, event, changes) => {
+    projectRow(state, event.at, changes).messages += 1;
+  },
+  'error-report': (state, event, changes) => {
+    projectRow(state, event.at, changes).errors += 1;
+  },
+};

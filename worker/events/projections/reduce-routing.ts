@@ -1,0 +1,134 @@
+import type { Handlers } from './handler.ts';
+import { type Changes, type ProjectState, joinKey } from './project-state.ts';
+import { projectRow } from './reduce-project.ts';
+import { agentRow, taskRow } from './reduce-tasks.ts';
+import type { BanditArmRow, RouterPerformanceRow } from './rows.ts';
+
+function banditArm(state: ProjectState, taskType: string, armId: string, changes: Changes): BanditArmRow {
+  const key = joinKey(taskType, armId);
+  changes.touch('banditArms', key);
+  let arm = state.banditArms.get(key);
+  if (!arm) {
+    // Beta(1, 1): no opinion yet.
+    arm = { projectId: state.projectId, taskType, armId, decisions: 0, alpha: 1, beta: 1 };
+    state.banditArms.set(key, arm);
+  }
+  return arm;
+}
+
+function routerRow(state: ProjectState, armId: string, taskType: string, changes: Changes): RouterPerformanceRow {
+  const key = joinKey(armId, taskType);
+  changes.touch('routerPerformance', key);
+  let row = state.routerPerformance.get(key);
+  if (!row) {
+    row = {
+      projectId: state.projectId,
+      armId,
+      taskType,
+      decisions: 0,
+      settled: 0,
+      costUsd: 0,
+      latencyMsSum: 0,
+      qualitySum: 0,
+      qualityCount: 0,
+    };
+    state.routerPerformance.set(key, row);
+  }
+  return row;
+}
+
+/** Sum of what open reservations may still cost. */
+function reservedUsd(state: ProjectState): number {
+  let total = 0;
+  for (const cost of state.costs.values()) if (cost.status === 'reserved') total += cost.maxUsd;
+  return total;
+}
+
+export const routingHandlers: Handlers<
+  'route-decide' | 'cost-reserve' | 'cost-settle' | 'cost-violate' | 'quality-assess'
+> = {
+  'route-decide': (state, event, changes) => {
+    const { taskId, taskType, chosen } = event.payload;
+    taskRow(state, taskId, changes).taskType = taskType;
+    banditArm(state, taskType, chosen, changes).decisions += 1;
+    routerRow(state, chosen, taskType, changes).decisions += 1;
+  },
+  'cost-reserve': (state, event, changes) => {
+    const { reservationId, taskId, armId, maxUsd } = event.payload;
+    state.costs.set(reservationId, {
+      projectId: state.projectId,
+      reservationId,
+      taskId: taskId ?? null,
+      armId,
+      maxUsd,
+      status: 'reserved',
+      actualUsd: null,
+      inputTokens: 0,
+      outputTokens: 0,
+      latencyMs: null,
+    });
+    changes.touch('costs', reservationId);
+    projectRow(state, event.at, changes).reservedUsd = reservedUsd(state);
+  },
+  'cost-settle': (state, event, changes) => {
+    const cost = state.costs.get(event.payload.reservationId);
+    const project = projectRow(state, event.at, changes);
+    project.spentUsd += event.payload.actualUsd;
+    if (!cost || cost.status === 'settled') return;
+    cost.status = 'settled';
+    cost.actualUsd = event.payload.actualUsd;
+    cost.inputTokens = event.payload.inputTokens;
+    cost.outputTokens = event.payload.outputTokens;
+    cost.latencyMs = event.payload.latencyMs;
+    changes.touch('costs', cost.reservationId);
+    project.reservedUsd = reservedUsd(state);
+    const taskType = (cost.taskId ? state.tasks.get(cost.taskId)?.taskType : null) ?? 'unknown';
+    const row = routerRow(state, cost.armId, taskType, changes);
+    row.settled += 1;
+    row.costUsd += event.payload.actualUsd;
+    row.latencyMsSum += event.payload.latencyMs;
+  },
+  'cost-violate': (state, event, changes) => {
+    projectRow(state, event.at, changes).errors += 1;
+  },
+  'quality-assess': (state, event, changes) => {
+    const { subject, score, signals, taskType, armId } = event.payload;
+    const subjectId = subject.kind === 'task' ? subject.taskId : joinKey(subject.path, String(subject.version));
+    const key = joinKey(subject.kind, subjectId);
+    const previous = state.qualityMetrics.get(key);
+    state.qualityMetrics.set(key, {
+      projectId: state.projectId,
+      subjectKind: subject.kind,
+      subjectId,
+      score,
+      signals: { ...signals },
+      assessments: (previous?.assessments ?? 0) + 1,
+      at: event.at,
+    });
+    changes.touch('qualityMetrics', key);
+    if (subject.kind === 'task') {
+      const task = taskRow(state, subject.taskId, changes);
+      task.quality = score;
+      if (task.role) {
+        const agent = agentRow(state, task.role, changes);
+        agent.qualitySum += score;
+        agent.qualityCount += 1;
+      }
+    } else {
+      const version = state.artifacts.get(subject.path)?.versions.find((entry) => entry.version === subject.version);
+      if (version) {
+        version.quality = score;
+        changes.touch('artifacts', subject.path);
+      }
+    }
+    if (taskType && armId) {
+      // A fractional Beta update: a score of 0.8 counts as 0.8 of a success.
+      const arm = banditArm(state, taskType, armId, changes);
+      arm.alpha += score;
+      arm.beta += 1 - score;
+      const row = routerRow(state, armId, taskType, changes);
+      row.qualitySum += score;
+      row.qualityCount += 1;
+    }
+  },
+};

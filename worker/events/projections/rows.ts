@@ -1,0 +1,151 @@
+import type { Role } from '../schemas/common.ts';
+
+/** The read models: one row type per table, each a projection of the log. */
+
+export interface ProjectRow {
+  id: string;
+  name: string;
+  description: string;
+  template: string | null;
+  status: 'active' | 'archived' | 'deleted';
+  runStatus: 'idle' | 'running' | 'paused' | 'stopped';
+  currentRunId: string | null;
+  budgetUsd: number | null;
+  reservedUsd: number;
+  spentUsd: number;
+  planId: string | null;
+  planSummary: string;
+  complexity: 'small' | 'medium' | 'large' | null;
+  messages: number;
+  errors: number;
+  createdAt: number;
+  updatedAt: number;
+  lastSeq: number;
+}
+
+export type TaskStatus = 'pending' | 'scheduled' | 'running' | 'done' | 'failed' | 'interrupted' | 'cancelled';
+
+export interface TaskRow {
+  projectId: string;
+  taskId: string;
+  role: Role | null;
+  title: string;
+  dependsOn: string[];
+  status: TaskStatus;
+  attempt: number;
+  taskType: string | null;
+  provider: string | null;
+  model: string | null;
+  outputChars: number;
+  checkpointHash: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  durationMs: number;
+  lastError: { kind: string; message: string; retryable: boolean } | null;
+  quality: number | null;
+  startedAt: number | null;
+  endedAt: number | null;
+}
+
+export interface ArtifactVersion {
+  version: number;
+  contentHash: string;
+  size: number;
+  at: number;
+  seq: number;
+  provenance: {
+    source: 'ai' | 'template' | 'user';
+    taskId?: string | undefined;
+    role?: Role | undefined;
+    provider?: string | undefined;
+    model?: string | undefined;
+    attempt?: number | undefined;
+    promptHash?: string | undefined;
+  };
+  validation: { status: 'valid' | 'invalid'; issues: string[] } | null;
+  quality: number | null;
+}
+
+export interface ArtifactRow {
+  projectId: string;
+  path: string;
+  kind: 'source' | 'plan' | 'test-report' | 'review' | 'design-note';
+  language: string;
+  latest: number;
+  contentHash: string;
+  size: number;
+  versions: ArtifactVersion[];
+}
+
+/** A run of the project ("project sessions"). */
+export interface SessionRow {
+  projectId: string;
+  runId: string;
+  status: 'running' | 'paused' | 'stopped';
+  outcome: 'completed' | 'cancelled' | 'emergency' | 'failed' | null;
+  pauses: number;
+  startedAt: number;
+  endedAt: number | null;
+}
+
+export interface CostRow {
+  projectId: string;
+  reservationId: string;
+  taskId: string | null;
+  armId: string;
+  maxUsd: number;
+  status: 'reserved' | 'settled';
+  actualUsd: number | null;
+  inputTokens: number;
+  outputTokens: number;
+  latencyMs: number | null;
+}
+
+/** One agent role of a project: what it is doing and how it has done. */
+export interface AgentPerformanceRow {
+  projectId: string;
+  role: Role;
+  running: number;
+  currentTaskId: string | null;
+  tasksStarted: number;
+  tasksDone: number;
+  tasksFailed: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  qualitySum: number;
+  qualityCount: number;
+}
+
+/** Decisions and a Beta quality posterior per task type and model ("bandit arms"). */
+export interface BanditArmRow {
+  projectId: string;
+  taskType: string;
+  armId: string;
+  decisions: number;
+  alpha: number;
+  beta: number;
+}
+
+export interface QualityMetricRow {
+  projectId: string;
+  subjectKind: 'task' | 'artifact';
+  subjectId: string;
+  score: number;
+  signals: Record<string, number>;
+  assessments: number;
+  at: number;
+}
+
+export interface RouterPerformanceRow {
+  projectId: string;
+  armId: string;
+  taskType: string;
+  decisions: number;
+  settled: number;
+  costUsd: number;
+  latencyMsSum: number;
+  qualitySum: number;
+  qualityCount: number;
+}

@@ -1,0 +1,24 @@
+import type { OrchestraDb } from '../db/database.ts';
+import { foldEvents } from './fold.ts';
+import { clearReadModels, projectRange, writeChanges } from './projections/materialize.ts';
+import { Changes, type ProjectState, readModelTables } from './projections/project-state.ts';
+
+/**
+ * Rebuilds every read model of a project from its log alone, in one transaction:
+ * the rows are deleted, the events folded from the first, and the rows written again.
+ */
+export async function rebuildReadModels(db: OrchestraDb, projectId: string): Promise<ProjectState> {
+  return db.transaction('rw', ['events', 'projects', ...readModelTables], async () => {
+    const events = await db.events
+      .where('[projectId+seq]')
+      .between(...projectRange(projectId))
+      .toArray();
+    const state = foldEvents(projectId, events);
+    await clearReadModels(db, projectId);
+    const everything = new Changes();
+    everything.project = true;
+    for (const table of readModelTables) for (const key of state[table].keys()) everything.touch(table, key);
+    await writeChanges(db, state, everything);
+    return state;
+  });
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { localIdSchema, usdSchema } from './common.ts';
+
+export const projectEvents = {
+  'project-create': z.object({
+    name: z.string().trim().min(1).max(200),
+    description: z.string().max(20_000),
+    template: z.string().max(60).nullable(),
+    budgetUsd: usdSchema.nullable(),
+  }),
+  'project-update': z.object({
+    name: z.string().trim().min(1).max(200).optional(),
+    description: z.string().max(20_000).optional(),
+  }),
+  'project-archive': z.object({ archived: z.boolean() }),
+  'project-delete': z.object({ reason: z.string().max(500).optional() }),
+  'budget-change': z.object({ limitUsd: usdSchema.nullable() }),
+  'run-start': z.object({ runId: localIdSchema }),
+  'run-pause': z.object({ runId: localIdSchema, reason: z.string().max(1000) }),
+  'run-resume': z.object({ runId: localIdSchema }),
+  'run-stop': z.object({
+    runId: localIdSchema,
+    outcome: z.enum(['completed', 'cancelled', 'emergency', 'failed']),
+    message: z.string().max(2000).optional(),
+  }),
+  'user-message': z.object({ messageId: localIdSchema, text: z.string().trim().min(1).max(10_000) }),
+  'error-report': z.object({
+    kind: z.string().min(1).max(60),
+    message: z.string().min(1).max(4000),
+    taskId: localIdSchema.optional(),
+  }),
+};

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { localIdSchema, tokensSchema, usdSchema } from './common.ts';
+
+const armSchema = z.string().min(1).max(200);
+
+export const routingEvents = {
+  'route-decide': z.object({
+    taskId: localIdSchema,
+    taskType: z.string().min(1).max(60),
+    candidates: z
+      .array(z.object({ armId: armSchema, sampled: z.number().finite(), utility: z.number().finite() }))
+      .max(100),
+    chosen: armSchema,
+    reason: z.string().max(2000),
+  }),
+  'cost-reserve': z.object({
+    reservationId: localIdSchema,
+    taskId: localIdSchema.optional(),
+    armId: armSchema,
+    maxUsd: usdSchema,
+  }),
+  'cost-settle': z.object({
+    reservationId: localIdSchema,
+    actualUsd: usdSchema,
+    inputTokens: tokensSchema,
+    outputTokens: tokensSchema,
+    latencyMs: z.number().min(0),
+  }),
+  'cost-violate': z.object({
+    reservationId: localIdSchema.optional(),
+    limitUsd: usdSchema,
+    attemptedUsd: usdSchema,
+    message: z.string().max(2000),
+  }),
+  'quality-assess': z.object({
+    subject: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('task'), taskId: localIdSchema }),
+      z.object({ kind: z.literal('artifact'), path: z.string().min(1).max(400), version: z.number().int().min(1) }),
+    ]),
+    score: z.number().min(0).max(1),
+    signals: z.record(z.string().max(60), z.number().finite()),
+    taskType: z.string().max(60).optional(),
+    armId: armSchema.optional(),
+  }),
+};
