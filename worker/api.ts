@@ -5,14 +5,22 @@
 import { type Result, fail, ok } from './contract/result.ts';
 import type { DatabaseHealth, WorkerHealth } from './contract/worker-health.ts';
 import type { OrchestraDb } from './db/database.ts';
+import type { Engine } from './engine.ts';
+import { type ProjectCommands, createProjectCommands } from './projects/project-commands.ts';
 import { type Settings, type SettingsPatch, settingsPatchSchema } from './settings/settings.ts';
 import { readSettings, writeSettings } from './settings/settings-store.ts';
 
 export type { Failure, FailureKind, Result } from './contract/result.ts';
 export type { DatabaseHealth, WorkerHealth } from './contract/worker-health.ts';
 export type { Settings, SettingsPatch, Theme } from './settings/settings.ts';
+export type { EventType, OrchestraEvent } from './events/catalog.ts';
+export type { WriterRole } from './events/writer-lock.ts';
+export type { ProjectRow, TaskRow, ArtifactRow } from './events/projections/rows.ts';
+export type { NewProject, ProjectUpdate } from './projects/project-commands.ts';
+export type { ProjectView } from './projects/project-view.ts';
 
-export interface WorkerApi {
+/** Every command and query the UI may send the engine. Project commands: see `projects/project-commands.ts`. */
+export interface WorkerApi extends ProjectCommands {
   /** Whether the engine is up, its database, and the browser's storage figures. */
   health(): Promise<WorkerHealth>;
   getSettings(): Promise<Result<Settings>>;
@@ -25,6 +33,7 @@ export interface WorkerApi {
 
 export interface WorkerDeps {
   db: OrchestraDb;
+  engine: Engine;
   /** `navigator.storage` where the browser offers it. */
   storage: Pick<StorageManager, 'estimate' | 'persisted'> | undefined;
   now?: () => number;
@@ -58,6 +67,8 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
   }
 
   return {
+    ...createProjectCommands(deps.engine),
+
     async health() {
       const [database, estimate, persisted] = await Promise.all([
         databaseHealth(),

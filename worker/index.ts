@@ -2,5 +2,8 @@
 import { expose } from 'comlink';
 import { createWorkerApi } from './api.ts';
 import { OrchestraDb } from './db/database.ts';
+import { createEngine } from './engine.ts';
 
-expose(createWorkerApi({ db: new OrchestraDb(), storage: self.navigator.storage }));
+const db = new OrchestraDb();
+const engine = createEngine(db, { locks: self.navigator.locks, channel: new BroadcastChannel('orchestra-events') });
+expose(createWorkerApi({ db, engine, storage: self.navigator.storage }));

@@ -14,7 +14,16 @@ export interface Failure {
   message: string;
 }
 
-export type FailureKind = 'bad_input' | 'storage' | 'unavailable';
+export type FailureKind =
+  | 'bad_input'
+  | 'not_found'
+  /** Another tab holds this project: this one only watches. */
+  | 'not_writer'
+  /** The log moved on since the caller read it; reload and try again. */
+  | 'conflict'
+  | 'storage'
+  | 'storage_full'
+  | 'unavailable';
 
 export function ok<T>(value: T): Result<T> {
   return { ok: true, value };

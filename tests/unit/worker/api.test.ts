@@ -1,8 +1,9 @@
 import 'fake-indexeddb/auto';
-import { type Remote, expose, wrap } from 'comlink';
+import { type Remote, expose, proxy, wrap } from 'comlink';
 import { afterEach, expect, test } from 'vitest';
-import { type WorkerApi, createWorkerApi } from '../../../worker/api.ts';
+import { type ProjectUpdate, type WorkerApi, createWorkerApi } from '../../../worker/api.ts';
 import { OrchestraDb } from '../../../worker/db/database.ts';
+import { createEngine } from '../../../worker/engine.ts';
 
 let counter = 0;
 const channels: MessageChannel[] = [];
@@ -11,7 +12,7 @@ const channels: MessageChannel[] = [];
 function connect(db: OrchestraDb, storage?: Parameters<typeof createWorkerApi>[0]['storage']): Remote<WorkerApi> {
   const channel = new MessageChannel();
   channels.push(channel);
-  expose(createWorkerApi({ db, storage }), channel.port1);
+  expose(createWorkerApi({ db, engine: createEngine(db), storage }), channel.port1);
   return wrap<WorkerApi>(channel.port2);
 }
 
@@ -30,7 +31,7 @@ test('health reports the open database and the storage figures', async () => {
   const health = await engine.health();
   expect(health).toMatchObject({
     status: 'ready',
-    database: { open: true, version: 2, tables: ['meta', 'settings'] },
+    database: { open: true, version: 3, tables: expect.arrayContaining(['meta', 'settings', 'events']) as string[] },
     storage: { usageBytes: 2048, quotaBytes: 1_000_000 },
     persisted: false,
   });
@@ -80,4 +81,48 @@ test('when IndexedDB cannot be opened, health is degraded and commands fail as d
   });
   const result = await engine.updateSettings({ theme: 'light' });
   expect(result).toMatchObject({ ok: false, kind: 'storage', retryable: true });
+});
+
+test('a project is created, listed, opened, written to and watched through the door', async () => {
+  const engine = connect(new OrchestraDb(`api-${++counter}`));
+  const created = await engine.createProject({ name: 'Todo app', description: 'A list of things to do' });
+  expect(created.ok).toBe(true);
+  const projectId = created.ok ? created.value.projectId : '';
+
+  const listed = await engine.listProjects();
+  expect(listed.ok && listed.value.map((project) => project.name)).toEqual(['Todo app']);
+  const opened = await engine.openProject(projectId);
+  expect(opened).toMatchObject({
+    ok: true,
+    value: { role: 'writer', view: { lastSeq: 1, project: { name: 'Todo app' } } },
+  });
+
+  const updates: ProjectUpdate[] = [];
+  let arrived = () => {};
+  await engine.watchProject(
+    projectId,
+    0,
+    proxy((update: ProjectUpdate) => {
+      updates.push(update);
+      arrived();
+    }),
+  );
+  expect(await engine.sendMessage(projectId, 'Use TypeScript, please.')).toEqual({ ok: true, value: { seq: 2 } });
+  await new Promise<void>((resolve) => {
+    arrived = () =>
+      updates.flatMap((update) => (update.kind === 'events' ? update.events : [])).length >= 2 && resolve();
+    arrived();
+  });
+  const events = updates.flatMap((update) => (update.kind === 'events' ? update.events : []));
+  expect(events.map((event) => [event.seq, event.type])).toEqual([
+    [1, 'project-create'],
+    [2, 'user-message'],
+  ]);
+
+  expect(await engine.sendMessage(projectId, '   ')).toMatchObject({ ok: false, kind: 'bad_input' });
+  expect(await engine.openProject('01HZY3W4D9Q8Y6X7V5T3S1R0PA')).toMatchObject({ ok: false, kind: 'not_found' });
+  expect(await engine.projectAt(projectId, 1)).toMatchObject({
+    ok: true,
+    value: { lastSeq: 1, project: { messages: 0 } },
+  });
 });

@@ -1,0 +1,120 @@
+import { ulid } from 'ulid';
+import { type Result, fail, ok } from '../contract/result.ts';
+import type { Engine } from '../engine.ts';
+import type { OrchestraEvent } from '../events/catalog.ts';
+import type { ProjectRow } from '../events/projections/rows.ts';
+import { stateAt } from '../events/time-travel.ts';
+import type { WriterRole } from '../events/writer-lock.ts';
+import { type ProjectView, toProjectView } from './project-view.ts';
+import { toFailure } from './to-failure.ts';
+
+export interface NewProject {
+  name: string;
+  description: string;
+}
+
+/** What a watcher of a project receives: new events in order, or a change of this tab's role. */
+export type ProjectUpdate = { kind: 'events'; events: OrchestraEvent[] } | { kind: 'role'; role: WriterRole };
+
+const notWriter = () =>
+  fail(
+    'not_writer',
+    'This project is running in another tab, so this tab only watches it. Close the other tab to take over here.',
+  );
+
+/** The project commands of the worker API: each returns a Result, never throws across the door. */
+export function createProjectCommands(engine: Engine) {
+  const { store, feed, locks, db } = engine;
+  const watchers = new Map<number, () => void>();
+  let nextWatcher = 1;
+
+  async function guarded<T>(work: () => Promise<Result<T>>): Promise<Result<T>> {
+    try {
+      return await work();
+    } catch (error) {
+      return toFailure(error);
+    }
+  }
+
+  return {
+    createProject: (input: NewProject): Promise<Result<{ projectId: string }>> =>
+      guarded(async () => {
+        const projectId = ulid();
+        await locks.claim(projectId);
+        await store.append(
+          projectId,
+          [
+            {
+              type: 'project-create',
+              actor: { kind: 'user' },
+              payload: { name: input.name, description: input.description, template: null, budgetUsd: null },
+            },
+          ],
+          { expectedSeq: 0 },
+        );
+        return ok({ projectId });
+      }),
+
+    listProjects: (): Promise<Result<ProjectRow[]>> =>
+      guarded(async () =>
+        ok(
+          await db.projects
+            .orderBy('updatedAt')
+            .reverse()
+            .filter((project) => project.status !== 'deleted')
+            .toArray(),
+        ),
+      ),
+
+    /** Opens a project in this tab: claims the writer lock if free, or watches. */
+    openProject: (projectId: string): Promise<Result<{ role: WriterRole; view: ProjectView }>> =>
+      guarded(async () => {
+        const view = toProjectView(await store.load(projectId));
+        if (!view) return fail('not_found', 'There is no such project on this device.');
+        return ok({ role: await locks.claim(projectId), view });
+      }),
+
+    sendMessage: (projectId: string, text: string): Promise<Result<{ seq: number }>> =>
+      guarded(async () => {
+        if (locks.role(projectId) !== 'writer') return notWriter();
+        const [event] = await store.append(projectId, [
+          { type: 'user-message', actor: { kind: 'user' }, payload: { messageId: ulid(), text } },
+        ]);
+        return ok({ seq: event?.seq ?? 0 });
+      }),
+
+    /** Streams a project's events after `afterSeq` (and role changes) to `listener` until `unwatch`. */
+    watchProject(projectId: string, afterSeq: number, listener: (update: ProjectUpdate) => unknown): number {
+      const id = nextWatcher++;
+      const send = (update: ProjectUpdate) => {
+        // The listener lives in the page (a Comlink proxy): a closed page must not break the feed.
+        Promise.resolve(listener(update)).catch(() => stop());
+      };
+      const stopFeed = feed.subscribe(projectId, afterSeq, (events) => send({ kind: 'events', events }));
+      const stopRole = locks.onChange(projectId, (role) => send({ kind: 'role', role }));
+      const stop = () => {
+        stopFeed();
+        stopRole();
+        watchers.delete(id);
+      };
+      watchers.set(id, stop);
+      return id;
+    },
+
+    unwatch(id: number): void {
+      watchers.get(id)?.();
+    },
+
+    readEvents: (projectId: string, fromSeq: number, toSeq: number): Promise<Result<OrchestraEvent[]>> =>
+      guarded(async () => ok(await store.read(projectId, fromSeq, toSeq))),
+
+    /** The project as it was right after event `seq` (time travel). */
+    projectAt: (projectId: string, seq: number): Promise<Result<ProjectView>> =>
+      guarded(async () => {
+        const view = toProjectView(await stateAt(db, projectId, seq));
+        return view ? ok(view) : fail('not_found', 'The project did not exist yet at that point.');
+      }),
+  };
+}
+
+export type ProjectCommands = ReturnType<typeof createProjectCommands>;

@@ -1,0 +1,33 @@
+import type { ProjectState } from '../events/projections/project-state.ts';
+import type {
+  AgentPerformanceRow,
+  ArtifactRow,
+  CostRow,
+  ProjectRow,
+  SessionRow,
+  TaskRow,
+} from '../events/projections/rows.ts';
+
+/** A project as the UI shows it: plain arrays, safe to send across the worker door. */
+export interface ProjectView {
+  project: ProjectRow;
+  lastSeq: number;
+  tasks: TaskRow[];
+  artifacts: ArtifactRow[];
+  sessions: SessionRow[];
+  costs: CostRow[];
+  agents: AgentPerformanceRow[];
+}
+
+export function toProjectView(state: ProjectState): ProjectView | null {
+  if (!state.project) return null;
+  return {
+    project: state.project,
+    lastSeq: state.lastSeq,
+    tasks: [...state.tasks.values()],
+    artifacts: [...state.artifacts.values()].sort((a, b) => a.path.localeCompare(b.path)),
+    sessions: [...state.sessions.values()],
+    costs: [...state.costs.values()],
+    agents: [...state.agentPerformance.values()],
+  };
+}

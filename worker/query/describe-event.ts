@@ -1,0 +1,90 @@
+import type { OrchestraEvent } from '../events/catalog.ts';
+import type { Actor } from '../events/schemas/common.ts';
+
+const roleNames: Record<string, string> = {
+  'project-manager': 'Project Manager',
+  'code-generator': 'Code Generator',
+  'ui-designer': 'UI Designer',
+  'test-writer': 'Test Writer',
+  debugger: 'Debugger',
+};
+
+/** Who did it, as a person would say it. */
+export function describeActor(actor: Actor): string {
+  if (actor.kind === 'user') return 'You';
+  if (actor.kind === 'agent') return roleNames[actor.role] ?? actor.role;
+  return 'Orchestra';
+}
+
+const usd = (value: number) => `$${value.toFixed(value < 1 ? 4 : 2)}`;
+
+/**
+ * One event as a plain sentence for the collaboration feed.
+ * @example describeEvent(event) // "You: Please use TypeScript."
+ */
+export function describeEvent(event: OrchestraEvent): string {
+  const who = describeActor(event.actor);
+  switch (event.type) {
+    case 'project-create':
+      return `${who} created the project “${event.payload.name}”.`;
+    case 'project-update':
+      return `${who} updated the project details.`;
+    case 'project-archive':
+      return event.payload.archived ? `${who} archived the project.` : `${who} restored the project.`;
+    case 'project-delete':
+      return `${who} deleted the project.`;
+    case 'budget-change':
+      return event.payload.limitUsd === null
+        ? `${who} removed the budget limit.`
+        : `${who} set the budget to ${usd(event.payload.limitUsd)}.`;
+    case 'run-start':
+      return `${who} started a run.`;
+    case 'run-pause':
+      return `The run paused: ${event.payload.reason}`;
+    case 'run-resume':
+      return `${who} resumed the run.`;
+    case 'run-stop':
+      return `The run ended (${event.payload.outcome}).${event.payload.message ? ` ${event.payload.message}` : ''}`;
+    case 'user-message':
+      return `${who}: ${event.payload.text}`;
+    case 'error-report':
+      return `Problem (${event.payload.kind}): ${event.payload.message}`;
+    case 'plan-propose':
+      return `${who} proposed a plan of ${event.payload.tasks.length} tasks (${event.payload.complexity}).`;
+    case 'task-schedule':
+      return `Task “${event.payload.title}” is scheduled for the ${roleNames[event.payload.role] ?? event.payload.role}.`;
+    case 'task-start':
+      return `Task ${event.payload.taskId} started (attempt ${event.payload.attempt}) on ${event.payload.model}.`;
+    case 'task-checkpoint':
+      return `Task ${event.payload.taskId} has written ${event.payload.outputChars} characters so far.`;
+    case 'task-complete':
+      return `Task ${event.payload.taskId} is done (${event.payload.outputTokens} tokens out, ${usd(event.payload.costUsd)}).`;
+    case 'task-fail':
+      return `Task ${event.payload.taskId} failed: ${event.payload.message}`;
+    case 'task-interrupt':
+      return `Task ${event.payload.taskId} was interrupted: ${event.payload.reason}`;
+    case 'task-cancel':
+      return `${who} cancelled task ${event.payload.taskId}.`;
+    case 'task-retry':
+      return `${who} retried task ${event.payload.taskId}.`;
+    case 'route-decide':
+      return `Task ${event.payload.taskId} goes to ${event.payload.chosen}: ${event.payload.reason}`;
+    case 'cost-reserve':
+      return `Reserved up to ${usd(event.payload.maxUsd)} for ${event.payload.armId}.`;
+    case 'cost-settle':
+      return `A call cost ${usd(event.payload.actualUsd)} (${event.payload.inputTokens} in, ${event.payload.outputTokens} out).`;
+    case 'cost-violate':
+      return `Budget stop: ${event.payload.message}`;
+    case 'artifact-create':
+      return `${who} created ${event.payload.path}.`;
+    case 'artifact-version':
+      return `${who} updated ${event.payload.path}.`;
+    case 'artifact-validate':
+      return `${event.payload.path} v${event.payload.version} is ${event.payload.status}${event.payload.issues.length ? `: ${event.payload.issues.join('; ')}` : '.'}`;
+    case 'quality-assess': {
+      const subject =
+        event.payload.subject.kind === 'task' ? `task ${event.payload.subject.taskId}` : event.payload.subject.path;
+      return `Quality of ${subject}: ${Math.round(event.payload.score * 100)}%.`;
+    }
+  }
+}

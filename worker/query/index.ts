@@ -1,0 +1,5 @@
+/**
+ * The read-only query module: the one part of worker/ that web/ may import values
+ * from. Pure functions over the engine's data types; no storage, no side effects.
+ */
+export { describeActor, describeEvent } from './describe-event.ts';
