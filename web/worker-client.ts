@@ -7,8 +7,8 @@
  * `EngineUnavailableError` instead of hanging, and the next call after that starts
  * a fresh worker: "reset this view" is enough to recover.
  */
-import { type Remote, wrap } from 'comlink';
-import type { WorkerApi } from '../worker/api.ts';
+import { type Remote, proxy, wrap } from 'comlink';
+import type { ProjectUpdate, WorkerApi } from '../worker/api.ts';
 
 export class EngineUnavailableError extends Error {
   override name = 'EngineUnavailableError';
@@ -59,6 +59,21 @@ export async function callEngine<M extends Method>(
   // TypeScript cannot see that through the generic index, hence the cast.
   const invoke = remote[method] as unknown as (...params: typeof args) => Promise<Awaited<ReturnType<WorkerApi[M]>>>;
   return Promise.race([invoke(...args), failed]);
+}
+
+/**
+ * Watches a project: `onUpdate` gets its events after `afterSeq` in order (then live),
+ * and this tab's role when it changes. Returns the function that stops watching.
+ */
+export function watchProject(
+  projectId: string,
+  afterSeq: number,
+  onUpdate: (update: ProjectUpdate) => void,
+): () => void {
+  const watching = callEngine('watchProject', projectId, afterSeq, proxy(onUpdate));
+  return () => {
+    watching.then((id) => callEngine('unwatch', id)).catch(() => undefined);
+  };
 }
 
 /**

@@ -1,17 +1,32 @@
-import { A } from '@solidjs/router';
+import { A, useSearchParams } from '@solidjs/router';
+import { Show } from 'solid-js';
 import { ViewFrame } from '../../components/view-frame.tsx';
+import { ProjectRun } from './project-run.tsx';
 
 export default function LiveRunView() {
+  const [params] = useSearchParams();
+  const projectId = () => {
+    const value = params['project'];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
   return (
     <ViewFrame
       title="Live run"
       intro="Watch every agent of a run work: the task graph, each agent’s output as it streams, costs as they add up, and controls to pause, step or stop."
     >
-      <div class="empty-state">
-        <p>
-          Nothing to show yet: <A href="/new">describe a project</A> first.
-        </p>
-      </div>
+      <Show
+        when={projectId()}
+        keyed
+        fallback={
+          <div class="empty-state">
+            <p>
+              Open a project from <A href="/">Projects</A>, or <A href="/new">describe a new one</A>.
+            </p>
+          </div>
+        }
+      >
+        {(id) => <ProjectRun projectId={id} />}
+      </Show>
     </ViewFrame>
   );
 }
