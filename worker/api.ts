@@ -6,6 +6,7 @@ import { type Result, fail, ok } from './contract/result.ts';
 import type { DatabaseHealth, WorkerHealth } from './contract/worker-health.ts';
 import type { OrchestraDb } from './db/database.ts';
 import type { Engine } from './engine.ts';
+import { type Housekeeping, createHousekeeping } from './projects/housekeeping.ts';
 import { type ProjectCommands, createProjectCommands } from './projects/project-commands.ts';
 import { type Settings, type SettingsPatch, settingsPatchSchema } from './settings/settings.ts';
 import { readSettings, writeSettings } from './settings/settings-store.ts';
@@ -18,9 +19,13 @@ export type { WriterRole } from './events/writer-lock.ts';
 export type { ProjectRow, TaskRow, ArtifactRow } from './events/projections/rows.ts';
 export type { NewProject, ProjectUpdate } from './projects/project-commands.ts';
 export type { ProjectView } from './projects/project-view.ts';
+export type { ProjectUsage } from './projects/housekeeping.ts';
 
-/** Every command and query the UI may send the engine. Project commands: see `projects/project-commands.ts`. */
-export interface WorkerApi extends ProjectCommands {
+/**
+ * Every command and query the UI may send the engine. Project commands and
+ * housekeeping: see `projects/project-commands.ts` and `projects/housekeeping.ts`.
+ */
+export interface WorkerApi extends ProjectCommands, Housekeeping {
   /** Whether the engine is up, its database, and the browser's storage figures. */
   health(): Promise<WorkerHealth>;
   getSettings(): Promise<Result<Settings>>;
@@ -68,6 +73,7 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
 
   return {
     ...createProjectCommands(deps.engine),
+    ...createHousekeeping(deps.engine),
 
     async health() {
       const [database, estimate, persisted] = await Promise.all([

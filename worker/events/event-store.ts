@@ -5,7 +5,7 @@ import { currentVersions } from './catalog.ts';
 import { ConcurrencyError, StorageFullError, isQuotaError } from './errors.ts';
 import { foldEvents } from './fold.ts';
 import { sha256Hex } from './hash.ts';
-import { projectRange, writeChanges } from './projections/materialize.ts';
+import { clearReadModels, projectRange, writeChanges } from './projections/materialize.ts';
 import { Changes, type ProjectState, emptyProjectState } from './projections/project-state.ts';
 import { reduce } from './projections/reduce.ts';
 import { InvalidEventError, parsePayload } from './validate.ts';
@@ -127,6 +127,63 @@ export class EventStore {
       }
       throw error;
     }
+  }
+
+  /**
+   * Stores a whole, already checked log for a project that has none on this device
+   * (an imported bundle), with its texts, read models and snapshots, in one transaction.
+   * @throws ConcurrencyError when the project already has events here
+   */
+  async importLog(
+    projectId: string,
+    events: OrchestraEvent[],
+    blobs: { hash: string; content: string }[],
+  ): Promise<ProjectState> {
+    try {
+      const state = await this.db.transaction('rw', readModelStores, async () => {
+        if ((await this.headSeq(projectId)) !== 0) {
+          throw new ConcurrencyError('This project is already on this device.');
+        }
+        const state = emptyProjectState(projectId);
+        const changes = new Changes();
+        const snapshots: { projectId: string; seq: number; state: ProjectState }[] = [];
+        for (const event of events) {
+          reduce(state, event, changes);
+          if (event.seq % this.snapshotEvery === 0)
+            snapshots.push({ projectId, seq: event.seq, state: structuredClone(state) });
+        }
+        await Promise.all([
+          this.db.events.bulkAdd(events),
+          this.db.blobs.bulkPut(blobs.map((blob) => ({ ...blob, size: blob.content.length }))),
+          this.db.snapshots.bulkPut(snapshots),
+          writeChanges(this.db, state, changes),
+        ]);
+        return state;
+      });
+      this.states.set(projectId, state);
+      return state;
+    } catch (error) {
+      if (error instanceof ConcurrencyError) throw error;
+      if (isQuotaError(error))
+        throw new StorageFullError('The browser has no room left to import this project; nothing was imported.');
+      throw error;
+    }
+  }
+
+  /** Removes a project's events, snapshots and read-model rows, and the given texts, in one transaction. */
+  async deleteLog(projectId: string, blobHashes: Iterable<string>): Promise<void> {
+    await this.db.transaction('rw', readModelStores, async () => {
+      await Promise.all([
+        this.db.events
+          .where('[projectId+seq]')
+          .between(...projectRange(projectId))
+          .delete(),
+        this.db.snapshots.where('projectId').equals(projectId).delete(),
+        this.db.blobs.bulkDelete([...blobHashes]),
+        clearReadModels(this.db, projectId),
+      ]);
+    });
+    this.states.delete(projectId);
   }
 
   /** The current state of a project, from memory or rebuilt from its latest snapshot and the events after it. */

@@ -1,0 +1,175 @@
+import { ulid } from 'ulid';
+import { type Result, fail, ok } from '../contract/result.ts';
+import type { OrchestraDb } from '../db/database.ts';
+import type { Engine } from '../engine.ts';
+import { BundleError, type ProjectBundle, bundleFormat, readBundle, referencedHashes } from '../events/bundle.ts';
+import { toProjectView } from './project-view.ts';
+import { toFailure } from './to-failure.ts';
+
+export interface ProjectUsage {
+  projectId: string;
+  name: string;
+  events: number;
+  /** Approximate bytes, as JSON: what an export of each part would take. */
+  eventBytes: number;
+  blobBytes: number;
+  snapshotBytes: number;
+}
+
+const terminal = new Set(['done', 'failed', 'cancelled']);
+
+/** Texts that something other than `except` still needs: any artifact version, and checkpoints of unfinished tasks. */
+async function hashesInUse(db: OrchestraDb, except: (projectId: string) => boolean): Promise<Set<string>> {
+  const used = new Set<string>();
+  await db.artifacts.each((artifact) => {
+    if (except(artifact.projectId)) return;
+    for (const version of artifact.versions) used.add(version.contentHash);
+  });
+  await db.tasks.each((task) => {
+    if (!except(task.projectId) && task.checkpointHash && !terminal.has(task.status)) used.add(task.checkpointHash);
+  });
+  return used;
+}
+
+function fileNameFor(name: string): string {
+  const slug =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60) || 'project';
+  return `${slug}.orchestra.json`;
+}
+
+/** Export, import, delete, compaction and storage figures: each returns a Result. */
+export function createHousekeeping(engine: Engine) {
+  const { db, store, locks } = engine;
+
+  async function guarded<T>(work: () => Promise<Result<T>>): Promise<Result<T>> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof BundleError) return fail('bad_input', error.message);
+      return toFailure(error);
+    }
+  }
+
+  const refuseIfWatching = (projectId: string) =>
+    locks.role(projectId) === 'observer'
+      ? fail('not_writer', 'This project is open in another tab. Close it there first.')
+      : undefined;
+
+  return {
+    /** The portable run bundle of a project, as JSON text and a file name. Holds no keys or settings. */
+    exportProject: (projectId: string): Promise<Result<{ fileName: string; text: string }>> =>
+      guarded(async () => {
+        const events = await store.read(projectId);
+        const project = toProjectView(await store.load(projectId))?.project;
+        if (!project || events.length === 0) return fail('not_found', 'There is no such project on this device.');
+        const hashes = [...new Set(events.flatMap(referencedHashes))];
+        const blobs = (await db.blobs.bulkGet(hashes)).flatMap((blob) =>
+          blob ? [{ hash: blob.hash, content: blob.content }] : [],
+        );
+        const bundle: ProjectBundle = {
+          format: bundleFormat,
+          formatVersion: 1,
+          exportedAt: new Date().toISOString(),
+          projectId,
+          events,
+          blobs,
+        };
+        return ok({ fileName: fileNameFor(project.name), text: JSON.stringify(bundle) });
+      }),
+
+    /**
+     * Imports a bundle after checking all of it; a refused file changes nothing. A
+     * project already on this device is refused unless imported as a copy (new ids).
+     */
+    importProject: (
+      text: string,
+      options: { asCopy: boolean } = { asCopy: false },
+    ): Promise<Result<{ projectId: string; events: number }>> =>
+      guarded(async () => {
+        const bundle = await readBundle(text);
+        let { projectId, events } = bundle;
+        if (options.asCopy) {
+          projectId = ulid();
+          events = events.map((event) => ({ ...event, id: ulid(), projectId }));
+        } else if ((await store.headSeq(projectId)) > 0) {
+          return fail('bad_input', 'This project is already on this device. Import it as a copy to keep both.');
+        }
+        await store.importLog(projectId, events, bundle.blobs);
+        return ok({ projectId, events: events.length });
+      }),
+
+    /** Deletes a project with all its events, read models and the texts nothing else uses. */
+    deleteProject: (projectId: string): Promise<Result<{ projectId: string }>> =>
+      guarded(async () => {
+        const refused = refuseIfWatching(projectId);
+        if (refused) return refused;
+        const events = await store.read(projectId);
+        if (events.length === 0) return fail('not_found', 'There is no such project on this device.');
+        const inUse = await hashesInUse(db, (id) => id === projectId);
+        const own = new Set(events.flatMap(referencedHashes));
+        await store.deleteLog(
+          projectId,
+          [...own].filter((hash) => !inUse.has(hash)),
+        );
+        locks.release(projectId);
+        return ok({ projectId });
+      }),
+
+    /**
+     * Drops the partial-output texts of tasks that have finished: their final output is
+     * in the artifacts. The checkpoint events stay (the log is never edited); their text
+     * reads as compacted.
+     */
+    compactProject: (projectId: string): Promise<Result<{ textsRemoved: number; bytesFreed: number }>> =>
+      guarded(async () => {
+        const refused = refuseIfWatching(projectId);
+        if (refused) return refused;
+        const state = await store.load(projectId);
+        const finished = new Set(
+          [...state.tasks.values()].filter((task) => terminal.has(task.status)).map((task) => task.taskId),
+        );
+        const candidates = new Set<string>();
+        for (const event of await store.read(projectId)) {
+          if (event.type === 'task-checkpoint' && finished.has(event.payload.taskId))
+            candidates.add(event.payload.textHash);
+        }
+        const inUse = await hashesInUse(db, () => false);
+        const removable = [...candidates].filter((hash) => !inUse.has(hash));
+        const rows = await db.blobs.bulkGet(removable);
+        const present = rows.flatMap((row) => (row ? [row] : []));
+        await db.blobs.bulkDelete(present.map((row) => row.hash));
+        return ok({ textsRemoved: present.length, bytesFreed: present.reduce((sum, row) => sum + row.size, 0) });
+      }),
+
+    /** How much each project takes on this device. */
+    storageUsage: (): Promise<Result<ProjectUsage[]>> =>
+      guarded(async () => {
+        const usage: ProjectUsage[] = [];
+        for (const project of await db.projects.toArray()) {
+          const events = await store.read(project.id);
+          const hashes = [...new Set(events.flatMap(referencedHashes))];
+          const blobs = await db.blobs.bulkGet(hashes);
+          let snapshotBytes = 0;
+          await db.snapshots
+            .where('projectId')
+            .equals(project.id)
+            .each((snapshot) => (snapshotBytes += JSON.stringify(toProjectView(snapshot.state)).length));
+          usage.push({
+            projectId: project.id,
+            name: project.name,
+            events: events.length,
+            eventBytes: events.reduce((sum, event) => sum + JSON.stringify(event).length, 0),
+            blobBytes: blobs.reduce((sum, blob) => sum + (blob?.size ?? 0), 0),
+            snapshotBytes,
+          });
+        }
+        return ok(usage.sort((a, b) => b.eventBytes + b.blobBytes - (a.eventBytes + a.blobBytes)));
+      }),
+  };
+}
+
+export type Housekeeping = ReturnType<typeof createHousekeeping>;
