@@ -1,0 +1,73 @@
+import { expect, test } from 'vitest';
+import { type WriterRole, WriterLocks } from '../../../worker/events/writer-lock.ts';
+
+/**
+ * The part of the Web Locks API the writer lock uses, as the spec defines it:
+ * exclusive locks granted in request order, `ifAvailable` answered with null at once
+ * when held, and a lock released when its callback's promise settles.
+ */
+class MemoryLocks {
+  private readonly held = new Set<string>();
+  private readonly queues = new Map<string, (() => void)[]>();
+
+  request(name: string, ...args: unknown[]): Promise<unknown> {
+    const [options, callback] = (args.length === 1 ? [{}, args[0]] : args) as [
+      { ifAvailable?: boolean },
+      (lock: { name: string } | null) => Promise<unknown>,
+    ];
+    const run = async () => {
+      this.held.add(name);
+      try {
+        return await callback({ name });
+      } finally {
+        this.held.delete(name);
+        this.queues.get(name)?.shift()?.();
+      }
+    };
+    if (!this.held.has(name)) return run();
+    if (options.ifAvailable) return callback(null);
+    return new Promise((resolve) => {
+      const queue = this.queues.get(name) ?? [];
+      queue.push(() => resolve(run()));
+      this.queues.set(name, queue);
+    });
+  }
+}
+
+const asLockManager = (locks: MemoryLocks) => locks as unknown as LockManager;
+
+test('the first context writes; the next ones observe and take over in turn when the writer lets go', async () => {
+  const locks = new MemoryLocks();
+  const tabs = [
+    new WriterLocks(asLockManager(locks)),
+    new WriterLocks(asLockManager(locks)),
+    new WriterLocks(asLockManager(locks)),
+  ];
+  expect(await tabs[0]?.claim('p')).toBe('writer');
+  expect(await tabs[1]?.claim('p')).toBe('observer');
+  expect(await tabs[2]?.claim('p')).toBe('observer');
+  // Claiming again in the same context answers the same role.
+  expect(await tabs[1]?.claim('p')).toBe('observer');
+
+  const changes: WriterRole[] = [];
+  tabs[1]?.onChange('p', (role) => changes.push(role));
+  tabs[0]?.release('p');
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  expect(changes).toEqual(['writer']);
+  expect(tabs[1]?.role('p')).toBe('writer');
+  expect(tabs[2]?.role('p')).toBe('observer');
+
+  tabs[1]?.release('p');
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  expect(tabs[2]?.role('p')).toBe('writer');
+});
+
+test('projects are locked independently, and without Web Locks a context always writes', async () => {
+  const locks = new MemoryLocks();
+  const first = new WriterLocks(asLockManager(locks));
+  const second = new WriterLocks(asLockManager(locks));
+  expect(await first.claim('a')).toBe('writer');
+  expect(await second.claim('b')).toBe('writer');
+  expect(await second.claim('a')).toBe('observer');
+  expect(await new WriterLocks(undefined).claim('a')).toBe('writer');
+});
