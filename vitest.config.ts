@@ -8,6 +8,8 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
+          // Property tests fold thousands of events; a busy 2-core machine needs headroom.
+          testTimeout: 30_000,
         },
       },
       {

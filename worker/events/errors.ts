@@ -8,12 +8,19 @@ export class StorageFullError extends Error {
   override name = 'StorageFullError';
 }
 
-/** Whether an error (or one it wraps, as Dexie does) is the browser's quota refusal. */
-export function isQuotaError(error: unknown): boolean {
-  let current = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    if (current.name === 'QuotaExceededError') return true;
-    current = (current as { inner?: unknown }).inner ?? current.cause;
-  }
-  return false;
+/** Whether an error, or one it wraps (as Dexie does, in `inner` or `failures`), is named `name`. */
+function isNamed(error: unknown, name: string, depth = 0): boolean {
+  if (!(error instanceof Error) || depth > 5) return false;
+  if (error.name === name) return true;
+  const wrapped = error as { inner?: unknown; failures?: unknown[] };
+  return (
+    isNamed(wrapped.inner ?? error.cause, name, depth + 1) ||
+    (wrapped.failures ?? []).some((failure) => isNamed(failure, name, depth + 1))
+  );
 }
+
+/** The browser's quota refusal. */
+export const isQuotaError = (error: unknown) => isNamed(error, 'QuotaExceededError');
+
+/** A key that already exists: for the log, another writer appended first. */
+export const isConstraintError = (error: unknown) => isNamed(error, 'ConstraintError');

@@ -2,7 +2,7 @@ import { monotonicFactory } from 'ulid';
 import type { OrchestraDb } from '../db/database.ts';
 import type { EventDraft, OrchestraEvent } from './catalog.ts';
 import { currentVersions } from './catalog.ts';
-import { ConcurrencyError, StorageFullError, isQuotaError } from './errors.ts';
+import { ConcurrencyError, StorageFullError, isConstraintError, isQuotaError } from './errors.ts';
 import { foldEvents } from './fold.ts';
 import { sha256Hex } from './hash.ts';
 import { clearReadModels, projectRange, writeChanges } from './projections/materialize.ts';
@@ -28,6 +28,9 @@ export interface AppendOptions {
   /** Texts the events refer to by hash (artifact contents, checkpoints). */
   blobs?: string[];
 }
+
+const staleMessage =
+  'This project changed elsewhere (another tab or device) since this tab last read it. It has been reloaded; try again.';
 
 const readModelStores = [
   'events',
@@ -61,7 +64,7 @@ export class EventStore {
     private readonly options: EventStoreOptions = {},
   ) {
     this.now = options.now ?? Date.now;
-    this.snapshotEvery = options.snapshotEvery ?? 1000;
+    this.snapshotEvery = options.snapshotEvery ?? 500;
   }
 
   /**
@@ -81,13 +84,12 @@ export class EventStore {
     const expected = options.expectedSeq ?? state.lastSeq;
     const at = this.now();
     try {
+      if (expected !== state.lastSeq) throw new ConcurrencyError(staleMessage);
       const events = await this.db.transaction('rw', readModelStores, async () => {
-        const head = await this.headSeq(projectId);
-        if (head !== expected || head !== state.lastSeq) {
-          throw new ConcurrencyError(
-            'This project changed elsewhere (another tab or device) since this tab last read it. It has been reloaded; try again.',
-          );
-        }
+        // No read of the head first: the events' keys are [projectId+seq], so if another
+        // writer got there first, adding seq lastSeq + 1 fails on the existing key and the
+        // whole transaction is refused. The check costs nothing extra.
+        const head = state.lastSeq;
         const correlation = this.nextId();
         const events = drafts.map(
           (draft, index) =>
@@ -120,6 +122,7 @@ export class EventStore {
       // The state was folded in place: whatever happened, it may be ahead of the log now.
       this.states.delete(projectId);
       if (error instanceof ConcurrencyError || error instanceof InvalidEventError) throw error;
+      if (isConstraintError(error)) throw new ConcurrencyError(staleMessage);
       if (isQuotaError(error)) {
         throw new StorageFullError(
           'The browser has no room left for Orchestra’s data, so this step was not saved. Free space in the Data view (export and delete old projects) and try again; nothing already saved was lost.',

@@ -1,0 +1,152 @@
+/**
+ * The engine benchmark's page: the real event store on the browser's real IndexedDB,
+ * with raw IndexedDB measured beside it as the ceiling. Driven from Node by
+ * tests/bench/suites/engine.ts through `window.engineBench`.
+ */
+import { ulid } from 'ulid';
+import { OrchestraDb } from '../../../worker/db/database.ts';
+import { createEngine } from '../../../worker/engine.ts';
+import type { EventDraft, OrchestraEvent } from '../../../worker/events/catalog.ts';
+import { foldEvents } from '../../../worker/events/fold.ts';
+import { stateAt } from '../../../worker/events/time-travel.ts';
+import { randomHistory, seeded } from '../../unit/events/random-history.ts';
+
+const channel = new BroadcastChannel('orchestra-bench');
+const db = new OrchestraDb('orchestra-bench');
+const engine = createEngine(db, { channel });
+const received: number[] = [];
+
+const now = () => performance.timeOrigin + performance.now();
+
+function drafts(count: number, seed: number): EventDraft[] {
+  return randomHistory(seeded(seed), count);
+}
+
+/** The same records our store writes, with the same keys and indexes, put with nothing in between. */
+async function rawPut(count: number, batch: number): Promise<number> {
+  const name = `raw-${ulid()}`;
+  const raw = await new Promise<IDBDatabase>((resolve, reject) => {
+    const open = indexedDB.open(name, 1);
+    open.onupgradeneeded = () => {
+      const store = open.result.createObjectStore('events', { keyPath: ['projectId', 'seq'] });
+      store.createIndex('id', 'id', { unique: true });
+      store.createIndex('type', 'type');
+    };
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(new Error(open.error?.message));
+  });
+  const projectId = ulid();
+  const records = drafts(count, 7).map((draft, index) => ({
+    ...draft,
+    id: ulid(),
+    projectId,
+    seq: index + 1,
+    v: 1,
+    at: Date.now(),
+    correlationId: 'bench',
+    causationId: null,
+  }));
+  const start = performance.now();
+  for (let i = 0; i < records.length; i += batch) {
+    await new Promise<void>((resolve, reject) => {
+      const tx = raw.transaction('events', 'readwrite');
+      const store = tx.objectStore('events');
+      for (const record of records.slice(i, i + batch)) store.put(record);
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(new Error(tx.error?.message));
+    });
+  }
+  const seconds = (performance.now() - start) / 1000;
+  raw.close();
+  indexedDB.deleteDatabase(name);
+  return count / seconds;
+}
+
+/** Appends through the event store (validation, fold, read models, one transaction per batch). */
+async function append(count: number, batch: number, projectId = ulid()): Promise<{ projectId: string; perSecond: number }> {
+  const all = drafts(count, 7);
+  const start = performance.now();
+  for (let i = 0; i < all.length; i += batch) await engine.store.append(projectId, all.slice(i, i + batch));
+  return { projectId, perSecond: count / ((performance.now() - start) / 1000) };
+}
+
+/** Reads a project's log through the store, and with a raw `getAll` on the same object store. */
+async function readLog(projectId: string): Promise<{ storeMs: number; rawMs: number; events: number }> {
+  engine.store.invalidate(projectId);
+  let start = performance.now();
+  const events = await engine.store.read(projectId);
+  const storeMs = performance.now() - start;
+  const raw = await new Promise<IDBDatabase>((resolve, reject) => {
+    const open = indexedDB.open('orchestra-bench');
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(new Error(open.error?.message));
+  });
+  start = performance.now();
+  const rows = await new Promise<unknown[]>((resolve, reject) => {
+    const request = raw
+      .transaction('events')
+      .objectStore('events')
+      .getAll(IDBKeyRange.bound([projectId, 1], [projectId, Number.MAX_SAFE_INTEGER]));
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(new Error(request.error?.message));
+  });
+  const rawMs = performance.now() - start;
+  raw.close();
+  if (rows.length !== events.length) throw new Error(`raw read ${rows.length} events, the store ${events.length}`);
+  return { storeMs, rawMs, events: events.length };
+}
+
+/** Folds the whole log in memory: events per second. */
+async function fold(projectId: string): Promise<number> {
+  const events: OrchestraEvent[] = await engine.store.read(projectId);
+  foldEvents(projectId, events.slice(0, 1000)); // warm up the JIT
+  const start = performance.now();
+  foldEvents(projectId, events);
+  return events.length / ((performance.now() - start) / 1000);
+}
+
+/** Time travel to `points` random sequence numbers: each one's time in ms. */
+async function timeTravel(projectId: string, points: number): Promise<number[]> {
+  const head = await engine.store.headSeq(projectId);
+  const random = seeded(3);
+  const times: number[] = [];
+  for (let i = 0; i < points; i++) {
+    const seq = 1 + Math.floor(random() * head);
+    const start = performance.now();
+    const state = await stateAt(db, projectId, seq);
+    times.push(performance.now() - start);
+    if (state.lastSeq !== seq) throw new Error(`time travel to ${seq} landed on ${state.lastSeq}`);
+  }
+  return times;
+}
+
+/** In the watching tab: subscribe, and note when each message (stamped with its send time) arrives. */
+function listen(projectId: string): void {
+  engine.feed.subscribe(projectId, 0, (events) => {
+    const at = now();
+    for (const event of events) {
+      if (event.type === 'user-message' && event.payload.text.startsWith('sent:')) received.push(at - Number(event.payload.text.slice(5)));
+    }
+  });
+}
+
+/** In the writing tab: append `count` stamped messages, one at a time. */
+async function speak(projectId: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    await engine.store.append(projectId, [
+      { type: 'user-message', actor: { kind: 'user' }, payload: { messageId: ulid(), text: `sent:${now()}` } },
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+async function createProject(): Promise<string> {
+  const projectId = ulid();
+  await engine.store.append(projectId, drafts(1, 1));
+  return projectId;
+}
+
+const api = { rawPut, append, readLog, fold, timeTravel, listen, speak, createProject, latencies: () => received };
+(window as unknown as { engineBench: typeof api }).engineBench = api;
+document.body.dataset['ready'] = 'true';
+export type EngineBench = typeof api;
