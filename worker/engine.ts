@@ -2,6 +2,7 @@ import type { OrchestraDb } from './db/database.ts';
 import type { OrchestraEvent } from './events/catalog.ts';
 import { EventStore } from './events/event-store.ts';
 import { LiveFeed } from './events/live-feed.ts';
+import { TimeTravel } from './events/time-travel.ts';
 import { WriterLocks } from './events/writer-lock.ts';
 
 /** What crosses the BroadcastChannel between tabs: a batch one tab appended. */
@@ -15,6 +16,7 @@ export interface Engine {
   store: EventStore;
   feed: LiveFeed;
   locks: WriterLocks;
+  timeTravel: TimeTravel;
 }
 
 export interface EngineOptions {
@@ -47,5 +49,11 @@ export function createEngine(db: OrchestraDb, options: EngineOptions = {}): Engi
     for (const projectId of projects) store.invalidate(projectId);
     feed.publish(message.data.events);
   });
-  return { db, store, feed, locks: new WriterLocks(options.locks) };
+  return {
+    db,
+    store,
+    feed,
+    locks: new WriterLocks(options.locks),
+    timeTravel: new TimeTravel((projectId, fromSeq) => store.read(projectId, fromSeq)),
+  };
 }

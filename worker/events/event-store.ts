@@ -12,7 +12,11 @@ import { InvalidEventError, parsePayload } from './validate.ts';
 
 export interface EventStoreOptions {
   now?: () => number;
-  /** A snapshot of a project's state is kept every this many events, for time travel. */
+  /**
+   * The least number of events between two snapshots of a project's state. The gap
+   * also grows to a tenth of the log, so snapshots stay a small share of storage;
+   * only the latest is kept: it is where loading a project starts folding.
+   */
   snapshotEvery?: number;
   /** Called after each committed append, with the new events in order. */
   onAppend?: (events: OrchestraEvent[]) => void;
@@ -55,6 +59,7 @@ const readModelStores = [
  */
 export class EventStore {
   private readonly states = new Map<string, ProjectState>();
+  private readonly snapshotSeqs = new Map<string, number>();
   private readonly nextId = monotonicFactory();
   private readonly now: () => number;
   private readonly snapshotEvery: number;
@@ -110,9 +115,7 @@ export class EventStore {
         for (const event of events) reduce(state, event, changes);
         const writes: Promise<unknown>[] = [this.db.events.bulkAdd(events), writeChanges(this.db, state, changes)];
         if (blobs.length > 0) writes.push(this.db.blobs.bulkPut(blobs));
-        if (Math.floor(head / this.snapshotEvery) !== Math.floor(state.lastSeq / this.snapshotEvery)) {
-          writes.push(this.db.snapshots.put({ projectId, seq: state.lastSeq, state }));
-        }
+        if (this.snapshotDue(projectId, state.lastSeq)) writes.push(this.writeSnapshot(state));
         await Promise.all(writes);
         return events;
       });
@@ -189,6 +192,24 @@ export class EventStore {
     this.states.delete(projectId);
   }
 
+  private snapshotDue(projectId: string, seq: number): boolean {
+    const last = this.snapshotSeqs.get(projectId) ?? 0;
+    return seq - last >= Math.max(this.snapshotEvery, Math.floor(seq / 10));
+  }
+
+  /** Puts the state as the project's snapshot (IndexedDB copies it at once) and drops older ones. */
+  private async writeSnapshot(state: ProjectState): Promise<void> {
+    const { projectId, lastSeq } = state;
+    this.snapshotSeqs.set(projectId, lastSeq);
+    await Promise.all([
+      this.db.snapshots.put({ projectId, seq: lastSeq, state }),
+      this.db.snapshots
+        .where('[projectId+seq]')
+        .between(...projectRange(projectId, 0, lastSeq))
+        .delete(),
+    ]);
+  }
+
   /** The current state of a project, from memory or rebuilt from its latest snapshot and the events after it. */
   async load(projectId: string): Promise<ProjectState> {
     const cached = this.states.get(projectId);
@@ -198,6 +219,7 @@ export class EventStore {
       .between(...projectRange(projectId))
       .last();
     const state = snapshot?.state ?? emptyProjectState(projectId);
+    this.snapshotSeqs.set(projectId, state.lastSeq);
     const after = await this.db.events
       .where('[projectId+seq]')
       .between(...projectRange(projectId, state.lastSeq + 1))

@@ -1,21 +1,63 @@
-import type { OrchestraDb } from '../db/database.ts';
+import type { OrchestraEvent } from './catalog.ts';
 import { foldEvents } from './fold.ts';
-import { projectRange } from './projections/materialize.ts';
 import { type ProjectState, emptyProjectState } from './projections/project-state.ts';
+import { Changes } from './projections/project-state.ts';
+import { reduce } from './projections/reduce.ts';
+
+interface Timeline {
+  projectId: string;
+  events: OrchestraEvent[];
+  /** `checkpoints[i]` is the state right after event `i × every` (the first is the empty state). */
+  checkpoints: ProjectState[];
+  /** The state after the last event read, folded as events arrive. */
+  head: ProjectState;
+}
 
 /**
- * The state of a project as it was right after event `seq`: the nearest snapshot at or
- * before it, then the events up to it folded forward (at most `snapshotEvery` of them).
+ * The state of a project as of any sequence number, fast enough to scrub a slider:
+ * the log is read once and folded, keeping an in-memory snapshot every `every`
+ * events; a point is then the nearest snapshot before it, copied, with at most
+ * `every` events folded forward. New events extend the timeline instead of
+ * rebuilding it. One project at a time: the one being replayed.
  */
-export async function stateAt(db: OrchestraDb, projectId: string, seq: number): Promise<ProjectState> {
-  const snapshot = await db.snapshots
-    .where('[projectId+seq]')
-    .between(...projectRange(projectId, 0, seq), true, true)
-    .last();
-  const state = snapshot?.state ?? emptyProjectState(projectId);
-  const events = await db.events
-    .where('[projectId+seq]')
-    .between(...projectRange(projectId, state.lastSeq + 1, seq), true, true)
-    .toArray();
-  return foldEvents(projectId, events, state);
+export class TimeTravel {
+  private timeline: Timeline | undefined;
+
+  constructor(
+    private readonly readLog: (projectId: string, fromSeq: number) => Promise<OrchestraEvent[]>,
+    private readonly every = 2000,
+  ) {}
+
+  /** The state right after event `seq` (or after the last event, if `seq` is beyond it). */
+  async stateAt(projectId: string, seq: number): Promise<ProjectState> {
+    const timeline = await this.extend(projectId);
+    const target = Math.max(0, Math.min(seq, timeline.events.length));
+    const index = Math.floor(target / this.every);
+    const base = structuredClone(timeline.checkpoints[index] ?? emptyProjectState(projectId));
+    return foldEvents(projectId, timeline.events.slice(index * this.every, target), base);
+  }
+
+  /** Forgets the timeline kept in memory. */
+  close(): void {
+    this.timeline = undefined;
+  }
+
+  private async extend(projectId: string): Promise<Timeline> {
+    if (this.timeline?.projectId !== projectId) {
+      this.timeline = {
+        projectId,
+        events: [],
+        checkpoints: [emptyProjectState(projectId)],
+        head: emptyProjectState(projectId),
+      };
+    }
+    const timeline = this.timeline;
+    const changes = new Changes();
+    for (const event of await this.readLog(projectId, timeline.events.length + 1)) {
+      reduce(timeline.head, event, changes);
+      timeline.events.push(event);
+      if (timeline.events.length % this.every === 0) timeline.checkpoints.push(structuredClone(timeline.head));
+    }
+    return timeline;
+  }
 }

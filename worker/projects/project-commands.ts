@@ -3,7 +3,6 @@ import { type Result, fail, ok } from '../contract/result.ts';
 import type { Engine } from '../engine.ts';
 import type { OrchestraEvent } from '../events/catalog.ts';
 import type { ProjectRow } from '../events/projections/rows.ts';
-import { stateAt } from '../events/time-travel.ts';
 import type { WriterRole } from '../events/writer-lock.ts';
 import { type ProjectView, toProjectView } from './project-view.ts';
 import { toFailure } from './to-failure.ts';
@@ -24,7 +23,7 @@ const notWriter = () =>
 
 /** The project commands of the worker API: each returns a Result, never throws across the door. */
 export function createProjectCommands(engine: Engine) {
-  const { store, feed, locks, db } = engine;
+  const { store, feed, locks, db, timeTravel } = engine;
   const watchers = new Map<number, () => void>();
   let nextWatcher = 1;
 
@@ -111,7 +110,7 @@ export function createProjectCommands(engine: Engine) {
     /** The project as it was right after event `seq` (time travel). */
     projectAt: (projectId: string, seq: number): Promise<Result<ProjectView>> =>
       guarded(async () => {
-        const view = toProjectView(await stateAt(db, projectId, seq));
+        const view = toProjectView(await timeTravel.stateAt(projectId, seq));
         return view ? ok(view) : fail('not_found', 'The project did not exist yet at that point.');
       }),
   };

@@ -8,8 +8,8 @@ import { OrchestraDb } from '../../../worker/db/database.ts';
 import { createEngine } from '../../../worker/engine.ts';
 import type { EventDraft, OrchestraEvent } from '../../../worker/events/catalog.ts';
 import { foldEvents } from '../../../worker/events/fold.ts';
-import { stateAt } from '../../../worker/events/time-travel.ts';
-import { randomHistory, seeded } from '../../unit/events/random-history.ts';
+import { seeded } from '../../unit/events/random-history.ts';
+import { simulatedRun } from './workload.ts';
 
 const channel = new BroadcastChannel('orchestra-bench');
 const db = new OrchestraDb('orchestra-bench');
@@ -18,8 +18,8 @@ const received: number[] = [];
 
 const now = () => performance.timeOrigin + performance.now();
 
-function drafts(count: number, seed: number): EventDraft[] {
-  return randomHistory(seeded(seed), count);
+function drafts(count: number): EventDraft[] {
+  return simulatedRun(count);
 }
 
 /** The same records our store writes, with the same keys and indexes, put with nothing in between. */
@@ -36,7 +36,7 @@ async function rawPut(count: number, batch: number): Promise<number> {
     open.onerror = () => reject(new Error(open.error?.message));
   });
   const projectId = ulid();
-  const records = drafts(count, 7).map((draft, index) => ({
+  const records = drafts(count).map((draft, index) => ({
     ...draft,
     id: ulid(),
     projectId,
@@ -63,8 +63,12 @@ async function rawPut(count: number, batch: number): Promise<number> {
 }
 
 /** Appends through the event store (validation, fold, read models, one transaction per batch). */
-async function append(count: number, batch: number, projectId = ulid()): Promise<{ projectId: string; perSecond: number }> {
-  const all = drafts(count, 7);
+async function append(
+  count: number,
+  batch: number,
+  projectId = ulid(),
+): Promise<{ projectId: string; perSecond: number }> {
+  const all = drafts(count);
   const start = performance.now();
   for (let i = 0; i < all.length; i += batch) await engine.store.append(projectId, all.slice(i, i + batch));
   return { projectId, perSecond: count / ((performance.now() - start) / 1000) };
@@ -105,19 +109,23 @@ async function fold(projectId: string): Promise<number> {
   return events.length / ((performance.now() - start) / 1000);
 }
 
-/** Time travel to `points` random sequence numbers: each one's time in ms. */
-async function timeTravel(projectId: string, points: number): Promise<number[]> {
+/** Opens time travel on a project (reads and folds its log once), then visits `points` random sequence numbers. */
+async function timeTravel(projectId: string, points: number): Promise<{ openMs: number; times: number[] }> {
   const head = await engine.store.headSeq(projectId);
+  engine.timeTravel.close();
+  let start = performance.now();
+  await engine.timeTravel.stateAt(projectId, 1);
+  const openMs = performance.now() - start;
   const random = seeded(3);
   const times: number[] = [];
   for (let i = 0; i < points; i++) {
     const seq = 1 + Math.floor(random() * head);
-    const start = performance.now();
-    const state = await stateAt(db, projectId, seq);
+    start = performance.now();
+    const state = await engine.timeTravel.stateAt(projectId, seq);
     times.push(performance.now() - start);
     if (state.lastSeq !== seq) throw new Error(`time travel to ${seq} landed on ${state.lastSeq}`);
   }
-  return times;
+  return { openMs, times };
 }
 
 /** In the watching tab: subscribe, and note when each message (stamped with its send time) arrives. */
@@ -125,7 +133,8 @@ function listen(projectId: string): void {
   engine.feed.subscribe(projectId, 0, (events) => {
     const at = now();
     for (const event of events) {
-      if (event.type === 'user-message' && event.payload.text.startsWith('sent:')) received.push(at - Number(event.payload.text.slice(5)));
+      if (event.type === 'user-message' && event.payload.text.startsWith('sent:'))
+        received.push(at - Number(event.payload.text.slice(5)));
     }
   });
 }
@@ -142,7 +151,7 @@ async function speak(projectId: string, count: number): Promise<void> {
 
 async function createProject(): Promise<string> {
   const projectId = ulid();
-  await engine.store.append(projectId, drafts(1, 1));
+  await engine.store.append(projectId, drafts(1));
   return projectId;
 }
 

@@ -9,7 +9,8 @@ import { launchProfile } from '../../e2e/harness/browser.ts';
 import type { EngineBench } from '../engine/page.ts';
 import { type BenchResult, median, percentile, withBaseline } from '../result.ts';
 
-const bench = (page: Page) => page.evaluateHandle(() => (window as unknown as { engineBench: EngineBench }).engineBench);
+const bench = (page: Page) =>
+  page.evaluateHandle(() => (window as unknown as { engineBench: EngineBench }).engineBench);
 
 /** Builds the benchmark page (production mode, as the app ships) and serves it on a free port. */
 async function servePage(): Promise<{ url: string; stop: () => Promise<void> }> {
@@ -56,7 +57,12 @@ export async function engineSuite(): Promise<BenchResult[]> {
       rawBatches.push(await api.evaluate((b) => b.rawPut(5000, 500)));
       batches.push((await api.evaluate((b) => b.append(5000, 500))).perSecond);
     }
-    const [rawSingle, single, rawBatch, batch] = [rawSingles, singles, rawBatches, batches].map(median) as [number, number, number, number];
+    const [rawSingle, single, rawBatch, batch] = [rawSingles, singles, rawBatches, batches].map(median) as [
+      number,
+      number,
+      number,
+      number,
+    ];
 
     const big = await api.evaluate((b) => b.append(100_000, 1000));
     const read = await api.evaluate((b, id) => b.readLog(id), big.projectId);
@@ -69,7 +75,9 @@ export async function engineSuite(): Promise<BenchResult[]> {
     const projectId = await api.evaluate((b) => b.createProject());
     await (await bench(watcher)).evaluate((b, id) => b.listen(id), projectId);
     await api.evaluate((b, id) => b.speak(id, 200), projectId);
-    await watcher.waitForFunction(() => (window as unknown as { engineBench: EngineBench }).engineBench.latencies().length >= 200);
+    await watcher.waitForFunction(
+      () => (window as unknown as { engineBench: EngineBench }).engineBench.latencies().length >= 200,
+    );
     const latencies = await (await bench(watcher)).evaluate((b) => b.latencies());
 
     const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -103,14 +111,24 @@ export async function engineSuite(): Promise<BenchResult[]> {
         baseline: { name: 'raw_indexeddb_getall', value: Math.round(read.events / (read.rawMs / 1000)) },
         target: '>= 0.5 of baseline',
       }),
-      { metric: 'time_travel_100k_p50_ms', value: round(median(travel)), unit: 'ms' },
-      { metric: 'time_travel_100k_max_ms', value: round(Math.max(...travel)), unit: 'ms', target: '<= 50 ms' },
+      {
+        metric: 'time_travel_open_100k_ms',
+        value: round(travel.openMs),
+        unit: 'ms',
+        target: 'once, when the Replay view opens',
+      },
+      { metric: 'time_travel_100k_p50_ms', value: round(median(travel.times)), unit: 'ms' },
+      { metric: 'time_travel_100k_max_ms', value: round(Math.max(...travel.times)), unit: 'ms', target: '<= 50 ms' },
       { metric: 'cross_tab_latency_p50_ms', value: round(median(latencies), 2), unit: 'ms' },
-      { metric: 'cross_tab_latency_p99_ms', value: round(percentile(latencies, 99), 2), unit: 'ms', target: '<= 50 ms' },
+      {
+        metric: 'cross_tab_latency_p99_ms',
+        value: round(percentile(latencies, 99), 2),
+        unit: 'ms',
+        target: '<= 50 ms',
+      },
     ];
   } finally {
     await profile.close();
     await served.stop();
   }
 }
-
