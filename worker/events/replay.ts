@@ -13,11 +13,9 @@ export async function rebuildReadModels(db: OrchestraDb, projectId: string): Pro
       .where('[projectId+seq]')
       .between(...projectRange(projectId))
       .toArray();
-    const state = foldEvents(projectId, events);
-    await clearReadModels(db, projectId);
     const everything = new Changes();
-    everything.project = true;
-    for (const table of readModelTables) for (const key of state[table].keys()) everything.touch(table, key);
+    const state = foldEvents(projectId, events, undefined, everything);
+    await clearReadModels(db, projectId);
     await writeChanges(db, state, everything);
     return state;
   });

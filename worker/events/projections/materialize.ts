@@ -1,6 +1,6 @@
 import Dexie from 'dexie';
 import type { OrchestraDb } from '../../db/database.ts';
-import { type Changes, type ProjectState, type ReadModelTable, readModelTables } from './project-state.ts';
+import { type Changes, type ProjectState, type ReadModelTable, joinKey, readModelTables } from './project-state.ts';
 
 /**
  * Writes the rows a fold touched into their tables. Run inside the append's
@@ -13,7 +13,9 @@ export async function writeChanges(db: OrchestraDb, state: ProjectState, changes
     const keys = changes.keys[table];
     if (keys.size === 0) continue;
     const map = state[table] as Map<string, unknown>;
-    const rows = [...keys].map((key) => map.get(key)).filter((row) => row !== undefined);
+    const rows = [...keys]
+      .map((key) => map.get(key) ?? changes.retired.get(joinKey(table, key)))
+      .filter((row) => row !== undefined);
     writes.push(db.table(table).bulkPut(rows));
   }
   await Promise.all(writes);

@@ -22,6 +22,7 @@ export interface ProjectState {
   tasks: Map<string, TaskRow>;
   artifacts: Map<string, ArtifactRow>;
   sessions: Map<string, SessionRow>;
+  /** Open reservations only: settled ones live in the `costs` table, not in memory. */
   costs: Map<string, CostRow>;
   agentPerformance: Map<Role, AgentPerformanceRow>;
   banditArms: Map<string, BanditArmRow>;
@@ -72,8 +73,17 @@ export class Changes {
     routerPerformance: new Set(),
   };
 
+  /** Rows that left the state (e.g. settled reservations) but still go to their table. */
+  readonly retired = new Map<string, unknown>();
+
   touch(table: ReadModelTable, key: string): void {
     this.keys[table].add(key);
+  }
+
+  /** Records a row's last version for its table as the state lets go of it. */
+  retire(table: ReadModelTable, key: string, row: unknown): void {
+    this.keys[table].add(key);
+    this.retired.set(joinKey(table, key), row);
   }
 }
 

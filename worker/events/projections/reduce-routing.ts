@@ -40,7 +40,7 @@ function routerRow(state: ProjectState, armId: string, taskType: string, changes
 /** Sum of what open reservations may still cost. */
 function reservedUsd(state: ProjectState): number {
   let total = 0;
-  for (const cost of state.costs.values()) if (cost.status === 'reserved') total += cost.maxUsd;
+  for (const cost of state.costs.values()) total += cost.maxUsd;
   return total;
 }
 
@@ -74,13 +74,15 @@ export const routingHandlers: Handlers<
     const cost = state.costs.get(event.payload.reservationId);
     const project = projectRow(state, event.at, changes);
     project.spentUsd += event.payload.actualUsd;
-    if (!cost || cost.status === 'settled') return;
+    if (!cost) return;
     cost.status = 'settled';
     cost.actualUsd = event.payload.actualUsd;
     cost.inputTokens = event.payload.inputTokens;
     cost.outputTokens = event.payload.outputTokens;
     cost.latencyMs = event.payload.latencyMs;
-    changes.touch('costs', cost.reservationId);
+    // Settled, the row only matters to its table: keep memory to what can still change.
+    state.costs.delete(cost.reservationId);
+    changes.retire('costs', cost.reservationId, cost);
     project.reservedUsd = reservedUsd(state);
     const taskType = (cost.taskId ? state.tasks.get(cost.taskId)?.taskType : null) ?? 'unknown';
     const row = routerRow(state, cost.armId, taskType, changes);
