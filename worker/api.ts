@@ -16,7 +16,7 @@ export type { DatabaseHealth, WorkerHealth } from './contract/worker-health.ts';
 export type { Settings, SettingsPatch, Theme } from './settings/settings.ts';
 export type { EventType, OrchestraEvent } from './events/catalog.ts';
 export type { WriterRole } from './events/writer-lock.ts';
-export type { ProjectRow, TaskRow, ArtifactRow } from './events/projections/rows.ts';
+export type { ProjectRow, TaskRow, ArtifactRow, ArtifactVersionRow } from './events/projections/rows.ts';
 export type { NewProject, ProjectUpdate } from './projects/project-commands.ts';
 export type { ProjectView } from './projects/project-view.ts';
 export type { ProjectUsage } from './projects/housekeeping.ts';

@@ -5,6 +5,7 @@ import type { ProjectState } from '../events/projections/project-state.ts';
 import type {
   AgentPerformanceRow,
   ArtifactRow,
+  ArtifactVersionRow,
   BanditArmRow,
   CostRow,
   ProjectRow,
@@ -51,6 +52,7 @@ export class OrchestraDb extends Dexie {
   projects!: EntityTable<ProjectRow, 'id'>;
   tasks!: Dexie.Table<TaskRow, [string, string]>;
   artifacts!: Dexie.Table<ArtifactRow, [string, string]>;
+  artifactVersions!: Dexie.Table<ArtifactVersionRow, [string, string, number]>;
   sessions!: Dexie.Table<SessionRow, [string, string]>;
   costs!: Dexie.Table<CostRow, [string, string]>;
   agentPerformance!: Dexie.Table<AgentPerformanceRow, [string, string]>;

@@ -41,6 +41,7 @@ export const schemaHistory: readonly SchemaVersion[] = [
       projects: 'id, updatedAt',
       tasks: '[projectId+taskId], projectId',
       artifacts: '[projectId+path], projectId',
+      artifactVersions: '[projectId+path+version], projectId, contentHash',
       sessions: '[projectId+runId], projectId',
       costs: '[projectId+reservationId], projectId',
       agentPerformance: '[projectId+role], projectId',

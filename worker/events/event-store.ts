@@ -43,6 +43,7 @@ const readModelStores = [
   'projects',
   'tasks',
   'artifacts',
+  'artifactVersions',
   'sessions',
   'costs',
   'agentPerformance',

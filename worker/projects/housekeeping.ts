@@ -21,9 +21,8 @@ const terminal = new Set(['done', 'failed', 'cancelled']);
 /** Texts that something other than `except` still needs: any artifact version, and checkpoints of unfinished tasks. */
 async function hashesInUse(db: OrchestraDb, except: (projectId: string) => boolean): Promise<Set<string>> {
   const used = new Set<string>();
-  await db.artifacts.each((artifact) => {
-    if (except(artifact.projectId)) return;
-    for (const version of artifact.versions) used.add(version.contentHash);
+  await db.artifactVersions.each((version) => {
+    if (!except(version.projectId)) used.add(version.contentHash);
   });
   await db.tasks.each((task) => {
     if (!except(task.projectId) && task.checkpointHash && !terminal.has(task.status)) used.add(task.checkpointHash);

@@ -2,6 +2,7 @@ import type { ProjectState } from '../events/projections/project-state.ts';
 import type {
   AgentPerformanceRow,
   ArtifactRow,
+  ArtifactVersionRow,
   CostRow,
   ProjectRow,
   SessionRow,
@@ -14,6 +15,7 @@ export interface ProjectView {
   lastSeq: number;
   tasks: TaskRow[];
   artifacts: ArtifactRow[];
+  artifactVersions: ArtifactVersionRow[];
   sessions: SessionRow[];
   costs: CostRow[];
   agents: AgentPerformanceRow[];
@@ -26,6 +28,7 @@ export function toProjectView(state: ProjectState): ProjectView | null {
     lastSeq: state.lastSeq,
     tasks: [...state.tasks.values()],
     artifacts: [...state.artifacts.values()].sort((a, b) => a.path.localeCompare(b.path)),
+    artifactVersions: [...state.artifactVersions.values()],
     sessions: [...state.sessions.values()],
     costs: [...state.costs.values()],
     agents: [...state.agentPerformance.values()],

@@ -188,8 +188,8 @@ test('texts are stored once by SHA-256, and identical artifact content makes no 
   expect(real).toBe(createHash('sha256').update(content).digest('hex'));
   await store.append(projectId, [draft(real)], { blobs: [content] });
   await store.append(projectId, [draft(real)], { blobs: [content] });
-  const artifact = await db.artifacts.get([projectId, 'src/answer.ts']);
-  expect(artifact?.versions.map((version) => version.version)).toEqual([1]);
+  expect(await db.artifacts.get([projectId, 'src/answer.ts'])).toMatchObject({ latest: 1, contentHash: real });
+  expect((await db.artifactVersions.toArray()).map((version) => version.version)).toEqual([1]);
   expect(await store.blob(real)).toBe(content);
   expect(await db.blobs.count()).toBe(1);
 });

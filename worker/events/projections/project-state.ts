@@ -2,6 +2,7 @@ import type { Role } from '../schemas/common.ts';
 import type {
   AgentPerformanceRow,
   ArtifactRow,
+  ArtifactVersionRow,
   BanditArmRow,
   CostRow,
   ProjectRow,
@@ -21,6 +22,8 @@ export interface ProjectState {
   project: ProjectRow | null;
   tasks: Map<string, TaskRow>;
   artifacts: Map<string, ArtifactRow>;
+  /** Keyed `joinKey(path, version)`. */
+  artifactVersions: Map<string, ArtifactVersionRow>;
   sessions: Map<string, SessionRow>;
   /** Open reservations only: settled ones live in the `costs` table, not in memory. */
   costs: Map<string, CostRow>;
@@ -34,6 +37,7 @@ export interface ProjectState {
 export const readModelTables = [
   'tasks',
   'artifacts',
+  'artifactVersions',
   'sessions',
   'costs',
   'agentPerformance',
@@ -50,6 +54,7 @@ export function emptyProjectState(projectId: string): ProjectState {
     project: null,
     tasks: new Map(),
     artifacts: new Map(),
+    artifactVersions: new Map(),
     sessions: new Map(),
     costs: new Map(),
     agentPerformance: new Map(),
@@ -65,6 +70,7 @@ export class Changes {
   readonly keys: Record<ReadModelTable, Set<string>> = {
     tasks: new Set(),
     artifacts: new Set(),
+    artifactVersions: new Set(),
     sessions: new Set(),
     costs: new Set(),
     agentPerformance: new Set(),

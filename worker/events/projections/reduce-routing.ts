@@ -1,5 +1,6 @@
 import type { Handlers } from './handler.ts';
 import { type Changes, type ProjectState, joinKey } from './project-state.ts';
+import { artifactVersion } from './reduce-artifacts.ts';
 import { projectRow } from './reduce-project.ts';
 import { agentRow, taskRow } from './reduce-tasks.ts';
 import type { BanditArmRow, RouterPerformanceRow } from './rows.ts';
@@ -117,11 +118,8 @@ export const routingHandlers: Handlers<
         agent.qualityCount += 1;
       }
     } else {
-      const version = state.artifacts.get(subject.path)?.versions.find((entry) => entry.version === subject.version);
-      if (version) {
-        version.quality = score;
-        changes.touch('artifacts', subject.path);
-      }
+      const version = artifactVersion(state, subject.path, subject.version, changes);
+      if (version) version.quality = score;
     }
     if (taskType && armId) {
       // A fractional Beta update: a score of 0.8 counts as 0.8 of a success.

@@ -48,7 +48,10 @@ export interface TaskRow {
   endedAt: number | null;
 }
 
-export interface ArtifactVersion {
+/** One version of one file: added once, then only its validation and quality change. */
+export interface ArtifactVersionRow {
+  projectId: string;
+  path: string;
   version: number;
   contentHash: string;
   size: number;
@@ -67,6 +70,7 @@ export interface ArtifactVersion {
   quality: number | null;
 }
 
+/** A file of the project as it is now: its latest version (the history is in `artifactVersions`). */
 export interface ArtifactRow {
   projectId: string;
   path: string;
@@ -75,7 +79,7 @@ export interface ArtifactRow {
   latest: number;
   contentHash: string;
   size: number;
-  versions: ArtifactVersion[];
+  updatedAt: number;
 }
 
 /** A run of the project ("project sessions"). */
