@@ -70,7 +70,7 @@ export class EventStore {
     private readonly options: EventStoreOptions = {},
   ) {
     this.now = options.now ?? Date.now;
-    this.snapshotEvery = options.snapshotEvery ?? 500;
+    this.snapshotEvery = options.snapshotEvery ?? 2000;
   }
 
   /**
