@@ -65,3 +65,27 @@ test('a project survives a reload and is listed on the Projects view', async ({ 
   await expect.poll(() => page.getByTestId('project-list').textContent()).toContain('Durable project');
   expect(await page.getByTestId('project-list').textContent()).toContain('2 events');
 });
+
+test('Replay shows the project as it was after any event, moved with the keyboard', async ({ server, profile }) => {
+  const { page } = profile;
+  await page.goto(`${server.url}/new`);
+  await page.getByLabel('Name').fill('Replayed project');
+  await page.getByRole('button', { name: 'Create project' }).click();
+  await page.waitForURL(/\/run\?project=/);
+  for (const text of ['First', 'Second', 'Third']) {
+    await send(page, text);
+    await expect.poll(() => feedText(page)).toContain(`You: ${text}`);
+  }
+  await page.getByRole('link', { name: 'Replay this project' }).click();
+  const slider = page.getByTestId('replay-slider');
+  await expect.poll(() => page.getByTestId('replay-messages').textContent()).toBe('3');
+  expect(await page.getByTestId('replay-event').textContent()).toBe('You: Third');
+
+  await slider.focus();
+  await page.keyboard.press('Home');
+  await expect.poll(() => page.getByTestId('replay-messages').textContent()).toBe('0');
+  expect(await page.getByTestId('replay-event').textContent()).toBe('You created the project “Replayed project”.');
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => page.getByTestId('replay-event').textContent()).toBe('You: First');
+  expect(await page.getByTestId('replay-messages').textContent()).toBe('1');
+});

@@ -51,7 +51,7 @@ export async function engineSuite(): Promise<BenchResult[]> {
     const singles: number[] = [];
     const rawBatches: number[] = [];
     const batches: number[] = [];
-    for (let round = 0; round < 5; round++) {
+    for (let round = 0; round < 7; round++) {
       rawSingles.push(await api.evaluate((b) => b.rawPut(300, 1)));
       singles.push((await api.evaluate((b) => b.append(300, 1))).perSecond);
       rawBatches.push(await api.evaluate((b) => b.rawPut(5000, 500)));

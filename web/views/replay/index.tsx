@@ -1,17 +1,32 @@
-import { A } from '@solidjs/router';
+import { A, useSearchParams } from '@solidjs/router';
+import { Show } from 'solid-js';
 import { ViewFrame } from '../../components/view-frame.tsx';
+import { ProjectReplay } from './project-replay.tsx';
 
 export default function ReplayView() {
+  const [params] = useSearchParams();
+  const projectId = () => {
+    const value = params['project'];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
   return (
     <ViewFrame
       title="Replay"
       intro="Step through a finished or interrupted run event by event, or jump to any moment of it."
     >
-      <div class="empty-state">
-        <p>
-          Nothing to show yet: <A href="/new">describe a project</A> first.
-        </p>
-      </div>
+      <Show
+        when={projectId()}
+        keyed
+        fallback={
+          <div class="empty-state">
+            <p>
+              Open a project from <A href="/">Projects</A> and choose Replay.
+            </p>
+          </div>
+        }
+      >
+        {(id) => <ProjectReplay projectId={id} />}
+      </Show>
     </ViewFrame>
   );
 }

@@ -1,3 +1,4 @@
+import { A } from '@solidjs/router';
 import { For, Show, createEffect, createResource, createSignal, onCleanup } from 'solid-js';
 import type { OrchestraEvent, WriterRole } from '../../../worker/api.ts';
 import { describeEvent } from '../../../worker/query/index.ts';
@@ -32,6 +33,9 @@ export function ProjectRun(props: { projectId: string }) {
       {(view) => (
         <div class="stack">
           <h2 data-testid="project-name">{view().project.name}</h2>
+          <p>
+            <A href={`/replay?project=${props.projectId}`}>Replay this project</A>
+          </p>
           <Show when={role() === 'observer'}>
             <p class="banner" role="status" data-testid="observer-banner">
               Watching: this project is open in another tab, which runs it. This tab shows everything live and takes
