@@ -2,6 +2,7 @@ import { ulid } from 'ulid';
 import { type Result, fail, ok } from '../contract/result.ts';
 import type { Engine } from '../engine.ts';
 import type { OrchestraEvent } from '../events/catalog.ts';
+import { joinKey } from '../events/projections/project-state.ts';
 import type { ProjectRow } from '../events/projections/rows.ts';
 import type { WriterRole } from '../events/writer-lock.ts';
 import { type ProjectView, toProjectView } from './project-view.ts';
@@ -106,6 +107,21 @@ export function createProjectCommands(engine: Engine) {
 
     readEvents: (projectId: string, fromSeq: number, toSeq: number): Promise<Result<OrchestraEvent[]>> =>
       guarded(async () => ok(await store.read(projectId, fromSeq, toSeq))),
+
+    /** The text of a file version (the latest when `version` is left out). */
+    artifactContent: (projectId: string, path: string, version?: number): Promise<Result<string>> =>
+      guarded(async () => {
+        const state = await store.load(projectId);
+        const latest = state.artifacts.get(path);
+        const row = latest && state.artifactVersions.get(joinKey(path, String(version ?? latest.latest)));
+        if (!row)
+          return fail(
+            'not_found',
+            `There is no version ${version ?? ''} of ${path} in this project.`.replace('  ', ' '),
+          );
+        const text = await store.blob(row.contentHash);
+        return text === undefined ? fail('not_found', `The text of ${path} is not on this device.`) : ok(text);
+      }),
 
     /** The project as it was right after event `seq` (time travel). */
     projectAt: (projectId: string, seq: number): Promise<Result<ProjectView>> =>

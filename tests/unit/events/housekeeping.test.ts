@@ -8,6 +8,7 @@ import { sha256Hex } from '../../../worker/events/hash.ts';
 import { rowsOf } from '../../../worker/events/projections/materialize.ts';
 import { readModelTables } from '../../../worker/events/projections/project-state.ts';
 import { createHousekeeping } from '../../../worker/projects/housekeeping.ts';
+import { createProjectCommands } from '../../../worker/projects/project-commands.ts';
 
 let counter = 0;
 function device() {
@@ -207,6 +208,16 @@ test('compaction drops checkpoint texts of finished tasks only, and the log stil
   const exported = await house.exportProject(projectId);
   if (!exported.ok) throw new Error(exported.message);
   expect((await device().house.importProject(exported.value.text)).ok).toBe(true);
+});
+
+test('a file’s text is read back by path and version', async () => {
+  const { engine } = device();
+  const { projectId } = await sampleProject(engine, 'print(1)\n');
+  const commands = createProjectCommands(engine);
+  expect(await commands.artifactContent(projectId, 'main.py')).toEqual({ ok: true, value: 'print(1)\n' });
+  expect(await commands.artifactContent(projectId, 'main.py', 1)).toEqual({ ok: true, value: 'print(1)\n' });
+  expect(await commands.artifactContent(projectId, 'main.py', 2)).toMatchObject({ ok: false, kind: 'not_found' });
+  expect(await commands.artifactContent(projectId, '../etc/passwd')).toMatchObject({ ok: false, kind: 'not_found' });
 });
 
 test('storage usage is reported per project', async () => {
