@@ -17,8 +17,10 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           globalSetup: ['tests/e2e/global-setup.ts'],
-          testTimeout: 60_000,
+          testTimeout: 90_000,
           hookTimeout: 120_000,
+          // A busy 2-core machine can take seconds to start a worker and open its database.
+          expect: { poll: { timeout: 15_000 } },
           // Each test drives its own Chromium; two cores run them best one file at a time.
           fileParallelism: false,
         },

@@ -6,7 +6,7 @@ import { ConcurrencyError, StorageFullError, isConstraintError, isQuotaError } f
 import { foldEvents } from './fold.ts';
 import { sha256Hex } from './hash.ts';
 import { clearReadModels, projectRange, writeChanges } from './projections/materialize.ts';
-import { Changes, type ProjectState, emptyProjectState } from './projections/project-state.ts';
+import { Changes, type ProjectState, emptyProjectState, readModelTables } from './projections/project-state.ts';
 import { reduce } from './projections/reduce.ts';
 import { InvalidEventError, parsePayload } from './validate.ts';
 
@@ -36,21 +36,8 @@ export interface AppendOptions {
 const staleMessage =
   'This project changed elsewhere (another tab or device) since this tab last read it. It has been reloaded; try again.';
 
-const readModelStores = [
-  'events',
-  'blobs',
-  'snapshots',
-  'projects',
-  'tasks',
-  'artifacts',
-  'artifactVersions',
-  'sessions',
-  'costs',
-  'agentPerformance',
-  'banditArms',
-  'qualityMetrics',
-  'routerPerformance',
-] as const;
+/** Every table an append or import writes: the log, its texts and snapshots, and the read models. */
+const readModelStores = ['events', 'blobs', 'snapshots', 'projects', ...readModelTables];
 
 /**
  * The append-only event log and the read models it feeds, kept in step: one Dexie

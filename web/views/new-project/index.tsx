@@ -1,5 +1,6 @@
 import { useNavigate } from '@solidjs/router';
-import { Show, createSignal } from 'solid-js';
+import { createSignal } from 'solid-js';
+import { Problem } from '../../components/problem.tsx';
 import { ViewFrame } from '../../components/view-frame.tsx';
 import { callEngine } from '../../worker-client.ts';
 
@@ -56,11 +57,7 @@ export default function NewProjectView() {
             {description().length.toLocaleString()} / {descriptionLimit.toLocaleString()} characters
           </span>
         </label>
-        <Show when={problem()}>
-          <p class="problem" role="alert">
-            {problem()}
-          </p>
-        </Show>
+        <Problem message={problem()} />
         <div>
           <button type="submit" class="primary" disabled={busy() || name().trim() === ''}>
             Create project

@@ -1,14 +1,11 @@
-import { A, useSearchParams } from '@solidjs/router';
+import { A } from '@solidjs/router';
 import { Show } from 'solid-js';
 import { ViewFrame } from '../../components/view-frame.tsx';
+import { useProjectParam } from '../use-project-param.ts';
 import { ProjectReplay } from './project-replay.tsx';
 
 export default function ReplayView() {
-  const [params] = useSearchParams();
-  const projectId = () => {
-    const value = params['project'];
-    return typeof value === 'string' && value !== '' ? value : undefined;
-  };
+  const projectId = useProjectParam();
   return (
     <ViewFrame
       title="Replay"

@@ -2,6 +2,7 @@ import { A } from '@solidjs/router';
 import { For, Show, createEffect, createResource, createSignal, onCleanup } from 'solid-js';
 import type { OrchestraEvent, WriterRole } from '../../../worker/api.ts';
 import { describeEvent } from '../../../worker/query/index.ts';
+import { Problem } from '../../components/problem.tsx';
 import { callEngine, watchProject } from '../../worker-client.ts';
 
 /** One project's run: who may write here, the collaboration feed, and a message box to the team. */
@@ -91,11 +92,7 @@ function MessageBox(props: { projectId: string; canWrite: boolean }) {
       <button type="submit" class="primary" disabled={!props.canWrite || text().trim() === ''}>
         Send
       </button>
-      <Show when={problem()}>
-        <p class="problem" role="alert">
-          {problem()}
-        </p>
-      </Show>
+      <Problem message={problem()} />
     </form>
   );
 }

@@ -1,5 +1,6 @@
-import { For, Show, createSignal } from 'solid-js';
+import { For, createSignal } from 'solid-js';
 import type { Theme } from '../../../worker/api.ts';
+import { Problem } from '../../components/problem.tsx';
 import { ViewFrame } from '../../components/view-frame.tsx';
 import { saveTheme, theme } from '../../theme.ts';
 
@@ -35,11 +36,7 @@ export default function SettingsView() {
           )}
         </For>
       </fieldset>
-      <Show when={problem()}>
-        <p class="problem" role="alert">
-          {problem()}
-        </p>
-      </Show>
+      <Problem message={problem()} />
     </ViewFrame>
   );
 }
