@@ -250,7 +250,8 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
       qualityBeta(arm, taskType, typeCells.get(arm.id), bucketCells.get(arm.id), tick);
       const a = betaOut[0] as number;
       const b = betaOut[1] as number;
-      const sampled = sampler.beta(a, b);
+      const posteriorMean = a / (a + b);
+      const sampled = posteriorMean + tuning.explorationScale * (sampler.beta(a, b) - posteriorMean);
       const expectedCost = cost[i] as number;
       let utility =
         weights.quality * sampled -
@@ -263,7 +264,7 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
       candidates.push({
         armId: arm.id,
         sampledQuality: sampled,
-        expectedQuality: a / (a + b),
+        expectedQuality: posteriorMean,
         listCostUsd: listCost[i] as number,
         expectedCostUsd: expectedCost,
         expectedLatencyMs: latency[i] as number,

@@ -31,6 +31,7 @@ const tuningSchema = z.object({
   changeThreshold: z.number().positive(),
   balancePenalty: z.number().nonnegative(),
   pacePenalty: z.number().nonnegative(),
+  explorationScale: z.number().positive(),
   forgetting: z.boolean(),
 });
 

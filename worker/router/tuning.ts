@@ -23,6 +23,11 @@ export interface RouterTuning {
   balancePenalty: number;
   /** Utility lost per unit by which an arm's expected cost exceeds the per-task allowance. */
   pacePenalty: number;
+  /**
+   * Scales each Thompson draw's distance from the posterior mean. 1 is textbook Thompson
+   * sampling; below 1 explores less, which pays when many arms are close.
+   */
+  explorationScale: number;
   /** Off: no discounting and no change detection (the stationary baseline). */
   forgetting: boolean;
 }
@@ -36,5 +41,6 @@ export const defaultTuning: RouterTuning = {
   changeThreshold: 5,
   balancePenalty: 0.01,
   pacePenalty: 0.5,
+  explorationScale: 0.3,
   forgetting: true,
 };
