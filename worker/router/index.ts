@@ -15,3 +15,5 @@ export { defaultTuning } from './tuning.ts';
 export type { RouterTuning } from './tuning.ts';
 export { mulberry32 } from './sampler.ts';
 export { bucketOf } from './features.ts';
+export { createPerformanceTracker, trackerSnapshotSchema } from './tracker.ts';
+export type { PerformanceRow, PerformanceTracker, TrackerOptions, TrackerSnapshot } from './tracker.ts';
