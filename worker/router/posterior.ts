@@ -34,6 +34,8 @@ export interface TypeCell {
 export interface BucketCell {
   a: number;
   b: number;
+  /** Discounted number of outcomes. */
+  n: number;
   tick: number;
   epoch: number;
 }
@@ -106,6 +108,7 @@ export function decayBucketCell(cell: BucketCell, tick: number, gamma: number): 
   const d = Math.pow(gamma, tick - cell.tick);
   cell.a *= d;
   cell.b *= d;
+  cell.n *= d;
   cell.tick = tick;
 }
 

@@ -167,6 +167,15 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     betaOut[1] = b;
   }
 
+  // Draws are shrunk towards the mean only for arms known well: an arm with little or
+  // faded evidence keeps full Thompson exploration, so it can never be locked out.
+  function explorationScale(cell: TypeCell | BucketCell | undefined, tick: number): number {
+    const evidence = cell ? cell.n * Math.pow(gamma, tick - cell.tick) : 0;
+    const s = tuning.explorationScale;
+    const c = tuning.explorationHalfEvidence;
+    return s + ((1 - s) * c) / (c + evidence);
+  }
+
   function expectedCostRatio(cell: TypeCell | undefined, tick: number): number {
     if (!cell) return 1;
     const d = Math.pow(gamma, tick - cell.tick);
@@ -251,7 +260,8 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
       const a = betaOut[0] as number;
       const b = betaOut[1] as number;
       const posteriorMean = a / (a + b);
-      const sampled = posteriorMean + tuning.explorationScale * (sampler.beta(a, b) - posteriorMean);
+      const sampled =
+        posteriorMean + explorationScale(typeCells.get(arm.id), tick) * (sampler.beta(a, b) - posteriorMean);
       const expectedCost = cost[i] as number;
       let utility =
         weights.quality * sampled -
@@ -386,15 +396,17 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
 
     const buckets = getOrCreate(state.buckets, taskType, () => new Map<string, Map<string, BucketCell>>());
     const bucketCells = getOrCreate(buckets, bucket, () => new Map<string, BucketCell>());
-    const bucketCell = getOrCreate(bucketCells, armId, () => ({ a: 0, b: 0, tick, epoch: cell.epoch }));
+    const bucketCell = getOrCreate(bucketCells, armId, () => ({ a: 0, b: 0, n: 0, tick, epoch: cell.epoch }));
     if (bucketCell.epoch !== cell.epoch) {
       bucketCell.a = 0;
       bucketCell.b = 0;
+      bucketCell.n = 0;
       bucketCell.epoch = cell.epoch;
     }
     decayBucketCell(bucketCell, tick, gamma);
     bucketCell.a += weight * q;
     bucketCell.b += weight * (1 - q);
+    bucketCell.n += 1;
 
     const global = getOrCreate(state.global, armId, () => ({ n: 0, sum: 0 }));
     global.n = global.n * gamma + 1;

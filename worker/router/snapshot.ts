@@ -20,7 +20,7 @@ const typeCellSchema = z.object({
   latencyLog: z.number(),
 });
 
-const bucketCellSchema = z.object({ a: z.number(), b: z.number(), tick: z.number(), epoch: z.number() });
+const bucketCellSchema = z.object({ a: z.number(), b: z.number(), n: z.number(), tick: z.number(), epoch: z.number() });
 
 const tuningSchema = z.object({
   memory: z.number().positive(),
@@ -32,6 +32,7 @@ const tuningSchema = z.object({
   balancePenalty: z.number().nonnegative(),
   pacePenalty: z.number().nonnegative(),
   explorationScale: z.number().positive(),
+  explorationHalfEvidence: z.number().nonnegative(),
   forgetting: z.boolean(),
 });
 

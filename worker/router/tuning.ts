@@ -24,10 +24,13 @@ export interface RouterTuning {
   /** Utility lost per unit by which an arm's expected cost exceeds the per-task allowance. */
   pacePenalty: number;
   /**
-   * Scales each Thompson draw's distance from the posterior mean. 1 is textbook Thompson
-   * sampling; below 1 explores less, which pays when many arms are close.
+   * Scales a Thompson draw's distance from the posterior mean for an arm with plenty of
+   * evidence (arms with little evidence get full draws). 1 is textbook Thompson sampling;
+   * below 1 explores less among well-known close arms, where exploring costs the most.
    */
   explorationScale: number;
+  /** Outcomes of evidence at which an arm's draws are halfway between full and scaled. */
+  explorationHalfEvidence: number;
   /** Off: no discounting and no change detection (the stationary baseline). */
   forgetting: boolean;
 }
@@ -42,5 +45,6 @@ export const defaultTuning: RouterTuning = {
   balancePenalty: 0.01,
   pacePenalty: 0.5,
   explorationScale: 0.3,
+  explorationHalfEvidence: 0.25,
   forgetting: true,
 };
