@@ -47,8 +47,7 @@ test('replaying the records into a fresh router rebuilds exactly the same poster
   for (const seed of [1, 2, 3]) {
     const { router, records } = history(seed);
     const replayed = createRouter({ arms: defaultCatalog, random: mulberry32(999), preference: 'balanced' });
-    for (const record of records)
-      replayed.apply(routeRecordSchema.parse(JSON.parse(JSON.stringify(record))));
+    for (const record of records) replayed.apply(routeRecordSchema.parse(JSON.parse(JSON.stringify(record))));
     expect(replayed.toJSON()).toEqual(router.toJSON());
     expect(JSON.stringify(replayed.toJSON())).toBe(JSON.stringify(router.toJSON()));
   }
