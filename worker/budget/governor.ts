@@ -88,8 +88,8 @@ export interface CostGovernor {
    */
   allowance(tasksRemaining: number): number;
   status(): BudgetStatus;
+  /** Folds one record into the state (replay); does not emit it again. */
   apply(record: CostRecord): void;
-  drainRecords(): CostRecord[];
   toJSON(): GovernorSnapshot;
 }
 
@@ -97,6 +97,8 @@ export interface GovernorOptions {
   /** An explicit budget; otherwise the default for `complexity` (medium if absent). */
   budgetUsd?: number;
   complexity?: PlanComplexity;
+  /** Receives every record the governor makes, for the event log. */
+  onRecord?: (record: CostRecord) => void;
 }
 
 interface State {
@@ -131,26 +133,38 @@ export function worstCaseInputTokens(input: ReserveInput): { tokens: number; cou
  * governor.settle(result.reservation, usage);
  */
 export function createCostGovernor(options: GovernorOptions = {}): CostGovernor {
-  const governor = build(undefined);
-  const source = options.budgetUsd !== undefined ? 'user' : (options.complexity ?? 'medium');
-  governor.apply({
+  const record: BudgetSet = {
     type: 'budget-set',
     budgetUsd: options.budgetUsd ?? defaultBudgetsUsd[options.complexity ?? 'medium'],
-    source,
-  });
+    source: options.budgetUsd !== undefined ? 'user' : (options.complexity ?? 'medium'),
+  };
+  const governor = build(undefined, options.onRecord);
+  governor.apply(record);
+  options.onRecord?.(record);
   return governor;
 }
 
 /** Rebuilds a governor from `toJSON()`. */
-export function restoreCostGovernor(snapshot: GovernorSnapshot): CostGovernor {
-  return build(governorSnapshotSchema.parse(snapshot));
+export function restoreCostGovernor(snapshot: GovernorSnapshot, onRecord?: (record: CostRecord) => void): CostGovernor {
+  return build(governorSnapshotSchema.parse(snapshot), onRecord);
 }
 
-function build(snapshot: GovernorSnapshot | undefined): CostGovernor {
+/** Rebuilds a governor by folding its records from the start of the log. */
+export function replayCostGovernor(records: Iterable<CostRecord>): CostGovernor {
+  const governor = build(undefined, undefined);
+  for (const record of records) governor.apply(record);
+  return governor;
+}
+
+function build(snapshot: GovernorSnapshot | undefined, emit: ((record: CostRecord) => void) | undefined): CostGovernor {
   const state: State = snapshot
     ? { ...snapshot, open: new Map(Object.entries(snapshot.open)) }
     : { budgetUsd: 0, spentUsd: 0, reservedUsd: 0, open: new Map(), reservations: 0, refusals: 0, violations: 0 };
-  const log: CostRecord[] = [];
+  // A record made here is applied and handed to the event log; a replayed one is only applied.
+  const commit = (record: CostRecord) => {
+    apply(record);
+    emit?.(record);
+  };
 
   const available = () => state.budgetUsd - state.spentUsd - state.reservedUsd;
 
@@ -162,7 +176,7 @@ function build(snapshot: GovernorSnapshot | undefined): CostGovernor {
     const availableUsd = available();
     if (amountUsd > availableUsd + epsilon) {
       const refusal: CostRefusal = { type: 'cost-refuse', armId: request.armId, needUsd: amountUsd, availableUsd };
-      apply(refusal);
+      commit(refusal);
       return {
         ok: false,
         kind: 'budget_reached',
@@ -183,7 +197,7 @@ function build(snapshot: GovernorSnapshot | undefined): CostGovernor {
       outputPricePerMillion: request.outputPricePerMillion,
       amountUsd,
     };
-    apply(reservation);
+    commit(reservation);
     return { ok: true, reservation };
   }
 
@@ -202,7 +216,7 @@ function build(snapshot: GovernorSnapshot | undefined): CostGovernor {
       reservedUsd,
       costUsd,
     };
-    apply(settlement);
+    commit(settlement);
     const violations: CostViolation[] = [];
     if (costUsd > reservedUsd + epsilon) {
       violations.push({
@@ -224,7 +238,7 @@ function build(snapshot: GovernorSnapshot | undefined): CostGovernor {
         overUsd: state.spentUsd - state.budgetUsd,
       });
     }
-    for (const violation of violations) apply(violation);
+    for (const violation of violations) commit(violation);
     return { settlement, violations };
   }
 
@@ -232,7 +246,7 @@ function build(snapshot: GovernorSnapshot | undefined): CostGovernor {
     const reservedUsd = state.open.get(reservation.reservationId);
     if (reservedUsd === undefined) return undefined;
     const record: CostRelease = { type: 'cost-release', reservationId: reservation.reservationId, reservedUsd };
-    apply(record);
+    commit(record);
     return record;
   }
 
@@ -247,12 +261,11 @@ function build(snapshot: GovernorSnapshot | undefined): CostGovernor {
       };
     }
     const record: BudgetSet = { type: 'budget-set', budgetUsd, source: 'user' };
-    apply(record);
+    commit(record);
     return { ok: true, record };
   }
 
   function apply(record: CostRecord): void {
-    log.push(record);
     switch (record.type) {
       case 'budget-set':
         state.budgetUsd = record.budgetUsd;
@@ -300,7 +313,6 @@ function build(snapshot: GovernorSnapshot | undefined): CostGovernor {
       violations: state.violations,
     }),
     apply,
-    drainRecords: () => log.splice(0),
     toJSON: () => ({
       version: 1,
       budgetUsd: state.budgetUsd,

@@ -2,7 +2,7 @@
  * The cost governor: budgets per project, worst-case reservations before every model
  * call, settlement after, pacing, and "budget reached — raise it or stop" as a result.
  */
-export { createCostGovernor, restoreCostGovernor, worstCaseInputTokens } from './governor.ts';
+export { createCostGovernor, replayCostGovernor, restoreCostGovernor, worstCaseInputTokens } from './governor.ts';
 export type {
   BudgetReached,
   BudgetStatus,

@@ -59,6 +59,8 @@ export interface RouterOptions {
   /** Standing availability, e.g. "provider configured and circuit closed". */
   available?: (armId: string) => boolean;
   tuning?: Partial<RouterTuning>;
+  /** Receives every record the router makes (decisions, outcomes…), for the event log. */
+  onRecord?: (record: RouteRecord) => void;
 }
 
 export interface Router {
@@ -70,10 +72,11 @@ export interface Router {
   cancel(decision: RouteDecision): void;
   /** Adds a model to the catalog or changes its prices. */
   setArm(arm: ModelArm): void;
-  /** Folds one record into the state: the only way state changes. */
+  /**
+   * Folds one record into the state: the only way state changes. Replaying a log calls
+   * this; it does not emit the record again.
+   */
   apply(record: RouteRecord): void;
-  /** Records applied since creation or restore, in order (the router's event stream). */
-  drainRecords(): RouteRecord[];
   readonly preference: Preference;
   arms(): readonly ModelArm[];
   /** Posterior mean quality of an arm on a task type (prior included). */
@@ -120,7 +123,12 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
   const weights: UtilityWeights = weightsFor(preference);
   const sampler: Sampler = makeSampler(options.random ?? Math.random);
   const state: State = snapshot ? fromSnapshot(snapshot) : emptyState();
-  const log: RouteRecord[] = [];
+  const emit = options.onRecord;
+  // A record made here is applied and handed to the event log; a replayed one is only applied.
+  const commit = (record: RouteRecord) => {
+    apply(record);
+    emit?.(record);
+  };
   for (const arm of options.arms) upsertArm(state, arm);
 
   // Scratch space reused by every decision, so choosing allocates only its record.
@@ -308,7 +316,7 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
       reason: explain(winner, runnerUp, excluded.length),
     };
     if (context.allowanceUsd !== undefined) decision.allowanceUsd = context.allowanceUsd;
-    apply(decision);
+    commit(decision);
     return decision;
   }
 
@@ -329,17 +337,16 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
         latencyMs: Math.max(0, outcome.latencyMs),
       },
     };
-    apply(record);
+    commit(record);
     return record;
   }
 
   function cancel(decision: RouteDecision): void {
     if (decision.armId !== null)
-      apply({ type: 'route-cancel', decisionId: decision.decisionId, armId: decision.armId });
+      commit({ type: 'route-cancel', decisionId: decision.decisionId, armId: decision.armId });
   }
 
   function apply(record: RouteRecord): void {
-    log.push(record);
     switch (record.type) {
       case 'route-decide':
         state.decisions += 1;
@@ -430,9 +437,8 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     choose,
     observe,
     cancel,
-    setArm: (arm) => apply({ type: 'route-arm-set', arm }),
+    setArm: (arm) => commit({ type: 'route-arm-set', arm }),
     apply,
-    drainRecords: () => log.splice(0),
     preference,
     arms: () => state.arms,
     expectedQuality,

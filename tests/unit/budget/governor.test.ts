@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import { defaultBudgetsUsd, framingTokens } from '../../../worker/budget/defaults.ts';
-import { createCostGovernor, restoreCostGovernor } from '../../../worker/budget/governor.ts';
-import { costRecordSchema } from '../../../worker/budget/records.ts';
+import { createCostGovernor, replayCostGovernor, restoreCostGovernor } from '../../../worker/budget/governor.ts';
+import { type CostRecord, costRecordSchema } from '../../../worker/budget/records.ts';
 
 // $1 and $4 per million tokens: 1M input tokens cost $1.
 const prices = { armId: 'm', inputPricePerMillion: 1, outputPricePerMillion: 4 };
@@ -92,7 +92,8 @@ test('pacing splits what is left over the remaining tasks', () => {
 });
 
 test('replaying the records rebuilds the same governor; a snapshot restores it', () => {
-  const governor = createCostGovernor({ complexity: 'small' });
+  const records: CostRecord[] = [];
+  const governor = createCostGovernor({ complexity: 'small', onRecord: (record) => records.push(record) });
   const open = [];
   for (let i = 0; i < 200; i++) {
     const result = governor.reserve({ ...prices, input: { countedTokens: 1000 * i }, maxOutputTokens: 4000 });
@@ -105,19 +106,10 @@ test('replaying the records rebuilds the same governor; a snapshot restores it',
     }
     if (i === 100) governor.setBudget(5);
   }
-  const records = governor.drainRecords();
   expect(records.some((r) => r.type === 'cost-refuse')).toBe(true);
-  const replayed = restoreCostGovernor({
-    version: 1,
-    budgetUsd: 0,
-    spentUsd: 0,
-    reservedUsd: 0,
-    open: {},
-    reservations: 0,
-    refusals: 0,
-    violations: 0,
-  });
-  for (const record of records) replayed.apply(costRecordSchema.parse(JSON.parse(JSON.stringify(record))));
+  const replayed = replayCostGovernor(
+    records.map((record) => costRecordSchema.parse(JSON.parse(JSON.stringify(record)))),
+  );
   expect(replayed.toJSON()).toEqual(governor.toJSON());
   expect(restoreCostGovernor(governor.toJSON()).toJSON()).toEqual(governor.toJSON());
 });
