@@ -12,11 +12,19 @@ const skillWords: readonly (readonly [Skill, RegExp])[] = [
   ['code', /code|backend|api|impl|server|build|refactor/],
 ];
 
+// Decisions ask this for every arm; a project has a handful of task types, so remember them.
+const skillCache = new Map<string, Skill | null>();
+
 /** The capability a task type draws on, or undefined when its name says nothing we know. */
 export function skillFor(taskType: string): Skill | undefined {
-  const name = taskType.toLowerCase();
-  for (const [skill, pattern] of skillWords) if (pattern.test(name)) return skill;
-  return undefined;
+  let skill = skillCache.get(taskType);
+  if (skill === undefined) {
+    const name = taskType.toLowerCase();
+    skill = skillWords.find(([, pattern]) => pattern.test(name))?.[0] ?? null;
+    if (skillCache.size > 1000) skillCache.clear();
+    skillCache.set(taskType, skill);
+  }
+  return skill ?? undefined;
 }
 
 // Without a capability vector the tier is the only hint; unknown tiers sit in the middle.
@@ -37,9 +45,16 @@ export function priorQuality(arm: ModelArm, taskType: string): number {
  * 1.5 s per unit, a speed of 0 about 12 s.
  */
 export function priorLatencyPerUnitMs(arm: ModelArm): number {
-  const speed = arm.capabilities?.speed ?? tierSpeed[arm.tier] ?? 0.7;
-  return 1500 * Math.pow(8, 1 - speed);
+  let ms = latencyCache.get(arm);
+  if (ms === undefined) {
+    const speed = arm.capabilities?.speed ?? tierSpeed[arm.tier] ?? 0.7;
+    ms = 1500 * Math.pow(8, 1 - speed);
+    latencyCache.set(arm, ms);
+  }
+  return ms;
 }
+
+const latencyCache = new WeakMap<ModelArm, number>();
 
 /** The latency unit of a call: latency grows with the output it has to write. */
 export function latencyUnits(outputTokens: number): number {
