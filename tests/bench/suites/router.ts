@@ -39,6 +39,7 @@ export function routerSuite(): Promise<BenchResult[]> {
   const budgetUsed: number[] = [];
   const budgetUsedNoPacing: number[] = [];
   const tasksDone: number[] = [];
+  const tasksDoneNoPacing: number[] = [];
   let overruns = 0;
   let budgetRuns = 0;
 
@@ -99,6 +100,7 @@ export function routerSuite(): Promise<BenchResult[]> {
     budgetUsed.push(paced.spentUsd / paced.budgetUsd);
     budgetUsedNoPacing.push(unpaced.spentUsd / unpaced.budgetUsd);
     tasksDone.push(paced.tasksDone);
+    tasksDoneNoPacing.push(unpaced.tasksDone);
   }
 
   const figure = (name: string) =>
@@ -184,6 +186,19 @@ export function routerSuite(): Promise<BenchResult[]> {
       unit: '%',
       baseline: { name: 'without_pacing', value: round(100 * mean(budgetUsedNoPacing), 1) },
       target: '>= 85%',
+    }),
+    {
+      metric: 'budget_used_when_binding_p10_pct',
+      value: round(100 * percentile(budgetUsed, 10), 1),
+      unit: '%',
+      target: 'informative: the leanest tenth of runs',
+    },
+    withBaseline({
+      metric: 'budget_tasks_done_mean',
+      value: round(mean(tasksDone), 1),
+      unit: `of ${tasksPerRun} tasks`,
+      baseline: { name: 'without_pacing', value: round(mean(tasksDoneNoPacing), 1) },
+      target: 'the budget lasts the plan',
     }),
     withBaseline({
       metric: 'decision_p50_us',
