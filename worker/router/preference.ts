@@ -27,3 +27,27 @@ const weights: Readonly<Record<Preference, UtilityWeights>> = {
 export function weightsFor(preference: Preference): UtilityWeights {
   return weights[preference];
 }
+
+/**
+ * Reads a preference as people and settings files spell it: "best quality", "best-quality",
+ * "quality", "Balanced", "cheap"… Anything else is an error, never a silent default.
+ */
+export function parsePreference(value: string): Preference {
+  const key = value
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, ' ');
+  const known: Readonly<Record<string, Preference>> = {
+    'best quality': 'best quality',
+    quality: 'best quality',
+    best: 'best quality',
+    balanced: 'balanced',
+    balance: 'balanced',
+    cheapest: 'cheapest',
+    cheap: 'cheapest',
+    'lowest cost': 'cheapest',
+  };
+  const preference = known[key];
+  if (!preference) throw new Error(`Unknown preference "${value}": use "best quality", "balanced" or "cheapest".`);
+  return preference;
+}

@@ -23,7 +23,7 @@ import {
   observationWeight,
   qualityVariance,
 } from './posterior.ts';
-import { type Preference, type UtilityWeights, weightsFor } from './preference.ts';
+import { type Preference, type UtilityWeights, parsePreference, weightsFor } from './preference.ts';
 import { latencyUnits, priorLatencyPerUnitMs, priorQuality } from './priors.ts';
 import type {
   RouteCandidate,
@@ -119,7 +119,7 @@ createRouter.restore = restoreRouter;
 function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Router {
   const tuning: RouterTuning = { ...defaultTuning, ...snapshot?.tuning, ...options.tuning };
   const gamma = discount(tuning);
-  const preference: Preference = options.preference ?? snapshot?.preference ?? 'balanced';
+  const preference: Preference = parsePreference(options.preference ?? snapshot?.preference ?? 'balanced');
   const weights: UtilityWeights = weightsFor(preference);
   const sampler: Sampler = makeSampler(options.random ?? Math.random);
   const state: State = snapshot ? fromSnapshot(snapshot) : emptyState();

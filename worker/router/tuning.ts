@@ -38,7 +38,7 @@ export interface RouterTuning {
 export const defaultTuning: RouterTuning = {
   memory: 300,
   priorStrength: 2,
-  backoffStrength: 15,
+  backoffStrength: 30,
   maxObservationWeight: 8,
   changeShift: 0.2,
   changeThreshold: 5,

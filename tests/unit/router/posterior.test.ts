@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
 import { defaultCatalog } from '../../../worker/router/catalog.ts';
+import { parsePreference } from '../../../worker/router/preference.ts';
 import { routeDecideSchema, routeObserveSchema } from '../../../worker/router/records.ts';
 import { createRouter } from '../../../worker/router/router.ts';
 import { mulberry32 } from '../../../worker/router/sampler.ts';
@@ -103,4 +104,11 @@ test('the cost posterior learns that a model bills more than its list price', ()
   const decision = router.choose(task('tests'));
   const candidate = decision.candidates[0];
   expect((candidate?.expectedCostUsd ?? 0) / (candidate?.listCostUsd ?? 1)).toBeGreaterThan(1.8);
+});
+
+test('preferences are read in their usual spellings and an unknown one is refused', () => {
+  expect(parsePreference('Best-Quality')).toBe('best quality');
+  expect(parsePreference('cheap')).toBe('cheapest');
+  expect(createRouter({ arms: [bareArm('a')], preference: 'balanced' }).preference).toBe('balanced');
+  expect(() => parsePreference('fastest')).toThrow(/Unknown preference "fastest"/);
 });
