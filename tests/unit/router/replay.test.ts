@@ -64,7 +64,7 @@ test('replaying the records into a fresh router rebuilds exactly the same poster
     expect(JSON.stringify(replayed.toJSON())).toBe(JSON.stringify(router.toJSON()));
     expect(emitted).toBe(0);
   }
-});
+}, 30_000); // three 600-task histories: generous on a loaded two-core machine
 
 test('a change in the history changes the fold, so replay equality is not vacuous', () => {
   const { router, records } = history(4);
