@@ -136,6 +136,7 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
   let latency = new Float64Array(16);
   let listCost = new Float64Array(16);
   let chosenIndex = new Int32Array(16);
+  let decay = new Float64Array(16);
 
   function priorMean(arm: ModelArm, taskType: string): number {
     const capability = priorQuality(arm, taskType);
@@ -151,6 +152,7 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     arm: ModelArm,
     taskType: string,
     typeCell: TypeCell | undefined,
+    typeDecay: number,
     bucketCell: BucketCell | undefined,
     tick: number,
   ): void {
@@ -159,9 +161,8 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     let b = tuning.priorStrength * (1 - m0);
     let epoch = 0;
     if (typeCell) {
-      const d = tick === typeCell.tick ? 1 : Math.pow(gamma, tick - typeCell.tick);
-      a += typeCell.a * d;
-      b += typeCell.b * d;
+      a += typeCell.a * typeDecay;
+      b += typeCell.b * typeDecay;
       epoch = typeCell.epoch;
     }
     if (bucketCell && bucketCell.epoch === epoch) {
@@ -177,23 +178,21 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
 
   // Draws are shrunk towards the mean only for arms known well: an arm with little or
   // faded evidence keeps full Thompson exploration, so it can never be locked out.
-  function explorationScale(cell: TypeCell | BucketCell | undefined, tick: number): number {
-    const evidence = cell ? cell.n * Math.pow(gamma, tick - cell.tick) : 0;
+  function explorationScale(cell: TypeCell | undefined, decay: number): number {
+    const evidence = cell ? cell.n * decay : 0;
     const s = tuning.explorationScale;
     const c = tuning.explorationHalfEvidence;
     return s + ((1 - s) * c) / (c + evidence);
   }
 
-  function expectedCostRatio(cell: TypeCell | undefined, tick: number): number {
+  function expectedCostRatio(cell: TypeCell | undefined, d: number): number {
     if (!cell) return 1;
-    const d = Math.pow(gamma, tick - cell.tick);
     return Math.exp((cell.costLog * d) / (cell.costN * d + 1));
   }
 
-  function expectedLatencyPerUnit(arm: ModelArm, cell: TypeCell | undefined, tick: number): number {
+  function expectedLatencyPerUnit(arm: ModelArm, cell: TypeCell | undefined, d: number): number {
+    if (!cell) return priorLatencyPerUnitMs(arm);
     const prior = Math.log(priorLatencyPerUnitMs(arm));
-    if (!cell) return Math.exp(prior);
-    const d = Math.pow(gamma, tick - cell.tick);
     return Math.exp((cell.latencyLog * d + prior) / (cell.latencyN * d + 1));
   }
 
@@ -207,6 +206,7 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
       latency = new Float64Array(size);
       listCost = new Float64Array(size);
       chosenIndex = new Int32Array(size);
+      decay = new Float64Array(size);
     }
     const tick = state.ticks.get(taskType) ?? 0;
     const typeCells = state.types.get(taskType) ?? emptyMap;
@@ -234,10 +234,13 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
         continue;
       }
       const cell = typeCells.get(arm.id);
+      // One discount factor per arm and decision: γ^(outcomes of this type since the cell's last update).
+      const d = cell === undefined || tick === cell.tick ? 1 : Math.pow(gamma, tick - cell.tick);
+      decay[i] = d;
       const list = listCostUsd(arm, features.inputTokens, features.outputTokens);
       listCost[i] = list;
-      cost[i] = list * expectedCostRatio(cell, tick);
-      latency[i] = latencyUnits(features.outputTokens) * expectedLatencyPerUnit(arm, cell, tick);
+      cost[i] = list * expectedCostRatio(cell, d);
+      latency[i] = latencyUnits(features.outputTokens) * expectedLatencyPerUnit(arm, cell, d);
       chosenIndex[eligible++] = i;
       if (cheapest === -1 || (cost[i] as number) < (cost[cheapest] as number)) cheapest = i;
     }
@@ -264,12 +267,13 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     for (let j = 0; j < kept; j++) {
       const i = chosenIndex[j] as number;
       const arm = state.arms[i] as ModelArm;
-      qualityBeta(arm, taskType, typeCells.get(arm.id), bucketCells.get(arm.id), tick);
+      const typeCell = typeCells.get(arm.id);
+      qualityBeta(arm, taskType, typeCell, decay[i] as number, bucketCells.get(arm.id), tick);
       const a = betaOut[0] as number;
       const b = betaOut[1] as number;
       const posteriorMean = a / (a + b);
       const sampled =
-        posteriorMean + explorationScale(typeCells.get(arm.id), tick) * (sampler.beta(a, b) - posteriorMean);
+        posteriorMean + explorationScale(typeCell, decay[i] as number) * (sampler.beta(a, b) - posteriorMean);
       const expectedCost = cost[i] as number;
       let utility =
         weights.quality * sampled -
@@ -423,13 +427,10 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
   function expectedQuality(armId: string, taskType: string): number {
     const index = state.armIndex.get(armId);
     if (index === undefined) return Number.NaN;
-    qualityBeta(
-      state.arms[index] as ModelArm,
-      taskType,
-      state.types.get(taskType)?.get(armId),
-      undefined,
-      state.ticks.get(taskType) ?? 0,
-    );
+    const tick = state.ticks.get(taskType) ?? 0;
+    const cell = state.types.get(taskType)?.get(armId);
+    const d = cell ? Math.pow(gamma, tick - cell.tick) : 1;
+    qualityBeta(state.arms[index] as ModelArm, taskType, cell, d, undefined, tick);
     return (betaOut[0] as number) / ((betaOut[0] as number) + (betaOut[1] as number));
   }
 

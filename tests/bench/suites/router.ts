@@ -213,5 +213,12 @@ export function routerSuite(): Promise<BenchResult[]> {
       baseline: { name: 'epsilon_greedy_p99', value: round(latency.epsilon.p99, 2) },
       target: '<= 20 µs',
     }),
+    withBaseline({
+      metric: 'decision_p99_vs_machine_tail',
+      value: round(latency.router.p99, 2),
+      unit: 'µs',
+      baseline: { name: 'busy_loop_as_long_as_p50_decision_p99', value: round(latency.busyLoop.p99, 2) },
+      target: 'informative: ~1 means the tail is the machine, not the router',
+    }),
   ]);
 }
