@@ -46,8 +46,9 @@ export const routeDecideSchema = z.object({
   /** The context bucket (size, retry, language) whose posteriors were consulted. */
   bucket: z.string(),
   preference: preferenceSchema,
-  budgetRemainingUsd: z.number(),
-  allowanceUsd: z.number().optional(),
+  /** Null when the budget was unlimited (JSON has no Infinity). */
+  budgetRemainingUsd: z.number().nullable(),
+  allowanceUsd: z.number().nullable().optional(),
   /** The chosen arm, or null when no arm was available at all. */
   armId: z.string().nullable(),
   arm: modelArmSchema.nullable(),

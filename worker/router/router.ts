@@ -312,14 +312,16 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
       features,
       bucket,
       preference,
-      budgetRemainingUsd: context.budgetRemainingUsd,
+      budgetRemainingUsd: Number.isFinite(context.budgetRemainingUsd) ? context.budgetRemainingUsd : null,
       armId: winner ? winner.armId : null,
       arm: winner ? (state.arms[state.armIndex.get(winner.armId) as number] as ModelArm) : null,
       candidates,
       excluded,
       reason: explain(winner, runnerUp, excluded.length),
     };
-    if (context.allowanceUsd !== undefined) decision.allowanceUsd = context.allowanceUsd;
+    if (context.allowanceUsd !== undefined) {
+      decision.allowanceUsd = Number.isFinite(context.allowanceUsd) ? context.allowanceUsd : null;
+    }
     commit(decision);
     return decision;
   }

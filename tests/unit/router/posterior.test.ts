@@ -112,3 +112,11 @@ test('preferences are read in their usual spellings and an unknown one is refuse
   expect(createRouter({ arms: [bareArm('a')], preference: 'balanced' }).preference).toBe('balanced');
   expect(() => parsePreference('fastest')).toThrow(/Unknown preference "fastest"/);
 });
+
+test('a decision with an unlimited budget is still valid JSON that its schema accepts', () => {
+  const router = createRouter({ arms: [bareArm('a', 'some-tier-nobody-uses')], random: mulberry32(12) });
+  const decision = router.choose({ ...task('tests'), budgetRemainingUsd: Number.POSITIVE_INFINITY });
+  expect(decision.armId).toBe('a');
+  const copy: unknown = JSON.parse(JSON.stringify(decision));
+  expect(routeDecideSchema.parse(copy)).toEqual({ ...decision, budgetRemainingUsd: null });
+});
