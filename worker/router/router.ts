@@ -93,6 +93,8 @@ interface State {
   global: Map<string, ArmCell>;
   inflight: Map<string, number>;
   decisions: number;
+  /** Running average of the cheapest candidate's list cost: the size of a typical task. */
+  taskScale: number;
 }
 
 const emptyMap: ReadonlyMap<string, never> = new Map<string, never>();
@@ -258,6 +260,18 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
       if ((latency[i] as number) > maxLatency) maxLatency = latency[i] as number;
     }
 
+    // The pacer's allowance is for a typical task; a task twice as big may cost twice as much.
+    let allowance = 0;
+    if (context.allowanceUsd !== undefined && context.allowanceUsd > 0) {
+      let cheapestList = Number.POSITIVE_INFINITY;
+      for (let j = 0; j < kept; j++)
+        cheapestList = Math.min(cheapestList, listCost[chosenIndex[j] as number] as number);
+      allowance =
+        state.taskScale > 0 && cheapestList > 0 && Number.isFinite(cheapestList)
+          ? (context.allowanceUsd * cheapestList) / state.taskScale
+          : context.allowanceUsd;
+    }
+
     // Pass 2: one Thompson draw per candidate, scored by the preference's utility.
     const candidates: RouteCandidate[] = [];
     let best = -1;
@@ -280,8 +294,8 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
         (maxCost > 0 ? (weights.cost * expectedCost) / maxCost : 0) -
         (maxLatency > 0 ? (weights.latency * (latency[i] as number)) / maxLatency : 0) -
         tuning.balancePenalty * (state.inflight.get(arm.id) ?? 0);
-      if (context.allowanceUsd !== undefined && context.allowanceUsd > 0 && expectedCost > context.allowanceUsd) {
-        utility -= tuning.pacePenalty * Math.min(2, expectedCost / context.allowanceUsd - 1);
+      if (allowance > 0 && expectedCost > allowance) {
+        utility -= tuning.pacePenalty * Math.min(2, expectedCost / allowance - 1);
       }
       candidates.push({
         armId: arm.id,
@@ -356,6 +370,7 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     switch (record.type) {
       case 'route-decide':
         state.decisions += 1;
+        trackTaskScale(record.candidates);
         if (record.armId !== null) state.inflight.set(record.armId, (state.inflight.get(record.armId) ?? 0) + 1);
         return;
       case 'route-cancel':
@@ -369,6 +384,13 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
         learn(record);
         return;
     }
+  }
+
+  function trackTaskScale(candidates: readonly RouteCandidate[]): void {
+    let cheapest = Number.POSITIVE_INFINITY;
+    for (const candidate of candidates) cheapest = Math.min(cheapest, candidate.listCostUsd);
+    if (!Number.isFinite(cheapest) || cheapest <= 0) return;
+    state.taskScale = state.taskScale === 0 ? cheapest : 0.95 * state.taskScale + 0.05 * cheapest;
   }
 
   function settleInflight(armId: string): void {
@@ -485,6 +507,7 @@ function emptyState(): State {
     global: new Map(),
     inflight: new Map(),
     decisions: 0,
+    taskScale: 0,
   };
 }
 
@@ -505,6 +528,7 @@ function toSnapshot(state: State, preference: Preference, tuning: RouterTuning):
     global: object(state.global, (cell) => ({ ...cell })),
     inflight: object(state.inflight, (count) => count),
     decisions: state.decisions,
+    taskScale: state.taskScale,
   };
 }
 
@@ -519,5 +543,6 @@ function fromSnapshot(snapshot: RouterSnapshot): State {
   state.global = map(snapshot.global, (cell) => ({ ...cell }));
   state.inflight = map(snapshot.inflight, (count) => count);
   state.decisions = snapshot.decisions;
+  state.taskScale = snapshot.taskScale;
   return state;
 }

@@ -48,5 +48,6 @@ export const routerSnapshotSchema = z.object({
   global: z.record(z.string(), z.object({ n: z.number(), sum: z.number() })),
   inflight: z.record(z.string(), z.number()),
   decisions: z.number().int().nonnegative(),
+  taskScale: z.number().nonnegative(),
 });
 export type RouterSnapshot = z.infer<typeof routerSnapshotSchema>;

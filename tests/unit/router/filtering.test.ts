@@ -80,3 +80,24 @@ test('an allowance from the pacer makes dearer arms less attractive', () => {
   };
   expect(count(0.001)).toBeLessThan(count() / 4);
 });
+
+test('the pacing allowance scales with the size of the task against a typical one', () => {
+  const arms = [bareArm('dear', 'large', 10, 40), bareArm('cheap', 'small', 0.1, 0.4)];
+  const router = createRouter({ arms, random: mulberry32(36), tuning: { explorationScale: 0.01 } });
+  // Typical tasks: 2,000 tokens in, 800 out.
+  for (let i = 0; i < 50; i++) router.cancel(router.choose(task('tests')));
+  const typicalDear = (2000 * 10 + 800 * 40) / 1e6;
+  const dearUtility = (inputTokens: number, outputTokens: number, allowanceUsd?: number) => {
+    const decision = router.choose({
+      ...task('tests', inputTokens, outputTokens),
+      ...(allowanceUsd === undefined ? {} : { allowanceUsd }),
+    });
+    router.cancel(decision);
+    const dear = decision.candidates.find((c) => c.armId === 'dear');
+    return (dear?.utility ?? 0) - (dear?.sampledQuality ?? 0);
+  };
+  // A task ten times the typical size, with an allowance that fits a typical one: no penalty.
+  expect(dearUtility(20_000, 8_000, typicalDear * 1.01)).toBeCloseTo(dearUtility(20_000, 8_000), 6);
+  // A typical task whose allowance is half what the dear model costs: penalised.
+  expect(dearUtility(2_000, 800, typicalDear / 2)).toBeLessThan(dearUtility(2_000, 800) - 0.3);
+});
