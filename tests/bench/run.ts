@@ -9,9 +9,12 @@ import { ensureBuild } from '../../server/build/ensure-build.ts';
 import { repoRoot } from '../../server/build/build-stamp.ts';
 import type { BenchResult } from './result.ts';
 import { engineSuite } from './suites/engine.ts';
+import { routerSuite } from './suites/router.ts';
 import { uiSuite } from './suites/ui.ts';
 
-const suites: Record<string, () => Promise<BenchResult[]>> = { ui: uiSuite, engine: engineSuite };
+const suites: Record<string, () => Promise<BenchResult[]>> = { ui: uiSuite, engine: engineSuite, router: routerSuite };
+// Suites that measure the built app; the others build what they need themselves, or are pure code.
+const needsBuild = new Set(['ui']);
 
 function table(results: BenchResult[]): string {
   const rows = results.map((r) => {
@@ -42,9 +45,10 @@ if (unknown.length > 0) {
   process.stderr.write(`Unknown suite(s): ${unknown.join(', ')}. Suites: ${Object.keys(suites).join(', ')}.\n`);
   process.exit(2);
 }
-ensureBuild((line) => process.stdout.write(line));
+const selected = requested.length > 0 ? requested : Object.keys(suites);
+if (selected.some((name) => needsBuild.has(name))) ensureBuild((line) => process.stdout.write(line));
 mkdirSync(join(repoRoot, 'bench', 'results'), { recursive: true });
-for (const name of requested.length > 0 ? requested : Object.keys(suites)) {
+for (const name of selected) {
   const results = await (suites[name] as () => Promise<BenchResult[]>)();
   writeFileSync(join(repoRoot, 'bench', 'results', `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
   await updateReadme(name, results);

@@ -1,0 +1,62 @@
+import { expect, test } from 'vitest';
+import type { RouteObservation } from '../../../worker/router/records.ts';
+import { createPerformanceTracker } from '../../../worker/router/tracker.ts';
+
+const outcome = (
+  armId: string,
+  taskType: string,
+  quality: number,
+  costUsd: number,
+  latencyMs = 1000,
+): RouteObservation => ({
+  type: 'route-observe',
+  decisionId: 'd',
+  armId,
+  taskType,
+  bucket: 'ssf:',
+  listCostUsd: costUsd,
+  outputTokens: 500,
+  outcome: { quality, costUsd, latencyMs },
+});
+
+test('per model × task type: count, success rate, mean quality, cost and latency', () => {
+  const tracker = createPerformanceTracker({ successThreshold: 0.7 });
+  tracker.apply(outcome('gpt-5', 'tests', 0.9, 0.04, 3000));
+  tracker.apply(outcome('gpt-5', 'tests', 0.5, 0.02, 1000));
+  tracker.apply(outcome('gpt-5', 'plan', 0.8, 0.1));
+  expect(tracker.row('gpt-5', 'tests')).toMatchObject({
+    count: 2,
+    successRate: 0.5,
+    meanQuality: 0.7,
+    meanCostUsd: 0.03,
+    meanLatencyMs: 2000,
+  });
+  expect(tracker.rows()).toHaveLength(2);
+  expect(tracker.row('gpt-5', 'fix')).toBeUndefined();
+});
+
+test('the trend compares the newer half of the last N outcomes with the older half', () => {
+  const tracker = createPerformanceTracker({ window: 10 });
+  for (let i = 0; i < 30; i++) tracker.apply(outcome('m', 'fix', 0.9, 0.01));
+  for (let i = 0; i < 5; i++) tracker.apply(outcome('m', 'fix', 0.5, 0.01));
+  const row = tracker.row('m', 'fix');
+  expect(row?.trend).toBeCloseTo(-0.4, 5);
+  expect(row?.recentQuality).toBeCloseTo(0.7, 5);
+  expect(tracker.opportunities()).toContain(
+    'm is getting worse on fix: quality -0.40 over its last 10 outcomes (now 0.70).',
+  );
+});
+
+test('optimisation opportunities name a cheaper model that matches the best one', () => {
+  const tracker = createPerformanceTracker();
+  for (let i = 0; i < 10; i++) {
+    tracker.apply(outcome('gpt-4o', 'tests', 0.86, 0.04));
+    tracker.apply(outcome('gemini-flash', 'tests', 0.85, 0.002));
+    tracker.apply(outcome('tiny', 'tests', 0.6, 0.0001));
+  }
+  expect(tracker.opportunities()).toEqual([
+    'gemini-flash matches gpt-4o on tests at 1/20 the cost (quality 0.85 vs 0.86, $0.0020 vs $0.040 per task).',
+  ]);
+  // Too few outcomes: no claim.
+  expect(tracker.opportunities(11)).toEqual([]);
+});

@@ -1,0 +1,327 @@
+/**
+ * The cost governor: no model call is made unless its worst-case cost fits what is left of
+ * the project's budget.
+ *
+ *   reserve (worst case) ──► call ──► settle (real usage; the unused part returns)
+ *        │                       └──► release (call never made / not billed)
+ *        └── refused: "budget reached — raise it or stop" (a result, not an exception)
+ *
+ * Invariant: spent + reserved ≤ budget. The worst case is a real bound, not an estimate:
+ * counted input tokens, or else the input's UTF-8 bytes (a BPE tokenizer never makes more
+ * tokens than bytes) plus framing, and the max output tokens the provider is told to stop
+ * at, at the prices of the moment of the call. So as long as providers honour the limit
+ * they are given, spend never passes the budget; if one does not, the excess is recorded
+ * as a violation.
+ */
+import { type PlanComplexity, defaultBudgetsUsd, framingTokens } from './defaults.ts';
+import type {
+  BudgetSet,
+  CostRecord,
+  CostRefusal,
+  CostRelease,
+  CostReservation,
+  CostSettlement,
+  CostViolation,
+} from './records.ts';
+import { type GovernorSnapshot, governorSnapshotSchema } from './snapshot.ts';
+
+/** What the call will send: counted tokens, or its text (or byte length) to bound them. */
+export type ReserveInput = { countedTokens: number } | { text: string } | { utf8Bytes: number };
+
+export interface ReserveRequest {
+  armId: string;
+  inputPricePerMillion: number;
+  outputPricePerMillion: number;
+  input: ReserveInput;
+  /** The output limit the call will be made with. */
+  maxOutputTokens: number;
+}
+
+export interface BudgetReached {
+  ok: false;
+  kind: 'budget_reached';
+  /** For the person: what happened and the two ways on. */
+  message: string;
+  needUsd: number;
+  availableUsd: number;
+  refusal: CostRefusal;
+}
+
+export type ReserveResult = { ok: true; reservation: CostReservation } | BudgetReached;
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  /** The provider's own figure when it reports one; otherwise tokens × reserved prices. */
+  costUsd?: number;
+}
+
+export interface SettleResult {
+  settlement: CostSettlement;
+  violations: CostViolation[];
+}
+
+export type SetBudgetResult =
+  { ok: true; record: BudgetSet } | { ok: false; kind: 'below_committed'; message: string; committedUsd: number };
+
+export interface BudgetStatus {
+  budgetUsd: number;
+  spentUsd: number;
+  reservedUsd: number;
+  availableUsd: number;
+  refusals: number;
+  violations: number;
+}
+
+export interface CostGovernor {
+  /** Sets aside the worst-case cost of a call, or refuses it. */
+  reserve(request: ReserveRequest): ReserveResult;
+  /** Books the real cost of a reserved call and frees the rest of its reservation. */
+  settle(reservation: CostReservation, usage: Usage): SettleResult;
+  /** Frees a reservation whose call was never made or never billed; undefined if not open. */
+  release(reservation: CostReservation): CostRelease | undefined;
+  /** Changes the budget; never below what is already spent or reserved. */
+  setBudget(budgetUsd: number): SetBudgetResult;
+  /**
+   * Pacing: what one of the remaining tasks may cost so the budget lasts the plan.
+   * Routers treat a model dearer than this as less attractive, not as forbidden.
+   */
+  allowance(tasksRemaining: number): number;
+  status(): BudgetStatus;
+  /** Folds one record into the state (replay); does not emit it again. */
+  apply(record: CostRecord): void;
+  toJSON(): GovernorSnapshot;
+}
+
+export interface GovernorOptions {
+  /** An explicit budget; otherwise the default for `complexity` (medium if absent). */
+  budgetUsd?: number;
+  complexity?: PlanComplexity;
+  /** Receives every record the governor makes, for the event log. */
+  onRecord?: (record: CostRecord) => void;
+}
+
+interface State {
+  budgetUsd: number;
+  spentUsd: number;
+  reservedUsd: number;
+  open: Map<string, number>;
+  reservations: number;
+  refusals: number;
+  violations: number;
+}
+
+// Sums of many small amounts drift by a few ulps; a cent of a millionth is not an overrun.
+const epsilon = 1e-9;
+
+const utf8Length = (text: string) => new TextEncoder().encode(text).length;
+
+/** The most input tokens a call can be billed for. */
+export function worstCaseInputTokens(input: ReserveInput): { tokens: number; counted: boolean } {
+  if ('countedTokens' in input) return { tokens: input.countedTokens, counted: true };
+  const bytes = 'text' in input ? utf8Length(input.text) : input.utf8Bytes;
+  return { tokens: bytes + framingTokens, counted: false };
+}
+
+/**
+ * Creates a cost governor for one project.
+ *
+ * @example
+ * const governor = createCostGovernor({ complexity: 'small' });
+ * const result = governor.reserve({ armId: 'gpt-5-mini', inputPricePerMillion: 0.25, outputPricePerMillion: 2, input: { text: prompt }, maxOutputTokens: 4000 });
+ * if (!result.ok) return pause(result.message); // "Budget reached — raise it or stop."
+ * governor.settle(result.reservation, usage);
+ */
+export function createCostGovernor(options: GovernorOptions = {}): CostGovernor {
+  const record: BudgetSet = {
+    type: 'budget-set',
+    budgetUsd: options.budgetUsd ?? defaultBudgetsUsd[options.complexity ?? 'medium'],
+    source: options.budgetUsd !== undefined ? 'user' : (options.complexity ?? 'medium'),
+  };
+  const governor = build(undefined, options.onRecord);
+  governor.apply(record);
+  options.onRecord?.(record);
+  return governor;
+}
+
+/** Rebuilds a governor from `toJSON()`. */
+export function restoreCostGovernor(snapshot: GovernorSnapshot, onRecord?: (record: CostRecord) => void): CostGovernor {
+  return build(governorSnapshotSchema.parse(snapshot), onRecord);
+}
+
+/** Rebuilds a governor by folding its records from the start of the log. */
+export function replayCostGovernor(records: Iterable<CostRecord>): CostGovernor {
+  const governor = build(undefined, undefined);
+  for (const record of records) governor.apply(record);
+  return governor;
+}
+
+function build(snapshot: GovernorSnapshot | undefined, emit: ((record: CostRecord) => void) | undefined): CostGovernor {
+  const state: State = snapshot
+    ? { ...snapshot, open: new Map(Object.entries(snapshot.open)) }
+    : { budgetUsd: 0, spentUsd: 0, reservedUsd: 0, open: new Map(), reservations: 0, refusals: 0, violations: 0 };
+  // A record made here is applied and handed to the event log; a replayed one is only applied.
+  const commit = (record: CostRecord) => {
+    apply(record);
+    emit?.(record);
+  };
+
+  const available = () => state.budgetUsd - state.spentUsd - state.reservedUsd;
+
+  function reserve(request: ReserveRequest): ReserveResult {
+    const input = worstCaseInputTokens(request.input);
+    const amountUsd =
+      (input.tokens * request.inputPricePerMillion + request.maxOutputTokens * request.outputPricePerMillion) /
+      1_000_000;
+    const availableUsd = available();
+    if (amountUsd > availableUsd + epsilon) {
+      const refusal: CostRefusal = { type: 'cost-refuse', armId: request.armId, needUsd: amountUsd, availableUsd };
+      commit(refusal);
+      return {
+        ok: false,
+        kind: 'budget_reached',
+        message: `Budget reached — raise it or stop. This call could cost up to $${amountUsd.toFixed(4)} and $${Math.max(0, availableUsd).toFixed(4)} of the $${state.budgetUsd.toFixed(2)} budget is left.`,
+        needUsd: amountUsd,
+        availableUsd,
+        refusal,
+      };
+    }
+    const reservation: CostReservation = {
+      type: 'cost-reserve',
+      reservationId: `cost-${state.reservations + 1}`,
+      armId: request.armId,
+      inputTokens: input.tokens,
+      inputCounted: input.counted,
+      maxOutputTokens: request.maxOutputTokens,
+      inputPricePerMillion: request.inputPricePerMillion,
+      outputPricePerMillion: request.outputPricePerMillion,
+      amountUsd,
+    };
+    commit(reservation);
+    return { ok: true, reservation };
+  }
+
+  function settle(reservation: CostReservation, usage: Usage): SettleResult {
+    const reservedUsd = state.open.get(reservation.reservationId);
+    if (reservedUsd === undefined) throw new Error(`Reservation ${reservation.reservationId} is not open.`);
+    const costUsd =
+      usage.costUsd ??
+      (usage.inputTokens * reservation.inputPricePerMillion + usage.outputTokens * reservation.outputPricePerMillion) /
+        1_000_000;
+    const settlement: CostSettlement = {
+      type: 'cost-settle',
+      reservationId: reservation.reservationId,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      reservedUsd,
+      costUsd,
+    };
+    commit(settlement);
+    const violations: CostViolation[] = [];
+    if (costUsd > reservedUsd + epsilon) {
+      violations.push({
+        type: 'cost-violate',
+        reservationId: reservation.reservationId,
+        kind: 'over_reservation',
+        reservedUsd,
+        costUsd,
+        overUsd: costUsd - reservedUsd,
+      });
+    }
+    if (state.spentUsd > state.budgetUsd + epsilon) {
+      violations.push({
+        type: 'cost-violate',
+        reservationId: reservation.reservationId,
+        kind: 'over_budget',
+        reservedUsd,
+        costUsd,
+        overUsd: state.spentUsd - state.budgetUsd,
+      });
+    }
+    for (const violation of violations) commit(violation);
+    return { settlement, violations };
+  }
+
+  function release(reservation: CostReservation): CostRelease | undefined {
+    const reservedUsd = state.open.get(reservation.reservationId);
+    if (reservedUsd === undefined) return undefined;
+    const record: CostRelease = { type: 'cost-release', reservationId: reservation.reservationId, reservedUsd };
+    commit(record);
+    return record;
+  }
+
+  function setBudget(budgetUsd: number): SetBudgetResult {
+    const committedUsd = state.spentUsd + state.reservedUsd;
+    if (!(budgetUsd >= 0) || budgetUsd + epsilon < committedUsd) {
+      return {
+        ok: false,
+        kind: 'below_committed',
+        message: `The budget cannot go below the $${committedUsd.toFixed(4)} already spent or set aside for calls in flight.`,
+        committedUsd,
+      };
+    }
+    const record: BudgetSet = { type: 'budget-set', budgetUsd, source: 'user' };
+    commit(record);
+    return { ok: true, record };
+  }
+
+  function apply(record: CostRecord): void {
+    switch (record.type) {
+      case 'budget-set':
+        state.budgetUsd = record.budgetUsd;
+        return;
+      case 'cost-reserve':
+        state.reservations += 1;
+        state.open.set(record.reservationId, record.amountUsd);
+        state.reservedUsd += record.amountUsd;
+        return;
+      case 'cost-settle':
+        close(record.reservationId);
+        state.spentUsd += record.costUsd;
+        return;
+      case 'cost-release':
+        close(record.reservationId);
+        return;
+      case 'cost-refuse':
+        state.refusals += 1;
+        return;
+      case 'cost-violate':
+        state.violations += 1;
+        return;
+    }
+  }
+
+  function close(reservationId: string): void {
+    const amount = state.open.get(reservationId) ?? 0;
+    state.open.delete(reservationId);
+    // Recomputed from the open set when it empties, so rounding never accumulates.
+    state.reservedUsd = state.open.size === 0 ? 0 : state.reservedUsd - amount;
+  }
+
+  return {
+    reserve,
+    settle,
+    release,
+    setBudget,
+    allowance: (tasksRemaining) => Math.max(0, available()) / Math.max(1, tasksRemaining),
+    status: () => ({
+      budgetUsd: state.budgetUsd,
+      spentUsd: state.spentUsd,
+      reservedUsd: state.reservedUsd,
+      availableUsd: available(),
+      refusals: state.refusals,
+      violations: state.violations,
+    }),
+    apply,
+    toJSON: () => ({
+      version: 1,
+      budgetUsd: state.budgetUsd,
+      spentUsd: state.spentUsd,
+      reservedUsd: state.reservedUsd,
+      open: Object.fromEntries([...state.open.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))),
+      reservations: state.reservations,
+      refusals: state.refusals,
+      violations: state.violations,
+    }),
+  };
+}

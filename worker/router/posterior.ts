@@ -1,0 +1,150 @@
+/**
+ * The posterior cells the router keeps and the pure update rules that fold an outcome
+ * into them. Counts are discounted lazily: a cell stores the tick (outcomes of its task
+ * type) at which it was last brought up to date, and readers scale by γ^(now − tick).
+ */
+import type { RouterTuning } from './tuning.ts';
+
+/** Everything known about one arm on one task type. */
+export interface TypeCell {
+  /** Beta pseudo-counts from outcomes (the prior is added when reading). */
+  a: number;
+  b: number;
+  /** Discounted number of outcomes, sum and sum of squares of their quality. */
+  n: number;
+  sum: number;
+  sumSq: number;
+  tick: number;
+  /** Bumped by a detected change: bucket cells of an older epoch are stale. */
+  epoch: number;
+  /** One-sided CUSUM of quality falling below the posterior mean, and the run feeding it. */
+  cusum: number;
+  runN: number;
+  runSum: number;
+  alarms: number;
+  /** Discounted log of actual cost ÷ list-price estimate. */
+  costN: number;
+  costLog: number;
+  /** Discounted log of latency per latency unit. */
+  latencyN: number;
+  latencyLog: number;
+}
+
+/** One arm on one task type in one context bucket. */
+export interface BucketCell {
+  a: number;
+  b: number;
+  /** Discounted number of outcomes. */
+  n: number;
+  tick: number;
+  epoch: number;
+}
+
+/** One arm across all task types: the prior for a task type it has never done. */
+export interface ArmCell {
+  n: number;
+  sum: number;
+}
+
+export function emptyTypeCell(tick: number): TypeCell {
+  return {
+    a: 0,
+    b: 0,
+    n: 0,
+    sum: 0,
+    sumSq: 0,
+    tick,
+    epoch: 0,
+    cusum: 0,
+    runN: 0,
+    runSum: 0,
+    alarms: 0,
+    costN: 0,
+    costLog: 0,
+    latencyN: 0,
+    latencyLog: 0,
+  };
+}
+
+export function discount(tuning: RouterTuning): number {
+  return tuning.forgetting ? 1 - 1 / tuning.memory : 1;
+}
+
+const priorVariance = 0.04;
+const priorVarianceWeight = 2;
+
+/** Variance of a cell's quality scores, shrunk towards a prior for small samples. */
+export function qualityVariance(cell: TypeCell): number {
+  const sampleVariance = cell.n > 0 ? Math.max(0, cell.sumSq / cell.n - (cell.sum / cell.n) ** 2) : 0;
+  return Math.max(
+    1e-4,
+    (cell.n * sampleVariance + priorVarianceWeight * priorVariance) / (cell.n + priorVarianceWeight),
+  );
+}
+
+/** How many Bernoulli trials one quality score is worth, given the spread of the scores. */
+export function observationWeight(mean: number, variance: number, tuning: RouterTuning): number {
+  return Math.min(tuning.maxObservationWeight, Math.max(1, (mean * (1 - mean)) / variance));
+}
+
+/** Brings a type cell's counts forward to `tick`, discounting by γ per elapsed outcome. */
+export function decayTypeCell(cell: TypeCell, tick: number, gamma: number): void {
+  if (tick === cell.tick) return;
+  const d = Math.pow(gamma, tick - cell.tick);
+  cell.a *= d;
+  cell.b *= d;
+  cell.n *= d;
+  cell.sum *= d;
+  cell.sumSq *= d;
+  cell.costN *= d;
+  cell.costLog *= d;
+  cell.latencyN *= d;
+  cell.latencyLog *= d;
+  cell.tick = tick;
+}
+
+export function decayBucketCell(cell: BucketCell, tick: number, gamma: number): void {
+  if (tick === cell.tick) return;
+  const d = Math.pow(gamma, tick - cell.tick);
+  cell.a *= d;
+  cell.b *= d;
+  cell.n *= d;
+  cell.tick = tick;
+}
+
+/**
+ * Runs the change detector on a new quality score before it joins the posterior:
+ * a one-sided CUSUM (Page 1954) of `reference − quality − shift/2`, alarmed at
+ * `threshold` standard deviations. On alarm the cell forgets everything before the run
+ * of low scores that raised it and keeps that run as its evidence, so a model that got
+ * worse is judged on what it does now, not on its past. Returns whether it alarmed.
+ */
+export function detectChange(cell: TypeCell, quality: number, reference: number, tuning: RouterTuning): boolean {
+  if (!tuning.forgetting || cell.n < 3) return false;
+  const sd = Math.sqrt(qualityVariance(cell));
+  cell.cusum += reference - quality - tuning.changeShift / 2;
+  if (cell.cusum <= 0) {
+    cell.cusum = 0;
+    cell.runN = 0;
+    cell.runSum = 0;
+    return false;
+  }
+  cell.runN += 1;
+  cell.runSum += quality;
+  if (cell.cusum < tuning.changeThreshold * sd) return false;
+  const mean = cell.runSum / cell.runN;
+  const weight = observationWeight(mean, qualityVariance(cell), tuning);
+  // The run's own scores become the whole sample; its variance is unknown, keep the old.
+  const variance = qualityVariance(cell);
+  cell.n = cell.runN - 1;
+  cell.sum = mean * cell.n;
+  cell.sumSq = (variance + mean * mean) * cell.n;
+  cell.a = weight * cell.n * mean;
+  cell.b = weight * cell.n * (1 - mean);
+  cell.epoch += 1;
+  cell.alarms += 1;
+  cell.cusum = 0;
+  cell.runN = 0;
+  cell.runSum = 0;
+  return true;
+}

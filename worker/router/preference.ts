@@ -1,0 +1,53 @@
+/**
+ * What a project values. `best quality` pays for quality; `balanced` trades a little
+ * quality for a lot of money; `cheapest` takes the cheapest model that does the job.
+ */
+export type Preference = 'best quality' | 'balanced' | 'cheapest';
+
+export const preferences: readonly Preference[] = ['best quality', 'balanced', 'cheapest'];
+
+/**
+ * Weights of the utility `quality − cost × c − latency × l`, where cost and latency are
+ * fractions of the dearest and slowest candidate for the same task, so the weights read
+ * as "how much quality is worth giving up to not pay the most expensive option".
+ */
+export interface UtilityWeights {
+  quality: number;
+  cost: number;
+  latency: number;
+}
+
+const weights: Readonly<Record<Preference, UtilityWeights>> = {
+  'best quality': { quality: 1, cost: 0.03, latency: 0.02 },
+  balanced: { quality: 1, cost: 0.15, latency: 0.03 },
+  cheapest: { quality: 1, cost: 0.6, latency: 0.02 },
+};
+
+/** The utility weights of a preference. */
+export function weightsFor(preference: Preference): UtilityWeights {
+  return weights[preference];
+}
+
+/**
+ * Reads a preference as people and settings files spell it: "best quality", "best-quality",
+ * "quality", "Balanced", "cheap"… Anything else is an error, never a silent default.
+ */
+export function parsePreference(value: string): Preference {
+  const key = value
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, ' ');
+  const known: Readonly<Record<string, Preference>> = {
+    'best quality': 'best quality',
+    quality: 'best quality',
+    best: 'best quality',
+    balanced: 'balanced',
+    balance: 'balanced',
+    cheapest: 'cheapest',
+    cheap: 'cheapest',
+    'lowest cost': 'cheapest',
+  };
+  const preference = known[key];
+  if (!preference) throw new Error(`Unknown preference "${value}": use "best quality", "balanced" or "cheapest".`);
+  return preference;
+}

@@ -1,0 +1,548 @@
+/**
+ * The Thompson-sampling router. For each task it draws a plausible quality for every
+ * candidate model from that model's posterior (task type, backed off from the context
+ * bucket), prices the task with the model's learned cost ratio and latency, scores
+ * `quality − cost − latency` with the project's weights and picks the best draw. Models
+ * it is unsure about get optimistic draws now and then, which is all the exploration it
+ * needs; models it knows are bad almost never win a draw.
+ *
+ * State is changed only by `apply(record)`: `choose` and `observe` build a record and
+ * apply it, so replaying the records into a fresh router rebuilds the same state.
+ */
+import { type ModelArm, listCostUsd } from './catalog.ts';
+import { bucketOf } from './features.ts';
+import {
+  type ArmCell,
+  type BucketCell,
+  type TypeCell,
+  decayBucketCell,
+  decayTypeCell,
+  detectChange,
+  discount,
+  emptyTypeCell,
+  observationWeight,
+  qualityVariance,
+} from './posterior.ts';
+import { type Preference, type UtilityWeights, parsePreference, weightsFor } from './preference.ts';
+import { latencyUnits, priorLatencyPerUnitMs, priorQuality } from './priors.ts';
+import type {
+  RouteCandidate,
+  RouteDecision,
+  RouteExclusion,
+  RouteFeatures,
+  RouteObservation,
+  RouteOutcome,
+  RouteRecord,
+} from './records.ts';
+import { type Sampler, makeSampler } from './sampler.ts';
+import { type RouterTuning, defaultTuning } from './tuning.ts';
+import { type RouterSnapshot, routerSnapshotSchema } from './snapshot.ts';
+
+export interface RouteContext {
+  /** Any string: plan, backend-code, ui-code, tests, review, fix… or one never seen. */
+  taskType: string;
+  features: RouteFeatures;
+  budgetRemainingUsd: number;
+  /** The cost governor's pacing allowance for this task; dearer arms lose utility. */
+  allowanceUsd?: number;
+  /** Only these arm ids are candidates (providers configured, circuits closed). */
+  candidates?: readonly string[];
+  /** Whether an arm may be used now; combined with `options.available`. */
+  available?: (armId: string) => boolean;
+}
+
+export interface RouterOptions {
+  arms: readonly ModelArm[];
+  /** Uniform source in [0, 1); pass a seeded one for reproducible runs. */
+  random?: () => number;
+  preference?: Preference;
+  /** Standing availability, e.g. "provider configured and circuit closed". */
+  available?: (armId: string) => boolean;
+  tuning?: Partial<RouterTuning>;
+  /** Receives every record the router makes (decisions, outcomes…), for the event log. */
+  onRecord?: (record: RouteRecord) => void;
+}
+
+export interface Router {
+  /** Picks an arm for a task and records why; the returned decision is a `route-decide` record. */
+  choose(context: RouteContext): RouteDecision;
+  /** Learns from the outcome of a decision; returns the `route-observe` record it applied. */
+  observe(decision: RouteDecision, outcome: RouteOutcome): RouteObservation;
+  /** The call of a decision was never made (budget refused it, task cancelled). */
+  cancel(decision: RouteDecision): void;
+  /** Adds a model to the catalog or changes its prices. */
+  setArm(arm: ModelArm): void;
+  /**
+   * Folds one record into the state: the only way state changes. Replaying a log calls
+   * this; it does not emit the record again.
+   */
+  apply(record: RouteRecord): void;
+  readonly preference: Preference;
+  arms(): readonly ModelArm[];
+  /** Posterior mean quality of an arm on a task type (prior included). */
+  expectedQuality(armId: string, taskType: string): number;
+  toJSON(): RouterSnapshot;
+}
+
+interface State {
+  arms: ModelArm[];
+  armIndex: Map<string, number>;
+  ticks: Map<string, number>;
+  types: Map<string, Map<string, TypeCell>>;
+  buckets: Map<string, Map<string, Map<string, BucketCell>>>;
+  global: Map<string, ArmCell>;
+  inflight: Map<string, number>;
+  decisions: number;
+  /** Running average of the cheapest candidate's list cost: the size of a typical task. */
+  taskScale: number;
+}
+
+const emptyMap: ReadonlyMap<string, never> = new Map<string, never>();
+
+/**
+ * Creates a router over `options.arms`.
+ *
+ * @example
+ * const router = createRouter({ arms: defaultCatalog, random: mulberry32(7), preference: 'balanced' });
+ * const decision = router.choose({ taskType: 'tests', features: { inputTokens: 3000, outputTokens: 800 }, budgetRemainingUsd: 4 });
+ * router.observe(decision, { quality: 0.9, costUsd: 0.004, latencyMs: 2100 });
+ */
+export function createRouter(options: RouterOptions): Router {
+  return build(options, undefined);
+}
+
+/** Rebuilds a router from `toJSON()`; `options.arms`, if given, are applied as catalog changes. */
+export function restoreRouter(snapshot: RouterSnapshot, options: Partial<RouterOptions> = {}): Router {
+  return build({ ...options, arms: options.arms ?? [] }, routerSnapshotSchema.parse(snapshot));
+}
+
+createRouter.restore = restoreRouter;
+
+function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Router {
+  const tuning: RouterTuning = { ...defaultTuning, ...snapshot?.tuning, ...options.tuning };
+  const gamma = discount(tuning);
+  const preference: Preference = parsePreference(options.preference ?? snapshot?.preference ?? 'balanced');
+  const weights: UtilityWeights = weightsFor(preference);
+  const sampler: Sampler = makeSampler(options.random ?? Math.random);
+  const state: State = snapshot ? fromSnapshot(snapshot) : emptyState();
+  const emit = options.onRecord;
+  // A record made here is applied and handed to the event log; a replayed one is only applied.
+  const commit = (record: RouteRecord) => {
+    apply(record);
+    emit?.(record);
+  };
+  for (const arm of options.arms) upsertArm(state, arm);
+
+  // Scratch space reused by every decision, so choosing allocates only its record.
+  let cost = new Float64Array(16);
+  let latency = new Float64Array(16);
+  let listCost = new Float64Array(16);
+  let chosenIndex = new Int32Array(16);
+  let decay = new Float64Array(16);
+
+  function priorMean(arm: ModelArm, taskType: string): number {
+    const capability = priorQuality(arm, taskType);
+    const global = state.global.get(arm.id);
+    if (!global || global.n <= 0) return capability;
+    const weight = Math.min(global.n, 3);
+    return (tuning.priorStrength * capability + (weight * global.sum) / global.n) / (tuning.priorStrength + weight);
+  }
+
+  /** Beta parameters of an arm's quality for a task type and bucket, written to `out`. */
+  const betaOut = [0, 0];
+  function qualityBeta(
+    arm: ModelArm,
+    taskType: string,
+    typeCell: TypeCell | undefined,
+    typeDecay: number,
+    bucketCell: BucketCell | undefined,
+    tick: number,
+  ): void {
+    const m0 = priorMean(arm, taskType);
+    let a = tuning.priorStrength * m0;
+    let b = tuning.priorStrength * (1 - m0);
+    let epoch = 0;
+    if (typeCell) {
+      a += typeCell.a * typeDecay;
+      b += typeCell.b * typeDecay;
+      epoch = typeCell.epoch;
+    }
+    if (bucketCell && bucketCell.epoch === epoch) {
+      const strength = Math.min(a + b, tuning.backoffStrength);
+      const mean = a / (a + b);
+      const d = tick === bucketCell.tick ? 1 : Math.pow(gamma, tick - bucketCell.tick);
+      a = strength * mean + bucketCell.a * d;
+      b = strength * (1 - mean) + bucketCell.b * d;
+    }
+    betaOut[0] = a;
+    betaOut[1] = b;
+  }
+
+  // Draws are shrunk towards the mean only for arms known well: an arm with little or
+  // faded evidence keeps full Thompson exploration, so it can never be locked out.
+  function explorationScale(cell: TypeCell | undefined, decay: number): number {
+    const evidence = cell ? cell.n * decay : 0;
+    const s = tuning.explorationScale;
+    const c = tuning.explorationHalfEvidence;
+    return s + ((1 - s) * c) / (c + evidence);
+  }
+
+  function expectedCostRatio(cell: TypeCell | undefined, d: number): number {
+    if (!cell) return 1;
+    return Math.exp((cell.costLog * d) / (cell.costN * d + 1));
+  }
+
+  function expectedLatencyPerUnit(arm: ModelArm, cell: TypeCell | undefined, d: number): number {
+    if (!cell) return priorLatencyPerUnitMs(arm);
+    const prior = Math.log(priorLatencyPerUnitMs(arm));
+    return Math.exp((cell.latencyLog * d + prior) / (cell.latencyN * d + 1));
+  }
+
+  function choose(context: RouteContext): RouteDecision {
+    const { taskType, features } = context;
+    const bucket = bucketOf(features);
+    const count = state.arms.length;
+    if (cost.length < count) {
+      const size = count * 2;
+      cost = new Float64Array(size);
+      latency = new Float64Array(size);
+      listCost = new Float64Array(size);
+      chosenIndex = new Int32Array(size);
+      decay = new Float64Array(size);
+    }
+    const tick = state.ticks.get(taskType) ?? 0;
+    const typeCells = state.types.get(taskType) ?? emptyMap;
+    const bucketCells = state.buckets.get(taskType)?.get(bucket) ?? emptyMap;
+    const excluded: RouteExclusion[] = [];
+    const allowed = context.candidates ? new Set(context.candidates) : undefined;
+
+    // Pass 1: filter and price every arm.
+    let eligible = 0;
+    let maxCost = 0;
+    let maxLatency = 0;
+    let cheapest = -1;
+    for (let i = 0; i < count; i++) {
+      const arm = state.arms[i] as ModelArm;
+      if (
+        (allowed && !allowed.has(arm.id)) ||
+        (context.available && !context.available(arm.id)) ||
+        (options.available && !options.available(arm.id))
+      ) {
+        excluded.push({ armId: arm.id, reason: 'unavailable' });
+        continue;
+      }
+      if (arm.contextWindow !== undefined && features.inputTokens + features.outputTokens > arm.contextWindow) {
+        excluded.push({ armId: arm.id, reason: 'context_window' });
+        continue;
+      }
+      const cell = typeCells.get(arm.id);
+      // One discount factor per arm and decision: γ^(outcomes of this type since the cell's last update).
+      const d = cell === undefined || tick === cell.tick ? 1 : Math.pow(gamma, tick - cell.tick);
+      decay[i] = d;
+      const list = listCostUsd(arm, features.inputTokens, features.outputTokens);
+      listCost[i] = list;
+      cost[i] = list * expectedCostRatio(cell, d);
+      latency[i] = latencyUnits(features.outputTokens) * expectedLatencyPerUnit(arm, cell, d);
+      chosenIndex[eligible++] = i;
+      if (cheapest === -1 || (cost[i] as number) < (cost[cheapest] as number)) cheapest = i;
+    }
+    // Arms the remaining budget cannot pay for are dropped, unless that would drop them all:
+    // then the cheapest stays and the cost governor has the last word.
+    let kept = 0;
+    for (let j = 0; j < eligible; j++) {
+      const i = chosenIndex[j] as number;
+      if ((cost[i] as number) > context.budgetRemainingUsd && i !== cheapest) {
+        excluded.push({ armId: (state.arms[i] as ModelArm).id, reason: 'budget' });
+        continue;
+      }
+      chosenIndex[kept++] = i;
+      if ((cost[i] as number) > maxCost) maxCost = cost[i] as number;
+      if ((latency[i] as number) > maxLatency) maxLatency = latency[i] as number;
+    }
+
+    // The pacer's allowance is for a typical task; a task twice as big may cost twice as much.
+    let allowance = 0;
+    if (context.allowanceUsd !== undefined && context.allowanceUsd > 0) {
+      let cheapestList = Number.POSITIVE_INFINITY;
+      for (let j = 0; j < kept; j++)
+        cheapestList = Math.min(cheapestList, listCost[chosenIndex[j] as number] as number);
+      allowance =
+        state.taskScale > 0 && cheapestList > 0 && Number.isFinite(cheapestList)
+          ? (context.allowanceUsd * cheapestList) / state.taskScale
+          : context.allowanceUsd;
+    }
+
+    // Pass 2: one Thompson draw per candidate, scored by the preference's utility.
+    const candidates: RouteCandidate[] = [];
+    let best = -1;
+    let bestUtility = -Infinity;
+    let second = -1;
+    let secondUtility = -Infinity;
+    for (let j = 0; j < kept; j++) {
+      const i = chosenIndex[j] as number;
+      const arm = state.arms[i] as ModelArm;
+      const typeCell = typeCells.get(arm.id);
+      qualityBeta(arm, taskType, typeCell, decay[i] as number, bucketCells.get(arm.id), tick);
+      const a = betaOut[0] as number;
+      const b = betaOut[1] as number;
+      const posteriorMean = a / (a + b);
+      const sampled =
+        posteriorMean + explorationScale(typeCell, decay[i] as number) * (sampler.beta(a, b) - posteriorMean);
+      const expectedCost = cost[i] as number;
+      let utility =
+        weights.quality * sampled -
+        (maxCost > 0 ? (weights.cost * expectedCost) / maxCost : 0) -
+        (maxLatency > 0 ? (weights.latency * (latency[i] as number)) / maxLatency : 0) -
+        tuning.balancePenalty * (state.inflight.get(arm.id) ?? 0);
+      if (allowance > 0 && expectedCost > allowance) {
+        utility -= tuning.pacePenalty * Math.min(2, expectedCost / allowance - 1);
+      }
+      candidates.push({
+        armId: arm.id,
+        sampledQuality: sampled,
+        expectedQuality: posteriorMean,
+        listCostUsd: listCost[i] as number,
+        expectedCostUsd: expectedCost,
+        expectedLatencyMs: latency[i] as number,
+        utility,
+      });
+      if (utility > bestUtility) {
+        second = best;
+        secondUtility = bestUtility;
+        best = j;
+        bestUtility = utility;
+      } else if (utility > secondUtility) {
+        second = j;
+        secondUtility = utility;
+      }
+    }
+
+    const winner = best >= 0 ? (candidates[best] as RouteCandidate) : undefined;
+    const runnerUp = second >= 0 ? candidates[second] : undefined;
+    const decision: RouteDecision = {
+      type: 'route-decide',
+      decisionId: `route-${state.decisions + 1}`,
+      taskType,
+      features,
+      bucket,
+      preference,
+      budgetRemainingUsd: Number.isFinite(context.budgetRemainingUsd) ? context.budgetRemainingUsd : null,
+      armId: winner ? winner.armId : null,
+      arm: winner ? (state.arms[state.armIndex.get(winner.armId) as number] as ModelArm) : null,
+      candidates,
+      excluded,
+      reason: explain(winner, runnerUp, excluded.length),
+    };
+    if (context.allowanceUsd !== undefined) {
+      decision.allowanceUsd = Number.isFinite(context.allowanceUsd) ? context.allowanceUsd : null;
+    }
+    commit(decision);
+    return decision;
+  }
+
+  function observe(decision: RouteDecision, outcome: RouteOutcome): RouteObservation {
+    if (decision.armId === null) throw new Error('This decision chose no model; there is nothing to observe.');
+    const chosen = decision.candidates.find((candidate) => candidate.armId === decision.armId);
+    const record: RouteObservation = {
+      type: 'route-observe',
+      decisionId: decision.decisionId,
+      armId: decision.armId,
+      taskType: decision.taskType,
+      bucket: decision.bucket,
+      listCostUsd: chosen?.listCostUsd ?? 0,
+      outputTokens: decision.features.outputTokens,
+      outcome: {
+        quality: Math.min(1, Math.max(0, outcome.quality)),
+        costUsd: Math.max(0, outcome.costUsd),
+        latencyMs: Math.max(0, outcome.latencyMs),
+      },
+    };
+    commit(record);
+    return record;
+  }
+
+  function cancel(decision: RouteDecision): void {
+    if (decision.armId !== null)
+      commit({ type: 'route-cancel', decisionId: decision.decisionId, armId: decision.armId });
+  }
+
+  function apply(record: RouteRecord): void {
+    switch (record.type) {
+      case 'route-decide':
+        state.decisions += 1;
+        trackTaskScale(record.candidates);
+        if (record.armId !== null) state.inflight.set(record.armId, (state.inflight.get(record.armId) ?? 0) + 1);
+        return;
+      case 'route-cancel':
+        settleInflight(record.armId);
+        return;
+      case 'route-arm-set':
+        upsertArm(state, record.arm);
+        return;
+      case 'route-observe':
+        settleInflight(record.armId);
+        learn(record);
+        return;
+    }
+  }
+
+  function trackTaskScale(candidates: readonly RouteCandidate[]): void {
+    let cheapest = Number.POSITIVE_INFINITY;
+    for (const candidate of candidates) cheapest = Math.min(cheapest, candidate.listCostUsd);
+    if (!Number.isFinite(cheapest) || cheapest <= 0) return;
+    state.taskScale = state.taskScale === 0 ? cheapest : 0.95 * state.taskScale + 0.05 * cheapest;
+  }
+
+  function settleInflight(armId: string): void {
+    const count = state.inflight.get(armId) ?? 0;
+    if (count <= 1) state.inflight.delete(armId);
+    else state.inflight.set(armId, count - 1);
+  }
+
+  function learn(record: RouteObservation): void {
+    const { armId, taskType, bucket, outcome } = record;
+    const tick = (state.ticks.get(taskType) ?? 0) + 1;
+    state.ticks.set(taskType, tick);
+    const typeCells = getOrCreate(state.types, taskType, () => new Map<string, TypeCell>());
+    const cell = getOrCreate(typeCells, armId, () => emptyTypeCell(tick));
+    decayTypeCell(cell, tick, gamma);
+    const index = state.armIndex.get(armId);
+    const arm = index === undefined ? undefined : state.arms[index];
+    const m0 = arm ? priorMean(arm, taskType) : 0.5;
+    const reference = (tuning.priorStrength * m0 + cell.a) / (tuning.priorStrength + cell.a + cell.b);
+    detectChange(cell, outcome.quality, reference, tuning);
+
+    const q = outcome.quality;
+    cell.n += 1;
+    cell.sum += q;
+    cell.sumSq += q * q;
+    const mean = (tuning.priorStrength * m0 + cell.a + q) / (tuning.priorStrength + cell.a + cell.b + 1);
+    const weight = observationWeight(mean, qualityVariance(cell), tuning);
+    cell.a += weight * q;
+    cell.b += weight * (1 - q);
+    if (record.listCostUsd > 0 && outcome.costUsd > 0) {
+      cell.costN += 1;
+      cell.costLog += Math.log(outcome.costUsd / record.listCostUsd);
+    }
+    if (outcome.latencyMs > 0) {
+      cell.latencyN += 1;
+      cell.latencyLog += Math.log(outcome.latencyMs / latencyUnits(record.outputTokens));
+    }
+
+    const buckets = getOrCreate(state.buckets, taskType, () => new Map<string, Map<string, BucketCell>>());
+    const bucketCells = getOrCreate(buckets, bucket, () => new Map<string, BucketCell>());
+    const bucketCell = getOrCreate(bucketCells, armId, () => ({ a: 0, b: 0, n: 0, tick, epoch: cell.epoch }));
+    if (bucketCell.epoch !== cell.epoch) {
+      bucketCell.a = 0;
+      bucketCell.b = 0;
+      bucketCell.n = 0;
+      bucketCell.epoch = cell.epoch;
+    }
+    decayBucketCell(bucketCell, tick, gamma);
+    bucketCell.a += weight * q;
+    bucketCell.b += weight * (1 - q);
+    bucketCell.n += 1;
+
+    const global = getOrCreate(state.global, armId, () => ({ n: 0, sum: 0 }));
+    global.n = global.n * gamma + 1;
+    global.sum = global.sum * gamma + q;
+  }
+
+  function expectedQuality(armId: string, taskType: string): number {
+    const index = state.armIndex.get(armId);
+    if (index === undefined) return Number.NaN;
+    const tick = state.ticks.get(taskType) ?? 0;
+    const cell = state.types.get(taskType)?.get(armId);
+    const d = cell ? Math.pow(gamma, tick - cell.tick) : 1;
+    qualityBeta(state.arms[index] as ModelArm, taskType, cell, d, undefined, tick);
+    return (betaOut[0] as number) / ((betaOut[0] as number) + (betaOut[1] as number));
+  }
+
+  return {
+    choose,
+    observe,
+    cancel,
+    setArm: (arm) => commit({ type: 'route-arm-set', arm }),
+    apply,
+    preference,
+    arms: () => state.arms,
+    expectedQuality,
+    toJSON: () => toSnapshot(state, preference, tuning),
+  };
+}
+
+function explain(winner: RouteCandidate | undefined, runnerUp: RouteCandidate | undefined, excluded: number): string {
+  if (!winner) return excluded > 0 ? 'No model is available: every one was excluded.' : 'The catalog is empty.';
+  const why = `${winner.armId} scored utility ${winner.utility.toFixed(3)} (sampled quality ${winner.sampledQuality.toFixed(2)}, expected cost $${winner.expectedCostUsd.toPrecision(2)})`;
+  const against = runnerUp
+    ? `, ahead of ${runnerUp.armId} at ${runnerUp.utility.toFixed(3)} (sampled quality ${runnerUp.sampledQuality.toFixed(2)}, $${runnerUp.expectedCostUsd.toPrecision(2)})`
+    : ', the only candidate';
+  return excluded > 0 ? `${why}${against}; ${excluded} excluded.` : `${why}${against}.`;
+}
+
+function getOrCreate<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
+}
+
+function upsertArm(state: State, arm: ModelArm): void {
+  const index = state.armIndex.get(arm.id);
+  if (index === undefined) {
+    state.armIndex.set(arm.id, state.arms.length);
+    state.arms.push(arm);
+  } else state.arms[index] = arm;
+}
+
+function emptyState(): State {
+  return {
+    arms: [],
+    armIndex: new Map(),
+    ticks: new Map(),
+    types: new Map(),
+    buckets: new Map(),
+    global: new Map(),
+    inflight: new Map(),
+    decisions: 0,
+    taskScale: 0,
+  };
+}
+
+const sortedEntries = <V>(map: ReadonlyMap<string, V>): [string, V][] =>
+  [...map.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+
+function toSnapshot(state: State, preference: Preference, tuning: RouterTuning): RouterSnapshot {
+  const object = <V, W>(map: ReadonlyMap<string, V>, f: (value: V) => W): Record<string, W> =>
+    Object.fromEntries(sortedEntries(map).map(([key, value]) => [key, f(value)]));
+  return {
+    version: 1,
+    preference,
+    tuning: { ...tuning },
+    arms: state.arms.map((arm) => ({ ...arm })),
+    ticks: object(state.ticks, (tick) => tick),
+    types: object(state.types, (cells) => object(cells, (cell) => ({ ...cell }))),
+    buckets: object(state.buckets, (byBucket) => object(byBucket, (cells) => object(cells, (cell) => ({ ...cell })))),
+    global: object(state.global, (cell) => ({ ...cell })),
+    inflight: object(state.inflight, (count) => count),
+    decisions: state.decisions,
+    taskScale: state.taskScale,
+  };
+}
+
+function fromSnapshot(snapshot: RouterSnapshot): State {
+  const map = <V, W>(record: Record<string, V>, f: (value: V) => W): Map<string, W> =>
+    new Map(Object.entries(record).map(([key, value]) => [key, f(value)]));
+  const state = emptyState();
+  for (const arm of snapshot.arms) upsertArm(state, arm);
+  state.ticks = map(snapshot.ticks, (tick) => tick);
+  state.types = map(snapshot.types, (cells) => map(cells, (cell) => ({ ...cell })));
+  state.buckets = map(snapshot.buckets, (byBucket) => map(byBucket, (cells) => map(cells, (cell) => ({ ...cell }))));
+  state.global = map(snapshot.global, (cell) => ({ ...cell }));
+  state.inflight = map(snapshot.inflight, (count) => count);
+  state.decisions = snapshot.decisions;
+  state.taskScale = snapshot.taskScale;
+  return state;
+}

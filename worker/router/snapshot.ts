@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { modelArmSchema } from './catalog.ts';
+import { preferenceSchema } from './records.ts';
+
+const typeCellSchema = z.object({
+  a: z.number(),
+  b: z.number(),
+  n: z.number(),
+  sum: z.number(),
+  sumSq: z.number(),
+  tick: z.number(),
+  epoch: z.number(),
+  cusum: z.number(),
+  runN: z.number(),
+  runSum: z.number(),
+  alarms: z.number(),
+  costN: z.number(),
+  costLog: z.number(),
+  latencyN: z.number(),
+  latencyLog: z.number(),
+});
+
+const bucketCellSchema = z.object({ a: z.number(), b: z.number(), n: z.number(), tick: z.number(), epoch: z.number() });
+
+const tuningSchema = z.object({
+  memory: z.number().positive(),
+  priorStrength: z.number().positive(),
+  backoffStrength: z.number().nonnegative(),
+  maxObservationWeight: z.number().min(1),
+  changeShift: z.number().nonnegative(),
+  changeThreshold: z.number().positive(),
+  balancePenalty: z.number().nonnegative(),
+  pacePenalty: z.number().nonnegative(),
+  explorationScale: z.number().positive(),
+  explorationHalfEvidence: z.number().nonnegative(),
+  forgetting: z.boolean(),
+});
+
+/** The router's whole state as plain JSON (`router.toJSON()`), keys sorted. */
+export const routerSnapshotSchema = z.object({
+  version: z.literal(1),
+  preference: preferenceSchema,
+  tuning: tuningSchema,
+  arms: z.array(modelArmSchema),
+  ticks: z.record(z.string(), z.number()),
+  types: z.record(z.string(), z.record(z.string(), typeCellSchema)),
+  buckets: z.record(z.string(), z.record(z.string(), z.record(z.string(), bucketCellSchema))),
+  global: z.record(z.string(), z.object({ n: z.number(), sum: z.number() })),
+  inflight: z.record(z.string(), z.number()),
+  decisions: z.number().int().nonnegative(),
+  taskScale: z.number().nonnegative(),
+});
+export type RouterSnapshot = z.infer<typeof routerSnapshotSchema>;

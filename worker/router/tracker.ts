@@ -1,0 +1,186 @@
+/**
+ * The performance tracker: per model × task type, how often it succeeds, how good, how
+ * dear and how slow it is, where it is heading, and which cheaper model would do as well.
+ * A pure fold of `route-observe` records, like the router itself.
+ */
+import { z } from 'zod';
+import type { RouteObservation } from './records.ts';
+
+export interface TrackerOptions {
+  /** Outcomes kept per model × task type for the trend (default 20). */
+  window?: number;
+  /** A quality at or above this counts as a success (default 0.7). */
+  successThreshold?: number;
+}
+
+export interface PerformanceRow {
+  armId: string;
+  taskType: string;
+  count: number;
+  successRate: number;
+  meanQuality: number;
+  meanCostUsd: number;
+  meanLatencyMs: number;
+  /** Mean quality of the newer half of the window minus the older half; negative is worse. */
+  trend: number;
+  /** Mean quality over the last `window` outcomes. */
+  recentQuality: number;
+}
+
+const cellSchema = z.object({
+  count: z.number(),
+  successes: z.number(),
+  quality: z.number(),
+  costUsd: z.number(),
+  latencyMs: z.number(),
+  recent: z.array(z.number()),
+});
+type Cell = z.infer<typeof cellSchema>;
+
+export const trackerSnapshotSchema = z.object({
+  version: z.literal(1),
+  window: z.number().int().positive(),
+  successThreshold: z.number(),
+  cells: z.record(z.string(), z.record(z.string(), cellSchema)),
+});
+export type TrackerSnapshot = z.infer<typeof trackerSnapshotSchema>;
+
+export interface PerformanceTracker {
+  /** Folds one outcome in. */
+  apply(record: RouteObservation): void;
+  rows(): PerformanceRow[];
+  row(armId: string, taskType: string): PerformanceRow | undefined;
+  /** Sentences a person can act on: cheaper equals, and models getting worse. */
+  opportunities(minimumOutcomes?: number): string[];
+  toJSON(): TrackerSnapshot;
+}
+
+/** Creates an empty tracker, or one restored from `toJSON()`. */
+export function createPerformanceTracker(options: TrackerOptions = {}, snapshot?: TrackerSnapshot): PerformanceTracker {
+  const parsed = snapshot ? trackerSnapshotSchema.parse(snapshot) : undefined;
+  const window = parsed?.window ?? options.window ?? 20;
+  const successThreshold = parsed?.successThreshold ?? options.successThreshold ?? 0.7;
+  // taskType -> armId -> cell
+  const cells = new Map<string, Map<string, Cell>>();
+  if (parsed) {
+    for (const [taskType, byArm] of Object.entries(parsed.cells)) {
+      cells.set(
+        taskType,
+        new Map(Object.entries(byArm).map(([armId, cell]) => [armId, { ...cell, recent: [...cell.recent] }])),
+      );
+    }
+  }
+
+  function apply(record: RouteObservation): void {
+    let byArm = cells.get(record.taskType);
+    if (!byArm) {
+      byArm = new Map();
+      cells.set(record.taskType, byArm);
+    }
+    let cell = byArm.get(record.armId);
+    if (!cell) {
+      cell = { count: 0, successes: 0, quality: 0, costUsd: 0, latencyMs: 0, recent: [] };
+      byArm.set(record.armId, cell);
+    }
+    const { quality, costUsd, latencyMs } = record.outcome;
+    cell.count += 1;
+    if (quality >= successThreshold) cell.successes += 1;
+    cell.quality += quality;
+    cell.costUsd += costUsd;
+    cell.latencyMs += latencyMs;
+    cell.recent.push(quality);
+    if (cell.recent.length > window) cell.recent.shift();
+  }
+
+  function toRow(taskType: string, armId: string, cell: Cell): PerformanceRow {
+    const half = Math.floor(cell.recent.length / 2);
+    const older = cell.recent.slice(0, half);
+    const newer = cell.recent.slice(half);
+    const average = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / Math.max(1, values.length);
+    return {
+      armId,
+      taskType,
+      count: cell.count,
+      successRate: cell.successes / cell.count,
+      meanQuality: cell.quality / cell.count,
+      meanCostUsd: cell.costUsd / cell.count,
+      meanLatencyMs: cell.latencyMs / cell.count,
+      trend: half > 0 ? average(newer) - average(older) : 0,
+      recentQuality: average(cell.recent),
+    };
+  }
+
+  function rows(): PerformanceRow[] {
+    const all: PerformanceRow[] = [];
+    for (const [taskType, byArm] of cells) for (const [armId, cell] of byArm) all.push(toRow(taskType, armId, cell));
+    return all.sort((x, y) => compare(x.taskType, y.taskType) || y.meanQuality - x.meanQuality);
+  }
+
+  /**
+   * For each task type, the best model by mean quality is the reference. A model within
+   * 0.03 of its quality at half its cost or less "matches it at 1/N the cost"; a model
+   * whose recent quality fell by 0.1 or more is flagged as getting worse.
+   */
+  function opportunities(minimumOutcomes = 5): string[] {
+    const sentences: string[] = [];
+    const byType = new Map<string, PerformanceRow[]>();
+    for (const row of rows()) {
+      if (row.count < minimumOutcomes) continue;
+      const list = byType.get(row.taskType) ?? [];
+      list.push(row);
+      byType.set(row.taskType, list);
+    }
+    for (const [taskType, list] of byType) {
+      const reference = list[0];
+      if (!reference) continue;
+      const matches = list
+        .filter((row) => row !== reference && row.meanQuality >= reference.meanQuality - 0.03)
+        .filter((row) => row.meanCostUsd > 0 && row.meanCostUsd <= reference.meanCostUsd / 2)
+        .sort((x, y) => x.meanCostUsd - y.meanCostUsd);
+      const cheapest = matches[0];
+      if (cheapest) {
+        const ratio = Math.round(reference.meanCostUsd / cheapest.meanCostUsd);
+        sentences.push(
+          `${cheapest.armId} matches ${reference.armId} on ${taskType} at 1/${ratio} the cost (quality ${cheapest.meanQuality.toFixed(2)} vs ${reference.meanQuality.toFixed(2)}, $${cheapest.meanCostUsd.toPrecision(2)} vs $${reference.meanCostUsd.toPrecision(2)} per task).`,
+        );
+      }
+      for (const row of list) {
+        if (row.trend <= -0.1) {
+          sentences.push(
+            `${row.armId} is getting worse on ${taskType}: quality ${row.trend.toFixed(2)} over its last ${Math.min(row.count, window)} outcomes (now ${row.recentQuality.toFixed(2)}).`,
+          );
+        }
+      }
+    }
+    return sentences;
+  }
+
+  return {
+    apply,
+    rows,
+    row: (armId, taskType) => {
+      const cell = cells.get(taskType)?.get(armId);
+      return cell ? toRow(taskType, armId, cell) : undefined;
+    },
+    opportunities,
+    toJSON: () => ({
+      version: 1,
+      window,
+      successThreshold,
+      cells: Object.fromEntries(
+        [...cells.entries()]
+          .sort(([x], [y]) => compare(x, y))
+          .map(([taskType, byArm]) => [
+            taskType,
+            Object.fromEntries(
+              [...byArm.entries()]
+                .sort(([x], [y]) => compare(x, y))
+                .map(([armId, cell]) => [armId, { ...cell, recent: [...cell.recent] }]),
+            ),
+          ]),
+      ),
+    }),
+  };
+}
+
+const compare = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);

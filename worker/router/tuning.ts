@@ -1,0 +1,50 @@
+/** The router's knobs. Defaults are what the benchmark runs; tests change them to isolate behaviour. */
+export interface RouterTuning {
+  /**
+   * Effective memory, in outcomes of a task type: every outcome of a type discounts all
+   * of that type's evidence by 1 − 1/memory, so old evidence fades, untried arms regain
+   * uncertainty and are revisited, and a slow drift in quality or price is followed.
+   */
+  memory: number;
+  /** Pseudo-outcomes the capability (or tier) prior is worth. */
+  priorStrength: number;
+  /** At most this many pseudo-outcomes of the task type's posterior back a context bucket. */
+  backoffStrength: number;
+  /**
+   * An outcome counts as up to this many Bernoulli trials: a quality score that varies
+   * little around its mean says more than a coin flip (weight = p(1 − p) / variance).
+   */
+  maxObservationWeight: number;
+  /** The smallest drop in quality the change detector is designed to catch quickly. */
+  changeShift: number;
+  /** CUSUM alarm threshold, in standard deviations of the arm's quality scores. */
+  changeThreshold: number;
+  /** Utility given up per call already in flight on an arm: spreads parallel tasks. */
+  balancePenalty: number;
+  /** Utility lost per unit by which an arm's expected cost exceeds the per-task allowance. */
+  pacePenalty: number;
+  /**
+   * Scales a Thompson draw's distance from the posterior mean for an arm with plenty of
+   * evidence (arms with little evidence get full draws). 1 is textbook Thompson sampling;
+   * below 1 explores less among well-known close arms, where exploring costs the most.
+   */
+  explorationScale: number;
+  /** Outcomes of evidence at which an arm's draws are halfway between full and scaled. */
+  explorationHalfEvidence: number;
+  /** Off: no discounting and no change detection (the stationary baseline). */
+  forgetting: boolean;
+}
+
+export const defaultTuning: RouterTuning = {
+  memory: 300,
+  priorStrength: 2,
+  backoffStrength: 30,
+  maxObservationWeight: 8,
+  changeShift: 0.2,
+  changeThreshold: 5,
+  balancePenalty: 0.01,
+  pacePenalty: 0.5,
+  explorationScale: 0.3,
+  explorationHalfEvidence: 0.25,
+  forgetting: true,
+};
