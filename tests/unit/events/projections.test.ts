@@ -11,19 +11,16 @@ const hashB = 'b'.repeat(64);
 
 /** Turns drafts into stored events with sequence numbers and times 1, 2, 3… */
 function events(drafts: EventDraft[]): OrchestraEvent[] {
-  return drafts.map(
-    (draft, index) =>
-      ({
-        ...draft,
-        id: `E${index}`,
-        projectId,
-        seq: index + 1,
-        v: 1,
-        at: (index + 1) * 1000,
-        correlationId: 'c',
-        causationId: null,
-      }),
-  );
+  return drafts.map((draft, index) => ({
+    ...draft,
+    id: `E${index}`,
+    projectId,
+    seq: index + 1,
+    v: 1,
+    at: (index + 1) * 1000,
+    correlationId: 'c',
+    causationId: null,
+  }));
 }
 
 const create: EventDraft = {
