@@ -73,3 +73,50 @@ function arm(
 export function listCostUsd(arm: ModelArm, inputTokens: number, outputTokens: number): number {
   return (inputTokens * arm.inputPricePerMillion + outputTokens * arm.outputPricePerMillion) / 1_000_000;
 }
+
+// Other catalogs (and hand-written ones) spell prices differently; these are read too.
+const inputPriceKeys = [
+  'inputPricePerMillion',
+  'inputPricePerMTok',
+  'inputPrice',
+  'inputCostPerMillion',
+  'inputUsdPerMillion',
+  'pricePerMillionInput',
+];
+const outputPriceKeys = [
+  'outputPricePerMillion',
+  'outputPricePerMTok',
+  'outputPrice',
+  'outputCostPerMillion',
+  'outputUsdPerMillion',
+  'pricePerMillionOutput',
+];
+
+function firstPrice(arm: Readonly<Record<string, unknown>>, keys: readonly string[]): number {
+  for (const key of keys) {
+    const value = arm[key];
+    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
+  }
+  return 0;
+}
+
+/**
+ * An arm as the router uses it: prices read from the documented fields or a common
+ * alias, a missing or invalid price counted as 0 (free), a missing tier as "medium".
+ * A catalog entry with a typo in a price must not make every utility NaN.
+ */
+export function normalizeArm(arm: ModelArm): ModelArm {
+  const raw = arm as unknown as Readonly<Record<string, unknown>>;
+  // Only the catalog's own fields, so snapshots and records carry no stray keys.
+  const clean: ModelArm = {
+    id: arm.id,
+    provider: arm.provider,
+    tier: typeof arm.tier === 'string' && arm.tier.length > 0 ? arm.tier : 'medium',
+    inputPricePerMillion: firstPrice(raw, inputPriceKeys),
+    outputPricePerMillion: firstPrice(raw, outputPriceKeys),
+  };
+  if (arm.model !== undefined) clean.model = arm.model;
+  if (arm.contextWindow !== undefined) clean.contextWindow = arm.contextWindow;
+  if (arm.capabilities !== undefined) clean.capabilities = arm.capabilities;
+  return clean;
+}

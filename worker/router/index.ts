@@ -4,7 +4,7 @@
  */
 export { createRouter, restoreRouter } from './router.ts';
 export type { RouteContext, Router, RouterOptions } from './router.ts';
-export { defaultCatalog, listCostUsd, modelArmSchema, capabilitiesSchema } from './catalog.ts';
+export { capabilitiesSchema, defaultCatalog, listCostUsd, modelArmSchema, normalizeArm } from './catalog.ts';
 export type { Capabilities, ModelArm } from './catalog.ts';
 export { parsePreference, preferences, weightsFor } from './preference.ts';
 export type { Preference, UtilityWeights } from './preference.ts';

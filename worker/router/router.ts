@@ -9,7 +9,7 @@
  * State is changed only by `apply(record)`: `choose` and `observe` build a record and
  * apply it, so replaying the records into a fresh router rebuilds the same state.
  */
-import { type ModelArm, listCostUsd } from './catalog.ts';
+import { type ModelArm, listCostUsd, normalizeArm } from './catalog.ts';
 import { bucketOf } from './features.ts';
 import {
   type ArmCell,
@@ -306,7 +306,7 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
         expectedLatencyMs: latency[i] as number,
         utility,
       });
-      if (utility > bestUtility) {
+      if (utility > bestUtility || best === -1) {
         second = best;
         secondUtility = bestUtility;
         best = j;
@@ -489,7 +489,8 @@ function getOrCreate<K, V>(map: Map<K, V>, key: K, make: () => V): V {
   return value;
 }
 
-function upsertArm(state: State, arm: ModelArm): void {
+function upsertArm(state: State, entry: ModelArm): void {
+  const arm = normalizeArm(entry);
   const index = state.armIndex.get(arm.id);
   if (index === undefined) {
     state.armIndex.set(arm.id, state.arms.length);

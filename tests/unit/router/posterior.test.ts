@@ -120,3 +120,27 @@ test('a decision with an unlimited budget is still valid JSON that its schema ac
   const copy: unknown = JSON.parse(JSON.stringify(decision));
   expect(routeDecideSchema.parse(copy)).toEqual({ ...decision, budgetRemainingUsd: null });
 });
+
+test('prices spelled another way are read, and a missing price never breaks a decision', () => {
+  const aliased = { id: 'aliased', provider: 'x', tier: 'large', inputPricePerMTok: 2, outputPricePerMTok: 8 };
+  const priceless = { id: 'priceless', provider: 'y', tier: 'small' };
+  const router = createRouter({
+    arms: [aliased, priceless] as unknown as Parameters<typeof createRouter>[0]['arms'],
+    random: mulberry32(13),
+  });
+  const decision = router.choose(task('tests', 1_000_000, 0));
+  expect(decision.candidates.find((c) => c.armId === 'aliased')?.listCostUsd).toBeCloseTo(2, 10);
+  expect(decision.candidates.find((c) => c.armId === 'priceless')?.listCostUsd).toBe(0);
+  expect(decision.candidates.every((c) => Number.isFinite(c.utility))).toBe(true);
+  expect(decision.armId).not.toBeNull();
+});
+
+test('a router over aliased arms snapshots and restores to the same state', () => {
+  const arms = [{ id: 'a', provider: 'x', tier: 'large', inputPrice: 2, outputPrice: 8, note: 'extra' }];
+  const router = createRouter({ arms: arms as unknown as Parameters<typeof createRouter>[0]['arms'] });
+  router.observe(router.choose(task('tests')), { quality: 0.8, costUsd: 0.01, latencyMs: 900 });
+  expect(router.arms()).toEqual([
+    { id: 'a', provider: 'x', tier: 'large', inputPricePerMillion: 2, outputPricePerMillion: 8 },
+  ]);
+  expect(createRouter.restore(router.toJSON()).toJSON()).toEqual(router.toJSON());
+});
