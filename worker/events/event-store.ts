@@ -48,6 +48,7 @@ const readModelStores = ['events', 'blobs', 'snapshots', 'projects', ...readMode
 export class EventStore {
   private readonly states = new Map<string, ProjectState>();
   private readonly snapshotSeqs = new Map<string, number>();
+  private readonly writing = new Map<string, Promise<void>>();
   private readonly nextId = monotonicFactory();
   private readonly now: () => number;
   private readonly snapshotEvery: number;
@@ -67,7 +68,30 @@ export class EventStore {
    * @throws StorageFullError when the browser's quota is exhausted
    * @example await store.append(projectId, [{ type: 'user-message', actor: { kind: 'user' }, payload: { messageId, text } }])
    */
-  async append(projectId: string, drafts: EventDraft[], options: AppendOptions = {}): Promise<OrchestraEvent[]> {
+  append(projectId: string, drafts: EventDraft[], options: AppendOptions = {}): Promise<OrchestraEvent[]> {
+    return this.serially(projectId, () => this.appendNow(projectId, drafts, options));
+  }
+
+  /**
+   * Runs one write of a project after the previous one has settled. Appends fold into
+   * the cached state before their transaction commits; were two in flight and the
+   * first failed, the second would write after events that never were.
+   */
+  private serially<T>(projectId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.writing.get(projectId) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.writing.set(projectId, settled);
+    void settled.then(() => {
+      if (this.writing.get(projectId) === settled) this.writing.delete(projectId);
+    });
+    return next;
+  }
+
+  private async appendNow(projectId: string, drafts: EventDraft[], options: AppendOptions): Promise<OrchestraEvent[]> {
     if (drafts.length === 0) return [];
     const payloads = drafts.map((draft) => parsePayload(draft.type, draft.payload));
     const blobs = await Promise.all(
@@ -165,7 +189,11 @@ export class EventStore {
   }
 
   /** Removes a project's events, snapshots and read-model rows, and the given texts, in one transaction. */
-  async deleteLog(projectId: string, blobHashes: Iterable<string>): Promise<void> {
+  deleteLog(projectId: string, blobHashes: Iterable<string>): Promise<void> {
+    return this.serially(projectId, () => this.deleteNow(projectId, [...blobHashes]));
+  }
+
+  private async deleteNow(projectId: string, blobHashes: string[]): Promise<void> {
     await this.db.transaction('rw', readModelStores, async () => {
       await Promise.all([
         this.db.events
@@ -173,7 +201,7 @@ export class EventStore {
           .between(...projectRange(projectId))
           .delete(),
         this.db.snapshots.where('projectId').equals(projectId).delete(),
-        this.db.blobs.bulkDelete([...blobHashes]),
+        this.db.blobs.bulkDelete(blobHashes),
         clearReadModels(this.db, projectId),
       ]);
     });

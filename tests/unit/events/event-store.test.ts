@@ -193,3 +193,37 @@ test('texts are stored once by SHA-256, and identical artifact content makes no 
   expect(await store.blob(real)).toBe(content);
   expect(await db.blobs.count()).toBe(1);
 });
+
+test('appends made at the same time are written one after another, gap-free, even when one fails', async () => {
+  const db = freshDb();
+  let eventWrites = 0;
+  db.use({
+    stack: 'dbcore',
+    name: 'fail-one',
+    create: (down) => ({
+      ...down,
+      table: (name) => {
+        const table = down.table(name);
+        return {
+          ...table,
+          mutate: (request) =>
+            name === 'events' && ++eventWrites === 5
+              ? Promise.reject(new DOMException('disk error', 'UnknownError'))
+              : table.mutate(request),
+        };
+      },
+    }),
+  });
+  const store = new EventStore(db);
+  const projectId = ulid();
+  const bad = { type: 'user-message', actor: { kind: 'user' }, payload: { messageId: 'm', text: '' } } as EventDraft;
+  const attempts = Array.from({ length: 20 }, (_, index) =>
+    store.append(projectId, index === 11 ? [message('fine'), bad] : [message(`m${index}`), message(`n${index}`)]),
+  );
+  const results = await Promise.allSettled(attempts);
+  // One refused by its schema, one lost to the failing write; the other 18 are kept, in order.
+  expect(results.filter((result) => result.status === 'rejected')).toHaveLength(2);
+  const seqs = (await store.read(projectId)).map((event) => event.seq);
+  expect(seqs).toEqual(Array.from({ length: 36 }, (_, index) => index + 1));
+  expect((await store.load(projectId)).lastSeq).toBe(36);
+});
