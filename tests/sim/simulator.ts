@@ -233,8 +233,9 @@ async function play(
     if (!response.write(frame)) await new Promise((resolve) => response.once('drain', resolve));
   }
   if (scenario.kind === 'truncated') {
-    // A cut connection, not a clean end: the client sees the body stop mid-stream.
-    response.socket?.destroy();
+    // A cut connection, not a clean end: the frames sent so far are flushed, then the
+    // socket closes without the chunked body's terminator, so the client sees it stop.
+    response.socket?.end();
     return;
   }
   response.end();
