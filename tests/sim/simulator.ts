@@ -227,10 +227,21 @@ async function play(
   const cutAt = scenario.kind === 'truncated' ? Math.floor(frames.length / 2) : frames.length;
   if (pace.firstTokenMs) await sleep(pace.firstTokenMs);
   const gap = pace.tokensPerSecond ? 1000 / pace.tokensPerSecond : 0;
+  let closed = false;
+  response.once('close', () => {
+    closed = true;
+  });
   for (const [index, frame] of frames.slice(0, cutAt).entries()) {
-    if (response.destroyed) return;
+    if (closed) return;
     if (gap > 0 && index > 0) await sleep(gap);
-    if (!response.write(frame)) await new Promise((resolve) => response.once('drain', resolve));
+    if (!response.write(frame)) {
+      // A client that went away never drains: stop at close too.
+      await new Promise<void>((resolve) => {
+        response.once('drain', resolve);
+        response.once('close', resolve);
+        if (closed) resolve();
+      });
+    }
   }
   if (scenario.kind === 'truncated') {
     // A cut connection, not a clean end: the frames sent so far are flushed, then the
