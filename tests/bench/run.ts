@@ -8,9 +8,10 @@ import { format, resolveConfig } from 'prettier';
 import { ensureBuild } from '../../server/build/ensure-build.ts';
 import { repoRoot } from '../../server/build/build-stamp.ts';
 import type { BenchResult } from './result.ts';
+import { providersSuite } from './suites/providers.ts';
 import { uiSuite } from './suites/ui.ts';
 
-const suites: Record<string, () => Promise<BenchResult[]>> = { ui: uiSuite };
+const suites: Record<string, () => Promise<BenchResult[]>> = { ui: uiSuite, providers: providersSuite };
 
 function table(results: BenchResult[]): string {
   const rows = results.map((r) => {

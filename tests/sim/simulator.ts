@@ -227,13 +227,17 @@ async function play(
   const cutAt = scenario.kind === 'truncated' ? Math.floor(frames.length / 2) : frames.length;
   if (pace.firstTokenMs) await sleep(pace.firstTokenMs);
   const gap = pace.tokensPerSecond ? 1000 / pace.tokensPerSecond : 0;
+  // Frames keep to a schedule (frame i is due at start + i * gap) rather than sleeping
+  // `gap` after each one: timers wake late on a busy machine, and late wakes would add up.
+  const startedAt = performance.now();
   let closed = false;
   response.once('close', () => {
     closed = true;
   });
   for (const [index, frame] of frames.slice(0, cutAt).entries()) {
     if (closed) return;
-    if (gap > 0 && index > 0) await sleep(gap);
+    const ahead = startedAt + index * gap - performance.now();
+    if (gap > 0 && ahead >= 2) await sleep(ahead);
     if (!response.write(frame)) {
       // A client that went away never drains: stop at close too.
       await new Promise<void>((resolve) => {

@@ -1,8 +1,9 @@
 import type { ErrorKind } from '../contract/error-kind.ts';
 import type { ProviderConnection } from '../contract/connection.ts';
 import type { ModelInfo, ProviderAdapter } from '../contract/provider-adapter.ts';
-import type { FinishReason, StreamPart } from '../contract/stream-part.ts';
-import { guardStream } from '../shared/guard-stream.ts';
+import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import type { FinishReason } from '../contract/stream-part.ts';
+import { type StreamMapper, guardStream } from '../shared/guard-stream.ts';
 import { lazy } from '../shared/lazy.ts';
 import { sdkFailure } from '../shared/sdk-failure.ts';
 
@@ -30,9 +31,14 @@ export function createAnthropicAdapter(connection: ProviderConnection): Provider
     provider: 'anthropic',
 
     stream(request, signal) {
-      return guardStream({ provider: 'anthropic', request, signal, toError }, async function* () {
+      let inputTokens = 0;
+      let cachedInputTokens = 0;
+      let outputTokens = 0;
+      let reason: FinishReason = 'other';
+      let stopped = false;
+      const open = async () => {
         const anthropic = await client();
-        const stream = await anthropic.messages.create(
+        return anthropic.messages.create(
           {
             model: request.model,
             max_tokens: request.maxOutputTokens,
@@ -46,40 +52,39 @@ export function createAnthropicAdapter(connection: ProviderConnection): Provider
           },
           { signal },
         );
-        let inputTokens = 0;
-        let cachedInputTokens = 0;
-        let outputTokens = 0;
-        let reason: FinishReason = 'other';
-        for await (const event of stream) {
+      };
+      const mapper: StreamMapper<RawMessageStreamEvent> = {
+        event(event) {
           switch (event.type) {
+            case 'content_block_delta':
+              return event.delta.type === 'text_delta' ? { type: 'text-delta', text: event.delta.text } : undefined;
             case 'message_start': {
               const usage = event.message.usage;
               cachedInputTokens = usage.cache_read_input_tokens ?? 0;
               inputTokens = usage.input_tokens + cachedInputTokens + (usage.cache_creation_input_tokens ?? 0);
               outputTokens = usage.output_tokens;
-              break;
+              return undefined;
             }
-            case 'content_block_delta':
-              if (event.delta.type === 'text_delta') yield { type: 'text-delta', text: event.delta.text };
-              break;
             case 'message_delta':
               outputTokens = event.usage.output_tokens;
               reason = finishReason(event.delta.stop_reason);
-              break;
-            case 'message_stop': {
-              const usage: StreamPart = {
-                type: 'usage',
-                usage: { inputTokens, outputTokens, cachedInputTokens, estimated: false },
-              };
-              yield usage;
-              yield { type: 'finish', reason };
-              break;
-            }
+              return undefined;
+            case 'message_stop':
+              stopped = true;
+              return undefined;
             default:
-              break;
+              return undefined;
           }
-        }
-      });
+        },
+        end: () =>
+          stopped
+            ? [
+                { type: 'usage', usage: { inputTokens, outputTokens, cachedInputTokens, estimated: false } },
+                { type: 'finish', reason },
+              ]
+            : [],
+      };
+      return guardStream({ provider: 'anthropic', request, signal, toError }, open, mapper);
     },
 
     async listModels(signal): Promise<ModelInfo[]> {

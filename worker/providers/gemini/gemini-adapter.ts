@@ -1,8 +1,9 @@
 import type { ProviderConnection } from '../contract/connection.ts';
 import type { ModelInfo, ProviderAdapter } from '../contract/provider-adapter.ts';
-import type { FinishReason, StreamPart } from '../contract/stream-part.ts';
+import type { GenerateContentResponse } from '@google/genai';
+import type { FinishReason } from '../contract/stream-part.ts';
 import type { Usage } from '../contract/usage.ts';
-import { guardStream } from '../shared/guard-stream.ts';
+import { type StreamMapper, guardStream } from '../shared/guard-stream.ts';
 import { lazy } from '../shared/lazy.ts';
 import { sdkFailure } from '../shared/sdk-failure.ts';
 
@@ -30,9 +31,11 @@ export function createGeminiAdapter(connection: ProviderConnection): ProviderAda
     provider: 'gemini',
 
     stream(request, signal) {
-      return guardStream({ provider: 'gemini', request, signal, toError }, async function* () {
+      let reason: FinishReason | undefined;
+      let usage: Usage | undefined;
+      const open = async () => {
         const ai = await client();
-        const stream = await ai.models.generateContentStream({
+        return ai.models.generateContentStream({
           model: request.model,
           contents: request.messages.map((message) => ({
             role: message.role === 'assistant' ? 'model' : 'user',
@@ -48,14 +51,10 @@ export function createGeminiAdapter(connection: ProviderConnection): ProviderAda
               : {}),
           },
         });
-        let reason: FinishReason | undefined;
-        let usage: Usage | undefined;
-        for await (const chunk of stream) {
+      };
+      const mapper: StreamMapper<GenerateContentResponse> = {
+        event(chunk) {
           const candidate = chunk.candidates?.[0];
-          for (const part of candidate?.content?.parts ?? []) {
-            // Thought summaries are not the answer.
-            if (part.text && !part.thought) yield { type: 'text-delta', text: part.text };
-          }
           if (candidate?.finishReason) reason = finishReason(candidate.finishReason);
           const metadata = chunk.usageMetadata;
           if (metadata) {
@@ -67,12 +66,23 @@ export function createGeminiAdapter(connection: ProviderConnection): ProviderAda
               estimated: false,
             };
           }
-        }
-        // Gemini's stream has no end marker: only a finish reason says the answer is whole.
-        if (reason === undefined) return;
-        if (usage) yield { type: 'usage', usage } satisfies StreamPart;
-        yield { type: 'finish', reason } satisfies StreamPart;
-      });
+          let text = '';
+          // Thought summaries are not the answer.
+          for (const part of candidate?.content?.parts ?? []) if (part.text && !part.thought) text += part.text;
+          return text ? { type: 'text-delta', text } : undefined;
+        },
+        end() {
+          // Gemini's stream has no end marker: only a finish reason says the answer is whole.
+          if (reason === undefined) return [];
+          return usage
+            ? [
+                { type: 'usage', usage },
+                { type: 'finish', reason },
+              ]
+            : [{ type: 'finish', reason }];
+        },
+      };
+      return guardStream({ provider: 'gemini', request, signal, toError }, open, mapper);
     },
 
     async listModels(signal): Promise<ModelInfo[]> {

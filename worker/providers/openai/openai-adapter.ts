@@ -1,9 +1,11 @@
 import type { ProviderConnection } from '../contract/connection.ts';
 import type { ModelInfo, ProviderAdapter } from '../contract/provider-adapter.ts';
 import type { ProviderRequest } from '../contract/provider-request.ts';
-import type { FinishReason, StreamPart } from '../contract/stream-part.ts';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import type { CompletionUsage } from 'openai/resources/completions';
+import type { FinishReason } from '../contract/stream-part.ts';
 import type { Usage } from '../contract/usage.ts';
-import { guardStream } from '../shared/guard-stream.ts';
+import { type StreamMapper, guardStream } from '../shared/guard-stream.ts';
 import { lazy } from '../shared/lazy.ts';
 import { sdkFailure } from '../shared/sdk-failure.ts';
 
@@ -44,9 +46,11 @@ export function createOpenAiAdapter(connection: ProviderConnection, flavour: Ope
     provider,
 
     stream(request, signal) {
-      return guardStream({ provider, request, signal, toError }, async function* () {
+      let reason: FinishReason | undefined;
+      let usage: Usage | undefined;
+      const open = async () => {
         const openai = await client();
-        const stream = await openai.chat.completions.create(
+        return openai.chat.completions.create(
           {
             model: request.model,
             messages: messagesOf(request),
@@ -65,30 +69,26 @@ export function createOpenAiAdapter(connection: ProviderConnection, flavour: Ope
           },
           { signal },
         );
-        let reason: FinishReason | undefined;
-        let usage: Usage | undefined;
-        for await (const chunk of stream) {
+      };
+      const mapper: StreamMapper<ChatCompletionChunk> = {
+        event(chunk) {
+          if (chunk.usage) usage = usageOf(chunk.usage);
           const choice = chunk.choices[0];
-          const text = choice?.delta.content;
-          if (text) yield { type: 'text-delta', text };
           if (choice?.finish_reason) reason = finishReason(choice.finish_reason);
-          if (chunk.usage) {
-            const { prompt_tokens: input, completion_tokens: output, total_tokens: total } = chunk.usage;
-            const cached = chunk.usage.prompt_tokens_details?.cached_tokens ?? 0;
-            usage = {
-              inputTokens: input,
-              // OpenAI counts reasoning inside completion tokens; some compatible servers
-              // (xAI) leave it out of both and only the total shows it. It is billed as output.
-              outputTokens: Math.max(output, total - input),
-              cachedInputTokens: cached,
-              estimated: false,
-            };
-          }
-        }
-        if (reason === undefined) return;
-        if (usage) yield { type: 'usage', usage } satisfies StreamPart;
-        yield { type: 'finish', reason } satisfies StreamPart;
-      });
+          const text = choice?.delta.content;
+          return text ? { type: 'text-delta', text } : undefined;
+        },
+        end() {
+          if (reason === undefined) return [];
+          return usage
+            ? [
+                { type: 'usage', usage },
+                { type: 'finish', reason },
+              ]
+            : [{ type: 'finish', reason }];
+        },
+      };
+      return guardStream({ provider, request, signal, toError }, open, mapper);
     },
 
     async listModels(signal): Promise<ModelInfo[]> {
@@ -97,6 +97,18 @@ export function createOpenAiAdapter(connection: ProviderConnection, flavour: Ope
       for await (const model of openai.models.list({ signal })) models.push({ id: model.id, label: model.id });
       return models;
     },
+  };
+}
+
+function usageOf(reported: CompletionUsage): Usage {
+  const { prompt_tokens: input, completion_tokens: output, total_tokens: total } = reported;
+  return {
+    inputTokens: input,
+    // OpenAI counts reasoning inside completion tokens; some compatible servers (xAI)
+    // leave it out of both and only the total shows it. It is billed as output.
+    outputTokens: Math.max(output, total - input),
+    cachedInputTokens: reported.prompt_tokens_details?.cached_tokens ?? 0,
+    estimated: false,
   };
 }
 

@@ -7,6 +7,7 @@ import type { StreamPart } from '../contract/stream-part.ts';
 import { fullJitterDelay, sleep } from './backoff.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import type { ResilienceObserver } from './resilience-records.ts';
+import { Watchdog } from './watchdog.ts';
 
 export interface ResilienceOptions {
   /** The breaker of this adapter's provider, shared by every call to that provider. */
@@ -74,16 +75,11 @@ export function withResilience(adapter: ProviderAdapter, options: ResilienceOpti
       const forward = () => attemptControl.abort(signal.reason);
       signal.addEventListener('abort', forward, { once: true });
       let timedOut: 'first' | 'idle' | undefined;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const arm = (phase: 'first' | 'idle') => {
-        timer = setTimeout(
-          () => {
-            timedOut = phase;
-            attemptControl.abort();
-          },
-          phase === 'first' ? options.firstTokenTimeoutMs : options.idleTimeoutMs,
-        );
-      };
+      let phase: 'first' | 'idle' = 'first';
+      const watchdog = new Watchdog(() => {
+        timedOut = phase;
+        attemptControl.abort();
+      });
       let delivered = false;
       let finished = false;
       let failure: ProviderError | undefined;
@@ -91,10 +87,10 @@ export function withResilience(adapter: ProviderAdapter, options: ResilienceOpti
       // stream is closed, rather than after.
       const parts = adapter.stream(request, attemptControl.signal)[Symbol.asyncIterator]();
       try {
-        arm('first');
+        watchdog.resume(options.firstTokenTimeoutMs);
         for (let next = await parts.next(); !next.done; next = await parts.next()) {
           const part = next.value;
-          clearTimeout(timer);
+          watchdog.pause();
           if (part.type === 'error') {
             failure = timedOut && !signal.aborted ? timeoutError(timedOut, part.error) : part.error;
             break;
@@ -113,10 +109,11 @@ export function withResilience(adapter: ProviderAdapter, options: ResilienceOpti
           }
           // The clock stops while the consumer holds the part: a slow reader is not a slow model.
           yield part;
-          arm('idle');
+          phase = 'idle';
+          watchdog.resume(options.idleTimeoutMs);
         }
       } finally {
-        clearTimeout(timer);
+        watchdog.stop();
         signal.removeEventListener('abort', forward);
         if (!finished && !failure) {
           // The consumer stopped reading early: stop the request on the wire too, and

@@ -13,41 +13,56 @@ export interface GuardOptions {
 }
 
 /**
- * Holds every adapter to the contract: nothing is thrown (failures become one `error`
- * part), an abort is always `cancelled`, and usage is always reported — estimated from
- * the text when the provider never said (OpenAI sends it only in the last chunk, so a
- * cut stream has none), because the cost governor must settle every call.
+ * Translates one SDK's stream events into parts. `event` returns the part for an event
+ * (or none); `end` returns what follows the last event (usage, finish), or nothing when
+ * the stream stopped before the model finished.
  */
-export async function* guardStream(
+export interface StreamMapper<Event> {
+  event(event: Event): StreamPart | undefined;
+  end(): readonly StreamPart[];
+}
+
+/**
+ * Runs an SDK stream through a mapper and holds every adapter to the contract: nothing
+ * is thrown (failures become one `error` part), an abort is always `cancelled`, and
+ * usage is always reported — estimated from the text when the provider never said
+ * (OpenAI sends it only in the last chunk, so a cut stream has none), because the cost
+ * governor must settle every call. One generator per stream, not one per layer: every
+ * layer costs time on every token.
+ */
+export async function* guardStream<Event>(
   options: GuardOptions,
-  body: () => AsyncIterable<StreamPart>,
+  open: () => Promise<AsyncIterable<Event>>,
+  mapper: StreamMapper<Event>,
 ): AsyncGenerator<StreamPart, void, undefined> {
   let outputChars = 0;
   let output = '';
   let usageSeen = false;
-  let finished = false;
   const estimate = (): StreamPart => ({ type: 'usage', usage: estimatedUsage(options.request, output, outputChars) });
   try {
-    for await (const part of body()) {
+    for await (const event of await open()) {
+      const part = mapper.event(event);
+      if (part === undefined) continue;
       if (part.type === 'text-delta') {
         if (part.text === '') continue;
         outputChars += part.text.length;
-        // Keep a short tail only: enough to estimate, never the whole answer twice.
+        // Keep a short head only: enough to estimate, never the whole answer twice.
         if (output.length < 4096) output += part.text;
-      } else if (part.type === 'usage') {
-        usageSeen = true;
-      } else if (part.type === 'finish') {
-        finished = true;
-        if (!usageSeen) {
-          usageSeen = true;
-          yield estimate();
-        }
       }
       yield part;
     }
+    const closing = mapper.end();
     // Some SDKs end the iteration quietly on abort, and a stream can stop without its
     // closing event: neither is a finished answer.
-    if (!finished) throw new Error('The stream ended before the model finished.');
+    if (!closing.some((part) => part.type === 'finish')) throw new Error('The stream ended before the model finished.');
+    for (const part of closing) {
+      if (part.type === 'usage') usageSeen = true;
+      else if (part.type === 'finish' && !usageSeen) {
+        usageSeen = true;
+        yield estimate();
+      }
+      yield part;
+    }
   } catch (error) {
     const failure = options.signal.aborted
       ? new ProviderError({ provider: options.provider, kind: 'cancelled', cause: error })
