@@ -37,7 +37,7 @@ export function proxyRoute(options: ProxyOptions = {}) {
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
   const route = new Hono();
 
-  const refuse = (c: Context, status: 400 | 401 | 403 | 404 | 413 | 429 | 502, message: string) =>
+  const refuse = <C extends Context>(c: C, status: 400 | 401 | 403 | 404 | 413 | 429 | 502, message: string) =>
     c.json({ error: 'proxy', message }, status);
 
   route.use('*', async (c, next) => {
@@ -58,7 +58,7 @@ export function proxyRoute(options: ProxyOptions = {}) {
       }
       return c.body(null, 204);
     }
-    const waitMs = limiter.take(clientOf(c));
+    const waitMs = limiter.take(clientOf(c.env));
     if (waitMs > 0) {
       c.header('retry-after', String(Math.ceil(waitMs / 1000)));
       return refuse(c, 429, 'Too many proxied calls from this client; wait a moment.');
@@ -150,7 +150,7 @@ function tokenMatches(given: string | undefined, expected: string | undefined): 
 }
 
 /** The client's address where the server knows it (Node); one bucket otherwise. */
-function clientOf(c: Context): string {
-  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+function clientOf(env: unknown): string {
+  const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
   return incoming?.socket?.remoteAddress ?? 'local';
 }
