@@ -14,7 +14,14 @@ export interface Failure {
   message: string;
 }
 
-export type FailureKind = 'bad_input' | 'storage' | 'unavailable';
+export type FailureKind =
+  | 'bad_input'
+  | 'storage'
+  | 'unavailable'
+  /** A model provider refused or failed; the message says which and what to do. */
+  | 'provider'
+  /** The API keys are encrypted and the passphrase has not been entered. */
+  | 'locked';
 
 export function ok<T>(value: T): Result<T> {
   return { ok: true, value };

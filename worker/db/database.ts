@@ -1,5 +1,7 @@
 import Dexie, { type DexieOptions, type EntityTable } from 'dexie';
 import { ulid } from 'ulid';
+import type { ProviderConfig } from '../providers/keys/provider-config.ts';
+import type { ProviderKeyRow } from '../providers/keys/key-store.ts';
 import { schemaHistory } from './schema.ts';
 
 export const databaseName = 'orchestra';
@@ -19,6 +21,9 @@ export interface MetaRow {
 export class OrchestraDb extends Dexie {
   settings!: EntityTable<SettingRow, 'key'>;
   meta!: EntityTable<MetaRow, 'key'>;
+  providerConfigs!: EntityTable<ProviderConfig, 'provider'>;
+  /** API keys: in clear only while no passphrase is set, sealed with it otherwise. */
+  providerKeys!: EntityTable<ProviderKeyRow, 'provider'>;
 
   constructor(name = databaseName, options?: DexieOptions) {
     super(name, options);

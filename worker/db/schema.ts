@@ -31,6 +31,10 @@ export const schemaHistory: readonly SchemaVersion[] = [
       await tx.table('meta').put({ key: 'installId', value: ulid() });
     },
   },
+  // 3 is reserved for the event store (issue 3).
+  // 4: provider connections, and API keys in a table of their own — never in settings,
+  // so no settings export or sync can carry one. Nothing to carry forward: both are new.
+  { version: 4, stores: { providerConfigs: 'provider', providerKeys: 'provider' } },
 ];
 
 export const latestVersion = schemaHistory[schemaHistory.length - 1]?.version ?? 0;

@@ -30,7 +30,7 @@ test('health reports the open database and the storage figures', async () => {
   const health = await engine.health();
   expect(health).toMatchObject({
     status: 'ready',
-    database: { open: true, version: 2, tables: ['meta', 'settings'] },
+    database: { open: true, version: 4, tables: ['meta', 'providerConfigs', 'providerKeys', 'settings'] },
     storage: { usageBytes: 2048, quotaBytes: 1_000_000 },
     persisted: false,
   });
