@@ -59,6 +59,16 @@ const sdkPaths: Record<SimProvider, string> = {
   gemini: '',
 };
 
+const errorKinds: ReadonlySet<Scenario['kind']> = new Set([
+  'rate-limited',
+  'server-error',
+  'overloaded',
+  'auth',
+  'permission',
+  'bad-request',
+  'context-too-long',
+]);
+
 const defaultText = 'Hello from the simulator. This answer streams word by word, the way a model would send it.';
 
 export async function startSimulator(options: { port?: number } = {}): Promise<Simulator> {
@@ -128,6 +138,13 @@ export async function startSimulator(options: { port?: number } = {}): Promise<S
       return;
     }
     if (call.operation === 'models') {
+      // A queued failure applies to listing models too (that is how keys are tested).
+      const queued = queues.get(provider)?.[0];
+      if (queued && errorKinds.has(queued.kind)) {
+        queues.get(provider)?.shift();
+        await play(wire, call, queued, origin, response);
+        return;
+      }
       response.writeHead(200, { 'content-type': 'application/json', ...wire.cors(origin, undefined, 200) });
       response.end(wire.models());
       return;

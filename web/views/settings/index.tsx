@@ -2,6 +2,7 @@ import { For, Show, createSignal } from 'solid-js';
 import type { Theme } from '../../../worker/api.ts';
 import { ViewFrame } from '../../components/view-frame.tsx';
 import { saveTheme, theme } from '../../theme.ts';
+import { ProvidersSection } from './providers-section.tsx';
 
 const themes: { value: Theme; label: string }[] = [
   { value: 'system', label: 'Follow the system' },
@@ -17,7 +18,10 @@ export default function SettingsView() {
   }
 
   return (
-    <ViewFrame title="Settings" intro="How Orchestra looks and behaves on this device.">
+    <ViewFrame
+      title="Settings"
+      intro="How Orchestra looks and behaves on this device, and the model providers it calls."
+    >
       <fieldset class="choices">
         <legend>Theme</legend>
         <For each={themes}>
@@ -40,6 +44,7 @@ export default function SettingsView() {
           {problem()}
         </p>
       </Show>
+      <ProvidersSection />
     </ViewFrame>
   );
 }
