@@ -70,11 +70,14 @@ export class ProviderService {
   /** How to reach a provider now; throws a `ProviderError` (auth) when no key is stored. */
   async connection(provider: RemoteProviderId): Promise<ProviderConnection> {
     const config = await this.config(provider);
-    const apiKey = await this.keys.get(provider);
+    const viaProxy = config.useProxy && provider !== 'openai-compatible';
+    // Behind a proxy that holds the keys, the client sends its token and no key; the SDKs
+    // still want a key to put in a header, which the proxy drops.
+    const serverHeld = viaProxy && config.proxyToken !== undefined;
+    const apiKey = (await this.keys.get(provider)) ?? (serverHeld ? 'held-by-the-server' : undefined);
     if (!apiKey) {
       throw new ProviderError({ provider, kind: 'auth', detail: 'no key is stored for this provider' });
     }
-    const viaProxy = config.useProxy && provider !== 'openai-compatible';
     const baseUrl = viaProxy ? `${this.options.appOrigin}${proxyPaths[provider]}` : config.baseUrl;
     if (provider === 'openai-compatible' && !baseUrl) {
       throw new ProviderError({

@@ -175,12 +175,28 @@ function ProviderCard(props: {
           />
           Call through the Orchestra server’s proxy
         </label>
+        <Show when={props.config?.useProxy}>
+          <label>
+            Proxy token (only when the server holds the keys)
+            <input
+              name="proxy-token"
+              type="password"
+              autocomplete="off"
+              onChange={(event) => {
+                const command = callEngine('updateProvider', props.id, {
+                  proxyToken: event.currentTarget.value.trim(),
+                });
+                void show(command, () => 'Proxy token saved.');
+              }}
+            />
+          </label>
+        </Show>
       </Show>
       <div class="actions">
         <button
           type="button"
           class="button"
-          disabled={busy() || !props.stored}
+          disabled={busy() || (!props.stored && !props.config?.proxyToken)}
           onClick={() =>
             void show(
               callEngine('testKey', props.id),
