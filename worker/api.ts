@@ -17,8 +17,8 @@ import {
   type ProviderConfigPatch,
   providerConfigPatchSchema,
 } from './providers/keys/provider-config.ts';
-import { type KeyTestResult, ProviderService } from './providers/provider-service.ts';
-import { catalogModels } from './providers/catalog.ts';
+import type { KeyTestResult, ProviderService } from './providers/provider-service.ts';
+import { lazy } from './providers/shared/lazy.ts';
 
 export type { Failure, FailureKind, Result } from './contract/result.ts';
 export type { DatabaseHealth, WorkerHealth } from './contract/worker-health.ts';
@@ -79,7 +79,12 @@ export interface WorkerDeps {
 export function createWorkerApi(deps: WorkerDeps): WorkerApi {
   const startedAt = (deps.now ?? Date.now)();
   const { db } = deps;
-  const providers = new ProviderService(db, { appOrigin: deps.appOrigin ?? '' });
+  // Provider code (adapters, resilience, key store) loads on the first provider command,
+  // so it never slows the engine's start; the SDKs themselves load later still, per call.
+  const providers: () => Promise<ProviderService> = lazy(async () => {
+    const { ProviderService } = await import('./providers/provider-service.ts');
+    return new ProviderService(db, { appOrigin: deps.appOrigin ?? '' });
+  });
   const providerTimeoutMs = deps.providerTimeoutMs ?? 15_000;
 
   /** Runs key and provider work, turning its failures into data the UI can show. */
@@ -156,7 +161,10 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
     },
 
     getProviders: () =>
-      keyed(async () => ({ keys: await providers.keys.status(), configs: await providers.configs() })),
+      keyed(async () => ({
+        keys: await (await providers()).keys.status(),
+        configs: await (await providers()).configs(),
+      })),
 
     async updateProvider(provider, patch) {
       const id = checkedProvider(provider);
@@ -168,7 +176,7 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
           `This provider setting cannot be saved: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`,
         );
       }
-      return keyed(() => providers.updateConfig(id, parsed.data));
+      return keyed(async () => (await providers()).updateConfig(id, parsed.data));
     },
 
     async setKey(provider, apiKey) {
@@ -179,8 +187,8 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
         return fail('bad_input', 'That does not look like an API key: paste the whole key, without spaces.');
       }
       return keyed(async () => {
-        await providers.keys.set(id, key);
-        return providers.keys.status();
+        await (await providers()).keys.set(id, key);
+        return (await providers()).keys.status();
       });
     },
 
@@ -188,8 +196,8 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
       const id = checkedProvider(provider);
       if (!id) return unknownProvider();
       return keyed(async () => {
-        await providers.keys.remove(id);
-        return providers.keys.status();
+        await (await providers()).keys.remove(id);
+        return (await providers()).keys.status();
       });
     },
 
@@ -198,40 +206,42 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
         return fail('bad_input', 'Choose a passphrase of at least 8 characters.');
       }
       return keyed(async () => {
-        await providers.keys.setPassphrase(passphrase);
-        return providers.keys.status();
+        await (await providers()).keys.setPassphrase(passphrase);
+        return (await providers()).keys.status();
       });
     },
 
     unlockKeys: (passphrase) =>
       keyed(async () => {
-        await providers.keys.unlock(String(passphrase));
-        return providers.keys.status();
+        await (await providers()).keys.unlock(String(passphrase));
+        return (await providers()).keys.status();
       }),
 
     lockKeys: () =>
       keyed(async () => {
-        providers.keys.lock();
-        return providers.keys.status();
+        (await providers()).keys.lock();
+        return (await providers()).keys.status();
       }),
 
     removePassphrase: (passphrase) =>
       keyed(async () => {
-        await providers.keys.removePassphrase(String(passphrase));
-        return providers.keys.status();
+        await (await providers()).keys.removePassphrase(String(passphrase));
+        return (await providers()).keys.status();
       }),
 
     async testKey(provider) {
       const id = checkedProvider(provider);
       if (!id) return unknownProvider();
-      return keyed(() => providers.testKey(id, AbortSignal.timeout(providerTimeoutMs)));
+      return keyed(async () => (await providers()).testKey(id, AbortSignal.timeout(providerTimeoutMs)));
     },
 
     async listModels(provider) {
       const id = checkedProvider(provider);
       if (!id) return unknownProvider();
-      const known = catalogModels(id);
-      const fetched = await keyed(() => providers.fetchModels(id, AbortSignal.timeout(providerTimeoutMs)));
+      const known = (await import('./providers/catalog.ts')).catalogModels(id);
+      const fetched = await keyed(async () =>
+        (await providers()).fetchModels(id, AbortSignal.timeout(providerTimeoutMs)),
+      );
       if (!fetched.ok) return known.length > 0 ? ok(known) : fetched;
       const ids = new Set(known.map((model) => model.id));
       return ok([...known, ...fetched.value.filter((model) => !ids.has(model.id))]);
