@@ -62,6 +62,19 @@ describe.each(providers)('%s adapter', (provider, expected) => {
     expect(JSON.parse(textOf(parts))).toEqual({ files: [{ path: 'a.py', content: 'print(1)' }] });
   });
 
+  test('a wrong-schema answer still arrives whole as JSON, for the caller to validate', async () => {
+    const parts = await run({ kind: 'wrong-schema' });
+    expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'stop' });
+    expect(JSON.parse(textOf(parts))).toEqual({ unexpected: 'this is not what the schema asked for' });
+  });
+
+  test('a slow first token and a paced stream still arrive whole and in order', async () => {
+    const started = performance.now();
+    const parts = await run({ kind: 'text', text: 'a b c d e', firstTokenMs: 150, tokensPerSecond: 50 });
+    expect(textOf(parts)).toBe('a b c d e');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
   test.each([
     [{ kind: 'auth' }, 'auth', expected.auth],
     [{ kind: 'permission' }, 'permission', 403],
