@@ -17,7 +17,8 @@ import {
   type ProviderConfigPatch,
   providerConfigPatchSchema,
 } from './providers/keys/provider-config.ts';
-import type { KeyTestResult, ProviderService } from './providers/provider-service.ts';
+import type { KeyTestResult, ProviderServiceApi } from './providers/contract/provider-service-api.ts';
+import { catalogModels } from './providers/catalog.ts';
 import { lazy } from './providers/shared/lazy.ts';
 
 export type { Failure, FailureKind, Result } from './contract/result.ts';
@@ -27,7 +28,7 @@ export type { ModelInfo } from './providers/contract/provider-adapter.ts';
 export type { RemoteProviderId } from './providers/contract/provider-id.ts';
 export type { KeyStatus } from './providers/keys/key-store.ts';
 export type { ProviderConfig, ProviderConfigPatch } from './providers/keys/provider-config.ts';
-export type { KeyTestResult } from './providers/provider-service.ts';
+export type { KeyTestResult } from './providers/contract/provider-service-api.ts';
 
 /** The providers section of Settings: connections and key status, never the keys. */
 export interface ProvidersView {
@@ -72,6 +73,12 @@ export interface WorkerDeps {
   now?: () => number;
   /** The origin serving the app, for the provider proxy; the worker's own location. */
   appOrigin?: string;
+  /**
+   * Loads the provider service (adapters, resilience, key store) on the first provider
+   * command. Injected, so this module keeps no path to the SDKs: worker/index.ts passes
+   * `loadProviderService`. Without it, provider commands answer "unavailable".
+   */
+  providers?: (options: { appOrigin: string }) => Promise<ProviderServiceApi>;
   /** How long a key test or model listing may take. */
   providerTimeoutMs?: number;
 }
@@ -79,11 +86,10 @@ export interface WorkerDeps {
 export function createWorkerApi(deps: WorkerDeps): WorkerApi {
   const startedAt = (deps.now ?? Date.now)();
   const { db } = deps;
-  // Provider code (adapters, resilience, key store) loads on the first provider command,
-  // so it never slows the engine's start; the SDKs themselves load later still, per call.
-  const providers: () => Promise<ProviderService> = lazy(async () => {
-    const { ProviderService } = await import('./providers/provider-service.ts');
-    return new ProviderService(db, { appOrigin: deps.appOrigin ?? '' });
+  const loadProviders = deps.providers;
+  const providers: () => Promise<ProviderServiceApi> = lazy(async () => {
+    if (!loadProviders) throw new ProvidersMissingError();
+    return loadProviders({ appOrigin: deps.appOrigin ?? '' });
   });
   const providerTimeoutMs = deps.providerTimeoutMs ?? 15_000;
 
@@ -96,6 +102,9 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
         return fail('provider', `${error.message} ${error.action}`, error.isRetryable);
       }
       if (error instanceof KeyStoreError) return keyFailure(error);
+      if (error instanceof ProvidersMissingError) {
+        return fail('unavailable', 'Model providers are not available in this build of the engine.');
+      }
       // Nothing else should carry a key, but a message is redacted before it leaves anyway.
       return fail('storage', redact(storageMessage(error)), true);
     }
@@ -238,7 +247,7 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
     async listModels(provider) {
       const id = checkedProvider(provider);
       if (!id) return unknownProvider();
-      const known = (await import('./providers/catalog.ts')).catalogModels(id);
+      const known = catalogModels(id);
       const fetched = await keyed(async () =>
         (await providers()).fetchModels(id, AbortSignal.timeout(providerTimeoutMs)),
       );
@@ -248,6 +257,8 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
     },
   };
 }
+
+class ProvidersMissingError extends Error {}
 
 function keyFailure(error: KeyStoreError) {
   switch (error.problem) {

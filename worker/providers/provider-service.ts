@@ -4,6 +4,7 @@ import type { ProviderConnection } from './contract/connection.ts';
 import type { ModelInfo, ProviderAdapter } from './contract/provider-adapter.ts';
 import { ProviderError } from './contract/provider-error.ts';
 import type { RemoteProviderId } from './contract/provider-id.ts';
+import type { KeyTestResult, ProviderServiceApi } from './contract/provider-service-api.ts';
 import { createAdapter } from './create-adapter.ts';
 import { KeyStore } from './keys/key-store.ts';
 import { type ProviderConfig, type ProviderConfigPatch, providerConfigSchema } from './keys/provider-config.ts';
@@ -26,18 +27,12 @@ const proxyPaths: Record<Exclude<RemoteProviderId, 'openai-compatible'>, string>
   gemini: '/api/proxy/gemini',
 };
 
-export interface KeyTestResult {
-  provider: RemoteProviderId;
-  models: number;
-  latencyMs: number;
-}
-
 /**
  * Everything the engine needs to call a provider with the person's settings: the
  * connection (key from the key store, base URL or proxy), a resilient adapter with one
  * circuit breaker per provider, the key test and the model list.
  */
-export class ProviderService {
+export class ProviderService implements ProviderServiceApi {
   readonly keys: KeyStore;
   readonly #breakers = new Map<RemoteProviderId, CircuitBreaker>();
 

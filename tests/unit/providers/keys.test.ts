@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createWorkerApi } from '../../../worker/api.ts';
 import { OrchestraDb } from '../../../worker/db/database.ts';
+import { ProviderService } from '../../../worker/providers/provider-service.ts';
 import { KeyStore } from '../../../worker/providers/keys/key-store.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
 
@@ -20,6 +21,16 @@ async function dump(db: OrchestraDb): Promise<string> {
   return JSON.stringify(tables, (_, value: unknown) =>
     value instanceof Uint8Array ? Buffer.from(value).toString('latin1') : value,
   );
+}
+
+/** The worker API with its provider service, as worker/index.ts wires it. */
+function engine(db: OrchestraDb, appOrigin = '') {
+  return createWorkerApi({
+    db,
+    storage: undefined,
+    appOrigin,
+    providers: (options) => Promise.resolve(new ProviderService(db, options)),
+  });
 }
 
 test('without a passphrase a key is stored in its own table, never in settings', async () => {
@@ -66,7 +77,7 @@ test('after a reload the keys are locked until the right passphrase is entered',
 });
 
 test('through the API: a stored key is used for the test call and never comes back', async () => {
-  const api = createWorkerApi({ db: new OrchestraDb(`keys-${++counter}`), storage: undefined });
+  const api = engine(new OrchestraDb(`keys-${++counter}`));
   expect((await api.updateProvider('openai', { baseUrl: sim.baseUrl('openai') })).ok).toBe(true);
   const stored = await api.setKey('openai', secret);
   expect(stored).toEqual({ ok: true, value: { encrypted: false, unlocked: true, stored: ['openai'] } });
@@ -80,7 +91,7 @@ test('through the API: a stored key is used for the test call and never comes ba
 });
 
 test('through the API: a rejected key is reported as data, with an action and no key in it', async () => {
-  const api = createWorkerApi({ db: new OrchestraDb(`keys-${++counter}`), storage: undefined });
+  const api = engine(new OrchestraDb(`keys-${++counter}`));
   await api.updateProvider('anthropic', { baseUrl: 'http://127.0.0.1:9/' });
   await api.setKey('anthropic', 'sk-ant-api03-unreachable-key-000');
   const unreachable = await api.testKey('anthropic');
@@ -95,7 +106,7 @@ test('through the API: a rejected key is reported as data, with an action and no
 
 test('through the API: locked keys say so, and bad input is refused', async () => {
   const db = new OrchestraDb(`keys-${++counter}`);
-  const api = createWorkerApi({ db, storage: undefined });
+  const api = engine(db);
   await api.updateProvider('openai', { baseUrl: sim.baseUrl('openai') });
   await api.setKey('openai', secret);
   expect((await api.setPassphrase('short')).ok).toBe(false);
@@ -111,4 +122,9 @@ test('through the API: locked keys say so, and bad input is refused', async () =
     kind: 'bad_input',
   });
   expect(await api.testKey('nonsense' as 'openai')).toMatchObject({ ok: false, kind: 'bad_input' });
+});
+
+test('an engine built without the provider service answers provider commands as unavailable', async () => {
+  const api = createWorkerApi({ db: new OrchestraDb(`keys-${++counter}`), storage: undefined });
+  expect(await api.getProviders()).toMatchObject({ ok: false, kind: 'unavailable' });
 });

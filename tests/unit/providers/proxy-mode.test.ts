@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createApp } from '../../../server/app.ts';
 import { createWorkerApi } from '../../../worker/api.ts';
 import { OrchestraDb } from '../../../worker/db/database.ts';
+import { ProviderService } from '../../../worker/providers/provider-service.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
 
 let sim: Simulator;
@@ -41,8 +42,18 @@ afterAll(async () => {
   await sim.close();
 });
 
+/** The worker API with its provider service, as worker/index.ts wires it. */
+function engine(db: OrchestraDb, appOrigin = '') {
+  return createWorkerApi({
+    db,
+    storage: undefined,
+    appOrigin,
+    providers: (options) => Promise.resolve(new ProviderService(db, options)),
+  });
+}
+
 test('in proxy mode with server-held keys the engine calls through the proxy with its token and no key', async () => {
-  const api = createWorkerApi({ db: new OrchestraDb('proxy-mode-1'), storage: undefined, appOrigin: origin });
+  const api = engine(new OrchestraDb('proxy-mode-1'), origin);
   expect(await api.testKey('openai')).toMatchObject({ ok: false, kind: 'provider' });
 
   await api.updateProvider('openai', { useProxy: true, proxyToken: 'proxy-token-123' });
@@ -58,7 +69,7 @@ test('in proxy mode with server-held keys the engine calls through the proxy wit
 });
 
 test('in proxy mode with the person’s own key, the key is passed through to the provider', async () => {
-  const api = createWorkerApi({ db: new OrchestraDb('proxy-mode-2'), storage: undefined, appOrigin: origin });
+  const api = engine(new OrchestraDb('proxy-mode-2'), origin);
   await api.setKey('anthropic', 'sk-ant-own-key-0000000');
   await api.updateProvider('anthropic', { useProxy: true });
   expect(await api.testKey('anthropic')).toMatchObject({ ok: true });
