@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import type { ProxyOptions } from './proxy/proxy-config.ts';
 import { healthRoute } from './routes/health.ts';
+import { proxyRoute } from './routes/proxy.ts';
 import { type SecurityOptions, securityHeaders } from './security-headers.ts';
 import { serveDist } from './static/serve-dist.ts';
 
@@ -9,6 +11,8 @@ export interface AppOptions extends SecurityOptions {
   distDir: string;
   version: string;
   startedAt?: number;
+  /** The model proxy at /api/proxy; `server/main.ts` fills it from the environment. */
+  proxy?: ProxyOptions;
 }
 
 /**
@@ -21,6 +25,7 @@ export function createApp(options: AppOptions) {
 
   const api = new Hono();
   api.route('/', healthRoute({ version: options.version, startedAt: options.startedAt ?? Date.now() }));
+  api.route('/proxy', proxyRoute(options.proxy));
   // Anything else under /api is a JSON 404, never the app's HTML.
   api.all('*', (c) => c.json({ error: 'not_found', message: `No API at ${c.req.method} ${c.req.path}.` }, 404));
   app.route('/api', api);

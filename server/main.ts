@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
+import { proxyOptionsFromEnv } from './proxy/proxy-config.ts';
 
 const repoRoot = join(import.meta.dirname, '..');
 const distDir = process.env['ORCHESTRA_DIST'] ?? join(repoRoot, 'dist');
@@ -20,7 +21,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 
 const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
-const app = createApp({ distDir, version, extraConnectSrc });
+const app = createApp({ distDir, version, extraConnectSrc, proxy: proxyOptionsFromEnv(process.env) });
 const server = serve({ fetch: app.fetch, port, hostname }, (info) => {
   process.stdout.write(`Orchestra is serving http://${hostname}:${info.port}\n`);
 });

@@ -9,10 +9,16 @@ import { ensureBuild } from '../../server/build/ensure-build.ts';
 import { repoRoot } from '../../server/build/build-stamp.ts';
 import type { BenchResult } from './result.ts';
 import { engineSuite } from './suites/engine.ts';
+import { providersSuite } from './suites/providers.ts';
 import { routerSuite } from './suites/router.ts';
 import { uiSuite } from './suites/ui.ts';
 
-const suites: Record<string, () => Promise<BenchResult[]>> = { ui: uiSuite, engine: engineSuite, router: routerSuite };
+const suites: Record<string, () => Promise<BenchResult[]>> = {
+  ui: uiSuite,
+  engine: engineSuite,
+  router: routerSuite,
+  providers: providersSuite,
+};
 // Suites that measure the built app; the others build what they need themselves, or are pure code.
 const needsBuild = new Set(['ui']);
 

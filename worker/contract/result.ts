@@ -23,7 +23,11 @@ export type FailureKind =
   | 'conflict'
   | 'storage'
   | 'storage_full'
-  | 'unavailable';
+  | 'unavailable'
+  /** A model provider refused or failed; the message says which and what to do. */
+  | 'provider'
+  /** The API keys are encrypted and the passphrase has not been entered. */
+  | 'locked';
 
 export function ok<T>(value: T): Result<T> {
   return { ok: true, value };

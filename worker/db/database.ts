@@ -14,6 +14,8 @@ import type {
   SessionRow,
   TaskRow,
 } from '../events/projections/rows.ts';
+import type { ProviderConfig } from '../providers/keys/provider-config.ts';
+import type { ProviderKeyRow } from '../providers/keys/key-store.ts';
 import { schemaHistory } from './schema.ts';
 
 export const databaseName = 'orchestra';
@@ -59,6 +61,9 @@ export class OrchestraDb extends Dexie {
   banditArms!: Dexie.Table<BanditArmRow, [string, string, string]>;
   qualityMetrics!: Dexie.Table<QualityMetricRow, [string, string, string]>;
   routerPerformance!: Dexie.Table<RouterPerformanceRow, [string, string, string]>;
+  providerConfigs!: EntityTable<ProviderConfig, 'provider'>;
+  /** API keys: in clear only while no passphrase is set, sealed with it otherwise. */
+  providerKeys!: EntityTable<ProviderKeyRow, 'provider'>;
 
   constructor(name = databaseName, options?: DexieOptions) {
     super(name, options);

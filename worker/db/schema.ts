@@ -50,6 +50,9 @@ export const schemaHistory: readonly SchemaVersion[] = [
       routerPerformance: '[projectId+armId+taskType], projectId',
     },
   },
+  // 4: provider connections, and API keys in a table of their own — never in settings,
+  // so no settings export or sync can carry one. Nothing to carry forward: both are new.
+  { version: 4, stores: { providerConfigs: 'provider', providerKeys: 'provider' } },
 ];
 
 export const latestVersion = schemaHistory[schemaHistory.length - 1]?.version ?? 0;

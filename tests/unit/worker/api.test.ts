@@ -31,7 +31,11 @@ test('health reports the open database and the storage figures', async () => {
   const health = await engine.health();
   expect(health).toMatchObject({
     status: 'ready',
-    database: { open: true, version: 3, tables: expect.arrayContaining(['meta', 'settings', 'events']) as string[] },
+    database: {
+      open: true,
+      version: 4,
+      tables: expect.arrayContaining(['meta', 'settings', 'events', 'providerKeys']) as string[],
+    },
     storage: { usageBytes: 2048, quotaBytes: 1_000_000 },
     persisted: false,
   });

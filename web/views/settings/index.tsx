@@ -3,6 +3,7 @@ import type { Theme } from '../../../worker/api.ts';
 import { Problem } from '../../components/problem.tsx';
 import { ViewFrame } from '../../components/view-frame.tsx';
 import { saveTheme, theme } from '../../theme.ts';
+import { ProvidersSection } from './providers-section.tsx';
 
 const themes: { value: Theme; label: string }[] = [
   { value: 'system', label: 'Follow the system' },
@@ -18,7 +19,10 @@ export default function SettingsView() {
   }
 
   return (
-    <ViewFrame title="Settings" intro="How Orchestra looks and behaves on this device.">
+    <ViewFrame
+      title="Settings"
+      intro="How Orchestra looks and behaves on this device, and the model providers it calls."
+    >
       <fieldset class="choices">
         <legend>Theme</legend>
         <For each={themes}>
@@ -37,6 +41,7 @@ export default function SettingsView() {
         </For>
       </fieldset>
       <Problem message={problem()} />
+      <ProvidersSection />
     </ViewFrame>
   );
 }

@@ -1,0 +1,41 @@
+/**
+ * What the simulator does with the next request to a provider. Tests queue scenarios
+ * per provider; a request with nothing queued gets `{ kind: 'fixture' }`.
+ */
+export type Scenario =
+  /** Replays a recorded response from tests/fixtures/providers (the provider's default one). */
+  | ({ kind: 'fixture'; name?: string } & Pace)
+  /** Streams `tokens` deltas of `text` (split on words when `tokens` is absent). */
+  | ({ kind: 'text'; text?: string; tokens?: number; usage?: SimUsage } & Pace)
+  /** Answers with this value serialised as JSON text (a structured-output answer). */
+  | ({ kind: 'json'; value: unknown } & Pace)
+  /** A JSON answer that does not match the schema asked for. */
+  | ({ kind: 'wrong-schema' } & Pace)
+  | { kind: 'rate-limited'; retryAfterSeconds?: number }
+  | { kind: 'server-error' }
+  | { kind: 'overloaded' }
+  | { kind: 'auth' }
+  | { kind: 'permission' }
+  | { kind: 'bad-request' }
+  | { kind: 'context-too-long' }
+  /** Never answers (`request`), or sends the first token and then goes silent. */
+  | { kind: 'hang'; after: 'request' | 'first-token' }
+  /** Cuts the connection after about half the stream. */
+  | ({ kind: 'truncated'; text?: string } & Pace)
+  /** Sends a stream event whose data is not JSON. */
+  | { kind: 'malformed' }
+  /** Anthropic's mid-stream `error` event (overloaded) after a first delta. */
+  | { kind: 'mid-stream-error' };
+
+export interface Pace {
+  /** Delay before the first token, in ms. */
+  firstTokenMs?: number;
+  /** Tokens per second after the first; absent means as fast as the socket takes them. */
+  tokensPerSecond?: number;
+}
+
+export interface SimUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens?: number;
+}

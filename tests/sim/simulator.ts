@@ -1,0 +1,325 @@
+/**
+ * The provider simulator: a loopback HTTP server speaking the wire protocols of
+ * Anthropic Messages, OpenAI Chat Completions (and OpenAI-compatible servers) and Gemini,
+ * replaying recorded responses and scripted scenarios. Tests, e2e tests and benchmarks
+ * start it with one call:
+ *
+ * @example
+ * const sim = await startSimulator();
+ * sim.enqueue('openai', { kind: 'rate-limited', retryAfterSeconds: 1 });
+ * new OpenAI({ baseURL: sim.baseUrl('openai'), apiKey: 'sk-test' });
+ */
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Pace, Scenario, SimUsage } from './scenario.ts';
+import { anthropicWire } from './wire/anthropic.ts';
+import { geminiWire } from './wire/gemini.ts';
+import { openaiWire } from './wire/openai.ts';
+import type { SimCall, SimProvider, WireProtocol } from './wire/wire-protocol.ts';
+
+export type { Scenario } from './scenario.ts';
+export type { SimProvider } from './wire/wire-protocol.ts';
+
+/** What the simulator received, so tests can assert on headers and bodies. */
+export interface RecordedRequest {
+  provider: SimProvider;
+  method: string;
+  path: string;
+  query: string;
+  headers: Record<string, string>;
+  body: unknown;
+  /** Whether the client went away before the response ended (an abort reached the wire). */
+  aborted: boolean;
+}
+
+export interface Simulator {
+  origin: string;
+  /** The base URL to give the provider's SDK. */
+  baseUrl(provider: SimProvider): string;
+  /** Scripts the next requests to `provider`, one scenario each, in order. */
+  enqueue(provider: SimProvider, ...scenarios: Scenario[]): void;
+  readonly requests: readonly RecordedRequest[];
+  /** Resolves when every response so far has ended or been cut. */
+  settled(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const wires: Record<SimProvider, WireProtocol> = {
+  anthropic: anthropicWire,
+  openai: openaiWire('openai', 'openai-text'),
+  'openai-compatible': openaiWire('openai-compatible', 'xai-text'),
+  gemini: geminiWire,
+};
+
+// The path prefix after which each provider's SDK appends its own API paths.
+const sdkPaths: Record<SimProvider, string> = {
+  anthropic: '',
+  openai: '/v1',
+  'openai-compatible': '/v1',
+  gemini: '',
+};
+
+const errorKinds: ReadonlySet<Scenario['kind']> = new Set([
+  'rate-limited',
+  'server-error',
+  'overloaded',
+  'auth',
+  'permission',
+  'bad-request',
+  'context-too-long',
+]);
+
+const defaultText = 'Hello from the simulator. This answer streams word by word, the way a model would send it.';
+
+export async function startSimulator(options: { port?: number } = {}): Promise<Simulator> {
+  const queues = new Map<SimProvider, Scenario[]>();
+  const requests: RecordedRequest[] = [];
+  const sockets = new Set<Socket>();
+  const inFlight = new Set<Promise<void>>();
+
+  const server = createServer((request, response) => {
+    const work = handle(request, response).catch(() => {
+      response.destroy();
+    });
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://sim');
+    const [, first = '', ...rest] = url.pathname.split('/');
+    const provider = first as SimProvider;
+    const wire = wires[provider];
+    if (!wire) {
+      response.writeHead(404).end();
+      return;
+    }
+    const path = `/${rest.join('/')}`;
+    const origin = request.headers.origin ?? '*';
+
+    if (request.method === 'OPTIONS') {
+      const asked = (request.headers['access-control-request-headers'] ?? '')
+        .split(',')
+        .map((header) => header.trim().toLowerCase())
+        .filter(Boolean);
+      response.writeHead(204, wire.cors(origin, asked, 204)).end();
+      return;
+    }
+
+    const raw = await readBody(request);
+    let body: unknown = undefined;
+    try {
+      body = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      body = raw;
+    }
+    const record: RecordedRequest = {
+      provider,
+      method: request.method ?? 'GET',
+      path,
+      query: url.search,
+      headers: flatHeaders(request),
+      body,
+      aborted: false,
+    };
+    requests.push(record);
+    response.on('close', () => {
+      if (!response.writableFinished) record.aborted = true;
+    });
+
+    const call = wire.parse(record.method, path, body);
+    if (!call) {
+      response.writeHead(404, { 'content-type': 'application/json', ...wire.cors(origin, undefined, 404) });
+      response.end(JSON.stringify({ error: { message: `The simulator has no ${record.method} ${path}.` } }));
+      return;
+    }
+    if (call.operation === 'models') {
+      // A queued failure applies to listing models too (that is how keys are tested).
+      const queued = queues.get(provider)?.[0];
+      if (queued && errorKinds.has(queued.kind)) {
+        queues.get(provider)?.shift();
+        await play(wire, call, queued, origin, response);
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'application/json', ...wire.cors(origin, undefined, 200) });
+      response.end(wire.models());
+      return;
+    }
+    const scenario = queues.get(provider)?.shift() ?? { kind: 'fixture' };
+    await play(wire, call, scenario, origin, response);
+  }
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    origin,
+    baseUrl: (provider) => `${origin}/${provider}${sdkPaths[provider]}`,
+    enqueue(provider, ...scenarios) {
+      queues.set(provider, [...(queues.get(provider) ?? []), ...scenarios]);
+    },
+    requests,
+    async settled() {
+      await Promise.allSettled([...inFlight]);
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function play(
+  wire: WireProtocol,
+  call: SimCall,
+  scenario: Scenario,
+  origin: string,
+  response: ServerResponse,
+): Promise<void> {
+  const cors = (status: number) => wire.cors(origin, undefined, status);
+  const sendError = (kind: Parameters<WireProtocol['error']>[0], retryAfterSeconds = 1) => {
+    const failure = wire.error(kind, retryAfterSeconds);
+    response.writeHead(failure.status, { ...failure.headers, ...cors(failure.status) }).end(failure.body);
+  };
+
+  switch (scenario.kind) {
+    case 'rate-limited':
+      return sendError('rate-limited', scenario.retryAfterSeconds ?? 1);
+    case 'server-error':
+    case 'overloaded':
+    case 'auth':
+    case 'permission':
+    case 'bad-request':
+    case 'context-too-long':
+      return sendError(scenario.kind);
+    case 'hang':
+      if (scenario.after === 'request') return waitForClose(response);
+      break;
+    default:
+      break;
+  }
+
+  if (!call.stream) {
+    const text = answerText(scenario);
+    const body =
+      scenario.kind === 'fixture'
+        ? wire.fixtureJson(scenario.name ?? wire.defaultFixture)
+        : wire.jsonBody(call, text, usageFor(text));
+    response.writeHead(200, { 'content-type': 'application/json', ...cors(200) });
+    if (scenario.kind === 'malformed') response.end('{"id": "broken');
+    else response.end(body);
+    return;
+  }
+
+  response.writeHead(200, { 'content-type': wire.contentType, 'cache-control': 'no-cache', ...cors(200) });
+  response.flushHeaders();
+
+  if (scenario.kind === 'malformed') {
+    response.end(wire.malformedFrame());
+    return;
+  }
+  const text = answerText(scenario);
+  const deltas = splitTokens(text, scenario.kind === 'text' ? scenario.tokens : undefined);
+  const frames =
+    scenario.kind === 'fixture'
+      ? wire.fixtureFrames(scenario.name ?? wire.defaultFixture)
+      : wire.textFrames(call, deltas, scenario.kind === 'text' && scenario.usage ? scenario.usage : usageFor(text));
+
+  if (scenario.kind === 'hang') {
+    response.write(frames.slice(0, Math.min(frames.length - 1, 4)).join(''));
+    return waitForClose(response);
+  }
+  if (scenario.kind === 'mid-stream-error') {
+    const errorFrame = wire.midStreamErrorFrame();
+    response.write(frames.slice(0, 4).join(''));
+    if (errorFrame) response.write(errorFrame);
+    response.end();
+    return;
+  }
+  const pace: Pace = 'firstTokenMs' in scenario || 'tokensPerSecond' in scenario ? scenario : {};
+  const cutAt = scenario.kind === 'truncated' ? Math.floor(frames.length / 2) : frames.length;
+  if (pace.firstTokenMs) await sleep(pace.firstTokenMs);
+  const gap = pace.tokensPerSecond ? 1000 / pace.tokensPerSecond : 0;
+  // Frames keep to a schedule (frame i is due at start + i * gap) rather than sleeping
+  // `gap` after each one: timers wake late on a busy machine, and late wakes would add up.
+  const startedAt = performance.now();
+  let closed = false;
+  response.once('close', () => {
+    closed = true;
+  });
+  for (const [index, frame] of frames.slice(0, cutAt).entries()) {
+    if (closed) return;
+    const ahead = startedAt + index * gap - performance.now();
+    if (gap > 0 && ahead >= 2) await sleep(ahead);
+    if (!response.write(frame)) {
+      // A client that went away never drains: stop at close too.
+      await new Promise<void>((resolve) => {
+        response.once('drain', resolve);
+        response.once('close', resolve);
+        if (closed) resolve();
+      });
+    }
+  }
+  if (scenario.kind === 'truncated') {
+    // A cut connection, not a clean end: the frames sent so far are flushed, then the
+    // socket closes without the chunked body's terminator, so the client sees it stop.
+    response.socket?.end();
+    return;
+  }
+  response.end();
+}
+
+function answerText(scenario: Scenario): string {
+  switch (scenario.kind) {
+    case 'text':
+    case 'truncated':
+      return scenario.text ?? defaultText;
+    case 'json':
+      return JSON.stringify(scenario.value);
+    case 'wrong-schema':
+      return JSON.stringify({ unexpected: 'this is not what the schema asked for' });
+    default:
+      return defaultText;
+  }
+}
+
+/** Splits text into `count` pieces, or on word boundaries; joined they give the text back. */
+export function splitTokens(text: string, count?: number): string[] {
+  if (count && count > 0) {
+    const size = Math.max(1, Math.ceil(text.length / count));
+    const pieces: string[] = [];
+    for (let at = 0; at < text.length; at += size) pieces.push(text.slice(at, at + size));
+    return pieces;
+  }
+  return text.match(/\s*\S+/g) ?? [text];
+}
+
+function usageFor(text: string): SimUsage {
+  return { inputTokens: 20, outputTokens: splitTokens(text).length };
+}
+
+function waitForClose(response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => response.once('close', () => resolve()));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function flatHeaders(request: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+/** The model providers Orchestra can call. `template` needs no key and no network. */
+export const providerIdSchema = z.enum(['anthropic', 'openai', 'gemini', 'openai-compatible', 'template']);
+export type ProviderId = z.infer<typeof providerIdSchema>;
+
+/** Providers reached over the network with a person's key. */
+export type RemoteProviderId = Exclude<ProviderId, 'template'>;
+
+export const providerLabels: Record<ProviderId, string> = {
+  anthropic: 'Anthropic (Claude)',
+  openai: 'OpenAI (GPT)',
+  gemini: 'Google Gemini',
+  'openai-compatible': 'OpenAI-compatible endpoint',
+  template: 'Template (no AI)',
+};

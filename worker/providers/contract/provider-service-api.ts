@@ -1,0 +1,23 @@
+import type { KeyStore } from '../keys/key-store.ts';
+import type { ProviderConfig, ProviderConfigPatch } from '../keys/provider-config.ts';
+import type { ModelInfo } from './provider-adapter.ts';
+import type { RemoteProviderId } from './provider-id.ts';
+
+export interface KeyTestResult {
+  provider: RemoteProviderId;
+  models: number;
+  latencyMs: number;
+}
+
+/**
+ * What the worker API needs from the provider service. A contract of its own so that
+ * worker/api.ts (whose types the UI imports) never reaches the SDKs' type declarations:
+ * those are large, and every type-aware tool over web/ would load them.
+ */
+export interface ProviderServiceApi {
+  readonly keys: KeyStore;
+  configs(): Promise<ProviderConfig[]>;
+  updateConfig(provider: RemoteProviderId, patch: ProviderConfigPatch): Promise<ProviderConfig>;
+  testKey(provider: RemoteProviderId, signal: AbortSignal): Promise<KeyTestResult>;
+  fetchModels(provider: RemoteProviderId, signal: AbortSignal): Promise<ModelInfo[]>;
+}

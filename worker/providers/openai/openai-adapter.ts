@@ -1,0 +1,127 @@
+import type { ProviderConnection } from '../contract/connection.ts';
+import type { ModelInfo, ProviderAdapter } from '../contract/provider-adapter.ts';
+import type { ProviderRequest } from '../contract/provider-request.ts';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import type { CompletionUsage } from 'openai/resources/completions';
+import type { FinishReason } from '../contract/stream-part.ts';
+import type { Usage } from '../contract/usage.ts';
+import { type StreamMapper, guardStream } from '../shared/guard-stream.ts';
+import { lazy } from '../shared/lazy.ts';
+import { sdkFailure } from '../shared/sdk-failure.ts';
+
+/** What differs between OpenAI itself and servers that speak its protocol. */
+export interface OpenAiFlavour {
+  provider: 'openai' | 'openai-compatible';
+  /**
+   * OpenAI renamed `max_tokens` to `max_completion_tokens`; most compatible servers
+   * (Ollama, LM Studio, vLLM) still know only the old name.
+   */
+  maxTokensField: 'max_completion_tokens' | 'max_tokens';
+}
+
+const openAi: OpenAiFlavour = { provider: 'openai', maxTokensField: 'max_completion_tokens' };
+
+/**
+ * GPT through the `openai` SDK. The SDK refuses to start inside a Web Worker unless
+ * `dangerouslyAllowBrowser` is set; its own retries are off because resilience wraps
+ * every adapter once. Usage comes only in the last chunk and only when asked for with
+ * `stream_options.include_usage`.
+ */
+export function createOpenAiAdapter(connection: ProviderConnection, flavour: OpenAiFlavour = openAi): ProviderAdapter {
+  const { provider } = flavour;
+  const client = lazy(async () => {
+    const { default: OpenAI } = await import('openai');
+    return new OpenAI({
+      apiKey: connection.apiKey,
+      dangerouslyAllowBrowser: true,
+      maxRetries: 0,
+      ...(connection.baseUrl ? { baseURL: connection.baseUrl } : {}),
+      ...(connection.fetch ? { fetch: connection.fetch } : {}),
+      ...(connection.headers ? { defaultHeaders: connection.headers } : {}),
+    });
+  });
+  const toError = (error: unknown) => sdkFailure(provider, error, [connection.apiKey]);
+
+  return {
+    provider,
+
+    stream(request, signal) {
+      let reason: FinishReason | undefined;
+      let usage: Usage | undefined;
+      const open = async () => {
+        const openai = await client();
+        return openai.chat.completions.create(
+          {
+            model: request.model,
+            messages: messagesOf(request),
+            stream: true,
+            stream_options: { include_usage: true },
+            [flavour.maxTokensField]: request.maxOutputTokens,
+            ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+            ...(request.responseFormat
+              ? {
+                  response_format: {
+                    type: 'json_schema',
+                    json_schema: { name: request.responseFormat.name, schema: request.responseFormat.schema },
+                  },
+                }
+              : {}),
+          },
+          { signal },
+        );
+      };
+      const mapper: StreamMapper<ChatCompletionChunk> = {
+        event(chunk) {
+          if (chunk.usage) usage = usageOf(chunk.usage);
+          const choice = chunk.choices[0];
+          if (choice?.finish_reason) reason = finishReason(choice.finish_reason);
+          const text = choice?.delta.content;
+          return text ? { type: 'text-delta', text } : undefined;
+        },
+        end() {
+          if (reason === undefined) return [];
+          return usage
+            ? [
+                { type: 'usage', usage },
+                { type: 'finish', reason },
+              ]
+            : [{ type: 'finish', reason }];
+        },
+      };
+      return guardStream({ provider, request, signal, toError }, open, mapper);
+    },
+
+    async listModels(signal): Promise<ModelInfo[]> {
+      const openai = await client();
+      const models: ModelInfo[] = [];
+      for await (const model of openai.models.list({ signal })) models.push({ id: model.id, label: model.id });
+      return models;
+    },
+  };
+}
+
+function usageOf(reported: CompletionUsage): Usage {
+  const { prompt_tokens: input, completion_tokens: output, total_tokens: total } = reported;
+  return {
+    inputTokens: input,
+    // OpenAI counts reasoning inside completion tokens; some compatible servers (xAI)
+    // leave it out of both and only the total shows it. It is billed as output.
+    outputTokens: Math.max(output, total - input),
+    cachedInputTokens: reported.prompt_tokens_details?.cached_tokens ?? 0,
+    estimated: false,
+  };
+}
+
+function messagesOf(request: ProviderRequest) {
+  return [
+    ...(request.system ? [{ role: 'system' as const, content: request.system }] : []),
+    ...request.messages.map((message) => ({ role: message.role, content: message.content })),
+  ];
+}
+
+function finishReason(reason: string): FinishReason {
+  if (reason === 'stop') return 'stop';
+  if (reason === 'length') return 'length';
+  if (reason === 'content_filter') return 'content_filter';
+  return 'other';
+}

@@ -1,0 +1,83 @@
+import type { ProviderId } from '../contract/provider-id.ts';
+import { ProviderError } from '../contract/provider-error.ts';
+import type { ProviderRequest } from '../contract/provider-request.ts';
+import type { StreamPart } from '../contract/stream-part.ts';
+import { type Usage, estimateTokens } from '../contract/usage.ts';
+
+export interface GuardOptions {
+  provider: ProviderId;
+  request: ProviderRequest;
+  signal: AbortSignal;
+  /** Turns whatever the SDK threw into the taxonomy. */
+  toError: (error: unknown) => ProviderError;
+}
+
+/**
+ * Translates one SDK's stream events into parts. `event` returns the part for an event
+ * (or none); `end` returns what follows the last event (usage, finish), or nothing when
+ * the stream stopped before the model finished.
+ */
+export interface StreamMapper<Event> {
+  event(event: Event): StreamPart | undefined;
+  end(): readonly StreamPart[];
+}
+
+/**
+ * Runs an SDK stream through a mapper and holds every adapter to the contract: nothing
+ * is thrown (failures become one `error` part), an abort is always `cancelled`, and
+ * usage is always reported — estimated from the text when the provider never said
+ * (OpenAI sends it only in the last chunk, so a cut stream has none), because the cost
+ * governor must settle every call. One generator per stream, not one per layer: every
+ * layer costs time on every token.
+ */
+export async function* guardStream<Event>(
+  options: GuardOptions,
+  open: () => Promise<AsyncIterable<Event>>,
+  mapper: StreamMapper<Event>,
+): AsyncGenerator<StreamPart, void, undefined> {
+  let outputChars = 0;
+  let output = '';
+  let usageSeen = false;
+  const estimate = (): StreamPart => ({ type: 'usage', usage: estimatedUsage(options.request, output, outputChars) });
+  try {
+    for await (const event of await open()) {
+      const part = mapper.event(event);
+      if (part === undefined) continue;
+      if (part.type === 'text-delta') {
+        if (part.text === '') continue;
+        outputChars += part.text.length;
+        // Keep a short head only: enough to estimate, never the whole answer twice.
+        if (output.length < 4096) output += part.text;
+      }
+      yield part;
+    }
+    const closing = mapper.end();
+    // Some SDKs end the iteration quietly on abort, and a stream can stop without its
+    // closing event: neither is a finished answer.
+    if (!closing.some((part) => part.type === 'finish')) throw new Error('The stream ended before the model finished.');
+    for (const part of closing) {
+      if (part.type === 'usage') usageSeen = true;
+      else if (part.type === 'finish' && !usageSeen) {
+        usageSeen = true;
+        yield estimate();
+      }
+      yield part;
+    }
+  } catch (error) {
+    const failure = options.signal.aborted
+      ? new ProviderError({ provider: options.provider, kind: 'cancelled', cause: error })
+      : options.toError(error);
+    if (!usageSeen && outputChars > 0) yield estimate();
+    yield { type: 'error', error: failure };
+  }
+}
+
+function estimatedUsage(request: ProviderRequest, output: string, outputChars: number): Usage {
+  const prompt = [request.system ?? '', ...request.messages.map((message) => message.content)].join('\n');
+  return {
+    inputTokens: estimateTokens(prompt),
+    outputTokens: Math.max(estimateTokens(output), Math.ceil(outputChars / 4)),
+    cachedInputTokens: 0,
+    estimated: true,
+  };
+}
