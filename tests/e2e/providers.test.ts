@@ -3,6 +3,7 @@
  * worker, through the real SDKs loaded lazily there, to call the provider simulator —
  * which answers CORS the way each real host does.
  */
+import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { type Simulator, startSimulator } from '../sim/simulator.ts';
@@ -137,4 +138,32 @@ test('with a passphrase the key is absent from IndexedDB in clear, locked after 
     .toBe('Keys are encrypted and unlocked for this session.');
   expect(await testKey(page, 'openai')).toMatch(/^The key works/);
   expect(sim.requests.at(-1)?.headers.authorization).toBe(`Bearer ${openaiKey}`);
+});
+
+test('a stored key is in no event, no other table and no export of a project', async ({ profile }) => {
+  const { page } = profile;
+  await page.goto(`${server.url}/settings`);
+  await configure(page, 'openai', sim.baseUrl('openai'), openaiKey);
+
+  await page.goto(`${server.url}/new`);
+  await page.getByLabel('Name').fill('Keyless export');
+  await page.getByRole('button', { name: 'Create project' }).click();
+  await page.waitForURL(/\/run\?project=/);
+  await page.getByLabel('Message to the team').fill('Ship it');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect.poll(() => page.getByTestId('feed').textContent()).toContain('You: Ship it');
+
+  // Without a passphrase the key is in its own table, in clear, and nowhere else.
+  const everything = JSON.parse(await dumpIndexedDb(page)) as unknown[][];
+  const holding = everything.filter((rows) => JSON.stringify(rows).includes(openaiKey));
+  expect(holding).toHaveLength(1);
+  expect(JSON.stringify(holding[0])).toContain('"provider":"openai"');
+
+  await page.goto(`${server.url}/data`);
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export' }).click();
+  const exported = await readFile(await (await downloading).path(), 'utf8');
+  expect(exported).toContain('Ship it');
+  expect(exported).not.toContain(openaiKey);
+  expect(exported).not.toContain('providerKeys');
 });
