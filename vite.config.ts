@@ -31,7 +31,18 @@ export default defineConfig({
   worker: {
     format: 'es',
     rolldownOptions: {
-      output: { entryFileNames: 'assets/engine-[hash].js', chunkFileNames: 'assets/engine-[name]-[hash].js' },
+      output: {
+        entryFileNames: 'assets/engine-[hash].js',
+        chunkFileNames: 'assets/engine-[name]-[hash].js',
+        // Each provider SDK in a chunk of its own, named so the service worker can skip it.
+        codeSplitting: {
+          groups: [
+            { name: 'sdk-anthropic', test: /node_modules[\\/]@anthropic-ai[\\/]/ },
+            { name: 'sdk-openai', test: /node_modules[\\/]openai[\\/]/ },
+            { name: 'sdk-google', test: /node_modules[\\/]@google[\\/]genai[\\/]/ },
+          ],
+        },
+      },
     },
   },
   server: { host: '127.0.0.1', port: 5173 },
@@ -46,6 +57,9 @@ export default defineConfig({
       includeAssets: ['icons/favicon.svg', 'icons/apple-touch-icon.png'],
       workbox: {
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        // Model SDKs are only of use with a network, so they are fetched when first used
+        // rather than downloaded by every install (about 1 MB).
+        globIgnores: ['**/engine-sdk-*.js'],
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/api\//],
         cleanupOutdatedCaches: true,

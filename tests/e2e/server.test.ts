@@ -1,4 +1,7 @@
+import { readFile, readdir } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { join } from 'node:path';
+import { distDir } from '../../server/build/build-stamp.ts';
 import { expect, test } from './harness/fixtures.ts';
 
 /** Sends a request line exactly as written: no URL normalisation on the way. */
@@ -84,4 +87,13 @@ test('hashed assets are immutable, the shell and service worker are revalidated,
   const security = await fetch(`${server.url}/api/health`);
   expect(security.headers.get('x-content-type-options')).toBe('nosniff');
   expect(security.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+});
+
+test('the served app is a production build: no library development builds in it', async () => {
+  const assets = join(distDir, 'assets');
+  const scripts = (await readdir(assets)).filter((file) => file.endsWith('.js'));
+  expect(scripts.length).toBeGreaterThan(3);
+  for (const file of scripts) {
+    expect(await readFile(join(assets, file), 'utf8'), file).not.toContain('solid-dev-component');
+  }
 });

@@ -1,4 +1,4 @@
-import { type JSX, type ParentProps, onMount } from 'solid-js';
+import { type JSX, type ParentProps, Suspense, onMount } from 'solid-js';
 
 const firstViewMark = 'orchestra:first-view';
 
@@ -12,7 +12,8 @@ export function ViewFrame(props: ParentProps<{ title: string; intro: JSX.Element
     <section class="view" aria-labelledby="view-title">
       <h1 id="view-title">{props.title}</h1>
       <p class="intro">{props.intro}</p>
-      {props.children}
+      {/* The frame shows at once; what waits for the engine loads inside it. */}
+      <Suspense fallback={<p class="loading">Loading…</p>}>{props.children}</Suspense>
     </section>
   );
 }
