@@ -67,7 +67,8 @@ test('a new deployment shows "update available", and Reload switches to it', asy
     // Deploy a new version: a service worker whose precache list names a new revision of the shell.
     const swPath = join(copy, 'sw.js');
     const sw = await readFile(swPath, 'utf8');
-    const shellEntry = /("url":\s*"index.html",\s*"revision":\s*")[^"]+"/;
+    // Minified or not: {url:"index.html",revision:"…"} or {"url": "index.html", "revision": "…"}.
+    const shellEntry = /("?url"?:\s*"index\.html",\s*"?revision"?:\s*")[^"]+"/;
     expect(sw).toMatch(shellEntry);
     await writeFile(swPath, sw.replace(shellEntry, '$1a-new-deploy"'));
     for (const variant of ['sw.js.br', 'sw.js.gz']) await rm(join(copy, variant), { force: true });
