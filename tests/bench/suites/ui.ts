@@ -12,9 +12,14 @@ const reloads = 20;
 const gzipBytes = (file: string) => gzipSync(readFileSync(join(distDir, file)), { level: 9 }).length;
 
 export async function uiSuite(): Promise<BenchResult[]> {
-  const engineFiles = readdirSync(join(distDir, 'assets')).filter((file) => /^engine-.*\.js$/.test(file));
-  const engineGzip = engineFiles.reduce((sum, file) => sum + gzipBytes(`assets/${file}`), 0);
+  const workerFiles = readdirSync(join(distDir, 'assets')).filter((file) => /^engine-.*\.js$/.test(file));
+  // The engine proper, and the model SDKs it loads only when a provider is first called.
+  const engineFiles = workerFiles.filter((file) => !file.startsWith('engine-sdk-'));
+  const sdkFiles = workerFiles.filter((file) => file.startsWith('engine-sdk-'));
+  const gzipOf = (files: string[]) => files.reduce((sum, file) => sum + gzipBytes(`assets/${file}`), 0);
+  const engineGzip = gzipOf(engineFiles);
   const engineRaw = engineFiles.reduce((sum, file) => sum + readFileSync(join(distDir, 'assets', file)).length, 0);
+  const sdkGzip = gzipOf(sdkFiles);
 
   const server = await startServer();
   const profile = await launchProfile();
@@ -70,8 +75,9 @@ export async function uiSuite(): Promise<BenchResult[]> {
       baseline: { name: 'shell_js_budget', value: shellBudgetBytes },
       target: '<= 1.0 of budget (60 KB gzip)',
     }),
-    { metric: 'worker_js_gzip_bytes', value: engineGzip, unit: 'bytes' },
+    { metric: 'worker_js_gzip_bytes', value: engineGzip, unit: 'bytes', target: 'the engine without the model SDKs' },
     { metric: 'worker_js_raw_bytes', value: engineRaw, unit: 'bytes' },
+    { metric: 'model_sdks_js_gzip_bytes', value: sdkGzip, unit: 'bytes', target: 'loaded on first use, not precached' },
     withBaseline({
       metric: 'first_view_warm_sw_median_ms',
       value: round(median(firstView)),
