@@ -13,6 +13,7 @@ import { readModelTables } from '../../../worker/events/projections/project-stat
 import { rebuildReadModels } from '../../../worker/events/replay.ts';
 import { TimeTravel } from '../../../worker/events/time-travel.ts';
 import { InvalidEventError } from '../../../worker/events/validate.ts';
+import { failWrites } from './failing-writes.ts';
 import { randomHistory, seeded } from './random-history.ts';
 
 let counter = 0;
@@ -135,23 +136,7 @@ test('an event that fails its schema is never appended, and neither is the rest 
 test('a full disk is reported clearly and loses nothing already stored', async () => {
   const db = freshDb();
   let full = false;
-  db.use({
-    stack: 'dbcore',
-    name: 'quota',
-    create: (down) => ({
-      ...down,
-      table: (name) => {
-        const table = down.table(name);
-        return {
-          ...table,
-          mutate: (request) =>
-            full && name === 'events'
-              ? Promise.reject(new DOMException('Quota exceeded', 'QuotaExceededError'))
-              : table.mutate(request),
-        };
-      },
-    }),
-  });
+  failWrites(db, 'events', () => full, 'QuotaExceededError');
   const projectId = ulid();
   const store = new EventStore(db);
   await store.append(projectId, [message('kept')]);
@@ -197,23 +182,7 @@ test('texts are stored once by SHA-256, and identical artifact content makes no 
 test('appends made at the same time are written one after another, gap-free, even when one fails', async () => {
   const db = freshDb();
   let eventWrites = 0;
-  db.use({
-    stack: 'dbcore',
-    name: 'fail-one',
-    create: (down) => ({
-      ...down,
-      table: (name) => {
-        const table = down.table(name);
-        return {
-          ...table,
-          mutate: (request) =>
-            name === 'events' && ++eventWrites === 5
-              ? Promise.reject(new DOMException('disk error', 'UnknownError'))
-              : table.mutate(request),
-        };
-      },
-    }),
-  });
+  failWrites(db, 'events', () => ++eventWrites === 5, 'UnknownError');
   const store = new EventStore(db);
   const projectId = ulid();
   const bad = { type: 'user-message', actor: { kind: 'user' }, payload: { messageId: 'm', text: '' } } as EventDraft;

@@ -2,10 +2,10 @@ import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createWorkerApi } from '../../../worker/api.ts';
 import { OrchestraDb } from '../../../worker/db/database.ts';
-import { ProviderService } from '../../../worker/providers/provider-service.ts';
 import { KeyStore } from '../../../worker/providers/keys/key-store.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
 import { createEngine } from '../../../worker/engine.ts';
+import { workerApiWithProviders } from './worker-api.ts';
 
 let sim: Simulator;
 let counter = 0;
@@ -24,16 +24,7 @@ async function dump(db: OrchestraDb): Promise<string> {
   );
 }
 
-/** The worker API with its provider service, as worker/index.ts wires it. */
-function engine(db: OrchestraDb, appOrigin = '') {
-  return createWorkerApi({
-    db,
-    engine: createEngine(db),
-    storage: undefined,
-    appOrigin,
-    providers: (options) => Promise.resolve(new ProviderService(db, options)),
-  });
-}
+const engine = workerApiWithProviders;
 
 test('without a passphrase a key is stored in its own table, never in settings', async () => {
   const db = new OrchestraDb(`keys-${++counter}`);

@@ -6,11 +6,9 @@ import { join } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createApp } from '../../../server/app.ts';
-import { createWorkerApi } from '../../../worker/api.ts';
 import { OrchestraDb } from '../../../worker/db/database.ts';
-import { ProviderService } from '../../../worker/providers/provider-service.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
-import { createEngine } from '../../../worker/engine.ts';
+import { workerApiWithProviders } from './worker-api.ts';
 
 let sim: Simulator;
 let server: ServerType;
@@ -43,16 +41,7 @@ afterAll(async () => {
   await sim.close();
 });
 
-/** The worker API with its provider service, as worker/index.ts wires it. */
-function engine(db: OrchestraDb, appOrigin = '') {
-  return createWorkerApi({
-    db,
-    engine: createEngine(db),
-    storage: undefined,
-    appOrigin,
-    providers: (options) => Promise.resolve(new ProviderService(db, options)),
-  });
-}
+const engine = workerApiWithProviders;
 
 test('in proxy mode with server-held keys the engine calls through the proxy with its token and no key', async () => {
   const api = engine(new OrchestraDb('proxy-mode-1'), origin);
