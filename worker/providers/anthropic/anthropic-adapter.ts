@@ -4,6 +4,7 @@ import type { ModelInfo, ProviderAdapter } from '../contract/provider-adapter.ts
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import type { FinishReason } from '../contract/stream-part.ts';
 import { type StreamMapper, guardStream } from '../shared/guard-stream.ts';
+import { browserClientOptions } from '../shared/browser-client-options.ts';
 import { lazy } from '../shared/lazy.ts';
 import { sdkFailure } from '../shared/sdk-failure.ts';
 
@@ -16,14 +17,7 @@ import { sdkFailure } from '../shared/sdk-failure.ts';
 export function createAnthropicAdapter(connection: ProviderConnection): ProviderAdapter {
   const client = lazy(async () => {
     const { default: Anthropic } = await import('@anthropic-ai/sdk');
-    return new Anthropic({
-      apiKey: connection.apiKey,
-      dangerouslyAllowBrowser: true,
-      maxRetries: 0,
-      ...(connection.baseUrl ? { baseURL: connection.baseUrl } : {}),
-      ...(connection.fetch ? { fetch: connection.fetch } : {}),
-      ...(connection.headers ? { defaultHeaders: connection.headers } : {}),
-    });
+    return new Anthropic(browserClientOptions(connection));
   });
   const toError = (error: unknown) => sdkFailure('anthropic', error, [connection.apiKey], kindFromErrorBody);
 

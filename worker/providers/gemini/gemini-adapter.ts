@@ -4,6 +4,7 @@ import type { GenerateContentResponse } from '@google/genai';
 import type { FinishReason } from '../contract/stream-part.ts';
 import type { Usage } from '../contract/usage.ts';
 import { type StreamMapper, guardStream } from '../shared/guard-stream.ts';
+import { closingParts } from '../shared/closing-parts.ts';
 import { lazy } from '../shared/lazy.ts';
 import { sdkFailure } from '../shared/sdk-failure.ts';
 
@@ -73,13 +74,7 @@ export function createGeminiAdapter(connection: ProviderConnection): ProviderAda
         },
         end() {
           // Gemini's stream has no end marker: only a finish reason says the answer is whole.
-          if (reason === undefined) return [];
-          return usage
-            ? [
-                { type: 'usage', usage },
-                { type: 'finish', reason },
-              ]
-            : [{ type: 'finish', reason }];
+          return closingParts(usage, reason);
         },
       };
       return guardStream({ provider: 'gemini', request, signal, toError }, open, mapper);

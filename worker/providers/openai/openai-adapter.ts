@@ -6,6 +6,8 @@ import type { CompletionUsage } from 'openai/resources/completions';
 import type { FinishReason } from '../contract/stream-part.ts';
 import type { Usage } from '../contract/usage.ts';
 import { type StreamMapper, guardStream } from '../shared/guard-stream.ts';
+import { closingParts } from '../shared/closing-parts.ts';
+import { browserClientOptions } from '../shared/browser-client-options.ts';
 import { lazy } from '../shared/lazy.ts';
 import { sdkFailure } from '../shared/sdk-failure.ts';
 
@@ -31,14 +33,7 @@ export function createOpenAiAdapter(connection: ProviderConnection, flavour: Ope
   const { provider } = flavour;
   const client = lazy(async () => {
     const { default: OpenAI } = await import('openai');
-    return new OpenAI({
-      apiKey: connection.apiKey,
-      dangerouslyAllowBrowser: true,
-      maxRetries: 0,
-      ...(connection.baseUrl ? { baseURL: connection.baseUrl } : {}),
-      ...(connection.fetch ? { fetch: connection.fetch } : {}),
-      ...(connection.headers ? { defaultHeaders: connection.headers } : {}),
-    });
+    return new OpenAI(browserClientOptions(connection));
   });
   const toError = (error: unknown) => sdkFailure(provider, error, [connection.apiKey]);
 
@@ -79,13 +74,7 @@ export function createOpenAiAdapter(connection: ProviderConnection, flavour: Ope
           return text ? { type: 'text-delta', text } : undefined;
         },
         end() {
-          if (reason === undefined) return [];
-          return usage
-            ? [
-                { type: 'usage', usage },
-                { type: 'finish', reason },
-              ]
-            : [{ type: 'finish', reason }];
+          return closingParts(usage, reason);
         },
       };
       return guardStream({ provider, request, signal, toError }, open, mapper);
