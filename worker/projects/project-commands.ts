@@ -7,8 +7,10 @@ import type { ProjectRow } from '../events/projections/rows.ts';
 import type { WriterRole } from '../events/writer-lock.ts';
 import { type ProjectView, toProjectView } from './project-view.ts';
 import { toFailure } from './to-failure.ts';
+import type { RunSettings } from '../orchestrator/run-api.ts';
 
-export interface NewProject {
+/** A new project: its name and description, and how its runs behave (defaults where left out). */
+export interface NewProject extends Partial<RunSettings> {
   name: string;
   description: string;
 }
@@ -47,7 +49,15 @@ export function createProjectCommands(engine: Engine) {
             {
               type: 'project-create',
               actor: { kind: 'user' },
-              payload: { name: input.name, description: input.description, template: null, budgetUsd: null },
+              payload: {
+                name: input.name,
+                description: input.description,
+                template: input.template ?? null,
+                budgetUsd: input.budgetUsd ?? null,
+                preference: input.preference ?? 'balanced',
+                maxParallel: input.maxParallel ?? 3,
+                autoApprove: input.autoApprove ?? false,
+              },
             },
           ],
           { expectedSeq: 0 },

@@ -50,7 +50,17 @@ export function describeEvent(event: OrchestraEvent): string {
     case 'error-report':
       return `Problem (${event.payload.kind}): ${event.payload.message}`;
     case 'plan-propose':
-      return `${who} proposed a plan of ${event.payload.tasks.length} tasks (${event.payload.complexity}).`;
+      return `${who} proposed a plan of ${event.payload.tasks.length} tasks (${event.payload.complexity})${event.payload.source === 'template' ? ' — Template (no AI)' : ''}.`;
+    case 'plan-approve':
+      return event.payload.auto
+        ? `The plan was approved automatically (auto-approve is on).`
+        : `${who} approved the plan${event.payload.tasks ? ` as edited (${event.payload.tasks.length} tasks)` : ''}.`;
+    case 'plan-reject':
+      return `${who} rejected the plan${event.payload.reason ? `: ${event.payload.reason}` : '.'}`;
+    case 'agent-reply':
+      return `${who}: ${event.payload.text}`;
+    case 'cost-release':
+      return `A reservation (${event.payload.reservationId}) was given back unused.`;
     case 'task-schedule':
       return `Task “${event.payload.title}” is scheduled for the ${roleNames[event.payload.role] ?? event.payload.role}.`;
     case 'task-start':

@@ -102,11 +102,7 @@ test('tasks and agents: plan, schedule, attempts, failure, retry, completion and
           ],
         },
       },
-      {
-        type: 'task-schedule',
-        actor: system,
-        payload: { taskId: 'api', role: 'code-generator', title: 'API', dependsOn: [] },
-      },
+      { type: 'plan-approve', actor: { kind: 'user' }, payload: { planId: 'p1', auto: false } },
       { type: 'task-start', actor: system, payload: { taskId: 'api', attempt: 1, provider: 'openai', model: 'gpt' } },
       {
         type: 'task-checkpoint',
@@ -134,6 +130,8 @@ test('tasks and agents: plan, schedule, attempts, failure, retry, completion and
     ]),
   );
   expect(state.project).toMatchObject({ planId: 'p1', planSummary: 'Two tasks', complexity: 'small' });
+  expect(state.project?.plan).toMatchObject({ planId: 'p1', status: 'approved', source: 'ai', revision: 1 });
+  expect(state.project?.plan?.tasks.map((task) => task.id)).toEqual(['api', 'ui']);
   expect(state.tasks.get('api')).toMatchObject({
     role: 'code-generator',
     status: 'done',
@@ -349,4 +347,115 @@ test('a fold records exactly the rows it touched', () => {
       .filter(([, keys]) => keys.size > 0)
       .map(([table]) => table),
   ).toEqual(['tasks']);
+});
+
+const plannedTask = (id: string, dependsOn: string[] = []) => ({
+  id,
+  role: 'code-generator' as const,
+  title: `Task ${id}`,
+  instructions: `Build ${id}`,
+  dependsOn,
+  expectedArtifacts: [`${id}.py`],
+  acceptance: [],
+});
+
+test('plans: a proposal makes no task rows; approval as edited schedules exactly the kept tasks; rejection and revisions', () => {
+  const proposal: EventDraft = {
+    type: 'plan-propose',
+    actor: { kind: 'agent', role: 'project-manager' },
+    payload: {
+      planId: 'p1',
+      summary: 'Three tasks',
+      complexity: 'medium',
+      estimate: { tokens: 9000, costUsd: 0.2 },
+      tasks: [plannedTask('a'), plannedTask('b', ['a']), plannedTask('c', ['a'])],
+      stack: ['Python'],
+      languages: ['python'],
+    },
+  };
+  const proposed = foldEvents(projectId, events([create, proposal]));
+  expect(proposed.tasks.size).toBe(0);
+  expect(proposed.project?.plan).toMatchObject({ status: 'proposed', stack: ['Python'], revision: 1 });
+
+  const approved = foldEvents(
+    projectId,
+    events([
+      create,
+      proposal,
+      {
+        type: 'plan-approve',
+        actor: { kind: 'user' },
+        payload: {
+          planId: 'p1',
+          auto: false,
+          tasks: [plannedTask('c', ['a']), { ...plannedTask('a'), instructions: 'Changed' }],
+        },
+      },
+    ]),
+  );
+  expect([...approved.tasks.keys()]).toEqual(['c', 'a']);
+  expect(approved.tasks.get('a')).toMatchObject({
+    status: 'scheduled',
+    instructions: 'Changed',
+    order: 1,
+    kind: 'build',
+  });
+  expect(approved.tasks.get('c')).toMatchObject({ status: 'scheduled', dependsOn: ['a'], expectedArtifacts: ['c.py'] });
+  expect(approved.project?.plan?.tasks.map((task) => task.id)).toEqual(['c', 'a']);
+
+  const rejected = foldEvents(
+    projectId,
+    events([
+      create,
+      proposal,
+      { type: 'plan-reject', actor: { kind: 'user' }, payload: { planId: 'p1', reason: 'Too big' } },
+      { ...proposal, payload: { ...proposal.payload, planId: 'p2' } } as EventDraft,
+      // An approval of a plan that is no longer current changes nothing.
+      { type: 'plan-approve', actor: { kind: 'user' }, payload: { planId: 'p1', auto: false } },
+    ]),
+  );
+  expect(rejected.project?.plan).toMatchObject({ planId: 'p2', status: 'proposed', revision: 2 });
+  expect(rejected.tasks.size).toBe(0);
+});
+
+test('run pauses carry their reason and kind; replies count as messages; a released reservation frees its amount', () => {
+  const state = foldEvents(
+    projectId,
+    events([
+      create,
+      { type: 'run-start', actor: { kind: 'user' }, payload: { runId: 'r1' } },
+      {
+        type: 'run-pause',
+        actor: system,
+        payload: { runId: 'r1', reason: 'Budget reached — raise it or stop.', kind: 'budget' },
+      },
+      { type: 'user-message', actor: { kind: 'user' }, payload: { messageId: 'm1', text: 'Use Flask' } },
+      {
+        type: 'agent-reply',
+        actor: { kind: 'agent', role: 'project-manager' },
+        payload: { messageId: 'm2', inReplyTo: 'm1', text: 'Will do.' },
+      },
+      { type: 'cost-reserve', actor: system, payload: { reservationId: 'c1', taskId: 't', armId: 'x', maxUsd: 0.5 } },
+      { type: 'cost-release', actor: system, payload: { reservationId: 'c1' } },
+    ]),
+  );
+  expect(state.project).toMatchObject({
+    runStatus: 'paused',
+    pauseKind: 'budget',
+    pauseReason: 'Budget reached — raise it or stop.',
+    messages: 2,
+    reservedUsd: 0,
+    spentUsd: 0,
+  });
+  expect(state.costs.size).toBe(0);
+  const resumed = foldEvents(
+    projectId,
+    events([
+      create,
+      { type: 'run-start', actor: { kind: 'user' }, payload: { runId: 'r1' } },
+      { type: 'run-pause', actor: system, payload: { runId: 'r1', reason: 'x', kind: 'loop' } },
+      { type: 'run-resume', actor: { kind: 'user' }, payload: { runId: 'r1' } },
+    ]),
+  );
+  expect(resumed.project).toMatchObject({ runStatus: 'running', pauseKind: null, pauseReason: null });
 });

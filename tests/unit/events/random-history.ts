@@ -78,6 +78,14 @@ export function randomHistory(random: () => number, length: number): EventDraft[
         })),
       },
     }),
+    () => ({ type: 'plan-approve', actor: { kind: 'user' }, payload: { planId: 'p1', auto: random() < 0.5 } }),
+    () => ({ type: 'plan-reject', actor: { kind: 'user' }, payload: { planId: 'p1', reason: 'no' } }),
+    () => ({
+      type: 'agent-reply',
+      actor: { kind: 'agent', role: 'project-manager' },
+      payload: { messageId: `r${Math.floor(random() * 1e6)}`, inReplyTo: null, text: 'ok' },
+    }),
+    () => ({ type: 'cost-release', actor: system, payload: { reservationId: pick(['c1', 'c2', 'c3']) } }),
     () => ({
       type: 'task-schedule',
       actor: system,

@@ -21,6 +21,13 @@ export function projectRow(state: ProjectState, at: number, changes: Changes): P
     complexity: null,
     messages: 0,
     errors: 0,
+    preference: 'balanced',
+    maxParallel: 3,
+    autoApprove: false,
+    plan: null,
+    pauseReason: null,
+    pauseKind: null,
+    runMessage: null,
     createdAt: at,
     updatedAt: at,
     lastSeq: 0,
@@ -39,6 +46,7 @@ export const projectHandlers: Handlers<
   | 'run-resume'
   | 'run-stop'
   | 'user-message'
+  | 'agent-reply'
   | 'error-report'
 > = {
   'project-create': (state, event, changes) => {
@@ -47,6 +55,9 @@ export const projectHandlers: Handlers<
     project.description = event.payload.description;
     project.template = event.payload.template;
     project.budgetUsd = event.payload.budgetUsd;
+    if (event.payload.preference) project.preference = event.payload.preference;
+    if (event.payload.maxParallel) project.maxParallel = event.payload.maxParallel;
+    if (event.payload.autoApprove !== undefined) project.autoApprove = event.payload.autoApprove;
     project.createdAt = event.at;
   },
   'project-update': (state, event, changes) => {
@@ -67,6 +78,9 @@ export const projectHandlers: Handlers<
     const project = projectRow(state, event.at, changes);
     project.runStatus = 'running';
     project.currentRunId = event.payload.runId;
+    project.pauseReason = null;
+    project.pauseKind = null;
+    project.runMessage = null;
     state.sessions.set(event.payload.runId, {
       projectId: state.projectId,
       runId: event.payload.runId,
@@ -79,7 +93,10 @@ export const projectHandlers: Handlers<
     changes.touch('sessions', event.payload.runId);
   },
   'run-pause': (state, event, changes) => {
-    projectRow(state, event.at, changes).runStatus = 'paused';
+    const project = projectRow(state, event.at, changes);
+    project.runStatus = 'paused';
+    project.pauseReason = event.payload.reason;
+    project.pauseKind = event.payload.kind ?? 'user';
     const session = state.sessions.get(event.payload.runId);
     if (session) {
       session.status = 'paused';
@@ -88,7 +105,10 @@ export const projectHandlers: Handlers<
     }
   },
   'run-resume': (state, event, changes) => {
-    projectRow(state, event.at, changes).runStatus = 'running';
+    const project = projectRow(state, event.at, changes);
+    project.runStatus = 'running';
+    project.pauseReason = null;
+    project.pauseKind = null;
     const session = state.sessions.get(event.payload.runId);
     if (session) {
       session.status = 'running';
@@ -98,6 +118,9 @@ export const projectHandlers: Handlers<
   'run-stop': (state, event, changes) => {
     const project = projectRow(state, event.at, changes);
     project.runStatus = 'stopped';
+    project.pauseReason = null;
+    project.pauseKind = null;
+    project.runMessage = event.payload.message ?? null;
     const session = state.sessions.get(event.payload.runId);
     if (session) {
       session.status = 'stopped';
@@ -107,6 +130,9 @@ export const projectHandlers: Handlers<
     }
   },
   'user-message': (state, event, changes) => {
+    projectRow(state, event.at, changes).messages += 1;
+  },
+  'agent-reply': (state, event, changes) => {
     projectRow(state, event.at, changes).messages += 1;
   },
   'error-report': (state, event, changes) => {

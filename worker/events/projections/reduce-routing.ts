@@ -46,7 +46,7 @@ function reservedUsd(state: ProjectState): number {
 }
 
 export const routingHandlers: Handlers<
-  'route-decide' | 'cost-reserve' | 'cost-settle' | 'cost-violate' | 'quality-assess'
+  'route-decide' | 'cost-reserve' | 'cost-settle' | 'cost-release' | 'cost-violate' | 'quality-assess'
 > = {
   'route-decide': (state, event, changes) => {
     const { taskId, taskType, chosen } = event.payload;
@@ -90,6 +90,16 @@ export const routingHandlers: Handlers<
     row.settled += 1;
     row.costUsd += event.payload.actualUsd;
     row.latencyMsSum += event.payload.latencyMs;
+  },
+  'cost-release': (state, event, changes) => {
+    const cost = state.costs.get(event.payload.reservationId);
+    if (!cost) return;
+    // Given back unused: nothing was spent, and the row leaves memory like a settled one.
+    cost.status = 'released';
+    cost.actualUsd = 0;
+    state.costs.delete(cost.reservationId);
+    changes.retire('costs', cost.reservationId, cost);
+    projectRow(state, event.at, changes).reservedUsd = reservedUsd(state);
   },
   'cost-violate': (state, event, changes) => {
     projectRow(state, event.at, changes).errors += 1;

@@ -2,7 +2,7 @@ import type { Role } from '../schemas/common.ts';
 import type { Handlers } from './handler.ts';
 import type { Changes, ProjectState } from './project-state.ts';
 import { projectRow } from './reduce-project.ts';
-import type { AgentPerformanceRow, TaskRow } from './rows.ts';
+import type { AgentPerformanceRow, PlanTask, TaskRow } from './rows.ts';
 
 export function taskRow(state: ProjectState, taskId: string, changes: Changes): TaskRow {
   changes.touch('tasks', taskId);
@@ -14,6 +14,12 @@ export function taskRow(state: ProjectState, taskId: string, changes: Changes): 
       role: null,
       title: taskId,
       dependsOn: [],
+      instructions: '',
+      expectedArtifacts: [],
+      acceptance: [],
+      kind: 'build',
+      round: 1,
+      order: state.tasks.size,
       status: 'pending',
       attempt: 0,
       taskType: null,
@@ -21,6 +27,8 @@ export function taskRow(state: ProjectState, taskId: string, changes: Changes): 
       model: null,
       outputChars: 0,
       checkpointHash: null,
+      outputHash: null,
+      repairs: 0,
       inputTokens: 0,
       outputTokens: 0,
       costUsd: 0,
@@ -67,8 +75,29 @@ function stopRunning(state: ProjectState, task: TaskRow, changes: Changes): Agen
   return agent;
 }
 
+/** A plan's task becomes a task row, ready to run once its dependencies are done. */
+function scheduleFromPlan(state: ProjectState, planned: PlanTask, changes: Changes): void {
+  const task = taskRow(state, planned.id, changes);
+  task.role = planned.role;
+  task.title = planned.title;
+  task.dependsOn = [...planned.dependsOn];
+  task.instructions = planned.instructions;
+  task.expectedArtifacts = [...planned.expectedArtifacts];
+  task.acceptance = [...planned.acceptance];
+  if (task.status === 'pending') task.status = 'scheduled';
+}
+
+const copyTask = (task: PlanTask): PlanTask => ({
+  ...task,
+  dependsOn: [...task.dependsOn],
+  expectedArtifacts: [...task.expectedArtifacts],
+  acceptance: [...task.acceptance],
+});
+
 export const taskHandlers: Handlers<
   | 'plan-propose'
+  | 'plan-approve'
+  | 'plan-reject'
   | 'task-schedule'
   | 'task-start'
   | 'task-checkpoint'
@@ -80,21 +109,47 @@ export const taskHandlers: Handlers<
 > = {
   'plan-propose': (state, event, changes) => {
     const project = projectRow(state, event.at, changes);
-    project.planId = event.payload.planId;
-    project.planSummary = event.payload.summary;
-    project.complexity = event.payload.complexity;
-    for (const planned of event.payload.tasks) {
-      const task = taskRow(state, planned.id, changes);
-      task.role = planned.role;
-      task.title = planned.title;
-      task.dependsOn = [...planned.dependsOn];
-    }
+    const { planId, summary, complexity, estimate, tasks } = event.payload;
+    project.planId = planId;
+    project.planSummary = summary;
+    project.complexity = complexity;
+    // Proposed tasks are only a proposal: they become task rows when the plan is approved.
+    project.plan = {
+      planId,
+      status: 'proposed',
+      summary,
+      complexity,
+      estimate: estimate ? { ...estimate } : null,
+      stack: [...(event.payload.stack ?? [])],
+      languages: [...(event.payload.languages ?? [])],
+      source: event.payload.source ?? 'ai',
+      tasks: tasks.map(copyTask),
+      revision: (project.plan?.revision ?? 0) + 1,
+    };
+  },
+  'plan-approve': (state, event, changes) => {
+    const project = projectRow(state, event.at, changes);
+    const plan = project.plan;
+    if (!plan || plan.planId !== event.payload.planId) return;
+    plan.status = 'approved';
+    if (event.payload.tasks) plan.tasks = event.payload.tasks.map(copyTask);
+    for (const planned of plan.tasks) scheduleFromPlan(state, planned, changes);
+  },
+  'plan-reject': (state, event, changes) => {
+    const project = projectRow(state, event.at, changes);
+    if (project.plan?.planId === event.payload.planId) project.plan.status = 'rejected';
   },
   'task-schedule': (state, event, changes) => {
-    const task = taskRow(state, event.payload.taskId, changes);
-    task.role = event.payload.role;
-    task.title = event.payload.title;
-    task.dependsOn = [...event.payload.dependsOn];
+    const { payload } = event;
+    const task = taskRow(state, payload.taskId, changes);
+    task.role = payload.role;
+    task.title = payload.title;
+    task.dependsOn = [...payload.dependsOn];
+    if (payload.instructions !== undefined) task.instructions = payload.instructions;
+    if (payload.expectedArtifacts) task.expectedArtifacts = [...payload.expectedArtifacts];
+    if (payload.acceptance) task.acceptance = [...payload.acceptance];
+    if (payload.kind) task.kind = payload.kind;
+    if (payload.round) task.round = payload.round;
     if (task.status === 'pending') task.status = 'scheduled';
   },
   'task-start': (state, event, changes) => {
@@ -125,6 +180,8 @@ export const taskHandlers: Handlers<
     const task = taskRow(state, event.payload.taskId, changes);
     const agent = stopRunning(state, task, changes);
     task.status = 'done';
+    task.outputHash = event.payload.outputHash ?? null;
+    task.repairs = event.payload.repairs ?? 0;
     task.inputTokens += event.payload.inputTokens;
     task.outputTokens += event.payload.outputTokens;
     task.costUsd += event.payload.costUsd;

@@ -1,5 +1,36 @@
 import type { Role } from '../schemas/common.ts';
 
+export type Preference = 'best quality' | 'balanced' | 'cheapest';
+export type PauseKind = 'user' | 'step' | 'budget' | 'failure' | 'loop' | 'limit';
+export type TaskKind = 'build' | 'fix' | 'review' | 'scaffold';
+
+/** One task of a plan as the Project Manager wrote it (or the person edited it). */
+export interface PlanTask {
+  id: string;
+  role: Role;
+  title: string;
+  instructions: string;
+  dependsOn: string[];
+  expectedArtifacts: string[];
+  acceptance: string[];
+}
+
+/** The project's current plan: proposed, then approved (its tasks become task rows) or rejected. */
+export interface PlanView {
+  planId: string;
+  status: 'proposed' | 'approved' | 'rejected';
+  summary: string;
+  complexity: 'small' | 'medium' | 'large';
+  estimate: { tokens: number; costUsd: number } | null;
+  stack: string[];
+  languages: string[];
+  /** 'template' when the Template provider made it, with no model. */
+  source: 'ai' | 'template';
+  tasks: PlanTask[];
+  /** How many plans were proposed so far (revisions included). */
+  revision: number;
+}
+
 /** The read models: one row type per table, each a projection of the log. */
 
 export interface ProjectRow {
@@ -18,6 +49,15 @@ export interface ProjectRow {
   complexity: 'small' | 'medium' | 'large' | null;
   messages: number;
   errors: number;
+  preference: Preference;
+  maxParallel: number;
+  autoApprove: boolean;
+  plan: PlanView | null;
+  /** Why the run is paused, in a sentence for the person, and what kind of stop it is. */
+  pauseReason: string | null;
+  pauseKind: PauseKind | null;
+  /** How the last run ended, in a sentence (remaining findings, the failure). */
+  runMessage: string | null;
   createdAt: number;
   updatedAt: number;
   lastSeq: number;
@@ -31,6 +71,14 @@ export interface TaskRow {
   role: Role | null;
   title: string;
   dependsOn: string[];
+  instructions: string;
+  expectedArtifacts: string[];
+  acceptance: string[];
+  kind: TaskKind;
+  /** Review round: 1 for the plan's tasks, 2+ for fixes and re-reviews. */
+  round: number;
+  /** Creation order, for showing tasks as planned. */
+  order: number;
   status: TaskStatus;
   attempt: number;
   taskType: string | null;
@@ -38,6 +86,9 @@ export interface TaskRow {
   model: string | null;
   outputChars: number;
   checkpointHash: string | null;
+  /** The last completed answer's text (blob hash). */
+  outputHash: string | null;
+  repairs: number;
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
@@ -99,7 +150,7 @@ export interface CostRow {
   taskId: string | null;
   armId: string;
   maxUsd: number;
-  status: 'reserved' | 'settled';
+  status: 'reserved' | 'settled' | 'released';
   actualUsd: number | null;
   inputTokens: number;
   outputTokens: number;

@@ -1,12 +1,20 @@
 import { z } from 'zod';
 import { localIdSchema, usdSchema } from './common.ts';
 
+export const preferenceSchema = z.enum(['best quality', 'balanced', 'cheapest']);
+
+/** Why a run paused: the person's choice, or a guard that stopped it burning on. */
+export const pauseKindSchema = z.enum(['user', 'step', 'budget', 'failure', 'loop', 'limit']);
+
 export const projectEvents = {
   'project-create': z.object({
     name: z.string().trim().min(1).max(200),
     description: z.string().max(20_000),
     template: z.string().max(60).nullable(),
     budgetUsd: usdSchema.nullable(),
+    preference: preferenceSchema.optional(),
+    maxParallel: z.number().int().min(1).max(16).optional(),
+    autoApprove: z.boolean().optional(),
   }),
   'project-update': z.object({
     name: z.string().trim().min(1).max(200).optional(),
@@ -16,7 +24,7 @@ export const projectEvents = {
   'project-delete': z.object({ reason: z.string().max(500).optional() }),
   'budget-change': z.object({ limitUsd: usdSchema.nullable() }),
   'run-start': z.object({ runId: localIdSchema }),
-  'run-pause': z.object({ runId: localIdSchema, reason: z.string().max(1000) }),
+  'run-pause': z.object({ runId: localIdSchema, reason: z.string().max(1000), kind: pauseKindSchema.optional() }),
   'run-resume': z.object({ runId: localIdSchema }),
   'run-stop': z.object({
     runId: localIdSchema,
@@ -24,6 +32,12 @@ export const projectEvents = {
     message: z.string().max(2000).optional(),
   }),
   'user-message': z.object({ messageId: localIdSchema, text: z.string().trim().min(1).max(10_000) }),
+  /** The Project Manager's answer to a person's message. */
+  'agent-reply': z.object({
+    messageId: localIdSchema,
+    inReplyTo: localIdSchema.nullable(),
+    text: z.string().trim().min(1).max(10_000),
+  }),
   'error-report': z.object({
     kind: z.string().min(1).max(60),
     message: z.string().min(1).max(4000),

@@ -26,6 +26,8 @@ export const routingEvents = {
     outputTokens: tokensSchema,
     latencyMs: z.number().min(0),
   }),
+  /** A reservation given back unused: the call was never made, or was stopped before billing. */
+  'cost-release': z.object({ reservationId: localIdSchema }),
   'cost-violate': z.object({
     reservationId: localIdSchema.optional(),
     limitUsd: usdSchema,

@@ -3,6 +3,8 @@ import { localIdSchema, roleSchema, sha256Schema, tokensSchema, usdSchema } from
 
 const attemptSchema = z.number().int().min(1).max(100);
 
+export const taskKindSchema = z.enum(['build', 'fix', 'review', 'scaffold']);
+
 export const planTaskSchema = z.object({
   id: localIdSchema,
   role: roleSchema,
@@ -20,12 +22,33 @@ export const taskEvents = {
     complexity: z.enum(['small', 'medium', 'large']),
     estimate: z.object({ tokens: tokensSchema, costUsd: usdSchema }).nullable(),
     tasks: z.array(planTaskSchema).max(500),
+    stack: z.array(z.string().max(200)).max(50).optional(),
+    languages: z.array(z.string().max(60)).max(30).optional(),
+    /** 'template' when the Template provider made the plan, not a model. */
+    source: z.enum(['ai', 'template']).optional(),
   }),
+  /**
+   * The person (or auto-approve) accepts a plan. `tasks`, when present, is the plan as
+   * edited before approval: tasks left out are dropped, the order and instructions are these.
+   */
+  'plan-approve': z.object({
+    planId: localIdSchema,
+    auto: z.boolean(),
+    tasks: z.array(planTaskSchema).max(500).optional(),
+  }),
+  'plan-reject': z.object({ planId: localIdSchema, reason: z.string().max(2000) }),
   'task-schedule': z.object({
     taskId: localIdSchema,
     role: roleSchema,
     title: z.string().min(1).max(300),
     dependsOn: z.array(localIdSchema).max(200),
+    instructions: z.string().max(20_000).optional(),
+    expectedArtifacts: z.array(z.string().max(400)).max(200).optional(),
+    acceptance: z.array(z.string().max(2000)).max(50).optional(),
+    /** build: from the plan; fix: answers a review; review: a Debugger re-review. */
+    kind: taskKindSchema.optional(),
+    /** The review round a fix or re-review belongs to (1 for the plan's own tasks). */
+    round: z.number().int().min(1).max(100).optional(),
   }),
   'task-start': z.object({
     taskId: localIdSchema,
@@ -47,6 +70,10 @@ export const taskEvents = {
     outputTokens: tokensSchema,
     costUsd: usdSchema,
     durationMs: z.number().min(0),
+    /** The final answer's text, in the blob store. */
+    outputHash: sha256Schema.optional(),
+    /** How many times the answer had to be repaired before it validated. */
+    repairs: z.number().int().min(0).max(10).optional(),
   }),
   'task-fail': z.object({
     taskId: localIdSchema,
