@@ -16,6 +16,7 @@ import {
   createProviderCommands,
 } from './providers/provider-commands.ts';
 import { storageMessage } from './contract/storage-message.ts';
+import type { RunCommands } from './orchestrator/run-api.ts';
 
 export type { Failure, FailureKind, Result } from './contract/result.ts';
 export type { DatabaseHealth, WorkerHealth } from './contract/worker-health.ts';
@@ -32,13 +33,22 @@ export type { KeyStatus } from './providers/keys/key-store.ts';
 export type { ProviderConfig, ProviderConfigPatch } from './providers/keys/provider-config.ts';
 export type { KeyTestResult } from './providers/contract/provider-service-api.ts';
 export type { ProvidersView } from './providers/provider-commands.ts';
+export type {
+  OutputUpdate,
+  PlanEdit,
+  ProviderReadiness,
+  RunSettings,
+  TemplateId,
+  ZipExport,
+} from './orchestrator/run-api.ts';
+export type { PlanTask, PlanView, PauseKind, Preference, TaskKind, TaskStatus } from './events/projections/rows.ts';
 
 /**
  * Every command and query the UI may send the engine. Project commands, housekeeping
  * and provider commands: see `projects/project-commands.ts`, `projects/housekeeping.ts`
  * and `providers/provider-commands.ts`.
  */
-export interface WorkerApi extends ProjectCommands, Housekeeping, ProviderCommands {
+export interface WorkerApi extends ProjectCommands, Housekeeping, ProviderCommands, RunCommands {
   /** Whether the engine is up, its database, and the browser's storage figures. */
   health(): Promise<WorkerHealth>;
   getSettings(): Promise<Result<Settings>>;
