@@ -1,0 +1,54 @@
+import type { z } from 'zod';
+import type { Role } from '../events/schemas/common.ts';
+import type { ResponseFormat } from '../providers/contract/provider-request.ts';
+import type { Finding } from './contracts.ts';
+
+/** Why a task runs: first build, a fix after review, a review, or a template's skeleton. */
+export type TaskKind = 'build' | 'fix' | 'review' | 'scaffold';
+
+/** Everything an agent's prompt may draw on for one task. */
+export interface AgentInput {
+  project: { name: string; description: string; template: string | null };
+  plan: { summary: string; stack: string[]; languages: string[] } | null;
+  task: {
+    id: string;
+    title: string;
+    instructions: string;
+    expectedArtifacts: string[];
+    acceptance: string[];
+    kind: TaskKind;
+    round: number;
+  };
+  /** Upstream files, already trimmed to the model's window (see worker/orchestrator/context.ts). */
+  context: string;
+  /** For fix tasks: the Debugger's findings to address. */
+  findings: Finding[];
+  /** For the Project Manager's chat: the conversation so far, oldest first, and the current plan's tasks with their status. */
+  conversation: { from: 'user' | 'project-manager'; text: string }[];
+  currentTasks: { id: string; role: Role; title: string; status: string; instructions: string }[];
+}
+
+/**
+ * One agent of the team: who it is, what it must answer with, and how to ask it.
+ * Definitions are plain data plus a pure `prompt`, so the orchestrator, the tests and the
+ * provider simulator all read the same thing.
+ */
+export interface AgentRole<T> {
+  role: Role;
+  /** Shown in the UI, e.g. "Code Generator". */
+  title: string;
+  /** One sentence, shown in the UI. */
+  purpose: string;
+  /**
+   * First line is exactly `You are the ${title} of an Orchestra software team (role: ${role}).`
+   * — tests and the provider simulator identify the role from it.
+   */
+  systemPrompt: string;
+  output: z.ZodType<T>;
+  responseFormat: ResponseFormat;
+  maxOutputTokens: number;
+  /** Which upstream artifacts it receives: files produced by tasks of these roles. */
+  receivesFrom: readonly Role[];
+  /** The user message for this task. */
+  prompt(input: AgentInput): string;
+}

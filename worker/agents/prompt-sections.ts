@@ -1,0 +1,131 @@
+import type { Role } from '../events/schemas/common.ts';
+import type { AgentInput } from './agent-role.ts';
+import type { Finding } from './contracts.ts';
+
+/*
+ * Pieces shared by the agents' prompts, so every agent sees the project, its task and its
+ * upstream files laid out the same way, and a fix to the wording lands everywhere.
+ */
+
+/** The first line of every system prompt; the provider simulator and tests key on it. */
+export function identityLine(title: string, role: Role): string {
+  return `You are the ${title} of an Orchestra software team (role: ${role}).`;
+}
+
+/** Who else is on the team, so an agent knows what not to do itself. */
+export const teamNote = [
+  'The team: the Project Manager plans the work; the Code Generator writes the backend, domain logic and algorithms;',
+  'the UI Designer writes the browser front end (HTML, CSS, JavaScript); the Test Writer writes automated tests;',
+  'the Debugger reviews code and tests and reports findings that become fix tasks.',
+].join(' ');
+
+/** Conventions per language, for the agents that write files. */
+export const languageConventions = [
+  'Language conventions:',
+  '- Python 3.11+: type hints on public functions, docstrings that say why, standard library before third-party packages, `if __name__ == "__main__":` for entry points, pathlib for paths, no bare `except:`.',
+  '- JavaScript: ES modules (`import`/`export`), `const` by default, `async`/`await` rather than callback chains, `===`, no global variables.',
+  '- TypeScript: strict mode, explicit types at module boundaries, no `any`, `import type` for types.',
+  '- HTML: valid HTML5 with `<!doctype html>`, `lang`, `<meta charset="utf-8">` and a viewport meta tag, semantic elements, a `<label>` for every form control.',
+  '- CSS: custom properties for colours and spacing, mobile-first layout with flexbox or grid, no `!important`.',
+  '- Other languages: follow the community style guide and the idioms of the stack.',
+].join('\n');
+
+/** Rules every file-producing agent follows; they match `fileOutputSchema`. */
+export const fileOutputRules = [
+  'Output rules:',
+  '- Answer with a single JSON object and nothing else: {"files": [{"path": string, "language": string, "content": string}], "notes": string}. No Markdown fences, no prose around it.',
+  '- `path` is relative to the project root with forward slashes (e.g. "src/app.py"); never start it with "/" and never use "..".',
+  '- `language` is the language in lower case: python, javascript, typescript, html, css, json, markdown, toml, yaml, text, ...',
+  '- `content` is the complete file exactly as it must be saved. Never elide anything with "...", "// rest unchanged", "# same as before" or similar: the file you return replaces the old one entirely.',
+  '- Return every file listed under "Expected files", plus any small helper file your code needs; return at least one file.',
+  '- `notes`: two or three sentences for the rest of the team — what you built, assumptions you made, how to run it. An empty string if there is nothing to say.',
+].join('\n');
+
+const bullets = (items: readonly string[], empty: string): string =>
+  items.length > 0 ? items.map((item) => `- ${item}`).join('\n') : `- ${empty}`;
+
+/** The project and, once there is one, the plan's summary and stack. */
+export function projectSection(input: AgentInput): string {
+  const lines = [`# Project: ${input.project.name}`, '', input.project.description.trim() || '(no description)'];
+  if (input.project.template !== null) lines.push('', `Started from the template: ${input.project.template}`);
+  if (input.plan !== null) {
+    lines.push(
+      '',
+      '## Plan',
+      input.plan.summary.trim(),
+      '',
+      `Stack: ${input.plan.stack.length > 0 ? input.plan.stack.join(', ') : '(not fixed)'}`,
+      `Languages: ${input.plan.languages.length > 0 ? input.plan.languages.join(', ') : '(not fixed)'}`,
+      'Use this stack and these languages; do not switch frameworks or add languages on your own.',
+    );
+  }
+  return lines.join('\n');
+}
+
+/** The task itself: instructions, files expected and how it will be judged. */
+export function taskSection(input: AgentInput): string {
+  const { task } = input;
+  return [
+    `## Your task: ${task.title} (id: ${task.id}, ${task.kind}, round ${task.round})`,
+    '',
+    task.instructions.trim() || '(no further instructions)',
+    '',
+    '### Expected files',
+    bullets(task.expectedArtifacts, 'None named: choose sensible relative paths.'),
+    '',
+    '### Acceptance criteria',
+    bullets(task.acceptance, 'None beyond the instructions.'),
+  ].join('\n');
+}
+
+/** The upstream files, as trimmed by the orchestrator. */
+export function contextSection(input: AgentInput): string {
+  const body = input.context.trim() === '' ? 'No upstream files yet.' : input.context.trimEnd();
+  return ['## Upstream files from the team', '', body].join('\n');
+}
+
+/** One finding as a line a model can act on. */
+export function findingLine(finding: Finding, index: number): string {
+  const where = finding.line === null ? finding.file : `${finding.file}:${finding.line}`;
+  const suggestion = finding.suggestion.trim() === '' ? '' : ` Suggested fix: ${finding.suggestion.trim()}`;
+  return `${index + 1}. [${finding.severity}] ${where} — ${finding.message.trim()}${suggestion}`;
+}
+
+/** The Debugger's findings, numbered, worst first as given. */
+export function findingsSection(heading: string, findings: readonly Finding[]): string {
+  return [heading, '', ...findings.map(findingLine)].join('\n');
+}
+
+/** Joins prompt sections with a blank line, skipping empty ones. */
+export function joinSections(...sections: readonly (string | false)[]): string {
+  return sections.filter((section): section is string => section !== false && section !== '').join('\n\n');
+}
+
+/**
+ * For a fix task: the findings and what a fix means. Whole files come back because the
+ * orchestrator replaces files, it does not apply patches.
+ */
+export function fixSection(input: AgentInput): string | false {
+  if (input.task.kind !== 'fix') return false;
+  if (input.findings.length === 0) {
+    return '## Fix\n\nThis is a fix task: the instructions above say what is wrong. Return the corrected full files.';
+  }
+  return [
+    findingsSection('## Findings to fix (from the Debugger)', input.findings),
+    '',
+    'Address every finding above. Return the corrected full files — each changed file complete from its first line to its last, not a diff and not only the changed part.',
+    'Keep everything that already works: do not rename files, exports or functions that other files or tests use unless a finding asks for it.',
+    'In `notes`, say for each finding number how you fixed it, or why it needs no change.',
+  ].join('\n');
+}
+
+/** For a scaffold task: the skeleton other tasks build on. */
+export function scaffoldSection(input: AgentInput): string | false {
+  if (input.task.kind !== 'scaffold') return false;
+  return [
+    '## Scaffold',
+    '',
+    'This is a scaffold task: lay down the project skeleton the other tasks build on — the manifest (requirements.txt, pyproject.toml or package.json), the entry points and the folder layout, with working minimal code rather than empty stubs.',
+    'Add a short README.md saying how to install, run and test the project.',
+  ].join('\n');
+}
