@@ -8,7 +8,7 @@
  * a fresh worker: "reset this view" is enough to recover.
  */
 import { type Remote, proxy, wrap } from 'comlink';
-import type { ProjectUpdate, WorkerApi } from '../worker/api.ts';
+import type { OutputUpdate, ProjectUpdate, WorkerApi } from '../worker/api.ts';
 
 export class EngineUnavailableError extends Error {
   override name = 'EngineUnavailableError';
@@ -71,6 +71,18 @@ export function watchProject(
   onUpdate: (update: ProjectUpdate) => void,
 ): () => void {
   const watching = callEngine('watchProject', projectId, afterSeq, proxy(onUpdate));
+  return () => {
+    watching.then((id) => callEngine('unwatch', id)).catch(() => undefined);
+  };
+}
+
+/**
+ * Streams the live token deltas of a project's running agents to `onUpdates`.
+ * Returns the function that stops watching.
+ * @example const stop = watchOutput(id, (updates) => updates.forEach(show));
+ */
+export function watchOutput(projectId: string, onUpdates: (updates: OutputUpdate[]) => void): () => void {
+  const watching = callEngine('watchOutput', projectId, proxy(onUpdates));
   return () => {
     watching.then((id) => callEngine('unwatch', id)).catch(() => undefined);
   };

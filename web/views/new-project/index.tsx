@@ -3,23 +3,30 @@ import { createSignal } from 'solid-js';
 import { Problem } from '../../components/problem.tsx';
 import { ViewFrame } from '../../components/view-frame.tsx';
 import { callEngine } from '../../worker-client.ts';
-
-const descriptionLimit = 20_000;
+import { type NewProjectForm, descriptionLimit, initialForm, toNewProject } from './new-project-input.ts';
+import { ProviderReadiness } from './provider-readiness.tsx';
+import { RunSettingsFields } from './run-settings-fields.tsx';
 
 export default function NewProjectView() {
   const navigate = useNavigate();
-  const [name, setName] = createSignal('');
-  const [description, setDescription] = createSignal('');
+  const [form, setForm] = createSignal<NewProjectForm>(initialForm);
   const [problem, setProblem] = createSignal<string>();
   const [busy, setBusy] = createSignal(false);
+  const change = (patch: Partial<NewProjectForm>) => setForm((current) => ({ ...current, ...patch }));
 
   async function create(event: SubmitEvent) {
     event.preventDefault();
+    const input = toNewProject(form());
+    if (!input.ok) {
+      setProblem(input.message);
+      return;
+    }
     setBusy(true);
     setProblem(undefined);
-    const result = await callEngine('createProject', { name: name(), description: description() }).catch(
-      (error: unknown) => ({ ok: false as const, message: String(error) }),
-    );
+    const result = await callEngine('createProject', input.value).catch((error: unknown) => ({
+      ok: false as const,
+      message: String(error),
+    }));
     setBusy(false);
     if (!result.ok) {
       setProblem(result.message);
@@ -33,15 +40,15 @@ export default function NewProjectView() {
       title="New project"
       intro="Describe what you want built. The Project Manager plans it as tasks, you approve the plan, and the agents build it."
     >
-      <form class="stack" onSubmit={(event) => void create(event)}>
+      <form class="stack new-project" onSubmit={(event) => void create(event)}>
         <label>
           Name
           <input
             name="name"
             required
             maxLength={200}
-            value={name()}
-            onInput={(event) => setName(event.currentTarget.value)}
+            value={form().name}
+            onInput={(event) => change({ name: event.currentTarget.value })}
           />
         </label>
         <label>
@@ -50,16 +57,24 @@ export default function NewProjectView() {
             name="description"
             rows={8}
             maxLength={descriptionLimit}
-            value={description()}
-            onInput={(event) => setDescription(event.currentTarget.value)}
+            aria-describedby="description-count"
+            value={form().description}
+            onInput={(event) => change({ description: event.currentTarget.value })}
           />
-          <span class="hint">
-            {description().length.toLocaleString()} / {descriptionLimit.toLocaleString()} characters
+          <span
+            id="description-count"
+            class="hint"
+            classList={{ 'near-limit': form().description.length > descriptionLimit * 0.9 }}
+            aria-live="polite"
+          >
+            {form().description.length.toLocaleString()} / {descriptionLimit.toLocaleString()} characters
           </span>
         </label>
+        <RunSettingsFields form={form()} onChange={change} />
+        <ProviderReadiness />
         <Problem message={problem()} />
         <div>
-          <button type="submit" class="primary" disabled={busy() || name().trim() === ''}>
+          <button type="submit" class="primary" disabled={busy() || form().name.trim() === ''}>
             Create project
           </button>
         </div>

@@ -1,98 +1,79 @@
 import { A } from '@solidjs/router';
-import { For, Show, createEffect, createResource, createSignal, onCleanup } from 'solid-js';
-import type { OrchestraEvent, WriterRole } from '../../../worker/api.ts';
-import { describeEvent } from '../../../worker/query/index.ts';
+import { Show } from 'solid-js';
 import { Problem } from '../../components/problem.tsx';
-import { callEngine, watchProject } from '../../worker-client.ts';
+import { AgentsPanel } from './agents-panel.tsx';
+import { ArtifactTimeline } from './artifact-timeline.tsx';
+import { BudgetMeter, Progress } from './budget-meter.tsx';
+import { createRunData } from './create-run-data.ts';
+import { Feed } from './feed.tsx';
+import { LiveOutput } from './live-output.tsx';
+import { MessageBox } from './message-box.tsx';
+import { PauseBanner } from './pause-banner.tsx';
+import { PlanReview } from './plan-review.tsx';
+import { RunControls } from './run-controls.tsx';
+import { RunEnd } from './run-end.tsx';
+import { TaskGraph } from './task-graph.tsx';
+import { TaskList } from './task-list.tsx';
+import { inPlanOrder } from './task-order.ts';
 
-/** One project's run: who may write here, the collaboration feed, and a message box to the team. */
+/**
+ * One project's run: controls, the plan to approve, the agents at work, the task graph,
+ * live output, money and progress, the feed, files, and a message box to the team.
+ */
 export function ProjectRun(props: { projectId: string }) {
-  const [role, setRole] = createSignal<WriterRole>();
-  const [events, setEvents] = createSignal<OrchestraEvent[]>([]);
-  const [opened] = createResource(
-    () => props.projectId,
-    async (projectId) => {
-      const result = await callEngine('openProject', projectId);
-      if (!result.ok) throw new Error(result.message);
-      setRole(result.value.role);
-      return result.value.view;
-    },
-  );
-  // Once open, watch the log from its start: what is there, then every new event.
-  createEffect(() => {
-    if (!opened()) return;
-    const stop = watchProject(props.projectId, 0, (update) => {
-      if (update.kind === 'role') setRole(update.role);
-      else setEvents((current) => [...current, ...update.events]);
-    });
-    onCleanup(stop);
-  });
-  const newestFirst = () => [...events()].reverse();
+  const data = createRunData(() => props.projectId);
+  const tasks = () => inPlanOrder(data.view()?.tasks ?? []);
+  const changed = () => data.refresh();
 
   return (
-    <Show when={opened()}>
+    <Show when={data.view()}>
       {(view) => (
-        <div class="stack">
-          <h2 data-testid="project-name">{view().project.name}</h2>
-          <p>
-            <A href={`/replay?project=${props.projectId}`}>Replay this project</A>
-          </p>
-          <Show when={role() === 'observer'}>
+        <div class="run-layout">
+          <header class="run-header">
+            <h2 data-testid="project-name">{view().project.name}</h2>
+            <p class="run-links">
+              <A href={`/replay?project=${props.projectId}`}>Replay this project</A>
+              {' · '}
+              <A href={`/artifacts?project=${props.projectId}`}>Artifacts</A>
+            </p>
+          </header>
+          <Show when={data.role() === 'observer'}>
             <p class="banner" role="status" data-testid="observer-banner">
               Watching: this project is open in another tab, which runs it. This tab shows everything live and takes
               over when that tab closes.
             </p>
           </Show>
-          <MessageBox projectId={props.projectId} canWrite={role() === 'writer'} />
-          <section aria-labelledby="feed-title">
-            <h3 id="feed-title">Collaboration feed</h3>
-            <ol class="feed" data-testid="feed">
-              <For each={newestFirst()}>
-                {(event) => (
-                  <li data-seq={event.seq}>
-                    <time datetime={new Date(event.at).toISOString()}>{new Date(event.at).toLocaleTimeString()}</time>{' '}
-                    {describeEvent(event)}
-                  </li>
-                )}
-              </For>
-            </ol>
+          <Problem message={data.problem()} />
+          <div class="run-top">
+            <RunControls project={view().project} canWrite={data.canWrite()} onChange={changed} />
+            <div class="meters">
+              <BudgetMeter project={view().project} />
+              <Progress tasks={view().tasks} />
+            </div>
+          </div>
+          <PauseBanner project={view().project} canWrite={data.canWrite()} onChange={changed} />
+          <Show when={view().project.plan?.status === 'proposed' && view().project.plan}>
+            {(plan) => (
+              <PlanReview projectId={props.projectId} plan={plan()} canWrite={data.canWrite()} onChange={changed} />
+            )}
+          </Show>
+          <RunEnd view={view()} />
+          <AgentsPanel view={view()} />
+          <section class="tasks-section" aria-labelledby="tasks-title">
+            <h3 id="tasks-title">Tasks</h3>
+            <TaskGraph tasks={tasks()} />
+            <TaskList projectId={props.projectId} tasks={tasks()} canWrite={data.canWrite()} onChange={changed} />
           </section>
+          <LiveOutput projectId={props.projectId} tasks={view().tasks} />
+          <div class="run-columns">
+            <div class="run-column">
+              <MessageBox projectId={props.projectId} canWrite={data.canWrite()} />
+              <Feed events={data.events()} />
+            </div>
+            <ArtifactTimeline projectId={props.projectId} events={data.events()} />
+          </div>
         </div>
       )}
     </Show>
-  );
-}
-
-function MessageBox(props: { projectId: string; canWrite: boolean }) {
-  const [text, setText] = createSignal('');
-  const [problem, setProblem] = createSignal<string>();
-
-  async function send(event: SubmitEvent) {
-    event.preventDefault();
-    const result = await callEngine('sendMessage', props.projectId, text());
-    if (result.ok) {
-      setText('');
-      setProblem(undefined);
-    } else {
-      setProblem(result.message);
-    }
-  }
-
-  return (
-    <form class="message-box" onSubmit={(event) => void send(event)}>
-      <label for="message">Message to the team</label>
-      <textarea
-        id="message"
-        rows={2}
-        maxLength={10_000}
-        value={text()}
-        disabled={!props.canWrite}
-        onInput={(event) => setText(event.currentTarget.value)}
-      />
-      <button type="submit" class="primary" disabled={!props.canWrite || text().trim() === ''}>
-        Send
-      </button>
-      <Problem message={problem()} />
-    </form>
   );
 }

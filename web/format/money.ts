@@ -1,0 +1,25 @@
+/**
+ * Dollars as people read them: cents for sums of a dollar or more, four decimals
+ * below, since single calls often cost fractions of a cent.
+ * @example formatUsd(0.0123) // "$0.0123"
+ */
+export function formatUsd(value: number): string {
+  return `$${value.toFixed(value !== 0 && Math.abs(value) < 1 ? 4 : 2)}`;
+}
+
+/** Token counts with thousands separators: "12,345 tokens". */
+export function formatTokens(value: number): string {
+  return `${value.toLocaleString('en-US')} tokens`;
+}
+
+/**
+ * A duration as a clock: "0:07", "12:03", "1:02:03".
+ * @example formatElapsed(75_000) // "1:15"
+ */
+export function formatElapsed(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = String(total % 60).padStart(2, '0');
+  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
+}

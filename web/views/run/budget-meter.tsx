@@ -1,0 +1,49 @@
+import { Show } from 'solid-js';
+import type { ProjectRow, TaskRow } from '../../../worker/api.ts';
+import { formatUsd } from '../../format/money.ts';
+
+/** Money so far: spent plus reserved, of the budget (or with no limit). */
+export function BudgetMeter(props: { project: ProjectRow }) {
+  const used = () => props.project.spentUsd + props.project.reservedUsd;
+  const share = () => {
+    const budget = props.project.budgetUsd;
+    return budget && budget > 0 ? Math.min(1, used() / budget) : 0;
+  };
+  return (
+    <div class="meter-block" data-testid="budget-meter">
+      <span class="meter-label" id="budget-label">
+        Budget
+      </span>
+      <Show
+        when={props.project.budgetUsd !== null}
+        fallback={
+          <span>
+            {formatUsd(props.project.spentUsd)} spent + {formatUsd(props.project.reservedUsd)} reserved · no limit set
+          </span>
+        }
+      >
+        <meter aria-labelledby="budget-label" min={0} max={1} low={0.7} high={0.9} optimum={0} value={share()} />
+        <span>
+          {formatUsd(props.project.spentUsd)} spent + {formatUsd(props.project.reservedUsd)} reserved of{' '}
+          {formatUsd(props.project.budgetUsd ?? 0)} ({Math.round(share() * 100)}%)
+        </span>
+      </Show>
+    </div>
+  );
+}
+
+/** Tasks done of all tasks. */
+export function Progress(props: { tasks: TaskRow[] }) {
+  const done = () => props.tasks.filter((task) => task.status === 'done').length;
+  return (
+    <div class="meter-block" data-testid="progress">
+      <span class="meter-label" id="progress-label">
+        Progress
+      </span>
+      <progress aria-labelledby="progress-label" max={Math.max(1, props.tasks.length)} value={done()} />
+      <span>
+        {done()} of {props.tasks.length} tasks done
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,79 @@
+import { Show, createSignal } from 'solid-js';
+import type { ProjectRow } from '../../../worker/api.ts';
+import { Problem } from '../../components/problem.tsx';
+import { formatUsd } from '../../format/money.ts';
+import { callEngine } from '../../worker-client.ts';
+import { createCommand } from './create-command.ts';
+
+/** Why the run is paused; after a budget stop, a way to raise the budget before continuing. */
+export function PauseBanner(props: { project: ProjectRow; canWrite: boolean; onChange: () => void }) {
+  return (
+    <Show when={props.project.runStatus === 'paused' && props.project.pauseReason}>
+      <div
+        class="banner pause-banner"
+        role="status"
+        data-testid="pause-banner"
+        data-kind={props.project.pauseKind ?? ''}
+      >
+        <p>
+          <strong>Paused.</strong> {props.project.pauseReason}
+        </p>
+        <Show when={props.project.pauseKind === 'budget'}>
+          <RaiseBudget project={props.project} canWrite={props.canWrite} onChange={props.onChange} />
+        </Show>
+        <Show when={props.project.pauseKind !== 'budget'}>
+          <p class="hint">Press “Continue orchestra” to go on.</p>
+        </Show>
+      </div>
+    </Show>
+  );
+}
+
+function RaiseBudget(props: { project: ProjectRow; canWrite: boolean; onChange: () => void }) {
+  const command = createCommand();
+  const floor = () => props.project.spentUsd + props.project.reservedUsd;
+  const [amount, setAmount] = createSignal('');
+  const [done, setDone] = createSignal<string>();
+
+  async function raise(event: SubmitEvent) {
+    event.preventDefault();
+    setDone(undefined);
+    const value = Number(amount());
+    if (!Number.isFinite(value) || value <= floor()) {
+      command.setProblem(`The new budget must be more than the ${formatUsd(floor())} already spent or reserved.`);
+      return;
+    }
+    const projectId = props.project.id;
+    const result = await command.run(() => callEngine('setBudget', projectId, value));
+    if (result.ok) {
+      setDone(`The budget is now ${formatUsd(value)}. Press “Continue orchestra” to go on.`);
+      setAmount('');
+    }
+    props.onChange();
+  }
+
+  return (
+    <form class="raise-budget" onSubmit={(event) => void raise(event)}>
+      <label>
+        New budget (USD)
+        <input
+          type="number"
+          min={floor().toFixed(2)}
+          step="0.01"
+          inputMode="decimal"
+          required
+          value={amount()}
+          disabled={!props.canWrite}
+          onInput={(event) => setAmount(event.currentTarget.value)}
+        />
+      </label>
+      <button type="submit" class="primary" disabled={!props.canWrite || command.busy() || amount() === ''}>
+        Raise budget
+      </button>
+      <Show when={done()}>
+        <p class="hint">{done()}</p>
+      </Show>
+      <Problem message={command.problem()} />
+    </form>
+  );
+}

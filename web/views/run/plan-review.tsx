@@ -1,0 +1,166 @@
+import { Index, Show, createEffect, createSignal, on, untrack } from 'solid-js';
+import type { PlanView } from '../../../worker/api.ts';
+import { Problem } from '../../components/problem.tsx';
+import { formatTokens, formatUsd } from '../../format/money.ts';
+import { roleName } from '../../format/roles.ts';
+import { callEngine } from '../../worker-client.ts';
+import { createCommand } from './create-command.ts';
+import {
+  type DraftTask,
+  makeDraft,
+  missingDependencies,
+  moveTask,
+  removeTask,
+  setInstructions,
+  toPlanEdit,
+} from './plan-edit.ts';
+
+/**
+ * The proposed plan, for the person to read, edit (instructions, order, removals) and
+ * approve or reject before anything is built.
+ */
+export function PlanReview(props: { projectId: string; plan: PlanView; canWrite: boolean; onChange: () => void }) {
+  const command = createCommand();
+  // The first draft is the plan as proposed; a new revision replaces it below.
+  const [draft, setDraft] = createSignal<DraftTask[]>(makeDraft(untrack(() => props.plan.tasks)));
+  const [reason, setReason] = createSignal('');
+  // A new proposal (a revision) starts a fresh draft.
+  createEffect(
+    on(
+      () => `${props.plan.planId}:${props.plan.revision}`,
+      () => setDraft(makeDraft(props.plan.tasks)),
+      { defer: true },
+    ),
+  );
+  const edit = () => toPlanEdit(props.plan.tasks, draft());
+  const missing = () => missingDependencies(draft());
+  const titleOf = (id: string) => props.plan.tasks.find((task) => task.id === id)?.title ?? id;
+
+  async function approve() {
+    const change = edit();
+    const projectId = props.projectId;
+    await command.run(() =>
+      change ? callEngine('approvePlan', projectId, change) : callEngine('approvePlan', projectId),
+    );
+    props.onChange();
+  }
+  async function reject() {
+    const projectId = props.projectId;
+    const why = reason().trim();
+    await command.run(() => callEngine('rejectPlan', projectId, why));
+    props.onChange();
+  }
+
+  return (
+    <section class="plan-review panel" data-testid="plan-review" aria-labelledby="plan-review-title">
+      <h3 id="plan-review-title">
+        Plan to approve
+        <Show when={props.plan.revision > 1}> (revision {props.plan.revision})</Show>
+      </h3>
+      <Show when={props.plan.source === 'template'}>
+        <p>
+          <span class="badge template-badge">Template (no AI)</span> This plan comes from a template, made without a
+          model.
+        </p>
+      </Show>
+      <p class="plan-summary">{props.plan.summary}</p>
+      <dl class="facts">
+        <dt>Complexity</dt>
+        <dd>{props.plan.complexity}</dd>
+        <dt>Estimate</dt>
+        <dd>
+          <Show when={props.plan.estimate} fallback="none given">
+            {(estimate) => (
+              <>
+                {formatTokens(estimate().tokens)}, about {formatUsd(estimate().costUsd)}
+              </>
+            )}
+          </Show>
+        </dd>
+        <dt>Stack</dt>
+        <dd>{props.plan.stack.join(', ') || '—'}</dd>
+        <dt>Languages</dt>
+        <dd>{props.plan.languages.join(', ') || '—'}</dd>
+      </dl>
+      <ol class="plan-tasks">
+        <Index each={draft()}>
+          {(task, index) => (
+            <li class="plan-task" data-task-id={task().id}>
+              <p class="plan-task-head">
+                <span class="badge">{roleName(task().role)}</span> <strong>{task().title}</strong>
+              </p>
+              <Show when={task().dependsOn.length > 0}>
+                <p class="hint">After: {task().dependsOn.map(titleOf).join(', ')}</p>
+              </Show>
+              <label>
+                Instructions for “{task().title}”
+                <textarea
+                  rows={3}
+                  value={task().instructions}
+                  disabled={!props.canWrite}
+                  onInput={(event) => setDraft((list) => setInstructions(list, task().id, event.currentTarget.value))}
+                />
+              </label>
+              <div class="button-row">
+                <button
+                  type="button"
+                  aria-label={`Move up: ${task().title}`}
+                  data-task-id={task().id}
+                  disabled={!props.canWrite || index === 0}
+                  onClick={() => setDraft((list) => moveTask(list, index, -1))}
+                >
+                  Move up
+                </button>
+                <button
+                  type="button"
+                  aria-label={`Move down: ${task().title}`}
+                  data-task-id={task().id}
+                  disabled={!props.canWrite || index === draft().length - 1}
+                  onClick={() => setDraft((list) => moveTask(list, index, 1))}
+                >
+                  Move down
+                </button>
+                <button
+                  type="button"
+                  aria-label={`Remove: ${task().title}`}
+                  data-task-id={task().id}
+                  disabled={!props.canWrite}
+                  onClick={() => setDraft((list) => removeTask(list, task().id))}
+                >
+                  Remove
+                </button>
+              </div>
+            </li>
+          )}
+        </Index>
+      </ol>
+      <Show when={missing().length > 0}>
+        <p class="hint warning">
+          Some remaining tasks depend on removed ones ({missing().map(titleOf).join(', ')}); they will run without that
+          work.
+        </p>
+      </Show>
+      <Show when={edit()}>
+        <p class="hint">You changed the plan: it will be approved as edited.</p>
+      </Show>
+      <label class="reject-reason">
+        Reason, if you reject it (optional)
+        <input value={reason()} disabled={!props.canWrite} onInput={(event) => setReason(event.currentTarget.value)} />
+      </label>
+      <div class="button-row">
+        <button
+          type="button"
+          class="primary"
+          disabled={!props.canWrite || command.busy() || draft().length === 0}
+          onClick={() => void approve()}
+        >
+          Approve plan
+        </button>
+        <button type="button" disabled={!props.canWrite || command.busy()} onClick={() => void reject()}>
+          Reject plan
+        </button>
+      </div>
+      <Problem message={command.problem()} />
+    </section>
+  );
+}

@@ -1,0 +1,44 @@
+import type { TaskRow } from '../../../worker/api.ts';
+import { Problem } from '../../components/problem.tsx';
+import { callEngine } from '../../worker-client.ts';
+import { createCommand } from './create-command.ts';
+import { canCancelTask, canRetryTask } from './control-state.ts';
+
+/** The id of a task's title in the task list, so its buttons say which task they act on. */
+export const taskTitleId = (taskId: string) => `task-title-${taskId.replace(/[^\w-]/g, '_')}`;
+
+/** "Cancel task" and "Retry task" for one task, enabled when they apply to its status. */
+export function TaskActions(props: { projectId: string; task: TaskRow; canWrite: boolean; onChange: () => void }) {
+  const command = createCommand();
+  async function act(method: 'cancelTask' | 'retryTask') {
+    const projectId = props.projectId;
+    const taskId = props.task.taskId;
+    await command.run(() => callEngine(method, projectId, taskId));
+    props.onChange();
+  }
+  return (
+    <span class="task-actions">
+      <button
+        type="button"
+        data-task-id={props.task.taskId}
+        data-action="cancel"
+        aria-describedby={taskTitleId(props.task.taskId)}
+        disabled={!canCancelTask(props.task, props.canWrite) || command.busy()}
+        onClick={() => void act('cancelTask')}
+      >
+        Cancel task
+      </button>
+      <button
+        type="button"
+        data-task-id={props.task.taskId}
+        data-action="retry"
+        aria-describedby={taskTitleId(props.task.taskId)}
+        disabled={!canRetryTask(props.task, props.canWrite) || command.busy()}
+        onClick={() => void act('retryTask')}
+      >
+        Retry task
+      </button>
+      <Problem message={command.problem()} />
+    </span>
+  );
+}
