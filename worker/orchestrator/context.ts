@@ -1,0 +1,169 @@
+import { lineCount, outlineOf } from './context-outline.ts';
+
+/*
+ * The upstream files a task's prompt carries, fitted to the model's window. A file is
+ * either sent whole, or as an outline of its declarations, or named only — never cut in
+ * the middle, because a model shown half a file "fixes" the half it cannot see.
+ */
+
+export interface ContextFile {
+  path: string;
+  language: string;
+  content: string;
+  /** from a direct dependency of the task */
+  direct: boolean;
+}
+
+export interface ContextSummary {
+  path: string;
+  language: string;
+  lines: number;
+  outline: string;
+}
+
+export interface BuiltContext {
+  whole: ContextFile[];
+  summarised: ContextSummary[];
+  listed: string[];
+  /** Files that did not fit even as a listed path; only their number is shown. */
+  omitted: number;
+  /** The estimate of `renderContext` of this context; never above the budget. */
+  tokens: number;
+}
+
+/**
+ * A rough token count: about four characters per token for code and English. Rounding up
+ * part by part over-counts a little, so a budget checked this way is never exceeded.
+ */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+const preamble = [
+  'Files from earlier tasks. Those marked "whole" are complete and exact.',
+  'Those marked "summarised" show only their top-level declarations with line numbers: the rest of the file exists but is not shown, so do not rewrite or contradict it.',
+  'Those under "Listed only" exist but are not shown at all.',
+  '',
+  '',
+].join('\n');
+const wholeHeader = '### Whole files\n\n';
+const summaryHeader = '### Summarised files (declarations only)\n\n';
+const listHeader = '### Listed only (not shown)\n\n';
+
+/** A Markdown fence longer than any run of backticks in the text, so the text cannot close it. */
+function fenceFor(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  return '`'.repeat(Math.max(3, longest + 1));
+}
+
+function fenced(language: string, text: string): string {
+  const fence = fenceFor(text);
+  const body = text === '' || text.endsWith('\n') ? text : `${text}\n`;
+  return `${fence}${language}\n${body}${fence}\n\n`;
+}
+
+function wholeBlock(file: ContextFile): string {
+  return `#### ${file.path} (whole, ${lineCount(file.content)} lines)\n${fenced(file.language, file.content)}`;
+}
+
+function summaryBlock(summary: ContextSummary): string {
+  const outline = summary.outline === '' ? '(no top-level declarations found)' : summary.outline;
+  return `#### ${summary.path} (summarised: ${summary.lines} lines, declarations only)\n${fenced('text', outline)}`;
+}
+
+function listLine(path: string): string {
+  return `- ${path}\n`;
+}
+
+function omittedLine(count: number): string {
+  return count === 0 ? '' : `\n(${count} more upstream ${count === 1 ? 'file is' : 'files are'} not shown.)\n`;
+}
+
+/** Basename or any trailing part of a path: "app.py" and "src/app.py" both name "lib/src/app.py". */
+function named(path: string, focus: readonly string[]): boolean {
+  const normal = path.replace(/\\/g, '/').replace(/^\.\//, '');
+  return focus.some((raw) => {
+    const wanted = raw.trim().replace(/\\/g, '/').replace(/^\.\//, '');
+    return wanted !== '' && (normal === wanted || normal.endsWith(`/${wanted}`));
+  });
+}
+
+/** Files named by the task first, then those from direct dependencies, then the rest; small before big. */
+function byRelevance(files: readonly ContextFile[], focus: readonly string[]): ContextFile[] {
+  const rank = (file: ContextFile) => (named(file.path, focus) ? 0 : file.direct ? 1 : 2);
+  return files
+    .map((file) => ({ file, rank: rank(file) }))
+    .sort(
+      (a, b) =>
+        a.rank - b.rank ||
+        a.file.content.length - b.file.content.length ||
+        (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0),
+    )
+    .map(({ file }) => file);
+}
+
+/**
+ * Chooses, file by file in order of relevance, whole content if it fits the budget, else
+ * its outline if that fits, else only its path. A file too big to be whole gets its
+ * outline before less relevant files take the room.
+ *
+ * @example renderContext(buildContext(files, { budgetTokens: 8000, focus: ['app.py'] }))
+ */
+export function buildContext(
+  files: readonly ContextFile[],
+  options: { budgetTokens: number; focus: readonly string[] },
+): BuiltContext {
+  const built: BuiltContext = { whole: [], summarised: [], listed: [], omitted: files.length, tokens: 0 };
+  // Room for the "N more files" line is kept back from the start, so it always fits.
+  const available = Math.max(0, options.budgetTokens || 0) - estimateTokens(omittedLine(files.length));
+  let used = estimateTokens(preamble);
+  if (files.length === 0 || used > available) return built;
+  const fits = (cost: number) => used + cost <= available;
+
+  const unshown: string[] = [];
+  for (const file of byRelevance(files, options.focus)) {
+    const wholeCost = estimateTokens(wholeBlock(file)) + (built.whole.length === 0 ? estimateTokens(wholeHeader) : 0);
+    if (fits(wholeCost)) {
+      built.whole.push(file);
+      used += wholeCost;
+      continue;
+    }
+    const summary: ContextSummary = {
+      path: file.path,
+      language: file.language,
+      lines: lineCount(file.content),
+      outline: outlineOf(file.path, file.language, file.content).join('\n'),
+    };
+    const summaryCost =
+      estimateTokens(summaryBlock(summary)) + (built.summarised.length === 0 ? estimateTokens(summaryHeader) : 0);
+    if (fits(summaryCost)) {
+      built.summarised.push(summary);
+      used += summaryCost;
+      continue;
+    }
+    unshown.push(file.path);
+  }
+  for (const path of unshown) {
+    const cost = estimateTokens(listLine(path)) + (built.listed.length === 0 ? estimateTokens(listHeader) : 0);
+    if (!fits(cost)) continue;
+    built.listed.push(path);
+    used += cost;
+  }
+  built.omitted = unshown.length - built.listed.length;
+  built.tokens = estimateTokens(renderContext(built));
+  return built;
+}
+
+/**
+ * The text block given to the model: a note on what "whole", "summarised" and "listed"
+ * mean, then each group. Empty when nothing could be shown at all.
+ */
+export function renderContext(built: Omit<BuiltContext, 'tokens'>): string {
+  if (built.whole.length === 0 && built.summarised.length === 0 && built.listed.length === 0) return '';
+  const parts = [preamble];
+  if (built.whole.length > 0) parts.push(wholeHeader, ...built.whole.map(wholeBlock));
+  if (built.summarised.length > 0) parts.push(summaryHeader, ...built.summarised.map(summaryBlock));
+  if (built.listed.length > 0) parts.push(listHeader, ...built.listed.map(listLine));
+  parts.push(omittedLine(built.omitted));
+  return parts.join('');
+}
