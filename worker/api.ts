@@ -17,6 +17,8 @@ import {
 } from './providers/provider-commands.ts';
 import { storageMessage } from './contract/storage-message.ts';
 import type { RunCommands } from './orchestrator/run-api.ts';
+import { Orchestrator, type OrchestratorOptions } from './orchestrator/orchestrator.ts';
+import { createRunCommands } from './orchestrator/run-commands.ts';
 
 export type { Failure, FailureKind, Result } from './contract/result.ts';
 export type { DatabaseHealth, WorkerHealth } from './contract/worker-health.ts';
@@ -65,6 +67,8 @@ export interface WorkerDeps extends ProviderCommandDeps {
   /** `navigator.storage` where the browser offers it. */
   storage: Pick<StorageManager, 'estimate' | 'persisted'> | undefined;
   now?: () => number;
+  /** Run limits, the router's random source, the Template provider's pace (tests, benchmarks). */
+  orchestrator?: Omit<OrchestratorOptions, 'providers'>;
 }
 
 export function createWorkerApi(deps: WorkerDeps): WorkerApi {
@@ -94,10 +98,60 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
     }
   }
 
+  // One provider service for Settings and the agents alike: unlocked keys live in its memory.
+  const loadProviders = deps.providers;
+  let providerService: ReturnType<NonNullable<typeof loadProviders>> | undefined;
+  const sharedProviders = loadProviders
+    ? (options: { appOrigin: string }) => (providerService ??= loadProviders(options))
+    : undefined;
+  const providerCommands = createProviderCommands({ ...deps, providers: sharedProviders });
+  const orchestrator = new Orchestrator(deps.engine, {
+    ...deps.orchestrator,
+    providers: sharedProviders ? () => sharedProviders({ appOrigin: deps.appOrigin ?? '' }) : undefined,
+  });
+  const projects = createProjectCommands(deps.engine);
+  const runCommands = createRunCommands(deps.engine, orchestrator);
+
+  /** Once this tab writes a project, its runner picks up whatever the log says was running. */
+  const attachWhenWriter = (projectId: string) => {
+    if (deps.engine.locks.role(projectId) === 'writer') {
+      void orchestrator.attach(projectId).catch(() => undefined);
+    } else {
+      const stop = deps.engine.locks.onChange(projectId, (role) => {
+        if (role !== 'writer') return;
+        stop();
+        void orchestrator.attach(projectId).catch(() => undefined);
+      });
+    }
+  };
+
   return {
-    ...createProjectCommands(deps.engine),
+    ...projects,
     ...createHousekeeping(deps.engine),
-    ...createProviderCommands(deps),
+    ...providerCommands,
+    ...runCommands,
+
+    async openProject(projectId) {
+      const result = await projects.openProject(projectId);
+      if (result.ok) attachWhenWriter(projectId);
+      return result;
+    },
+
+    async sendMessage(projectId, text) {
+      const result = await projects.sendMessage(projectId, text);
+      if (result.ok) {
+        const [event] = await deps.engine.store.read(projectId, result.value.seq, result.value.seq);
+        if (event?.type === 'user-message') {
+          void orchestrator.answer(projectId, event.payload.messageId).catch(() => undefined);
+        }
+      }
+      return result;
+    },
+
+    unwatch(id) {
+      projects.unwatch(id);
+      runCommands.unwatchOutput(id);
+    },
 
     async health() {
       const [database, estimate, persisted] = await Promise.all([

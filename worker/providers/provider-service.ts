@@ -4,7 +4,7 @@ import type { ProviderConnection } from './contract/connection.ts';
 import type { ModelInfo, ProviderAdapter } from './contract/provider-adapter.ts';
 import { ProviderError } from './contract/provider-error.ts';
 import type { RemoteProviderId } from './contract/provider-id.ts';
-import type { KeyTestResult, ProviderServiceApi } from './contract/provider-service-api.ts';
+import type { KeyTestResult, ProviderReady, ProviderServiceApi } from './contract/provider-service-api.ts';
 import { createAdapter } from './create-adapter.ts';
 import { KeyStore } from './keys/key-store.ts';
 import { type ProviderConfig, type ProviderConfigPatch, providerConfigSchema } from './keys/provider-config.ts';
@@ -116,6 +116,29 @@ export class ProviderService implements ProviderServiceApi {
     } catch (error) {
       throw asProviderError(provider, error, connection.apiKey, signal);
     }
+  }
+
+  async readiness(): Promise<ProviderReady[]> {
+    const [status, configs] = await Promise.all([this.keys.status(), this.configs()]);
+    const remote: RemoteProviderId[] = ['anthropic', 'openai', 'gemini', 'openai-compatible'];
+    return remote.map((provider) => {
+      const config = configs.find((entry) => entry.provider === provider);
+      const model = config?.model ? { model: config.model } : {};
+      const serverHeld =
+        config?.useProxy === true && config.proxyToken !== undefined && provider !== 'openai-compatible';
+      const verdict = (ready: boolean, detail: string): ProviderReady => ({ provider, ready, detail, ...model });
+      if (!status.stored.includes(provider) && !serverHeld) return verdict(false, 'No key: add one in Settings.');
+      if (status.stored.includes(provider) && !status.unlocked && !serverHeld) {
+        return verdict(false, 'Your keys are locked: enter your passphrase in Settings.');
+      }
+      if (provider === 'openai-compatible' && (!config?.baseUrl || !config.model)) {
+        return verdict(false, 'Needs a base URL and a model name in Settings.');
+      }
+      if (this.#breakers.get(provider)?.state === 'open') {
+        return verdict(false, 'Paused for a moment after repeated failures; Orchestra will try it again shortly.');
+      }
+      return verdict(true, serverHeld ? 'Key held by the Orchestra server.' : 'Key stored on this device.');
+    });
   }
 
   #breaker(provider: RemoteProviderId): CircuitBreaker {

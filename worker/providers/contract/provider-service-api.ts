@@ -1,6 +1,6 @@
 import type { KeyStore } from '../keys/key-store.ts';
 import type { ProviderConfig, ProviderConfigPatch } from '../keys/provider-config.ts';
-import type { ModelInfo } from './provider-adapter.ts';
+import type { ModelInfo, ProviderAdapter } from './provider-adapter.ts';
 import type { RemoteProviderId } from './provider-id.ts';
 
 export interface KeyTestResult {
@@ -20,4 +20,17 @@ export interface ProviderServiceApi {
   updateConfig(provider: RemoteProviderId, patch: ProviderConfigPatch): Promise<ProviderConfig>;
   testKey(provider: RemoteProviderId, signal: AbortSignal): Promise<KeyTestResult>;
   fetchModels(provider: RemoteProviderId, signal: AbortSignal): Promise<ModelInfo[]>;
+  /** The resilient adapter agents call (timeouts, retries, the provider's circuit breaker). */
+  adapter(provider: RemoteProviderId): Promise<ProviderAdapter>;
+  /** Which providers can take calls now, and why the others cannot. */
+  readiness(): Promise<ProviderReady[]>;
+}
+
+export interface ProviderReady {
+  provider: RemoteProviderId;
+  ready: boolean;
+  /** What it will use, or what is missing, in a sentence. */
+  detail: string;
+  /** The model chosen in Settings (the one an OpenAI-compatible endpoint needs). */
+  model?: string;
 }

@@ -1,0 +1,89 @@
+import type { AgentInput, AgentRole, Finding } from '../agents/index.ts';
+import type { ProjectState } from '../events/projections/project-state.ts';
+import type { TaskRow } from '../events/projections/rows.ts';
+import { buildContext, type ContextFile, renderContext } from './context.ts';
+
+/** The texts the engine can read back from the blob store. */
+export type ReadBlob = (hash: string) => Promise<string | undefined>;
+
+/**
+ * The files a task may see: the latest version of every source file made by a role the
+ * agent receives from (the Debugger sees them all), marked direct when a task it depends
+ * on made them.
+ */
+export async function upstreamFiles(
+  state: ProjectState,
+  task: TaskRow,
+  agent: AgentRole<unknown>,
+  readBlob: ReadBlob,
+): Promise<ContextFile[]> {
+  const direct = new Set(task.dependsOn);
+  const files: ContextFile[] = [];
+  for (const artifact of state.artifacts.values()) {
+    if (artifact.kind !== 'source') continue;
+    const version = state.artifactVersions.get(`${artifact.path}\u0000${artifact.latest}`);
+    const producer = version?.provenance.taskId ? state.tasks.get(version.provenance.taskId) : undefined;
+    const role = producer?.role ?? version?.provenance.role;
+    const receives =
+      task.kind === 'fix' ||
+      agent.role === 'debugger' ||
+      (role !== undefined && role !== null && agent.receivesFrom.includes(role));
+    if (!receives) continue;
+    const content = await readBlob(artifact.contentHash);
+    if (content === undefined) continue;
+    files.push({
+      path: artifact.path,
+      language: artifact.language,
+      content,
+      direct: producer !== undefined && direct.has(producer.taskId),
+    });
+  }
+  return files;
+}
+
+/** Paths and names a task's text mentions: those files come first and whole. */
+export function focusOf(task: TaskRow, findings: readonly Finding[]): string[] {
+  return [...task.expectedArtifacts, ...findings.map((finding) => finding.file)];
+}
+
+/** Everything the agent's prompt draws on for one task, its context trimmed to `budgetTokens`. */
+export async function agentInputFor(
+  state: ProjectState,
+  task: TaskRow,
+  agent: AgentRole<unknown>,
+  options: { readBlob: ReadBlob; budgetTokens: number; findings: Finding[] },
+): Promise<AgentInput> {
+  const project = state.project;
+  const plan = project?.plan ?? null;
+  const files = await upstreamFiles(state, task, agent, options.readBlob);
+  const context = files.length
+    ? renderContext(buildContext(files, { budgetTokens: options.budgetTokens, focus: focusOf(task, options.findings) }))
+    : '';
+  return {
+    project: {
+      name: project?.name ?? '',
+      description: project?.description ?? '',
+      template: project?.template ?? null,
+    },
+    plan: plan ? { summary: plan.summary, stack: plan.stack, languages: plan.languages } : null,
+    task: {
+      id: task.taskId,
+      title: task.title,
+      instructions: task.instructions,
+      expectedArtifacts: task.expectedArtifacts,
+      acceptance: task.acceptance,
+      kind: task.kind,
+      round: task.round,
+    },
+    context,
+    findings: options.findings,
+    conversation: [],
+    currentTasks: [...state.tasks.values()].map((row) => ({
+      id: row.taskId,
+      role: row.role ?? 'code-generator',
+      title: row.title,
+      status: row.status,
+      instructions: row.instructions,
+    })),
+  };
+}

@@ -1,0 +1,329 @@
+/**
+ * The person talks to the team at any time; the Project Manager answers and may change
+ * the plan — add tasks, change instructions of tasks not started yet, cancel them. Before
+ * approval a change is a revised proposal; after it, the tasks themselves change. Every
+ * change is an event, like everything else.
+ */
+import type { ChatReply, PlanTask } from '../agents/index.ts';
+import { chatReplySchema, projectManagerChat, repairPrompt } from '../agents/index.ts';
+import { validateOutput } from '../artifacts/parse-output.ts';
+import type { EventDraft, OrchestraEvent } from '../events/catalog.ts';
+import type { ProjectState } from '../events/projections/project-state.ts';
+import type { Actor } from '../events/schemas/common.ts';
+import type { ProviderMessage } from '../providers/contract/provider-request.ts';
+import { agentInputFor } from './agent-input.ts';
+import { callModel } from './call-model.ts';
+import { validatePlan } from './plan-validation.ts';
+import type { TaskRunnerDeps } from './task-runner.ts';
+
+const manager: Actor = { kind: 'agent', role: 'project-manager' };
+const system: Actor = { kind: 'system', component: 'orchestrator' };
+
+/** The conversation so far, from the log: the person's messages and the manager's replies. */
+export function conversationOf(
+  events: readonly OrchestraEvent[],
+): { from: 'user' | 'project-manager'; text: string }[] {
+  const turns: { from: 'user' | 'project-manager'; text: string }[] = [];
+  for (const event of events) {
+    if (event.type === 'user-message') turns.push({ from: 'user', text: event.payload.text });
+    if (event.type === 'agent-reply') turns.push({ from: 'project-manager', text: event.payload.text });
+  }
+  return turns.slice(-20);
+}
+
+/**
+ * Answers one message. Returns the events to append (the reply and any plan changes);
+ * a call that cannot be made still gets a reply saying why, so no message goes unanswered.
+ */
+export async function answerMessage(
+  deps: TaskRunnerDeps,
+  state: ProjectState,
+  conversation: { from: 'user' | 'project-manager'; text: string }[],
+  messageId: string,
+  newId: () => string,
+): Promise<EventDraft[]> {
+  const reply = (text: string, actor: Actor = system): EventDraft => ({
+    type: 'agent-reply',
+    actor,
+    payload: { messageId: newId(), inReplyTo: messageId, text: text.slice(0, 10_000) },
+  });
+  const readiness = await deps.readiness();
+  const project = state.project;
+  const routed = deps.chooser.choose(
+    {
+      taskType: 'chat',
+      preference: project?.preference ?? 'balanced',
+      inputTokens: 3000,
+      outputTokens: 1000,
+      attempt: 1,
+      budgetRemainingUsd: deps.governor.status().availableUsd,
+    },
+    readiness,
+  );
+  if (!routed.ok) {
+    return [
+      reply(
+        'The Project Manager needs a model to answer: add a key in Settings. Your message is kept with the project.',
+      ),
+    ];
+  }
+  const { choice } = routed;
+  const router = deps.chooser.router(project?.preference ?? 'balanced');
+  const adapter = await deps.adapter(choice.provider);
+  const input = await agentInputFor(state, { ...pseudoTask, projectId: state.projectId }, projectManagerChat, {
+    readBlob: (hash) => deps.store.blob(hash),
+    budgetTokens: 4000,
+    findings: [],
+  });
+  input.conversation = conversation;
+  input.currentTasks = currentTasks(state);
+  const messages: ProviderMessage[] = [{ role: 'user', content: projectManagerChat.prompt(input) }];
+  const events: EventDraft[] = [];
+  for (let repairs = 0; repairs <= 1; repairs += 1) {
+    const request = {
+      model: choice.model,
+      system: projectManagerChat.systemPrompt,
+      messages: [...messages],
+      maxOutputTokens: projectManagerChat.maxOutputTokens,
+      responseFormat: projectManagerChat.responseFormat,
+    };
+    const reserved = deps.governor.reserve({
+      armId: choice.armId,
+      inputPricePerMillion: choice.inputPricePerMillion,
+      outputPricePerMillion: choice.outputPricePerMillion,
+      input: { text: request.system + messages.map((message) => message.content).join('\n') },
+      maxOutputTokens: request.maxOutputTokens,
+    });
+    if (!reserved.ok) {
+      router.cancel(choice.decision);
+      return [...events, reply(`I cannot answer now: ${reserved.message}`)];
+    }
+    const reservationId = deps.newId();
+    await deps.store.append(deps.projectId, [
+      {
+        type: 'cost-reserve',
+        actor: system,
+        payload: { reservationId, armId: choice.armId, maxUsd: reserved.reservation.amountUsd },
+      },
+    ]);
+    const result = await callModel(adapter, request, AbortSignal.timeout(120_000), () => undefined);
+    if (result.usage) {
+      const { settlement } = deps.governor.settle(reserved.reservation, result.usage);
+      events.push({
+        type: 'cost-settle',
+        actor: system,
+        payload: {
+          reservationId,
+          actualUsd: settlement.costUsd,
+          inputTokens: result.usage.inputTokens,
+          outputTokens: result.usage.outputTokens,
+          latencyMs: Math.round(result.latencyMs),
+        },
+      });
+    } else {
+      deps.governor.release(reserved.reservation);
+      events.push({ type: 'cost-release', actor: system, payload: { reservationId } });
+    }
+    if (result.error) {
+      router.cancel(choice.decision);
+      return [
+        ...events,
+        reply(`The Project Manager could not be reached: ${result.error.message} ${result.error.action}`),
+      ];
+    }
+    const checked = validateOutput(chatReplySchema, result.text);
+    if (checked.ok) {
+      router.observe(choice.decision, { quality: 1 - repairs * 0.3, costUsd: 0, latencyMs: result.latencyMs });
+      return [...events, reply(checked.value.reply, manager), ...planChanges(state, checked.value)];
+    }
+    messages.push(
+      { role: 'assistant', content: result.text },
+      { role: 'user', content: repairPrompt(checked.errors, result.text) },
+    );
+  }
+  router.observe(choice.decision, { quality: 0, costUsd: 0, latencyMs: 0 });
+  return [
+    ...events,
+    reply('The Project Manager’s answer could not be read, so nothing in the plan changed. Please try again.'),
+  ];
+}
+
+const pseudoTask = {
+  projectId: '',
+  taskId: 'chat',
+  role: 'project-manager' as const,
+  title: 'Answer the person',
+  dependsOn: [],
+  instructions: '',
+  expectedArtifacts: [],
+  acceptance: [],
+  kind: 'build' as const,
+  round: 1,
+  order: 0,
+  status: 'running' as const,
+  attempt: 0,
+  taskType: 'chat',
+  provider: null,
+  model: null,
+  outputChars: 0,
+  checkpointHash: null,
+  outputHash: null,
+  repairs: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  costUsd: 0,
+  durationMs: 0,
+  lastError: null,
+  quality: null,
+  startedAt: null,
+  endedAt: null,
+};
+
+function currentTasks(state: ProjectState) {
+  const plan = state.project?.plan;
+  if (plan && plan.status === 'proposed') {
+    return plan.tasks.map((task) => ({
+      id: task.id,
+      role: task.role,
+      title: task.title,
+      status: 'proposed',
+      instructions: task.instructions,
+    }));
+  }
+  return [...state.tasks.values()]
+    .filter((task) => task.role !== 'project-manager')
+    .map((task) => ({
+      id: task.taskId,
+      role: task.role ?? 'code-generator',
+      title: task.title,
+      status: task.status,
+      instructions: task.instructions,
+    }));
+}
+
+/**
+ * The reply's changes as events. Only tasks not started may change; a change that would
+ * break the plan (a cycle, a missing dependency) is left out and said so.
+ */
+export function planChanges(state: ProjectState, answer: ChatReply): EventDraft[] {
+  const { add, update, cancel } = answer.changes;
+  if (add.length === 0 && update.length === 0 && cancel.length === 0) return [];
+  const plan = state.project?.plan;
+  if (!plan) return [];
+  if (plan.status === 'proposed') {
+    const cancelled = new Set(cancel);
+    const tasks: PlanTask[] = plan.tasks
+      .filter((task) => !cancelled.has(task.id))
+      .map((task) => {
+        const change = update.find((entry) => entry.id === task.id);
+        return {
+          ...task,
+          title: change?.title ?? task.title,
+          instructions: change?.instructions ?? task.instructions,
+          dependsOn: task.dependsOn.filter((id) => !cancelled.has(id)),
+        };
+      })
+      .concat(add);
+    const checked = validatePlan(
+      { ...plan, estimate: plan.estimate ?? { tokens: 0, costUsd: 0 }, tasks },
+      { maxTasks: 200 },
+    );
+    if (!checked.ok) return [notApplied(checked.errors)];
+    return [
+      {
+        type: 'plan-propose',
+        actor: manager,
+        payload: {
+          planId: `${plan.planId.replace(/-r\d+$/, '')}-r${plan.revision + 1}`,
+          summary: plan.summary,
+          complexity: plan.complexity,
+          estimate: plan.estimate,
+          tasks,
+          stack: plan.stack,
+          languages: plan.languages,
+          source: plan.source,
+        },
+      },
+    ];
+  }
+  if (plan.status !== 'approved') return [];
+  const events: EventDraft[] = [];
+  const notStarted = (id: string) => {
+    const task = state.tasks.get(id);
+    return task !== undefined && (task.status === 'scheduled' || task.status === 'pending');
+  };
+  const known = new Set(state.tasks.keys());
+  const fresh = add.filter((task) => !known.has(task.id));
+  const graph = [...state.tasks.values()]
+    .filter((task) => task.role !== 'project-manager' && !cancel.includes(task.taskId))
+    .map((task) => ({
+      id: task.taskId,
+      role: task.role ?? 'code-generator',
+      title: task.title,
+      instructions: task.instructions,
+      dependsOn: task.dependsOn.filter((id) => state.tasks.get(id)?.role !== 'project-manager'),
+      expectedArtifacts: task.expectedArtifacts,
+      acceptance: task.acceptance,
+    }))
+    .concat(fresh);
+  const checked = validatePlan(
+    { ...plan, estimate: plan.estimate ?? { tokens: 0, costUsd: 0 }, tasks: graph },
+    { maxTasks: 500 },
+  );
+  if (!checked.ok) return [notApplied(checked.errors)];
+  for (const task of fresh) {
+    events.push({
+      type: 'task-schedule',
+      actor: manager,
+      payload: {
+        taskId: task.id,
+        role: task.role,
+        title: task.title,
+        dependsOn: task.dependsOn,
+        instructions: task.instructions,
+        expectedArtifacts: task.expectedArtifacts,
+        acceptance: task.acceptance,
+        kind: 'build',
+        round: 1,
+      },
+    });
+  }
+  for (const change of update) {
+    const task = state.tasks.get(change.id);
+    if (!task?.role || !notStarted(change.id)) continue;
+    events.push({
+      type: 'task-schedule',
+      actor: manager,
+      payload: {
+        taskId: task.taskId,
+        role: task.role,
+        title: change.title ?? task.title,
+        dependsOn: task.dependsOn,
+        instructions: change.instructions ?? task.instructions,
+      },
+    });
+  }
+  for (const id of cancel) {
+    if (notStarted(id))
+      events.push({
+        type: 'task-cancel',
+        actor: manager,
+        payload: { taskId: id, reason: 'Cancelled by the Project Manager after your message.' },
+      });
+  }
+  return events;
+}
+
+function notApplied(errors: string[]): EventDraft {
+  return {
+    type: 'error-report',
+    actor: system,
+    payload: {
+      kind: 'plan_change',
+      message: `The Project Manager’s change to the plan was not applied: ${errors.slice(0, 3).join('; ')}`.slice(
+        0,
+        4000,
+      ),
+    },
+  };
+}

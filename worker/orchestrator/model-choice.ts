@@ -1,0 +1,134 @@
+import type { Preference } from '../events/projections/rows.ts';
+import type { ProviderReady } from '../providers/contract/provider-service-api.ts';
+import type { RemoteProviderId } from '../providers/contract/provider-id.ts';
+import {
+  type ModelArm,
+  type RouteDecision,
+  type RouteRecord,
+  type Router,
+  createRouter,
+  defaultCatalog,
+} from '../router/index.ts';
+
+/** The model a call goes to, with what the cost governor needs to price it. */
+export interface ModelChoice {
+  provider: RemoteProviderId;
+  model: string;
+  armId: string;
+  inputPricePerMillion: number;
+  outputPricePerMillion: number;
+  contextWindow: number;
+  /** The router's decision, to be observed (or cancelled) once the call is over. */
+  decision: RouteDecision;
+}
+
+export type ChoiceResult = { ok: true; choice: ModelChoice } | { ok: false; message: string };
+
+// The router's catalog names Google's models by vendor; the provider layer by API.
+const providerOfArm = (arm: ModelArm): RemoteProviderId | undefined => {
+  if (arm.provider === 'google' || arm.provider === 'gemini') return 'gemini';
+  if (arm.provider === 'anthropic' || arm.provider === 'openai' || arm.provider === 'openai-compatible') {
+    return arm.provider;
+  }
+  return undefined;
+};
+
+/** An OpenAI-compatible endpoint's model (local or hosted): priced at zero unless known. */
+function compatibleArm(model: string): ModelArm {
+  return {
+    id: `openai-compatible:${model}`,
+    provider: 'openai-compatible',
+    model,
+    tier: 'medium',
+    inputPricePerMillion: 0,
+    outputPricePerMillion: 0,
+  };
+}
+
+export interface RouteRequest {
+  taskType: string;
+  preference: Preference;
+  inputTokens: number;
+  outputTokens: number;
+  attempt: number;
+  language?: string | undefined;
+  budgetRemainingUsd: number;
+  allowanceUsd?: number | undefined;
+}
+
+/**
+ * Chooses a model for each call with the Thompson-sampling router, among the models of
+ * providers that can take calls now. One router per preference, shared by every project
+ * of this engine, so what it learns on one project serves the next.
+ */
+export class ModelChooser {
+  private readonly routers = new Map<Preference, Router>();
+
+  constructor(private readonly options: { random?: () => number; onRecord?: (record: RouteRecord) => void } = {}) {}
+
+  router(preference: Preference): Router {
+    let router = this.routers.get(preference);
+    if (!router) {
+      router = createRouter({
+        arms: defaultCatalog,
+        preference,
+        ...(this.options.random ? { random: this.options.random } : {}),
+        ...(this.options.onRecord ? { onRecord: this.options.onRecord } : {}),
+      });
+      this.routers.set(preference, router);
+    }
+    return router;
+  }
+
+  choose(request: RouteRequest, readiness: readonly ProviderReady[]): ChoiceResult {
+    const router = this.router(request.preference);
+    const ready = new Set(readiness.filter((entry) => entry.ready).map((entry) => entry.provider));
+    const compatible = readiness.find((entry) => entry.provider === 'openai-compatible' && entry.ready);
+    if (compatible?.model) router.setArm(compatibleArm(compatible.model));
+    const candidates = router
+      .arms()
+      .filter((arm) => {
+        const provider = providerOfArm(arm);
+        if (!provider || !ready.has(provider)) return false;
+        // Only the endpoint's current model, not ones named in earlier settings.
+        return provider !== 'openai-compatible' || arm.model === compatible?.model;
+      })
+      .map((arm) => arm.id);
+    if (candidates.length === 0) {
+      return {
+        ok: false,
+        message:
+          'No model provider can take calls now: add a key in Settings, or wait for a paused provider to recover.',
+      };
+    }
+    const decision = router.choose({
+      taskType: request.taskType,
+      features: {
+        inputTokens: request.inputTokens,
+        outputTokens: request.outputTokens,
+        attempt: request.attempt,
+        ...(request.language ? { language: request.language } : {}),
+      },
+      budgetRemainingUsd: request.budgetRemainingUsd,
+      ...(request.allowanceUsd !== undefined ? { allowanceUsd: request.allowanceUsd } : {}),
+      candidates,
+    });
+    const arm = decision.arm;
+    const provider = arm ? providerOfArm(arm) : undefined;
+    if (!arm || !provider) {
+      return { ok: false, message: `No model fits this task now: ${decision.reason}` };
+    }
+    return {
+      ok: true,
+      choice: {
+        provider,
+        model: arm.model ?? arm.id,
+        armId: arm.id,
+        inputPricePerMillion: arm.inputPricePerMillion,
+        outputPricePerMillion: arm.outputPricePerMillion,
+        contextWindow: arm.contextWindow ?? 128_000,
+        decision,
+      },
+    };
+  }
+}

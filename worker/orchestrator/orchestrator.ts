@@ -1,0 +1,96 @@
+import { ulid } from 'ulid';
+import type { Engine } from '../engine.ts';
+import type { ProviderAdapter } from '../providers/contract/provider-adapter.ts';
+import type { ProviderReady, ProviderServiceApi } from '../providers/contract/provider-service-api.ts';
+import { createTemplateAdapter } from '../providers/template/template-adapter.ts';
+import { answerMessage, conversationOf } from './chat.ts';
+import { type RunLimits, defaultLimits } from './limits.ts';
+import { ModelChooser } from './model-choice.ts';
+import { OutputBus } from './output-bus.ts';
+import { ProjectRunner } from './runner.ts';
+
+export interface OrchestratorOptions {
+  /** The provider service, loaded on first use (its own chunk). */
+  providers?: (() => Promise<ProviderServiceApi>) | undefined;
+  limits?: Partial<RunLimits>;
+  random?: () => number;
+  /** Pause between the Template provider's streamed pieces, so its output streams visibly. */
+  templateDelayMs?: number;
+}
+
+/**
+ * The runners of the projects this tab writes. A runner is made when a project is opened
+ * here as its writer (or this tab becomes the writer), and it first recovers whatever the
+ * log says was running: so a reload, a crash or a closed tab loses nothing.
+ */
+export class Orchestrator {
+  readonly bus = new OutputBus();
+  readonly chooser: ModelChooser;
+  readonly limits: RunLimits;
+  private readonly runners = new Map<string, ProjectRunner>();
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly options: OrchestratorOptions = {},
+  ) {
+    this.limits = { ...defaultLimits, ...options.limits };
+    this.chooser = new ModelChooser(options.random ? { random: options.random } : {});
+  }
+
+  /** Providers that can take calls now; none at all means the Template provider. */
+  async readiness(): Promise<ProviderReady[]> {
+    if (!this.options.providers) return [];
+    try {
+      return await (await this.options.providers()).readiness();
+    } catch {
+      return [];
+    }
+  }
+
+  private async adapter(provider: ProviderReady['provider']): Promise<ProviderAdapter> {
+    if (!this.options.providers) throw new Error('Model providers are not available in this build of the engine.');
+    return (await this.options.providers()).adapter(provider);
+  }
+
+  /** This tab's runner of a project, made (and recovered) on first use; only for the writer. */
+  async runner(projectId: string): Promise<ProjectRunner> {
+    let runner = this.runners.get(projectId);
+    if (!runner) {
+      runner = new ProjectRunner(projectId, {
+        store: this.engine.store,
+        bus: this.bus,
+        chooser: this.chooser,
+        limits: this.limits,
+        readiness: () => this.readiness(),
+        adapter: (provider) => this.adapter(provider),
+        template: () => createTemplateAdapter({ chunkChars: 96, delayMs: this.options.templateDelayMs ?? 12 }),
+      });
+      this.runners.set(projectId, runner);
+      await runner.recover();
+    }
+    return runner;
+  }
+
+  /** Called when this tab becomes a project's writer: what was running goes on. */
+  async attach(projectId: string): Promise<void> {
+    await this.runner(projectId);
+  }
+
+  /** Stops a project's runner without writing (project deleted, lock lost). */
+  detach(projectId: string): void {
+    this.runners.get(projectId)?.close();
+    this.runners.delete(projectId);
+  }
+
+  /** The Project Manager answers a message in the background; its reply is an event. */
+  async answer(projectId: string, messageId: string): Promise<void> {
+    const runner = await this.runner(projectId);
+    const store = this.engine.store;
+    const state = await store.load(projectId);
+    if (!state.project?.plan) return; // Before a plan the message is context for planning.
+    const conversation = conversationOf(await store.read(projectId));
+    const events = await answerMessage(await runner.callDeps(), state, conversation, messageId, () => ulid());
+    await store.append(projectId, events);
+    runner.pump();
+  }
+}

@@ -1,0 +1,296 @@
+/**
+ * The run commands of the worker API (see `run-api.ts`). Each checks that this tab writes
+ * the project, turns the person's intent into events through the project's runner, and
+ * returns a Result: nothing thrown crosses the door.
+ */
+import { type Result, fail, ok } from '../contract/result.ts';
+import type { Engine } from '../engine.ts';
+import type { EventDraft } from '../events/catalog.ts';
+import { joinKey } from '../events/projections/project-state.ts';
+import { providerLabels } from '../providers/contract/provider-id.ts';
+import { toFailure } from '../projects/to-failure.ts';
+import { toProjectView } from '../projects/project-view.ts';
+import { buildProjectZip } from '../artifacts/zip.ts';
+import { renderOrchestraMd } from '../artifacts/orchestra-md.ts';
+import type { Orchestrator } from './orchestrator.ts';
+import { validatePlan } from './plan-validation.ts';
+import type { OutputUpdate, PlanEdit, ProviderReadiness, RunCommands, ZipExport } from './run-api.ts';
+import { RunError } from './runner.ts';
+import { reviewOf } from './task-results.ts';
+
+const notWriter = () =>
+  fail(
+    'not_writer',
+    'This project is running in another tab, so this tab only watches it. Close the other tab to take over here.',
+  );
+
+export function createRunCommands(
+  engine: Engine,
+  orchestrator: Orchestrator,
+): RunCommands & { unwatchOutput(id: number): void } {
+  const { store, locks } = engine;
+  const watchers = new Map<number, () => void>();
+  // Apart from the project watchers' ids, so one `unwatch(id)` can serve both.
+  let nextWatcher = 1_000_000_001;
+
+  /** Runs a command as the project's writer, turning refusals and failures into data. */
+  async function asWriter<T>(projectId: string, work: () => Promise<Result<T>>): Promise<Result<T>> {
+    try {
+      if (typeof projectId !== 'string' || projectId === '')
+        return fail('bad_input', 'Which project? The command named none.');
+      const role = locks.role(projectId) ?? (await locks.claim(projectId));
+      if (role !== 'writer') return notWriter();
+      const state = await store.load(projectId);
+      if (!state.project || state.project.status === 'deleted')
+        return fail('not_found', 'There is no such project on this device.');
+      return await work();
+    } catch (error) {
+      if (error instanceof RunError) return fail('bad_input', error.message);
+      return toFailure(error);
+    }
+  }
+
+  const runner = (projectId: string) => orchestrator.runner(projectId);
+  const done = ok(undefined);
+
+  return {
+    startRun: (projectId) => asWriter(projectId, async () => ok({ runId: await (await runner(projectId)).start() })),
+
+    approvePlan: (projectId, edit?: PlanEdit) =>
+      asWriter(projectId, async () => {
+        const state = await store.load(projectId);
+        const plan = state.project?.plan;
+        if (!plan || plan.status !== 'proposed') return fail('bad_input', 'There is no plan waiting for approval.');
+        let tasks = undefined as typeof plan.tasks | undefined;
+        if (edit) {
+          const byId = new Map(plan.tasks.map((task) => [task.id, task]));
+          const kept = new Set(edit.tasks.map((task) => task.id));
+          const unknown = edit.tasks.find((task) => !byId.has(task.id));
+          if (unknown) return fail('bad_input', `The plan has no task “${unknown.id}”.`);
+          tasks = edit.tasks.map((change) => {
+            const task = byId.get(change.id) as (typeof plan.tasks)[number];
+            return {
+              ...task,
+              instructions: String(change.instructions).slice(0, 20_000),
+              // A removed task is no longer waited for.
+              dependsOn: task.dependsOn.filter((id) => kept.has(id)),
+            };
+          });
+          if (tasks.length === 0)
+            return fail('bad_input', 'An approved plan needs at least one task; reject the plan instead.');
+          const checked = validatePlan(
+            { ...plan, estimate: plan.estimate ?? { tokens: 0, costUsd: 0 }, tasks },
+            { maxTasks: orchestrator.limits.maxRunTasks },
+          );
+          if (!checked.ok) return fail('bad_input', `This plan cannot run: ${checked.errors.join(' ')}`);
+        }
+        const events: EventDraft[] = [
+          {
+            type: 'plan-approve',
+            actor: { kind: 'user' },
+            payload: { planId: plan.planId, auto: false, ...(tasks ? { tasks } : {}) },
+          },
+        ];
+        await (await runner(projectId)).command(events);
+        return done;
+      }),
+
+    rejectPlan: (projectId, reason) =>
+      asWriter(projectId, async () => {
+        const state = await store.load(projectId);
+        const plan = state.project?.plan;
+        if (!plan || plan.status !== 'proposed') return fail('bad_input', 'There is no plan waiting for approval.');
+        await (
+          await runner(projectId)
+        ).command([
+          {
+            type: 'plan-reject',
+            actor: { kind: 'user' },
+            payload: { planId: plan.planId, reason: String(reason ?? '').slice(0, 2000) },
+          },
+        ]);
+        return done;
+      }),
+
+    pauseRun: (projectId) =>
+      asWriter(projectId, async () => {
+        const state = await store.load(projectId);
+        if (state.project?.runStatus !== 'running') return fail('bad_input', 'The run is not running.');
+        await (await runner(projectId)).pause('user', 'Paused by you: calls in flight finish, nothing new starts.');
+        return done;
+      }),
+
+    resumeRun: (projectId) =>
+      asWriter(projectId, async () => {
+        await (await runner(projectId)).resume();
+        return done;
+      }),
+
+    executeAll: (projectId) =>
+      asWriter(projectId, async () => {
+        const state = await store.load(projectId);
+        if (state.project?.runStatus === 'running') return done;
+        await (await runner(projectId)).resume();
+        return done;
+      }),
+
+    stepRun: (projectId) => asWriter(projectId, async () => ok({ taskId: await (await runner(projectId)).step() })),
+
+    cancelTask: (projectId, taskId) =>
+      asWriter(projectId, async () => {
+        await (await runner(projectId)).cancel(taskId);
+        return done;
+      }),
+
+    retryTask: (projectId, taskId) =>
+      asWriter(projectId, async () => {
+        await (await runner(projectId)).retry(taskId);
+        return done;
+      }),
+
+    emergencyStop: (projectId) =>
+      asWriter(projectId, async () => {
+        await (await runner(projectId)).emergencyStop();
+        return done;
+      }),
+
+    setBudget: (projectId, budgetUsd) =>
+      asWriter(projectId, async () => {
+        if (typeof budgetUsd !== 'number' || !Number.isFinite(budgetUsd) || budgetUsd < 0 || budgetUsd > 100_000) {
+          return fail('bad_input', 'A budget is an amount in US dollars between 0 and 100,000.');
+        }
+        const state = await store.load(projectId);
+        const committed = (state.project?.spentUsd ?? 0) + (state.project?.reservedUsd ?? 0);
+        if (budgetUsd + 1e-9 < committed) {
+          return fail(
+            'bad_input',
+            `The budget cannot go below the $${committed.toFixed(4)} already spent or set aside for calls in flight.`,
+          );
+        }
+        await (
+          await runner(projectId)
+        ).command([{ type: 'budget-change', actor: { kind: 'user' }, payload: { limitUsd: budgetUsd } }]);
+        return done;
+      }),
+
+    exportZip: async (projectId): Promise<Result<ZipExport>> => {
+      try {
+        const state = await store.load(projectId);
+        const project = state.project;
+        if (!project) return fail('not_found', 'There is no such project on this device.');
+        const readBlob = (hash: string) => store.blob(hash);
+        const files: { path: string; content: string }[] = [];
+        for (const artifact of state.artifacts.values()) {
+          if (artifact.kind !== 'source') continue;
+          const content = await readBlob(artifact.contentHash);
+          if (content !== undefined) files.push({ path: artifact.path, content });
+        }
+        const tasks = [...state.tasks.values()].sort((a, b) => a.order - b.order);
+        const reviews = [];
+        for (const task of tasks) {
+          const review = await reviewOf(task, readBlob);
+          if (review)
+            reviews.push({
+              taskId: task.taskId,
+              verdict: review.verdict,
+              summary: review.summary,
+              findings: review.findings,
+            });
+        }
+        const orchestraMd = renderOrchestraMd({
+          project: { name: project.name, description: project.description, template: project.template },
+          plan: project.plan
+            ? {
+                summary: project.plan.summary,
+                complexity: project.plan.complexity,
+                stack: project.plan.stack,
+                languages: project.plan.languages,
+              }
+            : null,
+          tasks: tasks.map((task) => ({
+            id: task.taskId,
+            role: task.role ?? '',
+            title: task.title,
+            status: task.status,
+            model: task.model,
+            provider: task.provider,
+            attempts: task.attempt,
+            costUsd: task.costUsd,
+            quality: task.quality,
+          })),
+          reviews,
+          costs: {
+            budgetUsd: project.budgetUsd,
+            spentUsd: project.spentUsd,
+            inputTokens: tasks.reduce((sum, task) => sum + task.inputTokens, 0),
+            outputTokens: tasks.reduce((sum, task) => sum + task.outputTokens, 0),
+          },
+          files: [...state.artifacts.values()]
+            .filter((artifact) => artifact.kind === 'source')
+            .map((artifact) => {
+              const version = state.artifactVersions.get(joinKey(artifact.path, String(artifact.latest)));
+              return {
+                path: artifact.path,
+                version: artifact.latest,
+                source: version?.provenance.source ?? 'ai',
+                role: version?.provenance.role ?? null,
+                model: version?.provenance.model ?? null,
+              };
+            }),
+          exportedAt: Date.now(),
+        });
+        return ok(await buildProjectZip({ projectName: project.name, files, orchestraMd }));
+      } catch (error) {
+        return toFailure(error);
+      }
+    },
+
+    getProjectView: async (projectId) => {
+      try {
+        const view = toProjectView(await store.load(projectId));
+        return view ? ok(view) : fail('not_found', 'There is no such project on this device.');
+      } catch (error) {
+        return toFailure(error);
+      }
+    },
+
+    watchOutput(projectId: string, listener: (updates: OutputUpdate[]) => unknown): number {
+      const id = nextWatcher++;
+      const stop = orchestrator.bus.subscribe(projectId, (updates) => {
+        // The listener lives in the page (a Comlink proxy): a closed page must not break the bus.
+        Promise.resolve(listener(updates)).catch(() => {
+          stop();
+          watchers.delete(id);
+        });
+      });
+      watchers.set(id, stop);
+      return id;
+    },
+
+    unwatchOutput: (id: number): void => {
+      watchers.get(id)?.();
+      watchers.delete(id);
+    },
+
+    async providerReadiness(): Promise<Result<ProviderReadiness[]>> {
+      const remote = await orchestrator.readiness();
+      const anyReady = remote.some((entry) => entry.ready);
+      return ok([
+        ...remote.map((entry) => ({
+          provider: entry.provider,
+          label: providerLabels[entry.provider],
+          ready: entry.ready,
+          detail: entry.detail,
+        })),
+        {
+          provider: 'template' as const,
+          label: providerLabels.template,
+          ready: true,
+          detail: anyReady
+            ? 'Always available; used when no model can be reached.'
+            : 'No model key yet: Start builds a runnable starter from a template, labelled Template (no AI).',
+        },
+      ]);
+    },
+  };
+}

@@ -1,0 +1,631 @@
+/**
+ * Runs one project: plans it, starts every task whose dependencies are done (up to the
+ * project's max parallel), handles each answer, and stops — with a sentence and a choice —
+ * whenever a guard says so. It lives in the tab that holds the project's writer lock; its
+ * state is the project's log plus the calls in flight, so a fresh runner after a reload
+ * picks up exactly where the log says the run was.
+ *
+ * ```
+ *  idle ──Start──▶ planning ──plan-propose──▶ awaiting approval ──Approve──▶ running ◀─┐
+ *                     │                              └──Reject──▶ stopped      │       │
+ *                     └─(no key: template plan)                      Pause/guard│  Continue
+ *                                                                              ▼       │
+ *  running ──every task done──▶ stopped (completed)                        paused ─────┘
+ *  any state ──Emergency stop──▶ stopped (emergency): calls aborted, reservations given back
+ *  paused ──Next agent──▶ exactly one ready task runs, the run stays paused
+ * ```
+ */
+import { ulid } from 'ulid';
+import type { AgentRole } from '../agents/index.ts';
+import { maxTasksAcceptance, planSchema, projectManager, roleFor } from '../agents/index.ts';
+import { type CostGovernor, defaultBudgetsUsd, restoreCostGovernor } from '../budget/index.ts';
+import type { EventDraft } from '../events/catalog.ts';
+import type { EventStore } from '../events/event-store.ts';
+import type { ProjectState } from '../events/projections/project-state.ts';
+import type { PauseKind, TaskRow } from '../events/projections/rows.ts';
+import type { Actor } from '../events/schemas/common.ts';
+import type { ProviderAdapter } from '../providers/contract/provider-adapter.ts';
+import type { ProviderReady } from '../providers/contract/provider-service-api.ts';
+import type { RunLimits } from './limits.ts';
+import type { ModelChooser } from './model-choice.ts';
+import type { OutputBus } from './output-bus.ts';
+import { validatePlan } from './plan-validation.ts';
+import { allFinished, readyTasks } from './scheduler.ts';
+import {
+  type AnswerFacts,
+  type Completion,
+  fileCompletion,
+  findingsFor,
+  planCompletion,
+  remainingFindings,
+  reviewCompletion,
+} from './task-results.ts';
+import { type TaskAttemptOutcome, type TaskRunnerDeps, runTaskAttempt } from './task-runner.ts';
+import { templateFor, templatePlan } from './template-plan.ts';
+
+export interface RunnerDeps {
+  store: EventStore;
+  bus: OutputBus;
+  chooser: ModelChooser;
+  limits: RunLimits;
+  readiness(): Promise<ProviderReady[]>;
+  adapter(provider: ProviderReady['provider']): Promise<ProviderAdapter>;
+  template(): ProviderAdapter;
+}
+
+const system: Actor = { kind: 'system', component: 'orchestrator' };
+const planTaskId = 'plan';
+
+interface InFlight {
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+export class ProjectRunner {
+  private readonly inFlight = new Map<string, InFlight>();
+  private governor: CostGovernor | undefined;
+  private pumping: Promise<void> | undefined;
+  private again = false;
+  /** Limits the person waived for this run by choosing to continue past them. */
+  private tokenAllowance: number;
+  private taskAllowance: number;
+  private closed = false;
+
+  constructor(
+    readonly projectId: string,
+    private readonly deps: RunnerDeps,
+  ) {
+    this.tokenAllowance = deps.limits.maxRunTokens;
+    this.taskAllowance = deps.limits.maxRunTasks;
+  }
+
+  private state(): Promise<ProjectState> {
+    return this.deps.store.load(this.projectId);
+  }
+
+  private append(events: EventDraft[], blobs?: string[]) {
+    return this.deps.store.append(this.projectId, events, blobs ? { blobs } : {});
+  }
+
+  /** The cost governor of this project, rebuilt from its row: what is spent and the budget. */
+  private async budget(): Promise<CostGovernor> {
+    const state = await this.state();
+    const project = state.project;
+    const budgetUsd = project?.budgetUsd ?? defaultBudgetsUsd[project?.plan?.complexity ?? 'medium'];
+    if (!this.governor) {
+      this.governor = restoreCostGovernor({
+        version: 1,
+        budgetUsd: Math.max(budgetUsd, project?.spentUsd ?? 0),
+        spentUsd: project?.spentUsd ?? 0,
+        reservedUsd: 0,
+        open: {},
+        reservations: 0,
+        refusals: 0,
+        violations: 0,
+      });
+    } else if (this.governor.status().budgetUsd !== budgetUsd) {
+      this.governor.setBudget(budgetUsd);
+    }
+    return this.governor;
+  }
+
+  // ── Recovery ────────────────────────────────────────────────────────────────────
+
+  /**
+   * After a reload or a closed tab: attempts the log says are running have no call behind
+   * them any more. Each is marked interrupted, its reservation given back, and scheduled
+   * to run again; then the run goes on if it was running.
+   */
+  async recover(): Promise<void> {
+    const state = await this.state();
+    const events: EventDraft[] = [];
+    for (const cost of state.costs.values()) {
+      if (cost.status === 'reserved' && !(cost.taskId && this.inFlight.has(cost.taskId))) {
+        events.push({ type: 'cost-release', actor: system, payload: { reservationId: cost.reservationId } });
+      }
+    }
+    for (const task of state.tasks.values()) {
+      if (task.status !== 'running' || this.inFlight.has(task.taskId)) continue;
+      events.push(
+        {
+          type: 'task-interrupt',
+          actor: system,
+          payload: {
+            taskId: task.taskId,
+            attempt: Math.max(1, task.attempt),
+            reason: 'The tab running it was closed or reloaded.',
+          },
+        },
+        {
+          type: 'task-retry',
+          actor: system,
+          payload: { taskId: task.taskId, reason: 'Resumed after the interruption.' },
+        },
+      );
+    }
+    if (events.length > 0) await this.append(events);
+    this.pump();
+  }
+
+  // ── Commands ────────────────────────────────────────────────────────────────────
+
+  /** "Start": a new run; the Project Manager plans, or the template makes the plan without a key. */
+  async start(): Promise<string> {
+    const state = await this.state();
+    if (state.project?.runStatus === 'running' || state.project?.runStatus === 'paused') {
+      throw new RunError('A run of this project is already going: pause or stop it first.');
+    }
+    const runId = ulid();
+    const readiness = await this.deps.readiness();
+    const events: EventDraft[] = [{ type: 'run-start', actor: { kind: 'user' }, payload: { runId } }];
+    const project = state.project;
+    const approved = project?.plan?.status === 'approved';
+    if (!approved) {
+      if (!readiness.some((entry) => entry.ready)) {
+        const plan = templatePlan(project?.description ?? '', project?.template ?? null);
+        events.push({ type: 'plan-propose', actor: system, payload: plan });
+        if (project?.autoApprove)
+          events.push({ type: 'plan-approve', actor: system, payload: { planId: plan.planId, auto: true } });
+      } else {
+        events.push({
+          type: 'task-schedule',
+          actor: system,
+          payload: {
+            taskId: state.tasks.has(planTaskId) ? `${planTaskId}-${runId.slice(-6).toLowerCase()}` : planTaskId,
+            role: 'project-manager',
+            title: 'Plan the project',
+            dependsOn: [],
+            instructions: project?.template
+              ? `Plan the whole project described above. The person chose the "${project.template}" template as a starting point: plan files of that shape.`
+              : 'Plan the whole project described above.',
+            expectedArtifacts: [],
+            acceptance: [maxTasksAcceptance(this.deps.limits.maxPlanTasks)],
+            kind: 'build',
+            round: 1,
+          },
+        });
+      }
+    }
+    await this.append(events);
+    this.pump();
+    return runId;
+  }
+
+  /** Appends events from a command, then lets the run move. */
+  async command(events: EventDraft[]): Promise<void> {
+    if (events.length > 0) await this.append(events);
+    this.pump();
+  }
+
+  /** "Pause": calls in flight finish; nothing new starts. */
+  async pause(kind: PauseKind, reason: string): Promise<void> {
+    const state = await this.state();
+    const runId = state.project?.currentRunId;
+    if (!runId || state.project?.runStatus !== 'running') return;
+    await this.append([
+      {
+        type: 'run-pause',
+        actor: kind === 'user' || kind === 'step' ? { kind: 'user' } : system,
+        payload: { runId, reason, kind },
+      },
+    ]);
+  }
+
+  /** "Continue orchestra" / "Execute all": the run goes on; a limit the person passed is raised for this run. */
+  async resume(): Promise<void> {
+    const state = await this.state();
+    const project = state.project;
+    if (!project?.currentRunId || project.runStatus !== 'paused') throw new RunError('The run is not paused.');
+    if (project.pauseKind === 'limit') {
+      this.tokenAllowance += this.deps.limits.maxRunTokens;
+      this.taskAllowance += this.deps.limits.maxRunTasks;
+    }
+    await this.append([{ type: 'run-resume', actor: { kind: 'user' }, payload: { runId: project.currentRunId } }]);
+    this.pump();
+  }
+
+  /** "Next agent": exactly one ready task runs now; the run is (or becomes) paused. */
+  async step(): Promise<string | null> {
+    const state = await this.state();
+    const project = state.project;
+    if (!project?.currentRunId || (project.runStatus !== 'running' && project.runStatus !== 'paused')) {
+      throw new RunError('Start the run first.');
+    }
+    if (project.runStatus === 'running') {
+      await this.append([
+        {
+          type: 'run-pause',
+          actor: { kind: 'user' },
+          payload: {
+            runId: project.currentRunId,
+            reason: 'Step by step: each “Next agent” runs one task.',
+            kind: 'step',
+          },
+        },
+      ]);
+    }
+    const [task] = readyTasks((await this.state()).tasks.values(), new Set(this.inFlight.keys()), 1);
+    if (!task) return null;
+    this.launch(task);
+    return task.taskId;
+  }
+
+  /** "Cancel task": stops its call if one is running, else marks it cancelled. */
+  async cancel(taskId: string): Promise<void> {
+    const running = this.inFlight.get(taskId);
+    if (running) {
+      running.controller.abort('cancel');
+      await running.done;
+      return;
+    }
+    const task = (await this.state()).tasks.get(taskId);
+    if (!task) throw new RunError('There is no such task.');
+    if (task.status === 'done' || task.status === 'cancelled')
+      throw new RunError(`Task “${task.title}” has already ${task.status === 'done' ? 'finished' : 'been cancelled'}.`);
+    await this.append([
+      { type: 'task-cancel', actor: { kind: 'user' }, payload: { taskId, reason: 'Cancelled by you.' } },
+    ]);
+    this.pump();
+  }
+
+  /** "Retry task": a failed, cancelled or interrupted task is scheduled again; a failure pause lifts. */
+  async retry(taskId: string): Promise<void> {
+    const state = await this.state();
+    const task = state.tasks.get(taskId);
+    if (!task) throw new RunError('There is no such task.');
+    if (!['failed', 'cancelled', 'interrupted'].includes(task.status)) {
+      throw new RunError(
+        `Task “${task.title}” is ${task.status}: only failed, cancelled or interrupted tasks can be retried.`,
+      );
+    }
+    const project = state.project;
+    const events: EventDraft[] = [
+      { type: 'task-retry', actor: { kind: 'user' }, payload: { taskId, reason: 'Retried by you.' } },
+    ];
+    if (project?.runStatus === 'stopped' || project?.runStatus === 'idle' || !project?.currentRunId) {
+      events.unshift({ type: 'run-start', actor: { kind: 'user' }, payload: { runId: ulid() } });
+    } else if (project.runStatus === 'paused' && (project.pauseKind === 'failure' || project.pauseKind === 'loop')) {
+      const othersFailed = [...state.tasks.values()].some(
+        (other) => other.taskId !== taskId && other.status === 'failed',
+      );
+      if (!othersFailed)
+        events.push({ type: 'run-resume', actor: { kind: 'user' }, payload: { runId: project.currentRunId } });
+    }
+    await this.append(events);
+    this.pump();
+  }
+
+  /**
+   * "Emergency stop": every call is aborted at once; each attempt is recorded as
+   * interrupted with its reservation given back; the run ends.
+   */
+  async emergencyStop(): Promise<void> {
+    const calls = [...this.inFlight.values()];
+    for (const call of calls) call.controller.abort('emergency');
+    await Promise.all(calls.map((call) => call.done));
+    const state = await this.state();
+    const runId = state.project?.currentRunId;
+    const events: EventDraft[] = [];
+    for (const cost of state.costs.values()) {
+      events.push({ type: 'cost-release', actor: system, payload: { reservationId: cost.reservationId } });
+    }
+    if (runId && state.project?.runStatus !== 'stopped') {
+      events.push({
+        type: 'run-stop',
+        actor: { kind: 'user' },
+        payload: {
+          runId,
+          outcome: 'emergency',
+          message: `Emergency stop: ${calls.length} call${calls.length === 1 ? '' : 's'} aborted; interrupted tasks can be retried.`,
+        },
+      });
+    }
+    if (events.length > 0) await this.append(events);
+  }
+
+  /** Stops the runner without writing (the tab lost the lock or the project is deleted). */
+  close(): void {
+    this.closed = true;
+    for (const call of this.inFlight.values()) call.controller.abort('cancel');
+  }
+
+  get running(): number {
+    return this.inFlight.size;
+  }
+
+  /** Resolves when nothing is in flight and no pump is pending (tests, benchmarks). */
+  async idle(): Promise<void> {
+    for (;;) {
+      const pending = [...this.inFlight.values()].map((call) => call.done);
+      if (this.pumping) pending.push(this.pumping);
+      if (pending.length === 0) return;
+      await Promise.all(pending);
+    }
+  }
+
+  // ── The loop ────────────────────────────────────────────────────────────────────
+
+  /** Looks at the log and starts what may start; called after every change. Never throws. */
+  pump(): void {
+    if (this.closed) return;
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = (async () => {
+      do {
+        this.again = false;
+        try {
+          await this.tick();
+        } catch (error) {
+          await this.report(error);
+        }
+      } while (this.again && !this.closed);
+    })().finally(() => {
+      this.pumping = undefined;
+    });
+  }
+
+  private async tick(): Promise<void> {
+    const state = await this.state();
+    const project = state.project;
+    if (!project || project.runStatus !== 'running' || !project.currentRunId) return;
+    const tasks = [...state.tasks.values()];
+    const planApproved = project.plan?.status === 'approved';
+
+    if (project.plan?.status === 'rejected' && this.inFlight.size === 0) {
+      await this.append([
+        {
+          type: 'run-stop',
+          actor: system,
+          payload: {
+            runId: project.currentRunId,
+            outcome: 'cancelled',
+            message: 'The plan was rejected; nothing was built.',
+          },
+        },
+      ]);
+      return;
+    }
+    if (planApproved && this.inFlight.size === 0 && allFinished(tasks)) {
+      await this.finish(state, project.currentRunId);
+      return;
+    }
+    const tokens = tasks.reduce((sum, task) => sum + task.inputTokens + task.outputTokens, 0);
+    if (tokens > this.tokenAllowance) {
+      await this.pause(
+        'limit',
+        `This run has used ${tokens.toLocaleString('en')} tokens, past its limit of ${this.tokenAllowance.toLocaleString('en')}. Continue orchestra to allow as many again, or stop.`,
+      );
+      return;
+    }
+    if (tasks.length > this.taskAllowance) {
+      await this.pause(
+        'limit',
+        `This run has ${tasks.length} tasks, past its limit of ${this.taskAllowance}. Continue orchestra to allow more, or stop.`,
+      );
+      return;
+    }
+    const slots = project.maxParallel - this.inFlight.size;
+    for (const task of readyTasks(tasks, new Set(this.inFlight.keys()), slots)) this.launch(task);
+  }
+
+  /** The run's end: done, with the findings the last review left open listed. */
+  private async finish(state: ProjectState, runId: string): Promise<void> {
+    const open = await remainingFindings(state, (hash) => this.deps.store.blob(hash));
+    const message =
+      open.length === 0
+        ? 'Every task is done.'
+        : `Every task is done; the last review left ${open.length} finding${open.length === 1 ? '' : 's'} open: ${open
+            .slice(0, 5)
+            .map(
+              (finding) =>
+                `${finding.severity} in ${finding.file}${finding.line ? `:${finding.line}` : ''} — ${finding.message}`,
+            )
+            .join('; ')}`.slice(0, 2000);
+    await this.append([{ type: 'run-stop', actor: system, payload: { runId, outcome: 'completed', message } }]);
+  }
+
+  /** Starts a task's attempt in the background; the loop runs again when it settles. */
+  private launch(task: TaskRow): void {
+    const controller = new AbortController();
+    const entry: InFlight = { controller, done: Promise.resolve() };
+    this.inFlight.set(task.taskId, entry);
+    entry.done = this.execute(task.taskId, controller.signal)
+      .catch((error: unknown) => this.report(error, task.taskId))
+      .finally(() => {
+        this.inFlight.delete(task.taskId);
+        this.pump();
+      });
+  }
+
+  private async execute(taskId: string, signal: AbortSignal): Promise<void> {
+    const state = await this.state();
+    const task = state.tasks.get(taskId);
+    if (!task?.role) return;
+    const agent = roleFor(task.role, task.kind) as AgentRole<unknown>;
+    const project = state.project;
+    const template =
+      project?.plan?.source === 'template' ? templateFor(project.description, project.template).id : null;
+    const findings = await findingsFor(state, task, (hash) => this.deps.store.blob(hash));
+    const isPlan = agent === projectManager;
+    const outcome = await runTaskAttempt(this.taskDeps(await this.budget()), state, task, agent, {
+      signal,
+      findings,
+      template,
+      ...(isPlan ? { extraCheck: (value: unknown) => planErrors(value, this.deps.limits.maxPlanTasks) } : {}),
+    });
+    await this.settle(task, agent, outcome);
+  }
+
+  /** What a model call of this project needs: for tasks, and for the Project Manager's chat. */
+  async callDeps(): Promise<TaskRunnerDeps> {
+    return this.taskDeps(await this.budget());
+  }
+
+  private taskDeps(governor: CostGovernor): TaskRunnerDeps {
+    return {
+      store: this.deps.store,
+      projectId: this.projectId,
+      bus: this.deps.bus,
+      chooser: this.deps.chooser,
+      governor,
+      limits: this.deps.limits,
+      readiness: () => this.deps.readiness(),
+      adapter: (provider) => this.deps.adapter(provider),
+      template: () => this.deps.template(),
+      newId: () => `cost-${ulid()}`,
+    };
+  }
+
+  /** Turns an attempt's outcome into events, and decides whether the run goes on. */
+  private async settle(task: TaskRow, agent: AgentRole<unknown>, outcome: TaskAttemptOutcome<unknown>): Promise<void> {
+    const { taskId } = task;
+    switch (outcome.kind) {
+      case 'answered': {
+        const state = await this.state();
+        const current = state.tasks.get(taskId) ?? task;
+        const facts: AnswerFacts = {
+          task: current,
+          role: agent.role,
+          attempt: outcome.attempt,
+          text: outcome.text,
+          usage: outcome.usage,
+          repairs: outcome.repairs,
+          destination: outcome.destination,
+          durationMs: outcome.latencyMs,
+        };
+        const completion = await this.complete(state, facts, outcome.value);
+        if (completion.failure) {
+          await this.fail(current, outcome.attempt, 'no_files', completion.failure, true);
+          return;
+        }
+        await this.append(completion.events, completion.blobs);
+        if (outcome.destination.kind === 'model') {
+          const project = state.project;
+          this.deps.chooser.router(project?.preference ?? 'balanced').observe(outcome.destination.choice.decision, {
+            quality: completion.quality,
+            costUsd: outcome.usage.costUsd,
+            latencyMs: outcome.latencyMs,
+          });
+        }
+        return;
+      }
+      case 'budget':
+        await this.pause('budget', outcome.message);
+        return;
+      case 'unavailable':
+        await this.pause('failure', outcome.message);
+        return;
+      case 'stopped':
+        await this.append([
+          outcome.reason === 'cancel'
+            ? {
+                type: 'task-cancel',
+                actor: { kind: 'user' },
+                payload: { taskId, reason: 'Cancelled by you while it ran; its call was stopped.' },
+              }
+            : {
+                type: 'task-interrupt',
+                actor: { kind: 'user' },
+                payload: { taskId, attempt: outcome.attempt, reason: 'Emergency stop.' },
+              },
+        ]);
+        return;
+      case 'loop':
+        await this.append([
+          {
+            type: 'task-fail',
+            actor: system,
+            payload: { taskId, attempt: outcome.attempt, kind: 'loop', message: outcome.message, retryable: false },
+          },
+        ]);
+        await this.pause('loop', `${outcome.message} Retry task to try again, or Cancel task to go on without it.`);
+        return;
+      case 'failed':
+        await this.fail(task, outcome.attempt, outcome.errorKind, outcome.message, outcome.retryable);
+        return;
+    }
+  }
+
+  private async complete(state: ProjectState, facts: AnswerFacts, value: unknown): Promise<Completion> {
+    if (facts.role === 'project-manager') {
+      return planCompletion(state, facts, planSchema.parse(value), `plan-${ulid().slice(-8).toLowerCase()}`);
+    }
+    if (facts.role === 'debugger') {
+      return reviewCompletion(
+        state,
+        facts,
+        value as Parameters<typeof reviewCompletion>[2],
+        this.deps.limits.maxReviewRounds,
+      );
+    }
+    return fileCompletion(state, facts, value as Parameters<typeof fileCompletion>[2]);
+  }
+
+  /** A failed attempt: retried automatically while attempts remain and it can help, else the run pauses. */
+  private async fail(task: TaskRow, attempt: number, kind: string, message: string, retryable: boolean): Promise<void> {
+    const events: EventDraft[] = [
+      {
+        type: 'task-fail',
+        actor: system,
+        payload: {
+          taskId: task.taskId,
+          attempt,
+          kind: kind.slice(0, 60),
+          message: message.slice(0, 4000) || 'The task failed.',
+          retryable,
+        },
+      },
+    ];
+    if (retryable && attempt < this.deps.limits.maxAttempts) {
+      events.push({
+        type: 'task-retry',
+        actor: system,
+        payload: { taskId: task.taskId, reason: `Attempt ${attempt} failed; trying again.` },
+      });
+      await this.append(events);
+      return;
+    }
+    await this.append(events);
+    const tries = attempt > 1 ? ` after ${attempt} attempts` : '';
+    await this.pause(
+      'failure',
+      `Task “${task.title}” failed${tries}: ${message} Retry task, or Cancel task to go on without it.`.slice(0, 1000),
+    );
+  }
+
+  /** Something unexpected (storage, a bug): recorded, and the run pauses instead of spinning. */
+  private async report(error: unknown, taskId?: string): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    try {
+      await this.append([
+        {
+          type: 'error-report',
+          actor: system,
+          payload: {
+            kind: 'engine',
+            message: message.slice(0, 4000) || 'Unknown error',
+            ...(taskId ? { taskId } : {}),
+          },
+        },
+      ]);
+      await this.pause('failure', `Orchestra ran into a problem: ${message}`.slice(0, 1000));
+    } catch {
+      // Storage itself is failing: nothing more can be recorded; the next command reports it.
+    }
+  }
+}
+
+/** The plan checks a schema cannot express, in sentences the Project Manager can act on. */
+function planErrors(value: unknown, maxTasks: number): string[] {
+  const parsed = planSchema.safeParse(value);
+  if (!parsed.success) return [];
+  const result = validatePlan(parsed.data, { maxTasks });
+  return result.ok ? [] : result.errors;
+}
+
+/** A command that cannot be done now, with the reason for the person. */
+export class RunError extends Error {
+  override name = 'RunError';
+}

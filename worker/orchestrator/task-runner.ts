@@ -1,0 +1,412 @@
+/**
+ * One attempt of one task: choose a model, set its worst case aside, call it (streaming
+ * to the screen, checkpointing to the log), and repair an answer that fails its contract
+ * at most `maxRepairs` times. What the answer means (files, a plan, a review) is for the
+ * caller; this part only gets a valid answer or says why there is none.
+ *
+ *   choose ─▶ reserve ─▶ task-start ─▶ call ─▶ settle ─▶ valid? ──yes──▶ answered
+ *     │          │                       │                 └─no─▶ repair (reserve, call…)
+ *     │          └─ refused: budget      └─ error / cancelled       └─ out of repairs: malformed
+ *     └─ none available
+ */
+import type { AgentRole, Finding } from '../agents/index.ts';
+import { repairPrompt } from '../agents/index.ts';
+import type { CostGovernor, CostReservation } from '../budget/index.ts';
+import type { EventDraft } from '../events/catalog.ts';
+import type { EventStore } from '../events/event-store.ts';
+import type { ProjectState } from '../events/projections/project-state.ts';
+import type { TaskRow } from '../events/projections/rows.ts';
+import type { Actor } from '../events/schemas/common.ts';
+import { validateOutput } from '../artifacts/parse-output.ts';
+import { sha256Hex } from '../events/hash.ts';
+import type { ProviderAdapter } from '../providers/contract/provider-adapter.ts';
+import type { ProviderMessage, ProviderRequest } from '../providers/contract/provider-request.ts';
+import type { ProviderReady } from '../providers/contract/provider-service-api.ts';
+import type { Usage } from '../providers/contract/usage.ts';
+import { agentInputFor } from './agent-input.ts';
+import { callModel } from './call-model.ts';
+import { estimateTokens } from './context.ts';
+import type { RunLimits } from './limits.ts';
+import type { ModelChoice, ModelChooser } from './model-choice.ts';
+import type { OutputBus } from './output-bus.ts';
+import { taskTypeOf } from './task-types.ts';
+
+/** Where a call goes: a routed model, or the Template provider (no AI, no cost). */
+export type Destination =
+  | { kind: 'model'; choice: ModelChoice; adapter: ProviderAdapter }
+  | { kind: 'template'; model: string; adapter: ProviderAdapter };
+
+export interface TaskRunnerDeps {
+  store: EventStore;
+  projectId: string;
+  bus: OutputBus;
+  chooser: ModelChooser;
+  governor: CostGovernor;
+  limits: RunLimits;
+  /** Providers that can take calls now. */
+  readiness(): Promise<ProviderReady[]>;
+  adapter(provider: ProviderReady['provider']): Promise<ProviderAdapter>;
+  template(): ProviderAdapter;
+  /** A fresh id for a reservation in the log. */
+  newId(): string;
+}
+
+export type TaskAttemptOutcome<T> =
+  | {
+      kind: 'answered';
+      value: T;
+      text: string;
+      usage: TotalUsage;
+      repairs: number;
+      destination: Destination;
+      attempt: number;
+      latencyMs: number;
+    }
+  | { kind: 'budget'; message: string }
+  | { kind: 'unavailable'; message: string }
+  | {
+      kind: 'failed';
+      attempt: number;
+      errorKind: string;
+      message: string;
+      retryable: boolean;
+      destination: Destination | null;
+    }
+  | { kind: 'stopped'; attempt: number; reason: 'cancel' | 'emergency' }
+  | { kind: 'loop'; attempt: number; message: string };
+
+export interface TotalUsage {
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+const system: Actor = { kind: 'system', component: 'orchestrator' };
+
+/** Why a call was aborted: the person cancelled its task, or stopped everything. */
+export type StopReason = 'cancel' | 'emergency';
+
+/**
+ * Runs one attempt of `task` with `agent`. `extraCheck` adds the checks a schema cannot
+ * express (a plan's graph); its errors are repaired like schema errors.
+ */
+export async function runTaskAttempt<T>(
+  deps: TaskRunnerDeps,
+  state: ProjectState,
+  task: TaskRow,
+  agent: AgentRole<T>,
+  options: {
+    signal: AbortSignal;
+    findings: Finding[];
+    template: string | null;
+    extraCheck?: (value: T) => string[];
+  },
+): Promise<TaskAttemptOutcome<T>> {
+  const attempt = task.attempt + 1;
+  const project = state.project;
+  const taskType = taskTypeOf(agent.role, task.kind);
+  const readiness = options.template ? [] : await deps.readiness();
+
+  // The model first, so the context can be trimmed to its window.
+  const roughInput = estimateTokens(task.instructions) + 2000;
+  let destination: Destination;
+  if (options.template) {
+    destination = { kind: 'template', model: `template:${options.template}`, adapter: deps.template() };
+  } else {
+    const budget = deps.governor.status();
+    const remaining = Math.max(1, [...state.tasks.values()].filter((row) => row.status === 'scheduled').length);
+    const routed = deps.chooser.choose(
+      {
+        taskType,
+        preference: project?.preference ?? 'balanced',
+        inputTokens: roughInput,
+        outputTokens: agent.maxOutputTokens / 2,
+        attempt,
+        language: project?.plan?.languages[0],
+        budgetRemainingUsd: budget.availableUsd,
+        allowanceUsd: deps.governor.allowance(remaining),
+      },
+      readiness,
+    );
+    if (!routed.ok) return { kind: 'unavailable', message: routed.message };
+    destination = { kind: 'model', choice: routed.choice, adapter: await deps.adapter(routed.choice.provider) };
+  }
+
+  const contextWindow = destination.kind === 'model' ? destination.choice.contextWindow : 1_000_000;
+  const budgetTokens = Math.max(2000, Math.min(60_000, Math.floor(contextWindow * 0.6) - agent.maxOutputTokens));
+  const input = await agentInputFor(state, task, agent, {
+    readBlob: (hash) => deps.store.blob(hash),
+    budgetTokens,
+    findings: options.findings,
+  });
+  // The Template provider builds from the description alone; models get the whole prompt.
+  const messages: ProviderMessage[] = [
+    {
+      role: 'user',
+      content: destination.kind === 'template' ? input.project.description || input.project.name : agent.prompt(input),
+    },
+  ];
+  const model = destination.kind === 'model' ? destination.choice.model : destination.model;
+  const provider = destination.kind === 'model' ? destination.choice.provider : 'template';
+  const request = (): ProviderRequest => ({
+    model,
+    system: agent.systemPrompt,
+    messages: [...messages],
+    maxOutputTokens: agent.maxOutputTokens,
+    responseFormat: agent.responseFormat,
+  });
+
+  const reservations = new Map<string, CostReservation>();
+  let currentReservation: string | null = null;
+  const totals: TotalUsage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
+
+  const reserve = (
+    first: boolean,
+  ): { ok: true; reservation: CostReservation | null; events: EventDraft[] } | { ok: false; message: string } => {
+    if (destination.kind === 'template') return { ok: true, reservation: null, events: [] };
+    const { choice } = destination;
+    const sent = request();
+    const result = deps.governor.reserve({
+      armId: choice.armId,
+      inputPricePerMillion: choice.inputPricePerMillion,
+      outputPricePerMillion: choice.outputPricePerMillion,
+      input: {
+        text:
+          (sent.system ?? '') +
+          sent.messages.map((message) => message.content).join('\n') +
+          JSON.stringify(sent.responseFormat ?? ''),
+      },
+      maxOutputTokens: sent.maxOutputTokens,
+    });
+    if (!result.ok) return { ok: false, message: result.message };
+    const reservationId = deps.newId();
+    reservations.set(reservationId, result.reservation);
+    const events: EventDraft[] = [
+      {
+        type: 'cost-reserve',
+        actor: system,
+        payload: { reservationId, taskId: task.taskId, armId: choice.armId, maxUsd: result.reservation.amountUsd },
+      },
+    ];
+    if (first) {
+      const decision = choice.decision;
+      events.unshift({
+        type: 'route-decide',
+        actor: system,
+        payload: {
+          taskId: task.taskId,
+          taskType,
+          candidates: decision.candidates.slice(0, 100).map((candidate) => ({
+            armId: candidate.armId,
+            sampled: finite(candidate.sampledQuality),
+            utility: finite(candidate.utility),
+          })),
+          chosen: choice.armId,
+          reason: decision.reason.slice(0, 2000),
+        },
+      });
+    }
+    currentReservation = reservationId;
+    return { ok: true, reservation: result.reservation, events };
+  };
+
+  /** Books a call's usage against its reservation; a call never billed gives the reservation back. */
+  const settle = (usage: Usage | null, latencyMs: number): EventDraft[] => {
+    const reservationId = currentReservation;
+    currentReservation = null;
+    const reservation = reservationId ? reservations.get(reservationId) : undefined;
+    if (!reservationId || !reservation) return [];
+    if (!usage) {
+      deps.governor.release(reservation);
+      return [{ type: 'cost-release', actor: system, payload: { reservationId } }];
+    }
+    const { settlement, violations } = deps.governor.settle(reservation, usage);
+    totals.inputTokens += usage.inputTokens;
+    totals.outputTokens += usage.outputTokens;
+    totals.costUsd += settlement.costUsd;
+    const events: EventDraft[] = [
+      {
+        type: 'cost-settle',
+        actor: system,
+        payload: {
+          reservationId,
+          actualUsd: settlement.costUsd,
+          inputTokens: usage.inputTokens,
+          outputTokens: usage.outputTokens,
+          latencyMs: Math.round(latencyMs),
+        },
+      },
+    ];
+    for (const violation of violations) {
+      events.push({
+        type: 'cost-violate',
+        actor: system,
+        payload: {
+          reservationId,
+          limitUsd: deps.governor.status().budgetUsd,
+          attemptedUsd: violation.costUsd,
+          message:
+            violation.kind === 'over_budget'
+              ? 'Spend passed the budget.'
+              : 'A call cost more than was set aside for it.',
+        },
+      });
+    }
+    return events;
+  };
+
+  const first = reserve(true);
+  if (!first.ok) {
+    if (destination.kind === 'model')
+      deps.chooser.router(project?.preference ?? 'balanced').cancel(destination.choice.decision);
+    return { kind: 'budget', message: first.message };
+  }
+  await deps.store.append(deps.projectId, [
+    ...first.events,
+    { type: 'task-start', actor: system, payload: { taskId: task.taskId, attempt, provider, model } },
+  ]);
+
+  const started = performance.now();
+  let previousText: string | null = null;
+  for (let repairs = 0; ; repairs += 1) {
+    deps.bus.publish(deps.projectId, {
+      taskId: task.taskId,
+      attempt,
+      role: agent.role,
+      provider,
+      model,
+      text: '',
+      reset: true,
+    });
+    const checkpoints = new Checkpointer(deps, task.taskId, attempt);
+    const result = await callModel(destination.adapter, request(), options.signal, (delta) => {
+      deps.bus.publish(deps.projectId, {
+        taskId: task.taskId,
+        attempt,
+        role: agent.role,
+        provider,
+        model,
+        text: delta,
+        reset: false,
+      });
+      checkpoints.add(delta);
+    });
+    await checkpoints.done();
+    const settled = settle(result.usage, result.latencyMs);
+    if (settled.length > 0) await deps.store.append(deps.projectId, settled);
+
+    if (options.signal.aborted) {
+      const reason = options.signal.reason === 'emergency' ? 'emergency' : 'cancel';
+      return { kind: 'stopped', attempt, reason };
+    }
+    if (result.error) {
+      return {
+        kind: 'failed',
+        attempt,
+        errorKind: result.error.kind,
+        message: `${result.error.message} ${result.error.action}`.trim(),
+        retryable: result.error.isRetryable,
+        destination,
+      };
+    }
+    const checked = validateOutput(agent.output, result.text);
+    const errors = checked.ok ? (options.extraCheck?.(checked.value) ?? []) : checked.errors;
+    if (checked.ok && errors.length === 0) {
+      return {
+        kind: 'answered',
+        value: checked.value,
+        text: result.text,
+        usage: totals,
+        repairs,
+        destination,
+        attempt,
+        latencyMs: performance.now() - started,
+      };
+    }
+    if (previousText !== null && previousText === result.text) {
+      return {
+        kind: 'loop',
+        attempt,
+        message: `The ${agent.title} sent the same invalid answer again after being told what was wrong; stopping instead of paying for more of the same.`,
+      };
+    }
+    if (result.finish === 'length')
+      errors.unshift(
+        'The answer was cut off at the output limit: make it shorter (fewer or smaller files) and complete.',
+      );
+    if (repairs >= deps.limits.maxRepairs) {
+      return {
+        kind: 'failed',
+        attempt,
+        errorKind: 'malformed_output',
+        message: `The ${agent.title}'s answer still did not match what was asked after ${repairs} repair${repairs === 1 ? '' : 's'}: ${errors.slice(0, 3).join('; ')}`,
+        retryable: true,
+        destination,
+      };
+    }
+    previousText = result.text;
+    messages.push(
+      { role: 'assistant', content: result.text },
+      { role: 'user', content: repairPrompt(errors, result.text) },
+    );
+    const again = reserve(false);
+    if (!again.ok) return { kind: 'budget', message: again.message };
+    if (again.events.length > 0) await deps.store.append(deps.projectId, again.events);
+  }
+}
+
+/** Sampled values can be ±Infinity for a model with no price; the log takes finite numbers. */
+const finite = (value: number) => (Number.isFinite(value) ? value : 0);
+
+/**
+ * Keeps a streaming answer durable: every so often its text so far goes to the blob store
+ * with a `task-checkpoint`, so a reload shows how far the agent got.
+ */
+class Checkpointer {
+  private text = '';
+  private lastChars = 0;
+  private lastAt = performance.now();
+  private writing: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly deps: TaskRunnerDeps,
+    private readonly taskId: string,
+    private readonly attempt: number,
+  ) {}
+
+  add(delta: string): void {
+    this.text += delta;
+    const now = performance.now();
+    const { checkpointEveryChars, checkpointEveryMs } = this.deps.limits;
+    if (this.text.length - this.lastChars < checkpointEveryChars && now - this.lastAt < checkpointEveryMs) return;
+    this.lastChars = this.text.length;
+    this.lastAt = now;
+    const text = this.text;
+    this.writing = this.writing.then(() => this.write(text));
+  }
+
+  async done(): Promise<void> {
+    await this.writing;
+  }
+
+  private async write(text: string): Promise<void> {
+    await this.deps.store
+      .append(
+        this.deps.projectId,
+        [
+          {
+            type: 'task-checkpoint',
+            actor: system,
+            payload: {
+              taskId: this.taskId,
+              attempt: this.attempt,
+              outputChars: text.length,
+              textHash: await sha256Hex(text),
+            },
+          },
+        ],
+        { blobs: [text] },
+      )
+      .catch(() => undefined); // A checkpoint is a convenience: the final answer is what counts.
+  }
+}
