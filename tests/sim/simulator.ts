@@ -18,6 +18,9 @@ import { openaiWire } from './wire/openai.ts';
 import type { SimCall, SimProvider, WireProtocol } from './wire/wire-protocol.ts';
 
 export type { Scenario } from './scenario.ts';
+
+/** Chooses the answer to a request from what it asks. */
+export type Responder = (request: RecordedRequest) => Scenario | undefined;
 export type { SimProvider } from './wire/wire-protocol.ts';
 
 /** What the simulator received, so tests can assert on headers and bodies. */
@@ -38,6 +41,11 @@ export interface Simulator {
   baseUrl(provider: SimProvider): string;
   /** Scripts the next requests to `provider`, one scenario each, in order. */
   enqueue(provider: SimProvider, ...scenarios: Scenario[]): void;
+  /**
+   * Answers requests to `provider` that nothing was queued for by looking at them (e.g.
+   * by the agent role named in the system prompt); `undefined` falls back to the fixture.
+   */
+  respond(provider: SimProvider, responder: Responder | undefined): void;
   readonly requests: readonly RecordedRequest[];
   /** Resolves when every response so far has ended or been cut. */
   settled(): Promise<void>;
@@ -73,6 +81,7 @@ const defaultText = 'Hello from the simulator. This answer streams word by word,
 
 export async function startSimulator(options: { port?: number } = {}): Promise<Simulator> {
   const queues = new Map<SimProvider, Scenario[]>();
+  const responders = new Map<SimProvider, Responder>();
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const inFlight = new Set<Promise<void>>();
@@ -149,7 +158,7 @@ export async function startSimulator(options: { port?: number } = {}): Promise<S
       response.end(wire.models());
       return;
     }
-    const scenario = queues.get(provider)?.shift() ?? { kind: 'fixture' };
+    const scenario = queues.get(provider)?.shift() ?? responders.get(provider)?.(record) ?? { kind: 'fixture' };
     await play(wire, call, scenario, origin, response);
   }
 
@@ -161,6 +170,10 @@ export async function startSimulator(options: { port?: number } = {}): Promise<S
     baseUrl: (provider) => `${origin}/${provider}${sdkPaths[provider]}`,
     enqueue(provider, ...scenarios) {
       queues.set(provider, [...(queues.get(provider) ?? []), ...scenarios]);
+    },
+    respond(provider, responder) {
+      if (responder) responders.set(provider, responder);
+      else responders.delete(provider);
     },
     requests,
     async settled() {
