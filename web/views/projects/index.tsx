@@ -1,7 +1,16 @@
 import { A } from '@solidjs/router';
 import { For, Show, createResource } from 'solid-js';
 import { ViewFrame } from '../../components/view-frame.tsx';
+import type { ProjectRow } from '../../../worker/api.ts';
+import { formatUsd } from '../../format/money.ts';
 import { callEngine } from '../../worker-client.ts';
+
+const runStatusNames: Record<ProjectRow['runStatus'], string> = {
+  idle: 'not started',
+  running: 'running',
+  paused: 'paused',
+  stopped: 'stopped',
+};
 
 export default function ProjectsView() {
   const [projects] = createResource(async () => {
@@ -28,11 +37,19 @@ export default function ProjectsView() {
           <For each={projects()}>
             {(project) => (
               <li>
-                <A href={`/run?project=${project.id}`}>{project.name}</A>
+                <A href={`/run?project=${project.id}`}>{project.name}</A>{' '}
+                <span class="status-pill" data-status={project.runStatus}>
+                  {runStatusNames[project.runStatus]}
+                </span>
                 <span class="hint">
                   {' '}
                   · {project.status === 'archived' ? 'archived · ' : ''}
-                  {project.lastSeq} events · updated {new Date(project.updatedAt).toLocaleString()}
+                  {project.lastSeq} events · {formatUsd(project.spentUsd)} spent
+                  {project.budgetUsd !== null ? ` of ${formatUsd(project.budgetUsd)}` : ''} · updated{' '}
+                  {new Date(project.updatedAt).toLocaleString()}
+                </span>
+                <span class="project-links">
+                  <A href={`/artifacts?project=${project.id}`}>Files</A>
                 </span>
               </li>
             )}

@@ -1,7 +1,7 @@
 import { createEffect, createResource, createSignal, onCleanup } from 'solid-js';
 import type { OrchestraEvent, ProjectView, WriterRole } from '../../../worker/api.ts';
 import { callEngine, watchProject } from '../../worker-client.ts';
-import { makeThrottle } from './throttle.ts';
+import { makeThrottle } from '../../lib/throttle.ts';
 
 const refreshEveryMs = 250;
 

@@ -1,0 +1,149 @@
+import { useSearchParams } from '@solidjs/router';
+import { For, Show, createEffect, createMemo, createResource, createSignal, on, onCleanup, untrack } from 'solid-js';
+import { ExportZipButton } from '../../components/export-zip-button.tsx';
+import { Problem } from '../../components/problem.tsx';
+import { callEngine, watchProject } from '../../worker-client.ts';
+import { makeThrottle } from '../../lib/throttle.ts';
+import { CodeView } from './code-view.tsx';
+import { FileTree } from './file-tree.tsx';
+import { buildFileTree, foldersOf } from './file-tree-model.ts';
+import { VersionDetails } from './version-details.tsx';
+
+/** One project's files: the tree, the chosen file's text and versions, and the ZIP. */
+export function ProjectArtifacts(props: { projectId: string }) {
+  const [params, setParams] = useSearchParams();
+  const [view, { mutate }] = createResource(
+    () => props.projectId,
+    async (projectId) => {
+      const result = await callEngine('getProjectView', projectId);
+      if (!result.ok) throw new Error(result.message);
+      return result.value;
+    },
+  );
+  // Files keep coming while a run goes on: re-read the view (at most four times a second) as events arrive.
+  const throttled = makeThrottle(() => void reread(), 250);
+  async function reread() {
+    const result = await callEngine(
+      'getProjectView',
+      untrack(() => props.projectId),
+    ).catch(() => undefined);
+    if (result?.ok) mutate(result.value);
+  }
+  onCleanup(() => throttled.cancel());
+  createEffect(
+    on(
+      () => view()?.project.id,
+      (id) => {
+        const loaded = untrack(view);
+        if (!id || !loaded) return;
+        onCleanup(watchProject(id, loaded.lastSeq, (update) => update.kind === 'events' && throttled.run()));
+      },
+    ),
+  );
+
+  const selected = () => {
+    const path = params['path'];
+    return typeof path === 'string' && path !== '' ? path : undefined;
+  };
+  const select = (path: string) => setParams({ path, version: undefined });
+  const [open, setOpen] = createSignal<ReadonlySet<string>>(new Set());
+  const toggle = (folder: string, isOpen: boolean) =>
+    setOpen((current) => {
+      const next = new Set(current);
+      if (isOpen) next.add(folder);
+      else next.delete(folder);
+      return next;
+    });
+
+  const tree = createMemo(() => buildFileTree(view()?.artifacts.map((artifact) => artifact.path) ?? []));
+  const artifact = () => view()?.artifacts.find((entry) => entry.path === selected());
+  const versions = createMemo(() =>
+    (view()?.artifactVersions ?? []).filter((entry) => entry.path === selected()).sort((a, b) => b.version - a.version),
+  );
+  const chosenVersion = () => {
+    const wanted = Number(params['version']);
+    return versions().find((entry) => entry.version === wanted) ?? versions()[0];
+  };
+
+  // Open the folders of the chosen file; with no file chosen, choose the first.
+  createEffect(
+    on(selected, (path) => {
+      if (path) setOpen((current) => new Set([...current, ...foldersOf(path)]));
+    }),
+  );
+  createEffect(() => {
+    const first = view()?.artifacts[0];
+    if (!selected() && first) setParams({ path: first.path }, { replace: true });
+  });
+
+  const [content] = createResource(
+    () => {
+      const path = selected();
+      const version = chosenVersion()?.version;
+      return path && version ? { projectId: props.projectId, path, version } : undefined;
+    },
+    async (key) => {
+      const result = await callEngine('artifactContent', key.projectId, key.path, key.version);
+      return result.ok ? { text: result.value, problem: undefined } : { text: '', problem: result.message };
+    },
+  );
+
+  return (
+    <Show when={view()}>
+      {(current) => (
+        <div class="artifacts-layout">
+          <header class="artifacts-header">
+            <h2>{current().project.name}</h2>
+            <p class="hint">
+              {current().artifacts.length} files · <a href={`/run?project=${props.projectId}`}>Live run</a>
+            </p>
+            <ExportZipButton projectId={props.projectId} />
+          </header>
+          <Show when={current().artifacts.length > 0} fallback={<p class="empty-state">No files yet.</p>}>
+            <div class="artifacts-body">
+              <FileTree entries={tree()} selected={selected()} open={open()} onToggle={toggle} onSelect={select} />
+              <section class="file-pane" aria-labelledby="file-title">
+                <Show when={artifact()} fallback={<p class="hint">Choose a file.</p>}>
+                  {(file) => (
+                    <>
+                      <div class="file-head">
+                        <h3 id="file-title">{file().path}</h3>
+                        <label>
+                          Version
+                          <select
+                            value={chosenVersion()?.version ?? ''}
+                            onChange={(event) => setParams({ version: event.currentTarget.value })}
+                          >
+                            <For each={versions()}>
+                              {(entry) => (
+                                <option value={entry.version}>
+                                  v{entry.version} · {new Date(entry.at).toLocaleString()}
+                                  {entry.version === file().latest ? ' (latest)' : ''}
+                                </option>
+                              )}
+                            </For>
+                          </select>
+                        </label>
+                      </div>
+                      <Show when={chosenVersion()}>{(version) => <VersionDetails version={version()} />}</Show>
+                      <Show when={content()} fallback={<p class="loading">Loading the file…</p>}>
+                        {(loaded) => (
+                          <>
+                            <Problem message={loaded().problem} />
+                            <Show when={!loaded().problem}>
+                              <CodeView text={loaded().text} language={file().language} label={file().path} />
+                            </Show>
+                          </>
+                        )}
+                      </Show>
+                    </>
+                  )}
+                </Show>
+              </section>
+            </div>
+          </Show>
+        </div>
+      )}
+    </Show>
+  );
+}
