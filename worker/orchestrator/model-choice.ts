@@ -22,7 +22,10 @@ export interface ModelChoice {
   decision: RouteDecision;
 }
 
-export type ChoiceResult = { ok: true; choice: ModelChoice } | { ok: false; message: string };
+export type ChoiceResult =
+  | { ok: true; choice: ModelChoice }
+  /** `budget`: every model was left out because none fits what is left of the budget. */
+  | { ok: false; message: string; budget: boolean };
 
 // The router's catalog names Google's models by vendor; the provider layer by API.
 const providerOfArm = (arm: ModelArm): RemoteProviderId | undefined => {
@@ -97,6 +100,7 @@ export class ModelChooser {
     if (candidates.length === 0) {
       return {
         ok: false,
+        budget: false,
         message:
           'No model provider can take calls now: add a key in Settings, or wait for a paused provider to recover.',
       };
@@ -116,7 +120,14 @@ export class ModelChooser {
     const arm = decision.arm;
     const provider = arm ? providerOfArm(arm) : undefined;
     if (!arm || !provider) {
-      return { ok: false, message: `No model fits this task now: ${decision.reason}` };
+      const budget = decision.excluded.length > 0 && decision.excluded.every((entry) => entry.reason === 'budget');
+      return {
+        ok: false,
+        budget,
+        message: budget
+          ? `Budget reached — raise it or stop. No model can do this task within the $${Math.max(0, request.budgetRemainingUsd).toFixed(4)} left.`
+          : `No model fits this task now: ${decision.reason}`,
+      };
     }
     return {
       ok: true,

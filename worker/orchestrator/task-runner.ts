@@ -128,7 +128,7 @@ export async function runTaskAttempt<T>(
       },
       readiness,
     );
-    if (!routed.ok) return { kind: 'unavailable', message: routed.message };
+    if (!routed.ok) return { kind: routed.budget ? 'budget' : 'unavailable', message: routed.message };
     destination = { kind: 'model', choice: routed.choice, adapter: await deps.adapter(routed.choice.provider) };
   }
 
