@@ -1,4 +1,4 @@
-import { useSearchParams } from '@solidjs/router';
+import { A, useSearchParams } from '@solidjs/router';
 import { For, Show, createEffect, createMemo, createResource, createSignal, on, onCleanup, untrack } from 'solid-js';
 import { ExportZipButton } from '../../components/export-zip-button.tsx';
 import { Problem } from '../../components/problem.tsx';
@@ -95,7 +95,7 @@ export function ProjectArtifacts(props: { projectId: string }) {
           <header class="artifacts-header">
             <h2>{current().project.name}</h2>
             <p class="hint">
-              {current().artifacts.length} files · <a href={`/run?project=${props.projectId}`}>Live run</a>
+              {current().artifacts.length} files · <A href={`/run?project=${props.projectId}`}>Live run</A>
             </p>
             <ExportZipButton projectId={props.projectId} />
           </header>

@@ -49,15 +49,17 @@ function entryKind(event: OrchestraEvent): string {
 
 function PlainFeed(props: { entries: OrchestraEvent[] }) {
   return (
-    <ol class="feed" data-testid="feed">
-      <For each={props.entries}>
-        {(event) => (
-          <li data-seq={event.seq} data-actor={entryKind(event)}>
-            <FeedEntry event={event} />
-          </li>
-        )}
-      </For>
-    </ol>
+    <div class="feed-plain">
+      <ol class="feed" data-testid="feed">
+        <For each={props.entries}>
+          {(event) => (
+            <li data-seq={event.seq} data-actor={entryKind(event)}>
+              <FeedEntry event={event} />
+            </li>
+          )}
+        </For>
+      </ol>
+    </div>
   );
 }
 

@@ -54,7 +54,7 @@ export function TaskGraph(props: { tasks: TaskRow[] }) {
                   </title>
                   <rect width={nodeWidth} height={nodeHeight} rx="8" />
                   <text x="10" y="20" class="graph-title">
-                    {clip(task().title, 26)}
+                    {clip(task().title, 24)}
                   </text>
                   <text x="10" y="38" class="graph-meta">
                     {clip(roleName(task().role), 18)}
