@@ -9,6 +9,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { type Simulator, startSimulator } from '../sim/simulator.ts';
 import { expect, test } from './harness/fixtures.ts';
 import { type RunningServer, startServer } from './harness/server.ts';
+import { configureProvider } from './harness/provider-settings.ts';
 
 let sim: Simulator;
 let server: RunningServer;
@@ -23,16 +24,7 @@ afterAll(async () => {
 
 const openaiKey = 'sk-proj-E2eSecretKey-0123456789abcdef';
 
-async function configure(page: Page, provider: string, baseUrl: string, key: string) {
-  const card = page.getByTestId(`provider-${provider}`);
-  const status = page.getByTestId(`provider-${provider}-status`);
-  await card.locator('input[name="base-url"]').fill(baseUrl);
-  await card.locator('input[name="base-url"]').press('Tab');
-  await expect.poll(() => status.textContent()).toBe('Base URL saved.');
-  await card.locator('input[name="key"]').fill(key);
-  await card.getByRole('button', { name: 'Save key' }).click();
-  await expect.poll(() => status.textContent()).toBe('Key saved on this device.');
-}
+const configure = configureProvider;
 
 async function testKey(page: Page, provider: string): Promise<string> {
   const status = page.getByTestId(`provider-${provider}-status`);
