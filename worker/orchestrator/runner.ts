@@ -197,17 +197,21 @@ export class ProjectRunner {
     this.pump();
   }
 
-  /** "Pause": calls in flight finish; nothing new starts. */
-  async pause(kind: PauseKind, reason: string): Promise<void> {
+  /** "Pause": calls in flight finish; nothing new starts. `also` is appended with the pause, atomically. */
+  async pause(kind: PauseKind, reason: string, also: EventDraft[] = []): Promise<void> {
     const state = await this.state();
     const runId = state.project?.currentRunId;
-    if (!runId || state.project?.runStatus !== 'running') return;
+    if (!runId || state.project?.runStatus !== 'running') {
+      if (also.length > 0) await this.append(also);
+      return;
+    }
     await this.append([
       {
         type: 'run-pause',
         actor: kind === 'user' || kind === 'step' ? { kind: 'user' } : system,
         payload: { runId, reason, kind },
       },
+      ...also,
     ]);
   }
 
@@ -217,8 +221,12 @@ export class ProjectRunner {
     const project = state.project;
     if (!project?.currentRunId || project.runStatus !== 'paused') throw new RunError('The run is not paused.');
     if (project.pauseKind === 'limit') {
-      this.tokenAllowance += this.deps.limits.maxRunTokens;
-      this.taskAllowance += this.deps.limits.maxRunTasks;
+      // From what is used now: one call can overshoot by more than a whole limit, and
+      // raising the old allowance alone would pause again before anything ran.
+      const tasks = [...state.tasks.values()];
+      const tokens = tasks.reduce((sum, task) => sum + task.inputTokens + task.outputTokens, 0);
+      this.tokenAllowance = Math.max(this.tokenAllowance, tokens) + this.deps.limits.maxRunTokens;
+      this.taskAllowance = Math.max(this.taskAllowance, tasks.length) + this.deps.limits.maxRunTasks;
     }
     await this.append([{ type: 'run-resume', actor: { kind: 'user' }, payload: { runId: project.currentRunId } }]);
     this.pump();
@@ -511,9 +519,30 @@ export class ProjectRunner {
         }
         return;
       }
-      case 'budget':
-        await this.pause('budget', outcome.message);
+      case 'budget': {
+        // Refused at a repair call, the attempt had started: back to the queue with the
+        // pause, or it would stay "running" with no call behind it and never finish.
+        const started = (await this.state()).tasks.get(taskId);
+        await this.pause(
+          'budget',
+          outcome.message,
+          started?.status === 'running'
+            ? [
+                {
+                  type: 'task-interrupt',
+                  actor: system,
+                  payload: { taskId, attempt: started.attempt, reason: 'The budget ran out before its repair call.' },
+                },
+                {
+                  type: 'task-retry',
+                  actor: system,
+                  payload: { taskId, reason: 'Runs again once the budget allows.' },
+                },
+              ]
+            : [],
+        );
         return;
+      }
       case 'unavailable':
         await this.pause('failure', outcome.message);
         return;

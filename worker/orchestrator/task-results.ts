@@ -314,8 +314,12 @@ export function fixTasks(state: ProjectState, reviewTask: TaskRow, review: Revie
   }
   const events: EventDraft[] = [];
   const fixIds: string[] = [];
+  // Another review of the same round may have made these ids already: suffixed by this
+  // review, so its findings get their own fix and re-review instead of being dropped or
+  // rewriting the other re-review's dependencies.
+  const unique = (id: string) => (state.tasks.has(id) ? `${id}-${reviewTask.taskId}` : id);
   for (const [role, paths] of files) {
-    const taskId = `fix-${round}-${role}`;
+    const taskId = unique(`fix-${round}-${role}`);
     if (state.tasks.has(taskId)) continue;
     fixIds.push(taskId);
     const list = [...paths];
@@ -340,7 +344,7 @@ export function fixTasks(state: ProjectState, reviewTask: TaskRow, review: Revie
     type: 'task-schedule',
     actor: { kind: 'agent', role: 'debugger' },
     payload: {
-      taskId: `review-${round}`,
+      taskId: unique(`review-${round}`),
       role: 'debugger',
       title: `Review the fixes (round ${round})`,
       dependsOn: fixIds,
