@@ -70,6 +70,8 @@ export class ProjectRunner {
   private tokenAllowance: number;
   private taskAllowance: number;
   private closed = false;
+  /** The completion being written, so the next is computed from the state it leaves. */
+  private completing: Promise<void> = Promise.resolve();
 
   constructor(
     readonly projectId: string,
@@ -491,31 +493,16 @@ export class ProjectRunner {
     const { taskId } = task;
     switch (outcome.kind) {
       case 'answered': {
-        const state = await this.state();
-        const current = state.tasks.get(taskId) ?? task;
-        const facts: AnswerFacts = {
-          task: current,
-          role: agent.role,
-          attempt: outcome.attempt,
-          text: outcome.text,
-          usage: outcome.usage,
-          repairs: outcome.repairs,
-          destination: outcome.destination,
-          durationMs: outcome.latencyMs,
-        };
-        const completion = await this.complete(state, facts, outcome.value);
-        if (completion.failure) {
-          await this.fail(current, outcome.attempt, 'no_files', completion.failure, true);
-          return;
-        }
-        await this.append(completion.events, completion.blobs);
-        if (outcome.destination.kind === 'model') {
-          const project = state.project;
-          this.deps.chooser.router(project?.preference ?? 'balanced').observe(outcome.destination.choice.decision, {
-            quality: completion.quality,
-            costUsd: outcome.usage.costUsd,
-            latencyMs: outcome.latencyMs,
-          });
+        // One completion at a time: each is computed from the state the previous one left
+        // (two reviews finishing together must not both name their re-review "review-2").
+        const previous = this.completing;
+        let release = () => undefined as void;
+        this.completing = new Promise<void>((resolve) => (release = resolve));
+        await previous;
+        try {
+          await this.completeAnswer(task, agent, outcome);
+        } finally {
+          release();
         }
         return;
       }
@@ -574,6 +561,44 @@ export class ProjectRunner {
       case 'failed':
         await this.fail(task, outcome.attempt, outcome.errorKind, outcome.message, outcome.retryable);
         return;
+    }
+  }
+
+  private async completeAnswer(
+    task: TaskRow,
+    agent: AgentRole<unknown>,
+    outcome: Extract<TaskAttemptOutcome<unknown>, { kind: 'answered' }>,
+  ): Promise<void> {
+    const { taskId } = task;
+    const state = await this.state();
+    const current = state.tasks.get(taskId) ?? task;
+    const facts: AnswerFacts = {
+      task: current,
+      role: agent.role,
+      attempt: outcome.attempt,
+      text: outcome.text,
+      usage: outcome.usage,
+      repairs: outcome.repairs,
+      destination: outcome.destination,
+      durationMs: outcome.latencyMs,
+    };
+    const completion = await this.complete(state, facts, outcome.value);
+    if (completion.failure) {
+      await this.fail(current, outcome.attempt, 'no_files', completion.failure, true);
+      return;
+    }
+    if (completion.loop) {
+      await this.settle(task, agent, { kind: 'loop', attempt: outcome.attempt, message: completion.loop });
+      return;
+    }
+    await this.append(completion.events, completion.blobs);
+    if (outcome.destination.kind === 'model') {
+      const project = state.project;
+      this.deps.chooser.router(project?.preference ?? 'balanced').observe(outcome.destination.choice.decision, {
+        quality: completion.quality,
+        costUsd: outcome.usage.costUsd,
+        latencyMs: outcome.latencyMs,
+      });
     }
   }
 

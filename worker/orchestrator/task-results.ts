@@ -23,6 +23,8 @@ export interface Completion {
   quality: number;
   /** Set when nothing usable came out of a valid answer (every file path refused). */
   failure?: string;
+  /** Set when the answer repeats what is already there: a fix that changes nothing. */
+  loop?: string;
 }
 
 const system: Actor = { kind: 'system', component: 'orchestrator' };
@@ -105,11 +107,23 @@ export async function fileCompletion(state: ProjectState, facts: AnswerFacts, ou
       failure: `None of the files could be kept: ${rejected.map((entry) => entry.reason).join('; ')}`,
     };
   }
+  const hashes = await Promise.all(accepted.map((file) => sha256Hex(file.content)));
+  if (
+    task.kind === 'fix' &&
+    accepted.every((file, index) => state.artifacts.get(file.path)?.contentHash === hashes[index])
+  ) {
+    return {
+      events: [],
+      blobs: [],
+      quality: 0,
+      loop: `The ${roleTitles[role]} answered the review with the very files it found problems in, unchanged; stopping instead of paying for more rounds of the same.`,
+    };
+  }
   const author: Actor = { kind: 'agent', role };
   const events: EventDraft[] = [];
   const blobs: string[] = [];
-  for (const file of accepted) {
-    const contentHash = await sha256Hex(file.content);
+  for (const [index, file] of accepted.entries()) {
+    const contentHash = hashes[index] ?? (await sha256Hex(file.content));
     const known = state.artifacts.get(file.path);
     const language = file.language.trim() ? file.language.trim().toLowerCase().slice(0, 40) : languageOf(file.path);
     blobs.push(file.content);

@@ -168,7 +168,8 @@ test('loop detection: the same invalid answer twice fails the task as a loop and
 test('review rounds are bounded: a Debugger that always finds a major problem reviews exactly maxReviewRounds times, then the run completes listing the finding', async () => {
   const { api, projectId, requests } = await startProject({
     'project-manager': { kind: 'json', value: planOf([apiTask, reviewTask]) },
-    'code-generator': { kind: 'json', value: files.api() },
+    // The fix changes the file (a fix that changes nothing is a loop: see below).
+    'code-generator': (_request, nth) => ({ kind: 'json', value: files.api(nth > 1) }),
     debugger: { kind: 'json', value: reviewWithMajorFinding },
   });
   await approveWhenProposed(api, projectId);
@@ -367,8 +368,14 @@ test('two reviews in one round that both find problems: every fix task gets its 
         { ...reviewTask, id: 'review-ui', dependsOn: ['ui'] },
       ]),
     },
-    'code-generator': { kind: 'json', value: files.api() },
-    'ui-designer': { kind: 'json', value: files.ui },
+    'code-generator': (_request, nth) => ({ kind: 'json', value: files.api(nth > 1) }),
+    'ui-designer': (_request, nth) => ({
+      kind: 'json',
+      value:
+        nth > 1
+          ? { ...files.ui, files: files.ui.files.map((file) => ({ ...file, content: `${file.content}\n` })) }
+          : files.ui,
+    }),
     debugger: (request) => {
       const id = idOf(request);
       if (id === 'review-api') return { kind: 'json', value: finding('notes.py', 'The API forgets blank notes.') };
@@ -428,4 +435,22 @@ test('a budget refusal on a repair call does not strand the task as running: aft
   expect((await api.resumeRun(projectId)).ok).toBe(true);
   const view = await waitFor(api, projectId, (current) => current.project.runStatus === 'stopped', 5_000);
   expect(taskOf(view, 'api')).toMatchObject({ status: 'done', attempt: 2 });
+});
+
+test('a fix that returns the reviewed files unchanged is caught as a loop: the run pauses instead of paying for more rounds', async () => {
+  const { api, projectId, requests } = await startProject({
+    'project-manager': { kind: 'json', value: planOf([apiTask, reviewTask]) },
+    'code-generator': { kind: 'json', value: files.api() },
+    debugger: { kind: 'json', value: reviewWithMajorFinding },
+  });
+  await approveWhenProposed(api, projectId);
+  const view = await waitFor(api, projectId, (current) => current.project.runStatus === 'paused');
+  expect(view.project.pauseKind).toBe('loop');
+  expect(view.project.pauseReason).toContain('unchanged');
+  expect(view.tasks.find((task) => task.taskId === 'fix-2-code-generator')).toMatchObject({
+    status: 'failed',
+    lastError: { kind: 'loop', retryable: false },
+  });
+  expect(view.artifactVersions.filter((version) => version.path === 'notes.py')).toHaveLength(1);
+  expect(requests().filter(of('code-generator'))).toHaveLength(2);
 });
