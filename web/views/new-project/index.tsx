@@ -40,7 +40,7 @@ export default function NewProjectView() {
       title="New project"
       intro="Describe what you want built. The Project Manager plans it as tasks, you approve the plan, and the agents build it."
     >
-      <form class="stack new-project" onSubmit={(event) => void create(event)}>
+      <form class="stack new-project" noValidate onSubmit={(event) => void create(event)}>
         <label>
           Name
           <input

@@ -54,8 +54,8 @@ export function RunSettingsFields(props: { form: NewProjectForm; onChange: (patc
         <input
           name="budget"
           type="number"
-          min="0.01"
-          step="0.01"
+          min="0"
+          step="any"
           inputMode="decimal"
           placeholder="Default for the plan’s size"
           aria-describedby="budget-hint"

@@ -58,8 +58,7 @@ function RaiseBudget(props: { project: ProjectRow; canWrite: boolean; onChange: 
         New budget (USD)
         <input
           type="number"
-          min={floor().toFixed(2)}
-          step="0.01"
+          step="any"
           inputMode="decimal"
           required
           value={amount()}
