@@ -66,9 +66,6 @@ export class ProjectRunner {
   private governor: CostGovernor | undefined;
   private pumping: Promise<void> | undefined;
   private again = false;
-  /** Limits the person waived for this run by choosing to continue past them. */
-  private tokenAllowance: number;
-  private taskAllowance: number;
   private closed = false;
   /** The completion being written, so the next is computed from the state it leaves. */
   private completing: Promise<void> = Promise.resolve();
@@ -76,10 +73,7 @@ export class ProjectRunner {
   constructor(
     readonly projectId: string,
     private readonly deps: RunnerDeps,
-  ) {
-    this.tokenAllowance = deps.limits.maxRunTokens;
-    this.taskAllowance = deps.limits.maxRunTasks;
-  }
+  ) {}
 
   private state(): Promise<ProjectState> {
     return this.deps.store.load(this.projectId);
@@ -222,14 +216,8 @@ export class ProjectRunner {
     const state = await this.state();
     const project = state.project;
     if (!project?.currentRunId || project.runStatus !== 'paused') throw new RunError('The run is not paused.');
-    if (project.pauseKind === 'limit') {
-      // From what is used now: one call can overshoot by more than a whole limit, and
-      // raising the old allowance alone would pause again before anything ran.
-      const tasks = [...state.tasks.values()];
-      const tokens = tasks.reduce((sum, task) => sum + task.inputTokens + task.outputTokens, 0);
-      this.tokenAllowance = Math.max(this.tokenAllowance, tokens) + this.deps.limits.maxRunTokens;
-      this.taskAllowance = Math.max(this.taskAllowance, tasks.length) + this.deps.limits.maxRunTasks;
-    }
+    // Past a run limit, going on counts the limits afresh from here (the resume event
+    // records the point, so a reload keeps it).
     await this.append([{ type: 'run-resume', actor: { kind: 'user' }, payload: { runId: project.currentRunId } }]);
     this.pump();
   }
@@ -401,18 +389,19 @@ export class ProjectRunner {
       await this.finish(state, project.currentRunId);
       return;
     }
-    const tokens = tasks.reduce((sum, task) => sum + task.inputTokens + task.outputTokens, 0);
-    if (tokens > this.tokenAllowance) {
+    const session = state.sessions.get(project.currentRunId);
+    const { maxRunTokens, maxRunTasks } = this.deps.limits;
+    if (session && session.tokens - session.limitTokenBase > maxRunTokens) {
       await this.pause(
         'limit',
-        `This run has used ${tokens.toLocaleString('en')} tokens, past its limit of ${this.tokenAllowance.toLocaleString('en')}. Continue orchestra to allow as many again, or stop.`,
+        `This run has used ${(session.tokens - session.limitTokenBase).toLocaleString('en')} tokens, past its limit of ${maxRunTokens.toLocaleString('en')}. Continue orchestra to allow as many again, or stop.`,
       );
       return;
     }
-    if (tasks.length > this.taskAllowance) {
+    if (session && session.tasks - session.limitTaskBase > maxRunTasks) {
       await this.pause(
         'limit',
-        `This run has ${tasks.length} tasks, past its limit of ${this.taskAllowance}. Continue orchestra to allow more, or stop.`,
+        `This run has added ${session.tasks - session.limitTaskBase} tasks, past its limit of ${maxRunTasks}. Continue orchestra to allow as many again, or stop.`,
       );
       return;
     }

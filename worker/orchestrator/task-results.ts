@@ -405,9 +405,13 @@ export async function remainingFindings(
   state: ProjectState,
   readBlob: (hash: string) => Promise<string | undefined>,
 ): Promise<Finding[]> {
-  const reviews = [...state.tasks.values()]
-    .filter((task) => task.role === 'debugger' && task.status === 'done')
-    .sort((a, b) => b.round - a.round || b.order - a.order);
-  const last = await reviewOf(reviews[0], readBlob);
-  return last ? last.findings.filter(isBlocking) : [];
+  const reviews = [...state.tasks.values()].filter((task) => task.role === 'debugger' && task.status === 'done');
+  const lastRound = Math.max(0, ...reviews.map((task) => task.round));
+  // Every review of the last round: two reviews of one round each leave their own findings.
+  const findings: Finding[] = [];
+  for (const task of reviews.filter((review) => review.round === lastRound).sort((a, b) => a.order - b.order)) {
+    const review = await reviewOf(task, readBlob);
+    if (review) findings.push(...review.findings.filter(isBlocking));
+  }
+  return findings;
 }

@@ -62,6 +62,10 @@ test('project and runs: creation, details, budget, archive, and a run paused, re
     status: 'stopped',
     outcome: 'completed',
     pauses: 1,
+    tokens: 0,
+    tasks: 0,
+    limitTokenBase: 0,
+    limitTaskBase: 0,
     startedAt: 4000,
     endedAt: 8000,
   });

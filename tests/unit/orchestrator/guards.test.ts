@@ -417,12 +417,16 @@ test('a budget refusal on a repair call does not strand the task as running: aft
   // The first answer is invalid and its call bills far more than was set aside (a model
   // that ignored the output limit), so the repair call cannot be reserved.
   const wrong = JSON.stringify({ notes: 'no files at all' });
-  const { api, projectId } = await startProject({
-    'code-generator': (_request, nth) =>
-      nth === 1
-        ? { kind: 'text', text: wrong, usage: { inputTokens: 20, outputTokens: 1_000_000_000 } }
-        : { kind: 'json', value: files.api() },
-  });
+  const { api, projectId } = await startProject(
+    {
+      'code-generator': (_request, nth) =>
+        nth === 1
+          ? { kind: 'text', text: wrong, usage: { inputTokens: 20, outputTokens: 1_000_000_000 } }
+          : { kind: 'json', value: files.api() },
+    },
+    // Those tokens were billed to this run: a run limit that high keeps this test on the budget.
+    { maxRunTokens: 2_000_000_000 },
+  );
   await approveWhenProposed(api, projectId);
   const paused = await waitFor(api, projectId, settled);
 
@@ -453,4 +457,24 @@ test('a fix that returns the reviewed files unchanged is caught as a loop: the r
   });
   expect(view.artifactVersions.filter((version) => version.path === 'notes.py')).toHaveLength(1);
   expect(requests().filter(of('code-generator'))).toHaveLength(2);
+});
+
+test('failed calls count toward the run token limit, and going on past it is recorded in the run's session, so it holds after a reload', async () => {
+  const { api, projectId } = await startProject(
+    {
+      'code-generator': (_request, nth) =>
+        nth === 1
+          ? { kind: 'text', text: 'not json', usage: { inputTokens: 20, outputTokens: 5_000 } }
+          : { kind: 'json', value: files.api() },
+    },
+    { maxRunTokens: 4_000, maxRepairs: 0, maxAttempts: 3 },
+  );
+  await approveWhenProposed(api, projectId);
+  const paused = await waitFor(api, projectId, settled);
+  expect(paused.project.pauseKind, JSON.stringify(summary(paused))).toBe('limit');
+  expect(paused.sessions.at(-1)?.tokens).toBeGreaterThan(5_000);
+  expect((await api.resumeRun(projectId)).ok).toBe(true);
+  const done = await waitFor(api, projectId, (current) => current.project.runStatus === 'stopped');
+  expect(taskOf(done, 'api')).toMatchObject({ status: 'done', attempt: 2 });
+  expect(done.sessions.at(-1)?.limitTokenBase).toBeGreaterThan(5_000);
 });

@@ -1,6 +1,14 @@
-import type { ProjectRow } from './rows.ts';
+import type { ProjectRow, SessionRow } from './rows.ts';
 import type { Handlers } from './handler.ts';
 import type { Changes, ProjectState } from './project-state.ts';
+
+/** The session of the project's current run, marked as changed; none between runs. */
+export function currentSession(state: ProjectState, changes: Changes): SessionRow | undefined {
+  const runId = state.project?.currentRunId;
+  const session = runId ? state.sessions.get(runId) : undefined;
+  if (session) changes.touch('sessions', session.runId);
+  return session;
+}
 
 /** The project row, created on first need so that any history folds without throwing. */
 export function projectRow(state: ProjectState, at: number, changes: Changes): ProjectRow {
@@ -87,6 +95,10 @@ export const projectHandlers: Handlers<
       status: 'running',
       outcome: null,
       pauses: 0,
+      tokens: 0,
+      tasks: 0,
+      limitTokenBase: 0,
+      limitTaskBase: 0,
       startedAt: event.at,
       endedAt: null,
     });
@@ -106,10 +118,14 @@ export const projectHandlers: Handlers<
   },
   'run-resume': (state, event, changes) => {
     const project = projectRow(state, event.at, changes);
+    const session = state.sessions.get(event.payload.runId);
+    if (session && project.pauseKind === 'limit') {
+      session.limitTokenBase = session.tokens;
+      session.limitTaskBase = session.tasks;
+    }
     project.runStatus = 'running';
     project.pauseReason = null;
     project.pauseKind = null;
-    const session = state.sessions.get(event.payload.runId);
     if (session) {
       session.status = 'running';
       changes.touch('sessions', session.runId);

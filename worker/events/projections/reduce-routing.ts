@@ -1,7 +1,7 @@
 import type { Handlers } from './handler.ts';
 import { type Changes, type ProjectState, joinKey } from './project-state.ts';
 import { artifactVersion } from './reduce-artifacts.ts';
-import { projectRow } from './reduce-project.ts';
+import { currentSession, projectRow } from './reduce-project.ts';
 import { agentRow, taskRow } from './reduce-tasks.ts';
 import type { BanditArmRow, RouterPerformanceRow } from './rows.ts';
 
@@ -75,6 +75,8 @@ export const routingHandlers: Handlers<
     const cost = state.costs.get(event.payload.reservationId);
     const project = projectRow(state, event.at, changes);
     project.spentUsd += event.payload.actualUsd;
+    const session = currentSession(state, changes);
+    if (session) session.tokens += event.payload.inputTokens + event.payload.outputTokens;
     if (!cost) return;
     cost.status = 'settled';
     cost.actualUsd = event.payload.actualUsd;

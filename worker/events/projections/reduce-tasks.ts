@@ -1,7 +1,7 @@
 import type { Role } from '../schemas/common.ts';
 import type { Handlers } from './handler.ts';
 import type { Changes, ProjectState } from './project-state.ts';
-import { projectRow } from './reduce-project.ts';
+import { currentSession, projectRow } from './reduce-project.ts';
 import type { AgentPerformanceRow, PlanTask, TaskRow } from './rows.ts';
 
 export function taskRow(state: ProjectState, taskId: string, changes: Changes): TaskRow {
@@ -133,7 +133,11 @@ export const taskHandlers: Handlers<
     if (!plan || plan.planId !== event.payload.planId) return;
     plan.status = 'approved';
     if (event.payload.tasks) plan.tasks = event.payload.tasks.map(copyTask);
-    for (const planned of plan.tasks) scheduleFromPlan(state, planned, changes);
+    const session = currentSession(state, changes);
+    for (const planned of plan.tasks) {
+      if (session && !state.tasks.has(planned.id)) session.tasks += 1;
+      scheduleFromPlan(state, planned, changes);
+    }
   },
   'plan-reject': (state, event, changes) => {
     const project = projectRow(state, event.at, changes);
@@ -141,6 +145,10 @@ export const taskHandlers: Handlers<
   },
   'task-schedule': (state, event, changes) => {
     const { payload } = event;
+    if (!state.tasks.has(payload.taskId)) {
+      const session = currentSession(state, changes);
+      if (session) session.tasks += 1;
+    }
     const task = taskRow(state, payload.taskId, changes);
     task.role = payload.role;
     task.title = payload.title;

@@ -140,6 +140,13 @@ export interface SessionRow {
   status: 'running' | 'paused' | 'stopped';
   outcome: 'completed' | 'cancelled' | 'emergency' | 'failed' | null;
   pauses: number;
+  /** Tokens billed (in + out) in this run, failed and repaired calls included. */
+  tokens: number;
+  /** Tasks this run added (the approved plan's, fixes, the Project Manager's additions). */
+  tasks: number;
+  /** What was used when the person last chose to go on past a run limit: limits count from here. */
+  limitTokenBase: number;
+  limitTaskBase: number;
   startedAt: number;
   endedAt: number | null;
 }
