@@ -413,7 +413,7 @@ test('plans: a proposal makes no task rows; approval as edited schedules exactly
       create,
       proposal,
       { type: 'plan-reject', actor: { kind: 'user' }, payload: { planId: 'p1', reason: 'Too big' } },
-      { ...proposal, payload: { ...proposal.payload, planId: 'p2' } } as EventDraft,
+      { ...proposal, payload: { ...proposal.payload, planId: 'p2' } },
       // An approval of a plan that is no longer current changes nothing.
       { type: 'plan-approve', actor: { kind: 'user' }, payload: { planId: 'p1', auto: false } },
     ]),

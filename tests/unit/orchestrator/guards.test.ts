@@ -459,7 +459,7 @@ test('a fix that returns the reviewed files unchanged is caught as a loop: the r
   expect(requests().filter(of('code-generator'))).toHaveLength(2);
 });
 
-test('failed calls count toward the run token limit, and going on past it is recorded in the run's session, so it holds after a reload', async () => {
+test('failed calls count toward the run token limit, and going on past it is recorded in the run session, so it holds after a reload', async () => {
   const { api, projectId } = await startProject(
     {
       'code-generator': (_request, nth) =>
