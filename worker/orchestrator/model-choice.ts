@@ -83,7 +83,8 @@ export class ModelChooser {
     return router;
   }
 
-  choose(request: RouteRequest, readiness: readonly ProviderReady[]): ChoiceResult {
+  /** Chooses among the ready providers' models, leaving out `passedOver` (too dear for what is left). */
+  choose(request: RouteRequest, readiness: readonly ProviderReady[], passedOver?: ReadonlySet<string>): ChoiceResult {
     const router = this.router(request.preference);
     const ready = new Set(readiness.filter((entry) => entry.ready).map((entry) => entry.provider));
     const compatible = readiness.find((entry) => entry.provider === 'openai-compatible' && entry.ready);
@@ -91,6 +92,7 @@ export class ModelChooser {
     const candidates = router
       .arms()
       .filter((arm) => {
+        if (passedOver?.has(arm.id)) return false;
         const provider = providerOfArm(arm);
         if (!provider || !ready.has(provider)) return false;
         // Only the endpoint's current model, not ones named in earlier settings.

@@ -11,7 +11,7 @@
  */
 import type { AgentRole, Finding } from '../agents/index.ts';
 import { repairPrompt } from '../agents/index.ts';
-import type { CostGovernor, CostReservation } from '../budget/index.ts';
+import { type CostGovernor, type CostReservation, worstCaseInputTokens } from '../budget/index.ts';
 import type { EventDraft } from '../events/catalog.ts';
 import type { EventStore } from '../events/event-store.ts';
 import type { ProjectState } from '../events/projections/project-state.ts';
@@ -107,45 +107,73 @@ export async function runTaskAttempt<T>(
   const taskType = taskTypeOf(agent.role, task.kind);
   const readiness = options.template ? [] : await deps.readiness();
 
-  // The model first, so the context can be trimmed to its window.
+  // The model first, so the context can be trimmed to its window. A model whose worst
+  // case does not fit what is left of the budget is passed over for the next best one;
+  // only when none fits does the run stop for the budget.
   const roughInput = estimateTokens(task.instructions) + 2000;
+  const passedOver = new Set<string>();
   let destination: Destination;
-  if (options.template) {
-    destination = { kind: 'template', model: `template:${options.template}`, adapter: deps.template() };
-  } else {
-    const budget = deps.governor.status();
-    const remaining = Math.max(1, [...state.tasks.values()].filter((row) => row.status === 'scheduled').length);
-    const routed = deps.chooser.choose(
+  let messages: ProviderMessage[];
+  for (;;) {
+    if (options.template) {
+      destination = { kind: 'template', model: `template:${options.template}`, adapter: deps.template() };
+    } else {
+      const budget = deps.governor.status();
+      const remaining = Math.max(1, [...state.tasks.values()].filter((row) => row.status === 'scheduled').length);
+      const routed = deps.chooser.choose(
+        {
+          taskType,
+          preference: project?.preference ?? 'balanced',
+          inputTokens: roughInput,
+          outputTokens: agent.maxOutputTokens / 2,
+          attempt,
+          language: project?.plan?.languages[0],
+          budgetRemainingUsd: budget.availableUsd,
+          allowanceUsd: deps.governor.allowance(remaining),
+        },
+        readiness,
+        passedOver,
+      );
+      if (!routed.ok) {
+        const budgetStop = routed.budget || passedOver.size > 0;
+        return {
+          kind: budgetStop ? 'budget' : 'unavailable',
+          message:
+            budgetStop && !routed.budget
+              ? `Budget reached — raise it or stop. No model can do this task within the $${Math.max(0, budget.availableUsd).toFixed(4)} left of the $${budget.budgetUsd.toFixed(2)} budget.`
+              : routed.message,
+        };
+      }
+      destination = { kind: 'model', choice: routed.choice, adapter: await deps.adapter(routed.choice.provider) };
+    }
+
+    const contextWindow = destination.kind === 'model' ? destination.choice.contextWindow : 1_000_000;
+    const budgetTokens = Math.max(2000, Math.min(60_000, Math.floor(contextWindow * 0.6) - agent.maxOutputTokens));
+    const input = await agentInputFor(state, task, agent, {
+      readBlob: (hash) => deps.store.blob(hash),
+      budgetTokens,
+      findings: options.findings,
+    });
+    // The Template provider builds from the description alone; models get the whole prompt.
+    messages = [
       {
-        taskType,
-        preference: project?.preference ?? 'balanced',
-        inputTokens: roughInput,
-        outputTokens: agent.maxOutputTokens / 2,
-        attempt,
-        language: project?.plan?.languages[0],
-        budgetRemainingUsd: budget.availableUsd,
-        allowanceUsd: deps.governor.allowance(remaining),
+        role: 'user',
+        content:
+          destination.kind === 'template' ? input.project.description || input.project.name : agent.prompt(input),
       },
-      readiness,
-    );
-    if (!routed.ok) return { kind: routed.budget ? 'budget' : 'unavailable', message: routed.message };
-    destination = { kind: 'model', choice: routed.choice, adapter: await deps.adapter(routed.choice.provider) };
+    ];
+    if (destination.kind === 'template') break;
+    const { choice } = destination;
+    const worstCase =
+      (worstCaseInputTokens({ text: sentText(agent.systemPrompt, messages, agent.responseFormat) }).tokens *
+        choice.inputPricePerMillion +
+        agent.maxOutputTokens * choice.outputPricePerMillion) /
+      1_000_000;
+    if (worstCase <= deps.governor.status().availableUsd + 1e-9) break;
+    deps.chooser.router(project?.preference ?? 'balanced').cancel(choice.decision);
+    passedOver.add(choice.armId);
   }
 
-  const contextWindow = destination.kind === 'model' ? destination.choice.contextWindow : 1_000_000;
-  const budgetTokens = Math.max(2000, Math.min(60_000, Math.floor(contextWindow * 0.6) - agent.maxOutputTokens));
-  const input = await agentInputFor(state, task, agent, {
-    readBlob: (hash) => deps.store.blob(hash),
-    budgetTokens,
-    findings: options.findings,
-  });
-  // The Template provider builds from the description alone; models get the whole prompt.
-  const messages: ProviderMessage[] = [
-    {
-      role: 'user',
-      content: destination.kind === 'template' ? input.project.description || input.project.name : agent.prompt(input),
-    },
-  ];
   const model = destination.kind === 'model' ? destination.choice.model : destination.model;
   const provider = destination.kind === 'model' ? destination.choice.provider : 'template';
   const request = (): ProviderRequest => ({
@@ -170,12 +198,7 @@ export async function runTaskAttempt<T>(
       armId: choice.armId,
       inputPricePerMillion: choice.inputPricePerMillion,
       outputPricePerMillion: choice.outputPricePerMillion,
-      input: {
-        text:
-          (sent.system ?? '') +
-          sent.messages.map((message) => message.content).join('\n') +
-          JSON.stringify(sent.responseFormat ?? ''),
-      },
+      input: { text: sentText(sent.system ?? '', sent.messages, sent.responseFormat) },
       maxOutputTokens: sent.maxOutputTokens,
     });
     if (!result.ok) return { ok: false, message: result.message };
@@ -353,6 +376,11 @@ export async function runTaskAttempt<T>(
     if (!again.ok) return { kind: 'budget', message: again.message };
     if (again.events.length > 0) await deps.store.append(deps.projectId, again.events);
   }
+}
+
+/** Everything a call sends that is billed as input: what the worst case is counted from. */
+function sentText(system: string, messages: readonly ProviderMessage[], format: unknown): string {
+  return system + messages.map((message) => message.content).join('\n') + JSON.stringify(format ?? '');
 }
 
 /** Sampled values can be ±Infinity for a model with no price; the log takes finite numbers. */
