@@ -50,6 +50,13 @@ export class EventStore {
   private readonly snapshotSeqs = new Map<string, number>();
   private readonly writing = new Map<string, Promise<void>>();
   private readonly nextId = monotonicFactory();
+  /**
+   * Texts recently written or read, by hash. A blob never changes under its hash, so a
+   * cached one is never stale; without it, every prompt re-read each upstream file in a
+   * transaction of its own (a 200-task run made 35k reads, and its appends queued behind them).
+   */
+  private readonly blobCache = new Map<string, string>();
+  private blobCacheChars = 0;
   private readonly now: () => number;
   private readonly snapshotEvery: number;
 
@@ -131,6 +138,7 @@ export class EventStore {
         await Promise.all(writes);
         return events;
       });
+      for (const blob of blobs) this.rememberBlob(blob.hash, blob.content);
       this.options.onAppend?.(events);
       return events;
     } catch (error) {
@@ -206,6 +214,7 @@ export class EventStore {
       ]);
     });
     this.states.delete(projectId);
+    this.forgetBlobs(blobHashes);
   }
 
   private snapshotDue(projectId: string, seq: number): boolean {
@@ -267,7 +276,40 @@ export class EventStore {
     return last?.seq ?? 0;
   }
 
-  blob(hash: string): Promise<string | undefined> {
-    return this.db.blobs.get(hash).then((row) => row?.content);
+  async blob(hash: string): Promise<string | undefined> {
+    const cached = this.blobCache.get(hash);
+    if (cached !== undefined) {
+      this.rememberBlob(hash, cached); // most recently used last
+      return cached;
+    }
+    const content = (await this.db.blobs.get(hash))?.content;
+    if (content !== undefined) this.rememberBlob(hash, content);
+    return content;
+  }
+
+  /** Keeps a text in the cache, dropping the least recently used past 8 million characters. */
+  private rememberBlob(hash: string, content: string): void {
+    const limit = 8_000_000;
+    this.forgetBlob(hash);
+    if (content.length > limit / 8) return;
+    this.blobCache.set(hash, content);
+    this.blobCacheChars += content.length;
+    for (const [oldest, text] of this.blobCache) {
+      if (this.blobCacheChars <= limit) break;
+      this.blobCache.delete(oldest);
+      this.blobCacheChars -= text.length;
+    }
+  }
+
+  /** Drops texts from the cache after they were deleted from the blob store (compaction). */
+  forgetBlobs(hashes: Iterable<string>): void {
+    for (const hash of hashes) this.forgetBlob(hash);
+  }
+
+  private forgetBlob(hash: string): void {
+    const text = this.blobCache.get(hash);
+    if (text === undefined) return;
+    this.blobCache.delete(hash);
+    this.blobCacheChars -= text.length;
   }
 }

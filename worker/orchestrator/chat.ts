@@ -14,6 +14,7 @@ import type { ProviderMessage } from '../providers/contract/provider-request.ts'
 import { agentInputFor } from './agent-input.ts';
 import { callModel } from './call-model.ts';
 import { validatePlan } from './plan-validation.ts';
+import { recordEvents } from './model-choice.ts';
 import type { TaskRunnerDeps } from './task-runner.ts';
 
 const manager: Actor = { kind: 'agent', role: 'project-manager' };
@@ -62,6 +63,7 @@ export async function answerMessage(
   );
   if (!routed.ok) {
     return [
+      ...recordEvents(deps.chooser.take()),
       reply(
         'The Project Manager needs a model to answer: add a key in Settings. Your message is kept with the project.',
       ),
@@ -96,10 +98,11 @@ export async function answerMessage(
     });
     if (!reserved.ok) {
       router.cancel(choice.decision);
-      return [...events, reply(`I cannot answer now: ${reserved.message}`)];
+      return [...events, ...recordEvents(deps.chooser.take()), reply(`I cannot answer now: ${reserved.message}`)];
     }
     const reservationId = deps.newId();
     await deps.store.append(deps.projectId, [
+      ...recordEvents(deps.chooser.take()),
       {
         type: 'cost-reserve',
         actor: system,
@@ -127,6 +130,7 @@ export async function answerMessage(
     if (result.error) {
       router.cancel(choice.decision);
       return [
+        ...recordEvents(deps.chooser.take()),
         ...events,
         reply(`The Project Manager could not be reached: ${result.error.message} ${result.error.action}`),
       ];
@@ -134,7 +138,12 @@ export async function answerMessage(
     const checked = validateOutput(chatReplySchema, result.text);
     if (checked.ok) {
       router.observe(choice.decision, { quality: 1 - repairs * 0.3, costUsd: 0, latencyMs: result.latencyMs });
-      return [...events, reply(checked.value.reply, manager), ...planChanges(state, checked.value)];
+      return [
+        ...events,
+        ...recordEvents(deps.chooser.take()),
+        reply(checked.value.reply, manager),
+        ...planChanges(state, checked.value),
+      ];
     }
     messages.push(
       { role: 'assistant', content: result.text },
@@ -143,6 +152,7 @@ export async function answerMessage(
   }
   router.observe(choice.decision, { quality: 0, costUsd: 0, latencyMs: 0 });
   return [
+    ...recordEvents(deps.chooser.take()),
     ...events,
     reply('The Project Manager’s answer could not be read, so nothing in the plan changed. Please try again.'),
   ];

@@ -1,3 +1,4 @@
+import type { EventDraft } from '../events/catalog.ts';
 import type { Preference } from '../events/projections/rows.ts';
 import type { ProviderReady } from '../providers/contract/provider-service-api.ts';
 import type { RemoteProviderId } from '../providers/contract/provider-id.ts';
@@ -48,6 +49,22 @@ function compatibleArm(model: string): ModelArm {
   };
 }
 
+/** A router record with the preference of the router that made it and its place in the sequence. */
+export interface PreferredRecord {
+  preference: Preference;
+  order: number;
+  record: RouteRecord;
+}
+
+/** The records as `route-record` events for a project's log. */
+export function recordEvents(records: readonly PreferredRecord[]): EventDraft[] {
+  return records.map(({ preference, order, record }) => ({
+    type: 'route-record',
+    actor: { kind: 'system', component: 'router' },
+    payload: { preference, order, record },
+  }));
+}
+
 export interface RouteRequest {
   taskType: string;
   preference: Preference;
@@ -66,8 +83,11 @@ export interface RouteRequest {
  */
 export class ModelChooser {
   private readonly routers = new Map<Preference, Router>();
+  private pending: PreferredRecord[] = [];
+  private replaying = false;
+  private nextOrder = 0;
 
-  constructor(private readonly options: { random?: () => number; onRecord?: (record: RouteRecord) => void } = {}) {}
+  constructor(private readonly options: { random?: () => number } = {}) {}
 
   router(preference: Preference): Router {
     let router = this.routers.get(preference);
@@ -76,11 +96,37 @@ export class ModelChooser {
         arms: defaultCatalog,
         preference,
         ...(this.options.random ? { random: this.options.random } : {}),
-        ...(this.options.onRecord ? { onRecord: this.options.onRecord } : {}),
+        onRecord: (record) => {
+          if (!this.replaying) this.pending.push({ preference, order: this.nextOrder++, record });
+        },
       });
       this.routers.set(preference, router);
     }
     return router;
+  }
+
+  /**
+   * The records the routers made since the last call, for the log. Choosing, observing and
+   * cancelling are synchronous: taken right after one, they are exactly that step's records.
+   */
+  take(): PreferredRecord[] {
+    const taken = this.pending;
+    this.pending = [];
+    return taken;
+  }
+
+  /** Folds records from the log (every project's) into the routers, in the order they were made. */
+  load(records: Iterable<PreferredRecord>): void {
+    const sorted = [...records].sort((a, b) => a.order - b.order);
+    this.replaying = true;
+    try {
+      for (const { preference, record } of sorted) this.router(preference).apply(record);
+    } finally {
+      this.replaying = false;
+    }
+    this.nextOrder = Math.max(this.nextOrder, (sorted.at(-1)?.order ?? -1) + 1);
+    // Creating a router adds the catalog's arms: records of that are the catalog, not steps.
+    this.pending = [];
   }
 
   /** Chooses among the ready providers' models, leaving out `passedOver` (too dear for what is left). */

@@ -52,8 +52,26 @@ export class Orchestrator {
     return (await this.options.providers()).adapter(provider);
   }
 
+  private routerLoaded: Promise<void> | undefined;
+
+  /**
+   * What the router learned on this device, rebuilt once from the log: every project's
+   * `route-record` events, folded in the order they were made.
+   */
+  private loadRouter(): Promise<void> {
+    this.routerLoaded ??= this.engine.db.events
+      .where('type')
+      .equals('route-record')
+      .toArray()
+      .then((events) => {
+        this.chooser.load(events.flatMap((event) => (event.type === 'route-record' ? [event.payload] : [])));
+      });
+    return this.routerLoaded;
+  }
+
   /** This tab's runner of a project, made (and recovered) on first use; only for the writer. */
   async runner(projectId: string): Promise<ProjectRunner> {
+    await this.loadRouter();
     let runner = this.runners.get(projectId);
     if (!runner) {
       runner = new ProjectRunner(projectId, {

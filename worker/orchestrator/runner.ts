@@ -27,7 +27,7 @@ import type { Actor } from '../events/schemas/common.ts';
 import type { ProviderAdapter } from '../providers/contract/provider-adapter.ts';
 import type { ProviderReady } from '../providers/contract/provider-service-api.ts';
 import type { RunLimits } from './limits.ts';
-import type { ModelChooser } from './model-choice.ts';
+import { type ModelChooser, recordEvents } from './model-choice.ts';
 import type { OutputBus } from './output-bus.ts';
 import { validatePlan } from './plan-validation.ts';
 import { allFinished, readyTasks } from './scheduler.ts';
@@ -572,6 +572,17 @@ export class ProjectRunner {
       durationMs: outcome.latencyMs,
     };
     const completion = await this.complete(state, facts, outcome.value);
+    if ((completion.failure || completion.loop) && outcome.destination.kind === 'model') {
+      // A valid answer that left nothing usable is worth nothing to the router either.
+      this.deps.chooser
+        .router(state.project?.preference ?? 'balanced')
+        .observe(outcome.destination.choice.decision, {
+          quality: 0,
+          costUsd: outcome.usage.costUsd,
+          latencyMs: outcome.latencyMs,
+        });
+      await this.append(recordEvents(this.deps.chooser.take()));
+    }
     if (completion.failure) {
       await this.fail(current, outcome.attempt, 'no_files', completion.failure, true);
       return;
@@ -580,7 +591,7 @@ export class ProjectRunner {
       await this.settle(task, agent, { kind: 'loop', attempt: outcome.attempt, message: completion.loop });
       return;
     }
-    await this.append(completion.events, completion.blobs);
+    // The router learns from the answer's quality: its record goes into the same batch.
     if (outcome.destination.kind === 'model') {
       const project = state.project;
       this.deps.chooser.router(project?.preference ?? 'balanced').observe(outcome.destination.choice.decision, {
@@ -589,6 +600,7 @@ export class ProjectRunner {
         latencyMs: outcome.latencyMs,
       });
     }
+    await this.append([...completion.events, ...recordEvents(this.deps.chooser.take())], completion.blobs);
   }
 
   private async complete(state: ProjectState, facts: AnswerFacts, value: unknown): Promise<Completion> {

@@ -27,7 +27,7 @@ import { agentInputFor } from './agent-input.ts';
 import { callModel } from './call-model.ts';
 import { estimateTokens } from './context.ts';
 import type { RunLimits } from './limits.ts';
-import type { ModelChoice, ModelChooser } from './model-choice.ts';
+import { type ModelChoice, type ModelChooser, recordEvents } from './model-choice.ts';
 import type { OutputBus } from './output-bus.ts';
 import { taskTypeOf } from './task-types.ts';
 
@@ -111,6 +111,11 @@ export async function runTaskAttempt<T>(
   // case does not fit what is left of the budget is passed over for the next best one;
   // only when none fits does the run stop for the budget.
   const roughInput = estimateTokens(task.instructions) + 2000;
+  /** The router's records of this step, into the log at once (their order is the router's state). */
+  const appendRecords = async () => {
+    const events = recordEvents(deps.chooser.take());
+    if (events.length > 0) await deps.store.append(deps.projectId, events);
+  };
   const passedOver = new Set<string>();
   let destination: Destination;
   let messages: ProviderMessage[];
@@ -135,6 +140,7 @@ export async function runTaskAttempt<T>(
         passedOver,
       );
       if (!routed.ok) {
+        await appendRecords();
         const budgetStop = routed.budget || passedOver.size > 0;
         return {
           kind: budgetStop ? 'budget' : 'unavailable',
@@ -278,18 +284,38 @@ export async function runTaskAttempt<T>(
     return events;
   };
 
+  const router = () => deps.chooser.router(project?.preference ?? 'balanced');
   const first = reserve(true);
   if (!first.ok) {
-    if (destination.kind === 'model')
-      deps.chooser.router(project?.preference ?? 'balanced').cancel(destination.choice.decision);
+    if (destination.kind === 'model') router().cancel(destination.choice.decision);
+    await appendRecords();
     return { kind: 'budget', message: first.message };
   }
   await deps.store.append(deps.projectId, [
+    ...recordEvents(deps.chooser.take()),
     ...first.events,
     { type: 'task-start', actor: system, payload: { taskId: task.taskId, attempt, provider, model } },
   ]);
 
   const started = performance.now();
+  /**
+   * Closes the router's decision when the attempt gives no answer: a call that failed or
+   * was stopped teaches nothing about the model (withdrawn); an answer that never met its
+   * contract is the model's doing (quality 0).
+   */
+  const closeRoute = async (how: 'withdraw' | 'worthless') => {
+    if (destination.kind === 'model') {
+      if (how === 'withdraw') router().cancel(destination.choice.decision);
+      else {
+        router().observe(destination.choice.decision, {
+          quality: 0,
+          costUsd: totals.costUsd,
+          latencyMs: performance.now() - started,
+        });
+      }
+    }
+    await appendRecords();
+  };
   let previousText: string | null = null;
   for (let repairs = 0; ; repairs += 1) {
     deps.bus.publish(deps.projectId, {
@@ -320,9 +346,11 @@ export async function runTaskAttempt<T>(
 
     if (options.signal.aborted) {
       const reason = options.signal.reason === 'emergency' ? 'emergency' : 'cancel';
+      await closeRoute('withdraw');
       return { kind: 'stopped', attempt, reason };
     }
     if (result.error) {
+      await closeRoute('withdraw');
       return {
         kind: 'failed',
         attempt,
@@ -347,6 +375,7 @@ export async function runTaskAttempt<T>(
       };
     }
     if (previousText !== null && previousText === result.text) {
+      await closeRoute('worthless');
       return {
         kind: 'loop',
         attempt,
@@ -358,6 +387,7 @@ export async function runTaskAttempt<T>(
         'The answer was cut off at the output limit: make it shorter (fewer or smaller files) and complete.',
       );
     if (repairs >= deps.limits.maxRepairs) {
+      await closeRoute('worthless');
       return {
         kind: 'failed',
         attempt,
@@ -373,7 +403,10 @@ export async function runTaskAttempt<T>(
       { role: 'user', content: repairPrompt(errors, result.text) },
     );
     const again = reserve(false);
-    if (!again.ok) return { kind: 'budget', message: again.message };
+    if (!again.ok) {
+      await closeRoute('withdraw');
+      return { kind: 'budget', message: again.message };
+    }
     if (again.events.length > 0) await deps.store.append(deps.projectId, again.events);
   }
 }

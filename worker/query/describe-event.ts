@@ -79,6 +79,20 @@ export function describeEvent(event: OrchestraEvent): string {
       return `${who} retried task ${event.payload.taskId}.`;
     case 'route-decide':
       return `Task ${event.payload.taskId} goes to ${event.payload.chosen}: ${event.payload.reason}`;
+    case 'route-record': {
+      const { record } = event.payload;
+      switch (record.type) {
+        case 'route-decide':
+          return `The router weighed ${record.candidates.length} model${record.candidates.length === 1 ? '' : 's'} for ${record.taskType}${record.armId ? ` and chose ${record.armId}` : ''}.`;
+        case 'route-observe':
+          return `The router learned: ${record.armId} scored ${Math.round(record.outcome.quality * 100)}% on ${record.taskType} (${usd(record.outcome.costUsd)}, ${(record.outcome.latencyMs / 1000).toFixed(1)} s).`;
+        case 'route-cancel':
+          return `A routing choice of ${record.armId} was withdrawn before any call.`;
+        case 'route-arm-set':
+          return `The router's catalog now includes ${record.arm.id}.`;
+      }
+      return 'The router recorded a step.';
+    }
     case 'cost-reserve':
       return `Reserved up to ${usd(event.payload.maxUsd)} for ${event.payload.armId}.`;
     case 'cost-settle':

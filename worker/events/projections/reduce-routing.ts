@@ -46,7 +46,7 @@ function reservedUsd(state: ProjectState): number {
 }
 
 export const routingHandlers: Handlers<
-  'route-decide' | 'cost-reserve' | 'cost-settle' | 'cost-release' | 'cost-violate' | 'quality-assess'
+  'route-decide' | 'route-record' | 'cost-reserve' | 'cost-settle' | 'cost-release' | 'cost-violate' | 'quality-assess'
 > = {
   'route-decide': (state, event, changes) => {
     const { taskId, taskType, chosen } = event.payload;
@@ -54,6 +54,9 @@ export const routingHandlers: Handlers<
     banditArm(state, taskType, chosen, changes).decisions += 1;
     routerRow(state, chosen, taskType, changes).decisions += 1;
   },
+  // The router's own state is a fold across projects (see orchestrator/model-choice.ts);
+  // a project's read models take what they need from route-decide and quality-assess.
+  'route-record': () => undefined,
   'cost-reserve': (state, event, changes) => {
     const { reservationId, taskId, armId, maxUsd } = event.payload;
     state.costs.set(reservationId, {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { localIdSchema, usdSchema } from './common.ts';
 
-export const preferenceSchema = z.enum(['best quality', 'balanced', 'cheapest']);
+export { preferenceSchema } from '../../router/records.ts';
+import { preferenceSchema } from '../../router/records.ts';
 
 /** Why a run paused: the person's choice, or a guard that stopped it burning on. */
 export const pauseKindSchema = z.enum(['user', 'step', 'budget', 'failure', 'loop', 'limit']);

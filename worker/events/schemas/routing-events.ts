@@ -1,9 +1,21 @@
 import { z } from 'zod';
 import { localIdSchema, tokensSchema, usdSchema } from './common.ts';
+import { preferenceSchema, routeRecordSchema } from '../../router/records.ts';
 
 const armSchema = z.string().min(1).max(200);
 
 export const routingEvents = {
+  /**
+   * One record of the router (a decision, an outcome it learned from, a withdrawn
+   * decision, a catalog change), whole: the router's posteriors are the fold of these
+   * records across every project, in the order they were made.
+   */
+  'route-record': z.object({
+    preference: preferenceSchema,
+    /** Position in the engine's sequence of router records: replay applies them in this order. */
+    order: z.number().int().min(0),
+    record: routeRecordSchema,
+  }),
   'route-decide': z.object({
     taskId: localIdSchema,
     taskType: z.string().min(1).max(60),
