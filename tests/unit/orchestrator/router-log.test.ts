@@ -35,7 +35,7 @@ test('what the router learns is in the log: a fresh engine on the same device re
   const name = `router-log-${Date.now()}`;
   const first = await engineOn(name, 21);
   scriptDefaultTeam(sim);
-  const api = { getProjectView: first.run.getProjectView };
+  const api = { getProjectView: (projectId: string) => first.run.getProjectView(projectId) };
   let lastProject = '';
   for (const preference of ['balanced', 'cheapest', 'balanced'] as const) {
     const created = await first.projects.createProject({
