@@ -80,6 +80,14 @@ export const projectManager: AgentRole<Plan> = {
     return joinSections(
       projectSection(input),
       planningTaskSection(input),
+      input.conversation.length > 0 &&
+        [
+          '## What the person has said since (oldest first; plan with it in mind)',
+          '',
+          ...input.conversation.map(
+            (turn) => `${turn.from === 'user' ? 'Person' : 'Project Manager'}: ${turn.text.trim()}`,
+          ),
+        ].join('\n'),
       [
         '## Plan requirements',
         '',

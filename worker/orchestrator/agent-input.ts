@@ -51,7 +51,12 @@ export async function agentInputFor(
   state: ProjectState,
   task: TaskRow,
   agent: AgentRole<unknown>,
-  options: { readBlob: ReadBlob; budgetTokens: number; findings: Finding[] },
+  options: {
+    readBlob: ReadBlob;
+    budgetTokens: number;
+    findings: Finding[];
+    conversation?: AgentInput['conversation'];
+  },
 ): Promise<AgentInput> {
   const project = state.project;
   const plan = project?.plan ?? null;
@@ -77,7 +82,7 @@ export async function agentInputFor(
     },
     context,
     findings: options.findings,
-    conversation: [],
+    conversation: options.conversation ?? [],
     currentTasks: [...state.tasks.values()].map((row) => ({
       id: row.taskId,
       role: row.role ?? 'code-generator',

@@ -28,6 +28,9 @@ export function conversationOf(
   for (const event of events) {
     if (event.type === 'user-message') turns.push({ from: 'user', text: event.payload.text });
     if (event.type === 'agent-reply') turns.push({ from: 'project-manager', text: event.payload.text });
+    if (event.type === 'plan-reject' && event.payload.reason.trim() !== '') {
+      turns.push({ from: 'user', text: `I rejected the plan: ${event.payload.reason}` });
+    }
   }
   return turns.slice(-20);
 }

@@ -42,6 +42,7 @@ import {
 } from './task-results.ts';
 import { type TaskAttemptOutcome, type TaskRunnerDeps, runTaskAttempt } from './task-runner.ts';
 import { templateFor, templatePlan } from './template-plan.ts';
+import { conversationOf } from './chat.ts';
 
 export interface RunnerDeps {
   store: EventStore;
@@ -371,7 +372,10 @@ export class ProjectRunner {
     const tasks = [...state.tasks.values()];
     const planApproved = project.plan?.status === 'approved';
 
-    if (project.plan?.status === 'rejected' && this.inFlight.size === 0) {
+    const replanning = tasks.some(
+      (task) => task.role === 'project-manager' && (task.status === 'scheduled' || task.status === 'running'),
+    );
+    if (project.plan?.status === 'rejected' && !replanning && this.inFlight.size === 0) {
       await this.append([
         {
           type: 'run-stop',
@@ -448,11 +452,15 @@ export class ProjectRunner {
       project?.plan?.source === 'template' ? templateFor(project.description, project.template).id : null;
     const findings = await findingsFor(state, task, (hash) => this.deps.store.blob(hash));
     const isPlan = agent === projectManager;
+    // The planner hears what the person said to the team before (and why a plan was rejected).
+    const conversation = isPlan ? conversationOf(await this.deps.store.read(this.projectId)) : [];
     const outcome = await runTaskAttempt(this.taskDeps(await this.budget()), state, task, agent, {
       signal,
       findings,
       template,
-      ...(isPlan ? { extraCheck: (value: unknown) => planErrors(value, this.deps.limits.maxPlanTasks) } : {}),
+      ...(isPlan
+        ? { extraCheck: (value: unknown) => planErrors(value, this.deps.limits.maxPlanTasks), conversation }
+        : {}),
     });
     await this.settle(task, agent, outcome);
   }
@@ -574,13 +582,11 @@ export class ProjectRunner {
     const completion = await this.complete(state, facts, outcome.value);
     if ((completion.failure || completion.loop) && outcome.destination.kind === 'model') {
       // A valid answer that left nothing usable is worth nothing to the router either.
-      this.deps.chooser
-        .router(state.project?.preference ?? 'balanced')
-        .observe(outcome.destination.choice.decision, {
-          quality: 0,
-          costUsd: outcome.usage.costUsd,
-          latencyMs: outcome.latencyMs,
-        });
+      this.deps.chooser.router(state.project?.preference ?? 'balanced').observe(outcome.destination.choice.decision, {
+        quality: 0,
+        costUsd: outcome.usage.costUsd,
+        latencyMs: outcome.latencyMs,
+      });
       await this.append(recordEvents(this.deps.chooser.take()));
     }
     if (completion.failure) {

@@ -9,7 +9,7 @@
  *     │          └─ refused: budget      └─ error / cancelled       └─ out of repairs: malformed
  *     └─ none available
  */
-import type { AgentRole, Finding } from '../agents/index.ts';
+import type { AgentInput, AgentRole, Finding } from '../agents/index.ts';
 import { repairPrompt } from '../agents/index.ts';
 import { type CostGovernor, type CostReservation, worstCaseInputTokens } from '../budget/index.ts';
 import type { EventDraft } from '../events/catalog.ts';
@@ -100,6 +100,8 @@ export async function runTaskAttempt<T>(
     findings: Finding[];
     template: string | null;
     extraCheck?: (value: T) => string[];
+    /** What the person said to the team so far (the Project Manager plans with it). */
+    conversation?: AgentInput['conversation'];
   },
 ): Promise<TaskAttemptOutcome<T>> {
   const attempt = task.attempt + 1;
@@ -159,6 +161,7 @@ export async function runTaskAttempt<T>(
       readBlob: (hash) => deps.store.blob(hash),
       budgetTokens,
       findings: options.findings,
+      ...(options.conversation ? { conversation: options.conversation } : {}),
     });
     // The Template provider builds from the description alone; models get the whole prompt.
     messages = [

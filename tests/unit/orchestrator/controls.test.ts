@@ -291,3 +291,24 @@ test('a message to the team is answered by the Project Manager, who can change t
   expect(replies).toEqual(['I dropped the page.', 'Added docs.']);
   expect(done.project.messages).toBe(4);
 });
+
+test('the Project Manager plans with what the person said before, and why a plan was rejected', async () => {
+  const { api } = await engineWithTeam(sim);
+  const mark = sim.requests.length;
+  scriptDefaultTeam(sim);
+  const created = await api.createProject({ name: 'Told', description: 'Notes.' });
+  if (!created.ok) throw new Error(created.message);
+  const { projectId } = created.value;
+  await api.openProject(projectId);
+  expect((await api.sendMessage(projectId, 'Please use FastAPI for the backend.')).ok).toBe(true);
+  await api.startRun(projectId);
+  await waitFor(api, projectId, (view) => view.project.plan?.status === 'proposed');
+  expect((await api.rejectPlan(projectId, 'No web page: a command line tool instead.')).ok).toBe(true);
+  await waitFor(api, projectId, (view) => view.project.runStatus === 'stopped');
+  await api.startRun(projectId);
+  await waitFor(api, projectId, (view) => view.project.plan?.status === 'proposed' && view.project.plan.revision === 2);
+  const plans = sim.requests.slice(mark).filter((request) => roleOf(request) === 'project-manager');
+  expect(plans).toHaveLength(2);
+  expect(JSON.stringify(plans[0]?.body)).toContain('Please use FastAPI for the backend.');
+  expect(JSON.stringify(plans[1]?.body)).toContain('I rejected the plan: No web page: a command line tool instead.');
+});
