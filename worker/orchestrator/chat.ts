@@ -14,6 +14,7 @@ import type { ProviderMessage } from '../providers/contract/provider-request.ts'
 import { agentInputFor } from './agent-input.ts';
 import { callModel } from './call-model.ts';
 import { validatePlan } from './plan-validation.ts';
+import { newTaskRow } from '../events/projections/reduce-tasks.ts';
 import { recordEvents } from './model-choice.ts';
 import type { TaskRunnerDeps } from './task-runner.ts';
 
@@ -161,36 +162,8 @@ export async function answerMessage(
   ];
 }
 
-const pseudoTask = {
-  projectId: '',
-  taskId: 'chat',
-  role: 'project-manager' as const,
-  title: 'Answer the person',
-  dependsOn: [],
-  instructions: '',
-  expectedArtifacts: [],
-  acceptance: [],
-  kind: 'build' as const,
-  round: 1,
-  order: 0,
-  status: 'running' as const,
-  attempt: 0,
-  taskType: 'chat',
-  provider: null,
-  model: null,
-  outputChars: 0,
-  checkpointHash: null,
-  outputHash: null,
-  repairs: 0,
-  inputTokens: 0,
-  outputTokens: 0,
-  costUsd: 0,
-  durationMs: 0,
-  lastError: null,
-  quality: null,
-  startedAt: null,
-  endedAt: null,
-};
+/** The chat is no task of the plan; the prompt builder only needs a task's shape. */
+const pseudoTask = { ...newTaskRow('', 'chat', 0), role: 'project-manager' as const, title: 'Answer the person' };
 
 function currentTasks(state: ProjectState) {
   const plan = state.project?.plan;

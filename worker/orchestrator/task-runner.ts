@@ -319,28 +319,15 @@ export async function runTaskAttempt<T>(
     }
     await appendRecords();
   };
+  /** Live text to the screen: `reset` starts the task's output afresh (a new call). */
+  const publish = (text: string, reset: boolean) =>
+    deps.bus.publish(deps.projectId, { taskId: task.taskId, attempt, role: agent.role, provider, model, text, reset });
   let previousText: string | null = null;
   for (let repairs = 0; ; repairs += 1) {
-    deps.bus.publish(deps.projectId, {
-      taskId: task.taskId,
-      attempt,
-      role: agent.role,
-      provider,
-      model,
-      text: '',
-      reset: true,
-    });
+    publish('', true);
     const checkpoints = new Checkpointer(deps, task.taskId, attempt);
     const result = await callModel(destination.adapter, request(), options.signal, (delta) => {
-      deps.bus.publish(deps.projectId, {
-        taskId: task.taskId,
-        attempt,
-        role: agent.role,
-        provider,
-        model,
-        text: delta,
-        reset: false,
-      });
+      publish(delta, false);
       checkpoints.add(delta);
     });
     await checkpoints.done();

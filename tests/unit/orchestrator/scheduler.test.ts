@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, test } from 'vitest';
 import type { TaskRow, TaskStatus } from '../../../worker/events/projections/rows.ts';
+import { newTaskRow } from '../../../worker/events/projections/reduce-tasks.ts';
 import { allFinished, readyTasks } from '../../../worker/orchestrator/scheduler.ts';
 import { mulberry32 } from '../../../worker/router/index.ts';
 import { engineWithScriptedProvider, eventsOf, scriptedAdapter } from './scripted-provider.ts';
@@ -120,36 +121,7 @@ test('property: on 30 random DAGs the real runner starts a task only after its d
 
 let order = 0;
 function row(taskId: string, status: TaskStatus, dependsOn: string[] = [], at = order++): TaskRow {
-  return {
-    projectId: 'p',
-    taskId,
-    role: 'code-generator',
-    title: taskId,
-    dependsOn,
-    instructions: '',
-    expectedArtifacts: [],
-    acceptance: [],
-    kind: 'build',
-    round: 1,
-    order: at,
-    status,
-    attempt: 0,
-    taskType: null,
-    provider: null,
-    model: null,
-    outputChars: 0,
-    checkpointHash: null,
-    outputHash: null,
-    repairs: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    costUsd: 0,
-    durationMs: 0,
-    lastError: null,
-    quality: null,
-    startedAt: null,
-    endedAt: null,
-  };
+  return { ...newTaskRow('p', taskId, at), role: 'code-generator', dependsOn, status };
 }
 
 const ids = (tasks: TaskRow[]) => tasks.map((task) => task.taskId);

@@ -2,36 +2,11 @@ import { expect, test } from 'vitest';
 import type { TaskRow } from '../../../worker/api.ts';
 import { summariseAgent } from '../../../web/views/run/agent-status.ts';
 import { layoutTasks } from '../../../web/views/run/task-graph-layout.ts';
+import { newTaskRow } from '../../../worker/events/projections/reduce-tasks.ts';
 
 const task = (taskId: string, patch: Partial<TaskRow> = {}): TaskRow => ({
-  projectId: 'p',
-  taskId,
+  ...newTaskRow('p', taskId, 0),
   role: 'code-generator',
-  title: taskId,
-  dependsOn: [],
-  instructions: '',
-  expectedArtifacts: [],
-  acceptance: [],
-  kind: 'build',
-  round: 1,
-  order: 0,
-  status: 'pending',
-  attempt: 0,
-  taskType: null,
-  provider: null,
-  model: null,
-  outputChars: 0,
-  checkpointHash: null,
-  outputHash: null,
-  repairs: 0,
-  inputTokens: 0,
-  outputTokens: 0,
-  costUsd: 0,
-  durationMs: 0,
-  lastError: null,
-  quality: null,
-  startedAt: null,
-  endedAt: null,
   ...patch,
 });
 

@@ -4,40 +4,45 @@ import type { Changes, ProjectState } from './project-state.ts';
 import { currentSession, projectRow } from './reduce-project.ts';
 import type { AgentPerformanceRow, PlanTask, TaskRow } from './rows.ts';
 
+/** A task row before anything is known of it but its id and place. */
+export function newTaskRow(projectId: string, taskId: string, order: number): TaskRow {
+  return {
+    projectId,
+    taskId,
+    role: null,
+    title: taskId,
+    dependsOn: [],
+    instructions: '',
+    expectedArtifacts: [],
+    acceptance: [],
+    kind: 'build',
+    round: 1,
+    order,
+    status: 'pending',
+    attempt: 0,
+    taskType: null,
+    provider: null,
+    model: null,
+    outputChars: 0,
+    checkpointHash: null,
+    outputHash: null,
+    repairs: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: 0,
+    durationMs: 0,
+    lastError: null,
+    quality: null,
+    startedAt: null,
+    endedAt: null,
+  };
+}
+
 export function taskRow(state: ProjectState, taskId: string, changes: Changes): TaskRow {
   changes.touch('tasks', taskId);
   let task = state.tasks.get(taskId);
   if (!task) {
-    task = {
-      projectId: state.projectId,
-      taskId,
-      role: null,
-      title: taskId,
-      dependsOn: [],
-      instructions: '',
-      expectedArtifacts: [],
-      acceptance: [],
-      kind: 'build',
-      round: 1,
-      order: state.tasks.size,
-      status: 'pending',
-      attempt: 0,
-      taskType: null,
-      provider: null,
-      model: null,
-      outputChars: 0,
-      checkpointHash: null,
-      outputHash: null,
-      repairs: 0,
-      inputTokens: 0,
-      outputTokens: 0,
-      costUsd: 0,
-      durationMs: 0,
-      lastError: null,
-      quality: null,
-      startedAt: null,
-      endedAt: null,
-    };
+    task = newTaskRow(state.projectId, taskId, state.tasks.size);
     state.tasks.set(taskId, task);
   }
   return task;
