@@ -1,6 +1,7 @@
 import type { EventDraft } from '../events/catalog.ts';
 import type { Preference } from '../events/projections/rows.ts';
 import type { ProviderReady } from '../providers/contract/provider-service-api.ts';
+import { findModel } from '../providers/catalog.ts';
 import type { RemoteProviderId } from '../providers/contract/provider-id.ts';
 import {
   type ModelArm,
@@ -37,15 +38,20 @@ const providerOfArm = (arm: ModelArm): RemoteProviderId | undefined => {
   return undefined;
 };
 
-/** An OpenAI-compatible endpoint's model (local or hosted): priced at zero unless known. */
-function compatibleArm(model: string): ModelArm {
+/**
+ * A model chosen in Settings that the router's catalog does not name (a newer model, a
+ * local one): an arm of its own, priced from the provider catalog when listed there, else
+ * at zero (local endpoints cost nothing per token).
+ */
+function settingsArm(provider: RemoteProviderId, model: string): ModelArm {
+  const price = findModel(provider, model)?.price;
   return {
-    id: `openai-compatible:${model}`,
-    provider: 'openai-compatible',
+    id: `${provider}:${model}`,
+    provider,
     model,
     tier: 'medium',
-    inputPricePerMillion: 0,
-    outputPricePerMillion: 0,
+    inputPricePerMillion: price?.input ?? 0,
+    outputPricePerMillion: price?.output ?? 0,
   };
 }
 
@@ -134,7 +140,13 @@ export class ModelChooser {
     const router = this.router(request.preference);
     const ready = new Set(readiness.filter((entry) => entry.ready).map((entry) => entry.provider));
     const compatible = readiness.find((entry) => entry.provider === 'openai-compatible' && entry.ready);
-    if (compatible?.model) router.setArm(compatibleArm(compatible.model));
+    for (const entry of readiness) {
+      if (!entry.ready || !entry.model) continue;
+      const known = router
+        .arms()
+        .some((arm) => providerOfArm(arm) === entry.provider && (arm.model ?? arm.id) === entry.model);
+      if (!known) router.setArm(settingsArm(entry.provider, entry.model));
+    }
     const candidates = router
       .arms()
       .filter((arm) => {
