@@ -19,6 +19,7 @@ import { storageMessage } from './contract/storage-message.ts';
 import type { RunCommands } from './orchestrator/run-api.ts';
 import { Orchestrator, type OrchestratorOptions } from './orchestrator/orchestrator.ts';
 import { createRunCommands } from './orchestrator/run-commands.ts';
+import type { ResilienceObserver } from './providers/resilience/resilience-records.ts';
 
 export type { Failure, FailureKind, Result } from './contract/result.ts';
 export type { DatabaseHealth, WorkerHealth } from './contract/worker-health.ts';
@@ -101,14 +102,13 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
   // One provider service for Settings and the agents alike: unlocked keys live in its memory.
   const loadProviders = deps.providers;
   let providerService: ReturnType<NonNullable<typeof loadProviders>> | undefined;
+  // A provider's breaker changing state is news for every run that uses it.
+  const observer: ResilienceObserver = { onBreakerChange: (record) => orchestrator.onBreakerChange(record) };
   const sharedProviders = loadProviders
-    ? (options: { appOrigin: string }) => (providerService ??= loadProviders(options))
+    ? () => (providerService ??= loadProviders({ appOrigin: deps.appOrigin ?? '', observer }))
     : undefined;
   const providerCommands = createProviderCommands({ ...deps, providers: sharedProviders });
-  const orchestrator = new Orchestrator(deps.engine, {
-    ...deps.orchestrator,
-    providers: sharedProviders ? () => sharedProviders({ appOrigin: deps.appOrigin ?? '' }) : undefined,
-  });
+  const orchestrator = new Orchestrator(deps.engine, { ...deps.orchestrator, providers: sharedProviders });
   const projects = createProjectCommands(deps.engine);
   const runCommands = createRunCommands(deps.engine, orchestrator);
 

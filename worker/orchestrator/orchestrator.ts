@@ -2,6 +2,7 @@ import { ulid } from 'ulid';
 import type { Engine } from '../engine.ts';
 import type { ProviderAdapter } from '../providers/contract/provider-adapter.ts';
 import type { ProviderReady, ProviderServiceApi } from '../providers/contract/provider-service-api.ts';
+import type { BreakerChange, ResilienceObserver } from '../providers/resilience/resilience-records.ts';
 import { createTemplateAdapter } from '../providers/template/template-adapter.ts';
 import { answerMessage, conversationOf } from './chat.ts';
 import { type RunLimits, defaultLimits } from './limits.ts';
@@ -47,9 +48,24 @@ export class Orchestrator {
     }
   }
 
-  private async adapter(provider: ProviderReady['provider']): Promise<ProviderAdapter> {
+  private async adapter(provider: ProviderReady['provider'], observer?: ResilienceObserver): Promise<ProviderAdapter> {
     if (!this.options.providers) throw new Error('Model providers are not available in this build of the engine.');
-    return (await this.options.providers()).adapter(provider);
+    return (await this.options.providers()).adapter(provider, observer);
+  }
+
+  /**
+   * A provider's circuit breaker changed state: every project this tab is running hears
+   * of it, in its feed. Best effort: a project that cannot be written now misses the line.
+   */
+  onBreakerChange(record: BreakerChange): void {
+    for (const [projectId, runner] of this.runners) {
+      if (!runner.active) continue;
+      void this.engine.store
+        .append(projectId, [
+          { type: 'breaker-change', actor: { kind: 'system', component: 'providers' }, payload: record },
+        ])
+        .catch(() => undefined);
+    }
   }
 
   private routerLoaded: Promise<void> | undefined;
@@ -80,7 +96,7 @@ export class Orchestrator {
         chooser: this.chooser,
         limits: this.limits,
         readiness: () => this.readiness(),
-        adapter: (provider) => this.adapter(provider),
+        adapter: (provider, observer) => this.adapter(provider, observer),
         template: () => createTemplateAdapter({ chunkChars: 96, delayMs: this.options.templateDelayMs ?? 12 }),
       });
       this.runners.set(projectId, runner);

@@ -26,6 +26,7 @@ import type { PauseKind, TaskRow } from '../events/projections/rows.ts';
 import type { Actor } from '../events/schemas/common.ts';
 import type { ProviderAdapter } from '../providers/contract/provider-adapter.ts';
 import type { ProviderReady } from '../providers/contract/provider-service-api.ts';
+import type { ResilienceObserver } from '../providers/resilience/resilience-records.ts';
 import type { RunLimits } from './limits.ts';
 import { type ModelChooser, recordEvents } from './model-choice.ts';
 import type { OutputBus } from './output-bus.ts';
@@ -50,7 +51,7 @@ export interface RunnerDeps {
   chooser: ModelChooser;
   limits: RunLimits;
   readiness(): Promise<ProviderReady[]>;
-  adapter(provider: ProviderReady['provider']): Promise<ProviderAdapter>;
+  adapter(provider: ProviderReady['provider'], observer?: ResilienceObserver): Promise<ProviderAdapter>;
   template(): ProviderAdapter;
 }
 
@@ -68,6 +69,8 @@ export class ProjectRunner {
   private pumping: Promise<void> | undefined;
   private again = false;
   private closed = false;
+  /** The run status the loop last saw. */
+  private lastStatus: string | undefined;
   /** The completion being written, so the next is computed from the state it leaves. */
   private completing: Promise<void> = Promise.resolve();
 
@@ -328,6 +331,11 @@ export class ProjectRunner {
     for (const call of this.inFlight.values()) call.controller.abort('cancel');
   }
 
+  /** Whether a run of the project is going in this tab (running or paused). */
+  get active(): boolean {
+    return this.inFlight.size > 0 || this.lastStatus === 'running' || this.lastStatus === 'paused';
+  }
+
   get running(): number {
     return this.inFlight.size;
   }
@@ -368,6 +376,7 @@ export class ProjectRunner {
   private async tick(): Promise<void> {
     const state = await this.state();
     const project = state.project;
+    this.lastStatus = project?.runStatus;
     if (!project || project.runStatus !== 'running' || !project.currentRunId) return;
     const tasks = [...state.tasks.values()];
     const planApproved = project.plan?.status === 'approved';
@@ -479,7 +488,7 @@ export class ProjectRunner {
       governor,
       limits: this.deps.limits,
       readiness: () => this.deps.readiness(),
-      adapter: (provider) => this.deps.adapter(provider),
+      adapter: (provider, observer) => this.deps.adapter(provider, observer),
       template: () => this.deps.template(),
       newId: () => `cost-${ulid()}`,
     };

@@ -22,6 +22,7 @@ import { sha256Hex } from '../events/hash.ts';
 import type { ProviderAdapter } from '../providers/contract/provider-adapter.ts';
 import type { ProviderMessage, ProviderRequest } from '../providers/contract/provider-request.ts';
 import type { ProviderReady } from '../providers/contract/provider-service-api.ts';
+import type { ResilienceObserver } from '../providers/resilience/resilience-records.ts';
 import type { Usage } from '../providers/contract/usage.ts';
 import { agentInputFor } from './agent-input.ts';
 import { callModel } from './call-model.ts';
@@ -45,7 +46,8 @@ export interface TaskRunnerDeps {
   limits: RunLimits;
   /** Providers that can take calls now. */
   readiness(): Promise<ProviderReady[]>;
-  adapter(provider: ProviderReady['provider']): Promise<ProviderAdapter>;
+  /** The resilient adapter of a provider; `observer` hears this call's retries. */
+  adapter(provider: ProviderReady['provider'], observer?: ResilienceObserver): Promise<ProviderAdapter>;
   template(): ProviderAdapter;
   /** A fresh id for a reservation in the log. */
   newId(): string;
@@ -152,7 +154,21 @@ export async function runTaskAttempt<T>(
               : routed.message,
         };
       }
-      destination = { kind: 'model', choice: routed.choice, adapter: await deps.adapter(routed.choice.provider) };
+      // Each retry of this task's calls is a line in the feed.
+      const retries: ResilienceObserver = {
+        onRetry: (record) => {
+          void deps.store
+            .append(deps.projectId, [
+              { type: 'call-retry', actor: system, payload: { ...record, taskId: task.taskId } },
+            ])
+            .catch(() => undefined);
+        },
+      };
+      destination = {
+        kind: 'model',
+        choice: routed.choice,
+        adapter: await deps.adapter(routed.choice.provider, retries),
+      };
     }
 
     const contextWindow = destination.kind === 'model' ? destination.choice.contextWindow : 1_000_000;

@@ -141,6 +141,7 @@ export function createHousekeeping(engine: Engine) {
         const rows = await db.blobs.bulkGet(removable);
         const present = rows.flatMap((row) => (row ? [row] : []));
         await db.blobs.bulkDelete(present.map((row) => row.hash));
+        store.forgetBlobs(present.map((row) => row.hash));
         return ok({ textsRemoved: present.length, bytesFreed: present.reduce((sum, row) => sum + row.size, 0) });
       }),
 

@@ -10,6 +10,7 @@ import { ProviderError } from './contract/provider-error.ts';
 import { type RemoteProviderId, providerIdSchema } from './contract/provider-id.ts';
 import type { KeyTestResult, ProviderServiceApi } from './contract/provider-service-api.ts';
 import { redact } from './contract/redact.ts';
+import type { ResilienceObserver } from './resilience/resilience-records.ts';
 import { type KeyStatus, KeyStoreError } from './keys/key-store.ts';
 import { type ProviderConfig, type ProviderConfigPatch, providerConfigPatchSchema } from './keys/provider-config.ts';
 import { lazy } from './shared/lazy.ts';
@@ -49,7 +50,8 @@ export interface ProviderCommandDeps {
    * Loads the provider service (its own chunk; each SDK loads later still). Injected so
    * that what imports the API's types never loads the SDKs' types.
    */
-  providers?: ((options: { appOrigin: string }) => Promise<ProviderServiceApi>) | undefined;
+  providers?:
+    ((options: { appOrigin: string; observer?: ResilienceObserver }) => Promise<ProviderServiceApi>) | undefined;
   /** How long a key test or model listing may take. */
   providerTimeoutMs?: number | undefined;
 }

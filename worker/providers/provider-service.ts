@@ -90,11 +90,12 @@ export class ProviderService implements ProviderServiceApi {
   }
 
   /** The adapter agents call, wrapped once in timeouts, retries and the provider's breaker. */
-  async adapter(provider: RemoteProviderId): Promise<ProviderAdapter> {
+  async adapter(provider: RemoteProviderId, observer?: ResilienceObserver): Promise<ProviderAdapter> {
+    const observers = [this.options.observer, observer].filter((entry) => entry !== undefined);
     return withResilience(createAdapter(await this.connection(provider)), {
       ...defaultResilience,
       breaker: this.#breaker(provider),
-      ...(this.options.observer ? { observer: this.options.observer } : {}),
+      ...(observers.length > 0 ? { observer: mergeObservers(observers) } : {}),
     });
   }
 
@@ -154,6 +155,16 @@ export class ProviderService implements ProviderServiceApi {
     }
     return breaker;
   }
+}
+
+/** One observer that tells each of `observers` everything. */
+function mergeObservers(observers: ResilienceObserver[]): ResilienceObserver {
+  return {
+    onBreakerChange: (record) => observers.forEach((observer) => observer.onBreakerChange?.(record)),
+    onRetry: (record) => observers.forEach((observer) => observer.onRetry?.(record)),
+    onUsage: (record) => observers.forEach((observer) => observer.onUsage?.(record)),
+    onFail: (record) => observers.forEach((observer) => observer.onFail?.(record)),
+  };
 }
 
 function asProviderError(

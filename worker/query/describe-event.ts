@@ -16,6 +16,14 @@ export function describeActor(actor: Actor): string {
   return 'Orchestra';
 }
 
+const providerNames: Record<string, string> = {
+  anthropic: 'Anthropic',
+  openai: 'OpenAI',
+  gemini: 'Gemini',
+  'openai-compatible': 'The OpenAI-compatible endpoint',
+  template: 'The Template provider',
+};
+
 const usd = (value: number) => `$${value.toFixed(value < 1 ? 4 : 2)}`;
 
 /**
@@ -79,6 +87,22 @@ export function describeEvent(event: OrchestraEvent): string {
       return `${who} retried task ${event.payload.taskId}.`;
     case 'route-decide':
       return `Task ${event.payload.taskId} goes to ${event.payload.chosen}: ${event.payload.reason}`;
+    case 'breaker-change': {
+      const name = providerNames[event.payload.provider] ?? event.payload.provider;
+      if (event.payload.to === 'open') {
+        const pause = event.payload.reopensAt
+          ? Math.max(1, Math.round((event.payload.reopensAt - event.payload.at) / 1000))
+          : null;
+        return `${name} failed ${event.payload.failures} times in a row: Orchestra leaves it alone${pause ? ` for ${pause} s` : ' for a while'} (circuit open).`;
+      }
+      if (event.payload.to === 'half-open') return `Trying ${name} again with one call (circuit half-open).`;
+      return `${name} answers again (circuit closed).`;
+    }
+    case 'call-retry': {
+      const name = providerNames[event.payload.provider] ?? event.payload.provider;
+      const wait = `${(event.payload.delayMs / 1000).toFixed(1)} s${event.payload.fromRetryAfter ? ', as it asked' : ''}`;
+      return `${name} call ${event.payload.attempt} failed (${event.payload.kind.replace('_', ' ')}); retrying in ${wait}.`;
+    }
     case 'route-record': {
       const { record } = event.payload;
       switch (record.type) {

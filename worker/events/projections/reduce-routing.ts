@@ -46,7 +46,15 @@ function reservedUsd(state: ProjectState): number {
 }
 
 export const routingHandlers: Handlers<
-  'route-decide' | 'route-record' | 'cost-reserve' | 'cost-settle' | 'cost-release' | 'cost-violate' | 'quality-assess'
+  | 'route-decide'
+  | 'route-record'
+  | 'breaker-change'
+  | 'call-retry'
+  | 'cost-reserve'
+  | 'cost-settle'
+  | 'cost-release'
+  | 'cost-violate'
+  | 'quality-assess'
 > = {
   'route-decide': (state, event, changes) => {
     const { taskId, taskType, chosen } = event.payload;
@@ -57,6 +65,9 @@ export const routingHandlers: Handlers<
   // The router's own state is a fold across projects (see orchestrator/model-choice.ts);
   // a project's read models take what they need from route-decide and quality-assess.
   'route-record': () => undefined,
+  // What a provider went through: told in the feed, no row of its own.
+  'breaker-change': () => undefined,
+  'call-retry': () => undefined,
   'cost-reserve': (state, event, changes) => {
     const { reservationId, taskId, armId, maxUsd } = event.payload;
     state.costs.set(reservationId, {

@@ -1,10 +1,15 @@
 import { z } from 'zod';
 import { localIdSchema, tokensSchema, usdSchema } from './common.ts';
 import { preferenceSchema, routeRecordSchema } from '../../router/records.ts';
+import { breakerChangeSchema, callRetrySchema } from '../../providers/resilience/resilience-records.ts';
 
 const armSchema = z.string().min(1).max(200);
 
 export const routingEvents = {
+  /** A provider's circuit breaker changed state (opened after repeated failures, probing, closed again). */
+  'breaker-change': breakerChangeSchema,
+  /** A call was retried after a failure the provider said was temporary. */
+  'call-retry': callRetrySchema.extend({ taskId: localIdSchema.optional() }),
   /**
    * One record of the router (a decision, an outcome it learned from, a withdrawn
    * decision, a catalog change), whole: the router's posteriors are the fold of these

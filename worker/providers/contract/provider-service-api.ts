@@ -1,6 +1,7 @@
 import type { KeyStore } from '../keys/key-store.ts';
 import type { ProviderConfig, ProviderConfigPatch } from '../keys/provider-config.ts';
 import type { ModelInfo, ProviderAdapter } from './provider-adapter.ts';
+import type { ResilienceObserver } from '../resilience/resilience-records.ts';
 import type { RemoteProviderId } from './provider-id.ts';
 
 export interface KeyTestResult {
@@ -21,7 +22,7 @@ export interface ProviderServiceApi {
   testKey(provider: RemoteProviderId, signal: AbortSignal): Promise<KeyTestResult>;
   fetchModels(provider: RemoteProviderId, signal: AbortSignal): Promise<ModelInfo[]>;
   /** The resilient adapter agents call (timeouts, retries, the provider's circuit breaker). */
-  adapter(provider: RemoteProviderId): Promise<ProviderAdapter>;
+  adapter(provider: RemoteProviderId, observer?: ResilienceObserver): Promise<ProviderAdapter>;
   /** Which providers can take calls now, and why the others cannot. */
   readiness(): Promise<ProviderReady[]>;
 }
