@@ -91,6 +91,14 @@ test('a project is planned, approved, built with agents in parallel, reviewed, f
   await expect
     .poll(() => page.locator('[data-testid="task-list"] li[data-status="running"]').count())
     .toBeGreaterThanOrEqual(2);
+  // Their answers stream in as text, each in its own pane, before the tasks are done.
+  await expect
+    .poll(async () => {
+      const panes = page.locator('[data-testid="live-output"] .output-pane pre');
+      const texts = await panes.allTextContents();
+      return texts.filter((text) => text.includes('"files"')).length;
+    })
+    .toBeGreaterThanOrEqual(1);
   await expect.poll(() => runStatus(page), { timeout: 60_000 }).toBe('stopped');
   expect(await page.getByTestId('run-message').textContent()).toBe('Every task is done.');
   expect(await taskStatus(page, 'fix-2-code-generator')).toBe('done');
