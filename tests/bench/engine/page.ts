@@ -9,6 +9,7 @@ import { createEngine } from '../../../worker/engine.ts';
 import type { EventDraft, OrchestraEvent } from '../../../worker/events/catalog.ts';
 import { foldEvents } from '../../../worker/events/fold.ts';
 import { seeded } from '../../unit/events/random-history.ts';
+import { runProject } from './orchestration.ts';
 import { simulatedRun } from './workload.ts';
 
 const channel = new BroadcastChannel('orchestra-bench');
@@ -155,7 +156,18 @@ async function createProject(): Promise<string> {
   return projectId;
 }
 
-const api = { rawPut, append, readLog, fold, timeTravel, listen, speak, createProject, latencies: () => received };
+const api = {
+  rawPut,
+  append,
+  readLog,
+  fold,
+  timeTravel,
+  listen,
+  speak,
+  createProject,
+  runProject,
+  latencies: () => received,
+};
 (window as unknown as { engineBench: typeof api }).engineBench = api;
 document.body.dataset['ready'] = 'true';
 export type EngineBench = typeof api;

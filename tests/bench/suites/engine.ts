@@ -8,12 +8,13 @@ import { createApp } from '../../../server/app.ts';
 import { launchProfile } from '../../e2e/harness/browser.ts';
 import type { EngineBench } from '../engine/page.ts';
 import { type BenchResult, median, percentile, withBaseline } from '../result.ts';
+import { orchestrationResults } from './engine-orchestration.ts';
 
 const bench = (page: Page) =>
   page.evaluateHandle(() => (window as unknown as { engineBench: EngineBench }).engineBench);
 
 /** Builds the benchmark page (production mode, as the app ships) and serves it on a free port. */
-async function servePage(): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function servePage(): Promise<{ url: string; stop: () => Promise<void> }> {
   const outDir = await mkdtemp(join(tmpdir(), 'orchestra-engine-bench-'));
   await build({
     configFile: false,
@@ -68,6 +69,7 @@ export async function engineSuite(): Promise<BenchResult[]> {
     const read = await api.evaluate((b, id) => b.readLog(id), big.projectId);
     const foldRate = await api.evaluate((b, id) => b.fold(id), big.projectId);
     const travel = await api.evaluate((b, id) => b.timeTravel(id, 40), big.projectId);
+    const orchestration = await orchestrationResults(api, (line) => process.stdout.write(`engine: ${line}\n`));
 
     const watcher = await context.newPage();
     await watcher.goto(served.url);
@@ -126,6 +128,7 @@ export async function engineSuite(): Promise<BenchResult[]> {
         unit: 'ms',
         target: '<= 50 ms',
       },
+      ...orchestration,
     ];
   } finally {
     await profile.close();
