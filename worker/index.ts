@@ -12,6 +12,7 @@ expose(
     engine,
     storage: self.navigator.storage,
     appOrigin: self.location.origin,
+    orchestrator: { outputChannel: new BroadcastChannel('orchestra-output') },
     // Its own chunk, loaded on the first provider command; each SDK loads later still.
     providers: async (options) => {
       const { ProviderService } = await import('./providers/provider-service.ts');

@@ -85,6 +85,10 @@ test('a project is planned, approved, built with agents in parallel, reviewed, f
     },
   });
   await newProject(page, 'Notes');
+  // A second tab on the same project watches: the same events, and the same words streaming.
+  const watcher = await profile.context.newPage();
+  await watcher.goto(page.url());
+  await expect.poll(() => watcher.getByTestId('observer-banner').count()).toBe(1);
   await startAndApprove(page);
 
   // At least two agents at work at the same time, each streaming into its own output.
@@ -99,8 +103,12 @@ test('a project is planned, approved, built with agents in parallel, reviewed, f
       return texts.filter((text) => text.includes('"files"')).length;
     })
     .toBeGreaterThanOrEqual(1);
+  await expect
+    .poll(async () => (await watcher.locator('[data-testid="live-output"] pre').allTextContents()).join(''))
+    .toContain('"files"');
   await expect.poll(() => runStatus(page), { timeout: 60_000 }).toBe('stopped');
   expect(await page.getByTestId('run-message').textContent()).toBe('Every task is done.');
+  await expect.poll(() => runStatus(watcher)).toBe('stopped');
   expect(await taskStatus(page, 'fix-2-code-generator')).toBe('done');
   expect(await taskStatus(page, 'review-2')).toBe('done');
   const feed = (await page.getByTestId('feed').textContent()) ?? '';

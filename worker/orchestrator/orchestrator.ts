@@ -7,7 +7,7 @@ import { createTemplateAdapter } from '../providers/template/template-adapter.ts
 import { answerMessage, conversationOf } from './chat.ts';
 import { type RunLimits, defaultLimits } from './limits.ts';
 import { ModelChooser } from './model-choice.ts';
-import { OutputBus } from './output-bus.ts';
+import { OutputBus, type OutputMessage } from './output-bus.ts';
 import { ProjectRunner } from './runner.ts';
 
 export interface OrchestratorOptions {
@@ -17,6 +17,8 @@ export interface OrchestratorOptions {
   random?: () => number;
   /** Pause between the Template provider's streamed pieces, so its output streams visibly. */
   templateDelayMs?: number;
+  /** Shared with the other tabs' engines: live output reaches their watchers too. */
+  outputChannel?: BroadcastChannel | undefined;
 }
 
 /**
@@ -25,7 +27,7 @@ export interface OrchestratorOptions {
  * log says was running: so a reload, a crash or a closed tab loses nothing.
  */
 export class Orchestrator {
-  readonly bus = new OutputBus();
+  readonly bus: OutputBus;
   readonly chooser: ModelChooser;
   readonly limits: RunLimits;
   private readonly runners = new Map<string, ProjectRunner>();
@@ -35,6 +37,11 @@ export class Orchestrator {
     private readonly options: OrchestratorOptions = {},
   ) {
     this.limits = { ...defaultLimits, ...options.limits };
+    const channel = options.outputChannel;
+    this.bus = new OutputBus(50, channel ? { post: (message) => channel.postMessage(message) } : undefined);
+    channel?.addEventListener('message', (event: MessageEvent<OutputMessage>) => {
+      if (event.data?.kind === 'output') this.bus.receive(event.data.projectId, event.data.updates);
+    });
     this.chooser = new ModelChooser(options.random ? { random: options.random } : {});
   }
 
