@@ -231,6 +231,9 @@ test('with no key at all, the Template provider builds a project end to end, lab
   await button(page, 'Approve plan').click();
   await expect.poll(() => runStatus(page), { timeout: 30_000 }).toBe('stopped');
   expect(await page.getByTestId('task-list').textContent()).toContain('Template (no AI)');
+  expect(await page.getByTestId('feed').textContent()).toContain(
+    'created package.json from a template — Template (no AI).',
+  );
   await page.locator('main').getByRole('link', { name: 'Artifacts', exact: true }).first().click();
   await page.getByTestId('file-tree').waitFor();
   await expect.poll(() => page.locator('main').textContent()).toContain('Template (no AI)');

@@ -24,6 +24,9 @@ const providerNames: Record<string, string> = {
   template: 'The Template provider',
 };
 
+/** Files the Template provider wrote say so wherever they are mentioned. */
+const fromTemplate = (source: string) => (source === 'template' ? ' from a template — Template (no AI)' : '');
+
 const usd = (value: number) => `$${value.toFixed(value < 1 ? 4 : 2)}`;
 
 /**
@@ -72,7 +75,7 @@ export function describeEvent(event: OrchestraEvent): string {
     case 'task-schedule':
       return `Task “${event.payload.title}” is scheduled for the ${roleNames[event.payload.role] ?? event.payload.role}.`;
     case 'task-start':
-      return `Task ${event.payload.taskId} started (attempt ${event.payload.attempt}) on ${event.payload.model}.`;
+      return `Task ${event.payload.taskId} started (attempt ${event.payload.attempt}) on ${event.payload.provider === 'template' ? 'Template (no AI)' : event.payload.model}.`;
     case 'task-checkpoint':
       return `Task ${event.payload.taskId} has written ${event.payload.outputChars} characters so far.`;
     case 'task-complete':
@@ -124,9 +127,9 @@ export function describeEvent(event: OrchestraEvent): string {
     case 'cost-violate':
       return `Budget stop: ${event.payload.message}`;
     case 'artifact-create':
-      return `${who} created ${event.payload.path}.`;
+      return `${who} created ${event.payload.path}${fromTemplate(event.payload.provenance.source)}.`;
     case 'artifact-version':
-      return `${who} updated ${event.payload.path}.`;
+      return `${who} updated ${event.payload.path}${fromTemplate(event.payload.provenance.source)}.`;
     case 'artifact-validate':
       return `${event.payload.path} v${event.payload.version} is ${event.payload.status}${event.payload.issues.length ? `: ${event.payload.issues.join('; ')}` : '.'}`;
     case 'quality-assess': {

@@ -5,6 +5,7 @@ import { OrchestraDb } from '../../../worker/db/database.ts';
 import { createEngine } from '../../../worker/engine.ts';
 import { ProviderService } from '../../../worker/providers/provider-service.ts';
 import { mulberry32 } from '../../../worker/router/index.ts';
+import { describeEvent } from '../../../worker/query/index.ts';
 import { roleOf } from '../../sim/agent-script.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
 import { builderAnswer, files, passingReview, teamPlan } from '../../sim/team-answers.ts';
@@ -239,6 +240,13 @@ test('with no key at all the Template provider builds a starter, labelled as suc
   expect(done.tasks.map((task) => `${task.taskId}:${task.status}:${task.model}`)).toEqual([
     'scaffold:done:template:data-pipeline',
   ]);
+  // Wherever its output is told, it says where it came from.
+  const events = await api.readEvents(projectId, 1, 1e9);
+  const sentences = events.ok ? events.value.map((event) => describeEvent(event)) : [];
+  const files = sentences.filter((sentence) => / created (?!the project)/.test(sentence));
+  expect(files.length).toBeGreaterThan(2);
+  expect(files.filter((sentence) => !sentence.includes('Template (no AI)'))).toEqual([]);
+  expect(sentences).toContain('Task scaffold started (attempt 1) on Template (no AI).');
 });
 
 test('a message to the team is answered by the Project Manager, who can change the plan before and after approval', async () => {
