@@ -35,7 +35,7 @@ export type { RemoteProviderId } from './providers/contract/provider-id.ts';
 export type { KeyStatus } from './providers/keys/key-store.ts';
 export type { ProviderConfig, ProviderConfigPatch } from './providers/keys/provider-config.ts';
 export type { KeyTestResult } from './providers/contract/provider-service-api.ts';
-export type { ProvidersView } from './providers/provider-commands.ts';
+export type { ModelList, ProvidersView } from './providers/provider-commands.ts';
 export type {
   OutputUpdate,
   PlanEdit,

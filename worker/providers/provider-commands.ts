@@ -21,6 +21,15 @@ export interface ProvidersView {
   configs: ProviderConfig[];
 }
 
+/** A provider's models, and whether its endpoint could be asked for its own. */
+export interface ModelList {
+  models: ModelInfo[];
+  /** Whether the endpoint's own list was fetched (else only the catalog's models are here). */
+  fetched: boolean;
+  /** Why the endpoint could not be asked, when it could not. */
+  problem: string | null;
+}
+
 export interface ProviderCommands {
   /** Provider connections and which keys are stored (the keys themselves never leave the engine). */
   getProviders(): Promise<Result<ProvidersView>>;
@@ -39,8 +48,11 @@ export interface ProviderCommands {
   removePassphrase(passphrase: string): Promise<Result<KeyStatus>>;
   /** Checks a provider's stored key with the cheapest call there is (listing models). */
   testKey(provider: RemoteProviderId): Promise<Result<KeyTestResult>>;
-  /** The catalog's models plus, where the API lists them, the endpoint's own. */
-  listModels(provider: RemoteProviderId): Promise<Result<ModelInfo[]>>;
+  /**
+   * The catalog's models plus, where the API lists them, the endpoint's own. When the
+   * endpoint cannot be asked, the catalog's models come back with the reason in `problem`.
+   */
+  listModels(provider: RemoteProviderId): Promise<Result<ModelList>>;
 }
 
 export interface ProviderCommandDeps {
@@ -171,9 +183,14 @@ export function createProviderCommands(deps: ProviderCommandDeps): ProviderComma
       const fetched = await keyed(async () =>
         (await providers()).fetchModels(id, AbortSignal.timeout(providerTimeoutMs)),
       );
-      if (!fetched.ok) return known.length > 0 ? ok(known) : fetched;
+      if (!fetched.ok)
+        return known.length > 0 ? ok({ models: known, fetched: false, problem: fetched.message }) : fetched;
       const ids = new Set(known.map((model) => model.id));
-      return ok([...known, ...fetched.value.filter((model) => !ids.has(model.id))]);
+      return ok({
+        models: [...known, ...fetched.value.filter((model) => !ids.has(model.id))],
+        fetched: true,
+        problem: null,
+      });
     },
   };
 }

@@ -25,11 +25,15 @@ export function ModelPicker(props: {
   const compatible = () => props.provider === 'openai-compatible';
   const listed = (): ModelInfo[] => {
     const result = listing.latest;
-    return result?.ok ? result.value : [];
+    return result?.ok ? result.value.models : [];
   };
   const failure = (): string | undefined => {
     const result = listing.latest;
-    return result && !result.ok ? `Could not list the models: ${result.message}` : undefined;
+    if (!result) return undefined;
+    if (!result.ok) return `Could not list the models: ${result.message}`;
+    return result.value.problem
+      ? `Could not ask the endpoint for its models, so these are the ones Orchestra knows: ${result.value.problem}`
+      : undefined;
   };
   /** The listed models, with the saved one first when the list does not have it. */
   const options = (): ModelInfo[] => {
