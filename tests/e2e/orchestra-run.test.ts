@@ -133,6 +133,31 @@ test('a project is planned, approved, built with agents in parallel, reviewed, f
   expect(record).toContain('Empty notes are stored.');
 });
 
+test('the plan can be edited before approval: a task removed, one moved, instructions changed', async ({ profile }) => {
+  const { page } = profile;
+  const mark = sim.requests.length;
+  await withOpenAi(page);
+  scriptTeamWith();
+  await newProject(page, 'Edited', { parallel: '1' });
+  await button(page, 'Start').click();
+  const review = page.getByTestId('plan-review');
+  await review.waitFor();
+  await review.getByRole('button', { name: 'Remove: Notes page' }).click();
+  await review.getByRole('button', { name: 'Move up: Tests for the notes module' }).click();
+  await review.getByLabel('Instructions for “Notes module”').fill('Write notes.py with a dict keyed by id.');
+  await button(page, 'Approve plan').click();
+  await expect.poll(() => runStatus(page), { timeout: 60_000 }).toBe('stopped');
+  const ids = await page
+    .locator('[data-testid="task-list"] li')
+    .evaluateAll((items) => items.map((item) => item.getAttribute('data-task-id')));
+  expect(ids.slice(0, 4)).toEqual(['plan', 'tests', 'api', 'review']);
+  expect(ids).not.toContain('ui');
+  const asked = sim.requests
+    .slice(mark)
+    .filter((request) => JSON.stringify(request.body).includes('a dict keyed by id'));
+  expect(asked.length, 'the Code Generator got the edited instructions').toBeGreaterThan(0);
+});
+
 test('Pause, Next agent, Execute all, Cancel task, Retry task and Emergency stop each do what they say', async ({
   profile,
 }) => {
