@@ -28,7 +28,7 @@ export type { EventType, OrchestraEvent } from './events/catalog.ts';
 export type { WriterRole } from './events/writer-lock.ts';
 export type { ProjectRow, TaskRow, ArtifactRow, ArtifactVersionRow } from './events/projections/rows.ts';
 export type { NewProject, ProjectUpdate } from './projects/project-commands.ts';
-export type { ProjectView } from './projects/project-view.ts';
+export type { ProjectView, ProjectWithPlan } from './projects/project-view.ts';
 export type { ProjectUsage } from './projects/housekeeping.ts';
 export type { ModelInfo } from './providers/contract/provider-adapter.ts';
 export type { RemoteProviderId } from './providers/contract/provider-id.ts';

@@ -8,6 +8,7 @@ import type {
   ArtifactVersionRow,
   BanditArmRow,
   CostRow,
+  PlanRow,
   ProjectRow,
   QualityMetricRow,
   RouterPerformanceRow,
@@ -52,6 +53,7 @@ export class OrchestraDb extends Dexie {
   blobs!: EntityTable<BlobRow, 'hash'>;
   snapshots!: Dexie.Table<SnapshotRow, [string, number]>;
   projects!: EntityTable<ProjectRow, 'id'>;
+  plans!: EntityTable<PlanRow, 'projectId'>;
   tasks!: Dexie.Table<TaskRow, [string, string]>;
   artifacts!: Dexie.Table<ArtifactRow, [string, string]>;
   artifactVersions!: Dexie.Table<ArtifactVersionRow, [string, string, number]>;

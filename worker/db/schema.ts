@@ -53,6 +53,30 @@ export const schemaHistory: readonly SchemaVersion[] = [
   // 4: provider connections, and API keys in a table of their own — never in settings,
   // so no settings export or sync can carry one. Nothing to carry forward: both are new.
   { version: 4, stores: { providerConfigs: 'provider', providerKeys: 'provider' } },
+  // 5: a project's plan in a table of its own, out of the project row that every append
+  // rewrites. Plans move out of the rows, and out of the project in the snapshots.
+  {
+    version: 5,
+    stores: { plans: 'projectId' },
+    upgrade: async (tx) => {
+      const plans: object[] = [];
+      await tx
+        .table('projects')
+        .toCollection()
+        .modify((row: { id: string; plan?: object | null }) => {
+          if (row.plan) plans.push({ ...row.plan, projectId: row.id });
+          delete row.plan;
+        });
+      await tx.table('plans').bulkPut(plans);
+      await tx
+        .table('snapshots')
+        .toCollection()
+        .modify((row: { state: { plan?: object | null; project: { plan?: object | null } | null } }) => {
+          row.state.plan = row.state.project?.plan ?? null;
+          delete row.state.project?.plan;
+        });
+    },
+  },
 ];
 
 export const latestVersion = schemaHistory[schemaHistory.length - 1]?.version ?? 0;

@@ -1,5 +1,5 @@
 import { monotonicFactory } from 'ulid';
-import type { OrchestraDb } from '../db/database.ts';
+import type { BlobRow, OrchestraDb } from '../db/database.ts';
 import type { EventDraft, OrchestraEvent } from './catalog.ts';
 import { currentVersions } from './catalog.ts';
 import { ConcurrencyError, StorageFullError, isConstraintError, isQuotaError } from './errors.ts';
@@ -8,7 +8,8 @@ import { sha256Hex } from './hash.ts';
 import { clearReadModels, projectRange, writeChanges } from './projections/materialize.ts';
 import { Changes, type ProjectState, emptyProjectState, readModelTables } from './projections/project-state.ts';
 import { reduce } from './projections/reduce.ts';
-import { InvalidEventError, parsePayload } from './validate.ts';
+import { parsePayload } from './validate.ts';
+import { WriteQueue } from './write-queue.ts';
 
 export interface EventStoreOptions {
   now?: () => number;
@@ -37,18 +38,34 @@ const staleMessage =
   'This project changed elsewhere (another tab or device) since this tab last read it. It has been reloaded; try again.';
 
 /** Every table an append or import writes: the log, its texts and snapshots, and the read models. */
-const readModelStores = ['events', 'blobs', 'snapshots', 'projects', ...readModelTables];
+const readModelStores = ['events', 'blobs', 'snapshots', 'projects', 'plans', ...readModelTables];
+
+/** One caller's append, waiting for the write that takes it. */
+interface PendingAppend {
+  drafts: EventDraft[];
+  payloads: unknown[];
+  blobs: Promise<BlobRow[]>;
+  resolve: (events: OrchestraEvent[]) => void;
+  reject: (error: unknown) => void;
+}
 
 /**
  * The append-only event log and the read models it feeds, kept in step: one Dexie
  * transaction appends the events, folds them into the project's state and writes the
- * rows they touched. The state of each open project is cached in memory; anything
- * that goes wrong drops the cache, and the next use rebuilds it from the log.
+ * rows they touched. Appends to a project that queue up while its transaction is in
+ * flight are written together in the next one (group commit): each caller still gets
+ * its own events, in order. The state of each open project is cached in memory;
+ * anything that goes wrong drops the cache, and the next use rebuilds it from the log.
  */
 export class EventStore {
   private readonly states = new Map<string, ProjectState>();
   private readonly snapshotSeqs = new Map<string, number>();
-  private readonly writing = new Map<string, Promise<void>>();
+  /**
+   * One write at a time per project: appends fold into the cached state before their
+   * transaction commits; were two in flight and the first failed, the second would
+   * write after events that never were.
+   */
+  private readonly queue = new WriteQueue<PendingAppend>((projectId, group) => this.commit(projectId, group));
   private readonly nextId = monotonicFactory();
   /**
    * Texts recently written or read, by hash. A blob never changes under its hash, so a
@@ -69,58 +86,50 @@ export class EventStore {
   }
 
   /**
-   * Appends events to a project's log, all or nothing.
-   * @throws InvalidEventError when a draft fails its schema (nothing is written)
+   * Appends events to a project's log, all or nothing. Appends that wait behind a write
+   * in flight share the next transaction; an append with `expectedSeq` is written alone.
+   * @throws InvalidEventError when a draft fails its schema (nothing of this append is written)
    * @throws ConcurrencyError when the log moved on since `expectedSeq`
-   * @throws StorageFullError when the browser's quota is exhausted
+   * @throws StorageFullError when the browser's quota is exhausted (every append of that transaction fails)
    * @example await store.append(projectId, [{ type: 'user-message', actor: { kind: 'user' }, payload: { messageId, text } }])
    */
-  append(projectId: string, drafts: EventDraft[], options: AppendOptions = {}): Promise<OrchestraEvent[]> {
-    return this.serially(projectId, () => this.appendNow(projectId, drafts, options));
+  async append(projectId: string, drafts: EventDraft[], options: AppendOptions = {}): Promise<OrchestraEvent[]> {
+    if (drafts.length === 0) return [];
+    // Checked before queueing: a bad draft fails its own append, never its neighbours'.
+    const payloads = drafts.map((draft) => parsePayload(draft.type, draft.payload));
+    const blobs = Promise.all(
+      (options.blobs ?? []).map(async (content) => ({ hash: await sha256Hex(content), content, size: content.length })),
+    );
+    return new Promise<OrchestraEvent[]>((resolve, reject) => {
+      const pending: PendingAppend = { drafts, payloads, blobs, resolve, reject };
+      const { expectedSeq } = options;
+      if (expectedSeq === undefined) this.queue.join(projectId, pending);
+      else void this.queue.alone(projectId, () => this.commit(projectId, [pending], expectedSeq));
+    });
   }
 
   /**
-   * Runs one write of a project after the previous one has settled. Appends fold into
-   * the cached state before their transaction commits; were two in flight and the
-   * first failed, the second would write after events that never were.
+   * Writes a group of appends in one transaction, in order, and settles each: with its
+   * own events, or all with the same error (nothing of the group is written then).
    */
-  private serially<T>(projectId: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.writing.get(projectId) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const settled = next.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.writing.set(projectId, settled);
-    void settled.then(() => {
-      if (this.writing.get(projectId) === settled) this.writing.delete(projectId);
-    });
-    return next;
-  }
-
-  private async appendNow(projectId: string, drafts: EventDraft[], options: AppendOptions): Promise<OrchestraEvent[]> {
-    if (drafts.length === 0) return [];
-    const payloads = drafts.map((draft) => parsePayload(draft.type, draft.payload));
-    const blobs = await Promise.all(
-      (options.blobs ?? []).map(async (content) => ({ hash: await sha256Hex(content), content, size: content.length })),
-    );
-    const state = await this.load(projectId);
-    const expected = options.expectedSeq ?? state.lastSeq;
-    const at = this.now();
+  private async commit(projectId: string, group: PendingAppend[], expectedSeq?: number): Promise<void> {
     try {
-      if (expected !== state.lastSeq) throw new ConcurrencyError(staleMessage);
-      const events = await this.db.transaction('rw', readModelStores, async () => {
+      const blobs = (await Promise.all(group.map((pending) => pending.blobs))).flat();
+      const state = await this.load(projectId);
+      if (expectedSeq !== undefined && expectedSeq !== state.lastSeq) throw new ConcurrencyError(staleMessage);
+      const at = this.now();
+      const written = await this.db.transaction('rw', readModelStores, async () => {
         // No read of the head first: the events' keys are [projectId+seq], so if another
         // writer got there first, adding seq lastSeq + 1 fails on the existing key and the
         // whole transaction is refused. The check costs nothing extra.
-        const head = state.lastSeq;
-        const correlation = this.nextId();
-        const events = drafts.map(
-          (draft, index) =>
-            ({
+        const changes = new Changes();
+        const written = group.map(({ drafts, payloads }) => {
+          const correlation = this.nextId();
+          return drafts.map((draft, index) => {
+            const event = {
               id: this.nextId(),
               projectId,
-              seq: head + index + 1,
+              seq: state.lastSeq + 1,
               type: draft.type,
               v: currentVersions[draft.type],
               at,
@@ -128,30 +137,28 @@ export class EventStore {
               correlationId: draft.correlationId ?? correlation,
               causationId: draft.causationId ?? null,
               payload: payloads[index],
-            }) as OrchestraEvent,
-        );
-        const changes = new Changes();
-        for (const event of events) reduce(state, event, changes);
-        const writes: Promise<unknown>[] = [this.db.events.bulkAdd(events), writeChanges(this.db, state, changes)];
+            } as OrchestraEvent;
+            reduce(state, event, changes);
+            return event;
+          });
+        });
+        const writes: Promise<unknown>[] = [
+          this.db.events.bulkAdd(written.flat()),
+          writeChanges(this.db, state, changes),
+        ];
         if (blobs.length > 0) writes.push(this.db.blobs.bulkPut(blobs));
         if (this.snapshotDue(projectId, state.lastSeq)) writes.push(this.writeSnapshot(state));
         await Promise.all(writes);
-        return events;
+        return written;
       });
       for (const blob of blobs) this.rememberBlob(blob.hash, blob.content);
-      this.options.onAppend?.(events);
-      return events;
+      this.options.onAppend?.(written.flat());
+      group.forEach((pending, index) => pending.resolve(written[index] ?? []));
     } catch (error) {
       // The state was folded in place: whatever happened, it may be ahead of the log now.
       this.states.delete(projectId);
-      if (error instanceof ConcurrencyError || error instanceof InvalidEventError) throw error;
-      if (isConstraintError(error)) throw new ConcurrencyError(staleMessage);
-      if (isQuotaError(error)) {
-        throw new StorageFullError(
-          'The browser has no room left for Orchestra’s data, so this step was not saved. Free space in the Data view (export and delete old projects) and try again; nothing already saved was lost.',
-        );
-      }
-      throw error;
+      const failure = storeError(error);
+      for (const pending of group) pending.reject(failure);
     }
   }
 
@@ -198,7 +205,7 @@ export class EventStore {
 
   /** Removes a project's events, snapshots and read-model rows, and the given texts, in one transaction. */
   deleteLog(projectId: string, blobHashes: Iterable<string>): Promise<void> {
-    return this.serially(projectId, () => this.deleteNow(projectId, [...blobHashes]));
+    return this.queue.alone(projectId, () => this.deleteNow(projectId, [...blobHashes]));
   }
 
   private async deleteNow(projectId: string, blobHashes: string[]): Promise<void> {
@@ -312,4 +319,16 @@ export class EventStore {
     this.blobCache.delete(hash);
     this.blobCacheChars -= text.length;
   }
+}
+
+/** What a failed write means for the person: a stale view, a full disk, or the error itself. */
+function storeError(error: unknown): unknown {
+  if (error instanceof ConcurrencyError) return error;
+  if (isConstraintError(error)) return new ConcurrencyError(staleMessage);
+  if (isQuotaError(error)) {
+    return new StorageFullError(
+      'The browser has no room left for Orchestra’s data, so this step was not saved. Free space in the Data view (export and delete old projects) and try again; nothing already saved was lost.',
+    );
+  }
+  return error;
 }

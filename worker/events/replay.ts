@@ -8,7 +8,7 @@ import { Changes, type ProjectState, readModelTables } from './projections/proje
  * the rows are deleted, the events folded from the first, and the rows written again.
  */
 export async function rebuildReadModels(db: OrchestraDb, projectId: string): Promise<ProjectState> {
-  return db.transaction('rw', ['events', 'projects', ...readModelTables], async () => {
+  return db.transaction('rw', ['events', 'projects', 'plans', ...readModelTables], async () => {
     const events = await db.events
       .where('[projectId+seq]')
       .between(...projectRange(projectId))

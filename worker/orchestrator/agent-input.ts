@@ -59,7 +59,7 @@ export async function agentInputFor(
   },
 ): Promise<AgentInput> {
   const project = state.project;
-  const plan = project?.plan ?? null;
+  const plan = state.plan;
   const files = await upstreamFiles(state, task, agent, options.readBlob);
   const context = files.length
     ? renderContext(buildContext(files, { budgetTokens: options.budgetTokens, focus: focusOf(task, options.findings) }))

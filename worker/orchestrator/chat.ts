@@ -166,7 +166,7 @@ export async function answerMessage(
 const pseudoTask = { ...newTaskRow('', 'chat', 0), role: 'project-manager' as const, title: 'Answer the person' };
 
 function currentTasks(state: ProjectState) {
-  const plan = state.project?.plan;
+  const plan = state.plan;
   if (plan && plan.status === 'proposed') {
     return plan.tasks.map((task) => ({
       id: task.id,
@@ -194,7 +194,7 @@ function currentTasks(state: ProjectState) {
 export function planChanges(state: ProjectState, answer: ChatReply): EventDraft[] {
   const { add, update, cancel } = answer.changes;
   if (add.length === 0 && update.length === 0 && cancel.length === 0) return [];
-  const plan = state.project?.plan;
+  const plan = state.plan;
   if (!plan) return [];
   if (plan.status === 'proposed') {
     const cancelled = new Set(cancel);

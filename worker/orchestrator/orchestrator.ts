@@ -128,7 +128,7 @@ export class Orchestrator {
     const runner = await this.runner(projectId);
     const store = this.engine.store;
     const state = await store.load(projectId);
-    if (!state.project?.plan) return; // Before a plan the message is context for planning.
+    if (!state.plan) return; // Before a plan the message is context for planning.
     const conversation = conversationOf(await store.read(projectId));
     const events = await answerMessage(await runner.callDeps(), state, conversation, messageId, () => ulid());
     await store.append(projectId, events);

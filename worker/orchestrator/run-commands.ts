@@ -59,7 +59,7 @@ export function createRunCommands(
     approvePlan: (projectId, edit?: PlanEdit) =>
       asWriter(projectId, async () => {
         const state = await store.load(projectId);
-        const plan = state.project?.plan;
+        const plan = state.plan;
         if (!plan || plan.status !== 'proposed') return fail('bad_input', 'There is no plan waiting for approval.');
         let tasks = undefined as typeof plan.tasks | undefined;
         if (edit) {
@@ -98,7 +98,7 @@ export function createRunCommands(
     rejectPlan: (projectId, reason) =>
       asWriter(projectId, async () => {
         const state = await store.load(projectId);
-        const plan = state.project?.plan;
+        const plan = state.plan;
         if (!plan || plan.status !== 'proposed') return fail('bad_input', 'There is no plan waiting for approval.');
         await (
           await runner(projectId)
@@ -199,12 +199,12 @@ export function createRunCommands(
         }
         const orchestraMd = renderOrchestraMd({
           project: { name: project.name, description: project.description, template: project.template },
-          plan: project.plan
+          plan: state.plan
             ? {
-                summary: project.plan.summary,
-                complexity: project.plan.complexity,
-                stack: project.plan.stack,
-                languages: project.plan.languages,
+                summary: state.plan.summary,
+                complexity: state.plan.complexity,
+                stack: state.plan.stack,
+                languages: state.plan.languages,
               }
             : null,
           tasks: tasks.map((task) => ({

@@ -91,7 +91,7 @@ export class ProjectRunner {
   private async budget(): Promise<CostGovernor> {
     const state = await this.state();
     const project = state.project;
-    const budgetUsd = project?.budgetUsd ?? defaultBudgetsUsd[project?.plan?.complexity ?? 'medium'];
+    const budgetUsd = project?.budgetUsd ?? defaultBudgetsUsd[state.plan?.complexity ?? 'medium'];
     if (!this.governor) {
       this.governor = restoreCostGovernor({
         version: 1,
@@ -159,7 +159,7 @@ export class ProjectRunner {
     const readiness = await this.deps.readiness();
     const events: EventDraft[] = [{ type: 'run-start', actor: { kind: 'user' }, payload: { runId } }];
     const project = state.project;
-    const approved = project?.plan?.status === 'approved';
+    const approved = state.plan?.status === 'approved';
     if (!approved) {
       if (!readiness.some((entry) => entry.ready)) {
         const plan = templatePlan(project?.description ?? '', project?.template ?? null);
@@ -379,12 +379,12 @@ export class ProjectRunner {
     this.lastStatus = project?.runStatus;
     if (!project || project.runStatus !== 'running' || !project.currentRunId) return;
     const tasks = [...state.tasks.values()];
-    const planApproved = project.plan?.status === 'approved';
+    const planApproved = state.plan?.status === 'approved';
 
     const replanning = tasks.some(
       (task) => task.role === 'project-manager' && (task.status === 'scheduled' || task.status === 'running'),
     );
-    if (project.plan?.status === 'rejected' && !replanning && this.inFlight.size === 0) {
+    if (state.plan?.status === 'rejected' && !replanning && this.inFlight.size === 0) {
       await this.append([
         {
           type: 'run-stop',
@@ -458,7 +458,7 @@ export class ProjectRunner {
     const agent = roleFor(task.role, task.kind) as AgentRole<unknown>;
     const project = state.project;
     const template =
-      project?.plan?.source === 'template' ? templateFor(project.description, project.template).id : null;
+      project && state.plan?.source === 'template' ? templateFor(project.description, project.template).id : null;
     const findings = await findingsFor(state, task, (hash) => this.deps.store.blob(hash));
     const isPlan = agent === projectManager;
     // The planner hears what the person said to the team before (and why a plan was rejected).

@@ -136,7 +136,7 @@ export async function runTaskAttempt<T>(
           inputTokens: roughInput,
           outputTokens: agent.maxOutputTokens / 2,
           attempt,
-          language: project?.plan?.languages[0],
+          language: state.plan?.languages[0],
           budgetRemainingUsd: budget.availableUsd,
           allowanceUsd: deps.governor.allowance(remaining),
         },

@@ -4,14 +4,18 @@ import type {
   ArtifactRow,
   ArtifactVersionRow,
   CostRow,
+  PlanView,
   ProjectRow,
   SessionRow,
   TaskRow,
 } from '../events/projections/rows.ts';
 
+/** A project's row with its current plan, as the UI reads it (`view.project.plan`). */
+export type ProjectWithPlan = ProjectRow & { plan: PlanView | null };
+
 /** A project as the UI shows it: plain arrays, safe to send across the worker door. */
 export interface ProjectView {
-  project: ProjectRow;
+  project: ProjectWithPlan;
   lastSeq: number;
   tasks: TaskRow[];
   artifacts: ArtifactRow[];
@@ -24,7 +28,7 @@ export interface ProjectView {
 export function toProjectView(state: ProjectState): ProjectView | null {
   if (!state.project) return null;
   return {
-    project: state.project,
+    project: { ...state.project, plan: state.plan },
     lastSeq: state.lastSeq,
     tasks: [...state.tasks.values()],
     artifacts: [...state.artifacts.values()].sort((a, b) => a.path.localeCompare(b.path)),

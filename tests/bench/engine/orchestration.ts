@@ -7,7 +7,6 @@ import { ulid } from 'ulid';
 import { createWorkerApi } from '../../../worker/api.ts';
 import { OrchestraDb } from '../../../worker/db/database.ts';
 import { createEngine } from '../../../worker/engine.ts';
-import type { OrchestraEvent } from '../../../worker/events/catalog.ts';
 import type { EventStore } from '../../../worker/events/event-store.ts';
 import { criticalPathLength } from '../../../worker/orchestrator/plan-validation.ts';
 import { mulberry32 } from '../../../worker/router/index.ts';
@@ -28,9 +27,11 @@ export interface RunFigures {
   criticalPathMs: number;
   /** Every call's latency added up: the least a strictly sequential run can take. */
   totalLatencyMs: number;
-  /** Time inside the store's appends (they run one after another per project, so this is storage's share of the wall). */
+  /** Time inside the store's writes (they run one after another per project, so this is storage's share of the wall). */
   appendMs: number;
   appends: number;
+  /** Transactions that wrote them: appends queued behind one in flight share the next (group commit). */
+  transactions: number;
   events: number;
   /** Texts read back from the blob store (upstream files for prompts, findings), and the time in those reads. */
   blobReads: number;
@@ -40,7 +41,7 @@ export interface RunFigures {
   outcome: string;
 }
 
-type AppendNow = (this: EventStore, ...args: unknown[]) => Promise<OrchestraEvent[]>;
+type Commit = (this: EventStore, ...args: unknown[]) => Promise<void>;
 
 /** Plans, approves and runs one project to its end; figures from the approval on. */
 export async function runProject(shape: RunShape): Promise<RunFigures> {
@@ -53,21 +54,25 @@ export async function runProject(shape: RunShape): Promise<RunFigures> {
   const db = new OrchestraDb(name);
   const engine = createEngine(db);
 
-  // The store's own append (after the per-project queue): how long storage holds the run up.
+  // The store's own writes (after the per-project queue): how long storage holds the run up.
   let appendMs = 0;
   let appends = 0;
+  let transactions = 0;
   let events = 0;
-  const store = engine.store as unknown as { appendNow: AppendNow };
-  const appendNow = store.appendNow;
-  store.appendNow = async function (this: EventStore, ...args: unknown[]) {
+  const append = engine.store.append.bind(engine.store);
+  engine.store.append = (...args) => {
+    appends += 1;
+    return append(...args);
+  };
+  const store = engine.store as unknown as { commit: Commit };
+  const commit = store.commit;
+  store.commit = async function (this: EventStore, ...args: unknown[]) {
     const start = performance.now();
     try {
-      const written = await appendNow.apply(this, args);
-      events += written.length;
-      return written;
+      await commit.apply(this, args);
     } finally {
       appendMs += performance.now() - start;
-      appends += 1;
+      transactions += 1;
     }
   };
 
@@ -118,6 +123,7 @@ export async function runProject(shape: RunShape): Promise<RunFigures> {
     const waiters: { type: string; resolve: (at: number) => void }[] = [];
     engine.feed.subscribe(projectId, 0, (batch) => {
       const at = performance.now();
+      events += batch.length;
       for (const event of batch) {
         if (event.type === 'task-start') peakParallel = Math.max(peakParallel, ++running);
         if (event.type === 'task-complete' || event.type === 'task-fail') running -= 1;
@@ -134,12 +140,12 @@ export async function runProject(shape: RunShape): Promise<RunFigures> {
     await proposed;
 
     const stopped = next('run-stop');
-    [appendMs, appends, events, peakParallel, blobReads, blobMs] = [0, 0, 0, 0, 0, 0];
+    [appendMs, appends, transactions, events, peakParallel, blobReads, blobMs] = [0, 0, 0, 0, 0, 0, 0];
     const start = performance.now();
     check(await api.approvePlan(projectId));
     const end = await stopped;
     const wallMs = end - start;
-    const figures = { appendMs, appends, events, peakParallel, blobReads, blobMs };
+    const figures = { appendMs, appends, transactions, events, peakParallel, blobReads, blobMs };
 
     const view = check(await api.getProjectView(projectId));
     const notDone = view.tasks.filter((row) => row.status !== 'done');

@@ -13,6 +13,7 @@ import { readModelTables } from '../../../worker/events/projections/project-stat
 import { rebuildReadModels } from '../../../worker/events/replay.ts';
 import { TimeTravel } from '../../../worker/events/time-travel.ts';
 import { InvalidEventError } from '../../../worker/events/validate.ts';
+import { countWrites } from './counting-writes.ts';
 import { failWrites } from './failing-writes.ts';
 import { randomHistory, seeded } from './random-history.ts';
 
@@ -26,7 +27,10 @@ const message = (text: string): EventDraft => ({
 
 /** Every read-model row of a project, table by table. */
 async function readModels(db: OrchestraDb, projectId: string) {
-  const tables: Record<string, unknown[]> = { projects: [await db.projects.get(projectId)] };
+  const tables: Record<string, unknown[]> = {
+    projects: [await db.projects.get(projectId)],
+    plans: await db.plans.where('projectId').equals(projectId).toArray(),
+  };
   for (const table of readModelTables) tables[table] = await rowsOf(db, table, projectId);
   return tables;
 }
@@ -179,20 +183,86 @@ test('texts are stored once by SHA-256, and identical artifact content makes no 
   expect(await db.blobs.count()).toBe(1);
 });
 
-test('appends made at the same time are written one after another, gap-free, even when one fails', async () => {
+test('appends made at the same time share one transaction, each gets its own events in order, and a bad draft fails alone', async () => {
   const db = freshDb();
-  let eventWrites = 0;
-  failWrites(db, 'events', () => ++eventWrites === 5, 'UnknownError');
-  const store = new EventStore(db);
+  const writes = countWrites(db, 'events');
+  const seen: number[] = [];
+  const store = new EventStore(db, { onAppend: (events) => seen.push(...events.map((event) => event.seq)) });
   const projectId = ulid();
   const bad = { type: 'user-message', actor: { kind: 'user' }, payload: { messageId: 'm', text: '' } } as EventDraft;
   const attempts = Array.from({ length: 20 }, (_, index) =>
     store.append(projectId, index === 11 ? [message('fine'), bad] : [message(`m${index}`), message(`n${index}`)]),
   );
   const results = await Promise.allSettled(attempts);
-  // One refused by its schema, one lost to the failing write; the other 18 are kept, in order.
-  expect(results.filter((result) => result.status === 'rejected')).toHaveLength(2);
+  // Only the append with the bad draft is refused; the other 19 are written together, in call order.
+  const refused = results.flatMap((result, index) => (result.status === 'rejected' ? [index] : []));
+  expect(refused).toEqual([11]);
+  expect((results[11] as PromiseRejectedResult).reason).toBeInstanceOf(InvalidEventError);
+  expect(writes.count).toBe(1);
+  const kept = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  expect(kept.map((events) => events.map((event) => event.seq))).toEqual(
+    Array.from({ length: 19 }, (_, index) => [2 * index + 1, 2 * index + 2]),
+  );
+  expect(kept.map((events) => (events[0]?.payload as { text: string }).text)).toEqual(
+    Array.from({ length: 20 }, (_, index) => `m${index}`).filter((_, index) => index !== 11),
+  );
+  // Each append keeps its own correlation id.
+  expect(new Set(kept.map((events) => events[0]?.correlationId)).size).toBe(19);
+  expect(kept.every((events) => events[0]?.correlationId === events[1]?.correlationId)).toBe(true);
   const seqs = (await store.read(projectId)).map((event) => event.seq);
-  expect(seqs).toEqual(Array.from({ length: 36 }, (_, index) => index + 1));
-  expect((await store.load(projectId)).lastSeq).toBe(36);
+  expect(seqs).toEqual(Array.from({ length: 38 }, (_, index) => index + 1));
+  expect(seen).toEqual(seqs);
+  expect((await store.load(projectId)).lastSeq).toBe(38);
+});
+
+test('appends that queue up while a transaction is in flight are written together in the next one', async () => {
+  const db = freshDb();
+  const writes = countWrites(db, 'events');
+  const store = new EventStore(db);
+  const projectId = ulid();
+  await store.append(projectId, [message('first')]);
+  writes.count = 0;
+  const first = store.append(projectId, [message('in flight')]);
+  await Promise.resolve(); // the first transaction has started
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  const queued = Array.from({ length: 6 }, (_, index) => store.append(projectId, [message(`queued ${index}`)]));
+  const written = await Promise.all([first, ...queued]);
+  expect(written.map((events) => events.map((event) => event.seq))).toEqual([[2], [3], [4], [5], [6], [7], [8]]);
+  expect(writes.count).toBe(2);
+});
+
+test('a failed transaction fails every append in it with the same error; the log stays gap-free', async () => {
+  const db = freshDb();
+  let failNext = false;
+  failWrites(db, 'events', () => failNext, 'QuotaExceededError');
+  const store = new EventStore(db);
+  const projectId = ulid();
+  await store.append(projectId, [message('kept')]);
+  failNext = true;
+  const group = Array.from({ length: 4 }, (_, index) => store.append(projectId, [message(`lost ${index}`)]));
+  const results = await Promise.allSettled(group);
+  failNext = false;
+  const reasons = results.map((result) => (result.status === 'rejected' ? (result.reason as unknown) : null));
+  expect(reasons[0]).toBeInstanceOf(StorageFullError);
+  expect(reasons.every((reason) => reason === reasons[0])).toBe(true);
+  expect((await store.read(projectId)).map((event) => event.seq)).toEqual([1]);
+  const [next] = await store.append(projectId, [message('room again')]);
+  expect(next?.seq).toBe(2);
+});
+
+test('an append with an expected sequence number is written alone, after what was queued before it and before what came after', async () => {
+  const db = freshDb();
+  const writes = countWrites(db, 'events');
+  const store = new EventStore(db);
+  const projectId = ulid();
+  const before = store.append(projectId, [message('before')]);
+  const checked = store.append(projectId, [message('checked')], { expectedSeq: 1 });
+  const stale = store.append(projectId, [message('stale')], { expectedSeq: 1 });
+  const after = store.append(projectId, [message('after')]);
+  const results = await Promise.allSettled([before, checked, stale, after]);
+  expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+  expect((results[2] as PromiseRejectedResult).reason).toBeInstanceOf(ConcurrencyError);
+  const texts = (await store.read(projectId)).map((event) => (event.payload as { text: string }).text);
+  expect(texts).toEqual(['before', 'checked', 'after']);
+  expect(writes.count).toBe(3);
 });

@@ -79,7 +79,10 @@ async function sampleProject(engine: ReturnType<typeof createEngine>, fileConten
 }
 
 async function everything(db: OrchestraDb, projectId: string) {
-  const tables: Record<string, unknown> = { project: await db.projects.get(projectId) };
+  const tables: Record<string, unknown> = {
+    project: await db.projects.get(projectId),
+    plans: await db.plans.where('projectId').equals(projectId).toArray(),
+  };
   for (const table of readModelTables) tables[table] = await rowsOf(db, table, projectId);
   return tables;
 }

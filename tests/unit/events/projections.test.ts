@@ -134,8 +134,8 @@ test('tasks and agents: plan, schedule, attempts, failure, retry, completion and
     ]),
   );
   expect(state.project).toMatchObject({ planId: 'p1', planSummary: 'Two tasks', complexity: 'small' });
-  expect(state.project?.plan).toMatchObject({ planId: 'p1', status: 'approved', source: 'ai', revision: 1 });
-  expect(state.project?.plan?.tasks.map((task) => task.id)).toEqual(['api', 'ui']);
+  expect(state.plan).toMatchObject({ planId: 'p1', status: 'approved', source: 'ai', revision: 1 });
+  expect(state.plan?.tasks.map((task) => task.id)).toEqual(['api', 'ui']);
   expect(state.tasks.get('api')).toMatchObject({
     role: 'code-generator',
     status: 'done',
@@ -379,7 +379,7 @@ test('plans: a proposal makes no task rows; approval as edited schedules exactly
   };
   const proposed = foldEvents(projectId, events([create, proposal]));
   expect(proposed.tasks.size).toBe(0);
-  expect(proposed.project?.plan).toMatchObject({ status: 'proposed', stack: ['Python'], revision: 1 });
+  expect(proposed.plan).toMatchObject({ status: 'proposed', stack: ['Python'], revision: 1 });
 
   const approved = foldEvents(
     projectId,
@@ -405,7 +405,7 @@ test('plans: a proposal makes no task rows; approval as edited schedules exactly
     kind: 'build',
   });
   expect(approved.tasks.get('c')).toMatchObject({ status: 'scheduled', dependsOn: ['a'], expectedArtifacts: ['c.py'] });
-  expect(approved.project?.plan?.tasks.map((task) => task.id)).toEqual(['c', 'a']);
+  expect(approved.plan?.tasks.map((task) => task.id)).toEqual(['c', 'a']);
 
   const rejected = foldEvents(
     projectId,
@@ -418,7 +418,7 @@ test('plans: a proposal makes no task rows; approval as edited schedules exactly
       { type: 'plan-approve', actor: { kind: 'user' }, payload: { planId: 'p1', auto: false } },
     ]),
   );
-  expect(rejected.project?.plan).toMatchObject({ planId: 'p2', status: 'proposed', revision: 2 });
+  expect(rejected.plan).toMatchObject({ planId: 'p2', status: 'proposed', revision: 2 });
   expect(rejected.tasks.size).toBe(0);
 });
 

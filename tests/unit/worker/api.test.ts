@@ -33,7 +33,7 @@ test('health reports the open database and the storage figures', async () => {
     status: 'ready',
     database: {
       open: true,
-      version: 4,
+      version: 5,
       tables: expect.arrayContaining(['meta', 'settings', 'events', 'providerKeys']) as string[],
     },
     storage: { usageBytes: 2048, quotaBytes: 1_000_000 },

@@ -1,4 +1,4 @@
-import type { ProjectRow, TaskRow, TaskStatus } from '../../../worker/api.ts';
+import type { ProjectWithPlan, TaskRow, TaskStatus } from '../../../worker/api.ts';
 
 /** Which run controls apply now. */
 export interface ControlState {
@@ -10,7 +10,7 @@ export interface ControlState {
   emergencyStop: boolean;
 }
 
-type RunFacts = Pick<ProjectRow, 'runStatus' | 'pauseKind' | 'plan'>;
+type RunFacts = Pick<ProjectWithPlan, 'runStatus' | 'pauseKind' | 'plan'>;
 
 /**
  * The run controls that make sense for the project's state; an observer tab may use none.

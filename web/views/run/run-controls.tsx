@@ -1,5 +1,5 @@
 import { Show } from 'solid-js';
-import type { ProjectRow, Result } from '../../../worker/api.ts';
+import type { ProjectRow, ProjectWithPlan, Result } from '../../../worker/api.ts';
 import { Problem } from '../../components/problem.tsx';
 import { callEngine } from '../../worker-client.ts';
 import { createCommand } from './create-command.ts';
@@ -15,7 +15,7 @@ const statusNames: Record<ProjectRow['runStatus'], string> = {
 };
 
 /** Start, pause, continue, step, run everything, and the emergency stop. */
-export function RunControls(props: { project: ProjectRow; canWrite: boolean; onChange: () => void }) {
+export function RunControls(props: { project: ProjectWithPlan; canWrite: boolean; onChange: () => void }) {
   const command = createCommand();
   const state = () => controlState(props.project, props.canWrite);
   async function send(method: RunMethod) {

@@ -9,6 +9,7 @@ import { type Changes, type ProjectState, type ReadModelTable, joinKey, readMode
 export async function writeChanges(db: OrchestraDb, state: ProjectState, changes: Changes): Promise<void> {
   const writes: Promise<unknown>[] = [];
   if (changes.project && state.project) writes.push(db.projects.put(state.project));
+  if (changes.plan && state.plan) writes.push(db.plans.put({ ...state.plan, projectId: state.projectId }));
   for (const table of readModelTables) {
     const keys = changes.keys[table];
     if (keys.size === 0) continue;
@@ -35,6 +36,7 @@ function primaryKeyPath(db: OrchestraDb, table: ReadModelTable): string {
 export async function clearReadModels(db: OrchestraDb, projectId: string): Promise<void> {
   await Promise.all([
     db.projects.delete(projectId),
+    db.plans.delete(projectId),
     ...readModelTables.map((table) => db.table(table).where('projectId').equals(projectId).delete()),
   ]);
 }

@@ -5,6 +5,7 @@ import type {
   ArtifactVersionRow,
   BanditArmRow,
   CostRow,
+  PlanView,
   ProjectRow,
   QualityMetricRow,
   RouterPerformanceRow,
@@ -20,6 +21,8 @@ export interface ProjectState {
   projectId: string;
   lastSeq: number;
   project: ProjectRow | null;
+  /** The current plan (the `plans` table), apart from the project row that every event rewrites. */
+  plan: PlanView | null;
   tasks: Map<string, TaskRow>;
   artifacts: Map<string, ArtifactRow>;
   /** Keyed `joinKey(path, version)`. */
@@ -52,6 +55,7 @@ export function emptyProjectState(projectId: string): ProjectState {
     projectId,
     lastSeq: 0,
     project: null,
+    plan: null,
     tasks: new Map(),
     artifacts: new Map(),
     artifactVersions: new Map(),
@@ -67,6 +71,7 @@ export function emptyProjectState(projectId: string): ProjectState {
 /** Which rows a fold touched, so only those are written back. */
 export class Changes {
   project = false;
+  plan = false;
   readonly keys: Record<ReadModelTable, Set<string>> = {
     tasks: new Set(),
     artifacts: new Set(),

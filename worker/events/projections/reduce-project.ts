@@ -32,7 +32,6 @@ export function projectRow(state: ProjectState, at: number, changes: Changes): P
     preference: 'balanced',
     maxParallel: 3,
     autoApprove: false,
-    plan: null,
     pauseReason: null,
     pauseKind: null,
     runMessage: null,

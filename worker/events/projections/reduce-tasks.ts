@@ -119,7 +119,8 @@ export const taskHandlers: Handlers<
     project.planSummary = summary;
     project.complexity = complexity;
     // Proposed tasks are only a proposal: they become task rows when the plan is approved.
-    project.plan = {
+    changes.plan = true;
+    state.plan = {
       planId,
       status: 'proposed',
       summary,
@@ -129,13 +130,13 @@ export const taskHandlers: Handlers<
       languages: [...(event.payload.languages ?? [])],
       source: event.payload.source ?? 'ai',
       tasks: tasks.map(copyTask),
-      revision: (project.plan?.revision ?? 0) + 1,
+      revision: (state.plan?.revision ?? 0) + 1,
     };
   },
   'plan-approve': (state, event, changes) => {
-    const project = projectRow(state, event.at, changes);
-    const plan = project.plan;
+    const plan = state.plan;
     if (!plan || plan.planId !== event.payload.planId) return;
+    changes.plan = true;
     plan.status = 'approved';
     if (event.payload.tasks) plan.tasks = event.payload.tasks.map(copyTask);
     const session = currentSession(state, changes);
@@ -145,8 +146,9 @@ export const taskHandlers: Handlers<
     }
   },
   'plan-reject': (state, event, changes) => {
-    const project = projectRow(state, event.at, changes);
-    if (project.plan?.planId === event.payload.planId) project.plan.status = 'rejected';
+    if (state.plan?.planId !== event.payload.planId) return;
+    changes.plan = true;
+    state.plan.status = 'rejected';
   },
   'task-schedule': (state, event, changes) => {
     const { payload } = event;

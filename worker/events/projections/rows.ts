@@ -15,7 +15,11 @@ export interface PlanTask {
   acceptance: string[];
 }
 
-/** The project's current plan: proposed, then approved (its tasks become task rows) or rejected. */
+/**
+ * The project's current plan: proposed, then approved (its tasks become task rows) or
+ * rejected. Kept beside the project row, not in it (the `plans` table): the row is
+ * rewritten on every append, the plan only when a plan event changes it.
+ */
 export interface PlanView {
   planId: string;
   status: 'proposed' | 'approved' | 'rejected';
@@ -32,6 +36,9 @@ export interface PlanView {
 }
 
 /** The read models: one row type per table, each a projection of the log. */
+
+/** A project's current plan in the `plans` table. */
+export type PlanRow = PlanView & { projectId: string };
 
 export interface ProjectRow {
   id: string;
@@ -52,7 +59,6 @@ export interface ProjectRow {
   preference: Preference;
   maxParallel: number;
   autoApprove: boolean;
-  plan: PlanView | null;
   /** Why the run is paused, in a sentence for the person, and what kind of stop it is. */
   pauseReason: string | null;
   pauseKind: PauseKind | null;

@@ -1,0 +1,29 @@
+import type { OrchestraDb } from '../../../worker/db/database.ts';
+
+/**
+ * Counts the writes that reach one table (each `bulkAdd`/`bulkPut` is one), through a
+ * Dexie middleware. The store writes the log once per transaction, so on `events` this
+ * counts transactions.
+ * @example const writes = countWrites(db, 'events'); …; expect(writes.count).toBe(1)
+ */
+export function countWrites(db: OrchestraDb, table: string): { count: number } {
+  const counter = { count: 0 };
+  db.use({
+    stack: 'dbcore',
+    name: `count-${table}`,
+    create: (down) => ({
+      ...down,
+      table: (name) => {
+        const inner = down.table(name);
+        return {
+          ...inner,
+          mutate: (request) => {
+            if (name === table) counter.count += 1;
+            return inner.mutate(request);
+          },
+        };
+      },
+    }),
+  });
+  return counter;
+}
