@@ -575,6 +575,27 @@ export class ProjectRunner {
     agent: AgentRole<unknown>,
     outcome: Extract<TaskAttemptOutcome<unknown>, { kind: 'answered' }>,
   ): Promise<void> {
+    // The last call's settlement is written with the first append that follows, ahead of
+    // the completion (one append per task fewer); whatever goes wrong, it is written.
+    let settlement = outcome.settlement;
+    const withSettlement = (events: EventDraft[]) => {
+      const all = [...settlement, ...events];
+      settlement = [];
+      return all;
+    };
+    try {
+      await this.writeCompletion(task, agent, outcome, withSettlement);
+    } finally {
+      if (settlement.length > 0) await this.append(withSettlement([]));
+    }
+  }
+
+  private async writeCompletion(
+    task: TaskRow,
+    agent: AgentRole<unknown>,
+    outcome: Extract<TaskAttemptOutcome<unknown>, { kind: 'answered' }>,
+    withSettlement: (events: EventDraft[]) => EventDraft[],
+  ): Promise<void> {
     const { taskId } = task;
     const state = await this.state();
     const current = state.tasks.get(taskId) ?? task;
@@ -589,14 +610,17 @@ export class ProjectRunner {
       durationMs: outcome.latencyMs,
     };
     const completion = await this.complete(state, facts, outcome.value);
-    if ((completion.failure || completion.loop) && outcome.destination.kind === 'model') {
-      // A valid answer that left nothing usable is worth nothing to the router either.
-      this.deps.chooser.router(state.project?.preference ?? 'balanced').observe(outcome.destination.choice.decision, {
-        quality: 0,
-        costUsd: outcome.usage.costUsd,
-        latencyMs: outcome.latencyMs,
-      });
-      await this.append(recordEvents(this.deps.chooser.take()));
+    if (completion.failure || completion.loop) {
+      if (outcome.destination.kind === 'model') {
+        // A valid answer that left nothing usable is worth nothing to the router either.
+        this.deps.chooser.router(state.project?.preference ?? 'balanced').observe(outcome.destination.choice.decision, {
+          quality: 0,
+          costUsd: outcome.usage.costUsd,
+          latencyMs: outcome.latencyMs,
+        });
+      }
+      const records = withSettlement(recordEvents(this.deps.chooser.take()));
+      if (records.length > 0) await this.append(records);
     }
     if (completion.failure) {
       await this.fail(current, outcome.attempt, 'no_files', completion.failure, true);
@@ -615,7 +639,10 @@ export class ProjectRunner {
         latencyMs: outcome.latencyMs,
       });
     }
-    await this.append([...completion.events, ...recordEvents(this.deps.chooser.take())], completion.blobs);
+    await this.append(
+      withSettlement([...completion.events, ...recordEvents(this.deps.chooser.take())]),
+      completion.blobs,
+    );
   }
 
   private async complete(state: ProjectState, facts: AnswerFacts, value: unknown): Promise<Completion> {

@@ -4,7 +4,8 @@
  * at most `maxRepairs` times. What the answer means (files, a plan, a review) is for the
  * caller; this part only gets a valid answer or says why there is none.
  *
- *   choose ─▶ reserve ─▶ task-start ─▶ call ─▶ settle ─▶ valid? ──yes──▶ answered
+ *   choose ─▶ reserve ─▶ task-start ─▶ call ─▶ settle ─▶ valid? ──yes──▶ answered (settlement
+ *                                                                           travels with it)
  *     │          │                       │                 └─no─▶ repair (reserve, call…)
  *     │          └─ refused: budget      └─ error / cancelled       └─ out of repairs: malformed
  *     └─ none available
@@ -63,6 +64,11 @@ export type TaskAttemptOutcome<T> =
       destination: Destination;
       attempt: number;
       latencyMs: number;
+      /**
+       * The last call's `cost-settle` (and any `cost-violate`), not yet in the log: the
+       * caller writes them ahead of the completion, in the same append.
+       */
+      settlement: EventDraft[];
     }
   | { kind: 'budget'; message: string }
   | { kind: 'unavailable'; message: string }
@@ -348,6 +354,22 @@ export async function runTaskAttempt<T>(
     });
     await checkpoints.done();
     const settled = settle(result.usage, result.latencyMs);
+    const checked = options.signal.aborted || result.error ? null : validateOutput(agent.output, result.text);
+    const errors = checked ? (checked.ok ? (options.extraCheck?.(checked.value) ?? []) : checked.errors) : [];
+    if (checked?.ok && errors.length === 0) {
+      return {
+        kind: 'answered',
+        value: checked.value,
+        text: result.text,
+        usage: totals,
+        repairs,
+        destination,
+        attempt,
+        latencyMs: performance.now() - started,
+        settlement: settled,
+      };
+    }
+    // No answer to complete: what the call cost goes into the log at once.
     if (settled.length > 0) await deps.store.append(deps.projectId, settled);
 
     if (options.signal.aborted) {
@@ -364,20 +386,6 @@ export async function runTaskAttempt<T>(
         message: `${result.error.message} ${result.error.action}`.trim(),
         retryable: result.error.isRetryable,
         destination,
-      };
-    }
-    const checked = validateOutput(agent.output, result.text);
-    const errors = checked.ok ? (options.extraCheck?.(checked.value) ?? []) : checked.errors;
-    if (checked.ok && errors.length === 0) {
-      return {
-        kind: 'answered',
-        value: checked.value,
-        text: result.text,
-        usage: totals,
-        repairs,
-        destination,
-        attempt,
-        latencyMs: performance.now() - started,
       };
     }
     if (previousText !== null && previousText === result.text) {

@@ -1,0 +1,40 @@
+import 'fake-indexeddb/auto';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { type Simulator, startSimulator } from '../../sim/simulator.ts';
+import { engineWithTeam, scriptDefaultTeam, waitFor } from './helpers.ts';
+
+let sim: Simulator;
+beforeAll(async () => {
+  sim = await startSimulator();
+});
+afterAll(() => sim.close());
+
+test('an answered call is settled in the same append as its completion, just ahead of it', async () => {
+  const { api, db } = await engineWithTeam(sim);
+  scriptDefaultTeam(sim);
+  const created = await api.createProject({ name: 'Notes', description: 'A notes service with a page.' });
+  if (!created.ok) throw new Error(created.message);
+  const { projectId } = created.value;
+  await api.openProject(projectId);
+  await api.startRun(projectId);
+  await waitFor(api, projectId, (view) => view.project.plan?.status === 'proposed');
+  await api.approvePlan(projectId);
+  const finished = await waitFor(api, projectId, (view) => view.project.runStatus === 'stopped');
+  expect(finished.project.reservedUsd).toBe(0);
+
+  const events = await db.events.where('[projectId+seq]').between([projectId, 0], [projectId, Infinity]).toArray();
+  const completions = events.filter((event) => event.type === 'task-complete');
+  expect(completions.length).toBeGreaterThan(0);
+  for (const completion of completions) {
+    const batch = events.filter((event) => event.correlationId === completion.correlationId);
+    const settle = batch.findIndex((event) => event.type === 'cost-settle');
+    expect(settle, `the settlement travels with ${completion.payload.taskId}'s completion`).toBeGreaterThanOrEqual(0);
+    expect(settle).toBeLessThan(batch.indexOf(completion));
+  }
+  // Every reservation was settled or released exactly once.
+  const reserved = events.flatMap((event) => (event.type === 'cost-reserve' ? [event.payload.reservationId] : []));
+  const closed = events.flatMap((event) =>
+    event.type === 'cost-settle' || event.type === 'cost-release' ? [event.payload.reservationId] : [],
+  );
+  expect(closed.sort()).toEqual(reserved.sort());
+});
