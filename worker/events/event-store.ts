@@ -32,6 +32,13 @@ export interface AppendOptions {
   expectedSeq?: number;
   /** Texts the events refer to by hash (artifact contents, checkpoints). */
   blobs?: string[];
+  /**
+   * Called once the events are folded into the project's cached state (`load` shows
+   * them), before their transaction commits: a caller that computes its next events from
+   * that state need not wait for the commit to start on them. Not called if the write
+   * fails before then.
+   */
+  folded?: () => void;
 }
 
 const staleMessage =
@@ -43,6 +50,7 @@ const readModelStores = ['events', 'blobs', 'snapshots', 'projects', 'plans', ..
 /** One caller's append, waiting for the write that takes it. */
 interface PendingAppend {
   drafts: EventDraft[];
+  folded: (() => void) | undefined;
   payloads: unknown[];
   blobs: Promise<BlobRow[]>;
   resolve: (events: OrchestraEvent[]) => void;
@@ -101,7 +109,7 @@ export class EventStore {
       (options.blobs ?? []).map(async (content) => ({ hash: await sha256Hex(content), content, size: content.length })),
     );
     return new Promise<OrchestraEvent[]>((resolve, reject) => {
-      const pending: PendingAppend = { drafts, payloads, blobs, resolve, reject };
+      const pending: PendingAppend = { drafts, folded: options.folded, payloads, blobs, resolve, reject };
       const { expectedSeq } = options;
       if (expectedSeq === undefined) this.queue.join(projectId, pending);
       else void this.queue.alone(projectId, () => this.commit(projectId, [pending], expectedSeq));
@@ -118,41 +126,42 @@ export class EventStore {
       const state = await this.load(projectId);
       if (expectedSeq !== undefined && expectedSeq !== state.lastSeq) throw new ConcurrencyError(staleMessage);
       const at = this.now();
-      const written = await this.db.transaction('rw', readModelStores, async () => {
+      // Folded before the transaction opens (it is the same either way: on any failure
+      // the state is dropped), so whoever waits on `folded` resumes outside its scope.
+      const changes = new Changes();
+      const written = group.map(({ drafts, payloads }) => {
+        const correlation = this.nextId();
+        return drafts.map((draft, index) => {
+          const event = {
+            id: this.nextId(),
+            projectId,
+            seq: state.lastSeq + 1,
+            type: draft.type,
+            v: currentVersions[draft.type],
+            at,
+            actor: draft.actor,
+            correlationId: draft.correlationId ?? correlation,
+            causationId: draft.causationId ?? null,
+            payload: payloads[index],
+          } as OrchestraEvent;
+          reduce(state, event, changes);
+          return event;
+        });
+      });
+      const events = written.flat();
+      const snapshot = this.snapshotDue(projectId, state.lastSeq);
+      for (const pending of group) pending.folded?.();
+      await this.db.transaction('rw', readModelStores, async () => {
         // No read of the head first: the events' keys are [projectId+seq], so if another
         // writer got there first, adding seq lastSeq + 1 fails on the existing key and the
         // whole transaction is refused. The check costs nothing extra.
-        const changes = new Changes();
-        const written = group.map(({ drafts, payloads }) => {
-          const correlation = this.nextId();
-          return drafts.map((draft, index) => {
-            const event = {
-              id: this.nextId(),
-              projectId,
-              seq: state.lastSeq + 1,
-              type: draft.type,
-              v: currentVersions[draft.type],
-              at,
-              actor: draft.actor,
-              correlationId: draft.correlationId ?? correlation,
-              causationId: draft.causationId ?? null,
-              payload: payloads[index],
-            } as OrchestraEvent;
-            reduce(state, event, changes);
-            return event;
-          });
-        });
-        const writes: Promise<unknown>[] = [
-          this.db.events.bulkAdd(written.flat()),
-          writeChanges(this.db, state, changes),
-        ];
+        const writes: Promise<unknown>[] = [this.db.events.bulkAdd(events), writeChanges(this.db, state, changes)];
         if (blobs.length > 0) writes.push(this.db.blobs.bulkPut(blobs));
-        if (this.snapshotDue(projectId, state.lastSeq)) writes.push(this.writeSnapshot(state));
+        if (snapshot) writes.push(this.writeSnapshot(state));
         await Promise.all(writes);
-        return written;
       });
       for (const blob of blobs) this.rememberBlob(blob.hash, blob.content);
-      this.options.onAppend?.(written.flat());
+      this.options.onAppend?.(events);
       group.forEach((pending, index) => pending.resolve(written[index] ?? []));
     } catch (error) {
       // The state was folded in place: whatever happened, it may be ahead of the log now.

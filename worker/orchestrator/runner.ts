@@ -501,12 +501,14 @@ export class ProjectRunner {
       case 'answered': {
         // One completion at a time: each is computed from the state the previous one left
         // (two reviews finishing together must not both name their re-review "review-2").
+        // That state is there once the previous completion is folded, before it commits,
+        // so completions finishing together still share a transaction.
         const previous = this.completing;
         let release = () => undefined as void;
         this.completing = new Promise<void>((resolve) => (release = resolve));
         await previous;
         try {
-          await this.completeAnswer(task, agent, outcome);
+          await this.completeAnswer(task, agent, outcome, release);
         } finally {
           release();
         }
@@ -574,6 +576,7 @@ export class ProjectRunner {
     task: TaskRow,
     agent: AgentRole<unknown>,
     outcome: Extract<TaskAttemptOutcome<unknown>, { kind: 'answered' }>,
+    folded: () => void,
   ): Promise<void> {
     // The last call's settlement is written with the first append that follows, ahead of
     // the completion (one append per task fewer); whatever goes wrong, it is written.
@@ -584,7 +587,7 @@ export class ProjectRunner {
       return all;
     };
     try {
-      await this.writeCompletion(task, agent, outcome, withSettlement);
+      await this.writeCompletion(task, agent, outcome, withSettlement, folded);
     } finally {
       if (settlement.length > 0) await this.append(withSettlement([]));
     }
@@ -595,6 +598,7 @@ export class ProjectRunner {
     agent: AgentRole<unknown>,
     outcome: Extract<TaskAttemptOutcome<unknown>, { kind: 'answered' }>,
     withSettlement: (events: EventDraft[]) => EventDraft[],
+    folded: () => void,
   ): Promise<void> {
     const { taskId } = task;
     const state = await this.state();
@@ -639,9 +643,10 @@ export class ProjectRunner {
         latencyMs: outcome.latencyMs,
       });
     }
-    await this.append(
+    await this.deps.store.append(
+      this.projectId,
       withSettlement([...completion.events, ...recordEvents(this.deps.chooser.take())]),
-      completion.blobs,
+      { ...(completion.blobs ? { blobs: completion.blobs } : {}), folded },
     );
   }
 

@@ -266,3 +266,20 @@ test('an append with an expected sequence number is written alone, after what wa
   expect(texts).toEqual(['before', 'checked', 'after']);
   expect(writes.count).toBe(3);
 });
+
+test('folded is called once the events are in the cached state, before the append settles', async () => {
+  const store = new EventStore(freshDb());
+  const projectId = ulid();
+  await store.append(projectId, [message('first')]);
+  const order: string[] = [];
+  const appended = store
+    .append(projectId, [message('second')], {
+      folded: () => {
+        order.push('folded');
+        void store.load(projectId).then((state) => order.push(`state at ${state.lastSeq}`));
+      },
+    })
+    .then(() => order.push('settled'));
+  await appended;
+  expect(order).toEqual(['folded', 'state at 2', 'settled']);
+});
