@@ -316,11 +316,21 @@ export async function runTaskAttempt<T>(
     await appendRecords();
     return { kind: 'budget', message: first.message };
   }
-  await deps.store.append(deps.projectId, [
-    ...recordEvents(deps.chooser.take()),
-    ...first.events,
-    { type: 'task-start', actor: system, payload: { taskId: task.taskId, attempt, provider, model } },
-  ]);
+  // The call starts once task-start is folded into the project's state, not when it
+  // commits: all the call leads to is written after it anyway (one write at a time per
+  // project), and the commit is awaited before the attempt has any outcome.
+  let folded = () => undefined as void;
+  const startFolded = new Promise<void>((resolve) => (folded = resolve));
+  const startWritten = deps.store.append(
+    deps.projectId,
+    [
+      ...recordEvents(deps.chooser.take()),
+      ...first.events,
+      { type: 'task-start', actor: system, payload: { taskId: task.taskId, attempt, provider, model } },
+    ],
+    { folded },
+  );
+  await Promise.race([startFolded, startWritten]);
 
   const started = performance.now();
   /**
@@ -353,6 +363,7 @@ export async function runTaskAttempt<T>(
       checkpoints.add(delta);
     });
     await checkpoints.done();
+    await startWritten;
     const settled = settle(result.usage, result.latencyMs);
     const checked = options.signal.aborted || result.error ? null : validateOutput(agent.output, result.text);
     const errors = checked ? (checked.ok ? (options.extraCheck?.(checked.value) ?? []) : checked.errors) : [];
