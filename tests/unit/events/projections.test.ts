@@ -463,3 +463,36 @@ test('run pauses carry their reason and kind; replies count as messages; a relea
   );
   expect(resumed.project).toMatchObject({ runStatus: 'running', pauseKind: null, pauseReason: null });
 });
+
+test('retrying a failed task leaves its agent row untouched; failing a running one marks it', () => {
+  const state = foldEvents(
+    projectId,
+    events([
+      create,
+      {
+        type: 'task-schedule',
+        actor: system,
+        payload: { taskId: 'api', role: 'code-generator', title: 'API', dependsOn: [] },
+      },
+      { type: 'task-start', actor: system, payload: { taskId: 'api', attempt: 1, provider: 'openai', model: 'gpt' } },
+    ]),
+  );
+  const [fail, retry] = events([
+    create,
+    create,
+    create,
+    {
+      type: 'task-fail',
+      actor: system,
+      payload: { taskId: 'api', attempt: 1, kind: 'network', message: 'down', retryable: true },
+    },
+    { type: 'task-retry', actor: system, payload: { taskId: 'api', reason: 'again' } },
+  ]).slice(3);
+  const failing = new Changes();
+  if (fail) reduce(state, fail, failing);
+  expect([...failing.keys.agentPerformance]).toEqual(['code-generator']);
+  const retrying = new Changes();
+  if (retry) reduce(state, retry, retrying);
+  expect([...retrying.keys.agentPerformance]).toEqual([]);
+  expect([...retrying.keys.tasks]).toEqual(['api']);
+});

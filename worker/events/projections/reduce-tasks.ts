@@ -50,6 +50,11 @@ export function taskRow(state: ProjectState, taskId: string, changes: Changes): 
 
 export function agentRow(state: ProjectState, role: Role, changes: Changes): AgentPerformanceRow {
   changes.touch('agentPerformance', role);
+  return agentOf(state, role, changes);
+}
+
+/** A role's row, created (and so marked as changed) on first need; otherwise not marked. */
+function agentOf(state: ProjectState, role: Role, changes: Changes): AgentPerformanceRow {
   let agent = state.agentPerformance.get(role);
   if (!agent) {
     agent = {
@@ -67,14 +72,20 @@ export function agentRow(state: ProjectState, role: Role, changes: Changes): Age
       qualityCount: 0,
     };
     state.agentPerformance.set(role, agent);
+    changes.touch('agentPerformance', role);
   }
   return agent;
 }
 
-/** Leaves the running state: the agent that ran it has one task fewer in hand. */
+/**
+ * Leaves the running state: the agent that ran it has one task fewer in hand. Its row
+ * is marked as changed only if it did change (a retried or cancelled task that was not
+ * running leaves it as it was).
+ */
 function stopRunning(state: ProjectState, task: TaskRow, changes: Changes): AgentPerformanceRow | null {
   if (!task.role) return null;
-  const agent = agentRow(state, task.role, changes);
+  const agent = agentOf(state, task.role, changes);
+  if (task.status === 'running' || agent.currentTaskId === task.taskId) changes.touch('agentPerformance', task.role);
   if (task.status === 'running') agent.running = Math.max(0, agent.running - 1);
   if (agent.currentTaskId === task.taskId) agent.currentTaskId = null;
   return agent;
@@ -203,6 +214,7 @@ export const taskHandlers: Handlers<
     task.durationMs += event.payload.durationMs;
     task.endedAt = event.at;
     if (agent) {
+      changes.touch('agentPerformance', agent.role);
       agent.tasksDone += 1;
       agent.inputTokens += event.payload.inputTokens;
       agent.outputTokens += event.payload.outputTokens;
@@ -215,7 +227,10 @@ export const taskHandlers: Handlers<
     task.status = 'failed';
     task.lastError = { kind: event.payload.kind, message: event.payload.message, retryable: event.payload.retryable };
     task.endedAt = event.at;
-    if (agent) agent.tasksFailed += 1;
+    if (agent) {
+      changes.touch('agentPerformance', agent.role);
+      agent.tasksFailed += 1;
+    }
   },
   'task-interrupt': (state, event, changes) => {
     const task = taskRow(state, event.payload.taskId, changes);
