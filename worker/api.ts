@@ -40,6 +40,8 @@ export type {
   OutputUpdate,
   PlanEdit,
   ProviderReadiness,
+  ModelRecord,
+  RouterReport,
   RunSettings,
   TemplateId,
   ZipExport,

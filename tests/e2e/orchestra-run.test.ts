@@ -131,6 +131,11 @@ test('a project is planned, approved, built with agents in parallel, reviewed, f
   const record = (await zip.file('notes/ORCHESTRA.md')?.async('string')) ?? '';
   expect(record).toContain('Notes module');
   expect(record).toContain('Empty notes are stored.');
+
+  // The Router & costs screen shows which model did each kind of task, and the cost.
+  await page.locator('nav a', { hasText: 'Router & costs' }).click();
+  await expect.poll(() => page.getByTestId('router-models').textContent()).toContain('backend-code');
+  expect(await page.getByTestId('router-costs').textContent()).toContain('Notes');
 });
 
 test('the plan can be edited before approval: a task removed, one moved, instructions changed', async ({ profile }) => {

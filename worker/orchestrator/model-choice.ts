@@ -4,6 +4,8 @@ import type { ProviderReady } from '../providers/contract/provider-service-api.t
 import { findModel } from '../providers/catalog.ts';
 import type { RemoteProviderId } from '../providers/contract/provider-id.ts';
 import {
+  type PerformanceTracker,
+  createPerformanceTracker,
   type ModelArm,
   type RouteDecision,
   type RouteRecord,
@@ -92,6 +94,8 @@ export class ModelChooser {
   private pending: PreferredRecord[] = [];
   private replaying = false;
   private nextOrder = 0;
+  /** How each model did on each kind of task, folded from the same records (all preferences). */
+  readonly tracker: PerformanceTracker = createPerformanceTracker();
 
   constructor(private readonly options: { random?: () => number } = {}) {}
 
@@ -103,7 +107,9 @@ export class ModelChooser {
         preference,
         ...(this.options.random ? { random: this.options.random } : {}),
         onRecord: (record) => {
-          if (!this.replaying) this.pending.push({ preference, order: this.nextOrder++, record });
+          if (this.replaying) return;
+          this.pending.push({ preference, order: this.nextOrder++, record });
+          if (record.type === 'route-observe') this.tracker.apply(record);
         },
       });
       this.routers.set(preference, router);
@@ -126,7 +132,10 @@ export class ModelChooser {
     const sorted = [...records].sort((a, b) => a.order - b.order);
     this.replaying = true;
     try {
-      for (const { preference, record } of sorted) this.router(preference).apply(record);
+      for (const { preference, record } of sorted) {
+        this.router(preference).apply(record);
+        if (record.type === 'route-observe') this.tracker.apply(record);
+      }
     } finally {
       this.replaying = false;
     }

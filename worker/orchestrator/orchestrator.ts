@@ -81,7 +81,7 @@ export class Orchestrator {
    * What the router learned on this device, rebuilt once from the log: every project's
    * `route-record` events, folded in the order they were made.
    */
-  private loadRouter(): Promise<void> {
+  loadRouter(): Promise<void> {
     this.routerLoaded ??= this.engine.db.events
       .where('type')
       .equals('route-record')

@@ -61,6 +61,34 @@ export interface ZipExport {
   skipped: { path: string; reason: string }[];
 }
 
+/** One model on one kind of task, as the router has seen it do. */
+export interface ModelRecord {
+  armId: string;
+  taskType: string;
+  count: number;
+  successRate: number;
+  meanQuality: number;
+  meanCostUsd: number;
+  meanLatencyMs: number;
+  /** Recent quality minus older quality; negative is getting worse. */
+  trend: number;
+}
+
+/** What the Router & costs screen shows: what the router learned, and what projects cost. */
+export interface RouterReport {
+  models: ModelRecord[];
+  /** Sentences a person can act on ("X matches Y on tests at 1/N the cost"). */
+  opportunities: string[];
+  projects: {
+    id: string;
+    name: string;
+    budgetUsd: number | null;
+    spentUsd: number;
+    tasks: number;
+    runStatus: string;
+  }[];
+}
+
 export interface RunCommands {
   /** "Start": the Project Manager plans the project (or the template makes the plan). */
   startRun(projectId: string): Promise<Result<{ runId: string }>>;
@@ -91,4 +119,6 @@ export interface RunCommands {
   /** Streams live token deltas of a project's running agents; stop with `unwatch(id)`. */
   watchOutput(projectId: string, listener: (updates: OutputUpdate[]) => unknown): number;
   providerReadiness(): Promise<Result<ProviderReadiness[]>>;
+  /** What the router has learned on this device and what each project has cost. */
+  getRouterReport(): Promise<Result<RouterReport>>;
 }

@@ -14,7 +14,7 @@ import { buildProjectZip } from '../artifacts/zip.ts';
 import { renderOrchestraMd } from '../artifacts/orchestra-md.ts';
 import type { Orchestrator } from './orchestrator.ts';
 import { validatePlan } from './plan-validation.ts';
-import type { OutputUpdate, PlanEdit, ProviderReadiness, RunCommands, ZipExport } from './run-api.ts';
+import type { OutputUpdate, PlanEdit, ProviderReadiness, RouterReport, RunCommands, ZipExport } from './run-api.ts';
 import { RunError } from './runner.ts';
 import { reviewOf } from './task-results.ts';
 
@@ -270,6 +270,36 @@ export function createRunCommands(
     unwatchOutput: (id: number): void => {
       watchers.get(id)?.();
       watchers.delete(id);
+    },
+
+    async getRouterReport(): Promise<Result<RouterReport>> {
+      try {
+        await orchestrator.loadRouter();
+        const tracker = orchestrator.chooser.tracker;
+        const projects = await engine.db.projects.toArray();
+        const taskCounts = new Map<string, number>();
+        await engine.db.tasks.each((task) => taskCounts.set(task.projectId, (taskCounts.get(task.projectId) ?? 0) + 1));
+        return ok({
+          models: tracker
+            .rows()
+            .map(({ recentQuality: _recent, ...row }) => row)
+            .sort((a, b) => a.taskType.localeCompare(b.taskType) || b.meanQuality - a.meanQuality),
+          opportunities: tracker.opportunities(),
+          projects: projects
+            .filter((project) => project.status !== 'deleted')
+            .sort((a, b) => b.updatedAt - a.updatedAt)
+            .map((project) => ({
+              id: project.id,
+              name: project.name,
+              budgetUsd: project.budgetUsd,
+              spentUsd: project.spentUsd,
+              tasks: taskCounts.get(project.id) ?? 0,
+              runStatus: project.runStatus,
+            })),
+        });
+      } catch (error) {
+        return toFailure(error);
+      }
     },
 
     async providerReadiness(): Promise<Result<ProviderReadiness[]>> {

@@ -55,4 +55,14 @@ test('a described project is planned, approved, built in parallel, reviewed, fix
 
   const zip = await api.exportZip(projectId);
   expect(zip.ok && zip.value.filename).toBe('notes.zip');
+
+  // What the router learned is on the Router & costs screen, with what the project cost.
+  const report = await api.getRouterReport();
+  if (!report.ok) throw new Error(report.message);
+  const types = new Set(report.value.models.map((model) => model.taskType));
+  expect([...types].sort()).toEqual(['backend-code', 'fix', 'plan', 'review', 'tests', 'ui-code']);
+  expect(report.value.models.reduce((sum, model) => sum + model.count, 0)).toBe(7);
+  expect(report.value.projects).toEqual([
+    expect.objectContaining({ id: projectId, name: 'Notes', spentUsd: finished.project.spentUsd, tasks: 7 }),
+  ]);
 });

@@ -1,17 +1,128 @@
 import { A } from '@solidjs/router';
+import { For, Show, createResource } from 'solid-js';
+import type { ModelRecord, RouterReport } from '../../../worker/api.ts';
+import { Problem } from '../../components/problem.tsx';
 import { ViewFrame } from '../../components/view-frame.tsx';
+import { formatUsd } from '../../format/money.ts';
+import { callEngine } from '../../worker-client.ts';
+
+const percent = (value: number) => `${Math.round(value * 100)}%`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** A trend in words as well as sign: colour is never the only signal. */
+function trendOf(model: ModelRecord): string {
+  if (model.count < 4 || Math.abs(model.trend) < 0.05) return 'steady';
+  return model.trend > 0 ? `improving (+${percent(model.trend)})` : `worse lately (${percent(model.trend)})`;
+}
 
 export default function RouterView() {
+  const [report] = createResource(async (): Promise<RouterReport> => {
+    const result = await callEngine('getRouterReport');
+    if (!result.ok) throw new Error(result.message);
+    return result.value;
+  });
   return (
     <ViewFrame
       title="Router & costs"
-      intro="Which model each kind of task went to and why, what each model has earned, and what every project has cost."
+      intro="Which model each kind of task went to and how it did, where a cheaper model does as well, and what every project has cost."
     >
-      <div class="empty-state">
-        <p>
-          Nothing to show yet: <A href="/new">describe a project</A> first.
-        </p>
-      </div>
+      <Problem message={report.error instanceof Error ? report.error.message : undefined} />
+      <Show when={report()}>
+        {(value) => (
+          <div class="stack">
+            <section aria-labelledby="models-title">
+              <h2 id="models-title">Models by kind of task</h2>
+              <Show
+                when={value().models.length > 0}
+                fallback={
+                  <p class="empty-state">
+                    No model has done a task on this device yet: <A href="/new">describe a project</A> and start it.
+                  </p>
+                }
+              >
+                <div class="table-scroll">
+                  <table class="data-table" data-testid="router-models">
+                    <thead>
+                      <tr>
+                        <th scope="col">Task</th>
+                        <th scope="col">Model</th>
+                        <th scope="col">Outcomes</th>
+                        <th scope="col">Good enough</th>
+                        <th scope="col">Mean quality</th>
+                        <th scope="col">Cost per task</th>
+                        <th scope="col">Time</th>
+                        <th scope="col">Trend</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      <For each={value().models}>
+                        {(model) => (
+                          <tr>
+                            <td>{model.taskType}</td>
+                            <td>{model.armId}</td>
+                            <td>{model.count}</td>
+                            <td>{percent(model.successRate)}</td>
+                            <td>{percent(model.meanQuality)}</td>
+                            <td>{formatUsd(model.meanCostUsd)}</td>
+                            <td>{seconds(model.meanLatencyMs)}</td>
+                            <td>{trendOf(model)}</td>
+                          </tr>
+                        )}
+                      </For>
+                    </tbody>
+                  </table>
+                </div>
+              </Show>
+            </section>
+            <section aria-labelledby="opportunities-title">
+              <h2 id="opportunities-title">Opportunities</h2>
+              <Show
+                when={value().opportunities.length > 0}
+                fallback={<p class="hint">None yet: they appear once models have a few outcomes on the same tasks.</p>}
+              >
+                <ul data-testid="router-opportunities">
+                  <For each={value().opportunities}>{(sentence) => <li>{sentence}</li>}</For>
+                </ul>
+              </Show>
+            </section>
+            <section aria-labelledby="costs-title">
+              <h2 id="costs-title">What each project cost</h2>
+              <Show when={value().projects.length > 0} fallback={<p class="hint">No projects yet.</p>}>
+                <div class="table-scroll">
+                  <table class="data-table" data-testid="router-costs">
+                    <thead>
+                      <tr>
+                        <th scope="col">Project</th>
+                        <th scope="col">Spent</th>
+                        <th scope="col">Budget</th>
+                        <th scope="col">Tasks</th>
+                        <th scope="col">Run</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      <For each={value().projects}>
+                        {(project) => (
+                          <tr>
+                            <td>
+                              <A href={`/run?project=${project.id}`}>{project.name}</A>
+                            </td>
+                            <td>{formatUsd(project.spentUsd)}</td>
+                            <td>
+                              {project.budgetUsd === null ? 'default for its size' : formatUsd(project.budgetUsd)}
+                            </td>
+                            <td>{project.tasks}</td>
+                            <td>{project.runStatus}</td>
+                          </tr>
+                        )}
+                      </For>
+                    </tbody>
+                  </table>
+                </div>
+              </Show>
+            </section>
+          </div>
+        )}
+      </Show>
     </ViewFrame>
   );
 }
