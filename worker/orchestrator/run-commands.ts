@@ -10,7 +10,6 @@ import { joinKey } from '../events/projections/project-state.ts';
 import { providerLabels } from '../providers/contract/provider-id.ts';
 import { toFailure } from '../projects/to-failure.ts';
 import { toProjectView } from '../projects/project-view.ts';
-import { buildProjectZip } from '../artifacts/zip.ts';
 import { renderOrchestraMd } from '../artifacts/orchestra-md.ts';
 import type { Orchestrator } from './orchestrator.ts';
 import { validatePlan } from './plan-validation.ts';
@@ -239,6 +238,8 @@ export function createRunCommands(
             }),
           exportedAt: Date.now(),
         });
+        // JSZip is loaded the first time a project is exported, not with the engine.
+        const { buildProjectZip } = await import('../artifacts/zip.ts');
         return ok(await buildProjectZip({ projectName: project.name, files, orchestraMd }));
       } catch (error) {
         return toFailure(error);
