@@ -8,22 +8,17 @@ import JSZip from 'jszip';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { type RoleScript, scriptTeam } from '../sim/agent-script.ts';
-import { type Simulator, startSimulator } from '../sim/simulator.ts';
+import type { Simulator } from '../sim/simulator.ts';
 import { builderAnswer, files, passingReview, reviewWithMajorFinding, teamPlan } from '../sim/team-answers.ts';
 import { configureProvider } from './harness/provider-settings.ts';
-import { type RunningServer, startServer } from './harness/server.ts';
+import type { RunningServer } from './harness/server.ts';
+import { startSimulatedServer, stopSimulatedServer } from './harness/simulated-server.ts';
 import { expect, test } from './harness/fixtures.ts';
 
 let sim: Simulator;
 let server: RunningServer;
-beforeAll(async () => {
-  sim = await startSimulator();
-  server = await startServer({ env: { ORCHESTRA_CONNECT_SRC: sim.origin } });
-});
-afterAll(async () => {
-  await server.stop();
-  await sim.close();
-});
+beforeAll(async () => ({ sim, server } = await startSimulatedServer()));
+afterAll(() => stopSimulatedServer({ sim, server }));
 beforeEach(() => sim.respond('openai', undefined));
 
 const pace = { firstTokenMs: 700, tokensPerSecond: 400 };

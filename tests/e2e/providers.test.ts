@@ -6,21 +6,16 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { type Simulator, startSimulator } from '../sim/simulator.ts';
+import type { Simulator } from '../sim/simulator.ts';
 import { expect, test } from './harness/fixtures.ts';
-import { type RunningServer, startServer } from './harness/server.ts';
+import type { RunningServer } from './harness/server.ts';
+import { startSimulatedServer, stopSimulatedServer } from './harness/simulated-server.ts';
 import { configureProvider } from './harness/provider-settings.ts';
 
 let sim: Simulator;
 let server: RunningServer;
-beforeAll(async () => {
-  sim = await startSimulator();
-  server = await startServer({ env: { ORCHESTRA_CONNECT_SRC: sim.origin } });
-});
-afterAll(async () => {
-  await server.stop();
-  await sim.close();
-});
+beforeAll(async () => ({ sim, server } = await startSimulatedServer()));
+afterAll(() => stopSimulatedServer({ sim, server }));
 
 const openaiKey = 'sk-proj-E2eSecretKey-0123456789abcdef';
 

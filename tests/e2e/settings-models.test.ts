@@ -5,22 +5,17 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { type Simulator, startSimulator } from '../sim/simulator.ts';
+import type { Simulator } from '../sim/simulator.ts';
 import { expect, test } from './harness/fixtures.ts';
 import { watchProblems } from './harness/problems.ts';
 import { configureProvider } from './harness/provider-settings.ts';
-import { type RunningServer, startServer } from './harness/server.ts';
+import type { RunningServer } from './harness/server.ts';
+import { startSimulatedServer, stopSimulatedServer } from './harness/simulated-server.ts';
 
 let sim: Simulator;
 let server: RunningServer;
-beforeAll(async () => {
-  sim = await startSimulator();
-  server = await startServer({ env: { ORCHESTRA_CONNECT_SRC: sim.origin } });
-});
-afterAll(async () => {
-  await server.stop();
-  await sim.close();
-});
+beforeAll(async () => ({ sim, server } = await startSimulatedServer()));
+afterAll(() => stopSimulatedServer({ sim, server }));
 
 const openaiKey = 'sk-proj-E2eModelsKey-0123456789abcdef';
 const passphrase = 'correct horse battery staple';

@@ -7,6 +7,7 @@ import type { Result } from '../contract/result.ts';
 import type { PauseKind, Preference, TaskKind } from '../events/projections/rows.ts';
 import type { Role } from '../events/schemas/common.ts';
 import type { ProjectView } from '../projects/project-view.ts';
+import type { PerformanceRow } from '../router/tracker.ts';
 
 export type TemplateId = 'web-app' | 'api-service' | 'data-pipeline';
 export type { PauseKind, Preference, TaskKind };
@@ -61,18 +62,8 @@ export interface ZipExport {
   skipped: { path: string; reason: string }[];
 }
 
-/** One model on one kind of task, as the router has seen it do. */
-export interface ModelRecord {
-  armId: string;
-  taskType: string;
-  count: number;
-  successRate: number;
-  meanQuality: number;
-  meanCostUsd: number;
-  meanLatencyMs: number;
-  /** Recent quality minus older quality; negative is getting worse. */
-  trend: number;
-}
+/** One model on one kind of task, as the router has seen it do (the tracker's row). */
+export type ModelRecord = Omit<PerformanceRow, 'recentQuality'>;
 
 /** What the Router & costs screen shows: what the router learned, and what projects cost. */
 export interface RouterReport {
