@@ -112,6 +112,7 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
   const providerCommands = createProviderCommands({ ...deps, providers: sharedProviders });
   const orchestrator = new Orchestrator(deps.engine, { ...deps.orchestrator, providers: sharedProviders });
   const projects = createProjectCommands(deps.engine);
+  const housekeeping = createHousekeeping(deps.engine);
   const runCommands = createRunCommands(deps.engine, orchestrator);
 
   /** Once this tab writes a project, its runner picks up whatever the log says was running. */
@@ -129,9 +130,14 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
 
   return {
     ...projects,
-    ...createHousekeeping(deps.engine),
+    ...housekeeping,
     ...providerCommands,
     ...runCommands,
+
+    async deleteProject(projectId) {
+      await orchestrator.detach(projectId);
+      return housekeeping.deleteProject(projectId);
+    },
 
     async openProject(projectId) {
       const result = await projects.openProject(projectId);

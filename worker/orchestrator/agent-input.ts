@@ -1,5 +1,5 @@
 import type { AgentInput, AgentRole, Finding } from '../agents/index.ts';
-import type { ProjectState } from '../events/projections/project-state.ts';
+import { type ProjectState, joinKey } from '../events/projections/project-state.ts';
 import type { TaskRow } from '../events/projections/rows.ts';
 import { buildContext, type ContextFile, renderContext } from './context.ts';
 
@@ -21,7 +21,7 @@ export async function upstreamFiles(
   const files: ContextFile[] = [];
   for (const artifact of state.artifacts.values()) {
     if (artifact.kind !== 'source') continue;
-    const version = state.artifactVersions.get(`${artifact.path}\u0000${artifact.latest}`);
+    const version = state.artifactVersions.get(joinKey(artifact.path, String(artifact.latest)));
     const producer = version?.provenance.taskId ? state.tasks.get(version.provenance.taskId) : undefined;
     const role = producer?.role ?? version?.provenance.role;
     const receives =

@@ -117,10 +117,14 @@ export class Orchestrator {
     await this.runner(projectId);
   }
 
-  /** Stops a project's runner without writing (project deleted, lock lost). */
-  detach(projectId: string): void {
-    this.runners.get(projectId)?.close();
+  /**
+   * Stops a project's runner before the project is deleted: its calls are aborted and
+   * whatever they still write is written first, so nothing lands after the delete.
+   */
+  async detach(projectId: string): Promise<void> {
+    const runner = this.runners.get(projectId);
     this.runners.delete(projectId);
+    await runner?.close();
   }
 
   /** The Project Manager answers a message in the background; its reply is an event. */

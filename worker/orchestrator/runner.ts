@@ -326,9 +326,10 @@ export class ProjectRunner {
   }
 
   /** Stops the runner without writing (the tab lost the lock or the project is deleted). */
-  close(): void {
+  async close(): Promise<void> {
     this.closed = true;
-    for (const call of this.inFlight.values()) call.controller.abort('cancel');
+    for (const call of this.inFlight.values()) call.controller.abort('emergency');
+    await this.idle();
   }
 
   /** Whether a run of the project is going in this tab (running or paused). */
@@ -336,12 +337,8 @@ export class ProjectRunner {
     return this.inFlight.size > 0 || this.lastStatus === 'running' || this.lastStatus === 'paused';
   }
 
-  get running(): number {
-    return this.inFlight.size;
-  }
-
-  /** Resolves when nothing is in flight and no pump is pending (tests, benchmarks). */
-  async idle(): Promise<void> {
+  /** Resolves when nothing is in flight and no pump is pending. */
+  private async idle(): Promise<void> {
     for (;;) {
       const pending = [...this.inFlight.values()].map((call) => call.done);
       if (this.pumping) pending.push(this.pumping);

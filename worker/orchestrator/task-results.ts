@@ -12,7 +12,7 @@ import { scoreTask } from '../artifacts/quality.ts';
 import { checkFileSet } from '../artifacts/safe-path.ts';
 import type { EventDraft } from '../events/catalog.ts';
 import { sha256Hex } from '../events/hash.ts';
-import type { ProjectState } from '../events/projections/project-state.ts';
+import { type ProjectState, joinKey } from '../events/projections/project-state.ts';
 import type { TaskRow } from '../events/projections/rows.ts';
 import type { Actor, Role } from '../events/schemas/common.ts';
 import type { Destination, TotalUsage } from './task-runner.ts';
@@ -301,7 +301,7 @@ export async function reviewCompletion(
 /** Who fixes a file: its author when that is a builder, else the Code Generator. */
 function ownerOf(state: ProjectState, file: string): Role {
   const artifact = state.artifacts.get(file);
-  const version = artifact ? state.artifactVersions.get(`${file}\u0000${artifact.latest}`) : undefined;
+  const version = artifact ? state.artifactVersions.get(joinKey(file, String(artifact.latest))) : undefined;
   const role = version?.provenance.role;
   return role === 'ui-designer' || role === 'test-writer' ? role : 'code-generator';
 }

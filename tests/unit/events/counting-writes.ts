@@ -1,4 +1,5 @@
 import type { OrchestraDb } from '../../../worker/db/database.ts';
+import { interceptWrites } from './intercept-writes.ts';
 
 /**
  * Counts the writes that reach one table (each `bulkAdd`/`bulkPut` is one), through a
@@ -8,22 +9,9 @@ import type { OrchestraDb } from '../../../worker/db/database.ts';
  */
 export function countWrites(db: OrchestraDb, table: string): { count: number } {
   const counter = { count: 0 };
-  db.use({
-    stack: 'dbcore',
-    name: `count-${table}`,
-    create: (down) => ({
-      ...down,
-      table: (name) => {
-        const inner = down.table(name);
-        return {
-          ...inner,
-          mutate: (request) => {
-            if (name === table) counter.count += 1;
-            return inner.mutate(request);
-          },
-        };
-      },
-    }),
+  interceptWrites(db, table, 'count', (proceed) => {
+    counter.count += 1;
+    return proceed();
   });
   return counter;
 }

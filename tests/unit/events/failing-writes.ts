@@ -1,4 +1,5 @@
 import type { OrchestraDb } from '../../../worker/db/database.ts';
+import { interceptWrites } from './intercept-writes.ts';
 
 /**
  * Makes writes to one table fail on demand, the way the browser fails them (a rejected
@@ -6,21 +7,7 @@ import type { OrchestraDb } from '../../../worker/db/database.ts';
  * @example failWrites(db, 'events', () => full, 'QuotaExceededError')
  */
 export function failWrites(db: OrchestraDb, table: string, when: () => boolean, errorName: string): void {
-  db.use({
-    stack: 'dbcore',
-    name: `fail-${table}`,
-    create: (down) => ({
-      ...down,
-      table: (name) => {
-        const inner = down.table(name);
-        return {
-          ...inner,
-          mutate: (request) =>
-            name === table && when()
-              ? Promise.reject(new DOMException(`${errorName} (simulated)`, errorName))
-              : inner.mutate(request),
-        };
-      },
-    }),
-  });
+  interceptWrites(db, table, 'fail', (proceed) =>
+    when() ? Promise.reject(new DOMException(`${errorName} (simulated)`, errorName)) : proceed(),
+  );
 }

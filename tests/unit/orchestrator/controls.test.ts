@@ -320,3 +320,21 @@ test('the Project Manager plans with what the person said before, and why a plan
   expect(JSON.stringify(plans[0]?.body)).toContain('Please use FastAPI for the backend.');
   expect(JSON.stringify(plans[1]?.body)).toContain('I rejected the plan: No web page: a command line tool instead.');
 });
+
+test('deleting a project mid-run stops its calls first: nothing is written after the delete', async () => {
+  const { api } = await engineWithTeam(sim);
+  const mark = sim.requests.length;
+  scriptDefaultTeam(sim, { ...slowBuilders(0), 'ui-designer': { kind: 'hang', after: 'request' } });
+  const projectId = await approvedProject(api);
+  await api.approvePlan(projectId);
+  await waitFor(api, projectId, (view) => view.tasks.find((task) => task.taskId === 'ui')?.status === 'running');
+  await received((request) => roleOf(request) === 'ui-designer', mark);
+  expect((await api.deleteProject(projectId)).ok).toBe(true);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(await api.readEvents(projectId, 1, 1e9)).toEqual({ ok: true, value: [] });
+  expect(await api.getProjectView(projectId)).toMatchObject({ ok: false, kind: 'not_found' });
+  // (Not sim.settled(): an earlier test leaves a call hanging on purpose.)
+  await expect
+    .poll(() => sim.requests.slice(mark).find((request) => roleOf(request) === 'ui-designer')?.aborted)
+    .toBe(true);
+});
