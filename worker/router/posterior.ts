@@ -70,6 +70,17 @@ export function discount(tuning: RouterTuning): number {
   return tuning.forgetting ? 1 - 1 / tuning.memory : 1;
 }
 
+/**
+ * γ^k for whole numbers of elapsed outcomes, from a table filled by `Math.pow` (so the
+ * same values, bit for bit): a decision discounts every arm's cells, and a table read is
+ * a fraction of a `Math.pow`. Other exponents fall back to `Math.pow`.
+ */
+export function makePowers(gamma: number, size = 4096): (k: number) => number {
+  const table = new Float64Array(size);
+  for (let k = 0; k < size; k++) table[k] = Math.pow(gamma, k);
+  return (k) => (k >= 0 && k < size && (k | 0) === k ? (table[k] as number) : Math.pow(gamma, k));
+}
+
 const priorVariance = 0.04;
 const priorVarianceWeight = 2;
 

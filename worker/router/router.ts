@@ -20,6 +20,7 @@ import {
   detectChange,
   discount,
   emptyTypeCell,
+  makePowers,
   observationWeight,
   qualityVariance,
 } from './posterior.ts';
@@ -118,9 +119,25 @@ export function restoreRouter(snapshot: RouterSnapshot, options: Partial<RouterO
 
 createRouter.restore = restoreRouter;
 
+/**
+ * What decisions read for one task type, by arm index instead of by string keys: its type
+ * cells, its bucket cells per bucket, and each arm's capability prior on it. The cells are
+ * the ones in `State` (shared objects, mutated in place), so the view only changes when a
+ * cell is created or the catalog changes.
+ */
+interface TypeView {
+  cells: (TypeCell | undefined)[];
+  prior: Float64Array;
+  buckets: Map<string, (BucketCell | undefined)[]>;
+}
+
+// A project has a handful of task types and buckets; callers inventing names get a bound.
+const maxViews = 1000;
+
 function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Router {
   const tuning: RouterTuning = { ...defaultTuning, ...snapshot?.tuning, ...options.tuning };
   const gamma = discount(tuning);
+  const power = makePowers(gamma);
   const preference: Preference = parsePreference(options.preference ?? snapshot?.preference ?? 'balanced');
   const weights: UtilityWeights = weightsFor(preference);
   const sampler: Sampler = makeSampler(options.random ?? Math.random);
@@ -131,7 +148,51 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     apply(record);
     emit?.(record);
   };
+
+  // Derived from `state` by arm index; rebuilt whenever the catalog changes.
+  const views = new Map<string, TypeView>();
+  let globals: (ArmCell | undefined)[] = [];
+  let latencyPrior = new Float64Array(0);
+  let latencyPriorLog = new Float64Array(0);
+  function catalogChanged(): void {
+    views.clear();
+    const count = state.arms.length;
+    globals = state.arms.map((arm) => state.global.get(arm.id));
+    latencyPrior = new Float64Array(count);
+    latencyPriorLog = new Float64Array(count);
+    for (let i = 0; i < count; i++) {
+      latencyPrior[i] = priorLatencyPerUnitMs(state.arms[i] as ModelArm);
+      latencyPriorLog[i] = Math.log(latencyPrior[i] as number);
+    }
+  }
   for (const arm of options.arms) upsertArm(state, arm);
+  catalogChanged();
+
+  function typeView(taskType: string): TypeView {
+    let view = views.get(taskType);
+    if (view === undefined) {
+      const cells = state.types.get(taskType) ?? emptyMap;
+      view = {
+        cells: state.arms.map((arm) => cells.get(arm.id)),
+        prior: Float64Array.from(state.arms, (arm) => priorQuality(arm, taskType)),
+        buckets: new Map(),
+      };
+      if (views.size >= maxViews) views.clear();
+      views.set(taskType, view);
+    }
+    return view;
+  }
+
+  function bucketView(view: TypeView, taskType: string, bucket: string): (BucketCell | undefined)[] {
+    let cells = view.buckets.get(bucket);
+    if (cells === undefined) {
+      const stored = state.buckets.get(taskType)?.get(bucket) ?? emptyMap;
+      cells = state.arms.map((arm) => stored.get(arm.id));
+      if (view.buckets.size >= maxViews) view.buckets.clear();
+      view.buckets.set(bucket, cells);
+    }
+    return cells;
+  }
 
   // Scratch space reused by every decision, so choosing allocates only its record.
   let cost = new Float64Array(16);
@@ -140,25 +201,23 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
   let chosenIndex = new Int32Array(16);
   let decay = new Float64Array(16);
 
-  function priorMean(arm: ModelArm, taskType: string): number {
-    const capability = priorQuality(arm, taskType);
-    const global = state.global.get(arm.id);
+  /** The capability prior of arm `index`, pulled towards what the arm does on every task type. */
+  function priorMean(index: number, capability: number): number {
+    const global = globals[index];
     if (!global || global.n <= 0) return capability;
     const weight = Math.min(global.n, 3);
     return (tuning.priorStrength * capability + (weight * global.sum) / global.n) / (tuning.priorStrength + weight);
   }
 
-  /** Beta parameters of an arm's quality for a task type and bucket, written to `out`. */
+  /** Beta parameters of an arm's quality for a task type and bucket, written to `betaOut`. */
   const betaOut = [0, 0];
   function qualityBeta(
-    arm: ModelArm,
-    taskType: string,
+    m0: number,
     typeCell: TypeCell | undefined,
     typeDecay: number,
     bucketCell: BucketCell | undefined,
     tick: number,
   ): void {
-    const m0 = priorMean(arm, taskType);
     let a = tuning.priorStrength * m0;
     let b = tuning.priorStrength * (1 - m0);
     let epoch = 0;
@@ -170,7 +229,7 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     if (bucketCell && bucketCell.epoch === epoch) {
       const strength = Math.min(a + b, tuning.backoffStrength);
       const mean = a / (a + b);
-      const d = tick === bucketCell.tick ? 1 : Math.pow(gamma, tick - bucketCell.tick);
+      const d = power(tick - bucketCell.tick);
       a = strength * mean + bucketCell.a * d;
       b = strength * (1 - mean) + bucketCell.b * d;
     }
@@ -187,15 +246,13 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     return s + ((1 - s) * c) / (c + evidence);
   }
 
-  function expectedCostRatio(cell: TypeCell | undefined, d: number): number {
-    if (!cell) return 1;
-    return Math.exp((cell.costLog * d) / (cell.costN * d + 1));
-  }
-
-  function expectedLatencyPerUnit(arm: ModelArm, cell: TypeCell | undefined, d: number): number {
-    if (!cell) return priorLatencyPerUnitMs(arm);
-    const prior = Math.log(priorLatencyPerUnitMs(arm));
-    return Math.exp((cell.latencyLog * d + prior) / (cell.latencyN * d + 1));
+  function isAllowed(context: RouteContext, armId: string): boolean {
+    const only = context.candidates;
+    return (
+      (only === undefined || only.includes(armId)) &&
+      (context.available === undefined || context.available(armId)) &&
+      (options.available === undefined || options.available(armId))
+    );
   }
 
   function choose(context: RouteContext): RouteDecision {
@@ -211,10 +268,11 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
       decay = new Float64Array(size);
     }
     const tick = state.ticks.get(taskType) ?? 0;
-    const typeCells = state.types.get(taskType) ?? emptyMap;
-    const bucketCells = state.buckets.get(taskType)?.get(bucket) ?? emptyMap;
+    const view = typeView(taskType);
+    const typeCells = view.cells;
+    const bucketCells = bucketView(view, taskType, bucket);
     const excluded: RouteExclusion[] = [];
-    const allowed = context.candidates ? new Set(context.candidates) : undefined;
+    const units = latencyUnits(features.outputTokens);
 
     // Pass 1: filter and price every arm.
     let eligible = 0;
@@ -223,11 +281,7 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     let cheapest = -1;
     for (let i = 0; i < count; i++) {
       const arm = state.arms[i] as ModelArm;
-      if (
-        (allowed && !allowed.has(arm.id)) ||
-        (context.available && !context.available(arm.id)) ||
-        (options.available && !options.available(arm.id))
-      ) {
+      if (!isAllowed(context, arm.id)) {
         excluded.push({ armId: arm.id, reason: 'unavailable' });
         continue;
       }
@@ -235,14 +289,20 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
         excluded.push({ armId: arm.id, reason: 'context_window' });
         continue;
       }
-      const cell = typeCells.get(arm.id);
+      const cell = typeCells[i];
       // One discount factor per arm and decision: γ^(outcomes of this type since the cell's last update).
-      const d = cell === undefined || tick === cell.tick ? 1 : Math.pow(gamma, tick - cell.tick);
+      const d = cell === undefined ? 1 : power(tick - cell.tick);
       decay[i] = d;
       const list = listCostUsd(arm, features.inputTokens, features.outputTokens);
       listCost[i] = list;
-      cost[i] = list * expectedCostRatio(cell, d);
-      latency[i] = latencyUnits(features.outputTokens) * expectedLatencyPerUnit(arm, cell, d);
+      if (cell === undefined) {
+        cost[i] = list;
+        latency[i] = units * (latencyPrior[i] as number);
+      } else {
+        // Learned cost ratio and latency per unit: log-means shrunk towards the list price and the prior.
+        cost[i] = list * Math.exp((cell.costLog * d) / (cell.costN * d + 1));
+        latency[i] = units * Math.exp((cell.latencyLog * d + (latencyPriorLog[i] as number)) / (cell.latencyN * d + 1));
+      }
       chosenIndex[eligible++] = i;
       if (cheapest === -1 || (cost[i] as number) < (cost[cheapest] as number)) cheapest = i;
     }
@@ -281,13 +341,13 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     for (let j = 0; j < kept; j++) {
       const i = chosenIndex[j] as number;
       const arm = state.arms[i] as ModelArm;
-      const typeCell = typeCells.get(arm.id);
-      qualityBeta(arm, taskType, typeCell, decay[i] as number, bucketCells.get(arm.id), tick);
+      const typeCell = typeCells[i];
+      const d = decay[i] as number;
+      qualityBeta(priorMean(i, view.prior[i] as number), typeCell, d, bucketCells[i], tick);
       const a = betaOut[0] as number;
       const b = betaOut[1] as number;
       const posteriorMean = a / (a + b);
-      const sampled =
-        posteriorMean + explorationScale(typeCell, decay[i] as number) * (sampler.beta(a, b) - posteriorMean);
+      const sampled = posteriorMean + explorationScale(typeCell, d) * (sampler.beta(a, b) - posteriorMean);
       const expectedCost = cost[i] as number;
       let utility =
         weights.quality * sampled -
@@ -328,7 +388,7 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
       preference,
       budgetRemainingUsd: Number.isFinite(context.budgetRemainingUsd) ? context.budgetRemainingUsd : null,
       armId: winner ? winner.armId : null,
-      arm: winner ? (state.arms[state.armIndex.get(winner.armId) as number] as ModelArm) : null,
+      arm: best >= 0 ? (state.arms[chosenIndex[best] as number] as ModelArm) : null,
       candidates,
       excluded,
       reason: explain(winner, runnerUp, excluded.length),
@@ -342,14 +402,20 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
 
   function observe(decision: RouteDecision, outcome: RouteOutcome): RouteObservation {
     if (decision.armId === null) throw new Error('This decision chose no model; there is nothing to observe.');
-    const chosen = decision.candidates.find((candidate) => candidate.armId === decision.armId);
+    let listCostUsd = 0;
+    for (const candidate of decision.candidates) {
+      if (candidate.armId === decision.armId) {
+        listCostUsd = candidate.listCostUsd;
+        break;
+      }
+    }
     const record: RouteObservation = {
       type: 'route-observe',
       decisionId: decision.decisionId,
       armId: decision.armId,
       taskType: decision.taskType,
       bucket: decision.bucket,
-      listCostUsd: chosen?.listCostUsd ?? 0,
+      listCostUsd,
       outputTokens: decision.features.outputTokens,
       outcome: {
         quality: Math.min(1, Math.max(0, outcome.quality)),
@@ -378,6 +444,7 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
         return;
       case 'route-arm-set':
         upsertArm(state, record.arm);
+        catalogChanged();
         return;
       case 'route-observe':
         settleInflight(record.armId);
@@ -393,22 +460,33 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     state.taskScale = state.taskScale === 0 ? cheapest : 0.95 * state.taskScale + 0.05 * cheapest;
   }
 
+  // A settled arm keeps its entry at 0 (snapshots leave it out): deleting and re-adding a
+  // Map entry on every call makes the Map rebuild its table every few calls.
   function settleInflight(armId: string): void {
-    const count = state.inflight.get(armId) ?? 0;
-    if (count <= 1) state.inflight.delete(armId);
-    else state.inflight.set(armId, count - 1);
+    const count = state.inflight.get(armId);
+    if (count !== undefined) state.inflight.set(armId, count <= 1 ? 0 : count - 1);
   }
 
   function learn(record: RouteObservation): void {
     const { armId, taskType, bucket, outcome } = record;
     const tick = (state.ticks.get(taskType) ?? 0) + 1;
     state.ticks.set(taskType, tick);
-    const typeCells = getOrCreate(state.types, taskType, () => new Map<string, TypeCell>());
-    const cell = getOrCreate(typeCells, armId, () => emptyTypeCell(tick));
-    decayTypeCell(cell, tick, gamma);
     const index = state.armIndex.get(armId);
-    const arm = index === undefined ? undefined : state.arms[index];
-    const m0 = arm ? priorMean(arm, taskType) : 0.5;
+    const view = index === undefined ? undefined : typeView(taskType);
+
+    let typeCells = state.types.get(taskType);
+    if (typeCells === undefined) {
+      typeCells = new Map<string, TypeCell>();
+      state.types.set(taskType, typeCells);
+    }
+    let cell = typeCells.get(armId);
+    if (cell === undefined) {
+      cell = emptyTypeCell(tick);
+      typeCells.set(armId, cell);
+      if (view !== undefined) view.cells[index as number] = cell;
+    }
+    decayTypeCell(cell, tick, gamma);
+    const m0 = index === undefined ? 0.5 : priorMean(index, (view as TypeView).prior[index] as number);
     const reference = (tuning.priorStrength * m0 + cell.a) / (tuning.priorStrength + cell.a + cell.b);
     detectChange(cell, outcome.quality, reference, tuning);
 
@@ -429,9 +507,23 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
       cell.latencyLog += Math.log(outcome.latencyMs / latencyUnits(record.outputTokens));
     }
 
-    const buckets = getOrCreate(state.buckets, taskType, () => new Map<string, Map<string, BucketCell>>());
-    const bucketCells = getOrCreate(buckets, bucket, () => new Map<string, BucketCell>());
-    const bucketCell = getOrCreate(bucketCells, armId, () => ({ a: 0, b: 0, n: 0, tick, epoch: cell.epoch }));
+    let buckets = state.buckets.get(taskType);
+    if (buckets === undefined) {
+      buckets = new Map<string, Map<string, BucketCell>>();
+      state.buckets.set(taskType, buckets);
+    }
+    let bucketCells = buckets.get(bucket);
+    if (bucketCells === undefined) {
+      bucketCells = new Map<string, BucketCell>();
+      buckets.set(bucket, bucketCells);
+    }
+    let bucketCell = bucketCells.get(armId);
+    if (bucketCell === undefined) {
+      bucketCell = { a: 0, b: 0, n: 0, tick, epoch: cell.epoch };
+      bucketCells.set(armId, bucketCell);
+      const cached = view?.buckets.get(bucket);
+      if (cached !== undefined) cached[index as number] = bucketCell;
+    }
     if (bucketCell.epoch !== cell.epoch) {
       bucketCell.a = 0;
       bucketCell.b = 0;
@@ -443,7 +535,12 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     bucketCell.b += weight * (1 - q);
     bucketCell.n += 1;
 
-    const global = getOrCreate(state.global, armId, () => ({ n: 0, sum: 0 }));
+    let global = state.global.get(armId);
+    if (global === undefined) {
+      global = { n: 0, sum: 0 };
+      state.global.set(armId, global);
+      if (index !== undefined) globals[index] = global;
+    }
     global.n = global.n * gamma + 1;
     global.sum = global.sum * gamma + q;
   }
@@ -454,7 +551,7 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     const tick = state.ticks.get(taskType) ?? 0;
     const cell = state.types.get(taskType)?.get(armId);
     const d = cell ? Math.pow(gamma, tick - cell.tick) : 1;
-    qualityBeta(state.arms[index] as ModelArm, taskType, cell, d, undefined, tick);
+    qualityBeta(priorMean(index, priorQuality(state.arms[index] as ModelArm, taskType)), cell, d, undefined, tick);
     return (betaOut[0] as number) / ((betaOut[0] as number) + (betaOut[1] as number));
   }
 
@@ -478,15 +575,6 @@ function explain(winner: RouteCandidate | undefined, runnerUp: RouteCandidate | 
     ? `, ahead of ${runnerUp.armId} at ${runnerUp.utility.toFixed(3)} (sampled quality ${runnerUp.sampledQuality.toFixed(2)}, $${runnerUp.expectedCostUsd.toPrecision(2)})`
     : ', the only candidate';
   return excluded > 0 ? `${why}${against}; ${excluded} excluded.` : `${why}${against}.`;
-}
-
-function getOrCreate<K, V>(map: Map<K, V>, key: K, make: () => V): V {
-  let value = map.get(key);
-  if (value === undefined) {
-    value = make();
-    map.set(key, value);
-  }
-  return value;
 }
 
 function upsertArm(state: State, entry: ModelArm): void {
@@ -527,7 +615,7 @@ function toSnapshot(state: State, preference: Preference, tuning: RouterTuning):
     types: object(state.types, (cells) => object(cells, (cell) => ({ ...cell }))),
     buckets: object(state.buckets, (byBucket) => object(byBucket, (cells) => object(cells, (cell) => ({ ...cell })))),
     global: object(state.global, (cell) => ({ ...cell })),
-    inflight: object(state.inflight, (count) => count),
+    inflight: object(new Map([...state.inflight].filter(([, count]) => count > 0)), (count) => count),
     decisions: state.decisions,
     taskScale: state.taskScale,
   };
