@@ -10,6 +10,7 @@
  * apply it, so replaying the records into a fresh router rebuilds the same state.
  */
 import { type ModelArm, listCostUsd, normalizeArm } from './catalog.ts';
+import { explain } from './explain.ts';
 import { bucketOf } from './features.ts';
 import {
   type ArmCell,
@@ -566,15 +567,6 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     expectedQuality,
     toJSON: () => toSnapshot(state, preference, tuning),
   };
-}
-
-function explain(winner: RouteCandidate | undefined, runnerUp: RouteCandidate | undefined, excluded: number): string {
-  if (!winner) return excluded > 0 ? 'No model is available: every one was excluded.' : 'The catalog is empty.';
-  const why = `${winner.armId} scored utility ${winner.utility.toFixed(3)} (sampled quality ${winner.sampledQuality.toFixed(2)}, expected cost $${winner.expectedCostUsd.toPrecision(2)})`;
-  const against = runnerUp
-    ? `, ahead of ${runnerUp.armId} at ${runnerUp.utility.toFixed(3)} (sampled quality ${runnerUp.sampledQuality.toFixed(2)}, $${runnerUp.expectedCostUsd.toPrecision(2)})`
-    : ', the only candidate';
-  return excluded > 0 ? `${why}${against}; ${excluded} excluded.` : `${why}${against}.`;
 }
 
 function upsertArm(state: State, entry: ModelArm): void {
