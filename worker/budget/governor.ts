@@ -24,6 +24,7 @@ import type {
   CostViolation,
 } from './records.ts';
 import { type GovernorSnapshot, governorSnapshotSchema } from './snapshot.ts';
+import { utf8Length } from './utf8-length.ts';
 
 /** What the call will send: counted tokens, or its text (or byte length) to bound them. */
 export type ReserveInput = { countedTokens: number } | { text: string } | { utf8Bytes: number };
@@ -113,25 +114,6 @@ interface State {
 
 // Sums of many small amounts drift by a few ulps; a cent of a millionth is not an overrun.
 const epsilon = 1e-9;
-
-/**
- * The UTF-8 length of a text, counted without encoding it: a prompt can be a quarter of a
- * megabyte, and TextEncoder spent several milliseconds a call building bytes to count.
- * A lone surrogate counts 3, as TextEncoder writes it as U+FFFD.
- */
-function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) bytes += 1;
-    else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      bytes += 4;
-      i += 1;
-    } else bytes += 3;
-  }
-  return bytes;
-}
 
 /** The most input tokens a call can be billed for. */
 export function worstCaseInputTokens(input: ReserveInput): { tokens: number; counted: boolean } {

@@ -12,7 +12,7 @@
  */
 import type { AgentInput, AgentRole, Finding } from '../agents/index.ts';
 import { repairPrompt } from '../agents/index.ts';
-import { type CostGovernor, type CostReservation, worstCaseInputTokens } from '../budget/index.ts';
+import { type CostGovernor, type CostReservation, utf8LengthOfParts, worstCaseInputTokens } from '../budget/index.ts';
 import type { EventDraft } from '../events/catalog.ts';
 import type { EventStore } from '../events/event-store.ts';
 import type { ProjectState } from '../events/projections/project-state.ts';
@@ -129,6 +129,8 @@ export async function runTaskAttempt<T>(
   const passedOver = new Set<string>();
   let destination: Destination;
   let messages: ProviderMessage[];
+  /** What the first call sends, in UTF-8 bytes: counted once, for the check below and its reservation. */
+  let firstSentBytes = 0;
   for (;;) {
     if (options.template) {
       destination = { kind: 'template', model: `template:${options.template}`, adapter: deps.template() };
@@ -195,9 +197,9 @@ export async function runTaskAttempt<T>(
     ];
     if (destination.kind === 'template') break;
     const { choice } = destination;
+    firstSentBytes = sentUtf8Bytes(agent.systemPrompt, messages, agent.responseFormat);
     const worstCase =
-      (worstCaseInputTokens({ text: sentText(agent.systemPrompt, messages, agent.responseFormat) }).tokens *
-        choice.inputPricePerMillion +
+      (worstCaseInputTokens({ utf8Bytes: firstSentBytes }).tokens * choice.inputPricePerMillion +
         agent.maxOutputTokens * choice.outputPricePerMillion) /
       1_000_000;
     if (worstCase <= deps.governor.status().availableUsd + 1e-9) break;
@@ -229,7 +231,9 @@ export async function runTaskAttempt<T>(
       armId: choice.armId,
       inputPricePerMillion: choice.inputPricePerMillion,
       outputPricePerMillion: choice.outputPricePerMillion,
-      input: { text: sentText(sent.system ?? '', sent.messages, sent.responseFormat) },
+      input: {
+        utf8Bytes: first ? firstSentBytes : sentUtf8Bytes(sent.system ?? '', sent.messages, sent.responseFormat),
+      },
       maxOutputTokens: sent.maxOutputTokens,
     });
     if (!result.ok) return { ok: false, message: result.message };
@@ -436,9 +440,16 @@ export async function runTaskAttempt<T>(
   }
 }
 
-/** Everything a call sends that is billed as input: what the worst case is counted from. */
-function sentText(system: string, messages: readonly ProviderMessage[], format: unknown): string {
-  return system + messages.map((message) => message.content).join('\n') + JSON.stringify(format ?? '');
+/**
+ * The UTF-8 bytes of everything a call sends that is billed as input (the system prompt,
+ * the messages one per line, the response format): what the worst case is counted from.
+ * Counted part by part, so a big prompt is not copied into one more string to be counted.
+ */
+function sentUtf8Bytes(system: string, messages: readonly ProviderMessage[], format: unknown): number {
+  const parts = [system];
+  messages.forEach((message, index) => parts.push(index === 0 ? '' : '\n', message.content));
+  parts.push(JSON.stringify(format ?? ''));
+  return utf8LengthOfParts(parts);
 }
 
 /** Sampled values can be ±Infinity for a model with no price; the log takes finite numbers. */
