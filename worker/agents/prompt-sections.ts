@@ -81,7 +81,9 @@ export function taskSection(input: AgentInput): string {
 /** The upstream files, as trimmed by the orchestrator. */
 export function contextSection(input: AgentInput): string {
   const body = input.context.trim() === '' ? 'No upstream files yet.' : input.context.trimEnd();
-  return ['## Upstream files from the team', '', body].join('\n');
+  // Concatenated, not joined: the context can be a quarter of a megabyte, and a join would
+  // copy it into one more big string before the prompt's own join copies it again.
+  return `## Upstream files from the team\n\n${body}`;
 }
 
 /** One finding as a line a model can act on. */

@@ -1,6 +1,6 @@
 import type { AgentInput, AgentRole, Finding } from '../agents/index.ts';
 import { type ProjectState, joinKey } from '../events/projections/project-state.ts';
-import type { TaskRow } from '../events/projections/rows.ts';
+import type { ArtifactRow, TaskRow } from '../events/projections/rows.ts';
 import { buildContext, type ContextFile, renderContext } from './context.ts';
 
 /** The texts the engine can read back from the blob store. */
@@ -18,7 +18,7 @@ export async function upstreamFiles(
   readBlob: ReadBlob,
 ): Promise<ContextFile[]> {
   const direct = new Set(task.dependsOn);
-  const files: ContextFile[] = [];
+  const shown: { artifact: ArtifactRow; direct: boolean }[] = [];
   for (const artifact of state.artifacts.values()) {
     if (artifact.kind !== 'source') continue;
     const version = state.artifactVersions.get(joinKey(artifact.path, String(artifact.latest)));
@@ -29,15 +29,16 @@ export async function upstreamFiles(
       agent.role === 'debugger' ||
       (role !== undefined && role !== null && agent.receivesFrom.includes(role));
     if (!receives) continue;
-    const content = await readBlob(artifact.contentHash);
-    if (content === undefined) continue;
-    files.push({
-      path: artifact.path,
-      language: artifact.language,
-      content,
-      direct: producer !== undefined && direct.has(producer.taskId),
-    });
+    shown.push({ artifact, direct: producer !== undefined && direct.has(producer.taskId) });
   }
+  // Read together: one wait for all instead of one per file.
+  const contents = await Promise.all(shown.map(({ artifact }) => readBlob(artifact.contentHash)));
+  const files: ContextFile[] = [];
+  shown.forEach(({ artifact, direct }, index) => {
+    const content = contents[index];
+    if (content === undefined) return;
+    files.push({ path: artifact.path, language: artifact.language, content, direct });
+  });
   return files;
 }
 

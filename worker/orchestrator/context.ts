@@ -36,8 +36,10 @@ export interface BuiltContext {
  * part by part over-counts a little, so a budget checked this way is never exceeded.
  */
 export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
+  return tokensOf(text.length);
 }
+
+const tokensOf = (chars: number) => Math.ceil(chars / 4);
 
 const preamble = [
   'Files from earlier tasks. Those marked "whole" are complete and exact.',
@@ -62,14 +64,91 @@ function fenced(language: string, text: string): string {
   return `${fence}${language}\n${body}${fence}\n\n`;
 }
 
-function wholeBlock(file: ContextFile): string {
-  return `#### ${file.path} (whole, ${lineCount(file.content)} lines)\n${fenced(file.language, file.content)}`;
+function wholeBlock(file: ContextFile, lines: number): string {
+  return `#### ${file.path} (whole, ${lines} lines)\n${fenced(file.language, file.content)}`;
 }
 
 function summaryBlock(summary: ContextSummary): string {
   const outline = summary.outline === '' ? '(no top-level declarations found)' : summary.outline;
   return `#### ${summary.path} (summarised: ${summary.lines} lines, declarations only)\n${fenced('text', outline)}`;
 }
+
+/** What one file is shown as: its whole block and, once needed, its summary with the block of that. */
+interface FileBlocks {
+  path: string;
+  language: string;
+  content: string;
+  whole: string;
+  summary?: { summary: ContextSummary; block: string };
+}
+
+/**
+ * The blocks of the files recently shown, by path. Every task downstream of a file shows
+ * it again, and its line count, fence and outline were worked out again each time (for a
+ * 200-task plan, most of the CPU a prompt took). An entry is used only for the very same
+ * path, language and content, so the cache never changes a prompt; the least recently used
+ * entries go past `maxChars` of content.
+ */
+export class ContextCache {
+  private readonly entries = new Map<string, FileBlocks>();
+  private contentChars = 0;
+
+  constructor(private readonly maxChars = 4_000_000) {}
+
+  /** Files held, and the characters of their contents. */
+  get size(): { files: number; chars: number } {
+    return { files: this.entries.size, chars: this.contentChars };
+  }
+
+  blocks(file: ContextFile): FileBlocks {
+    const known = this.entries.get(file.path);
+    if (known !== undefined && known.language === file.language && known.content === file.content) {
+      // Most recently used last.
+      this.entries.delete(file.path);
+      this.entries.set(file.path, known);
+      return known;
+    }
+    const made: FileBlocks = {
+      path: file.path,
+      language: file.language,
+      content: file.content,
+      whole: wholeBlock(file, lineCount(file.content)),
+    };
+    this.forget(file.path);
+    if (file.content.length > this.maxChars / 4) return made;
+    this.entries.set(file.path, made);
+    this.contentChars += file.content.length;
+    for (const [path] of this.entries) {
+      if (this.contentChars <= this.maxChars) break;
+      this.forget(path);
+    }
+    return made;
+  }
+
+  summary(file: ContextFile): { summary: ContextSummary; block: string } {
+    const blocks = this.blocks(file);
+    if (blocks.summary === undefined) {
+      const summary: ContextSummary = {
+        path: file.path,
+        language: file.language,
+        lines: lineCount(file.content),
+        outline: outlineOf(file.path, file.language, file.content).join('\n'),
+      };
+      blocks.summary = { summary, block: summaryBlock(summary) };
+    }
+    return blocks.summary;
+  }
+
+  private forget(path: string): void {
+    const known = this.entries.get(path);
+    if (known === undefined) return;
+    this.entries.delete(path);
+    this.contentChars -= known.content.length;
+  }
+}
+
+/** The cache `buildContext` and `renderContext` use unless given one. */
+const sharedCache = new ContextCache();
 
 function listLine(path: string): string {
   return `- ${path}\n`;
@@ -79,18 +158,19 @@ function omittedLine(count: number): string {
   return count === 0 ? '' : `\n(${count} more upstream ${count === 1 ? 'file is' : 'files are'} not shown.)\n`;
 }
 
+const normalPath = (path: string) =>
+  path.includes('\\') || path.startsWith('./') ? path.replace(/\\/g, '/').replace(/^\.\//, '') : path;
+
 /** Basename or any trailing part of a path: "app.py" and "src/app.py" both name "lib/src/app.py". */
-function named(path: string, focus: readonly string[]): boolean {
-  const normal = path.replace(/\\/g, '/').replace(/^\.\//, '');
-  return focus.some((raw) => {
-    const wanted = raw.trim().replace(/\\/g, '/').replace(/^\.\//, '');
-    return wanted !== '' && (normal === wanted || normal.endsWith(`/${wanted}`));
-  });
+function named(path: string, wanted: readonly string[]): boolean {
+  const normal = normalPath(path);
+  return wanted.some((name) => normal === name || normal.endsWith(`/${name}`));
 }
 
 /** Files named by the task first, then those from direct dependencies, then the rest; small before big. */
 function byRelevance(files: readonly ContextFile[], focus: readonly string[]): ContextFile[] {
-  const rank = (file: ContextFile) => (named(file.path, focus) ? 0 : file.direct ? 1 : 2);
+  const wanted = focus.map((raw) => normalPath(raw.trim())).filter((name) => name !== '');
+  const rank = (file: ContextFile) => (wanted.length > 0 && named(file.path, wanted) ? 0 : file.direct ? 1 : 2);
   return files
     .map((file) => ({ file, rank: rank(file) }))
     .sort(
@@ -111,8 +191,9 @@ function byRelevance(files: readonly ContextFile[], focus: readonly string[]): C
  */
 export function buildContext(
   files: readonly ContextFile[],
-  options: { budgetTokens: number; focus: readonly string[] },
+  options: { budgetTokens: number; focus: readonly string[]; cache?: ContextCache },
 ): BuiltContext {
+  const cache = options.cache ?? sharedCache;
   const built: BuiltContext = { whole: [], summarised: [], listed: [], omitted: files.length, tokens: 0 };
   // Room for the "N more files" line is kept back from the start, so it always fits.
   const available = Math.max(0, options.budgetTokens || 0) - estimateTokens(omittedLine(files.length));
@@ -122,20 +203,15 @@ export function buildContext(
 
   const unshown: string[] = [];
   for (const file of byRelevance(files, options.focus)) {
-    const wholeCost = estimateTokens(wholeBlock(file)) + (built.whole.length === 0 ? estimateTokens(wholeHeader) : 0);
+    const blocks = cache.blocks(file);
+    const wholeCost = estimateTokens(blocks.whole) + (built.whole.length === 0 ? estimateTokens(wholeHeader) : 0);
     if (fits(wholeCost)) {
       built.whole.push(file);
       used += wholeCost;
       continue;
     }
-    const summary: ContextSummary = {
-      path: file.path,
-      language: file.language,
-      lines: lineCount(file.content),
-      outline: outlineOf(file.path, file.language, file.content).join('\n'),
-    };
-    const summaryCost =
-      estimateTokens(summaryBlock(summary)) + (built.summarised.length === 0 ? estimateTokens(summaryHeader) : 0);
+    const { summary, block } = cache.summary(file);
+    const summaryCost = estimateTokens(block) + (built.summarised.length === 0 ? estimateTokens(summaryHeader) : 0);
     if (fits(summaryCost)) {
       built.summarised.push(summary);
       used += summaryCost;
@@ -150,7 +226,8 @@ export function buildContext(
     used += cost;
   }
   built.omitted = unshown.length - built.listed.length;
-  built.tokens = estimateTokens(renderContext(built));
+  // The length of the text `renderContext` would make, without making it.
+  built.tokens = tokensOf(contextParts(built, cache).reduce((chars, part) => chars + part.length, 0));
   return built;
 }
 
@@ -158,12 +235,16 @@ export function buildContext(
  * The text block given to the model: a note on what "whole", "summarised" and "listed"
  * mean, then each group. Empty when nothing could be shown at all.
  */
-export function renderContext(built: Omit<BuiltContext, 'tokens'>): string {
-  if (built.whole.length === 0 && built.summarised.length === 0 && built.listed.length === 0) return '';
+export function renderContext(built: Omit<BuiltContext, 'tokens'>, cache: ContextCache = sharedCache): string {
+  return contextParts(built, cache).join('');
+}
+
+function contextParts(built: Omit<BuiltContext, 'tokens'>, cache: ContextCache): string[] {
+  if (built.whole.length === 0 && built.summarised.length === 0 && built.listed.length === 0) return [];
   const parts = [preamble];
-  if (built.whole.length > 0) parts.push(wholeHeader, ...built.whole.map(wholeBlock));
+  if (built.whole.length > 0) parts.push(wholeHeader, ...built.whole.map((file) => cache.blocks(file).whole));
   if (built.summarised.length > 0) parts.push(summaryHeader, ...built.summarised.map(summaryBlock));
   if (built.listed.length > 0) parts.push(listHeader, ...built.listed.map(listLine));
   parts.push(omittedLine(built.omitted));
-  return parts.join('');
+  return parts;
 }

@@ -1,5 +1,11 @@
 import { expect, test } from 'vitest';
-import { buildContext, estimateTokens, renderContext, type ContextFile } from '../../../worker/orchestrator/context.ts';
+import {
+  buildContext,
+  ContextCache,
+  estimateTokens,
+  renderContext,
+  type ContextFile,
+} from '../../../worker/orchestrator/context.ts';
 import { outlineOf } from '../../../worker/orchestrator/context-outline.ts';
 import { mulberry32 } from '../../../worker/router/sampler.ts';
 
@@ -177,4 +183,42 @@ test('property: random files and budgets — within budget, whole files exact, n
     const firstOther = built.whole.findIndex((f) => !isFocus(f.path));
     if (firstOther >= 0) expect(built.whole.slice(firstOther).some((f) => isFocus(f.path))).toBe(false);
   }
+});
+
+test('the block cache never changes a context: the same as with a fresh cache, and a changed file is shown as changed', () => {
+  const cache = new ContextCache();
+  for (let seed = 1; seed <= 60; seed++) {
+    const random = mulberry32(seed);
+    // Few paths, so later rounds meet the same path with the same or another content.
+    const files = Array.from({ length: 1 + Math.floor(random() * 5) }, (_, i) =>
+      file(`src/f${i}.py`, pythonModule(`f${i}`, 1 + Math.floor(random() * 40)), random() < 0.4),
+    );
+    const options = { budgetTokens: Math.floor(random() * 3000), focus: ['f0.py'] };
+    const warm = buildContext(files, { ...options, cache });
+    const fresh = buildContext(files, { ...options, cache: new ContextCache() });
+    expect(warm, `seed ${seed}`).toEqual(fresh);
+    expect(renderContext(warm, cache)).toBe(renderContext(fresh, new ContextCache()));
+  }
+  const before = file('src/live.py', pythonModule('before', 2));
+  const after = file('src/live.py', pythonModule('after', 3));
+  expect(renderContext(buildContext([before], { budgetTokens: 5000, focus: [], cache }), cache)).toContain(
+    'BODY-before',
+  );
+  const text = renderContext(buildContext([after], { budgetTokens: 5000, focus: [], cache }), cache);
+  expect(text).toContain('BODY-after');
+  expect(text).not.toContain('BODY-before');
+});
+
+test('the block cache keeps at most its limit of characters, dropping the least recently used', () => {
+  const cache = new ContextCache(10_000);
+  const files = Array.from({ length: 30 }, (_, i) => file(`m${i}.py`, pythonModule(`m${i}`, 5)));
+  for (const f of files) buildContext([f], { budgetTokens: 100_000, focus: [], cache });
+  expect(cache.size.chars).toBeLessThanOrEqual(10_000);
+  expect(cache.size.files).toBeLessThan(30);
+  expect(cache.size.chars).toBe(files.slice(-cache.size.files).reduce((chars, f) => chars + f.content.length, 0));
+  // A file bigger than a quarter of the limit is shown but not kept.
+  const big = file('big.py', pythonModule('big', 100));
+  const built = buildContext([big], { budgetTokens: 100_000, focus: [], cache });
+  expect(renderContext(built, cache)).toContain(big.content);
+  expect(cache.size.chars).toBeLessThanOrEqual(10_000);
 });
