@@ -9,7 +9,7 @@
  * State is changed only by `apply(record)`: `choose` and `observe` build a record and
  * apply it, so replaying the records into a fresh router rebuilds the same state.
  */
-import { type ModelArm, listCostUsd, normalizeArm } from './catalog.ts';
+import { type ModelArm, normalizeArm } from './catalog.ts';
 import { explain } from './explain.ts';
 import { bucketOf } from './features.ts';
 import {
@@ -26,7 +26,7 @@ import {
   qualityVariance,
 } from './posterior.ts';
 import { type Preference, type UtilityWeights, parsePreference, weightsFor } from './preference.ts';
-import { latencyUnits, priorLatencyPerUnitMs, priorQuality } from './priors.ts';
+import { latencyUnits, priorQuality } from './priors.ts';
 import type {
   RouteCandidate,
   RouteDecision,
@@ -39,6 +39,33 @@ import type {
 import { type Sampler, makeSampler } from './sampler.ts';
 import { type RouterTuning, defaultTuning } from './tuning.ts';
 import { type RouterSnapshot, routerSnapshotSchema } from './snapshot.ts';
+import {
+  type ArmTable,
+  type TypeView,
+  bA,
+  bB,
+  bEpoch,
+  bPresent,
+  bTick,
+  bucketRowSize,
+  makeArmTable,
+  makeBucketRows,
+  makeTypeView,
+  tA,
+  tB,
+  tCostLog,
+  tCostN,
+  tEpoch,
+  tLatencyLog,
+  tLatencyN,
+  tN,
+  tPresent,
+  tTick,
+  typeRowSize,
+  writeBucketRow,
+  writeGlobal,
+  writeTypeRow,
+} from './views.ts';
 
 export interface RouteContext {
   /** Any string: plan, backend-code, ui-code, tests, review, fix… or one never seen. */
@@ -99,8 +126,6 @@ interface State {
   taskScale: number;
 }
 
-const emptyMap: ReadonlyMap<string, never> = new Map<string, never>();
-
 /**
  * Creates a router over `options.arms`.
  *
@@ -120,18 +145,6 @@ export function restoreRouter(snapshot: RouterSnapshot, options: Partial<RouterO
 
 createRouter.restore = restoreRouter;
 
-/**
- * What decisions read for one task type, by arm index instead of by string keys: its type
- * cells, its bucket cells per bucket, and each arm's capability prior on it. The cells are
- * the ones in `State` (shared objects, mutated in place), so the view only changes when a
- * cell is created or the catalog changes.
- */
-interface TypeView {
-  cells: (TypeCell | undefined)[];
-  prior: Float64Array;
-  buckets: Map<string, (BucketCell | undefined)[]>;
-}
-
 // A project has a handful of task types and buckets; callers inventing names get a bound.
 const maxViews = 1000;
 
@@ -150,21 +163,13 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     emit?.(record);
   };
 
-  // Derived from `state` by arm index; rebuilt whenever the catalog changes.
+  // Decisions read `state` through these copies by arm index (views.ts); rebuilt whenever
+  // the catalog changes, written through whenever learning changes a cell.
   const views = new Map<string, TypeView>();
-  let globals: (ArmCell | undefined)[] = [];
-  let latencyPrior = new Float64Array(0);
-  let latencyPriorLog = new Float64Array(0);
+  let table: ArmTable = makeArmTable([], state.global, state.inflight);
   function catalogChanged(): void {
     views.clear();
-    const count = state.arms.length;
-    globals = state.arms.map((arm) => state.global.get(arm.id));
-    latencyPrior = new Float64Array(count);
-    latencyPriorLog = new Float64Array(count);
-    for (let i = 0; i < count; i++) {
-      latencyPrior[i] = priorLatencyPerUnitMs(state.arms[i] as ModelArm);
-      latencyPriorLog[i] = Math.log(latencyPrior[i] as number);
-    }
+    table = makeArmTable(state.arms, state.global, state.inflight);
   }
   for (const arm of options.arms) upsertArm(state, arm);
   catalogChanged();
@@ -172,27 +177,21 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
   function typeView(taskType: string): TypeView {
     let view = views.get(taskType);
     if (view === undefined) {
-      const cells = state.types.get(taskType) ?? emptyMap;
-      view = {
-        cells: state.arms.map((arm) => cells.get(arm.id)),
-        prior: Float64Array.from(state.arms, (arm) => priorQuality(arm, taskType)),
-        buckets: new Map(),
-      };
+      view = makeTypeView(state.arms, state.types.get(taskType), (arm) => priorQuality(arm, taskType));
       if (views.size >= maxViews) views.clear();
       views.set(taskType, view);
     }
     return view;
   }
 
-  function bucketView(view: TypeView, taskType: string, bucket: string): (BucketCell | undefined)[] {
-    let cells = view.buckets.get(bucket);
-    if (cells === undefined) {
-      const stored = state.buckets.get(taskType)?.get(bucket) ?? emptyMap;
-      cells = state.arms.map((arm) => stored.get(arm.id));
+  function bucketRows(view: TypeView, taskType: string, bucket: string): Float64Array {
+    let rows = view.buckets.get(bucket);
+    if (rows === undefined) {
+      rows = makeBucketRows(state.arms, state.buckets.get(taskType)?.get(bucket));
       if (view.buckets.size >= maxViews) view.buckets.clear();
-      view.buckets.set(bucket, cells);
+      view.buckets.set(bucket, rows);
     }
-    return cells;
+    return rows;
   }
 
   // Scratch space reused by every decision, so choosing allocates only its record.
@@ -204,35 +203,44 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
 
   /** The capability prior of arm `index`, pulled towards what the arm does on every task type. */
   function priorMean(index: number, capability: number): number {
-    const global = globals[index];
-    if (!global || global.n <= 0) return capability;
-    const weight = Math.min(global.n, 3);
-    return (tuning.priorStrength * capability + (weight * global.sum) / global.n) / (tuning.priorStrength + weight);
+    const n = table.globalN[index] as number;
+    if (n <= 0) return capability;
+    const weight = Math.min(n, 3);
+    return (
+      (tuning.priorStrength * capability + (weight * (table.globalSum[index] as number)) / n) /
+      (tuning.priorStrength + weight)
+    );
   }
 
-  /** Beta parameters of an arm's quality for a task type and bucket, written to `betaOut`. */
+  /**
+   * Beta parameters of arm `index`'s quality for a task type (its type row, discounted by
+   * `typeDecay`) backed off from a bucket (its bucket row, if any), written to `betaOut`.
+   */
   const betaOut = [0, 0];
   function qualityBeta(
     m0: number,
-    typeCell: TypeCell | undefined,
+    rows: Float64Array,
     typeDecay: number,
-    bucketCell: BucketCell | undefined,
+    buckets: Float64Array | undefined,
+    index: number,
     tick: number,
   ): void {
     let a = tuning.priorStrength * m0;
     let b = tuning.priorStrength * (1 - m0);
     let epoch = 0;
-    if (typeCell) {
-      a += typeCell.a * typeDecay;
-      b += typeCell.b * typeDecay;
-      epoch = typeCell.epoch;
+    const t = index * typeRowSize;
+    if (rows[t + tPresent] === 1) {
+      a += (rows[t + tA] as number) * typeDecay;
+      b += (rows[t + tB] as number) * typeDecay;
+      epoch = rows[t + tEpoch] as number;
     }
-    if (bucketCell && bucketCell.epoch === epoch) {
+    const k = index * bucketRowSize;
+    if (buckets !== undefined && buckets[k + bPresent] === 1 && buckets[k + bEpoch] === epoch) {
       const strength = Math.min(a + b, tuning.backoffStrength);
       const mean = a / (a + b);
-      const d = power(tick - bucketCell.tick);
-      a = strength * mean + bucketCell.a * d;
-      b = strength * (1 - mean) + bucketCell.b * d;
+      const d = power(tick - (buckets[k + bTick] as number));
+      a = strength * mean + (buckets[k + bA] as number) * d;
+      b = strength * (1 - mean) + (buckets[k + bB] as number) * d;
     }
     betaOut[0] = a;
     betaOut[1] = b;
@@ -240,8 +248,7 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
 
   // Draws are shrunk towards the mean only for arms known well: an arm with little or
   // faded evidence keeps full Thompson exploration, so it can never be locked out.
-  function explorationScale(cell: TypeCell | undefined, decay: number): number {
-    const evidence = cell ? cell.n * decay : 0;
+  function explorationScale(evidence: number): number {
     const s = tuning.explorationScale;
     const c = tuning.explorationHalfEvidence;
     return s + ((1 - s) * c) / (c + evidence);
@@ -270,8 +277,9 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     }
     const tick = state.ticks.get(taskType) ?? 0;
     const view = typeView(taskType);
-    const typeCells = view.cells;
-    const bucketCells = bucketView(view, taskType, bucket);
+    const rows = view.rows;
+    const buckets = bucketRows(view, taskType, bucket);
+    const { ids, inputPrice, outputPrice, contextWindow } = table;
     const excluded: RouteExclusion[] = [];
     const units = latencyUnits(features.outputTokens);
 
@@ -281,28 +289,36 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     let maxLatency = 0;
     let cheapest = -1;
     for (let i = 0; i < count; i++) {
-      const arm = state.arms[i] as ModelArm;
-      if (!isAllowed(context, arm.id)) {
-        excluded.push({ armId: arm.id, reason: 'unavailable' });
+      const armId = ids[i] as string;
+      if (!isAllowed(context, armId)) {
+        excluded.push({ armId, reason: 'unavailable' });
         continue;
       }
-      if (arm.contextWindow !== undefined && features.inputTokens + features.outputTokens > arm.contextWindow) {
-        excluded.push({ armId: arm.id, reason: 'context_window' });
+      if (features.inputTokens + features.outputTokens > (contextWindow[i] as number)) {
+        excluded.push({ armId, reason: 'context_window' });
         continue;
       }
-      const cell = typeCells[i];
-      // One discount factor per arm and decision: γ^(outcomes of this type since the cell's last update).
-      const d = cell === undefined ? 1 : power(tick - cell.tick);
-      decay[i] = d;
-      const list = listCostUsd(arm, features.inputTokens, features.outputTokens);
+      const t = i * typeRowSize;
+      const list =
+        (features.inputTokens * (inputPrice[i] as number) + features.outputTokens * (outputPrice[i] as number)) /
+        1_000_000;
       listCost[i] = list;
-      if (cell === undefined) {
-        cost[i] = list;
-        latency[i] = units * (latencyPrior[i] as number);
-      } else {
+      if (rows[t + tPresent] === 1) {
+        // One discount factor per arm and decision: γ^(outcomes of this type since the cell's last update).
+        const d = power(tick - (rows[t + tTick] as number));
+        decay[i] = d;
         // Learned cost ratio and latency per unit: log-means shrunk towards the list price and the prior.
-        cost[i] = list * Math.exp((cell.costLog * d) / (cell.costN * d + 1));
-        latency[i] = units * Math.exp((cell.latencyLog * d + (latencyPriorLog[i] as number)) / (cell.latencyN * d + 1));
+        cost[i] = list * Math.exp(((rows[t + tCostLog] as number) * d) / ((rows[t + tCostN] as number) * d + 1));
+        latency[i] =
+          units *
+          Math.exp(
+            ((rows[t + tLatencyLog] as number) * d + (table.latencyPriorLog[i] as number)) /
+              ((rows[t + tLatencyN] as number) * d + 1),
+          );
+      } else {
+        decay[i] = 1;
+        cost[i] = list;
+        latency[i] = units * (table.latencyPrior[i] as number);
       }
       chosenIndex[eligible++] = i;
       if (cheapest === -1 || (cost[i] as number) < (cost[cheapest] as number)) cheapest = i;
@@ -313,7 +329,7 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     for (let j = 0; j < eligible; j++) {
       const i = chosenIndex[j] as number;
       if ((cost[i] as number) > context.budgetRemainingUsd && i !== cheapest) {
-        excluded.push({ armId: (state.arms[i] as ModelArm).id, reason: 'budget' });
+        excluded.push({ armId: ids[i] as string, reason: 'budget' });
         continue;
       }
       chosenIndex[kept++] = i;
@@ -341,25 +357,25 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     let secondUtility = -Infinity;
     for (let j = 0; j < kept; j++) {
       const i = chosenIndex[j] as number;
-      const arm = state.arms[i] as ModelArm;
-      const typeCell = typeCells[i];
       const d = decay[i] as number;
-      qualityBeta(priorMean(i, view.prior[i] as number), typeCell, d, bucketCells[i], tick);
+      qualityBeta(priorMean(i, view.prior[i] as number), rows, d, buckets, i, tick);
       const a = betaOut[0] as number;
       const b = betaOut[1] as number;
       const posteriorMean = a / (a + b);
-      const sampled = posteriorMean + explorationScale(typeCell, d) * (sampler.beta(a, b) - posteriorMean);
+      const t = i * typeRowSize;
+      const evidence = rows[t + tPresent] === 1 ? (rows[t + tN] as number) * d : 0;
+      const sampled = posteriorMean + explorationScale(evidence) * (sampler.beta(a, b) - posteriorMean);
       const expectedCost = cost[i] as number;
       let utility =
         weights.quality * sampled -
         (maxCost > 0 ? (weights.cost * expectedCost) / maxCost : 0) -
         (maxLatency > 0 ? (weights.latency * (latency[i] as number)) / maxLatency : 0) -
-        tuning.balancePenalty * (state.inflight.get(arm.id) ?? 0);
+        tuning.balancePenalty * (table.inflight[i] as number);
       if (allowance > 0 && expectedCost > allowance) {
         utility -= tuning.pacePenalty * Math.min(2, expectedCost / allowance - 1);
       }
       candidates.push({
-        armId: arm.id,
+        armId: ids[i] as string,
         sampledQuality: sampled,
         expectedQuality: posteriorMean,
         listCostUsd: listCost[i] as number,
@@ -438,7 +454,7 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
       case 'route-decide':
         state.decisions += 1;
         trackTaskScale(record.candidates);
-        if (record.armId !== null) state.inflight.set(record.armId, (state.inflight.get(record.armId) ?? 0) + 1);
+        if (record.armId !== null) setInflight(record.armId, (state.inflight.get(record.armId) ?? 0) + 1);
         return;
       case 'route-cancel':
         settleInflight(record.armId);
@@ -465,7 +481,13 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
   // Map entry on every call makes the Map rebuild its table every few calls.
   function settleInflight(armId: string): void {
     const count = state.inflight.get(armId);
-    if (count !== undefined) state.inflight.set(armId, count <= 1 ? 0 : count - 1);
+    if (count !== undefined) setInflight(armId, count <= 1 ? 0 : count - 1);
+  }
+
+  function setInflight(armId: string, count: number): void {
+    state.inflight.set(armId, count);
+    const index = state.armIndex.get(armId);
+    if (index !== undefined) table.inflight[index] = count;
   }
 
   function learn(record: RouteObservation): void {
@@ -484,10 +506,9 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     if (cell === undefined) {
       cell = emptyTypeCell(tick);
       typeCells.set(armId, cell);
-      if (view !== undefined) view.cells[index as number] = cell;
     }
     decayTypeCell(cell, tick, gamma);
-    const m0 = index === undefined ? 0.5 : priorMean(index, (view as TypeView).prior[index] as number);
+    const m0 = view === undefined ? 0.5 : priorMean(index as number, view.prior[index as number] as number);
     const reference = (tuning.priorStrength * m0 + cell.a) / (tuning.priorStrength + cell.a + cell.b);
     detectChange(cell, outcome.quality, reference, tuning);
 
@@ -522,8 +543,6 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     if (bucketCell === undefined) {
       bucketCell = { a: 0, b: 0, n: 0, tick, epoch: cell.epoch };
       bucketCells.set(armId, bucketCell);
-      const cached = view?.buckets.get(bucket);
-      if (cached !== undefined) cached[index as number] = bucketCell;
     }
     if (bucketCell.epoch !== cell.epoch) {
       bucketCell.a = 0;
@@ -540,19 +559,28 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     if (global === undefined) {
       global = { n: 0, sum: 0 };
       state.global.set(armId, global);
-      if (index !== undefined) globals[index] = global;
     }
     global.n = global.n * gamma + 1;
     global.sum = global.sum * gamma + q;
+
+    // Write the changed cells through to what decisions read.
+    if (view !== undefined) {
+      const at = index as number;
+      writeTypeRow(view.rows, at, cell);
+      const rows = view.buckets.get(bucket);
+      if (rows !== undefined) writeBucketRow(rows, at, bucketCell);
+      writeGlobal(table, at, global);
+    }
   }
 
   function expectedQuality(armId: string, taskType: string): number {
     const index = state.armIndex.get(armId);
     if (index === undefined) return Number.NaN;
     const tick = state.ticks.get(taskType) ?? 0;
-    const cell = state.types.get(taskType)?.get(armId);
-    const d = cell ? Math.pow(gamma, tick - cell.tick) : 1;
-    qualityBeta(priorMean(index, priorQuality(state.arms[index] as ModelArm, taskType)), cell, d, undefined, tick);
+    const view = typeView(taskType);
+    const t = index * typeRowSize;
+    const d = view.rows[t + tPresent] === 1 ? power(tick - (view.rows[t + tTick] as number)) : 1;
+    qualityBeta(priorMean(index, view.prior[index] as number), view.rows, d, undefined, index, tick);
     return (betaOut[0] as number) / ((betaOut[0] as number) + (betaOut[1] as number));
   }
 
