@@ -92,6 +92,36 @@ test('a snapshot restores a router that decides exactly as the original would', 
   }
 });
 
+// Decisions read copies of the posteriors laid out by arm index, written through as the
+// router learns; a restored router builds them afresh from its snapshot's cells. Every
+// figure a decision derives without a random draw must come out the same in both.
+test("what a live router's decisions read of its posteriors is what a restored router reads", () => {
+  const { router } = history(7);
+  const restored = restoreRouter(router.toJSON(), { random: mulberry32(77) });
+  const deterministic = (decision: ReturnType<typeof router.choose>) =>
+    decision.candidates.map(({ armId, expectedQuality, listCostUsd, expectedCostUsd, expectedLatencyMs }) => ({
+      armId,
+      expectedQuality,
+      listCostUsd,
+      expectedCostUsd,
+      expectedLatencyMs,
+    }));
+  for (const taskType of types)
+    for (const language of ['python', 'rust', 'go'])
+      for (const [inputTokens, outputTokens, attempt] of [
+        [1_000, 500, 1],
+        [50_000, 5_000, 2],
+      ] as const) {
+        const context = {
+          taskType,
+          features: { inputTokens, outputTokens, language, attempt },
+          budgetRemainingUsd: 50,
+        };
+        expect(deterministic(router.choose(context))).toEqual(deterministic(restored.choose(context)));
+        expect(router.expectedQuality('gpt-5', taskType)).toBe(restored.expectedQuality('gpt-5', taskType));
+      }
+});
+
 test('the performance tracker is a fold of the same records', () => {
   const { records } = history(6);
   const observations = records.filter((record) => record.type === 'route-observe');
