@@ -81,8 +81,7 @@ export function taskSection(input: AgentInput): string {
 /** The upstream files, as trimmed by the orchestrator. */
 export function contextSection(input: AgentInput): string {
   const body = input.context.trim() === '' ? 'No upstream files yet.' : input.context.trimEnd();
-  // Concatenated, not joined: the context can be a quarter of a megabyte, and a join would
-  // copy it into one more big string before the prompt's own join copies it again.
+  // Concatenated, not joined: the context can be a quarter of a megabyte (see joinSections).
   return `## Upstream files from the team\n\n${body}`;
 }
 
@@ -98,9 +97,19 @@ export function findingsSection(heading: string, findings: readonly Finding[]): 
   return [heading, '', ...findings.map(findingLine)].join('\n');
 }
 
-/** Joins prompt sections with a blank line, skipping empty ones. */
+/**
+ * Joins prompt sections with a blank line, skipping empty ones. Concatenated rather than
+ * joined: the upstream files can be a quarter of a megabyte, and `join` copies every part
+ * that is itself a concatenation twice (once to flatten it, once into the result); the
+ * prompt is made flat once, by whatever reads it first.
+ */
 export function joinSections(...sections: readonly (string | false)[]): string {
-  return sections.filter((section): section is string => section !== false && section !== '').join('\n\n');
+  let prompt = '';
+  for (const section of sections) {
+    if (section === false || section === '') continue;
+    prompt = prompt === '' ? section : `${prompt}\n\n${section}`;
+  }
+  return prompt;
 }
 
 /**

@@ -1,10 +1,25 @@
 import type { AgentInput, AgentRole, Finding } from '../agents/index.ts';
 import { type ProjectState, joinKey } from '../events/projections/project-state.ts';
-import type { ArtifactRow, TaskRow } from '../events/projections/rows.ts';
-import { buildContext, type ContextFile, renderContext } from './context.ts';
+import type { ArtifactRow, ArtifactVersionRow, TaskRow } from '../events/projections/rows.ts';
+import { buildContext, type ContextFile, renderContext, sharedContextCache } from './context.ts';
 
 /** The texts the engine can read back from the blob store. */
 export type ReadBlob = (hash: string) => Promise<string | undefined>;
+
+/**
+ * The version row of an artifact's latest version. A row of `artifacts` is replaced, not
+ * changed, when a new version comes, so the answer is kept per row: every task looked up
+ * every file's version again, by a key string made for the purpose.
+ */
+const versionOfRow = new WeakMap<ArtifactRow, ArtifactVersionRow>();
+
+function latestVersion(state: ProjectState, artifact: ArtifactRow): ArtifactVersionRow | undefined {
+  const known = versionOfRow.get(artifact);
+  if (known !== undefined) return known;
+  const version = state.artifactVersions.get(joinKey(artifact.path, String(artifact.latest)));
+  if (version !== undefined) versionOfRow.set(artifact, version);
+  return version;
+}
 
 /**
  * The files a task may see: the latest version of every source file made by a role the
@@ -21,7 +36,7 @@ export async function upstreamFiles(
   const shown: { artifact: ArtifactRow; direct: boolean }[] = [];
   for (const artifact of state.artifacts.values()) {
     if (artifact.kind !== 'source') continue;
-    const version = state.artifactVersions.get(joinKey(artifact.path, String(artifact.latest)));
+    const version = latestVersion(state, artifact);
     const producer = version?.provenance.taskId ? state.tasks.get(version.provenance.taskId) : undefined;
     const role = producer?.role ?? version?.provenance.role;
     const receives =
@@ -31,13 +46,23 @@ export async function upstreamFiles(
     if (!receives) continue;
     shown.push({ artifact, direct: producer !== undefined && direct.has(producer.taskId) });
   }
-  // Read together: one wait for all instead of one per file.
-  const contents = await Promise.all(shown.map(({ artifact }) => readBlob(artifact.contentHash)));
+  // A file shown before is taken from the context cache; the others are read together.
+  const cached = shown.map(({ artifact }) => sharedContextCache.contentOf(artifact.path, artifact.contentHash));
+  const missing = shown.filter((_, index) => cached[index] === undefined);
+  const read =
+    missing.length > 0 ? await Promise.all(missing.map(({ artifact }) => readBlob(artifact.contentHash))) : [];
   const files: ContextFile[] = [];
+  let nextRead = 0;
   shown.forEach(({ artifact, direct }, index) => {
-    const content = contents[index];
+    const content = cached[index] ?? read[nextRead++];
     if (content === undefined) return;
-    files.push({ path: artifact.path, language: artifact.language, content, direct });
+    files.push({
+      path: artifact.path,
+      language: artifact.language,
+      content,
+      direct,
+      contentHash: artifact.contentHash,
+    });
   });
   return files;
 }

@@ -12,6 +12,8 @@ export interface ContextFile {
   content: string;
   /** from a direct dependency of the task */
   direct: boolean;
+  /** The SHA-256 of `content` when known: a cached file is then not read again. */
+  contentHash?: string;
 }
 
 export interface ContextSummary {
@@ -78,20 +80,24 @@ interface FileBlocks {
   path: string;
   language: string;
   content: string;
+  contentHash: string | undefined;
   whole: string;
   summary?: { summary: ContextSummary; block: string };
+  /** When it was last used, on the cache's clock. */
+  used: number;
 }
 
 /**
  * The blocks of the files recently shown, by path. Every task downstream of a file shows
  * it again, and its line count, fence and outline were worked out again each time (for a
  * 200-task plan, most of the CPU a prompt took). An entry is used only for the very same
- * path, language and content, so the cache never changes a prompt; the least recently used
- * entries go past `maxChars` of content.
+ * path, language and content, so the cache never changes a prompt. Past `maxChars` of
+ * content, the least recently used entries go until a quarter of the room is free.
  */
 export class ContextCache {
   private readonly entries = new Map<string, FileBlocks>();
   private contentChars = 0;
+  private clock = 0;
 
   constructor(private readonly maxChars = 4_000_000) {}
 
@@ -100,27 +106,37 @@ export class ContextCache {
     return { files: this.entries.size, chars: this.contentChars };
   }
 
+  /** The content of `path` when it is held for exactly this hash: a blob not to read again. */
+  contentOf(path: string, contentHash: string): string | undefined {
+    const known = this.entries.get(path);
+    return known?.contentHash === contentHash ? known.content : undefined;
+  }
+
   blocks(file: ContextFile): FileBlocks {
     const known = this.entries.get(file.path);
     if (known !== undefined && known.language === file.language && known.content === file.content) {
-      // Most recently used last.
-      this.entries.delete(file.path);
-      this.entries.set(file.path, known);
+      known.used = ++this.clock;
+      known.contentHash ??= file.contentHash;
       return known;
     }
     const made: FileBlocks = {
       path: file.path,
       language: file.language,
       content: file.content,
+      contentHash: file.contentHash,
       whole: wholeBlock(file, lineCount(file.content)),
+      used: ++this.clock,
     };
     this.forget(file.path);
     if (file.content.length > this.maxChars / 4) return made;
     this.entries.set(file.path, made);
     this.contentChars += file.content.length;
-    for (const [path] of this.entries) {
-      if (this.contentChars <= this.maxChars) break;
-      this.forget(path);
+    if (this.contentChars > this.maxChars) {
+      const oldestFirst = [...this.entries.values()].sort((a, b) => a.used - b.used);
+      for (const entry of oldestFirst) {
+        if (this.contentChars <= this.maxChars * 0.75) break;
+        this.forget(entry.path);
+      }
     }
     return made;
   }
@@ -148,7 +164,7 @@ export class ContextCache {
 }
 
 /** The cache `buildContext` and `renderContext` use unless given one. */
-const sharedCache = new ContextCache();
+export const sharedContextCache = new ContextCache();
 
 function listLine(path: string): string {
   return `- ${path}\n`;
@@ -170,16 +186,11 @@ function named(path: string, wanted: readonly string[]): boolean {
 /** Files named by the task first, then those from direct dependencies, then the rest; small before big. */
 function byRelevance(files: readonly ContextFile[], focus: readonly string[]): ContextFile[] {
   const wanted = focus.map((raw) => normalPath(raw.trim())).filter((name) => name !== '');
-  const rank = (file: ContextFile) => (wanted.length > 0 && named(file.path, wanted) ? 0 : file.direct ? 1 : 2);
-  return files
-    .map((file) => ({ file, rank: rank(file) }))
-    .sort(
-      (a, b) =>
-        a.rank - b.rank ||
-        a.file.content.length - b.file.content.length ||
-        (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0),
-    )
-    .map(({ file }) => file);
+  const ranks: [ContextFile[], ContextFile[], ContextFile[]] = [[], [], []];
+  for (const file of files) ranks[wanted.length > 0 && named(file.path, wanted) ? 0 : file.direct ? 1 : 2].push(file);
+  const smallFirst = (a: ContextFile, b: ContextFile) =>
+    a.content.length - b.content.length || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return ranks.flatMap((rank) => rank.sort(smallFirst));
 }
 
 /**
@@ -193,7 +204,7 @@ export function buildContext(
   files: readonly ContextFile[],
   options: { budgetTokens: number; focus: readonly string[]; cache?: ContextCache },
 ): BuiltContext {
-  const cache = options.cache ?? sharedCache;
+  const cache = options.cache ?? sharedContextCache;
   const built: BuiltContext = { whole: [], summarised: [], listed: [], omitted: files.length, tokens: 0 };
   // Room for the "N more files" line is kept back from the start, so it always fits.
   const available = Math.max(0, options.budgetTokens || 0) - estimateTokens(omittedLine(files.length));
@@ -235,7 +246,7 @@ export function buildContext(
  * The text block given to the model: a note on what "whole", "summarised" and "listed"
  * mean, then each group. Empty when nothing could be shown at all.
  */
-export function renderContext(built: Omit<BuiltContext, 'tokens'>, cache: ContextCache = sharedCache): string {
+export function renderContext(built: Omit<BuiltContext, 'tokens'>, cache: ContextCache = sharedContextCache): string {
   return contextParts(built, cache).join('');
 }
 

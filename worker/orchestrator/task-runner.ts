@@ -448,8 +448,21 @@ export async function runTaskAttempt<T>(
 function sentUtf8Bytes(system: string, messages: readonly ProviderMessage[], format: unknown): number {
   const parts = [system];
   messages.forEach((message, index) => parts.push(index === 0 ? '' : '\n', message.content));
-  parts.push(JSON.stringify(format ?? ''));
+  parts.push(formatJson(format));
   return utf8LengthOfParts(parts);
+}
+
+/** Response formats are constants of their agents (a JSON schema each): serialised once. */
+const formatJsons = new WeakMap<object, string>();
+
+function formatJson(format: unknown): string {
+  if (typeof format !== 'object' || format === null) return JSON.stringify(format ?? '');
+  let json = formatJsons.get(format);
+  if (json === undefined) {
+    json = JSON.stringify(format);
+    formatJsons.set(format, json);
+  }
+  return json;
 }
 
 /** Sampled values can be ±Infinity for a model with no price; the log takes finite numbers. */
