@@ -1,6 +1,6 @@
 import Dexie, { type DexieOptions, type EntityTable } from 'dexie';
 import { ulid } from 'ulid';
-import type { OrchestraEvent } from '../events/catalog.ts';
+import type { CommitRow } from '../events/log-table.ts';
 import type { ProjectState } from '../events/projections/project-state.ts';
 import type {
   AgentPerformanceRow,
@@ -49,7 +49,8 @@ export interface SnapshotRow {
 export class OrchestraDb extends Dexie {
   settings!: EntityTable<SettingRow, 'key'>;
   meta!: EntityTable<MetaRow, 'key'>;
-  events!: Dexie.Table<OrchestraEvent, [string, number]>;
+  /** The log: one row per append (see worker/events/log-table.ts). */
+  commits!: Dexie.Table<CommitRow, [string, number]>;
   blobs!: EntityTable<BlobRow, 'hash'>;
   snapshots!: Dexie.Table<SnapshotRow, [string, number]>;
   projects!: EntityTable<ProjectRow, 'id'>;

@@ -77,6 +77,43 @@ export const schemaHistory: readonly SchemaVersion[] = [
         });
     },
   },
+  // 6: the log as commits — one row per append, holding its events in order — in place
+  // of one row per event. IndexedDB charges per request, so a 500-event append writes one
+  // row, not 500 (worker/events/log-table.ts). The events move into commits of up to
+  // 1,000; version 7 then drops the old table.
+  {
+    version: 6,
+    stores: { commits: '[projectId+first], [projectId+last], *types' },
+    upgrade: async (tx) => {
+      let run: { projectId: string; seq: number; type: string }[] = [];
+      const rows: object[] = [];
+      const close = () => {
+        const [head] = run;
+        const tail = run[run.length - 1];
+        if (head && tail) {
+          rows.push({
+            projectId: head.projectId,
+            first: head.seq,
+            last: tail.seq,
+            types: [...new Set(run.map((event) => event.type))],
+            events: run,
+          });
+        }
+        run = [];
+      };
+      await tx
+        .table('events')
+        .toCollection()
+        .each((event: { projectId: string; seq: number; type: string }) => {
+          if (run.length === 1000 || (run.length > 0 && run[0]?.projectId !== event.projectId)) close();
+          run.push(event);
+        });
+      close();
+      await tx.table('commits').bulkAdd(rows);
+    },
+  },
+  // 7: the per-event table is gone (its events are in `commits` since version 6).
+  { version: 7, stores: { events: null } },
 ];
 
 export const latestVersion = schemaHistory[schemaHistory.length - 1]?.version ?? 0;

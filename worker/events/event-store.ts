@@ -1,10 +1,11 @@
-import { monotonicFactory } from 'ulid';
 import type { BlobRow, OrchestraDb } from '../db/database.ts';
 import type { EventDraft, OrchestraEvent } from './catalog.ts';
 import { currentVersions } from './catalog.ts';
 import { ConcurrencyError, StorageFullError, isConstraintError, isQuotaError } from './errors.ts';
 import { foldEvents } from './fold.ts';
 import { sha256Hex } from './hash.ts';
+import { eventIds } from './ids.ts';
+import { commitOf, commitsOf, deleteLogRows, logHead, readLog } from './log-table.ts';
 import { clearReadModels, projectRange, writeChanges } from './projections/materialize.ts';
 import { Changes, type ProjectState, emptyProjectState, readModelTables } from './projections/project-state.ts';
 import { reduce } from './projections/reduce.ts';
@@ -34,9 +35,9 @@ export interface AppendOptions {
   blobs?: string[];
   /**
    * Called once the events are folded into the project's cached state (`load` shows
-   * them), before their transaction commits: a caller that computes its next events from
-   * that state need not wait for the commit to start on them. Not called if the write
-   * fails before then.
+   * them), before their transaction commits — as a rule during the `append` call itself:
+   * a caller that computes its next events from that state need not wait for the commit
+   * to start on them. Not called if the write fails before then.
    */
   folded?: () => void;
 }
@@ -45,7 +46,7 @@ const staleMessage =
   'This project changed elsewhere (another tab or device) since this tab last read it. It has been reloaded; try again.';
 
 /** Every table an append or import writes: the log, its texts and snapshots, and the read models. */
-const readModelStores = ['events', 'blobs', 'snapshots', 'projects', 'plans', ...readModelTables];
+const readModelStores = ['commits', 'blobs', 'snapshots', 'projects', 'plans', ...readModelTables];
 
 /** One caller's append, waiting for the write that takes it. */
 interface PendingAppend {
@@ -55,6 +56,21 @@ interface PendingAppend {
   blobs: Promise<BlobRow[]>;
   resolve: (events: OrchestraEvent[]) => void;
   reject: (error: unknown) => void;
+  /** Its events, once folded into `basis` (the project's state ahead of the log). */
+  events?: OrchestraEvent[];
+  basis?: ProjectState;
+}
+
+/**
+ * A project's state twice over: `durable` is the fold of the log as written, and the
+ * rows and snapshots are written from it; `ahead` also holds the appends folded but not
+ * yet written, and is what `load` shows. Appends fold into `ahead` as they are made, so
+ * callers go on while earlier writes are in flight, and appends made meanwhile share the
+ * next transaction; each commit then folds its events into `durable` to write them.
+ */
+interface Cached {
+  durable: ProjectState;
+  ahead: ProjectState;
 }
 
 /**
@@ -66,21 +82,28 @@ interface PendingAppend {
  * anything that goes wrong drops the cache, and the next use rebuilds it from the log.
  */
 export class EventStore {
-  private readonly states = new Map<string, ProjectState>();
+  private readonly states = new Map<string, Cached>();
+  private readonly loading = new Map<string, Promise<Cached>>();
+  /** Appends (and deletes) queued per project that have not folded yet: while any wait, later appends wait too. */
+  private readonly waiting = new Map<string, number>();
+  /** Why an `ahead` state was dropped: appends folded on it fail with that. */
+  private readonly dropped = new WeakMap<ProjectState, Error>();
   private readonly snapshotSeqs = new Map<string, number>();
   /**
-   * One write at a time per project: appends fold into the cached state before their
-   * transaction commits; were two in flight and the first failed, the second would
-   * write after events that never were.
+   * One write at a time per project: appends fold ahead of their transaction; were two in
+   * flight and the first failed, the second would write after events that never were.
    */
   private readonly queue = new WriteQueue<PendingAppend>((projectId, group) => this.commit(projectId, group));
-  private readonly nextId = monotonicFactory();
+  private readonly nextId = eventIds();
   /**
    * Texts recently written or read, by hash. A blob never changes under its hash, so a
    * cached one is never stale; without it, every prompt re-read each upstream file in a
    * transaction of its own (a 200-task run made 35k reads, and its appends queued behind them).
    */
   private readonly blobCache = new Map<string, string>();
+  /** Texts of appends not written yet, whatever their size, and the hashing still under way. */
+  private readonly unwritten = new Map<string, string>();
+  private readonly hashing = new Set<Promise<unknown>>();
   private blobCacheChars = 0;
   private readonly now: () => number;
   private readonly snapshotEvery: number;
@@ -105,15 +128,70 @@ export class EventStore {
     if (drafts.length === 0) return [];
     // Checked before queueing: a bad draft fails its own append, never its neighbours'.
     const payloads = drafts.map((draft) => parsePayload(draft.type, draft.payload));
-    const blobs = Promise.all(
-      (options.blobs ?? []).map(async (content) => ({ hash: await sha256Hex(content), content, size: content.length })),
-    );
+    const blobs = this.hashBlobs(options.blobs ?? []);
     return new Promise<OrchestraEvent[]>((resolve, reject) => {
       const pending: PendingAppend = { drafts, folded: options.folded, payloads, blobs, resolve, reject };
       const { expectedSeq } = options;
-      if (expectedSeq === undefined) this.queue.join(projectId, pending);
-      else void this.queue.alone(projectId, () => this.commit(projectId, [pending], expectedSeq));
+      if (expectedSeq !== undefined) {
+        this.wait(projectId, 1);
+        void this.queue.alone(projectId, () => this.commit(projectId, [pending], expectedSeq));
+        return;
+      }
+      // Folded now when nothing before it is still to fold; otherwise when its write begins.
+      const cached = this.states.get(projectId);
+      if (cached && !this.waiting.get(projectId)) this.foldAhead(projectId, cached.ahead, pending);
+      else this.wait(projectId, 1);
+      this.queue.join(projectId, pending);
     });
+  }
+
+  /**
+   * Hashes an append's texts and keeps them readable (`blob`) from then until its write
+   * settles: its events may be folded, and a task started on them, before it commits.
+   */
+  private hashBlobs(contents: string[]): Promise<BlobRow[]> {
+    if (contents.length === 0) return Promise.resolve([]);
+    const hashed = Promise.all(
+      contents.map(async (content) => ({ hash: await sha256Hex(content), content, size: content.length })),
+    ).then((rows) => {
+      for (const row of rows) this.unwritten.set(row.hash, row.content);
+      return rows;
+    });
+    this.hashing.add(hashed);
+    const done = () => void this.hashing.delete(hashed);
+    hashed.then(done, done);
+    return hashed;
+  }
+
+  private wait(projectId: string, change: number): void {
+    const count = (this.waiting.get(projectId) ?? 0) + change;
+    if (count > 0) this.waiting.set(projectId, count);
+    else this.waiting.delete(projectId);
+  }
+
+  /** Gives an append its envelopes (ids, sequence numbers, time) and folds it into `ahead`. */
+  private foldAhead(projectId: string, ahead: ProjectState, pending: PendingAppend): void {
+    const at = this.now();
+    const correlation = this.nextId();
+    const discard = new Changes();
+    pending.events = pending.drafts.map((draft, index) => {
+      const event = {
+        id: this.nextId(),
+        projectId,
+        seq: ahead.lastSeq + 1,
+        type: draft.type,
+        v: currentVersions[draft.type],
+        at,
+        actor: draft.actor,
+        correlationId: draft.correlationId ?? correlation,
+        causationId: draft.causationId ?? null,
+        payload: pending.payloads[index],
+      } as OrchestraEvent;
+      reduce(ahead, event, discard);
+      return event;
+    });
+    pending.basis = ahead;
+    pending.folded?.();
   }
 
   /**
@@ -121,54 +199,63 @@ export class EventStore {
    * own events, or all with the same error (nothing of the group is written then).
    */
   private async commit(projectId: string, group: PendingAppend[], expectedSeq?: number): Promise<void> {
+    let pendingHashes: string[] = [];
+    let unfolded = group.filter((pending) => !pending.events).length;
     try {
       const blobs = (await Promise.all(group.map((pending) => pending.blobs))).flat();
-      const state = await this.load(projectId);
-      if (expectedSeq !== undefined && expectedSeq !== state.lastSeq) throw new ConcurrencyError(staleMessage);
-      const at = this.now();
-      // Folded before the transaction opens (it is the same either way: on any failure
-      // the state is dropped), so whoever waits on `folded` resumes outside its scope.
+      pendingHashes = blobs.map((blob) => blob.hash);
+      const { durable, ahead } = await this.cached(projectId);
+      if (expectedSeq !== undefined && expectedSeq !== durable.lastSeq) throw new ConcurrencyError(staleMessage);
+      for (const pending of group) {
+        if (!pending.events) {
+          this.foldAhead(projectId, ahead, pending);
+          this.wait(projectId, -1);
+          unfolded -= 1;
+        } else if (pending.basis !== ahead) {
+          // Folded on a state dropped since: an earlier write failed, so these events
+          // would follow events that never were.
+          const reason = pending.basis ? this.dropped.get(pending.basis) : undefined;
+          throw reason instanceof Error ? reason : new ConcurrencyError(staleMessage);
+        }
+      }
+      const events = group.flatMap((pending) => pending.events ?? []);
+      if (events[0]?.seq !== durable.lastSeq + 1) throw new Error('The log and the state of this project disagree.');
       const changes = new Changes();
-      const written = group.map(({ drafts, payloads }) => {
-        const correlation = this.nextId();
-        return drafts.map((draft, index) => {
-          const event = {
-            id: this.nextId(),
-            projectId,
-            seq: state.lastSeq + 1,
-            type: draft.type,
-            v: currentVersions[draft.type],
-            at,
-            actor: draft.actor,
-            correlationId: draft.correlationId ?? correlation,
-            causationId: draft.causationId ?? null,
-            payload: payloads[index],
-          } as OrchestraEvent;
-          reduce(state, event, changes);
-          return event;
-        });
-      });
-      const events = written.flat();
-      const snapshot = this.snapshotDue(projectId, state.lastSeq);
-      for (const pending of group) pending.folded?.();
+      for (const event of events) reduce(durable, event, changes);
+      const snapshot = this.snapshotDue(projectId, durable.lastSeq);
       await this.db.transaction('rw', readModelStores, async () => {
-        // No read of the head first: the events' keys are [projectId+seq], so if another
-        // writer got there first, adding seq lastSeq + 1 fails on the existing key and the
+        // No read of the head first: a commit's key is [projectId+first], so if another
+        // writer got there first, adding at lastSeq + 1 fails on the existing key and the
         // whole transaction is refused. The check costs nothing extra.
-        const writes: Promise<unknown>[] = [this.db.events.bulkAdd(events), writeChanges(this.db, state, changes)];
+        const writes: Promise<unknown>[] = [
+          this.db.commits.add(commitOf(events)),
+          writeChanges(this.db, durable, changes),
+        ];
         if (blobs.length > 0) writes.push(this.db.blobs.bulkPut(blobs));
-        if (snapshot) writes.push(this.writeSnapshot(state));
+        if (snapshot) writes.push(this.writeSnapshot(durable));
         await Promise.all(writes);
       });
-      for (const blob of blobs) this.rememberBlob(blob.hash, blob.content);
+      for (const blob of blobs) {
+        this.rememberBlob(blob.hash, blob.content);
+        this.unwritten.delete(blob.hash);
+      }
       this.options.onAppend?.(events);
-      group.forEach((pending, index) => pending.resolve(written[index] ?? []));
+      for (const pending of group) pending.resolve(pending.events ?? []);
     } catch (error) {
-      // The state was folded in place: whatever happened, it may be ahead of the log now.
-      this.states.delete(projectId);
+      // Folded in place: whatever happened, the states may be ahead of the log now.
       const failure = storeError(error);
+      this.drop(projectId, failure);
+      this.wait(projectId, -unfolded);
+      for (const hash of pendingHashes) this.unwritten.delete(hash);
       for (const pending of group) pending.reject(failure);
     }
+  }
+
+  /** Forgets a project's cached states; appends already folded on them fail with `reason`. */
+  private drop(projectId: string, reason: unknown): void {
+    const cached = this.states.get(projectId);
+    if (cached) this.dropped.set(cached.ahead, reason instanceof Error ? reason : new Error(String(reason)));
+    this.states.delete(projectId);
   }
 
   /**
@@ -195,14 +282,14 @@ export class EventStore {
             snapshots.push({ projectId, seq: event.seq, state: structuredClone(state) });
         }
         await Promise.all([
-          this.db.events.bulkAdd(events),
+          this.db.commits.bulkAdd(commitsOf(events)),
           this.db.blobs.bulkPut(blobs.map((blob) => ({ ...blob, size: blob.content.length }))),
           this.db.snapshots.bulkPut(snapshots),
           writeChanges(this.db, state, changes),
         ]);
         return state;
       });
-      this.states.set(projectId, state);
+      this.states.set(projectId, { durable: state, ahead: structuredClone(state) });
       return state;
     } catch (error) {
       if (error instanceof ConcurrencyError) throw error;
@@ -214,22 +301,22 @@ export class EventStore {
 
   /** Removes a project's events, snapshots and read-model rows, and the given texts, in one transaction. */
   deleteLog(projectId: string, blobHashes: Iterable<string>): Promise<void> {
-    return this.queue.alone(projectId, () => this.deleteNow(projectId, [...blobHashes]));
+    this.wait(projectId, 1);
+    return this.queue
+      .alone(projectId, () => this.deleteNow(projectId, [...blobHashes]))
+      .finally(() => this.wait(projectId, -1));
   }
 
   private async deleteNow(projectId: string, blobHashes: string[]): Promise<void> {
     await this.db.transaction('rw', readModelStores, async () => {
       await Promise.all([
-        this.db.events
-          .where('[projectId+seq]')
-          .between(...projectRange(projectId))
-          .delete(),
+        deleteLogRows(this.db, projectId),
         this.db.snapshots.where('projectId').equals(projectId).delete(),
         this.db.blobs.bulkDelete(blobHashes),
         clearReadModels(this.db, projectId),
       ]);
     });
-    this.states.delete(projectId);
+    this.drop(projectId, new ConcurrencyError('This project was deleted.'));
     this.forgetBlobs(blobHashes);
   }
 
@@ -251,48 +338,60 @@ export class EventStore {
     ]);
   }
 
-  /** The current state of a project, from memory or rebuilt from its latest snapshot and the events after it. */
+  /**
+   * The current state of a project, from memory or rebuilt from its latest snapshot and
+   * the events after it. It includes appends folded but still being written.
+   */
   async load(projectId: string): Promise<ProjectState> {
+    return (this.states.get(projectId) ?? (await this.cached(projectId))).ahead;
+  }
+
+  private cached(projectId: string): Promise<Cached> {
     const cached = this.states.get(projectId);
-    if (cached) return cached;
+    if (cached) return Promise.resolve(cached);
+    let loading = this.loading.get(projectId);
+    if (!loading) {
+      loading = this.rebuild(projectId).finally(() => this.loading.delete(projectId));
+      this.loading.set(projectId, loading);
+    }
+    return loading;
+  }
+
+  private async rebuild(projectId: string): Promise<Cached> {
     const snapshot = await this.db.snapshots
       .where('[projectId+seq]')
       .between(...projectRange(projectId))
       .last();
-    const state = snapshot?.state ?? emptyProjectState(projectId);
-    this.snapshotSeqs.set(projectId, state.lastSeq);
-    const after = await this.db.events
-      .where('[projectId+seq]')
-      .between(...projectRange(projectId, state.lastSeq + 1))
-      .toArray();
-    foldEvents(projectId, after, state);
-    this.states.set(projectId, state);
-    return state;
+    const durable = snapshot?.state ?? emptyProjectState(projectId);
+    this.snapshotSeqs.set(projectId, durable.lastSeq);
+    const after = await readLog(this.db, projectId, durable.lastSeq + 1);
+    foldEvents(projectId, after, durable);
+    const cached = { durable, ahead: structuredClone(durable) };
+    this.states.set(projectId, cached);
+    return cached;
   }
 
   /** Forgets the cached state of a project, e.g. after another tab appended to it. */
   invalidate(projectId: string): void {
-    this.states.delete(projectId);
+    this.drop(projectId, new ConcurrencyError(staleMessage));
   }
 
   /** Events of a project with `fromSeq <= seq <= toSeq`, in order. */
   read(projectId: string, fromSeq = 1, toSeq: number = Number.MAX_SAFE_INTEGER): Promise<OrchestraEvent[]> {
-    return this.db.events
-      .where('[projectId+seq]')
-      .between(...projectRange(projectId, fromSeq, toSeq), true, true)
-      .toArray();
+    return readLog(this.db, projectId, fromSeq, toSeq);
   }
 
   /** The project's last sequence number in the log (0 for none). */
-  async headSeq(projectId: string): Promise<number> {
-    const last = await this.db.events
-      .where('[projectId+seq]')
-      .between(...projectRange(projectId))
-      .last();
-    return last?.seq ?? 0;
+  headSeq(projectId: string): Promise<number> {
+    return logHead(this.db, projectId);
   }
 
   async blob(hash: string): Promise<string | undefined> {
+    if (!this.blobCache.has(hash) && !this.unwritten.has(hash) && this.hashing.size > 0) {
+      await Promise.allSettled([...this.hashing]);
+    }
+    const pending = this.unwritten.get(hash);
+    if (pending !== undefined) return pending;
     const cached = this.blobCache.get(hash);
     if (cached !== undefined) {
       this.rememberBlob(hash, cached); // most recently used last

@@ -1,6 +1,7 @@
 import type { OrchestraDb } from '../db/database.ts';
 import { foldEvents } from './fold.ts';
-import { clearReadModels, projectRange, writeChanges } from './projections/materialize.ts';
+import { readLog } from './log-table.ts';
+import { clearReadModels, writeChanges } from './projections/materialize.ts';
 import { Changes, type ProjectState, readModelTables } from './projections/project-state.ts';
 
 /**
@@ -8,11 +9,8 @@ import { Changes, type ProjectState, readModelTables } from './projections/proje
  * the rows are deleted, the events folded from the first, and the rows written again.
  */
 export async function rebuildReadModels(db: OrchestraDb, projectId: string): Promise<ProjectState> {
-  return db.transaction('rw', ['events', 'projects', 'plans', ...readModelTables], async () => {
-    const events = await db.events
-      .where('[projectId+seq]')
-      .between(...projectRange(projectId))
-      .toArray();
+  return db.transaction('rw', ['commits', 'projects', 'plans', ...readModelTables], async () => {
+    const events = await readLog(db, projectId);
     const everything = new Changes();
     const state = foldEvents(projectId, events, undefined, everything);
     await clearReadModels(db, projectId);

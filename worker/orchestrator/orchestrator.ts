@@ -1,5 +1,6 @@
 import { ulid } from 'ulid';
 import type { Engine } from '../engine.ts';
+import { eventsOfType } from '../events/log-table.ts';
 import type { ProviderAdapter } from '../providers/contract/provider-adapter.ts';
 import type { ProviderReady, ProviderServiceApi } from '../providers/contract/provider-service-api.ts';
 import type { BreakerChange, ResilienceObserver } from '../providers/resilience/resilience-records.ts';
@@ -82,13 +83,9 @@ export class Orchestrator {
    * `route-record` events, folded in the order they were made.
    */
   loadRouter(): Promise<void> {
-    this.routerLoaded ??= this.engine.db.events
-      .where('type')
-      .equals('route-record')
-      .toArray()
-      .then((events) => {
-        this.chooser.load(events.flatMap((event) => (event.type === 'route-record' ? [event.payload] : [])));
-      });
+    this.routerLoaded ??= eventsOfType(this.engine.db, 'route-record').then((events) => {
+      this.chooser.load(events.map((event) => event.payload));
+    });
     return this.routerLoaded;
   }
 

@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
 import { createHash } from 'node:crypto';
+import Dexie from 'dexie';
 import { ulid } from 'ulid';
 import { expect, test } from 'vitest';
 import { OrchestraDb } from '../../../worker/db/database.ts';
@@ -15,6 +16,7 @@ import { TimeTravel } from '../../../worker/events/time-travel.ts';
 import { InvalidEventError } from '../../../worker/events/validate.ts';
 import { countWrites } from './counting-writes.ts';
 import { failWrites } from './failing-writes.ts';
+import { interceptWrites } from './intercept-writes.ts';
 import { randomHistory, seeded } from './random-history.ts';
 
 let counter = 0;
@@ -140,7 +142,7 @@ test('an event that fails its schema is never appended, and neither is the rest 
 test('a full disk is reported clearly and loses nothing already stored', async () => {
   const db = freshDb();
   let full = false;
-  failWrites(db, 'events', () => full, 'QuotaExceededError');
+  failWrites(db, 'commits', () => full, 'QuotaExceededError');
   const projectId = ulid();
   const store = new EventStore(db);
   await store.append(projectId, [message('kept')]);
@@ -185,7 +187,7 @@ test('texts are stored once by SHA-256, and identical artifact content makes no 
 
 test('appends made at the same time share one transaction, each gets its own events in order, and a bad draft fails alone', async () => {
   const db = freshDb();
-  const writes = countWrites(db, 'events');
+  const writes = countWrites(db, 'commits');
   const seen: number[] = [];
   const store = new EventStore(db, { onAppend: (events) => seen.push(...events.map((event) => event.seq)) });
   const projectId = ulid();
@@ -217,7 +219,7 @@ test('appends made at the same time share one transaction, each gets its own eve
 
 test('appends that queue up while a transaction is in flight are written together in the next one', async () => {
   const db = freshDb();
-  const writes = countWrites(db, 'events');
+  const writes = countWrites(db, 'commits');
   const store = new EventStore(db);
   const projectId = ulid();
   await store.append(projectId, [message('first')]);
@@ -234,7 +236,7 @@ test('appends that queue up while a transaction is in flight are written togethe
 test('a failed transaction fails every append in it with the same error; the log stays gap-free', async () => {
   const db = freshDb();
   let failNext = false;
-  failWrites(db, 'events', () => failNext, 'QuotaExceededError');
+  failWrites(db, 'commits', () => failNext, 'QuotaExceededError');
   const store = new EventStore(db);
   const projectId = ulid();
   await store.append(projectId, [message('kept')]);
@@ -252,7 +254,7 @@ test('a failed transaction fails every append in it with the same error; the log
 
 test('an append with an expected sequence number is written alone, after what was queued before it and before what came after', async () => {
   const db = freshDb();
-  const writes = countWrites(db, 'events');
+  const writes = countWrites(db, 'commits');
   const store = new EventStore(db);
   const projectId = ulid();
   const before = store.append(projectId, [message('before')]);
@@ -283,3 +285,97 @@ test('folded is called once the events are in the cached state, before the appen
   await appended;
   expect(order).toEqual(['folded', 'state at 2', 'settled']);
 });
+
+test('appends fold as they are made, while an earlier write is in flight, and are written together after it', async () => {
+  const db = freshDb();
+  const writes = countWrites(db, 'commits');
+  const store = new EventStore(db);
+  const projectId = ulid();
+  await store.append(projectId, [message('first')]);
+  writes.count = 0;
+  const inFlight = store.append(projectId, [message('in flight')]);
+  let foldedDuringCall = false;
+  const file = 'print("made while a write was in flight")\n';
+  const hash = await sha256Hex(file);
+  const later = store.append(projectId, [message('later')], {
+    blobs: [file],
+    folded: () => (foldedDuringCall = true),
+  });
+  // Folded during the call itself: a caller can go on from that state at once.
+  expect(foldedDuringCall).toBe(true);
+  expect((await store.load(projectId)).lastSeq).toBe(3);
+  // Its text is readable before its write lands (a task started on it reads it).
+  expect(await store.blob(hash)).toBe(file);
+  await Promise.all([inFlight, later]);
+  expect(writes.count).toBe(2);
+  expect((await store.read(projectId)).map((event) => event.seq)).toEqual([1, 2, 3]);
+});
+
+test('when a write fails, the appends folded on top of it fail with it, and neither rows nor snapshots get ahead of the log', async () => {
+  const db = freshDb();
+  // The next write to the log fails as a full disk does; while it is in flight, another
+  // append is made: it folds on the doomed write's state, to be written after it.
+  let failNext = false;
+  let appendDuring: EventDraft[] | null = null;
+  let onTop: Promise<unknown> = Promise.resolve();
+  let aheadSeq = 0;
+  const store = new EventStore(db, { snapshotEvery: 2 });
+  const projectId = ulid();
+  const history = randomHistory(seeded(31), 60);
+  interceptWrites(db, 'commits', 'fail-once', async (proceed) => {
+    if (appendDuring) {
+      const drafts = appendDuring;
+      appendDuring = null;
+      // Made outside this transaction's zone, as a task's append would be.
+      onTop = Dexie.ignoreTransaction(() =>
+        store.append(projectId, drafts, {
+          folded: () => void store.load(projectId).then((state) => (aheadSeq = state.lastSeq)),
+        }),
+      );
+    }
+    if (!failNext) return proceed();
+    failNext = false;
+    throw new DOMException('QuotaExceededError (simulated)', 'QuotaExceededError');
+  });
+  await store.append(projectId, history.slice(0, 20));
+
+  // A write that lands while the next append is folded on it: rows and snapshots are
+  // the log's (20 events), not the state ahead of it (30).
+  appendDuring = history.slice(20, 30);
+  await store.append(projectId, history.slice(10, 20));
+  expect(aheadSeq).toBe(40);
+  failNext = true;
+  await expect(onTop).rejects.toBeInstanceOf(StorageFullError);
+  expect(await store.headSeq(projectId)).toBe(30);
+  expect(await readModels(db, projectId)).toEqual(
+    await readModels(await rebuilt(await store.read(projectId)), projectId),
+  );
+  expect((await db.snapshots.where('projectId').equals(projectId).toArray()).every((row) => row.seq <= 30)).toBe(true);
+
+  // A write that fails while the next append is folded on it: both fail, alike.
+  appendDuring = history.slice(30, 40);
+  failNext = true;
+  const doomed = store.append(projectId, history.slice(20, 30));
+  await doomed.catch(() => undefined);
+  expect(aheadSeq).toBe(50);
+  const [first, second] = await Promise.allSettled([doomed, onTop]);
+  expect((first as PromiseRejectedResult).reason).toBeInstanceOf(StorageFullError);
+  expect((second as PromiseRejectedResult).reason).toBe((first as PromiseRejectedResult).reason);
+  expect(await store.headSeq(projectId)).toBe(30);
+  expect(await readModels(db, projectId)).toEqual(
+    await readModels(await rebuilt(await store.read(projectId)), projectId),
+  );
+  expect((await db.snapshots.where('projectId').equals(projectId).toArray()).every((row) => row.seq <= 30)).toBe(true);
+  // The store goes on from the log: the same events again land at 31.
+  const again = await store.append(projectId, history.slice(20, 30));
+  expect(again[0]?.seq).toBe(31);
+  expect(await store.load(projectId)).toEqual(foldEvents(projectId, await store.read(projectId)));
+});
+
+/** A fresh database holding only the read models rebuilt from `events`. */
+async function rebuilt(events: Awaited<ReturnType<EventStore['read']>>): Promise<OrchestraDb> {
+  const db = freshDb();
+  const projectId = events[0]?.projectId ?? '';
+  await new EventStore(db).importLog(projectId, events, []);
+  return db;
+}

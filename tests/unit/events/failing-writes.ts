@@ -4,7 +4,7 @@ import { interceptWrites } from './intercept-writes.ts';
 /**
  * Makes writes to one table fail on demand, the way the browser fails them (a rejected
  * request with a DOMException), through a Dexie middleware.
- * @example failWrites(db, 'events', () => full, 'QuotaExceededError')
+ * @example failWrites(db, 'commits', () => full, 'QuotaExceededError')
  */
 export function failWrites(db: OrchestraDb, table: string, when: () => boolean, errorName: string): void {
   interceptWrites(db, table, 'fail', (proceed) =>

@@ -169,7 +169,7 @@ test('corrupt, truncated, oversized, altered and hostile files are refused with 
     expect(result, name).toMatchObject({ ok: false, kind: 'bad_input' });
     expect(!result.ok && result.message, name).toMatch(message);
   }
-  expect(await there.db.events.count()).toBe(0);
+  expect(await there.db.commits.count()).toBe(0);
   expect(await there.db.blobs.count()).toBe(0);
   expect(await there.db.projects.count()).toBe(0);
 

@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { readLog } from '../../../worker/events/log-table.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
 import { engineWithTeam, scriptDefaultTeam, waitFor } from './helpers.ts';
 
@@ -22,7 +23,7 @@ test('an answered call is settled in the same append as its completion, just ahe
   const finished = await waitFor(api, projectId, (view) => view.project.runStatus === 'stopped');
   expect(finished.project.reservedUsd).toBe(0);
 
-  const events = await db.events.where('[projectId+seq]').between([projectId, 0], [projectId, Infinity]).toArray();
+  const events = await readLog(db, projectId);
   const completions = events.filter((event) => event.type === 'task-complete');
   expect(completions.length).toBeGreaterThan(0);
   for (const completion of completions) {

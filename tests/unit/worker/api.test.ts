@@ -8,15 +8,24 @@ import { createEngine } from '../../../worker/engine.ts';
 let counter = 0;
 const channels: MessageChannel[] = [];
 
+/**
+ * Comlink releases an endpoint when its proxy is garbage-collected (a FinalizationRegistry),
+ * so a proxy used once, as in `connect(db).health()`, could lose its reply mid-call: held here.
+ */
+const remotes: Remote<WorkerApi>[] = [];
+
 /** The engine's API behind a real Comlink channel, as the UI sees it. */
 function connect(db: OrchestraDb, storage?: Parameters<typeof createWorkerApi>[0]['storage']): Remote<WorkerApi> {
   const channel = new MessageChannel();
   channels.push(channel);
   expose(createWorkerApi({ db, engine: createEngine(db), storage }), channel.port1);
-  return wrap<WorkerApi>(channel.port2);
+  const remote = wrap<WorkerApi>(channel.port2);
+  remotes.push(remote);
+  return remote;
 }
 
 afterEach(() => {
+  remotes.length = 0;
   for (const channel of channels.splice(0)) {
     channel.port1.close();
     channel.port2.close();
@@ -33,8 +42,8 @@ test('health reports the open database and the storage figures', async () => {
     status: 'ready',
     database: {
       open: true,
-      version: 5,
-      tables: expect.arrayContaining(['meta', 'settings', 'events', 'providerKeys']) as string[],
+      version: 7,
+      tables: expect.arrayContaining(['meta', 'settings', 'commits', 'providerKeys']) as string[],
     },
     storage: { usageBytes: 2048, quotaBytes: 1_000_000 },
     persisted: false,
