@@ -31,8 +31,11 @@ export interface AppendOptions {
    * Defaults to what this store last saw.
    */
   expectedSeq?: number;
-  /** Texts the events refer to by hash (artifact contents, checkpoints). */
-  blobs?: string[];
+  /**
+   * Texts the events refer to by hash (artifact contents, checkpoints), with their
+   * SHA-256 when the caller has just computed it for the events.
+   */
+  blobs?: BlobText[];
   /**
    * Called once the events are folded into the project's cached state (`load` shows
    * them), before their transaction commits — as a rule during the `append` call itself:
@@ -41,6 +44,9 @@ export interface AppendOptions {
    */
   folded?: () => void;
 }
+
+/** A text to store by its SHA-256: given as is, or with the hash its caller computed. */
+export type BlobText = string | { hash: string; content: string };
 
 const staleMessage =
   'This project changed elsewhere (another tab or device) since this tab last read it. It has been reloaded; try again.';
@@ -149,10 +155,14 @@ export class EventStore {
    * Hashes an append's texts and keeps them readable (`blob`) from then until its write
    * settles: its events may be folded, and a task started on them, before it commits.
    */
-  private hashBlobs(contents: string[]): Promise<BlobRow[]> {
-    if (contents.length === 0) return Promise.resolve([]);
+  private hashBlobs(texts: BlobText[]): Promise<BlobRow[]> {
+    if (texts.length === 0) return Promise.resolve([]);
     const hashed = Promise.all(
-      contents.map(async (content) => ({ hash: await sha256Hex(content), content, size: content.length })),
+      texts.map(async (text) =>
+        typeof text === 'string'
+          ? { hash: await sha256Hex(text), content: text, size: text.length }
+          : { hash: text.hash, content: text.content, size: text.content.length },
+      ),
     ).then((rows) => {
       for (const row of rows) this.unwritten.set(row.hash, row.content);
       return rows;

@@ -20,7 +20,8 @@ import type { AgentRole } from '../agents/index.ts';
 import { maxTasksAcceptance, planSchema, projectManager, roleFor } from '../agents/index.ts';
 import { type CostGovernor, defaultBudgetsUsd, restoreCostGovernor } from '../budget/index.ts';
 import type { EventDraft } from '../events/catalog.ts';
-import type { EventStore } from '../events/event-store.ts';
+import type { BlobText, EventStore } from '../events/event-store.ts';
+import { pooledUlid } from '../events/ids.ts';
 import type { ProjectState } from '../events/projections/project-state.ts';
 import type { PauseKind, TaskRow } from '../events/projections/rows.ts';
 import type { Actor } from '../events/schemas/common.ts';
@@ -83,7 +84,7 @@ export class ProjectRunner {
     return this.deps.store.load(this.projectId);
   }
 
-  private append(events: EventDraft[], blobs?: string[]) {
+  private append(events: EventDraft[], blobs?: BlobText[]) {
     return this.deps.store.append(this.projectId, events, blobs ? { blobs } : {});
   }
 
@@ -487,7 +488,7 @@ export class ProjectRunner {
       readiness: () => this.deps.readiness(),
       adapter: (provider, observer) => this.deps.adapter(provider, observer),
       template: () => this.deps.template(),
-      newId: () => `cost-${ulid()}`,
+      newId: () => `cost-${pooledUlid()}`,
     };
   }
 

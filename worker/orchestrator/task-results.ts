@@ -11,6 +11,7 @@ import { validateOutput } from '../artifacts/parse-output.ts';
 import { scoreTask } from '../artifacts/quality.ts';
 import { checkFileSet } from '../artifacts/safe-path.ts';
 import type { EventDraft } from '../events/catalog.ts';
+import type { BlobText } from '../events/event-store.ts';
 import { sha256Hex } from '../events/hash.ts';
 import { type ProjectState, joinKey } from '../events/projections/project-state.ts';
 import type { TaskRow } from '../events/projections/rows.ts';
@@ -19,7 +20,7 @@ import type { Destination, TotalUsage } from './task-runner.ts';
 
 export interface Completion {
   events: EventDraft[];
-  blobs: string[];
+  blobs: BlobText[];
   quality: number;
   /** Set when nothing usable came out of a valid answer (every file path refused). */
   failure?: string;
@@ -121,12 +122,12 @@ export async function fileCompletion(state: ProjectState, facts: AnswerFacts, ou
   }
   const author: Actor = { kind: 'agent', role };
   const events: EventDraft[] = [];
-  const blobs: string[] = [];
+  const blobs: BlobText[] = [];
   for (const [index, file] of accepted.entries()) {
     const contentHash = hashes[index] ?? (await sha256Hex(file.content));
     const known = state.artifacts.get(file.path);
     const language = file.language.trim() ? file.language.trim().toLowerCase().slice(0, 40) : languageOf(file.path);
-    blobs.push(file.content);
+    blobs.push({ hash: contentHash, content: file.content });
     events.push({
       type: known ? 'artifact-version' : 'artifact-create',
       actor: author,
@@ -167,7 +168,7 @@ export async function fileCompletion(state: ProjectState, facts: AnswerFacts, ou
     hasTests,
   });
   const outputHash = await sha256Hex(facts.text);
-  blobs.push(facts.text);
+  blobs.push({ hash: outputHash, content: facts.text });
   events.push(
     qualityEvent(task, score, destination),
     completeEvent(task, attempt, facts.usage, facts.durationMs, outputHash, facts.repairs),

@@ -379,3 +379,14 @@ async function rebuilt(events: Awaited<ReturnType<EventStore['read']>>): Promise
   await new EventStore(db).importLog(projectId, events, []);
   return db;
 }
+
+test('a text given with the hash its caller computed is stored under that hash, like one hashed here', async () => {
+  const db = freshDb();
+  const store = new EventStore(db);
+  const projectId = ulid();
+  const [given, plain] = ['print("given")\n', 'print("plain")\n'];
+  const givenHash = await sha256Hex(given);
+  await store.append(projectId, [message('files')], { blobs: [{ hash: givenHash, content: given }, plain] });
+  expect(await db.blobs.get(givenHash)).toEqual({ hash: givenHash, content: given, size: given.length });
+  expect(await db.blobs.get(await sha256Hex(plain))).toMatchObject({ content: plain });
+});
