@@ -356,6 +356,14 @@ export class EventStore {
     return (this.states.get(projectId) ?? (await this.cached(projectId))).ahead;
   }
 
+  /**
+   * The state of a project as its log holds it: without appends still being written.
+   * What the person is shown, so a screen never shows what a failed write then takes back.
+   */
+  async saved(projectId: string): Promise<ProjectState> {
+    return (this.states.get(projectId) ?? (await this.cached(projectId))).durable;
+  }
+
   private cached(projectId: string): Promise<Cached> {
     const cached = this.states.get(projectId);
     if (cached) return Promise.resolve(cached);

@@ -248,7 +248,7 @@ export function createRunCommands(
 
     getProjectView: async (projectId) => {
       try {
-        const view = toProjectView(await store.load(projectId));
+        const view = toProjectView(await store.saved(projectId));
         return view ? ok(view) : fail('not_found', 'There is no such project on this device.');
       } catch (error) {
         return toFailure(error);

@@ -62,6 +62,12 @@ const planTaskId = 'plan';
 interface InFlight {
   controller: AbortController;
   done: Promise<void>;
+  /**
+   * Its slot is free: the task's completion is folded into the state (its write may
+   * still be in flight), so the tasks waiting on it may start now. The entry stays
+   * until `done`, so idle and finish still wait for the write.
+   */
+  released: boolean;
 }
 
 export class ProjectRunner {
@@ -378,11 +384,14 @@ export class ProjectRunner {
     if (!project || project.runStatus !== 'running' || !project.currentRunId) return;
     const tasks = [...state.tasks.values()];
     const planApproved = state.plan?.status === 'approved';
+    // Tasks still working; a released one has its completion folded, its write in flight.
+    let busy = 0;
+    for (const entry of this.inFlight.values()) if (!entry.released) busy += 1;
 
     const replanning = tasks.some(
       (task) => task.role === 'project-manager' && (task.status === 'scheduled' || task.status === 'running'),
     );
-    if (state.plan?.status === 'rejected' && !replanning && this.inFlight.size === 0) {
+    if (state.plan?.status === 'rejected' && !replanning && busy === 0) {
       await this.append([
         {
           type: 'run-stop',
@@ -396,7 +405,7 @@ export class ProjectRunner {
       ]);
       return;
     }
-    if (planApproved && this.inFlight.size === 0 && allFinished(tasks)) {
+    if (planApproved && busy === 0 && allFinished(tasks)) {
       await this.finish(state, project.currentRunId);
       return;
     }
@@ -416,7 +425,7 @@ export class ProjectRunner {
       );
       return;
     }
-    const slots = project.maxParallel - this.inFlight.size;
+    const slots = project.maxParallel - busy;
     for (const task of readyTasks(tasks, new Set(this.inFlight.keys()), slots)) this.launch(task);
   }
 
@@ -439,7 +448,7 @@ export class ProjectRunner {
   /** Starts a task's attempt in the background; the loop runs again when it settles. */
   private launch(task: TaskRow): void {
     const controller = new AbortController();
-    const entry: InFlight = { controller, done: Promise.resolve() };
+    const entry: InFlight = { controller, done: Promise.resolve(), released: false };
     this.inFlight.set(task.taskId, entry);
     entry.done = this.execute(task.taskId, controller.signal)
       .catch((error: unknown) => this.report(error, task.taskId))
@@ -502,8 +511,18 @@ export class ProjectRunner {
         // That state is there once the previous completion is folded, before it commits,
         // so completions finishing together still share a transaction.
         const previous = this.completing;
-        let release = () => undefined as void;
-        this.completing = new Promise<void>((resolve) => (release = resolve));
+        let next = () => undefined as void;
+        this.completing = new Promise<void>((resolve) => (next = resolve));
+        // Once the completion is folded, the next completion may be computed, and the
+        // tasks that waited on this one may start: neither waits for the write.
+        const release = () => {
+          next();
+          const entry = this.inFlight.get(taskId);
+          if (entry && !entry.released) {
+            entry.released = true;
+            this.pump();
+          }
+        };
         await previous;
         try {
           await this.completeAnswer(task, agent, outcome, release);

@@ -499,23 +499,23 @@ class Checkpointer {
     await this.writing;
   }
 
+  /**
+   * Appends a checkpoint. Settles once the append is made, not written: appends keep
+   * their order, so what the attempt appends next lands after it either way.
+   */
   private async write(text: string): Promise<void> {
-    await this.deps.store
+    const textHash = await sha256Hex(text);
+    void this.deps.store
       .append(
         this.deps.projectId,
         [
           {
             type: 'task-checkpoint',
             actor: system,
-            payload: {
-              taskId: this.taskId,
-              attempt: this.attempt,
-              outputChars: text.length,
-              textHash: await sha256Hex(text),
-            },
+            payload: { taskId: this.taskId, attempt: this.attempt, outputChars: text.length, textHash },
           },
         ],
-        { blobs: [text] },
+        { blobs: [{ hash: textHash, content: text }] },
       )
       .catch(() => undefined); // A checkpoint is a convenience: the final answer is what counts.
   }

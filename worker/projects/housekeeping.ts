@@ -63,7 +63,7 @@ export function createHousekeeping(engine: Engine) {
     exportProject: (projectId: string): Promise<Result<{ fileName: string; text: string }>> =>
       guarded(async () => {
         const events = await store.read(projectId);
-        const project = toProjectView(await store.load(projectId))?.project;
+        const project = toProjectView(await store.saved(projectId))?.project;
         if (!project || events.length === 0) return fail('not_found', 'There is no such project on this device.');
         const hashes = [...new Set(events.flatMap(referencedHashes))];
         const blobs = (await db.blobs.bulkGet(hashes)).flatMap((blob) =>

@@ -79,7 +79,7 @@ export function createProjectCommands(engine: Engine) {
     /** Opens a project in this tab: claims the writer lock if free, or watches. */
     openProject: (projectId: string): Promise<Result<{ role: WriterRole; view: ProjectView }>> =>
       guarded(async () => {
-        const view = toProjectView(await store.load(projectId));
+        const view = toProjectView(await store.saved(projectId));
         if (!view) return fail('not_found', 'There is no such project on this device.');
         return ok({ role: await locks.claim(projectId), view });
       }),
