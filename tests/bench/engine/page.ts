@@ -8,6 +8,14 @@ import { OrchestraDb } from '../../../worker/db/database.ts';
 import { createEngine } from '../../../worker/engine.ts';
 import type { EventDraft, OrchestraEvent } from '../../../worker/events/catalog.ts';
 import { foldEvents } from '../../../worker/events/fold.ts';
+import { type CommitRow, commitOf } from '../../../worker/events/log-table.ts';
+import {
+  Changes,
+  emptyProjectState,
+  joinKey,
+  readModelTables,
+} from '../../../worker/events/projections/project-state.ts';
+import { reduce } from '../../../worker/events/projections/reduce.ts';
 import { seeded } from '../../unit/events/random-history.ts';
 import { runProject } from './orchestration.ts';
 import { simulatedRun } from './workload.ts';
@@ -23,7 +31,10 @@ function drafts(count: number): EventDraft[] {
   return simulatedRun(count);
 }
 
-/** The same records our store writes, with the same keys and indexes, put with nothing in between. */
+/**
+ * One record per event, put with nothing in between: the layout an event log in
+ * IndexedDB starts from, and the ceiling the issue names for appends.
+ */
 async function rawPut(count: number, batch: number): Promise<number> {
   const name = `raw-${ulid()}`;
   const raw = await new Promise<IDBDatabase>((resolve, reject) => {
@@ -63,6 +74,81 @@ async function rawPut(count: number, batch: number): Promise<number> {
   return count / seconds;
 }
 
+/**
+ * The very records the store writes for the same batches — each batch's commit row and
+ * the read-model rows its fold touched, into tables with the same keys and indexes —
+ * put with nothing in between: validation, folding and Dexie are what the store adds.
+ */
+async function rawPutSameRecords(count: number, batch: number): Promise<number> {
+  const name = `raw-same-${ulid()}`;
+  const raw = await new Promise<IDBDatabase>((resolve, reject) => {
+    const open = indexedDB.open(name, 1);
+    open.onupgradeneeded = () => {
+      for (const table of db.tables) {
+        const keyPath = table.schema.primKey.keyPath ?? null;
+        const store = open.result.createObjectStore(table.name, { keyPath });
+        for (const index of table.schema.indexes) {
+          store.createIndex(index.name, index.keyPath ?? index.name, {
+            unique: index.unique ?? false,
+            multiEntry: index.multi ?? false,
+          });
+        }
+      }
+    };
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(new Error(open.error?.message));
+  });
+  const projectId = ulid();
+  const all = drafts(count);
+  const state = emptyProjectState(projectId);
+  const writes: { table: string; rows: unknown[] }[][] = [];
+  for (let i = 0; i < all.length; i += batch) {
+    const changes = new Changes();
+    const events = all.slice(i, i + batch).map((draft, index) => {
+      const event = {
+        ...draft,
+        id: ulid(),
+        projectId,
+        seq: i + index + 1,
+        v: 1,
+        at: Date.now(),
+        correlationId: 'bench',
+        causationId: null,
+      } as OrchestraEvent;
+      reduce(state, event, changes);
+      return event;
+    });
+    const batchWrites: { table: string; rows: unknown[] }[] = [{ table: 'commits', rows: [commitOf(events)] }];
+    if (changes.project && state.project)
+      batchWrites.push({ table: 'projects', rows: [structuredClone(state.project)] });
+    for (const table of readModelTables) {
+      const map = state[table] as Map<string, unknown>;
+      const rows = [...changes.keys[table]].map((key) => map.get(key) ?? changes.retired.get(joinKey(table, key)));
+      if (rows.length > 0) batchWrites.push({ table, rows: structuredClone(rows.filter((row) => row !== undefined)) });
+    }
+    writes.push(batchWrites);
+  }
+  const start = performance.now();
+  for (const batchWrites of writes) {
+    await new Promise<void>((resolve, reject) => {
+      const tx = raw.transaction(
+        batchWrites.map((write) => write.table),
+        'readwrite',
+      );
+      for (const write of batchWrites) {
+        const store = tx.objectStore(write.table);
+        for (const row of write.rows) store.put(row);
+      }
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(new Error(tx.error?.message));
+    });
+  }
+  const seconds = (performance.now() - start) / 1000;
+  raw.close();
+  indexedDB.deleteDatabase(name);
+  return count / seconds;
+}
+
 /** Appends through the event store (validation, fold, read models, one transaction per batch). */
 async function append(
   count: number,
@@ -87,17 +173,18 @@ async function readLog(projectId: string): Promise<{ storeMs: number; rawMs: num
     open.onerror = () => reject(new Error(open.error?.message));
   });
   start = performance.now();
-  const rows = await new Promise<unknown[]>((resolve, reject) => {
+  const rows = await new Promise<CommitRow[]>((resolve, reject) => {
     const request = raw
-      .transaction('events')
-      .objectStore('events')
-      .getAll(IDBKeyRange.bound([projectId, 1], [projectId, Number.MAX_SAFE_INTEGER]));
-    request.onsuccess = () => resolve(request.result);
+      .transaction('commits')
+      .objectStore('commits')
+      .getAll(IDBKeyRange.bound([projectId, -Infinity], [projectId, Infinity]));
+    request.onsuccess = () => resolve(request.result as CommitRow[]);
     request.onerror = () => reject(new Error(request.error?.message));
   });
   const rawMs = performance.now() - start;
   raw.close();
-  if (rows.length !== events.length) throw new Error(`raw read ${rows.length} events, the store ${events.length}`);
+  const rawEvents = rows.reduce((sum, row) => sum + row.events.length, 0);
+  if (rawEvents !== events.length) throw new Error(`raw read ${rawEvents} events, the store ${events.length}`);
   return { storeMs, rawMs, events: events.length };
 }
 
@@ -158,6 +245,7 @@ async function createProject(): Promise<string> {
 
 const api = {
   rawPut,
+  rawPutSameRecords,
   append,
   readLog,
   fold,
