@@ -6,7 +6,7 @@ import { foldEvents } from './fold.ts';
 import { sha256Hex } from './hash.ts';
 import { eventIds } from './ids.ts';
 import { commitOf, commitsOf, deleteLogRows, logHead, readLog } from './log-table.ts';
-import { clearReadModels, projectRange, writeChanges } from './projections/materialize.ts';
+import { clearReadModels, projectRange, putRows, writeChanges } from './projections/materialize.ts';
 import { Changes, type ProjectState, emptyProjectState, readModelTables } from './projections/project-state.ts';
 import { reduce } from './projections/reduce.ts';
 import { parsePayload } from './validate.ts';
@@ -241,7 +241,7 @@ export class EventStore {
           this.db.commits.add(commitOf(events)),
           writeChanges(this.db, durable, changes),
         ];
-        if (blobs.length > 0) writes.push(this.db.blobs.bulkPut(blobs));
+        if (blobs.length > 0) writes.push(putRows(this.db, 'blobs', blobs));
         if (snapshot) writes.push(this.writeSnapshot(durable));
         await Promise.all(writes);
       });

@@ -5,6 +5,11 @@ import { type Changes, type ProjectState, type ReadModelTable, joinKey, readMode
 /**
  * Writes the rows a fold touched into their tables. Run inside the append's
  * transaction, so the read models move with the log, never ahead or behind.
+ *
+ * The read-model rows go to IndexedDB as plain requests on the transaction Dexie opened:
+ * a run writes a dozen rows a task, and Dexie's write path (middleware, key extraction,
+ * a promise per row) cost more than the requests themselves. An error still fails the
+ * transaction, and with it the append.
  */
 export async function writeChanges(db: OrchestraDb, state: ProjectState, changes: Changes): Promise<void> {
   const writes: Promise<unknown>[] = [];
@@ -14,12 +19,33 @@ export async function writeChanges(db: OrchestraDb, state: ProjectState, changes
     const keys = changes.keys[table];
     if (keys.size === 0) continue;
     const map = state[table] as Map<string, unknown>;
-    const rows = [...keys]
-      .map((key) => map.get(key) ?? changes.retired.get(joinKey(table, key)))
-      .filter((row) => row !== undefined);
-    writes.push(db.table(table).bulkPut(rows));
+    const rows: unknown[] = [];
+    for (const key of keys) {
+      const row = map.get(key) ?? changes.retired.get(joinKey(table, key));
+      if (row !== undefined) rows.push(row);
+    }
+    writes.push(putRows(db, table, rows));
   }
   await Promise.all(writes);
+}
+
+/**
+ * Puts rows into a table as plain requests on the current Dexie transaction (through
+ * Dexie when there is none), settling with the last request: they run in order.
+ */
+export function putRows(db: OrchestraDb, table: string, rows: unknown[]): Promise<unknown> {
+  const transaction = Dexie.currentTransaction?.idbtrans;
+  return transaction ? putAll(transaction.objectStore(table), rows) : db.table(table).bulkPut(rows);
+}
+
+function putAll(store: IDBObjectStore, rows: unknown[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let request: IDBRequest | undefined;
+    for (const row of rows) request = store.put(row);
+    if (!request) return resolve();
+    request.onsuccess = () => resolve();
+    request.onerror = () => reject(request.error ?? new Error('A read-model row could not be written.'));
+  });
 }
 
 /** Every row of one project in one read-model table, in key order. */
