@@ -71,14 +71,26 @@ export function discount(tuning: RouterTuning): number {
 }
 
 /**
- * γ^k for whole numbers of elapsed outcomes, from a table filled by `Math.pow` (so the
- * same values, bit for bit): a decision discounts every arm's cells, and a table read is
- * a fraction of a `Math.pow`. Other exponents fall back to `Math.pow`.
+ * γ^k for whole numbers of elapsed outcomes, from tables instead of `Math.pow`: a decision
+ * discounts every arm's cells, and a table read is a fraction of a `Math.pow`. Below 4096
+ * the value is `Math.pow`'s, bit for bit; above, it is γ^(4096·h) · γ^l (h = k ÷ 4096,
+ * l = k mod 4096), within an ulp of it. Both tables are read for every k, on purpose: a
+ * `Math.pow` branch taken only once an arm has gone 4096 outcomes untried would be code
+ * the JIT never saw run, and the first arm to get there would cost a deoptimisation and a
+ * stretch of slow decisions while the router is compiled again.
  */
-export function makePowers(gamma: number, size = 4096): (k: number) => number {
-  const table = new Float64Array(size);
-  for (let k = 0; k < size; k++) table[k] = Math.pow(gamma, k);
-  return (k) => (k >= 0 && k < size && (k | 0) === k ? (table[k] as number) : Math.pow(gamma, k));
+export function makePowers(gamma: number): (k: number) => number {
+  const low = new Float64Array(4096);
+  const high = new Float64Array(4096);
+  for (let k = 0; k < 4096; k++) {
+    low[k] = Math.pow(gamma, k);
+    high[k] = Math.pow(gamma, 4096 * k);
+  }
+  // Only a snapshot edited by hand has a gap that is negative, fractional or over 16.7M.
+  return (k) =>
+    k >= 0 && k < 4096 * 4096 && (k | 0) === k
+      ? (high[k >>> 12] as number) * (low[k & 4095] as number)
+      : Math.pow(gamma, k);
 }
 
 const priorVariance = 0.04;
