@@ -13,7 +13,7 @@ import { type Changes, type ProjectState, type ReadModelTable, joinKey, readMode
  */
 export async function writeChanges(db: OrchestraDb, state: ProjectState, changes: Changes): Promise<void> {
   const writes: Promise<unknown>[] = [];
-  if (changes.project && state.project) writes.push(db.projects.put(state.project));
+  if (changes.project && state.project) writes.push(putRows(db, 'projects', [state.project]));
   if (changes.plan && state.plan) writes.push(db.plans.put({ ...state.plan, projectId: state.projectId }));
   for (const table of readModelTables) {
     const keys = changes.keys[table];
