@@ -211,24 +211,37 @@ export class EventStore {
   private async commit(projectId: string, group: PendingAppend[], expectedSeq?: number): Promise<void> {
     let pendingHashes: string[] = [];
     let unfolded = group.filter((pending) => !pending.events).length;
+    let live = group;
     try {
-      const blobs = (await Promise.all(group.map((pending) => pending.blobs))).flat();
-      pendingHashes = blobs.map((blob) => blob.hash);
+      const texts = await Promise.all(group.map((pending) => pending.blobs));
+      pendingHashes = texts.flat().map((blob) => blob.hash);
       const { durable, ahead } = await this.cached(projectId);
       if (expectedSeq !== undefined && expectedSeq !== durable.lastSeq) throw new ConcurrencyError(staleMessage);
-      for (const pending of group) {
+      // Appends folded on a state dropped since (an earlier write failed, or another tab
+      // wrote) would follow events that never were: they fail, with the reason it was
+      // dropped. The appends made after the drop are folded now and written.
+      live = [];
+      const blobs: BlobRow[] = [];
+      group.forEach((pending, index) => {
+        const own = texts[index] ?? [];
+        if (!pending.events || pending.basis === ahead) {
+          live.push(pending);
+          blobs.push(...own);
+          return;
+        }
+        for (const blob of own) this.unwritten.delete(blob.hash);
+        const reason = pending.basis ? this.dropped.get(pending.basis) : undefined;
+        pending.reject(reason ?? new ConcurrencyError(staleMessage));
+      });
+      if (live.length === 0) return;
+      for (const pending of live) {
         if (!pending.events) {
           this.foldAhead(projectId, ahead, pending);
           this.wait(projectId, -1);
           unfolded -= 1;
-        } else if (pending.basis !== ahead) {
-          // Folded on a state dropped since: an earlier write failed, so these events
-          // would follow events that never were.
-          const reason = pending.basis ? this.dropped.get(pending.basis) : undefined;
-          throw reason instanceof Error ? reason : new ConcurrencyError(staleMessage);
         }
       }
-      const events = group.flatMap((pending) => pending.events ?? []);
+      const events = live.flatMap((pending) => pending.events ?? []);
       if (events[0]?.seq !== durable.lastSeq + 1) throw new Error('The log and the state of this project disagree.');
       const changes = new Changes();
       for (const event of events) reduce(durable, event, changes);
@@ -250,14 +263,14 @@ export class EventStore {
         this.unwritten.delete(blob.hash);
       }
       this.options.onAppend?.(events);
-      for (const pending of group) pending.resolve(pending.events ?? []);
+      for (const pending of live) pending.resolve(pending.events ?? []);
     } catch (error) {
       // Folded in place: whatever happened, the states may be ahead of the log now.
       const failure = storeError(error);
       this.drop(projectId, failure);
       this.wait(projectId, -unfolded);
       for (const hash of pendingHashes) this.unwritten.delete(hash);
-      for (const pending of group) pending.reject(failure);
+      for (const pending of live) pending.reject(failure);
     }
   }
 
