@@ -7,7 +7,13 @@ import { sha256Hex } from './hash.ts';
 import { eventIds } from './ids.ts';
 import { commitOf, commitsOf, deleteLogRows, logHead, readLog } from './log-table.ts';
 import { clearReadModels, projectRange, putRows, writeChanges } from './projections/materialize.ts';
-import { Changes, type ProjectState, emptyProjectState, readModelTables } from './projections/project-state.ts';
+import {
+  Changes,
+  type ProjectState,
+  cloneState,
+  emptyProjectState,
+  readModelTables,
+} from './projections/project-state.ts';
 import { reduce } from './projections/reduce.ts';
 import { parsePayload } from './validate.ts';
 import { WriteQueue } from './write-queue.ts';
@@ -312,7 +318,7 @@ export class EventStore {
         ]);
         return state;
       });
-      this.states.set(projectId, { durable: state, ahead: structuredClone(state) });
+      this.states.set(projectId, { durable: state, ahead: cloneState(state) });
       return state;
     } catch (error) {
       if (error instanceof ConcurrencyError) throw error;
@@ -397,7 +403,7 @@ export class EventStore {
     this.snapshotSeqs.set(projectId, durable.lastSeq);
     const after = await readLog(this.db, projectId, durable.lastSeq + 1);
     foldEvents(projectId, after, durable);
-    const cached = { durable, ahead: structuredClone(durable) };
+    const cached = { durable, ahead: cloneState(durable) };
     this.states.set(projectId, cached);
     return cached;
   }

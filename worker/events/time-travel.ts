@@ -1,7 +1,6 @@
 import type { OrchestraEvent } from './catalog.ts';
 import { foldEvents } from './fold.ts';
-import { type ProjectState, emptyProjectState } from './projections/project-state.ts';
-import { Changes } from './projections/project-state.ts';
+import { Changes, type ProjectState, cloneState, emptyProjectState } from './projections/project-state.ts';
 import { reduce } from './projections/reduce.ts';
 
 interface Timeline {
@@ -33,7 +32,7 @@ export class TimeTravel {
     const timeline = await this.extend(projectId);
     const target = Math.max(0, Math.min(seq, timeline.events.length));
     const index = Math.floor(target / this.every);
-    const base = structuredClone(timeline.checkpoints[index] ?? emptyProjectState(projectId));
+    const base = cloneState(timeline.checkpoints[index] ?? emptyProjectState(projectId));
     return foldEvents(projectId, timeline.events.slice(index * this.every, target), base);
   }
 
@@ -56,7 +55,7 @@ export class TimeTravel {
     for (const event of await this.readLog(projectId, timeline.events.length + 1)) {
       reduce(timeline.head, event, changes);
       timeline.events.push(event);
-      if (timeline.events.length % this.every === 0) timeline.checkpoints.push(structuredClone(timeline.head));
+      if (timeline.events.length % this.every === 0) timeline.checkpoints.push(cloneState(timeline.head));
     }
     return timeline;
   }

@@ -10,7 +10,7 @@ import { EventStore } from '../../../worker/events/event-store.ts';
 import { foldEvents } from '../../../worker/events/fold.ts';
 import { sha256Hex } from '../../../worker/events/hash.ts';
 import { rowsOf } from '../../../worker/events/projections/materialize.ts';
-import { readModelTables } from '../../../worker/events/projections/project-state.ts';
+import { cloneState, readModelTables } from '../../../worker/events/projections/project-state.ts';
 import { rebuildReadModels } from '../../../worker/events/replay.ts';
 import { TimeTravel } from '../../../worker/events/time-travel.ts';
 import { InvalidEventError } from '../../../worker/events/validate.ts';
@@ -96,6 +96,35 @@ test('time travel gives the state as of any sequence number, and follows new eve
   expect(await travel.stateAt(projectId, 95)).toEqual(foldEvents(projectId, all));
   expect(await travel.stateAt(projectId, 1000)).toEqual(foldEvents(projectId, all));
 });
+
+test('property: a copied state folds on without changing the original, so time travel shows every point alike in any order', async () => {
+  for (let seed = 1; seed <= 25; seed++) {
+    const random = seeded(500 + seed);
+    const projectId = ulid();
+    const store = new EventStore(freshDb());
+    const history = randomHistory(random, 160);
+    for (let i = 0; i < history.length; i += 8) await store.append(projectId, history.slice(i, i + 8));
+    const events = await store.read(projectId);
+    // A copy at a random point, folded to the end, leaves the point's state as it was.
+    const cut = Math.floor(random() * events.length);
+    const original = foldEvents(projectId, events.slice(0, cut));
+    const before = structuredClone(original);
+    foldEvents(projectId, events.slice(cut), cloneState(original));
+    expect(original, `seed ${seed}`).toEqual(before);
+    // Every point, visited in a random order, twice.
+    const travel = new TimeTravel((id, from) => store.read(id, from), 7);
+    const points = [...events.keys(), ...events.keys()].map((index) => index + 1);
+    for (let i = points.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [points[i], points[j]] = [points[j] as number, points[i] as number];
+    }
+    for (const seq of points) {
+      expect(await travel.stateAt(projectId, seq), `seed ${seed}, seq ${seq}`).toEqual(
+        foldEvents(projectId, events.slice(0, seq)),
+      );
+    }
+  }
+}, 120_000);
 
 test('only the latest snapshot is kept, and loading starts from it', async () => {
   const db = freshDb();

@@ -68,6 +68,26 @@ export function emptyProjectState(projectId: string): ProjectState {
   };
 }
 
+/**
+ * A copy of a state that a fold may then change without touching the original: new
+ * maps, and a shallow copy of every row. Reducers change rows only at their top level
+ * (a nested value is replaced, never edited in place: a property test folds random
+ * histories from copies and compares), so this is all a copy needs, and it is several
+ * times quicker than `structuredClone` on a large project — time travel makes one per
+ * point it shows.
+ */
+export function cloneState(state: ProjectState): ProjectState {
+  const copy = { ...state };
+  copy.project = state.project ? { ...state.project } : null;
+  copy.plan = state.plan ? { ...state.plan } : null;
+  for (const table of readModelTables) {
+    const rows = new Map<string, unknown>();
+    for (const [key, row] of state[table] as Map<string, object>) rows.set(key, { ...row });
+    (copy as Record<ReadModelTable, unknown>)[table] = rows;
+  }
+  return copy;
+}
+
 /** Which rows a fold touched, so only those are written back. */
 export class Changes {
   project = false;
