@@ -26,6 +26,13 @@ export interface EventStoreOptions {
    * only the latest is kept: it is where loading a project starts folding.
    */
   snapshotEvery?: number;
+  /**
+   * How far the state may run ahead of the log: past this many events folded but not
+   * yet written, an append waits to be folded until the write in flight lands. Bounds
+   * what a closed tab loses (it is redone from the log), and gives the writes their turn
+   * when the engine never waits on anything else (a model that answers at once).
+   */
+  maxUnwrittenEvents?: number;
   /** Called after each committed append, with the new events in order. */
   onAppend?: (events: OrchestraEvent[]) => void;
 }
@@ -49,6 +56,13 @@ export interface AppendOptions {
    * to start on them. Not called if the write fails before then.
    */
   folded?: () => void;
+  /**
+   * What must hold of the project's state when the events are folded (e.g. "this task's
+   * start is in it"): otherwise the append is refused with `message`. Lets a caller
+   * append what follows an earlier append without waiting for its write: if that write
+   * fails, the state it is folded on no longer holds it.
+   */
+  requires?: { holds: (state: ProjectState) => boolean; message: string };
 }
 
 /** A text to store by its SHA-256: given as is, or with the hash its caller computed. */
@@ -68,9 +82,12 @@ interface PendingAppend {
   blobs: Promise<BlobRow[]>;
   resolve: (events: OrchestraEvent[]) => void;
   reject: (error: unknown) => void;
+  requires: AppendOptions['requires'];
   /** Its events, once folded into `basis` (the project's state ahead of the log). */
   events?: OrchestraEvent[];
   basis?: ProjectState;
+  /** Its `requires` did not hold when it was to be folded: refused, nothing folded. */
+  refused?: boolean;
 }
 
 /**
@@ -119,6 +136,7 @@ export class EventStore {
   private blobCacheChars = 0;
   private readonly now: () => number;
   private readonly snapshotEvery: number;
+  private readonly maxUnwrittenEvents: number;
 
   constructor(
     private readonly db: OrchestraDb,
@@ -126,6 +144,7 @@ export class EventStore {
   ) {
     this.now = options.now ?? Date.now;
     this.snapshotEvery = options.snapshotEvery ?? 2000;
+    this.maxUnwrittenEvents = options.maxUnwrittenEvents ?? 256;
   }
 
   /**
@@ -142,7 +161,15 @@ export class EventStore {
     const payloads = drafts.map((draft) => parsePayload(draft.type, draft.payload));
     const blobs = this.hashBlobs(options.blobs ?? []);
     return new Promise<OrchestraEvent[]>((resolve, reject) => {
-      const pending: PendingAppend = { drafts, folded: options.folded, payloads, blobs, resolve, reject };
+      const pending: PendingAppend = {
+        drafts,
+        folded: options.folded,
+        requires: options.requires,
+        payloads,
+        blobs,
+        resolve,
+        reject,
+      };
       const { expectedSeq } = options;
       if (expectedSeq !== undefined) {
         this.wait(projectId, 1);
@@ -151,7 +178,8 @@ export class EventStore {
       }
       // Folded now when nothing before it is still to fold; otherwise when its write begins.
       const cached = this.states.get(projectId);
-      if (cached && !this.waiting.get(projectId)) this.foldAhead(projectId, cached.ahead, pending);
+      const room = cached && cached.ahead.lastSeq - cached.durable.lastSeq < this.maxUnwrittenEvents;
+      if (cached && room && !this.waiting.get(projectId)) this.foldAhead(projectId, cached.ahead, pending);
       else this.wait(projectId, 1);
       this.queue.join(projectId, pending);
     });
@@ -187,6 +215,13 @@ export class EventStore {
 
   /** Gives an append its envelopes (ids, sequence numbers, time) and folds it into `ahead`. */
   private foldAhead(projectId: string, ahead: ProjectState, pending: PendingAppend): void {
+    if (pending.requires && !pending.requires.holds(ahead)) {
+      pending.refused = true;
+      pending.events = [];
+      pending.basis = ahead;
+      pending.reject(new ConcurrencyError(pending.requires.message));
+      return;
+    }
     const at = this.now();
     const correlation = this.nextId();
     const discard = new Changes();
@@ -230,23 +265,24 @@ export class EventStore {
       const blobs: BlobRow[] = [];
       group.forEach((pending, index) => {
         const own = texts[index] ?? [];
-        if (!pending.events || pending.basis === ahead) {
-          live.push(pending);
-          blobs.push(...own);
-          return;
+        if (pending.events && pending.basis !== ahead) {
+          const reason = pending.basis ? this.dropped.get(pending.basis) : undefined;
+          pending.reject(reason ?? new ConcurrencyError(staleMessage));
+        } else {
+          if (!pending.events) {
+            this.foldAhead(projectId, ahead, pending);
+            this.wait(projectId, -1);
+            unfolded -= 1;
+          }
+          if (!pending.refused) {
+            live.push(pending);
+            blobs.push(...own);
+            return;
+          }
         }
         for (const blob of own) this.unwritten.delete(blob.hash);
-        const reason = pending.basis ? this.dropped.get(pending.basis) : undefined;
-        pending.reject(reason ?? new ConcurrencyError(staleMessage));
       });
       if (live.length === 0) return;
-      for (const pending of live) {
-        if (!pending.events) {
-          this.foldAhead(projectId, ahead, pending);
-          this.wait(projectId, -1);
-          unfolded -= 1;
-        }
-      }
       const events = live.flatMap((pending) => pending.events ?? []);
       if (events[0]?.seq !== durable.lastSeq + 1) throw new Error('The log and the state of this project disagree.');
       const changes = new Changes();

@@ -606,7 +606,10 @@ export class ProjectRunner {
     try {
       await this.writeCompletion(task, agent, outcome, withSettlement, folded);
     } finally {
-      if (settlement.length > 0) await this.append(withSettlement([]));
+      if (settlement.length > 0) {
+        await outcome.started;
+        await this.append(withSettlement([]));
+      }
     }
   }
 
@@ -631,6 +634,8 @@ export class ProjectRunner {
       durationMs: outcome.latencyMs,
     };
     const completion = await this.complete(state, facts, outcome.value);
+    // Anything but the completion itself is written once the attempt's start is.
+    if (completion.failure || completion.loop) await outcome.started;
     if (completion.failure || completion.loop) {
       if (outcome.destination.kind === 'model') {
         // A valid answer that left nothing usable is worth nothing to the router either.
@@ -660,10 +665,24 @@ export class ProjectRunner {
         latencyMs: outcome.latencyMs,
       });
     }
+    // Appended without waiting for the start's write: folded on top of it, it is written
+    // after it or not at all. Were the start's write to fail first, the state would no
+    // longer hold this attempt, and the completion is refused.
+    const attempt = outcome.attempt;
     await this.deps.store.append(
       this.projectId,
       withSettlement([...completion.events, ...recordEvents(this.deps.chooser.take())]),
-      { ...(completion.blobs ? { blobs: completion.blobs } : {}), folded },
+      {
+        ...(completion.blobs ? { blobs: completion.blobs } : {}),
+        folded,
+        requires: {
+          holds: (current) => {
+            const row = current.tasks.get(taskId);
+            return row?.status === 'running' && row.attempt === attempt;
+          },
+          message: `The start of ${taskId}'s attempt ${attempt} was not saved, so its answer was not either.`,
+        },
+      },
     );
   }
 

@@ -69,6 +69,12 @@ export type TaskAttemptOutcome<T> =
        * caller writes them ahead of the completion, in the same append.
        */
       settlement: EventDraft[];
+      /**
+       * The write of the attempt's `task-start`, maybe still in flight: an answer comes
+       * back without waiting for it, so the caller appends the completion on condition
+       * that the start is in the state (`AppendOptions.requires`), or awaits this.
+       */
+      started: Promise<unknown>;
     }
   | { kind: 'budget'; message: string }
   | { kind: 'unavailable'; message: string }
@@ -322,7 +328,8 @@ export async function runTaskAttempt<T>(
   }
   // The call starts once task-start is folded into the project's state, not when it
   // commits: all the call leads to is written after it anyway (one write at a time per
-  // project), and the commit is awaited before the attempt has any outcome.
+  // project). An answer goes back without waiting for the commit (see `started`); any
+  // other outcome waits for it.
   let folded = () => undefined as void;
   const startFolded = new Promise<void>((resolve) => (folded = resolve));
   const startWritten = deps.store.append(
@@ -334,6 +341,7 @@ export async function runTaskAttempt<T>(
     ],
     { folded },
   );
+  void startWritten.catch(() => undefined); // awaited below, or by whoever completes the answer
   await Promise.race([startFolded, startWritten]);
 
   const started = performance.now();
@@ -367,10 +375,10 @@ export async function runTaskAttempt<T>(
       checkpoints.add(delta);
     });
     await checkpoints.done();
-    await startWritten;
     const settled = settle(result.usage, result.latencyMs);
     const checked = options.signal.aborted || result.error ? null : validateOutput(agent.output, result.text);
     const errors = checked ? (checked.ok ? (options.extraCheck?.(checked.value) ?? []) : checked.errors) : [];
+    if (!(checked?.ok && errors.length === 0)) await startWritten;
     if (checked?.ok && errors.length === 0) {
       return {
         kind: 'answered',
@@ -382,6 +390,7 @@ export async function runTaskAttempt<T>(
         attempt,
         latencyMs: performance.now() - started,
         settlement: settled,
+        started: startWritten,
       };
     }
     // No answer to complete: what the call cost goes into the log at once.

@@ -422,3 +422,44 @@ test('a text given with the hash its caller computed is stored under that hash, 
   expect(await db.blobs.get(givenHash)).toEqual({ hash: givenHash, content: given, size: given.length });
   expect(await db.blobs.get(await sha256Hex(plain))).toMatchObject({ content: plain });
 });
+
+test('an append whose requirement does not hold of the state it would fold on is refused alone, with its message', async () => {
+  const db = freshDb();
+  const store = new EventStore(db);
+  const projectId = ulid();
+  await store.append(projectId, [message('first')]);
+  const saysFirst = (state: { lastSeq: number }) => state.lastSeq === 1;
+  const kept = store.append(projectId, [message('second')], {
+    requires: { holds: saysFirst, message: 'Only right after the first.' },
+  });
+  const refused = store.append(projectId, [message('third')], {
+    blobs: ['refused text'],
+    requires: { holds: saysFirst, message: 'Only right after the first.' },
+  });
+  const after = store.append(projectId, [message('fourth')]);
+  const results = await Promise.allSettled([kept, refused, after]);
+  expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+  expect((results[1] as PromiseRejectedResult).reason).toEqual(new ConcurrencyError('Only right after the first.'));
+  expect((await store.read(projectId)).map((event) => (event.payload as { text: string }).text)).toEqual([
+    'first',
+    'second',
+    'fourth',
+  ]);
+  expect(await store.blob(await sha256Hex('refused text'))).toBeUndefined();
+});
+
+test('the state runs at most maxUnwrittenEvents ahead of the log: past that, appends fold when the write in flight lands', async () => {
+  const store = new EventStore(freshDb(), { maxUnwrittenEvents: 3 });
+  const projectId = ulid();
+  await store.append(projectId, [message('first')]);
+  const folded: number[] = [];
+  const appends = Array.from({ length: 6 }, (_, index) =>
+    store.append(projectId, [message(`m${index}`)], { folded: () => folded.push(index) }),
+  );
+  // Three fold during their calls; the rest wait for the write in flight.
+  expect(folded).toEqual([0, 1, 2]);
+  expect((await store.load(projectId)).lastSeq).toBe(4);
+  await Promise.all(appends);
+  expect(folded).toEqual([0, 1, 2, 3, 4, 5]);
+  expect((await store.read(projectId)).map((event) => event.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+});

@@ -1,0 +1,111 @@
+import 'fake-indexeddb/auto';
+import { expect, test } from 'vitest';
+import { createWorkerApi } from '../../../worker/api.ts';
+import { OrchestraDb } from '../../../worker/db/database.ts';
+import { createEngine } from '../../../worker/engine.ts';
+import type { CommitRow } from '../../../worker/events/log-table.ts';
+import type { ProviderAdapter } from '../../../worker/providers/contract/provider-adapter.ts';
+import { mulberry32 } from '../../../worker/router/index.ts';
+import { interceptWrites } from '../events/intercept-writes.ts';
+import { waitFor } from './helpers.ts';
+import { eventsOf, roleOfRequest, scriptedProviders, taskIdOfRequest } from './scripted-provider.ts';
+
+const plan = {
+  summary: 'Two modules.',
+  complexity: 'small',
+  estimate: { tokens: 1000, costUsd: 0.01 },
+  stack: ['Python 3.12'],
+  languages: ['python'],
+  tasks: ['a', 'b'].map((id) => ({
+    id,
+    role: 'code-generator',
+    title: `Build ${id}`,
+    instructions: `Write ${id}.py.`,
+    dependsOn: [],
+    expectedArtifacts: [`${id}.py`],
+    acceptance: [],
+  })),
+};
+
+/** Calls made and answered so far. */
+const calls = { made: 0, answered: 0 };
+
+/** Answers every call after 30 ms: long after the write of the attempt's start settles. */
+const slowAdapter: ProviderAdapter = {
+  provider: 'openai',
+  async *stream(request) {
+    calls.made += 1;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    calls.answered += 1;
+    const taskId = taskIdOfRequest(request);
+    const answer =
+      roleOfRequest(request) === 'project-manager'
+        ? plan
+        : { files: [{ path: `${taskId}.py`, language: 'python', content: `# ${taskId}\n` }], notes: '' };
+    yield { type: 'text-delta', text: JSON.stringify(answer) };
+    yield { type: 'usage', usage: { inputTokens: 50, outputTokens: 20, cachedInputTokens: 0, estimated: false } };
+    yield { type: 'finish', reason: 'stop' };
+  },
+};
+
+test('an answer whose start was never saved is not saved either; the run pauses, and Continue builds the task again', async () => {
+  const db = new OrchestraDb(`unsaved-start-${Date.now()}`);
+  // The first write that holds b's task-start fails, as a full disk would.
+  let failed = false;
+  interceptWrites(db, 'commits', 'fail-start-of-b', (proceed, request) => {
+    const rows = (request.type === 'add' ? request.values : []) as CommitRow[];
+    const startsB = rows.some((row) =>
+      row.events.some((event) => event.type === 'task-start' && event.payload.taskId === 'b'),
+    );
+    if (failed || !startsB) return proceed();
+    failed = true;
+    return Promise.reject(new DOMException('QuotaExceededError (simulated)', 'QuotaExceededError'));
+  });
+  const service = scriptedProviders(slowAdapter);
+  const api = createWorkerApi({
+    db,
+    engine: createEngine(db),
+    storage: undefined,
+    appOrigin: '',
+    providers: () => Promise.resolve(service),
+    orchestrator: { random: mulberry32(3), templateDelayMs: 0 },
+  });
+  const created = await api.createProject({ name: 'Two', description: 'Two modules.', maxParallel: 2 });
+  if (!created.ok) throw new Error(created.message);
+  const { projectId } = created.value;
+  await api.openProject(projectId);
+  await api.startRun(projectId);
+  await waitFor(api, projectId, (view) => view.project.plan?.status === 'proposed');
+  await api.approvePlan(projectId);
+
+  const paused = await waitFor(api, projectId, (view) => view.project.runStatus !== 'running');
+  // Both builders' calls were in flight: let the other one's answer come back (and be
+  // refused, or written) before Continue, or its report would pause the run again.
+  await expect.poll(() => calls.made >= 3 && calls.answered === calls.made).toBe(true);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(failed).toBe(true);
+  expect(paused.project.runStatus).toBe('paused');
+  expect(paused.project.pauseReason).toMatch(/no room left|not saved/);
+  // Nothing of b's unsaved attempt is in the log: no start, and no answer without one.
+  const before = await eventsOf(api, projectId);
+  expect(before.filter((event) => event.type === 'task-complete' && event.payload.taskId === 'b')).toEqual([]);
+
+  expect((await api.resumeRun(projectId)).ok).toBe(true);
+  const finished = await waitFor(api, projectId, (view) => view.project.runStatus === 'stopped');
+  expect(finished.tasks.map((task) => `${task.taskId}:${task.status}`).sort()).toEqual([
+    'a:done',
+    'b:done',
+    'plan:done',
+  ]);
+  // Every completion in the log follows a start of the same attempt.
+  const events = await eventsOf(api, projectId);
+  for (const [index, event] of events.entries()) {
+    if (event.type !== 'task-complete') continue;
+    const { taskId, attempt } = event.payload;
+    const start = events.findIndex(
+      (other) => other.type === 'task-start' && other.payload.taskId === taskId && other.payload.attempt === attempt,
+    );
+    expect(start, `${taskId} attempt ${attempt}`).toBeGreaterThanOrEqual(0);
+    expect(start).toBeLessThan(index);
+  }
+});
