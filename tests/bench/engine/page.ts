@@ -31,47 +31,70 @@ function drafts(count: number): EventDraft[] {
   return simulatedRun(count);
 }
 
-/**
- * One record per event, put with nothing in between: the layout an event log in
- * IndexedDB starts from, and the ceiling the issue names for appends.
- */
-async function rawPut(count: number, batch: number): Promise<number> {
-  const name = `raw-${ulid()}`;
-  const raw = await new Promise<IDBDatabase>((resolve, reject) => {
+/** What one raw transaction puts: rows by table. */
+type RawWrite = { table: string; rows: unknown[] }[];
+
+/** Opens a scratch database whose stores are made by `setup`. */
+function openRaw(name: string, setup: (db: IDBDatabase) => void): Promise<IDBDatabase> {
+  return new Promise<IDBDatabase>((resolve, reject) => {
     const open = indexedDB.open(name, 1);
-    open.onupgradeneeded = () => {
-      const store = open.result.createObjectStore('events', { keyPath: ['projectId', 'seq'] });
-      store.createIndex('id', 'id', { unique: true });
-      store.createIndex('type', 'type');
-    };
+    open.onupgradeneeded = () => setup(open.result);
     open.onsuccess = () => resolve(open.result);
     open.onerror = () => reject(new Error(open.error?.message));
   });
-  const projectId = ulid();
-  const records = drafts(count).map((draft, index) => ({
+}
+
+/** The envelopes the store would give `drafts` from sequence number `firstSeq` on. */
+function envelopes(projectId: string, drafts: EventDraft[], firstSeq: number): OrchestraEvent[] {
+  return drafts.map((draft, index) => ({
     ...draft,
     id: ulid(),
     projectId,
-    seq: index + 1,
+    seq: firstSeq + index,
     v: 1,
     at: Date.now(),
     correlationId: 'bench',
     causationId: null,
   }));
+}
+
+/** Puts each write in a transaction of its own, one after another: `count` events per second. */
+async function timeRawWrites(raw: IDBDatabase, writes: RawWrite[], count: number): Promise<number> {
   const start = performance.now();
-  for (let i = 0; i < records.length; i += batch) {
+  for (const write of writes) {
     await new Promise<void>((resolve, reject) => {
-      const tx = raw.transaction('events', 'readwrite');
-      const store = tx.objectStore('events');
-      for (const record of records.slice(i, i + batch)) store.put(record);
+      const tx = raw.transaction(
+        write.map((entry) => entry.table),
+        'readwrite',
+      );
+      for (const entry of write) {
+        const store = tx.objectStore(entry.table);
+        for (const row of entry.rows) store.put(row);
+      }
       tx.oncomplete = () => resolve();
       tx.onerror = () => reject(new Error(tx.error?.message));
     });
   }
   const seconds = (performance.now() - start) / 1000;
   raw.close();
-  indexedDB.deleteDatabase(name);
+  indexedDB.deleteDatabase(raw.name);
   return count / seconds;
+}
+
+/**
+ * One record per event, put with nothing in between: the layout an event log in
+ * IndexedDB starts from, and the ceiling the issue names for appends.
+ */
+async function rawPut(count: number, batch: number): Promise<number> {
+  const raw = await openRaw(`raw-${ulid()}`, (database) => {
+    const store = database.createObjectStore('events', { keyPath: ['projectId', 'seq'] });
+    store.createIndex('id', 'id', { unique: true });
+    store.createIndex('type', 'type');
+  });
+  const records = envelopes(ulid(), drafts(count), 1);
+  const writes: RawWrite[] = [];
+  for (let i = 0; i < records.length; i += batch) writes.push([{ table: 'events', rows: records.slice(i, i + batch) }]);
+  return timeRawWrites(raw, writes, count);
 }
 
 /**
@@ -80,73 +103,35 @@ async function rawPut(count: number, batch: number): Promise<number> {
  * put with nothing in between: validation, folding and Dexie are what the store adds.
  */
 async function rawPutSameRecords(count: number, batch: number): Promise<number> {
-  const name = `raw-same-${ulid()}`;
-  const raw = await new Promise<IDBDatabase>((resolve, reject) => {
-    const open = indexedDB.open(name, 1);
-    open.onupgradeneeded = () => {
-      for (const table of db.tables) {
-        const keyPath = table.schema.primKey.keyPath ?? null;
-        const store = open.result.createObjectStore(table.name, { keyPath });
-        for (const index of table.schema.indexes) {
-          store.createIndex(index.name, index.keyPath ?? index.name, {
-            unique: index.unique ?? false,
-            multiEntry: index.multi ?? false,
-          });
-        }
+  const raw = await openRaw(`raw-same-${ulid()}`, (database) => {
+    for (const table of db.tables) {
+      const store = database.createObjectStore(table.name, { keyPath: table.schema.primKey.keyPath ?? null });
+      for (const index of table.schema.indexes) {
+        store.createIndex(index.name, index.keyPath ?? index.name, {
+          unique: index.unique ?? false,
+          multiEntry: index.multi ?? false,
+        });
       }
-    };
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(new Error(open.error?.message));
+    }
   });
   const projectId = ulid();
   const all = drafts(count);
   const state = emptyProjectState(projectId);
-  const writes: { table: string; rows: unknown[] }[][] = [];
+  const writes: RawWrite[] = [];
   for (let i = 0; i < all.length; i += batch) {
     const changes = new Changes();
-    const events = all.slice(i, i + batch).map((draft, index) => {
-      const event = {
-        ...draft,
-        id: ulid(),
-        projectId,
-        seq: i + index + 1,
-        v: 1,
-        at: Date.now(),
-        correlationId: 'bench',
-        causationId: null,
-      } as OrchestraEvent;
-      reduce(state, event, changes);
-      return event;
-    });
-    const batchWrites: { table: string; rows: unknown[] }[] = [{ table: 'commits', rows: [commitOf(events)] }];
-    if (changes.project && state.project)
-      batchWrites.push({ table: 'projects', rows: [structuredClone(state.project)] });
+    const events = envelopes(projectId, all.slice(i, i + batch), i + 1);
+    for (const event of events) reduce(state, event, changes);
+    const write: RawWrite = [{ table: 'commits', rows: [commitOf(events)] }];
+    if (changes.project && state.project) write.push({ table: 'projects', rows: [structuredClone(state.project)] });
     for (const table of readModelTables) {
       const map = state[table] as Map<string, unknown>;
       const rows = [...changes.keys[table]].map((key) => map.get(key) ?? changes.retired.get(joinKey(table, key)));
-      if (rows.length > 0) batchWrites.push({ table, rows: structuredClone(rows.filter((row) => row !== undefined)) });
+      if (rows.length > 0) write.push({ table, rows: structuredClone(rows.filter((row) => row !== undefined)) });
     }
-    writes.push(batchWrites);
+    writes.push(write);
   }
-  const start = performance.now();
-  for (const batchWrites of writes) {
-    await new Promise<void>((resolve, reject) => {
-      const tx = raw.transaction(
-        batchWrites.map((write) => write.table),
-        'readwrite',
-      );
-      for (const write of batchWrites) {
-        const store = tx.objectStore(write.table);
-        for (const row of write.rows) store.put(row);
-      }
-      tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(new Error(tx.error?.message));
-    });
-  }
-  const seconds = (performance.now() - start) / 1000;
-  raw.close();
-  indexedDB.deleteDatabase(name);
-  return count / seconds;
+  return timeRawWrites(raw, writes, count);
 }
 
 /** Appends through the event store (validation, fold, read models, one transaction per batch). */

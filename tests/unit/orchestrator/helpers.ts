@@ -62,6 +62,21 @@ export async function waitFor(
   }
 }
 
+/** Creates a project, opens it, plans it and approves the plan: the run is then under way. */
+export async function approvedRun(
+  api: Awaited<ReturnType<typeof engineWithTeam>>['api'],
+  input: Parameters<Awaited<ReturnType<typeof engineWithTeam>>['api']['createProject']>[0],
+): Promise<string> {
+  const created = await api.createProject(input);
+  if (!created.ok) throw new Error(created.message);
+  const { projectId } = created.value;
+  await api.openProject(projectId);
+  await api.startRun(projectId);
+  await waitFor(api, projectId, (view) => view.project.plan?.status === 'proposed');
+  await api.approvePlan(projectId);
+  return projectId;
+}
+
 export function summary(view: ProjectView) {
   return {
     run: view.project.runStatus,

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { readLog } from '../../../worker/events/log-table.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
-import { engineWithTeam, scriptDefaultTeam, waitFor } from './helpers.ts';
+import { approvedRun, engineWithTeam, scriptDefaultTeam, waitFor } from './helpers.ts';
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -13,13 +13,7 @@ afterAll(() => sim.close());
 test('an answered call is settled in the same append as its completion, just ahead of it', async () => {
   const { api, db } = await engineWithTeam(sim);
   scriptDefaultTeam(sim);
-  const created = await api.createProject({ name: 'Notes', description: 'A notes service with a page.' });
-  if (!created.ok) throw new Error(created.message);
-  const { projectId } = created.value;
-  await api.openProject(projectId);
-  await api.startRun(projectId);
-  await waitFor(api, projectId, (view) => view.project.plan?.status === 'proposed');
-  await api.approvePlan(projectId);
+  const projectId = await approvedRun(api, { name: 'Notes', description: 'A notes service with a page.' });
   const finished = await waitFor(api, projectId, (view) => view.project.runStatus === 'stopped');
   expect(finished.project.reservedUsd).toBe(0);
 

@@ -7,7 +7,7 @@ import type { CommitRow } from '../../../worker/events/log-table.ts';
 import type { ProviderAdapter } from '../../../worker/providers/contract/provider-adapter.ts';
 import { mulberry32 } from '../../../worker/router/index.ts';
 import { interceptWrites } from '../events/intercept-writes.ts';
-import { waitFor } from './helpers.ts';
+import { approvedRun, waitFor } from './helpers.ts';
 import { eventsOf, roleOfRequest, scriptedProviders, taskIdOfRequest } from './scripted-provider.ts';
 
 const plan = {
@@ -70,13 +70,7 @@ test('an answer whose start was never saved is not saved either; the run pauses,
     providers: () => Promise.resolve(service),
     orchestrator: { random: mulberry32(3), templateDelayMs: 0 },
   });
-  const created = await api.createProject({ name: 'Two', description: 'Two modules.', maxParallel: 2 });
-  if (!created.ok) throw new Error(created.message);
-  const { projectId } = created.value;
-  await api.openProject(projectId);
-  await api.startRun(projectId);
-  await waitFor(api, projectId, (view) => view.project.plan?.status === 'proposed');
-  await api.approvePlan(projectId);
+  const projectId = await approvedRun(api, { name: 'Two', description: 'Two modules.', maxParallel: 2 });
 
   const paused = await waitFor(api, projectId, (view) => view.project.runStatus !== 'running');
   // Both builders' calls were in flight: let the other one's answer come back (and be
