@@ -1,13 +1,6 @@
 import type { OrchestraEvent } from './catalog.ts';
 import { foldEvents } from './fold.ts';
-import {
-  Changes,
-  type ProjectState,
-  type ReadModelTable,
-  cloneState,
-  emptyProjectState,
-  readModelTables,
-} from './projections/project-state.ts';
+import { Changes, type ProjectState, cloneState, emptyProjectState } from './projections/project-state.ts';
 import { reduce } from './projections/reduce.ts';
 
 interface Timeline {
@@ -65,33 +58,14 @@ export class TimeTravel {
       reduce(timeline.head, event, timeline.touched);
       timeline.events.push(event);
       if (timeline.events.length % this.every === 0) {
-        timeline.checkpoints.push(checkpointOf(timeline.head, timeline.touched, timeline.checkpoints.at(-1)));
+        // Rows untouched since the last checkpoint are shared with it: a 100k-event
+        // project keeps fifty checkpoints, and copying every row into each was most of
+        // the garbage the collector paused for.
+        const since = timeline.checkpoints.at(-1);
+        timeline.checkpoints.push(cloneState(timeline.head, since && { since, except: timeline.touched }));
         timeline.touched = new Changes();
       }
     }
     return timeline;
   }
-}
-
-/**
- * A checkpoint of `head`: like `cloneState`, but a row untouched since the previous
- * checkpoint is that checkpoint's copy, shared (checkpoints are only ever copied from,
- * never folded into). A 100k-event project keeps fifty checkpoints: sharing spares
- * copying every row fifty times, and the garbage collector the pauses that made.
- */
-function checkpointOf(head: ProjectState, touched: Changes, previous: ProjectState | undefined): ProjectState {
-  const checkpoint = { ...head };
-  checkpoint.project = head.project ? { ...head.project } : null;
-  checkpoint.plan = head.plan ? { ...head.plan } : null;
-  for (const table of readModelTables) {
-    const before = previous?.[table] as Map<string, object> | undefined;
-    const changed = touched.keys[table];
-    const rows = new Map<string, object>();
-    for (const [key, row] of head[table] as Map<string, object>) {
-      const kept = changed.has(key) ? undefined : before?.get(key);
-      rows.set(key, kept ?? { ...row });
-    }
-    (checkpoint as Record<ReadModelTable, unknown>)[table] = rows;
-  }
-  return checkpoint;
 }

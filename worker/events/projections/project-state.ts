@@ -76,16 +76,30 @@ export function emptyProjectState(projectId: string): ProjectState {
  * times quicker than `structuredClone` on a large project — time travel makes one per
  * point it shows.
  */
-export function cloneState(state: ProjectState): ProjectState {
+export function cloneState(state: ProjectState, unchanged?: Unchanged): ProjectState {
   const copy = { ...state };
   copy.project = state.project ? { ...state.project } : null;
   copy.plan = state.plan ? { ...state.plan } : null;
   for (const table of readModelTables) {
-    const rows = new Map<string, unknown>();
-    for (const [key, row] of state[table] as Map<string, object>) rows.set(key, { ...row });
+    const before = unchanged?.since[table] as Map<string, object> | undefined;
+    const changed = unchanged?.except.keys[table];
+    const rows = new Map<string, object>();
+    for (const [key, row] of state[table] as Map<string, object>) {
+      const kept = before && !changed?.has(key) ? before.get(key) : undefined;
+      rows.set(key, kept ?? { ...row });
+    }
     (copy as Record<ReadModelTable, unknown>)[table] = rows;
   }
   return copy;
+}
+
+/**
+ * For a copy that is only ever copied from (a time-travel checkpoint): the rows not in
+ * `except` are the same as in `since`, an earlier such copy, and are shared with it.
+ */
+export interface Unchanged {
+  since: ProjectState;
+  except: Changes;
 }
 
 /** Which rows a fold touched, so only those are written back. */
