@@ -246,14 +246,20 @@ test('appends made at the same time share one transaction, each gets its own eve
   expect((await store.load(projectId)).lastSeq).toBe(38);
 });
 
-test('appends that queue up while a transaction is in flight are written together in the next one', async () => {
+/** A project with one event written and a second append in flight; `writes` counts log writes from that one on. */
+async function writeInFlight() {
   const db = freshDb();
   const writes = countWrites(db, 'commits');
   const store = new EventStore(db);
   const projectId = ulid();
   await store.append(projectId, [message('first')]);
   writes.count = 0;
-  const first = store.append(projectId, [message('in flight')]);
+  const inFlight = store.append(projectId, [message('in flight')]);
+  return { writes, store, projectId, inFlight };
+}
+
+test('appends that queue up while a transaction is in flight are written together in the next one', async () => {
+  const { writes, store, projectId, inFlight: first } = await writeInFlight();
   await Promise.resolve(); // the first transaction has started
   await new Promise((resolve) => setTimeout(resolve, 0));
   const queued = Array.from({ length: 6 }, (_, index) => store.append(projectId, [message(`queued ${index}`)]));
@@ -316,13 +322,7 @@ test('folded is called once the events are in the cached state, before the appen
 });
 
 test('appends fold as they are made, while an earlier write is in flight, and are written together after it', async () => {
-  const db = freshDb();
-  const writes = countWrites(db, 'commits');
-  const store = new EventStore(db);
-  const projectId = ulid();
-  await store.append(projectId, [message('first')]);
-  writes.count = 0;
-  const inFlight = store.append(projectId, [message('in flight')]);
+  const { writes, store, projectId, inFlight } = await writeInFlight();
   let foldedDuringCall = false;
   const file = 'print("made while a write was in flight")\n';
   const hash = await sha256Hex(file);
