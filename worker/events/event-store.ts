@@ -104,11 +104,12 @@ interface Cached {
 
 /**
  * The append-only event log and the read models it feeds, kept in step: one Dexie
- * transaction appends the events, folds them into the project's state and writes the
- * rows they touched. Appends to a project that queue up while its transaction is in
- * flight are written together in the next one (group commit): each caller still gets
- * its own events, in order. The state of each open project is cached in memory;
- * anything that goes wrong drops the cache, and the next use rebuilds it from the log.
+ * transaction adds a commit of events and writes the rows they touched. An append is
+ * folded into the project's state ahead of the log as it is made (see `Cached`), and
+ * appends made while a transaction is in flight are written together in the next one
+ * (group commit): each caller still gets its own events, in order. The states of each
+ * open project are cached in memory; anything that goes wrong drops them, and the next
+ * use rebuilds them from the latest snapshot and the log.
  */
 export class EventStore {
   private readonly states = new Map<string, Cached>();
