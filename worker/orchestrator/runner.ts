@@ -634,9 +634,9 @@ export class ProjectRunner {
       durationMs: outcome.latencyMs,
     };
     const completion = await this.complete(state, facts, outcome.value);
-    // Anything but the completion itself is written once the attempt's start is.
-    if (completion.failure || completion.loop) await outcome.started;
     if (completion.failure || completion.loop) {
+      // Anything but the completion itself is written once the attempt's start is.
+      await outcome.started;
       if (outcome.destination.kind === 'model') {
         // A valid answer that left nothing usable is worth nothing to the router either.
         this.deps.chooser.router(state.project?.preference ?? 'balanced').observe(outcome.destination.choice.decision, {

@@ -8,6 +8,7 @@ import type { EventDraft } from '../../../worker/events/catalog.ts';
 import { EventStore } from '../../../worker/events/event-store.ts';
 import { foldEvents } from '../../../worker/events/fold.ts';
 import { toProjectView } from '../../../worker/projects/project-view.ts';
+import { interceptWrites } from './intercept-writes.ts';
 
 let counter = 0;
 const freshName = () => `plan-table-${++counter}`;
@@ -44,22 +45,9 @@ const history: EventDraft[] = [
 test('the plan is written to its own table only when a plan event changes it, and the view shows it on the project', async () => {
   const db = new OrchestraDb(freshName());
   const planWrites: number[] = [];
-  db.use({
-    stack: 'dbcore',
-    name: 'count-plans',
-    create: (down) => ({
-      ...down,
-      table: (name) => {
-        const inner = down.table(name);
-        return {
-          ...inner,
-          mutate: (request) => {
-            if (name === 'plans') planWrites.push(request.type === 'put' ? request.values.length : -1);
-            return inner.mutate(request);
-          },
-        };
-      },
-    }),
+  interceptWrites(db, 'plans', 'count', (proceed, request) => {
+    planWrites.push(request.type === 'put' ? request.values.length : -1);
+    return proceed();
   });
   const store = new EventStore(db);
   const projectId = ulid();
