@@ -164,6 +164,10 @@ export async function runProject(shape: RunShape): Promise<RunFigures> {
     };
   } finally {
     db.close();
-    indexedDB.deleteDatabase(name);
+    // Gone before the next run starts, so its deletion doesn't share the backend with it.
+    await new Promise<void>((resolve) => {
+      const request = indexedDB.deleteDatabase(name);
+      request.onsuccess = request.onerror = request.onblocked = () => resolve();
+    });
   }
 }
