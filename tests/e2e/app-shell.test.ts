@@ -36,7 +36,7 @@ test('the Data view shows the engine, its database version and the storage figur
   await page.goto(`${server.url}/data`);
   await expect.poll(() => page.getByTestId('health-status').textContent()).toBe('Ready');
   expect(await page.getByTestId('health-database').textContent()).toMatch(
-    /^orchestra, schema version 7 \(.*commits.*meta.*providerKeys.*settings.*\)$/,
+    /^orchestra, schema version 9 \(.*commits.*meta.*providerKeys.*settings.*\)$/,
   );
   expect(await page.getByTestId('health-storage').textContent()).toMatch(/ of .* available to this site$/);
   const persisted = await page.getByTestId('health-persisted').textContent();

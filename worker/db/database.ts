@@ -1,6 +1,7 @@
 import Dexie, { type DexieOptions, type EntityTable } from 'dexie';
 import { ulid } from 'ulid';
 import type { CommitRow } from '../events/log-table.ts';
+import type { ReadModelPage } from '../events/projections/materialize.ts';
 import type { ProjectState } from '../events/projections/project-state.ts';
 import type {
   AgentPerformanceRow,
@@ -55,15 +56,17 @@ export class OrchestraDb extends Dexie {
   snapshots!: Dexie.Table<SnapshotRow, [string, number]>;
   projects!: EntityTable<ProjectRow, 'id'>;
   plans!: EntityTable<PlanRow, 'projectId'>;
-  tasks!: Dexie.Table<TaskRow, [string, string]>;
-  artifacts!: Dexie.Table<ArtifactRow, [string, string]>;
-  artifactVersions!: Dexie.Table<ArtifactVersionRow, [string, string, number]>;
-  sessions!: Dexie.Table<SessionRow, [string, string]>;
+  /** The read models, a page of rows at a time (see worker/events/projections/materialize.ts). */
+  tasks!: Dexie.Table<ReadModelPage<TaskRow>, [string, number]>;
+  artifacts!: Dexie.Table<ReadModelPage<ArtifactRow>, [string, number]>;
+  artifactVersions!: Dexie.Table<ReadModelPage<ArtifactVersionRow>, [string, number]>;
+  sessions!: Dexie.Table<ReadModelPage<SessionRow>, [string, number]>;
+  /** One row per reservation: settled ones leave the state, so they can't be paged by their place in it. */
   costs!: Dexie.Table<CostRow, [string, string]>;
-  agentPerformance!: Dexie.Table<AgentPerformanceRow, [string, string]>;
-  banditArms!: Dexie.Table<BanditArmRow, [string, string, string]>;
-  qualityMetrics!: Dexie.Table<QualityMetricRow, [string, string, string]>;
-  routerPerformance!: Dexie.Table<RouterPerformanceRow, [string, string, string]>;
+  agentPerformance!: Dexie.Table<ReadModelPage<AgentPerformanceRow>, [string, number]>;
+  banditArms!: Dexie.Table<ReadModelPage<BanditArmRow>, [string, number]>;
+  qualityMetrics!: Dexie.Table<ReadModelPage<QualityMetricRow>, [string, number]>;
+  routerPerformance!: Dexie.Table<ReadModelPage<RouterPerformanceRow>, [string, number]>;
   providerConfigs!: EntityTable<ProviderConfig, 'provider'>;
   /** API keys: in clear only while no passphrase is set, sealed with it otherwise. */
   providerKeys!: EntityTable<ProviderKeyRow, 'provider'>;

@@ -1,5 +1,10 @@
 import type { Transaction } from 'dexie';
 import { ulid } from 'ulid';
+import type { OrchestraEvent } from '../events/catalog.ts';
+import { foldEvents } from '../events/fold.ts';
+import type { CommitRow } from '../events/log-table.ts';
+import { pagedTables, pagesOf } from '../events/projections/materialize.ts';
+import { Changes } from '../events/projections/project-state.ts';
 
 /**
  * Every schema the database has had, oldest first. A released entry is never edited:
@@ -114,6 +119,52 @@ export const schemaHistory: readonly SchemaVersion[] = [
   },
   // 7: the per-event table is gone (its events are in `commits` since version 6).
   { version: 7, stores: { events: null } },
+  // 8 and 9: the read models a page of rows at a time, keyed [projectId+page] (see
+  // worker/events/projections/materialize.ts); `costs` keeps a row per reservation.
+  // IndexedDB can't change a table's key, so 8 drops the tables and 9 makes them
+  // again, filled from the log.
+  {
+    version: 8,
+    stores: {
+      tasks: null,
+      artifacts: null,
+      artifactVersions: null,
+      sessions: null,
+      agentPerformance: null,
+      banditArms: null,
+      qualityMetrics: null,
+      routerPerformance: null,
+    },
+  },
+  {
+    version: 9,
+    stores: {
+      tasks: '[projectId+page], projectId',
+      artifacts: '[projectId+page], projectId',
+      artifactVersions: '[projectId+page], projectId',
+      sessions: '[projectId+page], projectId',
+      agentPerformance: '[projectId+page], projectId',
+      banditArms: '[projectId+page], projectId',
+      qualityMetrics: '[projectId+page], projectId',
+      routerPerformance: '[projectId+page], projectId',
+    },
+    upgrade: async (tx) => {
+      const logs = new Map<string, OrchestraEvent[]>();
+      // In key order, [projectId+first]: each project's events in sequence.
+      await tx.table('commits').each((row: CommitRow) => {
+        const events = logs.get(row.projectId) ?? [];
+        for (const event of row.events) events.push(event);
+        logs.set(row.projectId, events);
+      });
+      for (const [projectId, events] of logs) {
+        const everything = new Changes();
+        const state = foldEvents(projectId, events, undefined, everything);
+        await Promise.all(
+          pagedTables.map((table) => tx.table(table).bulkPut(pagesOf(state, table, everything.keys[table]))),
+        );
+      }
+    },
+  },
 ];
 
 export const latestVersion = schemaHistory[schemaHistory.length - 1]?.version ?? 0;

@@ -279,7 +279,9 @@ export function createRunCommands(
         const tracker = orchestrator.chooser.tracker;
         const projects = await engine.db.projects.toArray();
         const taskCounts = new Map<string, number>();
-        await engine.db.tasks.each((task) => taskCounts.set(task.projectId, (taskCounts.get(task.projectId) ?? 0) + 1));
+        await engine.db.tasks.each((page) =>
+          taskCounts.set(page.projectId, (taskCounts.get(page.projectId) ?? 0) + page.rows.length),
+        );
         return ok({
           models: tracker
             .rows()

@@ -3,6 +3,8 @@ import { type Result, fail, ok } from '../contract/result.ts';
 import type { OrchestraDb } from '../db/database.ts';
 import type { Engine } from '../engine.ts';
 import { BundleError, type ProjectBundle, bundleFormat, readBundle, referencedHashes } from '../events/bundle.ts';
+import { eachRow } from '../events/projections/materialize.ts';
+import type { ArtifactVersionRow, TaskRow } from '../events/projections/rows.ts';
 import { toProjectView } from './project-view.ts';
 import { toFailure } from './to-failure.ts';
 
@@ -21,10 +23,10 @@ const terminal = new Set(['done', 'failed', 'cancelled']);
 /** Texts that something other than `except` still needs: any artifact version, and checkpoints of unfinished tasks. */
 async function hashesInUse(db: OrchestraDb, except: (projectId: string) => boolean): Promise<Set<string>> {
   const used = new Set<string>();
-  await db.artifactVersions.each((version) => {
+  await eachRow<ArtifactVersionRow>(db, 'artifactVersions', (version) => {
     if (!except(version.projectId)) used.add(version.contentHash);
   });
-  await db.tasks.each((task) => {
+  await eachRow<TaskRow>(db, 'tasks', (task) => {
     if (!except(task.projectId) && task.checkpointHash && !terminal.has(task.status)) used.add(task.checkpointHash);
   });
   return used;

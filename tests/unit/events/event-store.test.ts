@@ -208,8 +208,10 @@ test('texts are stored once by SHA-256, and identical artifact content makes no 
   expect(real).toBe(createHash('sha256').update(content).digest('hex'));
   await store.append(projectId, [draft(real)], { blobs: [content] });
   await store.append(projectId, [draft(real)], { blobs: [content] });
-  expect(await db.artifacts.get([projectId, 'src/answer.ts'])).toMatchObject({ latest: 1, contentHash: real });
-  expect((await db.artifactVersions.toArray()).map((version) => version.version)).toEqual([1]);
+  expect(await rowsOf(db, 'artifacts', projectId)).toMatchObject([{ latest: 1, contentHash: real }]);
+  expect(
+    ((await rowsOf(db, 'artifactVersions', projectId)) as { version: number }[]).map((row) => row.version),
+  ).toEqual([1]);
   expect(await store.blob(real)).toBe(content);
   expect(await db.blobs.count()).toBe(1);
 });

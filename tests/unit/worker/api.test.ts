@@ -42,7 +42,7 @@ test('health reports the open database and the storage figures', async () => {
     status: 'ready',
     database: {
       open: true,
-      version: 7,
+      version: 9,
       tables: expect.arrayContaining(['meta', 'settings', 'commits', 'providerKeys']) as string[],
     },
     storage: { usageBytes: 2048, quotaBytes: 1_000_000 },

@@ -2,30 +2,105 @@ import Dexie from 'dexie';
 import type { OrchestraDb } from '../../db/database.ts';
 import { type Changes, type ProjectState, type ReadModelTable, joinKey, readModelTables } from './project-state.ts';
 
-/**
- * Writes the rows a fold touched into their tables. Run inside the append's
- * transaction, so the read models move with the log, never ahead or behind.
+/*
+ * The read models live in IndexedDB, next to the log, and move with it: every append's
+ * transaction writes the rows its events touched. IndexedDB charges by the request —
+ * about 50 µs of the writer's thread and 100–150 µs in all per put here, whatever the
+ * size up to tens of kilobytes — and a run touches a dozen rows a task. So the rows of a
+ * table are stored a page at a time: up to `pageRows` rows of one project, in the order
+ * the rows first appeared, under the key [projectId+page]. A transaction writes each page
+ * it touched once, whole, from the state it folded.
  *
- * The read-model rows go to IndexedDB as plain requests on the transaction Dexie opened:
- * a run writes a dozen rows a task, and Dexie's write path (middleware, key extraction,
- * a promise per row) cost more than the requests themselves. An error still fails the
- * transaction, and with it the append.
+ * A row's page is fixed by its place in the state's map, which only ever grows at the
+ * end (insertion order; a snapshot or a copy keeps it, and a fold from the first event
+ * makes the same order again). `costs` is the exception: a settled reservation leaves the
+ * state, so its place would not hold, and it keeps one row per reservation.
+ */
+
+/** Rows per page: a page of tasks stays well under the 64 KB past which Chromium stores a value as a file. */
+export const pageRows = 32;
+
+export type PagedTable = Exclude<ReadModelTable, 'costs'>;
+export const pagedTables = readModelTables.filter((table): table is PagedTable => table !== 'costs');
+
+/** One page of a paged read-model table. */
+export interface ReadModelPage<Row = unknown> {
+  projectId: string;
+  page: number;
+  rows: Row[];
+}
+
+/** The keys of a state map in insertion order, as far as they have been read, and each key's place. */
+interface Order {
+  keys: string[];
+  places: Map<string, number>;
+}
+
+const orders = new WeakMap<Map<string, unknown>, Order>();
+
+/** The insertion order of `rows`, brought up to date with rows added since it was last read. */
+function orderOf(table: PagedTable, rows: Map<string, unknown>): Order {
+  let order = orders.get(rows);
+  if (!order) {
+    order = { keys: [], places: new Map() };
+    orders.set(rows, order);
+  }
+  if (rows.size < order.keys.length) {
+    throw new Error(`A row left the ${table} of a project's state; its pages would no longer match it.`);
+  }
+  if (rows.size > order.keys.length) {
+    let place = 0;
+    for (const key of rows.keys()) {
+      if (place >= order.keys.length) {
+        order.places.set(key, place);
+        order.keys.push(key);
+      }
+      place += 1;
+    }
+  }
+  return order;
+}
+
+/** The pages of `table` that hold the rows `keys`, whole, as the state has them now. */
+export function pagesOf(state: ProjectState, table: PagedTable, keys: Iterable<string>): ReadModelPage[] {
+  const rows = state[table] as Map<string, unknown>;
+  const order = orderOf(table, rows);
+  const pages = new Set<number>();
+  for (const key of keys) {
+    const place = order.places.get(key);
+    if (place === undefined) throw new Error(`The ${table} row ${JSON.stringify(key)} is not in the state.`);
+    pages.add(Math.floor(place / pageRows));
+  }
+  return [...pages].map((page) => ({
+    projectId: state.projectId,
+    page,
+    rows: order.keys.slice(page * pageRows, (page + 1) * pageRows).map((key) => rows.get(key)),
+  }));
+}
+
+/**
+ * Writes what a fold touched: the project row, the plan, each touched page whole, and
+ * the touched cost rows. Run inside the append's transaction, so the read models move
+ * with the log, never ahead or behind.
+ *
+ * The rows go to IndexedDB as plain requests on the transaction Dexie opened: Dexie's
+ * write path (middleware, key extraction, a promise per row) cost more than the requests
+ * themselves. An error still fails the transaction, and with it the append.
  */
 export async function writeChanges(db: OrchestraDb, state: ProjectState, changes: Changes): Promise<void> {
   const writes: Promise<unknown>[] = [];
   if (changes.project && state.project) writes.push(putRows(db, 'projects', [state.project]));
   if (changes.plan && state.plan) writes.push(db.plans.put({ ...state.plan, projectId: state.projectId }));
-  for (const table of readModelTables) {
+  for (const table of pagedTables) {
     const keys = changes.keys[table];
-    if (keys.size === 0) continue;
-    const map = state[table] as Map<string, unknown>;
-    const rows: unknown[] = [];
-    for (const key of keys) {
-      const row = map.get(key) ?? changes.retired.get(joinKey(table, key));
-      if (row !== undefined) rows.push(row);
-    }
-    writes.push(putRows(db, table, rows));
+    if (keys.size > 0) writes.push(putRows(db, table, pagesOf(state, table, keys)));
   }
+  const costs: unknown[] = [];
+  for (const key of changes.keys.costs) {
+    const row = state.costs.get(key) ?? changes.retired.get(joinKey('costs', key));
+    if (row !== undefined) costs.push(row);
+  }
+  if (costs.length > 0) writes.push(putRows(db, 'costs', costs));
   await Promise.all(writes);
 }
 
@@ -48,14 +123,16 @@ function putAll(store: IDBObjectStore, rows: unknown[]): Promise<void> {
   });
 }
 
-/** Every row of one project in one read-model table, in key order. */
-export function rowsOf(db: OrchestraDb, table: ReadModelTable, projectId: string): Promise<unknown[]> {
-  return db.table(table).where('projectId').equals(projectId).sortBy(primaryKeyPath(db, table));
+/** Every row of one project in one read-model table: in the order they first appeared (costs: by reservation). */
+export async function rowsOf(db: OrchestraDb, table: ReadModelTable, projectId: string): Promise<unknown[]> {
+  if (table === 'costs') return db.costs.where('projectId').equals(projectId).sortBy('reservationId');
+  const pages = (await db.table(table).where('projectId').equals(projectId).toArray()) as ReadModelPage[];
+  return pages.sort((a, b) => a.page - b.page).flatMap((page) => page.rows);
 }
 
-function primaryKeyPath(db: OrchestraDb, table: ReadModelTable): string {
-  const key = db.table(table).schema.primKey.keyPath;
-  return Array.isArray(key) ? (key[1] ?? '') : (key ?? '');
+/** Calls `visit` with every row of a paged table, of every project. */
+export async function eachRow<Row>(db: OrchestraDb, table: PagedTable, visit: (row: Row) => void): Promise<void> {
+  await db.table(table).each((page: ReadModelPage<Row>) => page.rows.forEach(visit));
 }
 
 /** Removes every read-model row of a project (before a rebuild, or when deleting it). */
