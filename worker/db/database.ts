@@ -3,6 +3,7 @@ import { ulid } from 'ulid';
 import type { CommitRow } from '../events/log-table.ts';
 import type { ReadModelPage } from '../events/projections/materialize.ts';
 import type { ProjectState } from '../events/projections/project-state.ts';
+import type { TextPack } from '../events/text-table.ts';
 import type {
   AgentPerformanceRow,
   ArtifactRow,
@@ -33,13 +34,6 @@ export interface MetaRow {
   value: unknown;
 }
 
-/** Content-addressed text: artifact versions and output checkpoints, stored once per SHA-256. */
-export interface BlobRow {
-  hash: string;
-  content: string;
-  size: number;
-}
-
 export interface SnapshotRow {
   projectId: string;
   seq: number;
@@ -52,7 +46,8 @@ export class OrchestraDb extends Dexie {
   meta!: EntityTable<MetaRow, 'key'>;
   /** The log: one row per append (see worker/events/log-table.ts). */
   commits!: Dexie.Table<CommitRow, [string, number]>;
-  blobs!: EntityTable<BlobRow, 'hash'>;
+  /** The texts the log names by SHA-256, a pack at a time (see worker/events/text-table.ts). */
+  texts!: Dexie.Table<TextPack, number>;
   snapshots!: Dexie.Table<SnapshotRow, [string, number]>;
   projects!: EntityTable<ProjectRow, 'id'>;
   plans!: EntityTable<PlanRow, 'projectId'>;

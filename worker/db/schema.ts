@@ -5,6 +5,7 @@ import { foldEvents } from '../events/fold.ts';
 import type { CommitRow } from '../events/log-table.ts';
 import { pagedTables, pagesOf } from '../events/projections/materialize.ts';
 import { Changes } from '../events/projections/project-state.ts';
+import { type Text, packsOf } from '../events/text-table.ts';
 
 /**
  * Every schema the database has had, oldest first. A released entry is never edited:
@@ -119,13 +120,22 @@ export const schemaHistory: readonly SchemaVersion[] = [
   },
   // 7: the per-event table is gone (its events are in `commits` since version 6).
   { version: 7, stores: { events: null } },
-  // 8 and 9: the read models a page of rows at a time, keyed [projectId+page] (see
-  // worker/events/projections/materialize.ts); `costs` keeps a row per reservation.
-  // IndexedDB can't change a table's key, so 8 drops the tables and 9 makes them
-  // again, filled from the log.
+  // 8 and 9: fewer, bigger records, since IndexedDB charges by the request.
+  // - The read models a page of rows at a time, keyed [projectId+page] (see
+  //   worker/events/projections/materialize.ts); `costs` keeps a row per reservation.
+  //   IndexedDB can't change a table's key, so 8 drops the tables and 9 makes them
+  //   again, filled from the log.
+  // - Texts a pack at a time (worker/events/text-table.ts): 8 moves them into `texts`,
+  //   9 drops `blobs`.
   {
     version: 8,
+    upgrade: async (tx) => {
+      const texts: Text[] = [];
+      await tx.table('blobs').each((row: Text) => texts.push({ hash: row.hash, content: row.content }));
+      await tx.table('texts').bulkAdd(packsOf(texts));
+    },
     stores: {
+      texts: '++pack, *hashes',
       tasks: null,
       artifacts: null,
       artifactVersions: null,
@@ -139,6 +149,7 @@ export const schemaHistory: readonly SchemaVersion[] = [
   {
     version: 9,
     stores: {
+      blobs: null,
       tasks: '[projectId+page], projectId',
       artifacts: '[projectId+page], projectId',
       artifactVersions: '[projectId+page], projectId',

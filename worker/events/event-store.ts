@@ -1,4 +1,4 @@
-import type { BlobRow, OrchestraDb } from '../db/database.ts';
+import type { OrchestraDb } from '../db/database.ts';
 import type { EventDraft, OrchestraEvent } from './catalog.ts';
 import { currentVersions } from './catalog.ts';
 import { ConcurrencyError, StorageFullError, isConstraintError, isQuotaError } from './errors.ts';
@@ -6,7 +6,7 @@ import { foldEvents } from './fold.ts';
 import { sha256Hex } from './hash.ts';
 import { eventIds } from './ids.ts';
 import { commitOf, commitsOf, deleteLogRows, logHead, readLog } from './log-table.ts';
-import { clearReadModels, projectRange, putRows, writeChanges } from './projections/materialize.ts';
+import { clearReadModels, projectRange, writeChanges } from './projections/materialize.ts';
 import {
   Changes,
   type ProjectState,
@@ -16,6 +16,7 @@ import {
 } from './projections/project-state.ts';
 import { reduce } from './projections/reduce.ts';
 import { parsePayload } from './validate.ts';
+import { type Text, addTexts, deleteTexts, readTexts } from './text-table.ts';
 import { WriteQueue } from './write-queue.ts';
 
 export interface EventStoreOptions {
@@ -72,14 +73,14 @@ const staleMessage =
   'This project changed elsewhere (another tab or device) since this tab last read it. It has been reloaded; try again.';
 
 /** Every table an append or import writes: the log, its texts and snapshots, and the read models. */
-const readModelStores = ['commits', 'blobs', 'snapshots', 'projects', 'plans', ...readModelTables];
+const readModelStores = ['commits', 'texts', 'snapshots', 'projects', 'plans', ...readModelTables];
 
 /** One caller's append, waiting for the write that takes it. */
 interface PendingAppend {
   drafts: EventDraft[];
   folded: (() => void) | undefined;
   payloads: unknown[];
-  blobs: Promise<BlobRow[]>;
+  blobs: Promise<Text[]>;
   resolve: (events: OrchestraEvent[]) => void;
   reject: (error: unknown) => void;
   requires: AppendOptions['requires'];
@@ -135,6 +136,8 @@ export class EventStore {
   private readonly unwritten = new Map<string, string>();
   private readonly hashing = new Set<Promise<unknown>>();
   private blobCacheChars = 0;
+  /** Texts asked of the database this turn, with who waits for each. */
+  private reads: Map<string, Reader[]> | undefined;
   private readonly now: () => number;
   private readonly snapshotEvery: number;
   private readonly maxUnwrittenEvents: number;
@@ -190,13 +193,13 @@ export class EventStore {
    * Hashes an append's texts and keeps them readable (`blob`) from then until its write
    * settles: its events may be folded, and a task started on them, before it commits.
    */
-  private hashBlobs(texts: BlobText[]): Promise<BlobRow[]> {
+  private hashBlobs(texts: BlobText[]): Promise<Text[]> {
     if (texts.length === 0) return Promise.resolve([]);
     const hashed = Promise.all(
       texts.map(async (text) =>
         typeof text === 'string'
-          ? { hash: await sha256Hex(text), content: text, size: text.length }
-          : { hash: text.hash, content: text.content, size: text.content.length },
+          ? { hash: await sha256Hex(text), content: text }
+          : { hash: text.hash, content: text.content },
       ),
     ).then((rows) => {
       for (const row of rows) this.unwritten.set(row.hash, row.content);
@@ -263,7 +266,7 @@ export class EventStore {
       // wrote) would follow events that never were: they fail, with the reason it was
       // dropped. The appends made after the drop are folded now and written.
       live = [];
-      const blobs: BlobRow[] = [];
+      const blobs: Text[] = [];
       group.forEach((pending, index) => {
         const own = texts[index] ?? [];
         if (pending.events && pending.basis !== ahead) {
@@ -297,7 +300,9 @@ export class EventStore {
           this.db.commits.add(commitOf(events)),
           writeChanges(this.db, durable, changes),
         ];
-        if (blobs.length > 0) writes.push(putRows(this.db, 'blobs', blobs));
+        // A text already stored (it is cached only once written or read) isn't stored again.
+        const fresh = blobs.filter((blob) => !this.blobCache.has(blob.hash));
+        if (fresh.length > 0) writes.push(addTexts(this.db, fresh));
         if (snapshot) writes.push(this.writeSnapshot(durable));
         await Promise.all(writes);
       });
@@ -349,7 +354,7 @@ export class EventStore {
         }
         await Promise.all([
           this.db.commits.bulkAdd(commitsOf(events)),
-          this.db.blobs.bulkPut(blobs.map((blob) => ({ ...blob, size: blob.content.length }))),
+          addTexts(this.db, blobs),
           this.db.snapshots.bulkPut(snapshots),
           writeChanges(this.db, state, changes),
         ]);
@@ -378,7 +383,7 @@ export class EventStore {
       await Promise.all([
         deleteLogRows(this.db, projectId),
         this.db.snapshots.where('projectId').equals(projectId).delete(),
-        this.db.blobs.bulkDelete(blobHashes),
+        deleteTexts(this.db, blobHashes),
         clearReadModels(this.db, projectId),
       ]);
     });
@@ -471,9 +476,37 @@ export class EventStore {
       this.rememberBlob(hash, cached); // most recently used last
       return cached;
     }
-    const content = (await this.db.blobs.get(hash))?.content;
-    if (content !== undefined) this.rememberBlob(hash, content);
-    return content;
+    return this.readStored(hash);
+  }
+
+  /**
+   * Reads a stored text. The reads asked for in the same turn (a prompt's upstream files)
+   * go out as one query, and a pack found is read once whatever it holds.
+   */
+  private readStored(hash: string): Promise<string | undefined> {
+    let batch = this.reads;
+    if (!batch) {
+      const asked = new Map<string, Reader[]>();
+      batch = asked;
+      this.reads = asked;
+      queueMicrotask(() => {
+        this.reads = undefined;
+        readTexts(this.db, asked.keys()).then(
+          (found) => {
+            for (const [wanted, readers] of asked) {
+              const content = found.get(wanted);
+              if (content !== undefined) this.rememberBlob(wanted, content);
+              for (const reader of readers) reader.resolve(content);
+            }
+          },
+          (error: unknown) => {
+            for (const readers of asked.values()) for (const reader of readers) reader.reject(error);
+          },
+        );
+      });
+    }
+    const readers = batch;
+    return new Promise((resolve, reject) => readers.set(hash, [...(readers.get(hash) ?? []), { resolve, reject }]));
   }
 
   /** Keeps a text in the cache, dropping the least recently used past 8 million characters. */
@@ -501,6 +534,11 @@ export class EventStore {
     this.blobCache.delete(hash);
     this.blobCacheChars -= text.length;
   }
+}
+
+interface Reader {
+  resolve: (content: string | undefined) => void;
+  reject: (error: unknown) => void;
 }
 
 /** What a failed write means for the person: a stale view, a full disk, or the error itself. */

@@ -4,6 +4,7 @@ import type { OrchestraDb } from '../db/database.ts';
 import type { Engine } from '../engine.ts';
 import { BundleError, type ProjectBundle, bundleFormat, readBundle, referencedHashes } from '../events/bundle.ts';
 import { eachRow } from '../events/projections/materialize.ts';
+import { deleteTexts, readTexts } from '../events/text-table.ts';
 import type { ArtifactVersionRow, TaskRow } from '../events/projections/rows.ts';
 import { toProjectView } from './project-view.ts';
 import { toFailure } from './to-failure.ts';
@@ -68,9 +69,11 @@ export function createHousekeeping(engine: Engine) {
         const project = toProjectView(await store.saved(projectId))?.project;
         if (!project || events.length === 0) return fail('not_found', 'There is no such project on this device.');
         const hashes = [...new Set(events.flatMap(referencedHashes))];
-        const blobs = (await db.blobs.bulkGet(hashes)).flatMap((blob) =>
-          blob ? [{ hash: blob.hash, content: blob.content }] : [],
-        );
+        const texts = await readTexts(db, hashes);
+        const blobs = hashes.flatMap((hash) => {
+          const content = texts.get(hash);
+          return content === undefined ? [] : [{ hash, content }];
+        });
         const bundle: ProjectBundle = {
           format: bundleFormat,
           formatVersion: 1,
@@ -140,11 +143,12 @@ export function createHousekeeping(engine: Engine) {
         }
         const inUse = await hashesInUse(db, () => false);
         const removable = [...candidates].filter((hash) => !inUse.has(hash));
-        const rows = await db.blobs.bulkGet(removable);
-        const present = rows.flatMap((row) => (row ? [row] : []));
-        await db.blobs.bulkDelete(present.map((row) => row.hash));
-        store.forgetBlobs(present.map((row) => row.hash));
-        return ok({ textsRemoved: present.length, bytesFreed: present.reduce((sum, row) => sum + row.size, 0) });
+        const removed = await db.transaction('rw', 'texts', () => deleteTexts(db, removable));
+        store.forgetBlobs(removed.map((text) => text.hash));
+        return ok({
+          textsRemoved: removed.length,
+          bytesFreed: removed.reduce((sum, text) => sum + text.content.length, 0),
+        });
       }),
 
     /** How much each project takes on this device. */
@@ -154,7 +158,7 @@ export function createHousekeeping(engine: Engine) {
         for (const project of await db.projects.toArray()) {
           const events = await store.read(project.id);
           const hashes = [...new Set(events.flatMap(referencedHashes))];
-          const blobs = await db.blobs.bulkGet(hashes);
+          const texts = await readTexts(db, hashes);
           let snapshotBytes = 0;
           await db.snapshots
             .where('projectId')
@@ -165,7 +169,7 @@ export function createHousekeeping(engine: Engine) {
             name: project.name,
             events: events.length,
             eventBytes: events.reduce((sum, event) => sum + JSON.stringify(event).length, 0),
-            blobBytes: blobs.reduce((sum, blob) => sum + (blob?.size ?? 0), 0),
+            blobBytes: [...texts.values()].reduce((sum, content) => sum + content.length, 0),
             snapshotBytes,
           });
         }

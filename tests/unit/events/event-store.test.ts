@@ -10,6 +10,7 @@ import { EventStore } from '../../../worker/events/event-store.ts';
 import { foldEvents } from '../../../worker/events/fold.ts';
 import { sha256Hex } from '../../../worker/events/hash.ts';
 import { rowsOf } from '../../../worker/events/projections/materialize.ts';
+import { readTexts } from '../../../worker/events/text-table.ts';
 import { cloneState, readModelTables } from '../../../worker/events/projections/project-state.ts';
 import { rebuildReadModels } from '../../../worker/events/replay.ts';
 import { TimeTravel } from '../../../worker/events/time-travel.ts';
@@ -213,7 +214,7 @@ test('texts are stored once by SHA-256, and identical artifact content makes no 
     ((await rowsOf(db, 'artifactVersions', projectId)) as { version: number }[]).map((row) => row.version),
   ).toEqual([1]);
   expect(await store.blob(real)).toBe(content);
-  expect(await db.blobs.count()).toBe(1);
+  expect((await db.texts.toArray()).flatMap((pack) => pack.hashes)).toEqual([real]);
 });
 
 test('appends made at the same time share one transaction, each gets its own events in order, and a bad draft fails alone', async () => {
@@ -421,8 +422,13 @@ test('a text given with the hash its caller computed is stored under that hash, 
   const [given, plain] = ['print("given")\n', 'print("plain")\n'];
   const givenHash = await sha256Hex(given);
   await store.append(projectId, [message('files')], { blobs: [{ hash: givenHash, content: given }, plain] });
-  expect(await db.blobs.get(givenHash)).toEqual({ hash: givenHash, content: given, size: given.length });
-  expect(await db.blobs.get(await sha256Hex(plain))).toMatchObject({ content: plain });
+  const plainHash = await sha256Hex(plain);
+  expect(await readTexts(db, [givenHash, plainHash])).toEqual(
+    new Map([
+      [givenHash, given],
+      [plainHash, plain],
+    ]),
+  );
 });
 
 test('an append whose requirement does not hold of the state it would fold on is refused alone, with its message', async () => {

@@ -170,7 +170,7 @@ test('corrupt, truncated, oversized, altered and hostile files are refused with 
     expect(!result.ok && result.message, name).toMatch(message);
   }
   expect(await there.db.commits.count()).toBe(0);
-  expect(await there.db.blobs.count()).toBe(0);
+  expect(await there.db.texts.count()).toBe(0);
   expect(await there.db.projects.count()).toBe(0);
 
   // `__proto__` keys in a file are plain data: they neither pollute nor survive the import.
