@@ -9,6 +9,8 @@
  * `npm run profile -- --runs 3` samples three runs; `--top 40` prints more functions;
  * `--keep` keeps the unminified page, so the printed line numbers can be looked up;
  * `--plain` only times the runs, on the minified page with no profiler or counters.
+ * `PROFILE_INIT='globalThis.flag = true'` runs a script in the page before its own, for
+ * experiments that read a flag.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -92,6 +94,8 @@ async function main(): Promise<void> {
   try {
     const { page, context } = profile;
     if (!plain) await page.addInitScript({ content: countRequests });
+    const init = process.env['PROFILE_INIT'];
+    if (init) await page.addInitScript({ content: init });
     await page.goto(`http://127.0.0.1:${port}/`);
     await page.waitForFunction(() => document.body.dataset['ready'] === 'true');
     const api = await page.evaluateHandle(() => (window as unknown as { engineBench: EngineBench }).engineBench);

@@ -21,8 +21,12 @@ import { randomHistory, seeded } from './random-history.ts';
 let counter = 0;
 const freshName = () => `read-model-pages-${++counter}`;
 
-const file = (path: string, contentHash = 'a'.repeat(64)): EventDraft => ({
-  type: 'artifact-create',
+const file = (
+  path: string,
+  contentHash = 'a'.repeat(64),
+  type: 'artifact-create' | 'artifact-version' = 'artifact-create',
+): EventDraft => ({
+  type,
   actor: { kind: 'agent', role: 'code-generator' },
   payload: { path, kind: 'source', language: 'typescript', contentHash, size: 10, provenance: { source: 'ai' } },
 });
@@ -74,7 +78,7 @@ test('rows are stored a page at a time, in the order they appeared, and an appen
   const puts = countPuts();
   restorePuts = puts.restore;
   await store.append(projectId, [
-    { ...file(paths[pageRows + 3] as string, 'b'.repeat(64)), type: 'artifact-version' },
+    file(paths[pageRows + 3] as string, 'b'.repeat(64), 'artifact-version'),
     file('src/new.ts'),
   ]);
   puts.restore();
