@@ -26,9 +26,13 @@ export interface Text {
   content: string;
 }
 
-/** The most texts, and about the most characters, a pack holds when many are stored at once (an import). */
+/**
+ * The most texts, and about the most characters, a pack holds: past 64 KB Chromium
+ * stores a value as a file beside the database, at several times the cost (see
+ * log-table.ts). A text bigger than that has a pack of its own.
+ */
 const packTexts = 256;
-const packChars = 4_000_000;
+const packChars = 40_000;
 
 /** Packs of `texts`, each text once, each pack within the limits above. */
 export function packsOf(texts: readonly Text[]): TextPack[] {

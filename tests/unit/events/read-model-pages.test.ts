@@ -59,7 +59,10 @@ test('rows are stored a page at a time, in the order they appeared, and an appen
   const db = new OrchestraDb(freshName());
   const store = new EventStore(db);
   const projectId = ulid();
-  const paths = Array.from({ length: pageRows * 3 + 5 }, (_, index) => `src/f${String(index).padStart(3, '0')}.ts`);
+  const paths = Array.from(
+    { length: pageRows('artifacts') * 3 + 5 },
+    (_, index) => `src/f${String(index).padStart(3, '0')}.ts`,
+  );
   await store.append(
     projectId,
     paths.map((path) => file(path)),
@@ -67,9 +70,9 @@ test('rows are stored a page at a time, in the order they appeared, and an appen
 
   const pages = await db.artifacts.where('projectId').equals(projectId).sortBy('page');
   expect(pages.map((page) => [page.page, page.rows.length])).toEqual([
-    [0, pageRows],
-    [1, pageRows],
-    [2, pageRows],
+    [0, pageRows('artifacts')],
+    [1, pageRows('artifacts')],
+    [2, pageRows('artifacts')],
     [3, 5],
   ]);
   expect(((await rowsOf(db, 'artifacts', projectId)) as { path: string }[]).map((row) => row.path)).toEqual(paths);
@@ -78,7 +81,7 @@ test('rows are stored a page at a time, in the order they appeared, and an appen
   const puts = countPuts();
   restorePuts = puts.restore;
   await store.append(projectId, [
-    file(paths[pageRows + 3] as string, 'b'.repeat(64), 'artifact-version'),
+    file(paths[pageRows('artifacts') + 3] as string, 'b'.repeat(64), 'artifact-version'),
     file('src/new.ts'),
   ]);
   puts.restore();
@@ -162,7 +165,7 @@ test('a database of version 7 gets its read models as pages, folded from its log
   for (const projectId of projects) {
     expect(await everyTable(db, projectId)).toEqual(await everyTable(scratchDb, projectId));
     const pages = (await db.tasks.where('projectId').equals(projectId).toArray()) as ReadModelPage[];
-    expect(pages.every((page) => page.rows.length <= pageRows)).toBe(true);
+    expect(pages.every((page) => page.rows.length <= pageRows('tasks'))).toBe(true);
   }
   // The upgraded tables take appends where they ended.
   const [first] = projects;

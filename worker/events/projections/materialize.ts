@@ -17,11 +17,15 @@ import { type Changes, type ProjectState, type ReadModelTable, joinKey, readMode
  * state, so its place would not hold, and it keeps one row per reservation.
  */
 
-/** Rows per page: a page of tasks stays well under the 64 KB past which Chromium stores a value as a file. */
-export const pageRows = 32;
-
 export type PagedTable = Exclude<ReadModelTable, 'costs'>;
 export const pagedTables = readModelTables.filter((table): table is PagedTable => table !== 'costs');
+
+/**
+ * Rows per page: a page stays under the 64 KB past which Chromium stores a value as a
+ * file beside the database, at several times the cost (see log-table.ts). A task row
+ * carries its instructions, so its pages hold fewer.
+ */
+export const pageRows = (table: PagedTable): number => (table === 'tasks' ? 16 : 32);
 
 /** One page of a paged read-model table. */
 export interface ReadModelPage<Row = unknown> {
@@ -65,16 +69,17 @@ function orderOf(table: PagedTable, rows: Map<string, unknown>): Order {
 export function pagesOf(state: ProjectState, table: PagedTable, keys: Iterable<string>): ReadModelPage[] {
   const rows = state[table] as Map<string, unknown>;
   const order = orderOf(table, rows);
+  const size = pageRows(table);
   const pages = new Set<number>();
   for (const key of keys) {
     const place = order.places.get(key);
     if (place === undefined) throw new Error(`The ${table} row ${JSON.stringify(key)} is not in the state.`);
-    pages.add(Math.floor(place / pageRows));
+    pages.add(Math.floor(place / size));
   }
   return [...pages].map((page) => ({
     projectId: state.projectId,
     page,
-    rows: order.keys.slice(page * pageRows, (page + 1) * pageRows).map((key) => rows.get(key)),
+    rows: order.keys.slice(page * size, (page + 1) * size).map((key) => rows.get(key)),
   }));
 }
 
