@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Role } from '../events/schemas/common.ts';
+import type { MeasuredText } from '../budget/utf8-length.ts';
 import type { ResponseFormat } from '../providers/contract/provider-request.ts';
 import type { Finding } from './contracts.ts';
 
@@ -21,6 +22,12 @@ export interface AgentInput {
   };
   /** Upstream files, already trimmed to the model's window (see worker/orchestrator/context.ts). */
   context: string;
+  /**
+   * `context.trimEnd()` (what a prompt shows of it) with its UTF-8 length, when the
+   * orchestrator counted it from the files' blocks: a prompt is then counted without
+   * reading the upstream files again. Without it, `measuredPrompt` counts them itself.
+   */
+  measuredContext?: MeasuredText;
   /** For fix tasks: the Debugger's findings to address. */
   findings: Finding[];
   /** For the Project Manager's chat: the conversation so far, oldest first, and the current plan's tasks with their status. */
@@ -51,4 +58,10 @@ export interface AgentRole<T> {
   receivesFrom: readonly Role[];
   /** The user message for this task. */
   prompt(input: AgentInput): string;
+  /**
+   * `prompt(input)` with its UTF-8 length, for the cost governor's worst case: the
+   * sections are counted apart and the upstream files by `input.measuredContext`, so the
+   * prompt is neither read nor copied flat to be counted.
+   */
+  measuredPrompt(input: AgentInput): MeasuredText;
 }

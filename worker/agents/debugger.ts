@@ -4,8 +4,8 @@ import {
   contextSection,
   findingsSection,
   identityLine,
-  joinSections,
   projectSection,
+  promptOf,
   taskSection,
   teamNote,
 } from './prompt-sections.ts';
@@ -59,12 +59,11 @@ export const debuggerAgent: AgentRole<Review> = {
   responseFormat: { type: 'json', name: 'orchestra_review', schema: jsonSchemaOf(reviewSchema) },
   maxOutputTokens: 8_000,
   receivesFrom: ['code-generator', 'ui-designer', 'test-writer'],
-  prompt: (input: AgentInput) =>
-    joinSections(
-      projectSection(input),
-      taskSection(input),
-      previousRoundSection(input),
-      contextSection(input),
-      `Review the files now (review round ${input.task.round}). Reply with the JSON object only.`,
-    ),
+  ...promptOf((input) => [
+    projectSection(input),
+    taskSection(input),
+    previousRoundSection(input),
+    contextSection(input),
+    `Review the files now (review round ${input.task.round}). Reply with the JSON object only.`,
+  ]),
 };

@@ -1,6 +1,6 @@
 import type { AgentInput, AgentRole } from './agent-role.ts';
 import { chatReplySchema, jsonSchemaOf, planSchema, type ChatReply, type Plan } from './contracts.ts';
-import { identityLine, joinSections, projectSection, teamNote } from './prompt-sections.ts';
+import { identityLine, projectSection, promptOf, teamNote } from './prompt-sections.ts';
 
 const title = 'Project Manager';
 
@@ -75,9 +75,9 @@ export const projectManager: AgentRole<Plan> = {
   responseFormat: { type: 'json', name: 'orchestra_plan', schema: jsonSchemaOf(planSchema) },
   maxOutputTokens: 8_000,
   receivesFrom: [],
-  prompt: (input: AgentInput) => {
+  ...promptOf((input) => {
     const maxTasks = maxTasksOf(input.task.acceptance);
-    return joinSections(
+    return [
       projectSection(input),
       planningTaskSection(input),
       input.conversation.length > 0 &&
@@ -98,8 +98,8 @@ export const projectManager: AgentRole<Plan> = {
         '- Estimate the total tokens and the cost in USD.',
       ].join('\n'),
       'Write the plan now. Reply with the JSON object only.',
-    );
-  },
+    ];
+  }),
 };
 
 const chatSystemPrompt = [
@@ -147,11 +147,10 @@ export const projectManagerChat: AgentRole<ChatReply> = {
   responseFormat: { type: 'json', name: 'orchestra_chat_reply', schema: jsonSchemaOf(chatReplySchema) },
   maxOutputTokens: 4_000,
   receivesFrom: [],
-  prompt: (input: AgentInput) =>
-    joinSections(
-      projectSection(input),
-      currentTasksSection(input),
-      conversationSection(input),
-      'Reply now with the JSON object only.',
-    ),
+  ...promptOf((input) => [
+    projectSection(input),
+    currentTasksSection(input),
+    conversationSection(input),
+    'Reply now with the JSON object only.',
+  ]),
 };

@@ -1,5 +1,6 @@
+import { joinMeasured, type MeasuredText, measure } from '../budget/utf8-length.ts';
 import type { Role } from '../events/schemas/common.ts';
-import type { AgentInput } from './agent-role.ts';
+import type { AgentInput, AgentRole } from './agent-role.ts';
 import type { Finding } from './contracts.ts';
 
 /*
@@ -78,11 +79,19 @@ export function taskSection(input: AgentInput): string {
   ].join('\n');
 }
 
-/** The upstream files, as trimmed by the orchestrator. */
-export function contextSection(input: AgentInput): string {
+const contextHeading = '## Upstream files from the team\n\n';
+const noUpstreamFiles = `${contextHeading}No upstream files yet.`;
+
+/**
+ * The upstream files, as trimmed by the orchestrator. Measured when the orchestrator
+ * measured them: the heading is joined to their count, and their text is not read here.
+ */
+export function contextSection(input: AgentInput): string | MeasuredText {
+  const shown = input.measuredContext;
+  if (shown !== undefined) return shown.text.length === 0 ? noUpstreamFiles : joinMeasured([contextHeading, shown]);
   const body = input.context.trim() === '' ? 'No upstream files yet.' : input.context.trimEnd();
   // Concatenated, not joined: the context can be a quarter of a megabyte (see joinSections).
-  return `## Upstream files from the team\n\n${body}`;
+  return `${contextHeading}${body}`;
 }
 
 /** One finding as a line a model can act on. */
@@ -97,19 +106,58 @@ export function findingsSection(heading: string, findings: readonly Finding[]): 
   return [heading, '', ...findings.map(findingLine)].join('\n');
 }
 
+/** A section of a prompt: its text, or its text measured, or `false` for a section left out. */
+export type Section = string | MeasuredText | false;
+
+const sectionText = (section: Exclude<Section, false>) => (typeof section === 'string' ? section : section.text);
+
 /**
  * Joins prompt sections with a blank line, skipping empty ones. Concatenated rather than
  * joined: the upstream files can be a quarter of a megabyte, and `join` copies every part
  * that is itself a concatenation twice (once to flatten it, once into the result); the
  * prompt is made flat once, by whatever reads it first.
  */
-export function joinSections(...sections: readonly (string | false)[]): string {
+export function joinSections(...sections: readonly Section[]): string {
   let prompt = '';
   for (const section of sections) {
-    if (section === false || section === '') continue;
-    prompt = prompt === '' ? section : `${prompt}\n\n${section}`;
+    if (section === false) continue;
+    const text = sectionText(section);
+    if (text.length === 0) continue;
+    prompt = prompt.length === 0 ? text : `${prompt}\n\n${text}`;
   }
   return prompt;
+}
+
+const blankLine = measure('\n\n');
+
+/**
+ * `joinSections(...sections)` with its UTF-8 length: sections given as text are counted
+ * here (they are short), measured ones are taken at their count, and the joined text is
+ * not read.
+ */
+export function measureSections(...sections: readonly Section[]): MeasuredText {
+  const parts: (string | MeasuredText)[] = [];
+  for (const section of sections) {
+    if (section === false || sectionText(section).length === 0) continue;
+    if (parts.length > 0) parts.push(blankLine);
+    parts.push(section);
+  }
+  return joinMeasured(parts);
+}
+
+/**
+ * An agent's `prompt` and `measuredPrompt`, both from its one list of sections, so the
+ * text counted is the text sent.
+ *
+ * @example { ...promptOf((input) => [projectSection(input), taskSection(input)]) }
+ */
+export function promptOf(
+  sections: (input: AgentInput) => readonly Section[],
+): Pick<AgentRole<unknown>, 'prompt' | 'measuredPrompt'> {
+  return {
+    prompt: (input) => joinSections(...sections(input)),
+    measuredPrompt: (input) => measureSections(...sections(input)),
+  };
 }
 
 /**

@@ -1,13 +1,13 @@
-import type { AgentInput, AgentRole } from './agent-role.ts';
+import type { AgentRole } from './agent-role.ts';
 import { fileOutputSchema, jsonSchemaOf, type FileOutput } from './contracts.ts';
 import {
   contextSection,
   fileOutputRules,
   fixSection,
   identityLine,
-  joinSections,
   languageConventions,
   projectSection,
+  promptOf,
   taskSection,
   teamNote,
 } from './prompt-sections.ts';
@@ -43,12 +43,11 @@ export const testWriter: AgentRole<FileOutput> = {
   responseFormat: { type: 'json', name: 'orchestra_files', schema: jsonSchemaOf(fileOutputSchema) },
   maxOutputTokens: 12_000,
   receivesFrom: ['code-generator', 'ui-designer', 'test-writer'],
-  prompt: (input: AgentInput) =>
-    joinSections(
-      projectSection(input),
-      taskSection(input),
-      fixSection(input),
-      contextSection(input),
-      'Write the test files now. Reply with the JSON object only.',
-    ),
+  ...promptOf((input) => [
+    projectSection(input),
+    taskSection(input),
+    fixSection(input),
+    contextSection(input),
+    'Write the test files now. Reply with the JSON object only.',
+  ]),
 };

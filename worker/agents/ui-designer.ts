@@ -1,13 +1,13 @@
-import type { AgentInput, AgentRole } from './agent-role.ts';
+import type { AgentRole } from './agent-role.ts';
 import { fileOutputSchema, jsonSchemaOf, type FileOutput } from './contracts.ts';
 import {
   contextSection,
   fileOutputRules,
   fixSection,
   identityLine,
-  joinSections,
   languageConventions,
   projectSection,
+  promptOf,
   scaffoldSection,
   taskSection,
   teamNote,
@@ -45,13 +45,12 @@ export const uiDesigner: AgentRole<FileOutput> = {
   responseFormat: { type: 'json', name: 'orchestra_files', schema: jsonSchemaOf(fileOutputSchema) },
   maxOutputTokens: 16_000,
   receivesFrom: ['code-generator', 'ui-designer'],
-  prompt: (input: AgentInput) =>
-    joinSections(
-      projectSection(input),
-      taskSection(input),
-      scaffoldSection(input),
-      fixSection(input),
-      contextSection(input),
-      'Write the files now — HTML without inline scripts or handlers. Reply with the JSON object only.',
-    ),
+  ...promptOf((input) => [
+    projectSection(input),
+    taskSection(input),
+    scaffoldSection(input),
+    fixSection(input),
+    contextSection(input),
+    'Write the files now — HTML without inline scripts or handlers. Reply with the JSON object only.',
+  ]),
 };

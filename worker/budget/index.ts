@@ -15,7 +15,8 @@ export type {
   SettleResult,
   Usage,
 } from './governor.ts';
-export { utf8Length, utf8LengthOfParts } from './utf8-length.ts';
+export { emptyMeasured, joinMeasured, measure, trimEndMeasured, utf8Length, utf8LengthOfParts } from './utf8-length.ts';
+export type { MeasuredText } from './utf8-length.ts';
 export { defaultBudgetsUsd, framingTokens } from './defaults.ts';
 export type { PlanComplexity } from './defaults.ts';
 export * from './records.ts';

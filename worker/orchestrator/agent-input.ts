@@ -1,7 +1,8 @@
 import type { AgentInput, AgentRole, Finding } from '../agents/index.ts';
 import { type ProjectState, joinKey } from '../events/projections/project-state.ts';
 import type { ArtifactRow, ArtifactVersionRow, TaskRow } from '../events/projections/rows.ts';
-import { buildContext, type ContextFile, renderContext, sharedContextCache } from './context.ts';
+import { emptyMeasured } from '../budget/utf8-length.ts';
+import { type ContextFile, renderedContextOf, sharedContextCache } from './context.ts';
 
 /** The texts the engine can read back from the blob store. */
 export type ReadBlob = (hash: string) => Promise<string | undefined>;
@@ -32,8 +33,10 @@ export async function upstreamFiles(
   agent: AgentRole<unknown>,
   readBlob: ReadBlob,
 ): Promise<ContextFile[]> {
-  const direct = new Set(task.dependsOn);
-  const shown: { artifact: ArtifactRow; direct: boolean }[] = [];
+  const directIds = new Set(task.dependsOn);
+  // A file shown before is taken from the context cache; the others are read together.
+  const files: (ContextFile | undefined)[] = [];
+  const unread: { at: number; artifact: ArtifactRow; direct: boolean }[] = [];
   for (const artifact of state.artifacts.values()) {
     if (artifact.kind !== 'source') continue;
     const version = latestVersion(state, artifact);
@@ -44,27 +47,23 @@ export async function upstreamFiles(
       agent.role === 'debugger' ||
       (role !== undefined && role !== null && agent.receivesFrom.includes(role));
     if (!receives) continue;
-    shown.push({ artifact, direct: producer !== undefined && direct.has(producer.taskId) });
+    const direct = producer !== undefined && directIds.has(producer.taskId);
+    const content = sharedContextCache.contentOf(artifact.path, artifact.contentHash);
+    if (content === undefined) unread.push({ at: files.length, artifact, direct });
+    files.push(content === undefined ? undefined : fileOf(artifact, content, direct));
   }
-  // A file shown before is taken from the context cache; the others are read together.
-  const cached = shown.map(({ artifact }) => sharedContextCache.contentOf(artifact.path, artifact.contentHash));
-  const missing = shown.filter((_, index) => cached[index] === undefined);
-  const read =
-    missing.length > 0 ? await Promise.all(missing.map(({ artifact }) => readBlob(artifact.contentHash))) : [];
-  const files: ContextFile[] = [];
-  let nextRead = 0;
-  shown.forEach(({ artifact, direct }, index) => {
-    const content = cached[index] ?? read[nextRead++];
-    if (content === undefined) return;
-    files.push({
-      path: artifact.path,
-      language: artifact.language,
-      content,
-      direct,
-      contentHash: artifact.contentHash,
-    });
+  if (unread.length === 0) return files as ContextFile[];
+  const read = await Promise.all(unread.map(({ artifact }) => readBlob(artifact.contentHash)));
+  unread.forEach(({ at, artifact, direct }, index) => {
+    const content = read[index];
+    if (content !== undefined) files[at] = fileOf(artifact, content, direct);
   });
-  return files;
+  // A text the store no longer has is left out.
+  return files.filter((file) => file !== undefined);
+}
+
+function fileOf(artifact: ArtifactRow, content: string, direct: boolean): ContextFile {
+  return { path: artifact.path, language: artifact.language, content, direct, contentHash: artifact.contentHash };
 }
 
 /** Paths and names a task's text mentions: those files come first and whole. */
@@ -88,8 +87,8 @@ export async function agentInputFor(
   const plan = state.plan;
   const files = await upstreamFiles(state, task, agent, options.readBlob);
   const context = files.length
-    ? renderContext(buildContext(files, { budgetTokens: options.budgetTokens, focus: focusOf(task, options.findings) }))
-    : '';
+    ? renderedContextOf(files, { budgetTokens: options.budgetTokens, focus: focusOf(task, options.findings) })
+    : { text: '', shown: emptyMeasured };
   return {
     project: {
       name: project?.name ?? '',
@@ -106,7 +105,8 @@ export async function agentInputFor(
       kind: task.kind,
       round: task.round,
     },
-    context,
+    context: context.text,
+    measuredContext: context.shown,
     findings: options.findings,
     conversation: options.conversation ?? [],
     currentTasks: [...state.tasks.values()].map((row) => ({

@@ -1,3 +1,4 @@
+import { emptyMeasured, joinMeasured, measure, type MeasuredText, trimEndMeasured } from '../budget/utf8-length.ts';
 import { lineCount, outlineOf } from './context-outline.ts';
 
 /*
@@ -53,6 +54,10 @@ const preamble = [
 const wholeHeader = '### Whole files\n\n';
 const summaryHeader = '### Summarised files (declarations only)\n\n';
 const listHeader = '### Listed only (not shown)\n\n';
+const measuredPreamble = measure(preamble);
+const measuredWholeHeader = measure(wholeHeader);
+const measuredSummaryHeader = measure(summaryHeader);
+const measuredListHeader = measure(listHeader);
 
 /** A Markdown fence longer than any run of backticks in the text, so the text cannot close it. */
 function fenceFor(text: string): string {
@@ -75,14 +80,22 @@ function summaryBlock(summary: ContextSummary): string {
   return `#### ${summary.path} (summarised: ${summary.lines} lines, declarations only)\n${fenced('text', outline)}`;
 }
 
-/** What one file is shown as: its whole block and, once needed, its summary with the block of that. */
+/** Small before big, then by path. */
+const bySizeThenPath = (a: ContextFile, b: ContextFile) =>
+  a.content.length - b.content.length || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+/**
+ * What one file is shown as: its whole block and, once needed, its summary with the block
+ * of that. Blocks are measured when made, so a prompt is counted from them (see
+ * `renderedContextOf`), not read again for every task that shows the file.
+ */
 interface FileBlocks {
   path: string;
   language: string;
   content: string;
   contentHash: string | undefined;
-  whole: string;
-  summary?: { summary: ContextSummary; block: string };
+  whole: MeasuredText;
+  summary?: { summary: ContextSummary; block: MeasuredText };
   /** When it was last used, on the cache's clock. */
   used: number;
 }
@@ -96,6 +109,8 @@ interface FileBlocks {
  */
 export class ContextCache {
   private readonly entries = new Map<string, FileBlocks>();
+  /** Each path's place in the last `smallFirst`, where the next sort starts from. */
+  private order = new Map<string, number>();
   private contentChars = 0;
   private clock = 0;
 
@@ -124,7 +139,7 @@ export class ContextCache {
       language: file.language,
       content: file.content,
       contentHash: file.contentHash,
-      whole: wholeBlock(file, lineCount(file.content)),
+      whole: measure(wholeBlock(file, lineCount(file.content))),
       used: ++this.clock,
     };
     this.forget(file.path);
@@ -141,7 +156,7 @@ export class ContextCache {
     return made;
   }
 
-  summary(file: ContextFile): { summary: ContextSummary; block: string } {
+  summary(file: ContextFile): { summary: ContextSummary; block: MeasuredText } {
     const blocks = this.blocks(file);
     if (blocks.summary === undefined) {
       const summary: ContextSummary = {
@@ -150,9 +165,38 @@ export class ContextCache {
         lines: lineCount(file.content),
         outline: outlineOf(file.path, file.language, file.content).join('\n'),
       };
-      blocks.summary = { summary, block: summaryBlock(summary) };
+      blocks.summary = { summary, block: measure(summaryBlock(summary)) };
     }
     return blocks.summary;
+  }
+
+  /**
+   * The files, smallest first, then by path. Sorting every upstream file for every task
+   * was most of what choosing a context cost once the blocks were cached; the files are
+   * laid out in the order of the last sort before sorting, so the sort (a merge sort that
+   * runs through sorted stretches) has only the new files and those whose size changed to place.
+   */
+  smallFirst(files: readonly ContextFile[]): ContextFile[] {
+    const placed: (ContextFile | undefined)[] = new Array<ContextFile | undefined>(this.order.size);
+    const fresh: ContextFile[] = [];
+    for (const file of files) {
+      const at = this.order.get(file.path);
+      // A path given twice: the second goes after the first, as the input had it.
+      if (at === undefined || placed[at] !== undefined) fresh.push(file);
+      else placed[at] = file;
+    }
+    const sorted: ContextFile[] = [];
+    for (const file of placed) if (file !== undefined) sorted.push(file);
+    let inOrder = fresh.length === 0;
+    for (let at = 1; inOrder && at < sorted.length; at++) {
+      inOrder = bySizeThenPath(sorted[at - 1] as ContextFile, sorted[at] as ContextFile) <= 0;
+    }
+    if (inOrder) return sorted;
+    for (const file of fresh) sorted.push(file);
+    sorted.sort(bySizeThenPath);
+    this.order = new Map();
+    sorted.forEach((file, at) => this.order.set(file.path, at));
+    return sorted;
   }
 
   private forget(path: string): void {
@@ -180,17 +224,27 @@ const normalPath = (path: string) =>
 /** Basename or any trailing part of a path: "app.py" and "src/app.py" both name "lib/src/app.py". */
 function named(path: string, wanted: readonly string[]): boolean {
   const normal = normalPath(path);
-  return wanted.some((name) => normal === name || normal.endsWith(`/${name}`));
+  return wanted.some(
+    (name) => normal === name || (normal.endsWith(name) && normal[normal.length - name.length - 1] === '/'),
+  );
 }
 
 /** Files named by the task first, then those from direct dependencies, then the rest; small before big. */
-function byRelevance(files: readonly ContextFile[], focus: readonly string[]): ContextFile[] {
+function byRelevance(files: readonly ContextFile[], focus: readonly string[], cache: ContextCache): ContextFile[] {
   const wanted = focus.map((raw) => normalPath(raw.trim())).filter((name) => name !== '');
   const ranks: [ContextFile[], ContextFile[], ContextFile[]] = [[], [], []];
-  for (const file of files) ranks[wanted.length > 0 && named(file.path, wanted) ? 0 : file.direct ? 1 : 2].push(file);
-  const smallFirst = (a: ContextFile, b: ContextFile) =>
-    a.content.length - b.content.length || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-  return ranks.flatMap((rank) => rank.sort(smallFirst));
+  // Sorted together, then split: each rank comes out in the order it would have sorted to
+  // alone (the order is total, and ties keep the order they came in).
+  for (const file of cache.smallFirst(files)) {
+    ranks[wanted.length > 0 && named(file.path, wanted) ? 0 : file.direct ? 1 : 2].push(file);
+  }
+  return ranks[0].concat(ranks[1], ranks[2]);
+}
+
+/** A context chosen, with the measured parts of its text in order. */
+interface Selection {
+  built: BuiltContext;
+  parts: MeasuredText[];
 }
 
 /**
@@ -204,27 +258,39 @@ export function buildContext(
   files: readonly ContextFile[],
   options: { budgetTokens: number; focus: readonly string[]; cache?: ContextCache },
 ): BuiltContext {
+  return select(files, options).built;
+}
+
+function select(
+  files: readonly ContextFile[],
+  options: { budgetTokens: number; focus: readonly string[]; cache?: ContextCache },
+): Selection {
   const cache = options.cache ?? sharedContextCache;
   const built: BuiltContext = { whole: [], summarised: [], listed: [], omitted: files.length, tokens: 0 };
   // Room for the "N more files" line is kept back from the start, so it always fits.
   const available = Math.max(0, options.budgetTokens || 0) - estimateTokens(omittedLine(files.length));
   let used = estimateTokens(preamble);
-  if (files.length === 0 || used > available) return built;
+  if (files.length === 0 || used > available) return { built, parts: [] };
   const fits = (cost: number) => used + cost <= available;
 
+  const wholeBlocks: MeasuredText[] = [];
+  const summaryBlocks: MeasuredText[] = [];
   const unshown: string[] = [];
-  for (const file of byRelevance(files, options.focus)) {
+  for (const file of byRelevance(files, options.focus, cache)) {
     const blocks = cache.blocks(file);
-    const wholeCost = estimateTokens(blocks.whole) + (built.whole.length === 0 ? estimateTokens(wholeHeader) : 0);
+    const wholeCost = estimateTokens(blocks.whole.text) + (built.whole.length === 0 ? estimateTokens(wholeHeader) : 0);
     if (fits(wholeCost)) {
       built.whole.push(file);
+      wholeBlocks.push(blocks.whole);
       used += wholeCost;
       continue;
     }
     const { summary, block } = cache.summary(file);
-    const summaryCost = estimateTokens(block) + (built.summarised.length === 0 ? estimateTokens(summaryHeader) : 0);
+    const summaryCost =
+      estimateTokens(block.text) + (built.summarised.length === 0 ? estimateTokens(summaryHeader) : 0);
     if (fits(summaryCost)) {
       built.summarised.push(summary);
+      summaryBlocks.push(block);
       used += summaryCost;
       continue;
     }
@@ -237,9 +303,12 @@ export function buildContext(
     used += cost;
   }
   built.omitted = unshown.length - built.listed.length;
+  const parts = contextParts(built, wholeBlocks, summaryBlocks);
   // The length of the text `renderContext` would make, without making it.
-  built.tokens = tokensOf(contextParts(built, cache).reduce((chars, part) => chars + part.length, 0));
-  return built;
+  let chars = 0;
+  for (const part of parts) chars += part.text.length;
+  built.tokens = tokensOf(chars);
+  return { built, parts };
 }
 
 /**
@@ -247,15 +316,61 @@ export function buildContext(
  * mean, then each group. Empty when nothing could be shown at all.
  */
 export function renderContext(built: Omit<BuiltContext, 'tokens'>, cache: ContextCache = sharedContextCache): string {
-  return contextParts(built, cache).join('');
+  const wholeBlocks = built.whole.map((file) => cache.blocks(file).whole);
+  const parts = contextParts(
+    built,
+    wholeBlocks,
+    built.summarised.map((summary) => measure(summaryBlock(summary))),
+  );
+  return joinMeasured(parts).text;
 }
 
-function contextParts(built: Omit<BuiltContext, 'tokens'>, cache: ContextCache): string[] {
+/** A context as a prompt carries it. */
+export interface RenderedContext {
+  /** `renderContext(buildContext(files, options))` */
+  text: string;
+  /** `text.trimEnd()` with its UTF-8 length: the upstream files as a prompt shows them, counted from their blocks. */
+  shown: MeasuredText;
+}
+
+/**
+ * `renderContext(buildContext(files, options))`, and the same trimmed and measured, from
+ * one choice of files. The text is joined with `+`, not `join`: it stays a tree of the
+ * cached blocks until the provider reads it, instead of being copied once here and once
+ * more into the prompt (each copy of a text past 128 KB is a large-object allocation).
+ *
+ * @example agent.measuredPrompt({ ...input, context: rendered.text, measuredContext: rendered.shown })
+ */
+export function renderedContextOf(
+  files: readonly ContextFile[],
+  options: { budgetTokens: number; focus: readonly string[]; cache?: ContextCache },
+): RenderedContext {
+  const { parts } = select(files, options);
+  // Trimmed part by part from the end: only the last parts are read, never the joined text.
+  let trailing = '';
+  for (let last = parts.length - 1; last >= 0; last--) {
+    const part = parts[last] as MeasuredText;
+    const kept = trimEndMeasured(part);
+    if (kept.text.length === 0) {
+      trailing = part.text + trailing;
+      continue;
+    }
+    const shown = joinMeasured([...parts.slice(0, last), kept]);
+    return { text: shown.text + part.text.slice(kept.text.length) + trailing, shown };
+  }
+  return { text: trailing, shown: emptyMeasured };
+}
+
+function contextParts(
+  built: Omit<BuiltContext, 'tokens'>,
+  wholeBlocks: readonly MeasuredText[],
+  summaryBlocks: readonly MeasuredText[],
+): MeasuredText[] {
   if (built.whole.length === 0 && built.summarised.length === 0 && built.listed.length === 0) return [];
-  const parts = [preamble];
-  if (built.whole.length > 0) parts.push(wholeHeader, ...built.whole.map((file) => cache.blocks(file).whole));
-  if (built.summarised.length > 0) parts.push(summaryHeader, ...built.summarised.map(summaryBlock));
-  if (built.listed.length > 0) parts.push(listHeader, ...built.listed.map(listLine));
-  parts.push(omittedLine(built.omitted));
+  const parts = [measuredPreamble];
+  if (wholeBlocks.length > 0) parts.push(measuredWholeHeader, ...wholeBlocks);
+  if (summaryBlocks.length > 0) parts.push(measuredSummaryHeader, ...summaryBlocks);
+  if (built.listed.length > 0) parts.push(measuredListHeader, ...built.listed.map((path) => measure(listLine(path))));
+  parts.push(measure(omittedLine(built.omitted)));
   return parts;
 }

@@ -12,7 +12,14 @@
  */
 import type { AgentInput, AgentRole, Finding } from '../agents/index.ts';
 import { repairPrompt } from '../agents/index.ts';
-import { type CostGovernor, type CostReservation, utf8LengthOfParts, worstCaseInputTokens } from '../budget/index.ts';
+import {
+  type CostGovernor,
+  type CostReservation,
+  type MeasuredText,
+  measure,
+  utf8LengthOfParts,
+  worstCaseInputTokens,
+} from '../budget/index.ts';
 import type { EventDraft } from '../events/catalog.ts';
 import type { EventStore } from '../events/event-store.ts';
 import type { ProjectState } from '../events/projections/project-state.ts';
@@ -135,6 +142,8 @@ export async function runTaskAttempt<T>(
   const passedOver = new Set<string>();
   let destination: Destination;
   let messages: ProviderMessage[];
+  /** The messages' contents, measured: a repair's reservation counts the first prompt from its count. */
+  let measuredContents: MeasuredText[] = [];
   /** What the first call sends, in UTF-8 bytes: counted once, for the check below and its reservation. */
   let firstSentBytes = 0;
   for (;;) {
@@ -194,16 +203,15 @@ export async function runTaskAttempt<T>(
       ...(options.conversation ? { conversation: options.conversation } : {}),
     });
     // The Template provider builds from the description alone; models get the whole prompt.
-    messages = [
-      {
-        role: 'user',
-        content:
-          destination.kind === 'template' ? input.project.description || input.project.name : agent.prompt(input),
-      },
-    ];
-    if (destination.kind === 'template') break;
+    if (destination.kind === 'template') {
+      messages = [{ role: 'user', content: input.project.description || input.project.name }];
+      break;
+    }
+    const prompt = agent.measuredPrompt(input);
+    messages = [{ role: 'user', content: prompt.text }];
+    measuredContents = [prompt];
     const { choice } = destination;
-    firstSentBytes = sentUtf8Bytes(agent.systemPrompt, messages, agent.responseFormat);
+    firstSentBytes = sentUtf8Bytes(agent.systemPrompt, measuredContents, agent.responseFormat);
     const worstCase =
       (worstCaseInputTokens({ utf8Bytes: firstSentBytes }).tokens * choice.inputPricePerMillion +
         agent.maxOutputTokens * choice.outputPricePerMillion) /
@@ -238,7 +246,7 @@ export async function runTaskAttempt<T>(
       inputPricePerMillion: choice.inputPricePerMillion,
       outputPricePerMillion: choice.outputPricePerMillion,
       input: {
-        utf8Bytes: first ? firstSentBytes : sentUtf8Bytes(sent.system ?? '', sent.messages, sent.responseFormat),
+        utf8Bytes: first ? firstSentBytes : sentUtf8Bytes(sent.system ?? '', measuredContents, sent.responseFormat),
       },
       maxOutputTokens: sent.maxOutputTokens,
     });
@@ -436,10 +444,9 @@ export async function runTaskAttempt<T>(
       };
     }
     previousText = result.text;
-    messages.push(
-      { role: 'assistant', content: result.text },
-      { role: 'user', content: repairPrompt(errors, result.text) },
-    );
+    const repair = repairPrompt(errors, result.text);
+    messages.push({ role: 'assistant', content: result.text }, { role: 'user', content: repair });
+    measuredContents.push(measure(result.text), measure(repair));
     const again = reserve(false);
     if (!again.ok) {
       await closeRoute('withdraw');
@@ -451,24 +458,40 @@ export async function runTaskAttempt<T>(
 
 /**
  * The UTF-8 bytes of everything a call sends that is billed as input (the system prompt,
- * the messages one per line, the response format): what the worst case is counted from.
- * Counted part by part, so a big prompt is not copied into one more string to be counted.
+ * the messages' contents one per line, the response format): what the worst case is
+ * counted from. Counted from the parts' counts: the prompt was measured as it was made,
+ * and the system prompt and format are constants of their agent, measured once.
  */
-function sentUtf8Bytes(system: string, messages: readonly ProviderMessage[], format: unknown): number {
-  const parts = [system];
-  messages.forEach((message, index) => parts.push(index === 0 ? '' : '\n', message.content));
+export function sentUtf8Bytes(system: string, contents: readonly MeasuredText[], format: unknown): number {
+  const parts: (string | MeasuredText)[] = [measuredConstant(system)];
+  contents.forEach((content, index) => {
+    if (index > 0) parts.push('\n');
+    parts.push(content);
+  });
   parts.push(formatJson(format));
   return utf8LengthOfParts(parts);
 }
 
-/** Response formats are constants of their agents (a JSON schema each): serialised once. */
-const formatJsons = new WeakMap<object, string>();
+/** System prompts, by text: a handful of constants, measured the first time they are sent. */
+const measuredSystems = new Map<string, MeasuredText>();
 
-function formatJson(format: unknown): string {
+function measuredConstant(system: string): MeasuredText {
+  let measured = measuredSystems.get(system);
+  if (measured === undefined) {
+    measured = measure(system);
+    if (measuredSystems.size < 64) measuredSystems.set(system, measured);
+  }
+  return measured;
+}
+
+/** Response formats are constants of their agents (a JSON schema each): serialised and measured once. */
+const formatJsons = new WeakMap<object, MeasuredText>();
+
+function formatJson(format: unknown): string | MeasuredText {
   if (typeof format !== 'object' || format === null) return JSON.stringify(format ?? '');
   let json = formatJsons.get(format);
   if (json === undefined) {
-    json = JSON.stringify(format);
+    json = measure(JSON.stringify(format));
     formatJsons.set(format, json);
   }
   return json;
