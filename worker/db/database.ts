@@ -56,8 +56,8 @@ export class OrchestraDb extends Dexie {
   artifacts!: Dexie.Table<ReadModelPage<ArtifactRow>, [string, number]>;
   artifactVersions!: Dexie.Table<ReadModelPage<ArtifactVersionRow>, [string, number]>;
   sessions!: Dexie.Table<ReadModelPage<SessionRow>, [string, number]>;
-  /** One row per reservation: settled ones leave the state, so they can't be paged by their place in it. */
-  costs!: Dexie.Table<CostRow, [string, string]>;
+  /** Page 0: the open reservations; other pages: the reservations one transaction closed. */
+  costs!: Dexie.Table<ReadModelPage<CostRow>, [string, number]>;
   agentPerformance!: Dexie.Table<ReadModelPage<AgentPerformanceRow>, [string, number]>;
   banditArms!: Dexie.Table<ReadModelPage<BanditArmRow>, [string, number]>;
   qualityMetrics!: Dexie.Table<ReadModelPage<QualityMetricRow>, [string, number]>;

@@ -3,7 +3,7 @@ import { ulid } from 'ulid';
 import type { OrchestraEvent } from '../events/catalog.ts';
 import { foldEvents } from '../events/fold.ts';
 import type { CommitRow } from '../events/log-table.ts';
-import { pagedTables, pagesOf } from '../events/projections/materialize.ts';
+import { costPages, pagedTables, pagesOf } from '../events/projections/materialize.ts';
 import { Changes } from '../events/projections/project-state.ts';
 import { type Text, packsOf } from '../events/text-table.ts';
 
@@ -122,9 +122,8 @@ export const schemaHistory: readonly SchemaVersion[] = [
   { version: 7, stores: { events: null } },
   // 8 and 9: fewer, bigger records, since IndexedDB charges by the request.
   // - The read models a page of rows at a time, keyed [projectId+page] (see
-  //   worker/events/projections/materialize.ts); `costs` keeps a row per reservation.
-  //   IndexedDB can't change a table's key, so 8 drops the tables and 9 makes them
-  //   again, filled from the log.
+  //   worker/events/projections/materialize.ts). IndexedDB can't change a table's
+  //   key, so 8 drops the tables and 9 makes them again, filled from the log.
   // - Texts a pack at a time (worker/events/text-table.ts): 8 moves them into `texts`,
   //   9 drops `blobs`.
   {
@@ -140,6 +139,7 @@ export const schemaHistory: readonly SchemaVersion[] = [
       artifacts: null,
       artifactVersions: null,
       sessions: null,
+      costs: null,
       agentPerformance: null,
       banditArms: null,
       qualityMetrics: null,
@@ -154,6 +154,7 @@ export const schemaHistory: readonly SchemaVersion[] = [
       artifacts: '[projectId+page], projectId',
       artifactVersions: '[projectId+page], projectId',
       sessions: '[projectId+page], projectId',
+      costs: '[projectId+page], projectId',
       agentPerformance: '[projectId+page], projectId',
       banditArms: '[projectId+page], projectId',
       qualityMetrics: '[projectId+page], projectId',
@@ -170,9 +171,10 @@ export const schemaHistory: readonly SchemaVersion[] = [
       for (const [projectId, events] of logs) {
         const everything = new Changes();
         const state = foldEvents(projectId, events, undefined, everything);
-        await Promise.all(
-          pagedTables.map((table) => tx.table(table).bulkPut(pagesOf(state, table, everything.keys[table]))),
-        );
+        await Promise.all([
+          ...pagedTables.map((table) => tx.table(table).bulkPut(pagesOf(state, table, everything.keys[table]))),
+          tx.table('costs').bulkPut(costPages(state, everything)),
+        ]);
       }
     },
   },

@@ -151,8 +151,8 @@ test('a database of version 7 gets its read models as pages, folded from its log
   }
   await v7.open();
   await v7.table('commits').bulkAdd(await scratchDb.commits.toArray());
-  await v7.table('costs').bulkAdd(await scratchDb.costs.toArray());
   for (const projectId of projects) {
+    await v7.table('costs').bulkAdd(await rowsOf(scratchDb, 'costs', projectId));
     const state = foldEvents(projectId, await scratch.read(projectId));
     for (const table of pagedTables)
       await v7.table(table).bulkAdd([...(state[table] as Map<string, unknown>).values()]);
@@ -176,4 +176,44 @@ test('a database of version 7 gets its read models as pages, folded from its log
   expect(await rowsOf(db, 'artifacts', first)).toEqual(await rowsOf(scratchDb, 'artifacts', first));
   db.close();
   scratchDb.close();
+});
+
+test('costs: page 0 holds the open reservations, and each transaction puts the ones it closed in one page of their own', async () => {
+  const db = new OrchestraDb(freshName());
+  const store = new EventStore(db);
+  const projectId = ulid();
+  const system = { kind: 'system', component: 'test' } as const;
+  const reserve = (reservationId: string): EventDraft => ({
+    type: 'cost-reserve',
+    actor: system,
+    payload: { reservationId, taskId: 't1', armId: 'openai/gpt', maxUsd: 0.5 },
+  });
+  const settle = (reservationId: string): EventDraft => ({
+    type: 'cost-settle',
+    actor: system,
+    payload: { reservationId, actualUsd: 0.1, inputTokens: 10, outputTokens: 5, latencyMs: 20 },
+  });
+  const ids = Array.from({ length: 30 }, (_, index) => `r${String(index).padStart(2, '0')}`);
+  await store.append(
+    projectId,
+    ids.map((id) => reserve(id)),
+  );
+  const puts = countPuts();
+  restorePuts = puts.restore;
+  await store.append(
+    projectId,
+    ids.slice(0, 20).map((id) => settle(id)),
+  );
+  puts.restore();
+  expect(puts.counts.get('costs')).toBe(2);
+  const pages = await db.costs.where('projectId').equals(projectId).sortBy('page');
+  expect(pages.map((page) => [page.page, page.rows.length])).toEqual([
+    [0, 10],
+    [50, 20],
+  ]);
+  const rows = (await rowsOf(db, 'costs', projectId)) as { reservationId: string; status: string }[];
+  expect(rows.map((row) => [row.reservationId, row.status])).toEqual(
+    ids.map((id, index) => [id, index < 20 ? 'settled' : 'reserved']),
+  );
+  db.close();
 });

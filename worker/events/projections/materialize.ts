@@ -1,6 +1,7 @@
 import Dexie from 'dexie';
 import type { OrchestraDb } from '../../db/database.ts';
 import { type Changes, type ProjectState, type ReadModelTable, joinKey, readModelTables } from './project-state.ts';
+import type { CostRow } from './rows.ts';
 
 /*
  * The read models live in IndexedDB, next to the log, and move with it: every append's
@@ -13,8 +14,10 @@ import { type Changes, type ProjectState, type ReadModelTable, joinKey, readMode
  *
  * A row's page is fixed by its place in the state's map, which only ever grows at the
  * end (insertion order; a snapshot or a copy keeps it, and a fold from the first event
- * makes the same order again). `costs` is the exception: a settled reservation leaves the
- * state, so its place would not hold, and it keeps one row per reservation.
+ * makes the same order again). `costs` is the exception, since a settled reservation
+ * leaves the state: its page 0 holds the open reservations, and the reservations a
+ * transaction closes go into a page of their own, keyed by that transaction's last
+ * sequence number, never written again.
  */
 
 export type PagedTable = Exclude<ReadModelTable, 'costs'>;
@@ -84,8 +87,7 @@ export function pagesOf(state: ProjectState, table: PagedTable, keys: Iterable<s
 }
 
 /**
- * Writes what a fold touched: the project row, the plan, each touched page whole, and
- * the touched cost rows. Run inside the append's transaction, so the read models move
+ * Writes what a fold touched: the project row, the plan, and each touched page whole. Run inside the append's transaction, so the read models move
  * with the log, never ahead or behind.
  *
  * The rows go to IndexedDB as plain requests on the transaction Dexie opened: Dexie's
@@ -100,13 +102,33 @@ export async function writeChanges(db: OrchestraDb, state: ProjectState, changes
     const keys = changes.keys[table];
     if (keys.size > 0) writes.push(putRows(db, table, pagesOf(state, table, keys)));
   }
-  const costs: unknown[] = [];
-  for (const key of changes.keys.costs) {
-    const row = state.costs.get(key) ?? changes.retired.get(joinKey('costs', key));
-    if (row !== undefined) costs.push(row);
-  }
-  if (costs.length > 0) writes.push(putRows(db, 'costs', costs));
+  if (changes.keys.costs.size > 0) writes.push(putRows(db, 'costs', costPages(state, changes)));
   await Promise.all(writes);
+}
+
+/** The most closed reservations in one page of `costs` (a rebuild closes them all at once). */
+const closedPerPage = 128;
+
+/**
+ * The pages of `costs` a fold wrote: page 0, the open reservations as they are now, and
+ * the reservations it closed, in pages keyed by the state's last sequence number (and the
+ * numbers below it, when they fill more than one).
+ */
+export function costPages(state: ProjectState, changes: Changes): ReadModelPage<CostRow>[] {
+  const closed: CostRow[] = [];
+  for (const key of changes.keys.costs) {
+    const row = changes.retired.get(joinKey('costs', key)) as CostRow | undefined;
+    if (row && !state.costs.has(key)) closed.push(row);
+  }
+  const pages = [{ projectId: state.projectId, page: 0, rows: [...state.costs.values()] }];
+  for (let at = 0; at < closed.length; at += closedPerPage) {
+    pages.push({
+      projectId: state.projectId,
+      page: state.lastSeq - at / closedPerPage,
+      rows: closed.slice(at, at + closedPerPage),
+    });
+  }
+  return pages;
 }
 
 /**
@@ -130,13 +152,21 @@ function putAll(store: IDBObjectStore, rows: unknown[]): Promise<void> {
 
 /** Every row of one project in one read-model table: in the order they first appeared (costs: by reservation). */
 export async function rowsOf(db: OrchestraDb, table: ReadModelTable, projectId: string): Promise<unknown[]> {
-  if (table === 'costs') return db.costs.where('projectId').equals(projectId).sortBy('reservationId');
   const pages = (await db.table(table).where('projectId').equals(projectId).toArray()) as ReadModelPage[];
-  return pages.sort((a, b) => a.page - b.page).flatMap((page) => page.rows);
+  pages.sort((a, b) => a.page - b.page);
+  if (table !== 'costs') return pages.flatMap((page) => page.rows);
+  // A reservation's latest row: open (page 0) before closed, a later close before an earlier.
+  const latest = new Map<string, CostRow>();
+  for (const page of [...pages.slice(0, 1), ...pages.slice(1).reverse()]) {
+    for (const row of page.rows as CostRow[]) if (!latest.has(row.reservationId)) latest.set(row.reservationId, row);
+  }
+  return [...latest.values()].sort((a, b) =>
+    a.reservationId < b.reservationId ? -1 : a.reservationId > b.reservationId ? 1 : 0,
+  );
 }
 
-/** Calls `visit` with every row of a paged table, of every project. */
-export async function eachRow<Row>(db: OrchestraDb, table: PagedTable, visit: (row: Row) => void): Promise<void> {
+/** Calls `visit` with every row of a read-model table, of every project. */
+export async function eachRow<Row>(db: OrchestraDb, table: ReadModelTable, visit: (row: Row) => void): Promise<void> {
   await db.table(table).each((page: ReadModelPage<Row>) => page.rows.forEach(visit));
 }
 
