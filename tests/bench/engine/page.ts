@@ -8,13 +8,9 @@ import { OrchestraDb } from '../../../worker/db/database.ts';
 import { createEngine } from '../../../worker/engine.ts';
 import type { EventDraft, OrchestraEvent } from '../../../worker/events/catalog.ts';
 import { foldEvents } from '../../../worker/events/fold.ts';
-import { type CommitRow, commitOf } from '../../../worker/events/log-table.ts';
-import {
-  Changes,
-  emptyProjectState,
-  joinKey,
-  readModelTables,
-} from '../../../worker/events/projections/project-state.ts';
+import { type CommitRow, commitsOf } from '../../../worker/events/log-table.ts';
+import { costPages, pagedTables, pagesOf } from '../../../worker/events/projections/materialize.ts';
+import { Changes, emptyProjectState } from '../../../worker/events/projections/project-state.ts';
 import { reduce } from '../../../worker/events/projections/reduce.ts';
 import { seeded } from '../../unit/events/random-history.ts';
 import { runProject } from './orchestration.ts';
@@ -98,8 +94,8 @@ async function rawPut(count: number, batch: number): Promise<number> {
 }
 
 /**
- * The very records the store writes for the same batches — each batch's commit row and
- * the read-model rows its fold touched, into tables with the same keys and indexes —
+ * The very records the store writes for the same batches — each batch's commit rows and
+ * the read-model pages its fold touched, into tables with the same keys and indexes —
  * put with nothing in between: validation, folding and Dexie are what the store adds.
  */
 async function rawPutSameRecords(count: number, batch: number): Promise<number> {
@@ -122,13 +118,13 @@ async function rawPutSameRecords(count: number, batch: number): Promise<number> 
     const changes = new Changes();
     const events = envelopes(projectId, all.slice(i, i + batch), i + 1);
     for (const event of events) reduce(state, event, changes);
-    const write: RawWrite = [{ table: 'commits', rows: [commitOf(events)] }];
+    const write: RawWrite = [{ table: 'commits', rows: commitsOf(events) }];
     if (changes.project && state.project) write.push({ table: 'projects', rows: [structuredClone(state.project)] });
-    for (const table of readModelTables) {
-      const map = state[table] as Map<string, unknown>;
-      const rows = [...changes.keys[table]].map((key) => map.get(key) ?? changes.retired.get(joinKey(table, key)));
-      if (rows.length > 0) write.push({ table, rows: structuredClone(rows.filter((row) => row !== undefined)) });
+    for (const table of pagedTables) {
+      if (changes.keys[table].size > 0)
+        write.push({ table, rows: structuredClone(pagesOf(state, table, changes.keys[table])) });
     }
+    if (changes.keys.costs.size > 0) write.push({ table: 'costs', rows: structuredClone(costPages(state, changes)) });
     writes.push(write);
   }
   return timeRawWrites(raw, writes, count);
