@@ -94,7 +94,7 @@ export async function runProject(shape: RunShape): Promise<RunFigures> {
     engine,
     storage: undefined,
     appOrigin: '',
-    providers: () => Promise.resolve(benchProviders(plan, latency)),
+    providers: () => Promise.resolve(benchProviders(plan, latency, name)),
     orchestrator: {
       limits: { maxPlanTasks: 500, maxRunTasks: 1000, maxRunTokens: 1_000_000_000 },
       random: mulberry32(7),

@@ -103,8 +103,15 @@ export function latencyOf(taskId: string): number {
   return 150 + (hash % 251);
 }
 
-/** A module of a few hundred bytes, as a builder writes it. */
-function fileContent(path: string, taskId: string): string {
+/**
+ * A module of a few hundred bytes, as a builder writes it. `project` makes each run's
+ * files its own: caches keyed by content must not carry one run's work into the next.
+ */
+function fileContent(path: string, taskId: string, project: string): string {
+  return `${path.endsWith('.py') ? '#' : '//'} ${project}\n${moduleText(path, taskId)}`;
+}
+
+function moduleText(path: string, taskId: string): string {
   const name = taskId.replace(/[^a-z0-9]+/g, '_');
   if (path.endsWith('.html')) {
     return `<!doctype html>\n<html lang="en">\n  <head>\n    <meta charset="utf-8" />\n    <meta name="viewport" content="width=device-width, initial-scale=1" />\n    <title>Inventory ${name}</title>\n    <link rel="stylesheet" href="${name}.css" />\n  </head>\n  <body>\n    <main>\n      <h1>Inventory ${name}</h1>\n      <label for="q">Search</label> <input id="q" type="search" />\n      <ul id="items"></ul>\n    </main>\n    <script type="module" src="${name}.js"></script>\n  </body>\n</html>\n`;
@@ -136,7 +143,7 @@ const passingReview = {
 };
 
 /** The answer a good model gives to this request, and the task it is for. */
-export function answerFor(request: ProviderRequest, plan: Plan): { taskId: string; text: string } {
+export function answerFor(request: ProviderRequest, plan: Plan, project: string): { taskId: string; text: string } {
   const role = /\(role: ([a-z-]+)\)/.exec(request.system ?? '')?.[1];
   const prompt = request.messages[0]?.content ?? '';
   if (role === 'project-manager') return { taskId: 'plan', text: JSON.stringify(plan) };
@@ -156,7 +163,7 @@ export function answerFor(request: ProviderRequest, plan: Plan): { taskId: strin
         : /\.css$/.test(path)
           ? 'css'
           : 'javascript',
-    content: fileContent(path, taskId),
+    content: fileContent(path, taskId, project),
   }));
   return { taskId, text: JSON.stringify({ files, notes: `Wrote ${paths.length} files for ${taskId}.` }) };
 }
@@ -170,13 +177,18 @@ const sleep = (ms: number, signal: AbortSignal) =>
 
 /**
  * A provider service with OpenAI ready and an adapter that answers in four streamed
- * pieces after `latency(taskId)` ms, reporting usage as a provider would.
+ * pieces after `latency(taskId)` ms, reporting usage as a provider would. Files are
+ * marked with `project`.
  */
-export function benchProviders(plan: Plan, latency: (taskId: string) => number): ProviderServiceApi {
+export function benchProviders(
+  plan: Plan,
+  latency: (taskId: string) => number,
+  project = 'inventory',
+): ProviderServiceApi {
   const adapter: ProviderAdapter = {
     provider: 'openai',
     async *stream(request, signal): AsyncIterable<StreamPart> {
-      const { taskId, text } = answerFor(request, plan);
+      const { taskId, text } = answerFor(request, plan, project);
       await sleep(latency(taskId), signal);
       if (signal.aborted) {
         yield { type: 'error', error: new ProviderError({ provider: 'openai', kind: 'cancelled' }) };

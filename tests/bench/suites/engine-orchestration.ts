@@ -4,8 +4,8 @@
  *
  * - Overhead: a 200-task layered plan (20 layers × 10, each task waiting for one to three
  *   of the layer before), max parallel 8, every call answered at once: the run's wall
- *   time from approval to `run-stop`, per task; the median of three runs after one
- *   run of the same plan to warm up. Everything in it is the orchestrator's:
+ *   time from approval to `run-stop`, per task; the median of five runs after a
+ *   first one, which is reported apart. Everything in it is the orchestrator's:
  *   scheduling, routing, reservations, prompts and context, validation, and the appends.
  * - Makespan: 8 independent chains of 5 tasks and a review waiting for all of them, each
  *   call answering after 150–400 ms (fixed per task); max parallel 8 (the plan's width),
@@ -35,15 +35,17 @@ export async function orchestrationResults(
   const layered: RunShape = { plan: { kind: 'layered', layers: 20, width: 10 }, maxParallel: 8, latency: false };
   const wide: RunShape = { plan: { kind: 'chains', chains: 8, depth: 5 }, maxParallel: 8, latency: true };
 
-  // Warm up the JIT and the IndexedDB backend first, on a run of the same size: the
-  // first runs in a fresh page are 0.5–1 ms a task slower while V8 optimises the engine,
-  // and a worker that runs projects is past that after its first.
-  await run(api, layered);
+  // The first run in a fresh page warms up the JIT and the IndexedDB backend, and is
+  // reported apart: the next two or three are still slower while V8 optimises the
+  // engine, so the figure is the median of five after it.
+  const first = await run(api, layered);
   const overheadRuns: RunFigures[] = [];
-  for (let round = 0; round < 3; round++) overheadRuns.push(await run(api, layered));
+  for (let round = 0; round < 5; round++) overheadRuns.push(await run(api, layered));
   const perTask = (entry: RunFigures) => entry.wallMs / entry.tasks;
   const overhead = medianRun(overheadRuns, perTask);
-  log(`overhead runs (ms per task): ${overheadRuns.map((entry) => round(perTask(entry))).join(', ')}`);
+  log(
+    `overhead runs (ms per task): first ${round(perTask(first))}, then ${overheadRuns.map((entry) => round(perTask(entry))).join(', ')}`,
+  );
 
   const wideRuns: RunFigures[] = [];
   for (let round = 0; round < 3; round++) wideRuns.push(await run(api, wide));
@@ -60,8 +62,14 @@ export async function orchestrationResults(
       value: perTaskMs,
       unit: 'ms',
       baseline: { name: 'target_overhead_per_task_ms', value: 2 },
-      target: `<= 1.0 of baseline (2 ms; ${overhead.tasks} tasks, max parallel 8, zero-latency model, storage included)`,
+      target: `<= 1.0 of baseline (2 ms; ${overhead.tasks} tasks, max parallel 8, zero-latency model, storage included; median of 5 runs after a first)`,
     }),
+    {
+      metric: 'orchestration_overhead_first_run_per_task_ms',
+      value: round(perTask(first)),
+      unit: 'ms',
+      target: 'the same plan as the first run in a fresh page (JIT and IndexedDB cold): reported, no target',
+    },
     withBaseline({
       metric: 'orchestration_append_ms_per_task',
       value: round(overhead.appendMs / overhead.tasks),
