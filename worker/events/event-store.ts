@@ -5,7 +5,7 @@ import { ConcurrencyError, StorageFullError, isConstraintError, isQuotaError } f
 import { foldEvents } from './fold.ts';
 import { sha256Hex } from './hash.ts';
 import { eventIds } from './ids.ts';
-import { commitsOf, deleteLogRows, logHead, readLog } from './log-table.ts';
+import { commitOf, commitsOf, deleteLogRows, logHead, readLog } from './log-table.ts';
 import { clearReadModels, projectRange, writeChanges } from './projections/materialize.ts';
 import {
   Changes,
@@ -301,7 +301,7 @@ export class EventStore {
         // writer got there first, adding at lastSeq + 1 fails on the existing key and the
         // whole transaction is refused. The check costs nothing extra.
         const writes: Promise<unknown>[] = [
-          this.db.commits.bulkAdd(commitsOf(events)),
+          this.db.commits.add(commitOf(events)),
           writeChanges(this.db, durable, changes),
         ];
         // A text already stored (it is cached only once written or read) isn't stored again.

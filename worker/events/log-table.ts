@@ -3,8 +3,7 @@ import type { OrchestraDb } from '../db/database.ts';
 import type { OrchestraEvent } from './catalog.ts';
 
 /**
- * Consecutive events of a project's log, in order, `first` to `last`, in one row: an
- * append's transaction writes one row, or a few when its events are many.
+ * One append to a project's log: its events in order, `first` to `last`, in one row.
  *
  * IndexedDB charges for every request (in Chromium each `put` is a message to the
  * browser process, about a tenth of a millisecond here, whatever its size), so the log
@@ -21,16 +20,8 @@ export interface CommitRow {
   events: OrchestraEvent[];
 }
 
-/**
- * About the most characters (as JSON) a commit row holds. Past 64 KB Chromium stores a
- * value as a file beside the database, and a put costs three to four times as much per
- * event: 96 events of 530 characters took 1.9 ms of the writer's thread, 64 took 0.3 ms.
- */
-export const commitChars = 40_000;
-/** The most events in one commit row. */
-export const commitEvents = 1000;
-/** An event's characters as JSON, near enough: its payload and an envelope of ids. */
-const envelopeChars = 300;
+/** The most events in one commit row when a whole log is written at once (an import). */
+export const eventsPerImportedCommit = 1000;
 
 /** A commit of consecutive events of one project, in order. */
 export function commitOf(events: OrchestraEvent[]): CommitRow {
@@ -42,24 +33,10 @@ export function commitOf(events: OrchestraEvent[]): CommitRow {
   return { projectId: head.projectId, first: head.seq, last: tail.seq, types, events };
 }
 
-/**
- * Consecutive events cut into commit rows of at most `commitEvents` events and about
- * `commitChars` characters (an event bigger than that has a row of its own).
- */
-export function commitsOf(events: OrchestraEvent[]): CommitRow[] {
+/** A whole log cut into commits of at most `size` events. */
+export function commitsOf(events: OrchestraEvent[], size = eventsPerImportedCommit): CommitRow[] {
   const rows: CommitRow[] = [];
-  let start = 0;
-  let chars = 0;
-  events.forEach((event, index) => {
-    const size = envelopeChars + (JSON.stringify(event.payload)?.length ?? 0);
-    if (index > start && (index - start === commitEvents || chars + size > commitChars)) {
-      rows.push(commitOf(events.slice(start, index)));
-      start = index;
-      chars = 0;
-    }
-    chars += size;
-  });
-  if (start < events.length) rows.push(commitOf(events.slice(start)));
+  for (let at = 0; at < events.length; at += size) rows.push(commitOf(events.slice(at, at + size)));
   return rows;
 }
 

@@ -27,9 +27,10 @@ export interface Text {
 }
 
 /**
- * The most texts, and about the most characters, a pack holds: past 64 KB Chromium
- * stores a value as a file beside the database, at several times the cost (see
- * log-table.ts). A text bigger than that has a pack of its own.
+ * The most texts, and about the most characters, a pack holds. Past 64 KB Chromium
+ * stores a value as a file beside the database, and a put costs three to four times as
+ * much per byte; a text is read by its hash, and a small pack keeps that read small. A
+ * text bigger than that has a pack of its own.
  */
 const packTexts = 256;
 const packChars = 40_000;

@@ -8,7 +8,7 @@ import { OrchestraDb } from '../../../worker/db/database.ts';
 import { createEngine } from '../../../worker/engine.ts';
 import type { EventDraft, OrchestraEvent } from '../../../worker/events/catalog.ts';
 import { foldEvents } from '../../../worker/events/fold.ts';
-import { type CommitRow, commitsOf } from '../../../worker/events/log-table.ts';
+import { type CommitRow, commitOf } from '../../../worker/events/log-table.ts';
 import { costPages, pagedTables, pagesOf } from '../../../worker/events/projections/materialize.ts';
 import { Changes, emptyProjectState } from '../../../worker/events/projections/project-state.ts';
 import { reduce } from '../../../worker/events/projections/reduce.ts';
@@ -94,7 +94,7 @@ async function rawPut(count: number, batch: number): Promise<number> {
 }
 
 /**
- * The very records the store writes for the same batches — each batch's commit rows and
+ * The very records the store writes for the same batches — each batch's commit row and
  * the read-model pages its fold touched, into tables with the same keys and indexes —
  * put with nothing in between: validation, folding and Dexie are what the store adds.
  */
@@ -118,7 +118,7 @@ async function rawPutSameRecords(count: number, batch: number): Promise<number> 
     const changes = new Changes();
     const events = envelopes(projectId, all.slice(i, i + batch), i + 1);
     for (const event of events) reduce(state, event, changes);
-    const write: RawWrite = [{ table: 'commits', rows: commitsOf(events) }];
+    const write: RawWrite = [{ table: 'commits', rows: [commitOf(events)] }];
     if (changes.project && state.project) write.push({ table: 'projects', rows: [structuredClone(state.project)] });
     for (const table of pagedTables) {
       if (changes.keys[table].size > 0)

