@@ -75,7 +75,7 @@ export async function orchestrationResults(
       value: round(overhead.appendMs / overhead.tasks),
       unit: 'ms',
       baseline: { name: 'orchestration_overhead_per_task_ms', value: perTaskMs },
-      target: `time inside the store's transactions, one after another per project (${round(overhead.appends / overhead.tasks, 1)} appends in ${round(overhead.transactions / overhead.tasks, 1)} transactions, ${round(overhead.events / overhead.tasks, 1)} events per task; includes their waits for a busy main thread): reported, no target`,
+      target: `time inside the store's transactions, one after another per project (${round(overhead.appends / overhead.tasks, 1)} appends in ${round(overhead.transactions / overhead.tasks, 2)} transactions, ${round(overhead.events / overhead.tasks, 1)} events per task; includes their waits for a busy main thread): reported, no target`,
     }),
     withBaseline({
       metric: 'makespan_over_critical_path',
