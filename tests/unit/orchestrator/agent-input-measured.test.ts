@@ -1,13 +1,13 @@
 import { expect, test } from 'vitest';
 import { codeGenerator, debuggerAgent, testWriter, uiDesigner } from '../../../worker/agents/index.ts';
-import { sha256Hex } from '../../../worker/events/hash.ts';
-import { emptyProjectState, joinKey, type ProjectState } from '../../../worker/events/projections/project-state.ts';
+import { emptyProjectState, type ProjectState } from '../../../worker/events/projections/project-state.ts';
 import { newTaskRow } from '../../../worker/events/projections/reduce-tasks.ts';
 import type { Role } from '../../../worker/events/schemas/common.ts';
 import { agentInputFor, upstreamFiles } from '../../../worker/orchestrator/agent-input.ts';
 import { buildContext, ContextCache, renderContext } from '../../../worker/orchestrator/context.ts';
 import { mulberry32 } from '../../../worker/router/sampler.ts';
 import { randomText } from '../agents/random-input.ts';
+import { writeVersion } from './source-files.ts';
 
 const encoded = (text: string) => new TextEncoder().encode(text).length;
 const roles: Role[] = ['code-generator', 'ui-designer', 'test-writer'];
@@ -25,30 +25,7 @@ async function randomProject(seed: number) {
     state.tasks.set(taskId, { ...newTaskRow(state.projectId, taskId, i), role });
     const path = `src/${randomText(random, 1 + Math.floor(random() * 8)).replace(/\s/g, '_')}_${i}.py`;
     const content = randomText(random, Math.floor(random() * 3000));
-    const contentHash = await sha256Hex(content);
-    blobs.set(contentHash, content);
-    state.artifactVersions.set(joinKey(path, '1'), {
-      projectId: state.projectId,
-      path,
-      version: 1,
-      contentHash,
-      size: content.length,
-      at: 0,
-      seq: 0,
-      provenance: { source: 'ai', taskId, role },
-      validation: null,
-      quality: null,
-    });
-    state.artifacts.set(path, {
-      projectId: state.projectId,
-      path,
-      kind: 'source',
-      language: 'python',
-      latest: 1,
-      contentHash,
-      size: content.length,
-      updatedAt: 0,
-    });
+    await writeVersion(state, blobs, path, content, role, taskId);
   }
   return { state, readBlob: (hash: string) => Promise.resolve(blobs.get(hash)), random, count };
 }

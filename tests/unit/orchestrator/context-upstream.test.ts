@@ -1,8 +1,8 @@
 import { expect, test } from 'vitest';
 import { codeGenerator, debuggerAgent } from '../../../worker/agents/index.ts';
-import { sha256Hex } from '../../../worker/events/hash.ts';
-import { emptyProjectState, joinKey, type ProjectState } from '../../../worker/events/projections/project-state.ts';
+import { emptyProjectState, type ProjectState } from '../../../worker/events/projections/project-state.ts';
 import { newTaskRow } from '../../../worker/events/projections/reduce-tasks.ts';
+import { writeVersion } from './source-files.ts';
 import type { Role } from '../../../worker/events/schemas/common.ts';
 import { agentInputFor, upstreamFiles } from '../../../worker/orchestrator/agent-input.ts';
 import { ContextCache } from '../../../worker/orchestrator/context.ts';
@@ -19,41 +19,6 @@ async function projectWith(files: { path: string; content: string; role: Role; t
     await writeVersion(state, blobs, file.path, file.content, file.role, file.taskId);
   }
   return { state, blobs };
-}
-
-async function writeVersion(
-  state: ProjectState,
-  blobs: Map<string, string>,
-  path: string,
-  content: string,
-  role: Role,
-  taskId: string,
-) {
-  const contentHash = await sha256Hex(content);
-  blobs.set(contentHash, content);
-  const version = (state.artifacts.get(path)?.latest ?? 0) + 1;
-  state.artifactVersions.set(joinKey(path, String(version)), {
-    projectId: state.projectId,
-    path,
-    version,
-    contentHash,
-    size: content.length,
-    at: 0,
-    seq: 0,
-    provenance: { source: 'ai', taskId, role },
-    validation: null,
-    quality: null,
-  });
-  state.artifacts.set(path, {
-    projectId: state.projectId,
-    path,
-    kind: 'source',
-    language: 'python',
-    latest: version,
-    contentHash,
-    size: content.length,
-    updatedAt: 0,
-  });
 }
 
 test('a file shown before is not read again, and a new version of it is', async () => {
