@@ -1,10 +1,9 @@
 import type { Transaction } from 'dexie';
 import { ulid } from 'ulid';
-import type { OrchestraEvent } from '../events/catalog.ts';
 import { foldEvents } from '../events/fold.ts';
 import type { CommitRow } from '../events/log-table.ts';
 import { costPages, pagedTables, pagesOf } from '../events/projections/materialize.ts';
-import { Changes } from '../events/projections/project-state.ts';
+import { Changes, type ProjectState, emptyProjectState } from '../events/projections/project-state.ts';
 import { type Text, packsOf } from '../events/text-table.ts';
 
 /**
@@ -161,21 +160,27 @@ export const schemaHistory: readonly SchemaVersion[] = [
       routerPerformance: '[projectId+page], projectId',
     },
     upgrade: async (tx) => {
-      const logs = new Map<string, OrchestraEvent[]>();
-      // In key order, [projectId+first]: each project's events in sequence.
+      // In key order, [projectId+first]: each project's events in sequence, one project
+      // after another, folded as they come so only one state is held at a time.
+      const pages: { table: string; rows: object[] }[] = [];
+      let state: ProjectState | undefined;
+      let everything = new Changes();
+      const close = () => {
+        if (!state) return;
+        const folded = state;
+        for (const table of pagedTables) pages.push({ table, rows: pagesOf(folded, table, everything.keys[table]) });
+        pages.push({ table: 'costs', rows: costPages(folded, everything) });
+      };
       await tx.table('commits').each((row: CommitRow) => {
-        const events = logs.get(row.projectId) ?? [];
-        for (const event of row.events) events.push(event);
-        logs.set(row.projectId, events);
+        if (state?.projectId !== row.projectId) {
+          close();
+          everything = new Changes();
+          state = emptyProjectState(row.projectId);
+        }
+        foldEvents(row.projectId, row.events, state, everything);
       });
-      for (const [projectId, events] of logs) {
-        const everything = new Changes();
-        const state = foldEvents(projectId, events, undefined, everything);
-        await Promise.all([
-          ...pagedTables.map((table) => tx.table(table).bulkPut(pagesOf(state, table, everything.keys[table]))),
-          tx.table('costs').bulkPut(costPages(state, everything)),
-        ]);
-      }
+      close();
+      await Promise.all(pages.map(({ table, rows }) => tx.table(table).bulkPut(rows)));
     },
   },
 ];

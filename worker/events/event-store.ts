@@ -304,9 +304,9 @@ export class EventStore {
           this.db.commits.add(commitOf(events)),
           writeChanges(this.db, durable, changes),
         ];
-        // A text already stored (it is cached only once written or read) isn't stored again.
-        const fresh = blobs.filter((blob) => !this.blobCache.has(blob.hash));
-        if (fresh.length > 0) writes.push(addTexts(this.db, fresh));
+        // Stored even when this tab has it cached: another tab, or a delete still under
+        // way, may be removing it; a text stored twice is found once and deleted twice.
+        if (blobs.length > 0) writes.push(addTexts(this.db, blobs));
         if (snapshot) writes.push(this.writeSnapshot(durable));
         await Promise.all(writes);
       });

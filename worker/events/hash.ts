@@ -10,12 +10,15 @@ import { sha256 } from '@noble/hashes/sha2.js';
 
 const hexOfByte = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 const encoder = new TextEncoder();
-let scratch = new Uint8Array(4096);
+const scratch = new Uint8Array(65_536);
 
-/** The UTF-8 bytes of a text; an ASCII text is copied into a reused buffer (valid until the next call). */
+/**
+ * The UTF-8 bytes of a text; an ASCII text up to 64K characters is copied into a reused
+ * buffer (valid until the next call).
+ */
 function utf8Bytes(text: string): Uint8Array {
   const length = text.length;
-  if (length > scratch.length) scratch = new Uint8Array(Math.max(length, scratch.length * 2));
+  if (length > scratch.length) return encoder.encode(text);
   for (let index = 0; index < length; index++) {
     const code = text.charCodeAt(index);
     if (code > 0x7f) return encoder.encode(text);

@@ -4,6 +4,7 @@ import Dexie from 'dexie';
 import { ulid } from 'ulid';
 import { expect, test } from 'vitest';
 import { OrchestraDb } from '../../../worker/db/database.ts';
+import type { EventDraft } from '../../../worker/events/catalog.ts';
 import { schemaHistory } from '../../../worker/db/schema.ts';
 import { EventStore } from '../../../worker/events/event-store.ts';
 import { sha256Hex } from '../../../worker/events/hash.ts';
@@ -97,5 +98,37 @@ test('a database of version 7 moves its texts into packs when it upgrades, and t
   );
   expect(found).toEqual(new Map(rows.map((row) => [row.hash, row.content])));
   expect(await db.texts.count()).toBe(2);
+  db.close();
+});
+
+const fileDraft = (path: string, contentHash: string): EventDraft => ({
+  type: 'artifact-create',
+  actor: { kind: 'agent', role: 'code-generator' },
+  payload: { path, kind: 'source', language: 'typescript', contentHash, size: 10, provenance: { source: 'ai' } },
+});
+
+test('a text is stored with its append even when this tab has it cached: another tab, or a delete under way, may be removing it', async () => {
+  const db = freshDb();
+  const [tab1, tab2] = [new EventStore(db), new EventStore(db)];
+  const content = 'export const shared = 1;\n';
+  const hash = await sha256Hex(content);
+  const [a, b] = [ulid(), ulid()];
+  await tab1.append(a, [fileDraft('a.ts', hash)], { blobs: [content] });
+  expect(await tab2.blob(hash)).toBe(content); // tab 2 showed A's file: cached there
+  await tab1.deleteLog(a, [hash]); // nothing else used it
+  await tab2.append(b, [fileDraft('b.ts', hash)], { blobs: [content] });
+  expect(await new EventStore(db).blob(hash)).toBe(content);
+
+  // One tab: an append to C starts while A2's delete is still under way.
+  const again = 'export const shared = 2;\n';
+  const againHash = await sha256Hex(again);
+  const [a2, c] = [ulid(), ulid()];
+  await tab1.append(a2, [fileDraft('a.ts', againHash)], { blobs: [again] });
+  await tab1.append(c, [fileDraft('x.ts', 'c'.repeat(64))]);
+  await Promise.all([
+    tab1.deleteLog(a2, [againHash]),
+    tab1.append(c, [fileDraft('b.ts', againHash)], { blobs: [again] }),
+  ]);
+  expect(await new EventStore(db).blob(againHash)).toBe(again);
   db.close();
 });

@@ -157,7 +157,9 @@ export async function rowsOf(db: OrchestraDb, table: ReadModelTable, projectId: 
   if (table !== 'costs') return pages.flatMap((page) => page.rows);
   // A reservation's latest row: open (page 0) before closed, a later close before an earlier.
   const latest = new Map<string, CostRow>();
-  for (const page of [...pages.slice(0, 1), ...pages.slice(1).reverse()]) {
+  const open = pages.filter((page) => page.page === 0);
+  const closed = pages.filter((page) => page.page !== 0).reverse();
+  for (const page of [...open, ...closed]) {
     for (const row of page.rows as CostRow[]) if (!latest.has(row.reservationId)) latest.set(row.reservationId, row);
   }
   return [...latest.values()].sort((a, b) =>
