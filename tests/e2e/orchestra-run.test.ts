@@ -14,6 +14,7 @@ import { configureProvider } from './harness/provider-settings.ts';
 import type { RunningServer } from './harness/server.ts';
 import { startSimulatedServer, stopSimulatedServer } from './harness/simulated-server.ts';
 import { expect, test } from './harness/fixtures.ts';
+import { createProject } from './harness/new-project.ts';
 
 let sim: Simulator;
 let server: RunningServer;
@@ -244,12 +245,11 @@ test('with no key at all, the Template provider builds a project end to end, lab
   profile,
 }) => {
   const { page } = profile;
-  await page.goto(`${server.url}/new`);
-  await page.getByLabel('Name').fill('Starter');
-  await page.getByLabel('Description').fill('An API service for a to-do list.');
-  await page.getByLabel('Template').selectOption('api-service');
-  await page.getByRole('button', { name: 'Create project' }).click();
-  await page.waitForURL(/\/run\?project=/);
+  await createProject(page, server.url, {
+    name: 'Starter',
+    description: 'An API service for a to-do list.',
+    template: 'api-service',
+  });
   await button(page, 'Start').click();
   await page.getByTestId('plan-review').waitFor();
   expect(await page.getByTestId('plan-review').textContent()).toContain('Template (no AI)');

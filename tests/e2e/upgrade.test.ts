@@ -6,6 +6,7 @@
 import type { Page } from 'playwright-core';
 import { schemaHistory } from '../../worker/db/schema.ts';
 import { expect, test } from './harness/fixtures.ts';
+import { createProject } from './harness/new-project.ts';
 
 /** A store as IndexedDB makes it, from Dexie's schema syntax. */
 interface RawStore {
@@ -132,13 +133,11 @@ test('a database of schema version 7 upgrades to 9 in Chromium: the project, its
   profile,
 }) => {
   const { page } = profile;
-  await page.goto(`${server.url}/new`);
-  await page.getByLabel('Name').fill('Before the upgrade');
-  await page.getByLabel('Description').fill('A data pipeline that cleans CSV files.');
-  await page.getByLabel('Template').selectOption('data-pipeline');
-  await page.getByRole('button', { name: 'Create project' }).click();
-  await page.waitForURL(/\/run\?project=/);
-  const projectUrl = page.url();
+  const projectUrl = await createProject(page, server.url, {
+    name: 'Before the upgrade',
+    description: 'A data pipeline that cleans CSV files.',
+    template: 'data-pipeline',
+  });
   await page.getByRole('button', { name: 'Start', exact: true }).click();
   await page.getByTestId('plan-review').waitFor();
   await page.getByRole('button', { name: 'Approve plan', exact: true }).click();
