@@ -84,6 +84,8 @@ export interface AnswerFacts {
   repairs: number;
   destination: Destination;
   durationMs: number;
+  /** SHA-256 of the prompt the files were written from (see TaskAttemptOutcome). */
+  promptHash?: string | undefined;
 }
 
 /** Files from a Code Generator, UI Designer or Test Writer answer. */
@@ -137,7 +139,7 @@ export async function fileCompletion(state: ProjectState, facts: AnswerFacts, ou
         language,
         contentHash,
         size: file.content.length,
-        provenance: provenanceOf(task, role, destination, attempt),
+        provenance: provenanceOf(task, role, destination, attempt, facts.promptHash),
       },
     });
     if (known?.contentHash !== contentHash) {
@@ -258,7 +260,7 @@ export async function reviewCompletion(
         language: 'json',
         contentHash,
         size: report.length,
-        provenance: provenanceOf(task, 'debugger', destination, attempt),
+        provenance: provenanceOf(task, 'debugger', destination, attempt, facts.promptHash),
       },
     },
   ];
