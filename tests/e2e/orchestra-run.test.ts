@@ -128,13 +128,6 @@ test('a project is planned, approved, built with agents in parallel, reviewed, f
   expect(record).toContain('Notes module');
   expect(record).toContain('Empty notes are stored.');
 
-  // A file's provenance: the agent, the model, the attempt and the prompt it was written from.
-  await page.locator('main').getByRole('link', { name: 'Artifacts', exact: true }).first().click();
-  await page.getByTestId('file-tree').getByRole('button', { name: 'notes.py', exact: true }).click();
-  await expect
-    .poll(() => page.getByTestId('version-details').textContent())
-    .toMatch(/Code Generator · openai .* · attempt 1 · task fix-2-code-generator · prompt [0-9a-f]{12}/);
-
   // The Router & costs screen shows which model did each kind of task, and the cost.
   await page.locator('nav a', { hasText: 'Router & costs' }).click();
   await expect.poll(() => page.getByTestId('router-models').textContent()).toContain('backend-code');

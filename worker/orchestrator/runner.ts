@@ -632,7 +632,6 @@ export class ProjectRunner {
       repairs: outcome.repairs,
       destination: outcome.destination,
       durationMs: outcome.latencyMs,
-      promptHash: outcome.promptHash,
     };
     const completion = await this.complete(state, facts, outcome.value);
     if (completion.failure || completion.loop) {

@@ -84,8 +84,6 @@ export interface AnswerFacts {
   repairs: number;
   destination: Destination;
   durationMs: number;
-  /** SHA-256 of the prompt the files were written from (see TaskAttemptOutcome). */
-  promptHash?: string | undefined;
 }
 
 /** Files from a Code Generator, UI Designer or Test Writer answer. */
@@ -139,7 +137,7 @@ export async function fileCompletion(state: ProjectState, facts: AnswerFacts, ou
         language,
         contentHash,
         size: file.content.length,
-        provenance: provenanceOf(task, role, destination, attempt, facts.promptHash),
+        provenance: provenanceOf(task, role, destination, attempt),
       },
     });
     if (known?.contentHash !== contentHash) {
@@ -260,7 +258,7 @@ export async function reviewCompletion(
         language: 'json',
         contentHash,
         size: report.length,
-        provenance: provenanceOf(task, 'debugger', destination, attempt, facts.promptHash),
+        provenance: provenanceOf(task, 'debugger', destination, attempt),
       },
     },
   ];

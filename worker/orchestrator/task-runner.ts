@@ -26,7 +26,7 @@ import type { ProjectState } from '../events/projections/project-state.ts';
 import type { TaskRow } from '../events/projections/rows.ts';
 import type { Actor } from '../events/schemas/common.ts';
 import { validateOutput } from '../artifacts/parse-output.ts';
-import { sha256Hex, sha256HexOfParts } from '../events/hash.ts';
+import { sha256Hex } from '../events/hash.ts';
 import type { ProviderAdapter } from '../providers/contract/provider-adapter.ts';
 import type { ProviderMessage, ProviderRequest } from '../providers/contract/provider-request.ts';
 import type { ProviderReady } from '../providers/contract/provider-service-api.ts';
@@ -76,8 +76,6 @@ export type TaskAttemptOutcome<T> =
        * caller writes them ahead of the completion, in the same append.
        */
       settlement: EventDraft[];
-      /** SHA-256 of the system prompt and the task's prompt, joined by a newline (not for the Template provider). */
-      promptHash?: string | undefined;
       /**
        * The write of the attempt's `task-start`, maybe still in flight: an answer comes
        * back without waiting for it, so the caller appends the completion on condition
@@ -225,11 +223,6 @@ export async function runTaskAttempt<T>(
 
   const model = destination.kind === 'model' ? destination.choice.model : destination.model;
   const provider = destination.kind === 'model' ? destination.choice.provider : 'template';
-  // The files' provenance names the prompt: hashed off this thread while the call runs.
-  const promptHash =
-    destination.kind === 'model'
-      ? sha256HexOfParts([agent.systemPrompt, '\n', messages[0]?.content ?? '']).catch(() => undefined)
-      : Promise.resolve(undefined);
   const request = (): ProviderRequest => ({
     model,
     system: agent.systemPrompt,
@@ -405,7 +398,6 @@ export async function runTaskAttempt<T>(
         attempt,
         latencyMs: performance.now() - started,
         settlement: settled,
-        promptHash: await promptHash,
         started: startWritten,
       };
     }

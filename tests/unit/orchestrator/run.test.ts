@@ -1,5 +1,4 @@
 import 'fake-indexeddb/auto';
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
 import { roleOf } from '../../sim/agent-script.ts';
@@ -45,17 +44,6 @@ test('a described project is planned, approved, built in parallel, reviewed, fix
   const notes = finished.artifactVersions.filter((version) => version.path === 'notes.py');
   expect(notes.map((version) => version.provenance.taskId)).toEqual(['api', 'fix-2-code-generator']);
   expect(notes[1]?.provenance).toMatchObject({ source: 'ai', role: 'code-generator', provider: 'openai' });
-  // Each version names the prompt it was written from: SHA-256 of the system prompt and the task's prompt.
-  for (const version of finished.artifactVersions.filter((entry) => entry.provenance.source === 'ai')) {
-    const sent = sim.requests
-      .map((request) => (request.body as { messages?: { role: string; content: string }[] }).messages ?? [])
-      .filter((messages) => messages[1]?.content.includes(`(id: ${version.provenance.taskId ?? ''},`))
-      .map((messages) => `${messages[0]?.content ?? ''}\n${messages[1]?.content ?? ''}`);
-    expect(sent.length, version.path).toBeGreaterThan(0);
-    expect(sent.map((text) => createHash('sha256').update(text).digest('hex'))).toContain(
-      version.provenance.promptHash,
-    );
-  }
   expect(finished.project.spentUsd).toBeGreaterThan(0);
   expect(finished.project.reservedUsd).toBe(0);
 

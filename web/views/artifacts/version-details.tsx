@@ -27,14 +27,6 @@ export function VersionDetails(props: { version: ArtifactVersionRow }) {
         <Show when={provenance().taskId}>
           <span class="hint"> · task {provenance().taskId}</span>
         </Show>
-        <Show when={provenance().promptHash}>
-          {(hash) => (
-            <span class="hint" title={`SHA-256 of the system prompt and the task's prompt: ${hash()}`}>
-              {' '}
-              · prompt <code>{hash().slice(0, 12)}</code>
-            </span>
-          )}
-        </Show>
       </p>
       <p>
         <Show when={props.version.validation} fallback={<span class="status-pill">not checked</span>}>
