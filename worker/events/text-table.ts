@@ -63,17 +63,21 @@ export function addTexts(db: OrchestraDb, texts: readonly Text[]): Promise<unkno
   return packs.length === 0 ? Promise.resolve() : putRows(db, 'texts', packs);
 }
 
+/** Every pack holding any of `hashes`, each once. */
+async function packsHolding(db: OrchestraDb, hashes: ReadonlySet<string>): Promise<TextPack[]> {
+  if (hashes.size === 0) return [];
+  return db.texts
+    .where('hashes')
+    .anyOf([...hashes])
+    .distinct()
+    .toArray();
+}
+
 /** The texts stored under `hashes`, by hash; a hash stored nowhere is missing from the map. */
 export async function readTexts(db: OrchestraDb, hashes: Iterable<string>): Promise<Map<string, string>> {
   const wanted = new Set(hashes);
   const found = new Map<string, string>();
-  if (wanted.size === 0) return found;
-  const packs = await db.texts
-    .where('hashes')
-    .anyOf([...wanted])
-    .distinct()
-    .toArray();
-  for (const pack of packs) {
+  for (const pack of await packsHolding(db, wanted)) {
     pack.hashes.forEach((hash, index) => {
       if (wanted.has(hash)) found.set(hash, pack.contents[index] as string);
     });
@@ -87,12 +91,7 @@ export async function readTexts(db: OrchestraDb, hashes: Iterable<string>): Prom
  */
 export async function deleteTexts(db: OrchestraDb, hashes: Iterable<string>): Promise<Text[]> {
   const doomed = new Set(hashes);
-  if (doomed.size === 0) return [];
-  const packs = await db.texts
-    .where('hashes')
-    .anyOf([...doomed])
-    .distinct()
-    .toArray();
+  const packs = await packsHolding(db, doomed);
   const removed = new Map<string, string>();
   const emptied: number[] = [];
   const kept: TextPack[] = [];
