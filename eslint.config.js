@@ -51,6 +51,8 @@ export default tseslint.config(
   { files: ['web/**/*.{ts,tsx}'], ...solid, languageOptions: { ...solid.languageOptions, globals: globals.browser } },
   { files: ['web/**/*.{ts,tsx}'], rules: webBoundaryRules },
   { files: ['worker/**/*.ts'], languageOptions: { globals: globals.worker } },
+  // The code-running frame and its runtimes: a page and the workers it starts.
+  { files: ['sandbox/**/*.ts'], languageOptions: { globals: { ...globals.browser, ...globals.worker } } },
   {
     files: ['server/**/*.ts', 'tests/**/*.ts', '*.config.{js,ts}'],
     languageOptions: { globals: globals.node },
