@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import { type ManifestOptions, VitePWA } from 'vite-plugin-pwa';
 import solid from 'vite-plugin-solid';
+import { sandboxPlugin } from './server/build/sandbox-plugin.ts';
 
 const manifest: Partial<ManifestOptions> = {
   id: '/',
@@ -48,6 +49,7 @@ export default defineConfig({
   server: { host: '127.0.0.1', port: 5173 },
   plugins: [
     solid(),
+    sandboxPlugin(),
     VitePWA({
       // The person decides when to switch versions: a reload mid-run is their call.
       registerType: 'prompt',
@@ -59,7 +61,16 @@ export default defineConfig({
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
         // Model SDKs are only of use with a network, so they are fetched when first used
         // rather than downloaded by every install (about 1 MB).
-        globIgnores: ['**/engine-sdk-*.js'],
+        // The code-running frame's runtimes (JS, Python) are large and only of use to whoever
+        // runs checks: they are cached when first used, then work offline.
+        globIgnores: ['**/engine-sdk-*.js', 'sandbox/runtime-*.js', 'sandbox/pyodide/**'],
+        runtimeCaching: [
+          {
+            urlPattern: ({ url }) => url.pathname.startsWith('/sandbox/'),
+            handler: 'CacheFirst',
+            options: { cacheName: 'orchestra-runtimes', expiration: { maxEntries: 64 } },
+          },
+        ],
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/api\//],
         cleanupOutdatedCaches: true,

@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ProxyOptions } from './proxy/proxy-config.ts';
 import { healthRoute } from './routes/health.ts';
 import { proxyRoute } from './routes/proxy.ts';
-import { type SecurityOptions, securityHeaders } from './security-headers.ts';
+import { type SecurityOptions, sandboxFrameHeaders, securityHeaders } from './security-headers.ts';
 import { serveDist } from './static/serve-dist.ts';
 
 export interface AppOptions extends SecurityOptions {
@@ -21,6 +21,8 @@ export interface AppOptions extends SecurityOptions {
  */
 export function createApp(options: AppOptions) {
   const app = new Hono();
+  // Outermost, so that its headers for the code-running frame are the last word.
+  app.use('/sandbox/*', sandboxFrameHeaders());
   app.use('*', securityHeaders(options));
 
   const api = new Hono();

@@ -1,3 +1,4 @@
+import type { MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 
 /** The model APIs the app calls straight from the browser with the person's own keys. */
@@ -45,4 +46,24 @@ export function securityHeaders(options: SecurityOptions = {}) {
       usb: [],
     },
   });
+}
+
+/**
+ * The code-running frame (`/sandbox/*.html`) is the one page the app frames, and the one
+ * whose own policy (a `<meta>` in the page, allowing its inline script by hash) must apply
+ * instead of the app's. Its header policy adds what a `<meta>` cannot: the `sandbox`
+ * directive (an opaque origin even if someone opens the URL directly) and who may frame
+ * it. Generated code runs there with no network (`connect-src 'none'`).
+ */
+export function sandboxFrameHeaders(): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    const path = new URL(c.req.url).pathname;
+    if (!path.startsWith('/sandbox/') || !path.endsWith('.html')) return;
+    c.res.headers.set(
+      'Content-Security-Policy',
+      "sandbox allow-scripts; frame-ancestors 'self'; connect-src 'none'; base-uri 'none'; form-action 'none'",
+    );
+    c.res.headers.delete('X-Frame-Options');
+  };
 }

@@ -5,7 +5,15 @@ import { join, relative } from 'node:path';
 export const repoRoot = join(import.meta.dirname, '..', '..');
 export const distDir = join(repoRoot, 'dist');
 const stampFile = join(distDir, '.build-stamp');
-const inputs = ['web', 'worker', 'vite.config.ts', 'package-lock.json', 'server/build/precompress.ts'];
+const inputs = [
+  'web',
+  'worker',
+  'sandbox',
+  'vite.config.ts',
+  'package-lock.json',
+  'server/build/precompress.ts',
+  'server/build/sandbox-plugin.ts',
+];
 
 function* walk(path: string): Generator<string> {
   if (!existsSync(path)) return;

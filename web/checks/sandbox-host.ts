@@ -1,0 +1,166 @@
+import { frameUrl, runtimeUrls } from 'virtual:orchestra-sandbox';
+import type { FrameCommand, FrameEvent } from '../../sandbox/frame/protocol.ts';
+import type { CheckProgress, CheckReport, CheckRequest } from '../../worker/checks/contract.ts';
+
+/**
+ * The page's side of the code-running frame. The engine (a worker) cannot make frames,
+ * so the page runs checks for it: it fetches the runtime (through the service worker,
+ * so a runtime used once works offline), hands it and the project's files to the
+ * sandboxed frame, and passes progress back.
+ *
+ * The frame is sandboxed without `allow-same-origin`: an opaque origin that cannot read
+ * the app's storage, caches or engine, open windows, navigate the app, or download.
+ * One frame serves every run, one run at a time; if it stops answering past a run's time
+ * limit (a crashed renderer), the page removes it and reports the run as crashed.
+ */
+
+export interface SandboxRun {
+  report: Promise<CheckReport>;
+  stop(): void;
+}
+
+/** Past a run's limit, how long the frame has to report before the page gives up on it. */
+const frameGraceMs = 5_000;
+
+let frame: Promise<HTMLIFrameElement> | undefined;
+let listener: ((event: FrameEvent) => void) | undefined;
+let runs = 0;
+
+function makeFrame(): Promise<HTMLIFrameElement> {
+  return new Promise((resolve, reject) => {
+    const element = document.createElement('iframe');
+    element.setAttribute('sandbox', 'allow-scripts');
+    element.setAttribute('allow', '');
+    element.setAttribute('referrerpolicy', 'no-referrer');
+    element.title = 'Checks sandbox';
+    element.hidden = true;
+    element.dataset['role'] = 'checks-sandbox';
+    const onMessage = (event: MessageEvent<FrameEvent>) => {
+      if (event.source !== element.contentWindow || typeof event.data !== 'object' || event.data === null) return;
+      if (event.data.type === 'ready') return resolve(element);
+      listener?.(event.data);
+    };
+    window.addEventListener('message', onMessage);
+    element.addEventListener('error', () => reject(new Error('The checks frame could not be loaded.')));
+    element.src = frameUrl;
+    document.body.append(element);
+    setTimeout(() => reject(new Error('The checks frame did not start within 15 s.')), 15_000);
+  });
+}
+
+function dropFrame(): void {
+  const current = frame;
+  frame = undefined;
+  void current?.then((element) => element.remove()).catch(() => undefined);
+}
+
+async function fetchText(url: string): Promise<string> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url} answered ${response.status}.`);
+  return response.text();
+}
+
+/**
+ * Bytes a runtime needs besides its code, listed by `/sandbox/<runtime>/assets.json`
+ * (an array of file names under that folder) when the runtime has any.
+ */
+async function fetchAssets(runtime: string): Promise<[string, ArrayBuffer][]> {
+  const listing = await fetch(`/sandbox/${runtime}/assets.json`);
+  if (listing.status === 404) return [];
+  if (!listing.ok) throw new Error(`The ${runtime} runtime's file list answered ${listing.status}.`);
+  const names = (await listing.json()) as unknown;
+  if (!Array.isArray(names)) throw new Error(`The ${runtime} runtime's file list is not a list.`);
+  return Promise.all(
+    names.map(async (name): Promise<[string, ArrayBuffer]> => {
+      if (typeof name !== 'string' || !/^[\w.@+-]+(\/[\w.@+-]+)*$/.test(name) || name.includes('..'))
+        throw new Error(`The ${runtime} runtime lists a file with an unusable name.`);
+      const response = await fetch(`/sandbox/${runtime}/${name}`);
+      if (!response.ok) throw new Error(`/sandbox/${runtime}/${name} answered ${response.status}.`);
+      return [name, await response.arrayBuffer()];
+    }),
+  );
+}
+
+function failed(request: CheckRequest, outcome: CheckReport['outcome'], reason: string): CheckReport {
+  return {
+    runtime: request.runtime,
+    outcome,
+    reason,
+    files: [],
+    cases: [],
+    counts: { pass: 0, fail: 0, error: 0, skip: 0, todo: 0 },
+    output: '',
+    durationMs: 0,
+    command: '',
+  };
+}
+
+/**
+ * Runs a project's checks in the sandbox.
+ * @example const run = runInSandbox(request, (progress) => show(progress)); await run.report;
+ */
+export function runInSandbox(request: CheckRequest, onProgress: (progress: CheckProgress) => void): SandboxRun {
+  const runId = `run-${++runs}`;
+  let stopRequested = false;
+  let settle: (report: CheckReport) => void = () => undefined;
+  const report = new Promise<CheckReport>((resolve) => (settle = resolve));
+  let element: HTMLIFrameElement | undefined;
+  let watchdog: ReturnType<typeof setTimeout> | undefined;
+
+  const finish = (result: CheckReport) => {
+    clearTimeout(watchdog);
+    if (listener === onFrameEvent) listener = undefined;
+    settle(result);
+  };
+  const onFrameEvent = (event: FrameEvent) => {
+    if (event.type !== 'progress' || event.runId !== runId) return;
+    if (event.progress.type === 'done') finish(event.progress.report);
+    else onProgress(event.progress);
+  };
+
+  void (async () => {
+    const url = runtimeUrls.get(request.runtime);
+    if (url === undefined)
+      return finish(failed(request, 'not-runnable', `This app has no ${request.runtime} runtime to run checks with.`));
+    onProgress({ type: 'phase', phase: 'loading', detail: `Loading the ${request.runtime} runtime` });
+    let code: string;
+    let assets: [string, ArrayBuffer][];
+    try {
+      [code, assets] = await Promise.all([fetchText(url), fetchAssets(request.runtime)]);
+      element = await (frame ??= makeFrame());
+    } catch (error) {
+      dropFrame();
+      const message = error instanceof Error ? error.message : String(error);
+      return finish(failed(request, 'not-runnable', `The ${request.runtime} runtime could not be loaded: ${message}`));
+    }
+    if (stopRequested) return finish(failed(request, 'stopped', 'Stopped by you.'));
+    listener = onFrameEvent;
+    const command: FrameCommand = { type: 'run', runId, code, request, assets };
+    element.contentWindow?.postMessage(
+      command,
+      '*',
+      assets.map(([, bytes]) => bytes),
+    );
+    watchdog = setTimeout(() => {
+      // The frame keeps the time limit itself; silence past it means the frame is gone.
+      dropFrame();
+      finish(failed(request, 'crashed', 'The checks frame stopped answering; it was closed and will start afresh.'));
+    }, request.timeoutMs + frameGraceMs);
+  })();
+
+  return {
+    report,
+    stop() {
+      stopRequested = true;
+      if (!element) return;
+      const stopCommand: FrameCommand = { type: 'stop', runId };
+      element.contentWindow?.postMessage(stopCommand, '*');
+      // A frame too busy to hear Stop is removed: a run ends at once when asked.
+      setTimeout(() => {
+        if (listener !== onFrameEvent) return;
+        dropFrame();
+        finish(failed(request, 'stopped', 'Stopped by you.'));
+      }, 1_000);
+    },
+  };
+}
