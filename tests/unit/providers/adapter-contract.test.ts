@@ -53,6 +53,8 @@ describe.each(providers)('%s adapter', (provider, expected) => {
       inputTokens: 20,
       outputTokens: 40,
       cachedInputTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 0,
       estimated: false,
     });
   });

@@ -23,7 +23,17 @@ test('the recorded Anthropic stream arrives in order with its usage, then finish
     "Hello! I'm doing well, thank you for asking. How are you doing today? Is there anything I can help you with?",
   );
   expect(parts.slice(-2)).toEqual([
-    { type: 'usage', usage: { inputTokens: 12, outputTokens: 30, cachedInputTokens: 0, estimated: false } },
+    {
+      type: 'usage',
+      usage: {
+        inputTokens: 12,
+        outputTokens: 30,
+        cachedInputTokens: 0,
+        cacheWriteTokens: 0,
+        reasoningTokens: 0,
+        estimated: false,
+      },
+    },
     { type: 'finish', reason: 'stop' },
   ]);
   const price = findModel('anthropic', 'claude-sonnet-4-5-20250929')?.price;

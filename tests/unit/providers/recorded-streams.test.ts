@@ -32,7 +32,14 @@ test('OpenAI: the recorded 300-token stream arrives whole, with usage from its l
   const usage = parts.at(-2);
   expect(usage).toEqual({
     type: 'usage',
-    usage: { inputTokens: 16, outputTokens: 300, cachedInputTokens: 0, estimated: false },
+    usage: {
+      inputTokens: 16,
+      outputTokens: 300,
+      cachedInputTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 0,
+      estimated: false,
+    },
   });
   const price = findModel('openai', 'gpt-4.1-nano-2025-04-14')?.price;
   // 16 input tokens at $0.10/M, 300 output tokens at $0.40/M.
@@ -64,7 +71,14 @@ test('OpenAI-compatible (xAI recording): cached input and reasoning tokens are c
   // prompt 12 (11 cached), completion 2, total 354: 340 reasoning tokens billed as output.
   expect(parts.at(-2)).toEqual({
     type: 'usage',
-    usage: { inputTokens: 12, outputTokens: 342, cachedInputTokens: 11, estimated: false },
+    usage: {
+      inputTokens: 12,
+      outputTokens: 342,
+      cachedInputTokens: 11,
+      cacheWriteTokens: 0,
+      reasoningTokens: 340,
+      estimated: false,
+    },
   });
   expect(sim.requests.at(-1)?.body).toMatchObject({ max_tokens: 256 });
 });
@@ -76,7 +90,17 @@ test('Gemini: the recorded stream gives its text, thinking billed as output, and
   );
   expect(textOf(parts)).toBe('There are **3** "r"s in strawberry.\n\nst**r**awbe**rr**y');
   expect(parts.slice(-2)).toEqual([
-    { type: 'usage', usage: { inputTokens: 9, outputTokens: 208, cachedInputTokens: 0, estimated: false } },
+    {
+      type: 'usage',
+      usage: {
+        inputTokens: 9,
+        outputTokens: 208,
+        cachedInputTokens: 0,
+        cacheWriteTokens: 0,
+        reasoningTokens: 185,
+        estimated: false,
+      },
+    },
     { type: 'finish', reason: 'stop' },
   ]);
   const received = sim.requests.at(-1);

@@ -2,7 +2,10 @@ import type { ErrorKind } from '../contract/error-kind.ts';
 import type { ProviderConnection } from '../contract/connection.ts';
 import type { ModelInfo, ProviderAdapter } from '../contract/provider-adapter.ts';
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
-import type { FinishReason } from '../contract/stream-part.ts';
+import type { FinishReason, StreamPart } from '../contract/stream-part.ts';
+import { ProviderError } from '../contract/provider-error.ts';
+import type { Usage } from '../contract/usage.ts';
+import { mergeCounts } from '../shared/merge-counts.ts';
 import { type StreamMapper, guardStream } from '../shared/guard-stream.ts';
 import { browserClientOptions } from '../shared/browser-client-options.ts';
 import { lazy } from '../shared/lazy.ts';
@@ -25,10 +28,10 @@ export function createAnthropicAdapter(connection: ProviderConnection): Provider
     provider: 'anthropic',
 
     stream(request, signal) {
-      let inputTokens = 0;
-      let cachedInputTokens = 0;
-      let outputTokens = 0;
+      const counts: Partial<Record<CountField, number>> = {};
+      let reported = false;
       let reason: FinishReason = 'other';
+      let refusal: ProviderError | undefined;
       let stopped = false;
       const open = async () => {
         const anthropic = await client();
@@ -52,16 +55,23 @@ export function createAnthropicAdapter(connection: ProviderConnection): Provider
           switch (event.type) {
             case 'content_block_delta':
               return event.delta.type === 'text_delta' ? { type: 'text-delta', text: event.delta.text } : undefined;
-            case 'message_start': {
-              const usage = event.message.usage;
-              cachedInputTokens = usage.cache_read_input_tokens ?? 0;
-              inputTokens = usage.input_tokens + cachedInputTokens + (usage.cache_creation_input_tokens ?? 0);
-              outputTokens = usage.output_tokens;
+            case 'message_start':
+              reported = countUsage(counts, event.message.usage) || reported;
               return undefined;
-            }
             case 'message_delta':
-              outputTokens = event.usage.output_tokens;
-              reason = finishReason(event.delta.stop_reason);
+              // Usage here repeats or completes message_start's: input may come only here.
+              reported = countUsage(counts, event.usage) || reported;
+              if (event.delta.stop_reason === 'refusal') {
+                const details = event.delta.stop_details;
+                refusal = new ProviderError({
+                  provider: 'anthropic',
+                  kind: 'refused',
+                  explanation:
+                    details?.explanation ??
+                    (details?.category ? `Refused under the ${details.category} policy category.` : 'refusal'),
+                  secrets: [connection.apiKey],
+                });
+              } else reason = finishReason(event.delta.stop_reason);
               return undefined;
             case 'message_stop':
               stopped = true;
@@ -70,13 +80,11 @@ export function createAnthropicAdapter(connection: ProviderConnection): Provider
               return undefined;
           }
         },
-        end: () =>
-          stopped
-            ? [
-                { type: 'usage', usage: { inputTokens, outputTokens, cachedInputTokens, estimated: false } },
-                { type: 'finish', reason },
-              ]
-            : [],
+        end() {
+          if (!stopped && !refusal) return [];
+          const usage: StreamPart[] = reported ? [{ type: 'usage', usage: usageOf(counts) }] : [];
+          return [...usage, refusal ? { type: 'error', error: refusal } : { type: 'finish', reason }];
+        },
       };
       return guardStream({ provider: 'anthropic', request, signal, toError }, open, mapper);
     },
@@ -94,9 +102,48 @@ export function createAnthropicAdapter(connection: ProviderConnection): Provider
 
 function finishReason(reason: string | null): FinishReason {
   if (reason === 'end_turn' || reason === 'stop_sequence') return 'stop';
-  if (reason === 'max_tokens') return 'length';
-  if (reason === 'refusal') return 'content_filter';
+  if (reason === 'max_tokens' || reason === 'model_context_window_exceeded') return 'length';
   return 'other';
+}
+
+const countFields = [
+  'input_tokens',
+  'output_tokens',
+  'cache_read_input_tokens',
+  'cache_creation_input_tokens',
+  'thinking_tokens',
+] as const;
+type CountField = (typeof countFields)[number];
+
+interface ReportedUsage {
+  input_tokens?: number | null;
+  output_tokens?: number | null;
+  cache_read_input_tokens?: number | null;
+  cache_creation_input_tokens?: number | null;
+  output_tokens_details?: { thinking_tokens?: number | null } | null;
+}
+
+/** Folds one of Anthropic's usage objects into the counts so far (last value wins per field). */
+function countUsage(counts: Partial<Record<CountField, number>>, usage: ReportedUsage): boolean {
+  return mergeCounts(counts, { ...usage, thinking_tokens: usage.output_tokens_details?.thinking_tokens }, countFields);
+}
+
+/**
+ * Anthropic's `input_tokens` counts only the input after the last cache breakpoint: what
+ * was read from the cache and what was written to it come on top. Thinking is inside
+ * `output_tokens`.
+ */
+function usageOf(counts: Partial<Record<CountField, number>>): Usage {
+  const cacheRead = counts.cache_read_input_tokens ?? 0;
+  const cacheWrite = counts.cache_creation_input_tokens ?? 0;
+  return {
+    inputTokens: (counts.input_tokens ?? 0) + cacheRead + cacheWrite,
+    outputTokens: counts.output_tokens ?? 0,
+    cachedInputTokens: cacheRead,
+    cacheWriteTokens: cacheWrite,
+    reasoningTokens: counts.thinking_tokens ?? 0,
+    estimated: false,
+  };
 }
 
 // Errors sent inside a stream (`event: error`) have no HTTP status, only a type.

@@ -11,6 +11,13 @@ export const errorKindSchema = z.enum([
   'network',
   'timeout',
   'malformed_response',
+  /** The stream ended cleanly but without a finish reason: the answer may be partial. */
+  'incomplete',
+  /**
+   * The provider declined: a refusal, a blocked prompt or an answer cut by a content
+   * filter. Asking the same model again gives the same answer, and the provider is well.
+   */
+  'refused',
   'cancelled',
 ]);
 export type ErrorKind = z.infer<typeof errorKindSchema>;
@@ -22,4 +29,6 @@ export const retryableKinds: ReadonlySet<ErrorKind> = new Set([
   'network',
   'timeout',
   'malformed_response',
+  // At most once, and only when no text was delivered (see resilience/with-resilience.ts).
+  'incomplete',
 ]);

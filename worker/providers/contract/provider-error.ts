@@ -14,6 +14,8 @@ export const providerErrorDataSchema = z.object({
   action: z.string(),
   status: z.number().int().optional(),
   retryAfterMs: z.number().nonnegative().optional(),
+  /** For `refused`: the provider's own words on why (or its reason code), redacted. */
+  explanation: z.string().optional(),
 });
 export type ProviderErrorData = z.infer<typeof providerErrorDataSchema>;
 
@@ -24,6 +26,8 @@ export interface ProviderErrorInit {
   detail?: string;
   status?: number;
   retryAfterMs?: number;
+  /** For `refused`: the provider's own explanation or reason code. */
+  explanation?: string;
   /** Keys to remove from the detail besides anything shaped like a key. */
   secrets?: readonly string[];
   cause?: unknown;
@@ -37,12 +41,16 @@ export class ProviderError extends Error {
   readonly action: string;
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
+  readonly explanation: string | undefined;
 
   constructor(init: ProviderErrorInit) {
     const detail = init.detail ? redact(init.detail, init.secrets).slice(0, 300) : '';
-    super(detail ? `${sentence(init.provider, init.kind)} (${detail})` : sentence(init.provider, init.kind), {
-      cause: init.cause,
-    });
+    const explanation = init.explanation ? redact(init.explanation, init.secrets).slice(0, 1000) : undefined;
+    const head = sentence(init.provider, init.kind);
+    // A refusal is told in the provider's own words: they are what the person can act on.
+    const said = explanation ? `${head} It said: “${explanation}”` : head;
+    super(detail ? `${said} (${detail})` : said, { cause: init.cause });
+    this.explanation = explanation;
     this.name = 'ProviderError';
     this.provider = init.provider;
     this.kind = init.kind;
@@ -61,6 +69,7 @@ export class ProviderError extends Error {
       action: this.action,
       ...(this.status === undefined ? {} : { status: this.status }),
       ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
+      ...(this.explanation === undefined ? {} : { explanation: this.explanation }),
     };
   }
 }
@@ -88,6 +97,10 @@ function sentence(provider: ProviderId, kind: ErrorKind): string {
       return `${name} stopped answering in time.`;
     case 'malformed_response':
       return `${name} sent an answer Orchestra could not read.`;
+    case 'incomplete':
+      return `The answer from ${name} stopped before the model said it had finished.`;
+    case 'refused':
+      return `${name} declined to answer this request.`;
     case 'cancelled':
       return `The call to ${name} was cancelled.`;
   }
@@ -114,6 +127,10 @@ function action(provider: ProviderId, kind: ErrorKind): string {
       return 'Orchestra tries again; if it keeps happening, raise the timeouts or switch providers.';
     case 'malformed_response':
       return 'Orchestra tries again; if it keeps happening, check the base URL in Settings.';
+    case 'incomplete':
+      return 'Orchestra tries once more when nothing had arrived; if it keeps happening, switch providers.';
+    case 'refused':
+      return 'Edit the task’s instructions, or let another model try it.';
     case 'cancelled':
       return 'Nothing to do.';
   }

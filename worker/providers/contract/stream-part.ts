@@ -1,7 +1,11 @@
 import type { ProviderError } from './provider-error.ts';
 import type { Usage } from './usage.ts';
 
-export type FinishReason = 'stop' | 'length' | 'content_filter' | 'other';
+/**
+ * How a whole answer ended. A refusal or a content filter is not a finish: it is a
+ * `refused` error (after any partial text), so no caller mistakes it for an answer.
+ */
+export type FinishReason = 'stop' | 'length' | 'other';
 
 /**
  * What a streaming call yields, in order: text deltas, then usage, then finish — or an

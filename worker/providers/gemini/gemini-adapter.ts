@@ -7,6 +7,8 @@ import { type StreamMapper, guardStream } from '../shared/guard-stream.ts';
 import { closingParts } from '../shared/closing-parts.ts';
 import { lazy } from '../shared/lazy.ts';
 import { sdkFailure } from '../shared/sdk-failure.ts';
+import { mergeCounts } from '../shared/merge-counts.ts';
+import { ProviderError } from '../contract/provider-error.ts';
 
 /**
  * Gemini through `@google/genai`. From a browser, Google's CORS preflight allows only
@@ -33,7 +35,9 @@ export function createGeminiAdapter(connection: ProviderConnection): ProviderAda
 
     stream(request, signal) {
       let reason: FinishReason | undefined;
-      let usage: Usage | undefined;
+      const counts: Partial<Record<CountField, number>> = {};
+      let reported = false;
+      let refusal: string | undefined;
       const open = async () => {
         const ai = await client();
         return ai.models.generateContentStream({
@@ -55,24 +59,32 @@ export function createGeminiAdapter(connection: ProviderConnection): ProviderAda
       };
       const mapper: StreamMapper<GenerateContentResponse> = {
         event(chunk) {
-          const candidate = chunk.candidates?.[0];
-          if (candidate?.finishReason) reason = finishReason(candidate.finishReason);
-          const metadata = chunk.usageMetadata;
-          if (metadata) {
-            // Thinking tokens are billed as output.
-            usage = {
-              inputTokens: metadata.promptTokenCount ?? 0,
-              outputTokens: (metadata.candidatesTokenCount ?? 0) + (metadata.thoughtsTokenCount ?? 0),
-              cachedInputTokens: metadata.cachedContentTokenCount ?? 0,
-              estimated: false,
-            };
+          const blocked = chunk.promptFeedback?.blockReason;
+          if (blocked) {
+            refusal = chunk.promptFeedback?.blockReasonMessage ?? `The prompt was blocked (${blocked}).`;
           }
+          const candidate = chunk.candidates?.[0];
+          const finish = candidate?.finishReason;
+          if (finish && refusalReasons.has(finish)) {
+            refusal = candidate.finishMessage ?? `The answer was stopped by the ${finish} filter.`;
+          } else if (finish) reason = finishReason(finish);
+          if (chunk.usageMetadata) reported = mergeCounts(counts, chunk.usageMetadata, countFields) || reported;
           let text = '';
           // Thought summaries are not the answer.
           for (const part of candidate?.content?.parts ?? []) if (part.text && !part.thought) text += part.text;
           return text ? { type: 'text-delta', text } : undefined;
         },
         end() {
+          const usage = reported ? usageOf(counts) : undefined;
+          if (refusal !== undefined) {
+            const error = new ProviderError({
+              provider: 'gemini',
+              kind: 'refused',
+              explanation: refusal,
+              secrets: [connection.apiKey],
+            });
+            return [...(usage ? [{ type: 'usage' as const, usage }] : []), { type: 'error', error }];
+          }
           // Gemini's stream has no end marker: only a finish reason says the answer is whole.
           return closingParts(usage, reason);
         },
@@ -95,6 +107,43 @@ export function createGeminiAdapter(connection: ProviderConnection): ProviderAda
 function finishReason(reason: string): FinishReason {
   if (reason === 'STOP') return 'stop';
   if (reason === 'MAX_TOKENS') return 'length';
-  if (/SAFETY|RECITATION|BLOCKLIST|PROHIBITED|SPII/.test(reason)) return 'content_filter';
   return 'other';
+}
+
+/** Finish reasons of `@google/genai`'s `FinishReason` enum that mean a filter stopped the answer. */
+const refusalReasons: ReadonlySet<string> = new Set([
+  'SAFETY',
+  'RECITATION',
+  'BLOCKLIST',
+  'PROHIBITED_CONTENT',
+  'SPII',
+  'IMAGE_SAFETY',
+  'IMAGE_PROHIBITED_CONTENT',
+  'IMAGE_RECITATION',
+]);
+
+const countFields = [
+  'promptTokenCount',
+  'candidatesTokenCount',
+  'thoughtsTokenCount',
+  'cachedContentTokenCount',
+  'toolUsePromptTokenCount',
+] as const;
+type CountField = (typeof countFields)[number];
+
+/**
+ * Gemini's prompt count includes what was read from its cache; thinking and tool-use
+ * prompts are counted apart from the answer and the prompt, and billed as output and
+ * input. Its implicit cache costs nothing to write.
+ */
+function usageOf(counts: Partial<Record<CountField, number>>): Usage {
+  const thinking = counts.thoughtsTokenCount ?? 0;
+  return {
+    inputTokens: (counts.promptTokenCount ?? 0) + (counts.toolUsePromptTokenCount ?? 0),
+    outputTokens: (counts.candidatesTokenCount ?? 0) + thinking,
+    cachedInputTokens: counts.cachedContentTokenCount ?? 0,
+    cacheWriteTokens: 0,
+    reasoningTokens: thinking,
+    estimated: false,
+  };
 }

@@ -10,6 +10,7 @@ import { closingParts } from '../shared/closing-parts.ts';
 import { browserClientOptions } from '../shared/browser-client-options.ts';
 import { lazy } from '../shared/lazy.ts';
 import { sdkFailure } from '../shared/sdk-failure.ts';
+import { ProviderError } from '../contract/provider-error.ts';
 
 /** What differs between OpenAI itself and servers that speak its protocol. */
 export interface OpenAiFlavour {
@@ -41,8 +42,9 @@ export function createOpenAiAdapter(connection: ProviderConnection, flavour: Ope
     provider,
 
     stream(request, signal) {
-      let reason: FinishReason | undefined;
+      let reason: FinishReason | 'content_filter' | undefined;
       let usage: Usage | undefined;
+      let refusal = '';
       const open = async () => {
         const openai = await client();
         return openai.chat.completions.create(
@@ -70,10 +72,21 @@ export function createOpenAiAdapter(connection: ProviderConnection, flavour: Ope
           if (chunk.usage) usage = usageOf(chunk.usage);
           const choice = chunk.choices[0];
           if (choice?.finish_reason) reason = finishReason(choice.finish_reason);
+          // A refusal streams in a field of its own, never as content.
+          if (choice?.delta.refusal) refusal += choice.delta.refusal;
           const text = choice?.delta.content;
           return text ? { type: 'text-delta', text } : undefined;
         },
         end() {
+          if (reason !== undefined && (refusal !== '' || reason === 'content_filter')) {
+            const error = new ProviderError({
+              provider,
+              kind: 'refused',
+              explanation: refusal || 'The answer was stopped by the content filter.',
+              secrets: [connection.apiKey],
+            });
+            return [...(usage ? [{ type: 'usage' as const, usage }] : []), { type: 'error', error }];
+          }
           return closingParts(usage, reason);
         },
       };
@@ -91,12 +104,17 @@ export function createOpenAiAdapter(connection: ProviderConnection, flavour: Ope
 
 function usageOf(reported: CompletionUsage): Usage {
   const { prompt_tokens: input, completion_tokens: output, total_tokens: total } = reported;
+  const reasoning = reported.completion_tokens_details?.reasoning_tokens ?? 0;
+  // OpenAI counts reasoning inside completion tokens; some compatible servers (xAI)
+  // leave it out of both and only the total shows it. It is billed as output.
+  const outputTokens = Math.max(output, total - input);
   return {
     inputTokens: input,
-    // OpenAI counts reasoning inside completion tokens; some compatible servers (xAI)
-    // leave it out of both and only the total shows it. It is billed as output.
-    outputTokens: Math.max(output, total - input),
+    outputTokens,
     cachedInputTokens: reported.prompt_tokens_details?.cached_tokens ?? 0,
+    // OpenAI bills nothing extra for writing its cache.
+    cacheWriteTokens: 0,
+    reasoningTokens: Math.max(reasoning, outputTokens - output),
     estimated: false,
   };
 }
@@ -108,7 +126,7 @@ function messagesOf(request: ProviderRequest) {
   ];
 }
 
-function finishReason(reason: string): FinishReason {
+function finishReason(reason: string): FinishReason | 'content_filter' {
   if (reason === 'stop') return 'stop';
   if (reason === 'length') return 'length';
   if (reason === 'content_filter') return 'content_filter';

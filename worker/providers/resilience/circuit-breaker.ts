@@ -13,8 +13,17 @@ export interface BreakerOptions {
 
 export type Admission = { allowed: true } | { allowed: false; retryInMs: number };
 
-/** Failures that say the provider itself is unwell. Auth, bad requests and the like do not. */
-const healthFailures: ReadonlySet<ErrorKind> = new Set(['overloaded', 'network', 'timeout', 'malformed_response']);
+/**
+ * Failures that say the provider itself is unwell. Auth, bad requests and the like do
+ * not, nor does a refusal: a provider that says no on policy grounds is working.
+ */
+const healthFailures: ReadonlySet<ErrorKind> = new Set([
+  'overloaded',
+  'network',
+  'timeout',
+  'malformed_response',
+  'incomplete',
+]);
 
 /**
  * One circuit breaker per provider, so a provider that keeps failing is left alone for

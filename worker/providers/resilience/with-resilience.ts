@@ -41,7 +41,7 @@ export const defaultResilience = {
  * circuit breaker, and cancellation that stops the network request at once (also when
  * the consumer simply stops reading). A call is retried only while no text has reached
  * the consumer — after that a retry would repeat text — and never for auth, permission,
- * bad requests or an over-long context.
+ * bad requests, an over-long context or a refusal; an incomplete answer is retried once.
  */
 export function withResilience(adapter: ProviderAdapter, options: ResilienceOptions): ProviderAdapter {
   const random = options.random ?? Math.random;
@@ -53,6 +53,7 @@ export function withResilience(adapter: ProviderAdapter, options: ResilienceOpti
       options.observer?.onFail?.({ model: request.model, attempts, error: error.toData() });
       return { type: 'error', error };
     };
+    let incompleteRetried = false;
     for (let attempt = 1; ; attempt += 1) {
       if (signal.aborted) {
         yield fail(new ProviderError({ provider, kind: 'cancelled' }), attempt);
@@ -134,6 +135,9 @@ export function withResilience(adapter: ProviderAdapter, options: ResilienceOpti
       const giveUp =
         delivered ||
         !failure.isRetryable ||
+        // An answer that stopped without a finish reason is tried again once: twice in a
+        // row says the model or the route cannot finish it, and more would only pay again.
+        (failure.kind === 'incomplete' && incompleteRetried) ||
         attempt >= options.maxAttempts ||
         signal.aborted ||
         (retryAfter !== undefined && retryAfter > options.maxRetryAfterMs);
@@ -141,6 +145,7 @@ export function withResilience(adapter: ProviderAdapter, options: ResilienceOpti
         yield fail(failure, attempt);
         return;
       }
+      if (failure.kind === 'incomplete') incompleteRetried = true;
       const delayMs = retryAfter ?? fullJitterDelay(attempt, options.baseDelayMs, options.maxDelayMs, random);
       options.observer?.onRetry?.({
         provider,

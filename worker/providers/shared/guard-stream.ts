@@ -14,8 +14,9 @@ export interface GuardOptions {
 
 /**
  * Translates one SDK's stream events into parts. `event` returns the part for an event
- * (or none); `end` returns what follows the last event (usage, finish), or nothing when
- * the stream stopped before the model finished.
+ * (or none); `end` returns what follows the last event: usage, then a finish or an error
+ * (a refusal, after whatever text the filter let through), or nothing when the stream
+ * stopped before the model finished.
  */
 export interface StreamMapper<Event> {
   event(event: Event): StreamPart | undefined;
@@ -52,16 +53,19 @@ export async function* guardStream<Event>(
       yield part;
     }
     const closing = mapper.end();
-    // Some SDKs end the iteration quietly on abort, and a stream can stop without its
-    // closing event: neither is a finished answer.
-    if (!closing.some((part) => part.type === 'finish')) throw new Error('The stream ended before the model finished.');
+    // Some SDKs end the iteration quietly on abort (cancelled, below), and a stream can
+    // stop cleanly without its closing event: neither is a finished answer.
+    if (!closing.some((part) => part.type === 'finish' || part.type === 'error')) {
+      throw new ProviderError({ provider: options.provider, kind: 'incomplete' });
+    }
     for (const part of closing) {
       if (part.type === 'usage') usageSeen = true;
-      else if (part.type === 'finish' && !usageSeen) {
+      else if (!usageSeen) {
         usageSeen = true;
         yield estimate();
       }
       yield part;
+      if (part.type === 'error') return;
     }
   } catch (error) {
     const failure = options.signal.aborted
