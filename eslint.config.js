@@ -30,6 +30,29 @@ const webBoundaryRules = {
   ],
 };
 
+// Model text is data, never a key into a plain object: `table['constructor']` is a function
+// and `table['__proto__']` is Object.prototype, so a lookup table keyed by strings must be a
+// Map (or read with Object.hasOwn). A string-keyed Record initialised with an object literal
+// is the shape such tables take; declare a Map, or a Record over a closed union of keys.
+/** @type {import('eslint').Linter.RulesRecord} */
+const plainTableRules = {
+  'no-restricted-syntax': [
+    'error',
+    {
+      selector:
+        "VariableDeclarator[init.type='ObjectExpression'] > Identifier > TSTypeAnnotation TSTypeReference[typeName.name='Record'] > TSTypeParameterInstantiation > TSStringKeyword:first-child",
+      message:
+        'A string-keyed plain object used as a table answers "constructor" and "__proto__" from Object.prototype: use a Map, or a Record over a closed union of keys.',
+    },
+    {
+      selector:
+        "VariableDeclarator[init.type='ObjectExpression'] > Identifier > TSTypeAnnotation TSTypeLiteral > TSIndexSignature",
+      message:
+        'A string-indexed plain object used as a table answers "constructor" and "__proto__" from Object.prototype: use a Map.',
+    },
+  ],
+};
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'bench/results/', 'tests/e2e/.artifacts/'] },
   js.configs.recommended,
@@ -50,6 +73,7 @@ export default tseslint.config(
   },
   { files: ['web/**/*.{ts,tsx}'], ...solid, languageOptions: { ...solid.languageOptions, globals: globals.browser } },
   { files: ['web/**/*.{ts,tsx}'], rules: webBoundaryRules },
+  { files: ['{web,worker,server,sandbox}/**/*.{ts,tsx}'], rules: plainTableRules },
   { files: ['worker/**/*.ts'], languageOptions: { globals: globals.worker } },
   // The code-running frame and its runtimes: a page and the workers it starts.
   { files: ['sandbox/**/*.ts'], languageOptions: { globals: { ...globals.browser, ...globals.worker } } },

@@ -54,3 +54,20 @@ test('floating promises, `any` and stray console calls are errors everywhere', a
     expect.stringContaining('@typescript-eslint/no-floating-promises'),
   ]);
 });
+
+test('a string-keyed plain object used as a table is an error: model text would reach Object.prototype', async () => {
+  const broken = await rulesBroken(
+    'worker/api.ts',
+    [
+      "const byName: Readonly<Record<string, string>> = { ts: 'typescript' };",
+      'const indexed: { [name: string]: number } = { a: 1 };',
+      "const closed: Record<'a' | 'b', number> = { a: 1, b: 2 };",
+      "const map: ReadonlyMap<string, string> = new Map([['ts', 'typescript']]);",
+      "export const all = [byName['constructor'], indexed['__proto__'], closed.a, map.get('ts')];",
+    ].join('\n'),
+  );
+  expect(broken).toEqual([
+    expect.stringContaining('no-restricted-syntax: A string-keyed plain object'),
+    expect.stringContaining('no-restricted-syntax: A string-indexed plain object'),
+  ]);
+});

@@ -4,7 +4,8 @@
  * the content is never sniffed.
  */
 
-const byExtension: Readonly<Record<string, string>> = {
+// Maps, not plain objects: a model names the files, and `{}['constructor']` is a function.
+const byExtension: ReadonlyMap<string, string> = tableOf({
   py: 'python',
   pyi: 'python',
   js: 'javascript',
@@ -56,10 +57,10 @@ const byExtension: Readonly<Record<string, string>> = {
   graphql: 'graphql',
   gql: 'graphql',
   txt: 'text',
-};
+});
 
 // Files known by their whole name rather than an extension.
-const byFileName: Readonly<Record<string, string>> = {
+const byFileName: ReadonlyMap<string, string> = tableOf({
   dockerfile: 'dockerfile',
   makefile: 'makefile',
   gemfile: 'ruby',
@@ -67,18 +68,22 @@ const byFileName: Readonly<Record<string, string>> = {
   '.gitignore': 'text',
   '.env': 'shell',
   '.env.example': 'shell',
-};
+});
 
 // Where our name is not highlight.js's name for the same grammar. TOML has no grammar of its
 // own in highlight.js; its INI grammar covers TOML's tables and key = value lines.
-const highlightNames: Readonly<Record<string, string>> = {
+const highlightNames: ReadonlyMap<string, string> = tableOf({
   tsx: 'typescript',
   jsx: 'javascript',
   html: 'xml',
   toml: 'ini',
   shell: 'bash',
   text: 'plaintext',
-};
+});
+
+function tableOf(entries: { readonly [name: string]: string }): ReadonlyMap<string, string> {
+  return new Map(Object.entries(entries));
+}
 
 /**
  * The language of a file from its name; `text` when unknown.
@@ -89,11 +94,11 @@ const highlightNames: Readonly<Record<string, string>> = {
  */
 export function languageOf(path: string): string {
   const name = (path.split('/').pop() ?? path).toLowerCase();
-  const known = byFileName[name];
+  const known = byFileName.get(name);
   if (known !== undefined) return known;
   const dot = name.lastIndexOf('.');
   if (dot <= 0) return 'text';
-  return byExtension[name.slice(dot + 1)] ?? 'text';
+  return byExtension.get(name.slice(dot + 1)) ?? 'text';
 }
 
 /**
@@ -103,5 +108,5 @@ export function languageOf(path: string): string {
  * highlightName('tsx') // 'typescript'
  */
 export function highlightName(language: string): string {
-  return highlightNames[language] ?? language;
+  return highlightNames.get(language) ?? language;
 }

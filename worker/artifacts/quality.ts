@@ -64,7 +64,7 @@ export function scoreTask(input: TaskOutcome): TaskScore {
   const accepted = Math.max(0, input.filesAccepted);
   const rejected = Math.max(0, input.filesRejected);
   const total = accepted + rejected;
-  const signals: Record<string, number> = {
+  const signals = {
     validation: repairFactor ** repairs,
     files: total === 0 ? 1 : accepted / total,
     review: 1,

@@ -7,35 +7,38 @@
 
 type Family = 'python' | 'script' | 'css' | 'html' | 'markdown' | 'json' | 'sql' | 'shell' | 'other';
 
-const familyByLanguage: Readonly<Record<string, Family>> = {
-  python: 'python',
-  py: 'python',
-  javascript: 'script',
-  typescript: 'script',
-  js: 'script',
-  ts: 'script',
-  jsx: 'script',
-  tsx: 'script',
-  mjs: 'script',
-  cjs: 'script',
-  css: 'css',
-  scss: 'css',
-  less: 'css',
-  html: 'html',
-  htm: 'html',
-  svg: 'html',
-  markdown: 'markdown',
-  md: 'markdown',
-  json: 'json',
-  sql: 'sql',
-  shell: 'shell',
-  bash: 'shell',
-  sh: 'shell',
-};
+// A Map: the language is the model's word, and `{}['constructor']` is a function.
+const familyByLanguage: ReadonlyMap<string, Family> = new Map(
+  Object.entries({
+    python: 'python',
+    py: 'python',
+    javascript: 'script',
+    typescript: 'script',
+    js: 'script',
+    ts: 'script',
+    jsx: 'script',
+    tsx: 'script',
+    mjs: 'script',
+    cjs: 'script',
+    css: 'css',
+    scss: 'css',
+    less: 'css',
+    html: 'html',
+    htm: 'html',
+    svg: 'html',
+    markdown: 'markdown',
+    md: 'markdown',
+    json: 'json',
+    sql: 'sql',
+    shell: 'shell',
+    bash: 'shell',
+    sh: 'shell',
+  } satisfies { readonly [language: string]: Family }),
+);
 
 function familyOf(path: string, language: string): Family {
   const extension = /\.([a-z0-9]+)$/i.exec(path)?.[1]?.toLowerCase() ?? '';
-  return familyByLanguage[language.toLowerCase()] ?? familyByLanguage[extension] ?? 'other';
+  return familyByLanguage.get(language.toLowerCase()) ?? familyByLanguage.get(extension) ?? 'other';
 }
 
 /** Line patterns for declarations; a line matching any of them is kept whole (up to the cap). */

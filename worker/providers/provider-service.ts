@@ -52,6 +52,8 @@ export class ProviderService implements ProviderServiceApi {
   }
 
   async updateConfig(provider: RemoteProviderId, patch: ProviderConfigPatch): Promise<ProviderConfig> {
+    // The patch's fields are the settings form's, checked by the schema just below.
+    // eslint-disable-next-line no-restricted-syntax
     const merged: Record<string, unknown> = { ...(await this.config(provider)), provider };
     for (const [field, value] of Object.entries(patch)) {
       if (value === '') delete merged[field];

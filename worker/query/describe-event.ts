@@ -1,28 +1,28 @@
 import type { OrchestraEvent } from '../events/catalog.ts';
 import type { Actor } from '../events/schemas/common.ts';
 
-const roleNames: Record<string, string> = {
-  'project-manager': 'Project Manager',
-  'code-generator': 'Code Generator',
-  'ui-designer': 'UI Designer',
-  'test-writer': 'Test Writer',
-  debugger: 'Debugger',
-};
+const roleNames: ReadonlyMap<string, string> = new Map([
+  ['project-manager', 'Project Manager'],
+  ['code-generator', 'Code Generator'],
+  ['ui-designer', 'UI Designer'],
+  ['test-writer', 'Test Writer'],
+  ['debugger', 'Debugger'],
+]);
 
 /** Who did it, as a person would say it. */
 export function describeActor(actor: Actor): string {
   if (actor.kind === 'user') return 'You';
-  if (actor.kind === 'agent') return roleNames[actor.role] ?? actor.role;
+  if (actor.kind === 'agent') return roleNames.get(actor.role) ?? actor.role;
   return 'Orchestra';
 }
 
-const providerNames: Record<string, string> = {
-  anthropic: 'Anthropic',
-  openai: 'OpenAI',
-  gemini: 'Gemini',
-  'openai-compatible': 'The OpenAI-compatible endpoint',
-  template: 'The Template provider',
-};
+const providerNames: ReadonlyMap<string, string> = new Map([
+  ['anthropic', 'Anthropic'],
+  ['openai', 'OpenAI'],
+  ['gemini', 'Gemini'],
+  ['openai-compatible', 'The OpenAI-compatible endpoint'],
+  ['template', 'The Template provider'],
+]);
 
 /** Files the Template provider wrote say so wherever they are mentioned. */
 const fromTemplate = (source: string) => (source === 'template' ? ' from a template — Template (no AI)' : '');
@@ -73,7 +73,7 @@ export function describeEvent(event: OrchestraEvent): string {
     case 'cost-release':
       return `A reservation (${event.payload.reservationId}) was given back unused.`;
     case 'task-schedule':
-      return `Task “${event.payload.title}” is scheduled for the ${roleNames[event.payload.role] ?? event.payload.role}.`;
+      return `Task “${event.payload.title}” is scheduled for the ${roleNames.get(event.payload.role) ?? event.payload.role}.`;
     case 'task-start':
       return `Task ${event.payload.taskId} started (attempt ${event.payload.attempt}) on ${event.payload.provider === 'template' ? 'Template (no AI)' : event.payload.model}.`;
     case 'task-checkpoint':
@@ -91,7 +91,7 @@ export function describeEvent(event: OrchestraEvent): string {
     case 'route-decide':
       return `Task ${event.payload.taskId} goes to ${event.payload.chosen}: ${event.payload.reason}`;
     case 'breaker-change': {
-      const name = providerNames[event.payload.provider] ?? event.payload.provider;
+      const name = providerNames.get(event.payload.provider) ?? event.payload.provider;
       if (event.payload.to === 'open') {
         const pause = event.payload.reopensAt
           ? Math.max(1, Math.round((event.payload.reopensAt - event.payload.at) / 1000))
@@ -102,7 +102,7 @@ export function describeEvent(event: OrchestraEvent): string {
       return `${name} answers again (circuit closed).`;
     }
     case 'call-retry': {
-      const name = providerNames[event.payload.provider] ?? event.payload.provider;
+      const name = providerNames.get(event.payload.provider) ?? event.payload.provider;
       const wait = `${(event.payload.delayMs / 1000).toFixed(1)} s${event.payload.fromRetryAfter ? ', as it asked' : ''}`;
       return `${name} call ${event.payload.attempt} failed (${event.payload.kind.replace('_', ' ')}); retrying in ${wait}.`;
     }

@@ -28,6 +28,17 @@ export function weightsFor(preference: Preference): UtilityWeights {
   return weights[preference];
 }
 
+const spellings: ReadonlyMap<string, Preference> = new Map([
+  ['best quality', 'best quality'],
+  ['quality', 'best quality'],
+  ['best', 'best quality'],
+  ['balanced', 'balanced'],
+  ['balance', 'balanced'],
+  ['cheapest', 'cheapest'],
+  ['cheap', 'cheapest'],
+  ['lowest cost', 'cheapest'],
+]);
+
 /**
  * Reads a preference as people and settings files spell it: "best quality", "best-quality",
  * "quality", "Balanced", "cheap"… Anything else is an error, never a silent default.
@@ -37,17 +48,7 @@ export function parsePreference(value: string): Preference {
     .trim()
     .toLowerCase()
     .replace(/[\s_-]+/g, ' ');
-  const known: Readonly<Record<string, Preference>> = {
-    'best quality': 'best quality',
-    quality: 'best quality',
-    best: 'best quality',
-    balanced: 'balanced',
-    balance: 'balanced',
-    cheapest: 'cheapest',
-    cheap: 'cheapest',
-    'lowest cost': 'cheapest',
-  };
-  const preference = known[key];
+  const preference = spellings.get(key);
   if (!preference) throw new Error(`Unknown preference "${value}": use "best quality", "balanced" or "cheapest".`);
   return preference;
 }

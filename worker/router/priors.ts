@@ -28,13 +28,21 @@ export function skillFor(taskType: string): Skill | undefined {
 }
 
 // Without a capability vector the tier is the only hint; unknown tiers sit in the middle.
-const tierQuality: Readonly<Record<string, number>> = { small: 0.62, medium: 0.72, large: 0.8 };
-const tierSpeed: Readonly<Record<string, number>> = { small: 0.9, medium: 0.7, large: 0.5 };
+const tierQuality: ReadonlyMap<string, number> = new Map([
+  ['small', 0.62],
+  ['medium', 0.72],
+  ['large', 0.8],
+]);
+const tierSpeed: ReadonlyMap<string, number> = new Map([
+  ['small', 0.9],
+  ['medium', 0.7],
+  ['large', 0.5],
+]);
 
 /** Prior mean quality of an arm on a task type, from its capabilities or else its tier. */
 export function priorQuality(arm: ModelArm, taskType: string): number {
   const caps = arm.capabilities;
-  if (!caps) return tierQuality[arm.tier] ?? 0.7;
+  if (!caps) return tierQuality.get(arm.tier) ?? 0.7;
   const skill = skillFor(taskType);
   if (skill) return caps[skill];
   return (caps.code + caps.ui + caps.reasoning + caps.testing + caps.review) / 5;
@@ -47,7 +55,7 @@ export function priorQuality(arm: ModelArm, taskType: string): number {
 export function priorLatencyPerUnitMs(arm: ModelArm): number {
   let ms = latencyCache.get(arm);
   if (ms === undefined) {
-    const speed = arm.capabilities?.speed ?? tierSpeed[arm.tier] ?? 0.7;
+    const speed = arm.capabilities?.speed ?? tierSpeed.get(arm.tier) ?? 0.7;
     ms = 1500 * Math.pow(8, 1 - speed);
     latencyCache.set(arm, ms);
   }

@@ -138,7 +138,7 @@ export function iconSvg(): string {
 }
 
 /** Every icon the app ships, by file name under `web/public/icons/`. */
-export const iconFiles: Record<string, IconShape> = {
+export const iconFiles: Readonly<Record<`${string}.png`, IconShape>> = {
   'icon-192.png': { size: 192, fullBleed: false, scale: 1 },
   'icon-512.png': { size: 512, fullBleed: false, scale: 1 },
   // Maskable: the platform crops to any shape inside the central 80% circle.

@@ -13,13 +13,13 @@ export interface HighlightElement {
 
 export type HighlightNode = string | HighlightElement;
 
-const entities: Readonly<Record<string, string>> = {
-  '&amp;': '&',
-  '&lt;': '<',
-  '&gt;': '>',
-  '&quot;': '"',
-  '&#x27;': "'",
-};
+const entities: ReadonlyMap<string, string> = new Map([
+  ['&amp;', '&'],
+  ['&lt;', '<'],
+  ['&gt;', '>'],
+  ['&quot;', '"'],
+  ['&#x27;', "'"],
+]);
 
 // One class list as highlight.js writes it: "hljs-title function_", "hljs-meta hljs-keyword",
 // or "language-javascript" around an embedded language (a script inside HTML).
@@ -53,7 +53,7 @@ export function parseHighlight(html: string): HighlightNode[] {
       if (open.length > 1) open.pop();
       else append(whole);
     } else {
-      append(entities[whole] ?? whole);
+      append(entities.get(whole) ?? whole);
     }
   }
   return root.children;

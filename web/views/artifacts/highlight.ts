@@ -12,32 +12,37 @@ import yaml from 'highlight.js/lib/languages/yaml';
 import { type HighlightNode, parseHighlight } from './highlight-tree.ts';
 
 // Only the languages the agents and templates generate: the rest of highlight.js stays out of the bundle.
-hljs.registerLanguage('python', python);
-hljs.registerLanguage('javascript', javascript);
-hljs.registerLanguage('typescript', typescript);
-hljs.registerLanguage('xml', xml);
-hljs.registerLanguage('css', css);
-hljs.registerLanguage('json', json);
-hljs.registerLanguage('markdown', markdown);
-hljs.registerLanguage('bash', bash);
-hljs.registerLanguage('yaml', yaml);
-hljs.registerLanguage('sql', sql);
+const grammars = new Map([
+  ['python', python],
+  ['javascript', javascript],
+  ['typescript', typescript],
+  ['xml', xml],
+  ['css', css],
+  ['json', json],
+  ['markdown', markdown],
+  ['bash', bash],
+  ['yaml', yaml],
+  ['sql', sql],
+]);
+for (const [name, grammar] of grammars) hljs.registerLanguage(name, grammar);
 
 // The engine's language names (worker/artifacts/language.ts) that map to another grammar.
-const aliases: Readonly<Record<string, string>> = {
-  tsx: 'typescript',
-  jsx: 'javascript',
-  html: 'xml',
-  shell: 'bash',
-};
+// A file's language is model text: it is looked up in Maps only, never handed to
+// highlight.js's own tables (plain objects, where "constructor" is a function) unchecked.
+const aliases = new Map([
+  ['tsx', 'typescript'],
+  ['jsx', 'javascript'],
+  ['html', 'xml'],
+  ['shell', 'bash'],
+]);
 
 /** Past this size colours are not worth the time; the text shows plain. */
 const highlightLimit = 300_000;
 
 /** The grammar used for a file of this language, or undefined for plain text. */
 export function grammarFor(language: string): string | undefined {
-  const name = aliases[language] ?? language;
-  return hljs.getLanguage(name) ? name : undefined;
+  const name = aliases.get(language) ?? language;
+  return grammars.has(name) ? name : undefined;
 }
 
 /** A file's text as a tree of highlighted spans and text, ready to render without markup. */
