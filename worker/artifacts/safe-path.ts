@@ -5,14 +5,24 @@
  * (or the model, on a repair turn) can act on. Nothing here touches storage.
  */
 
+import { sha256HexSync } from '../events/hash.ts';
+
 export type PathCheck = { ok: true; path: string } | { ok: false; reason: string };
 
 const maxSegmentLength = 120;
 const maxPathLength = 240;
 const maxSegments = 20;
 
-// Windows refuses these as a file's base name whatever the extension ("con.txt" too).
-const reservedBaseName = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])$/i;
+// Windows refuses these as a file's base name whatever the extension ("con.txt" too),
+// including the superscript digits ("COM¹") and the console's own names.
+const reservedBaseName = /^(con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3]|conin\$|conout\$)$/i;
+// A Windows short (8.3) name: "GIT~1" is how Windows may also reach ".git", and "PROGRA~1"
+// another folder, so a name of this shape can alias a file it does not spell.
+const shortName = /^[^~]{1,6}~[0-9]+(\.|$)/;
+// Characters a file list does not show or that reorder what it shows: zero-width and other
+// default-ignorable characters (HFS+ ignores some, so ".g\u200cit" is ".git" there), format
+// characters, the bidi controls that disguise "exe.txt" as "txt.exe", and line separators.
+const invisibleCharacter = /[\p{Default_Ignorable_Code_Point}\p{Cf}\p{Bidi_Control}\p{Zl}\p{Zp}]/u;
 const forbiddenCharacter = /[<>:"|?*]/;
 // C0 controls, DEL and C1 controls: invisible in a file list, and NUL truncates paths in C.
 // eslint-disable-next-line no-control-regex
@@ -38,6 +48,11 @@ export function normalizeArtifactPath(raw: string): PathCheck {
   if (text === '') return fail(`The path ${shown} is empty.`);
   if (controlCharacter.test(text)) {
     return fail(`The path ${shown} contains a NUL or control character.`);
+  }
+  if (invisibleCharacter.test(text)) {
+    return fail(
+      `The path ${shown} contains an invisible or direction-changing character, which could disguise its name.`,
+    );
   }
   if (suspiciousEncoding.test(text)) {
     return fail(`The path ${shown} contains a percent-encoded dot, slash, backslash or NUL, which could hide "..".`);
@@ -79,14 +94,41 @@ function segmentProblem(segment: string): string | null {
   if (/[. ]$/.test(segment)) {
     return `has "${segment}", which ends in a dot or space; Windows silently drops those.`;
   }
+  if (shortName.test(segment)) {
+    return `has "${segment}", a Windows short (8.3) name, which can stand for another file or folder (such as .git).`;
+  }
   const baseName = segment.split('.')[0] ?? segment;
-  if (reservedBaseName.test(baseName.trimEnd())) {
+  if (reservedBaseName.test(baseName.trimEnd()) || reservedBaseName.test(baseName.normalize('NFKC').trimEnd())) {
     return `has "${segment}", a name Windows reserves for a device.`;
   }
   if (segment.length > maxSegmentLength) {
     return `has a name ${segment.length} characters long; at most ${maxSegmentLength} are allowed.`;
   }
   return null;
+}
+
+/**
+ * A file name made from a generated or model-chosen id (a task id, say): the id itself
+ * when it is one safe segment, else a stable name derived from its hash, so two ids never
+ * share a file and no id can name a folder, a device or a climb.
+ *
+ * @example
+ * safeFileName('review-1', '.json') // 'review-1.json'
+ * safeFileName('../x', '.json')     // 'id-3c1f…(16 hex).json'
+ */
+export function safeFileName(id: string, extension: string): string {
+  const name = `${id}${extension}`;
+  const check = normalizeArtifactPath(name);
+  if (
+    check.ok &&
+    check.path === name &&
+    !/[/\\]/.test(id) &&
+    /^[A-Za-z0-9._-]+$/.test(id) &&
+    !/^id-[0-9a-f]{16}$/.test(id)
+  ) {
+    return name;
+  }
+  return `id-${sha256HexSync(id).slice(0, 16)}${extension}`;
 }
 
 function fail(reason: string): PathCheck {

@@ -1,4 +1,5 @@
 import type { Plan, PlanTask } from '../agents/contracts.ts';
+import { normalizeArtifactPath } from '../artifacts/safe-path.ts';
 
 /*
  * Checks on a plan that a schema cannot express. The errors go back to the Project Manager
@@ -68,22 +69,15 @@ function dependencyErrors(tasks: readonly TaskLinks[]): string[] {
   );
 }
 
-/** An artifact path that would escape the project folder. */
-function unsafePath(path: string): string | null {
-  if (path.trim() === '') return 'is empty';
-  if (/^([/\\]|[a-zA-Z]:)/.test(path)) return 'is absolute';
-  if (path.split(/[/\\]/).includes('..')) return 'contains ".."';
-  return null;
-}
-
+/** Expected files go through the one path rule that every written file goes through. */
 function artifactErrors(tasks: readonly Pick<PlanTask, 'id' | 'expectedArtifacts'>[]): string[] {
   return tasks.flatMap((task) =>
     task.expectedArtifacts.flatMap((path) => {
-      const problem = unsafePath(path);
-      return problem === null
+      const check = normalizeArtifactPath(path);
+      return check.ok
         ? []
         : [
-            `Task "${task.id}" expects the file "${path}", whose path ${problem}; use a path relative to the project root.`,
+            `Task "${task.id}" expects a file it cannot write: ${check.reason} Use a path relative to the project root.`,
           ];
     }),
   );

@@ -9,7 +9,7 @@ import { isBlocking, reviewSchema } from '../agents/index.ts';
 import { languageOf } from '../artifacts/language.ts';
 import { validateOutput } from '../artifacts/parse-output.ts';
 import { scoreTask } from '../artifacts/quality.ts';
-import { checkFileSet } from '../artifacts/safe-path.ts';
+import { checkFileSet, safeFileName } from '../artifacts/safe-path.ts';
 import type { EventDraft } from '../events/catalog.ts';
 import type { BlobText } from '../events/event-store.ts';
 import { sha256Hex } from '../events/hash.ts';
@@ -230,7 +230,7 @@ export async function planCompletion(
 }
 
 /** The review's report file, where the person (and the export) can read it. */
-export const reviewPath = (taskId: string) => `.orchestra/reviews/${taskId}.json`;
+export const reviewPath = (taskId: string) => `.orchestra/reviews/${safeFileName(taskId, '.json')}`;
 
 /**
  * The Debugger's review: its report as an artifact, the reviewed files' quality lowered by

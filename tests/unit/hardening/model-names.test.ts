@@ -14,6 +14,7 @@ import { contentTypeFor } from '../../../server/static/content-types.ts';
 import { grammarFor, highlightCode } from '../../../web/views/artifacts/highlight.ts';
 import { parseHighlight } from '../../../web/views/artifacts/highlight-tree.ts';
 import { samplePlan } from '../agents/sample-input.ts';
+import { hostileName, prototypeNames } from './hostile-names.ts';
 
 /*
  * Model text is data. Every name a model chooses (a file's language, a path, a task id, a
@@ -21,29 +22,6 @@ import { samplePlan } from '../agents/sample-input.ts';
  * "constructor" is a function and "__proto__" is Object.prototype. These feed such names,
  * alone and inside generated text, into every function that takes one.
  */
-
-/** Keys that a plain object answers from Object.prototype. */
-export const prototypeNames = [
-  '__proto__',
-  'constructor',
-  'toString',
-  'hasOwnProperty',
-  'valueOf',
-  'isPrototypeOf',
-  'propertyIsEnumerable',
-  'toLocaleString',
-  '__defineGetter__',
-  '__lookupGetter__',
-] as const;
-
-/** A hostile name: a prototype key, one dressed as an extension or a folder, or any string. */
-export const hostileName = fc.oneof(
-  fc.constantFrom(...prototypeNames),
-  fc.constantFrom(...prototypeNames).map((name) => `x.${name}`),
-  fc.constantFrom(...prototypeNames).map((name) => `${name}/${name}.${name}`),
-  fc.constantFrom(...prototypeNames).map((name) => name.toUpperCase()),
-  fc.string({ maxLength: 40 }),
-);
 
 describe('languages', () => {
   test.each(prototypeNames)(

@@ -1,5 +1,23 @@
 import { z } from 'zod';
+import { normalizeArtifactPath } from '../../artifacts/safe-path.ts';
 import { localIdSchema, roleSchema, sha256Schema } from './common.ts';
+
+/**
+ * A file's path in the project's tree: already in the canonical form the one path rule
+ * (artifacts/safe-path.ts) gives. Whatever wrote the event (a model's answer, a review, an
+ * imported bundle or folder), a path that rule refuses or would rewrite never enters the tree.
+ */
+export const artifactPathSchema = z
+  .string()
+  .min(1)
+  .max(400)
+  .superRefine((path, context) => {
+    const check = normalizeArtifactPath(path);
+    if (!check.ok) context.addIssue({ code: 'custom', message: check.reason });
+    else if (check.path !== path) {
+      context.addIssue({ code: 'custom', message: `The path ${JSON.stringify(path)} is not in canonical form.` });
+    }
+  });
 
 export const artifactKindSchema = z.enum(['source', 'plan', 'test-report', 'review', 'design-note']);
 
@@ -15,7 +33,7 @@ export const provenanceSchema = z.object({
 });
 
 const artifactVersion = z.object({
-  path: z.string().min(1).max(400),
+  path: artifactPathSchema,
   kind: artifactKindSchema,
   language: z.string().max(40),
   contentHash: sha256Schema,
@@ -27,7 +45,7 @@ export const artifactEvents = {
   'artifact-create': artifactVersion,
   'artifact-version': artifactVersion,
   'artifact-validate': z.object({
-    path: z.string().min(1).max(400),
+    path: artifactPathSchema,
     version: z.number().int().min(1),
     status: z.enum(['valid', 'invalid']),
     issues: z.array(z.string().max(2000)).max(100),
