@@ -15,13 +15,27 @@ export interface UtilityWeights {
   quality: number;
   cost: number;
   latency: number;
+  /**
+   * What a whole unit of quality (0 → 1) is worth in US dollars: the absolute-dollar
+   * utility is `quality − costUsd / usdPerQuality − latencySeconds × qualityPerSecond`, so
+   * a task ten times larger weighs its cost ten times more. "balanced" pays $0.01 for
+   * 0.01 quality; "best quality" ten times that, "cheapest" a tenth.
+   */
+  usdPerQuality: number;
+  /** Quality given up per second of waiting. */
+  qualityPerSecond: number;
 }
 
 const weights: Readonly<Record<Preference, UtilityWeights>> = {
-  'best quality': { quality: 1, cost: 0.03, latency: 0.02 },
-  balanced: { quality: 1, cost: 0.15, latency: 0.03 },
-  cheapest: { quality: 1, cost: 0.6, latency: 0.02 },
+  'best quality': { quality: 1, cost: 0.03, latency: 0.02, usdPerQuality: 10, qualityPerSecond: 0.0002 },
+  balanced: { quality: 1, cost: 0.15, latency: 0.03, usdPerQuality: 1, qualityPerSecond: 0.0005 },
+  cheapest: { quality: 1, cost: 0.6, latency: 0.02, usdPerQuality: 0.1, qualityPerSecond: 0.0005 },
 };
+
+/** The absolute-dollar utility of an outcome under a preference (see `UtilityWeights`). */
+export function absoluteUtility(weights: UtilityWeights, quality: number, costUsd: number, latencyMs: number): number {
+  return weights.quality * quality - costUsd / weights.usdPerQuality - (weights.qualityPerSecond * latencyMs) / 1000;
+}
 
 /** The utility weights of a preference. */
 export function weightsFor(preference: Preference): UtilityWeights {

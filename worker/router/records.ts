@@ -14,6 +14,12 @@ export const routeFeaturesSchema = z.object({
   outputTokens: z.number().nonnegative(),
   language: z.string().optional(),
   attempt: z.number().int().positive().optional(),
+  /**
+   * Cheap features of the task's content, as short strings ("ext:tsx", "word:sql"): the
+   * router learns how each changes a model's quality, backing off to the task type's
+   * posterior while it has seen little. Optional: a caller without content leaves it out.
+   */
+  signals: z.array(z.string()).optional(),
 });
 export type RouteFeatures = z.infer<typeof routeFeaturesSchema>;
 

@@ -1,207 +1,111 @@
 /**
- * `npm run bench -- router`: the router against uniform random, ε-greedy, the oracle and
- * the best single model, in seeded simulated projects (tests/bench/router/world.ts).
- * ROUTER_BENCH_SEEDS changes the number of seeds (default 100).
+ * `npm run bench -- router`: the router against uniform random, ε-greedy, per-type
+ * Thompson sampling, LinUCB and the oracle on every family of simulated worlds
+ * (tests/bench/router/families.ts), on held-out seeds 1001+ (knobs are tuned on seeds
+ * 1–20: `npx tsx tests/bench/router/tune.ts`); then budget runs and decision latency.
+ * ROUTER_BENCH_SEEDS changes the number of held-out seeds per family (default 16),
+ * ROUTER_BENCH_TASKS the tasks per run (default 1500).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../../../server/build/build-stamp.ts';
 import type { Preference } from '../../../worker/router/preference.ts';
-import {
-  makeEpsilonGreedyPolicy,
-  makeOraclePolicy,
-  makeRandomPolicy,
-  makeRouterPolicy,
-  makeSinglePolicy,
-} from '../router/policies.ts';
+import { heldOutSeeds } from '../router/families.ts';
+import { type FamilyFigures, type PolicyFigures, familyTable, runFamilyBench } from '../router/family-bench.ts';
+import { makeRouterPolicy } from '../router/policies.ts';
 import { decisionLatencyUs } from '../router/latency.ts';
-import { preview, runStationary, runWithBudget, tasksPerRun, tasksUntilAbandoned } from '../router/simulate.ts';
-import { type BenchResult, percentile, withBaseline } from '../result.ts';
+import { preview, runWithBudget } from '../router/simulate.ts';
+import { type BenchResult, withBaseline } from '../result.ts';
 
-const preference: Preference = 'balanced';
-const drop = 0.3;
-const dropAt = tasksPerRun / 2;
-
-const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / Math.max(1, values.length);
+const budgetPreference: Preference = 'balanced';
 const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
+const slug = (name: string) => name.replace(/-/g, '_');
+const baselineSlugs: Readonly<Record<string, string>> = {
+  'uniform random': 'uniform_random',
+  'ε-greedy': 'epsilon_greedy',
+  'per-type Thompson': 'per_type_thompson',
+  LinUCB: 'linucb',
+};
+
+function familyRows(figures: FamilyFigures): BenchResult[] {
+  const name = slug(figures.family.name);
+  const router = figures.policies['router'] as PolicyFigures;
+  const best = figures.policies[figures.bestBaseline] as PolicyFigures;
+  const rows: BenchResult[] = [
+    withBaseline({
+      metric: `${name}_regret_vs_best_baseline`,
+      value: round(router.regret, 1),
+      unit: 'utility',
+      baseline: { name: baselineSlugs[figures.bestBaseline] ?? 'baseline', value: round(best.regret, 1) },
+      target: '<= 1.0 of baseline',
+    }),
+    {
+      metric: `${name}_cost_at_equal_quality_vs_oracle`,
+      value: round(router.costVsOracle, 2),
+      unit: '× oracle',
+      target: '<= 1.2',
+    },
+    withBaseline({
+      metric: `${name}_quality_vs_best_single`,
+      value: round(router.quality),
+      unit: 'quality',
+      baseline: { name: 'best_single_model', value: round(figures.bestSingle.quality) },
+    }),
+    withBaseline({
+      metric: `${name}_cost_vs_best_single`,
+      value: round(router.cost, 4),
+      unit: 'USD/task',
+      baseline: { name: 'best_single_model', value: round(figures.bestSingle.cost, 4) },
+    }),
+  ];
+  if (figures.falseAlarmsPer10k !== null)
+    rows.push({
+      metric: `${name}_false_alarms_per_10k_outcomes`,
+      value: round(figures.falseAlarmsPer10k, 2),
+      unit: 'alarms',
+      target: '<= 1',
+    });
+  if (figures.abandonP90 !== null)
+    rows.push(
+      withBaseline({
+        metric: `${name}_dropped_model_abandoned_p90`,
+        value: figures.abandonP90['router'] ?? Number.NaN,
+        unit: 'tasks',
+        baseline: { name: 'epsilon_greedy', value: Math.max(1, figures.abandonP90['ε-greedy'] ?? 1) },
+        target: '<= 20 tasks',
+      }),
+    );
+  return rows;
+}
 
 export function routerSuite(): Promise<BenchResult[]> {
   // Timed first, in a fresh process, as the engine's worker runs it: after the simulations
   // below the JIT has seen a dozen policies and the heap is large, which is not a worker.
-  const latency = decisionLatencyUs();
-  const seeds = Number(process.env['ROUTER_BENCH_SEEDS'] ?? 100);
-  const rows = new Map<string, { regret: number[]; utility: number[]; quality: number[]; cost: number[] }>();
-  const add = (name: string, figures: ReturnType<typeof runStationary>) => {
-    const row = rows.get(name) ?? { regret: [], utility: [], quality: [], cost: [] };
-    row.regret.push(figures.regret);
-    row.utility.push((100 * figures.utilitySecondHalf) / figures.oracleUtilitySecondHalf);
-    row.quality.push(figures.meanQuality);
-    row.cost.push(figures.costUsd);
-    rows.set(name, row);
-  };
-  const abandonRouter: number[] = [];
-  const abandonEpsilon: number[] = [];
-  const shareBeforeDrop: number[] = [];
-  const budgetUsed: number[] = [];
-  const budgetUsedNoPacing: number[] = [];
-  const tasksDone: number[] = [];
-  const tasksDoneNoPacing: number[] = [];
+  const latency = decisionLatencyUs(60_000, 15_000);
+  const seeds = Number(process.env['ROUTER_BENCH_SEEDS'] ?? 16);
+  const tasks = Number(process.env['ROUTER_BENCH_TASKS'] ?? 1500);
+  const families = runFamilyBench({ seeds: heldOutSeeds(seeds), tasks });
+  process.stdout.write(
+    `\nrouter families: ${seeds} held-out seeds (1001+) × ${tasks} tasks each; mean regret per run against the oracle's expected utility\n${familyTable(families)}\n`,
+  );
+  mkdirSync(join(repoRoot, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(repoRoot, 'bench', 'results', 'router-families.json'), `${JSON.stringify(families, null, 2)}\n`);
+
+  // A binding budget: half of what the oracle would spend, a price shock mid-run.
   let overruns = 0;
   let budgetRuns = 0;
-
-  // Seeds from 1001: the router's knobs were chosen on seeds 1–20, so these are held out.
-  for (let seed = 1001; seed <= 1000 + seeds; seed++) {
-    const facts = preview(seed, preference);
-    const options = { preference };
-    const router =
-      (name: string, tuning = {}) =>
-      (world: Parameters<typeof makeRouterPolicy>[0]) =>
-        makeRouterPolicy(world, seed, preference, tuning, name);
-    add('router', runStationary(seed, router('router'), options));
-    add('router, no forgetting', runStationary(seed, router('no forgetting', { forgetting: false }), options));
-    add(
-      'router, no capability priors',
-      runStationary(seed, router('no priors'), { ...options, world: { withoutPriors: true } }),
-    );
-    add(
-      'uniform random',
-      runStationary(seed, (world) => makeRandomPolicy(world, seed), options),
-    );
-    add(
-      'ε-greedy (ε = 0.1)',
-      runStationary(seed, (world) => makeEpsilonGreedyPolicy(world, seed, preference), options),
-    );
-    add(
-      'oracle',
-      runStationary(seed, (world) => makeOraclePolicy(world, preference), options),
-    );
-    add(
-      'best single model',
-      runStationary(seed, () => makeSinglePolicy(facts.bestSingle), options),
-    );
-
-    const degrade = { at: dropAt, armId: facts.degradedArm, drop };
-    const degradedRouter = runStationary(seed, router('degraded'), { ...options, degrade });
-    abandonRouter.push(tasksUntilAbandoned(degradedRouter, dropAt, facts.degradedArm, facts.degradedType));
-    const before = degradedRouter.tasks
-      .map((task, t) => ({ task, t }))
-      .filter(({ task, t }) => task.taskType === facts.degradedType && t >= dropAt - 100 && t < dropAt);
-    shareBeforeDrop.push(
-      before.filter(({ t }) => degradedRouter.choices[t] === facts.degradedArm).length / Math.max(1, before.length),
-    );
-    const degradedEpsilon = runStationary(seed, (world) => makeEpsilonGreedyPolicy(world, seed, preference), {
-      ...options,
-      degrade,
-    });
-    abandonEpsilon.push(tasksUntilAbandoned(degradedEpsilon, dropAt, facts.degradedArm, facts.degradedType));
-
-    // A binding budget: half of what the oracle would spend on the whole plan.
-    const budgetUsd = facts.oracleCostUsd / 2;
-    const paced = runWithBudget(seed, (world) => makeRouterPolicy(world, seed, preference), budgetUsd, true);
-    const unpaced = runWithBudget(seed, (world) => makeRouterPolicy(world, seed, preference), budgetUsd, false);
-    for (const run of [paced, unpaced]) {
+  for (let seed = 1001; seed < 1001 + 10; seed++) {
+    const budgetUsd = preview(seed, budgetPreference).oracleCostUsd / 2;
+    for (const paced of [true, false]) {
+      const run = runWithBudget(seed, (world) => makeRouterPolicy(world, seed, budgetPreference), budgetUsd, paced);
       budgetRuns += 1;
       if (run.overrun) overruns += 1;
     }
-    budgetUsed.push(paced.spentUsd / paced.budgetUsd);
-    budgetUsedNoPacing.push(unpaced.spentUsd / unpaced.budgetUsd);
-    tasksDone.push(paced.tasksDone);
-    tasksDoneNoPacing.push(unpaced.tasksDone);
   }
 
-  const figure = (name: string) =>
-    rows.get(name) as { regret: number[]; utility: number[]; quality: number[]; cost: number[] };
-  const lines = [
-    `\nrouter simulation: ${seeds} seeds × ${tasksPerRun} tasks, 6 task types, 9 models, preference "${preference}"`,
-    '| policy | cumulative regret | 2nd-half utility % of oracle | mean quality | cost per run (USD) |',
-    '| --- | --- | --- | --- | --- |',
-    ...[...rows.entries()].map(
-      ([name, row]) =>
-        `| ${name} | ${round(mean(row.regret), 2)} | ${round(mean(row.utility), 1)} | ${round(mean(row.quality))} | ${round(mean(row.cost), 3)} |`,
-    ),
-    `degraded model: its share of its task type before the drop ${round(100 * mean(shareBeforeDrop), 1)}% (mean); tasks until ≤ 10%: router p50 ${percentile(abandonRouter, 50)}, p90 ${percentile(abandonRouter, 90)}; ε-greedy p50 ${percentile(abandonEpsilon, 50)}, p90 ${percentile(abandonEpsilon, 90)}`,
-    `budget: paced tasks done mean ${round(mean(tasksDone), 1)} of ${tasksPerRun}; used min ${round(100 * Math.min(...budgetUsed), 1)}%, without pacing mean ${round(100 * mean(budgetUsedNoPacing), 1)}%`,
-    '',
-  ];
-  process.stdout.write(lines.join('\n'));
-
-  const routerRow = figure('router');
-  const single = figure('best single model');
   return Promise.resolve([
-    withBaseline({
-      metric: 'cumulative_regret_vs_random',
-      value: round(mean(routerRow.regret), 2),
-      unit: 'utility',
-      baseline: { name: 'uniform_random', value: round(mean(figure('uniform random').regret), 2) },
-      target: '<= 0.5 of baseline',
-    }),
-    withBaseline({
-      metric: 'cumulative_regret_vs_epsilon_greedy',
-      value: round(mean(routerRow.regret), 2),
-      unit: 'utility',
-      baseline: { name: 'epsilon_greedy_0.1', value: round(mean(figure('ε-greedy (ε = 0.1)').regret), 2) },
-      target: '<= 0.85 of baseline',
-    }),
-    withBaseline({
-      metric: 'cumulative_regret_without_priors',
-      value: round(mean(figure('router, no capability priors').regret), 2),
-      unit: 'utility',
-      baseline: { name: 'uniform_random', value: round(mean(figure('uniform random').regret), 2) },
-      target: 'informative; no target',
-    }),
-    withBaseline({
-      metric: 'second_half_utility_pct_of_oracle',
-      value: round(mean(routerRow.utility), 1),
-      unit: '%',
-      baseline: { name: 'epsilon_greedy_0.1', value: round(mean(figure('ε-greedy (ε = 0.1)').utility), 1) },
-      target: 'no target; random ' + String(round(mean(figure('uniform random').utility), 1)) + '%',
-    }),
-    withBaseline({
-      metric: 'quality_vs_best_single_model',
-      value: round(mean(routerRow.quality)),
-      unit: 'quality',
-      baseline: { name: 'best_single_model', value: round(mean(single.quality)) },
-      target: '>= 0.95 of baseline',
-    }),
-    withBaseline({
-      metric: 'cost_vs_best_single_model',
-      value: round(mean(routerRow.cost), 3),
-      unit: 'USD/run',
-      baseline: { name: 'best_single_model', value: round(mean(single.cost), 3) },
-      target: '<= 0.5 of baseline',
-    }),
-    withBaseline({
-      metric: 'degraded_model_abandoned_p90',
-      value: percentile(abandonRouter, 90),
-      unit: 'tasks',
-      baseline: { name: 'epsilon_greedy_0.1', value: Math.max(1, percentile(abandonEpsilon, 90)) },
-      target: '<= 20 tasks',
-    }),
-    withBaseline({
-      metric: 'stationary_regret_with_forgetting',
-      value: round(mean(routerRow.regret), 2),
-      unit: 'utility',
-      baseline: { name: 'router_without_forgetting', value: round(mean(figure('router, no forgetting').regret), 2) },
-      target: '<= 1.15 of baseline',
-    }),
+    ...families.flatMap(familyRows),
     { metric: 'budget_overruns', value: overruns, unit: `of ${budgetRuns} runs`, target: '0' },
-    withBaseline({
-      metric: 'budget_used_when_binding_pct',
-      value: round(100 * mean(budgetUsed), 1),
-      unit: '%',
-      baseline: { name: 'without_pacing', value: round(100 * mean(budgetUsedNoPacing), 1) },
-      target: '>= 85%',
-    }),
-    {
-      metric: 'budget_used_when_binding_p10_pct',
-      value: round(100 * percentile(budgetUsed, 10), 1),
-      unit: '%',
-      target: 'informative: the leanest tenth of runs',
-    },
-    withBaseline({
-      metric: 'budget_tasks_done_mean',
-      value: round(mean(tasksDone), 1),
-      unit: `of ${tasksPerRun} tasks`,
-      baseline: { name: 'without_pacing', value: round(mean(tasksDoneNoPacing), 1) },
-      target: 'the budget lasts the plan',
-    }),
     withBaseline({
       metric: 'decision_p50_us',
       value: round(latency.router.p50, 2),
