@@ -33,6 +33,10 @@ export interface ReserveRequest {
   armId: string;
   inputPricePerMillion: number;
   outputPricePerMillion: number;
+  /** Input read from the provider's prompt cache; the input price when absent. */
+  cachedInputPricePerMillion?: number;
+  /** Input written to the provider's prompt cache (Anthropic: 1.25× input); the input price when absent. */
+  cacheWritePricePerMillion?: number;
   input: ReserveInput;
   /** The output limit the call will be made with. */
   maxOutputTokens: number;
@@ -51,8 +55,14 @@ export interface BudgetReached {
 export type ReserveResult = { ok: true; reservation: CostReservation } | BudgetReached;
 
 export interface Usage {
+  /** Every input token, those read from or written to the cache included. */
   inputTokens: number;
+  /** Every output token, reasoning included. */
   outputTokens: number;
+  /** Of `inputTokens`, read from the prompt cache. */
+  cachedInputTokens?: number | undefined;
+  /** Of `inputTokens`, written to the prompt cache. */
+  cacheWriteTokens?: number | undefined;
   /** The provider's own figure when it reports one; otherwise tokens × reserved prices. */
   costUsd?: number;
 }
@@ -123,6 +133,24 @@ export function worstCaseInputTokens(input: ReserveInput): { tokens: number; cou
 }
 
 /**
+ * What a call cost at the prices its reservation was made with: fresh input, cache reads
+ * and cache writes each at their own price (a missing cache price is the input price),
+ * output (reasoning included) at the output price.
+ */
+export function costAtReservedPrices(reservation: CostReservation, usage: Usage): number {
+  const cached = Math.min(usage.inputTokens, usage.cachedInputTokens ?? 0);
+  const written = Math.min(usage.inputTokens - cached, usage.cacheWriteTokens ?? 0);
+  const fresh = usage.inputTokens - cached - written;
+  return (
+    (fresh * reservation.inputPricePerMillion +
+      cached * (reservation.cachedInputPricePerMillion ?? reservation.inputPricePerMillion) +
+      written * (reservation.cacheWritePricePerMillion ?? reservation.inputPricePerMillion) +
+      usage.outputTokens * reservation.outputPricePerMillion) /
+    1_000_000
+  );
+}
+
+/**
  * Creates a cost governor for one project.
  *
  * @example
@@ -169,9 +197,14 @@ function build(snapshot: GovernorSnapshot | undefined, emit: ((record: CostRecor
 
   function reserve(request: ReserveRequest): ReserveResult {
     const input = worstCaseInputTokens(request.input);
-    const amountUsd =
-      (input.tokens * request.inputPricePerMillion + request.maxOutputTokens * request.outputPricePerMillion) /
-      1_000_000;
+    // Any input token may be billed at any of the input prices (fresh, cache write, cache
+    // read): the worst case takes the dearest, so the bound holds whatever the cache does.
+    const inputRate = Math.max(
+      request.inputPricePerMillion,
+      request.cachedInputPricePerMillion ?? 0,
+      request.cacheWritePricePerMillion ?? 0,
+    );
+    const amountUsd = (input.tokens * inputRate + request.maxOutputTokens * request.outputPricePerMillion) / 1_000_000;
     const availableUsd = available();
     if (amountUsd > availableUsd + epsilon) {
       const refusal: CostRefusal = { type: 'cost-refuse', armId: request.armId, needUsd: amountUsd, availableUsd };
@@ -194,6 +227,12 @@ function build(snapshot: GovernorSnapshot | undefined, emit: ((record: CostRecor
       maxOutputTokens: request.maxOutputTokens,
       inputPricePerMillion: request.inputPricePerMillion,
       outputPricePerMillion: request.outputPricePerMillion,
+      ...(request.cachedInputPricePerMillion === undefined
+        ? {}
+        : { cachedInputPricePerMillion: request.cachedInputPricePerMillion }),
+      ...(request.cacheWritePricePerMillion === undefined
+        ? {}
+        : { cacheWritePricePerMillion: request.cacheWritePricePerMillion }),
       amountUsd,
     };
     commit(reservation);
@@ -203,15 +242,14 @@ function build(snapshot: GovernorSnapshot | undefined, emit: ((record: CostRecor
   function settle(reservation: CostReservation, usage: Usage): SettleResult {
     const reservedUsd = state.open.get(reservation.reservationId);
     if (reservedUsd === undefined) throw new Error(`Reservation ${reservation.reservationId} is not open.`);
-    const costUsd =
-      usage.costUsd ??
-      (usage.inputTokens * reservation.inputPricePerMillion + usage.outputTokens * reservation.outputPricePerMillion) /
-        1_000_000;
+    const costUsd = usage.costUsd ?? costAtReservedPrices(reservation, usage);
     const settlement: CostSettlement = {
       type: 'cost-settle',
       reservationId: reservation.reservationId,
       inputTokens: usage.inputTokens,
       outputTokens: usage.outputTokens,
+      ...(usage.cachedInputTokens ? { cachedInputTokens: usage.cachedInputTokens } : {}),
+      ...(usage.cacheWriteTokens ? { cacheWriteTokens: usage.cacheWriteTokens } : {}),
       reservedUsd,
       costUsd,
     };

@@ -23,6 +23,9 @@ export const costReserveSchema = z.object({
   maxOutputTokens: z.number().nonnegative(),
   inputPricePerMillion: z.number().nonnegative(),
   outputPricePerMillion: z.number().nonnegative(),
+  /** Prompt-cache prices; absent, cache reads and writes cost the input price. */
+  cachedInputPricePerMillion: z.number().nonnegative().optional(),
+  cacheWritePricePerMillion: z.number().nonnegative().optional(),
   amountUsd: z.number().nonnegative(),
 });
 export type CostReservation = z.infer<typeof costReserveSchema>;
@@ -32,6 +35,9 @@ export const costSettleSchema = z.object({
   reservationId: z.string(),
   inputTokens: z.number().nonnegative(),
   outputTokens: z.number().nonnegative(),
+  /** Of the input, read from and written to the prompt cache (absent: none). */
+  cachedInputTokens: z.number().nonnegative().optional(),
+  cacheWriteTokens: z.number().nonnegative().optional(),
   reservedUsd: z.number().nonnegative(),
   costUsd: z.number().nonnegative(),
 });

@@ -5,6 +5,7 @@
  * change is an event, like everything else.
  */
 import type { ChatReply, PlanTask } from '../agents/index.ts';
+import { cachePrices } from '../providers/catalog.ts';
 import { chatReplySchema, projectManagerChat, repairPrompt } from '../agents/index.ts';
 import { validateOutput } from '../artifacts/parse-output.ts';
 import type { EventDraft, OrchestraEvent } from '../events/catalog.ts';
@@ -93,10 +94,13 @@ export async function answerMessage(
       maxOutputTokens: projectManagerChat.maxOutputTokens,
       responseFormat: projectManagerChat.responseFormat,
     };
+    const cache = cachePrices(choice.provider, choice.model, choice.inputPricePerMillion);
     const reserved = deps.governor.reserve({
       armId: choice.armId,
       inputPricePerMillion: choice.inputPricePerMillion,
       outputPricePerMillion: choice.outputPricePerMillion,
+      cachedInputPricePerMillion: cache.cachedInput,
+      cacheWritePricePerMillion: cache.cacheWrite,
       input: { text: request.system + messages.map((message) => message.content).join('\n') },
       maxOutputTokens: request.maxOutputTokens,
     });

@@ -75,6 +75,9 @@ export interface RouterReport {
     name: string;
     budgetUsd: number | null;
     spentUsd: number;
+    /** Input tokens read from prompt caches, and the money that saved against the input price. */
+    cachedInputTokens: number;
+    cacheSavedUsd: number;
     tasks: number;
     runStatus: string;
   }[];

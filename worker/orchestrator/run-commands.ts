@@ -296,6 +296,8 @@ export function createRunCommands(
               name: project.name,
               budgetUsd: project.budgetUsd,
               spentUsd: project.spentUsd,
+              cachedInputTokens: project.cachedInputTokens ?? 0,
+              cacheSavedUsd: project.cacheSavedUsd ?? 0,
               tasks: taskCounts.get(project.id) ?? 0,
               runStatus: project.runStatus,
             })),

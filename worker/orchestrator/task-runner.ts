@@ -28,6 +28,7 @@ import type { Actor } from '../events/schemas/common.ts';
 import { validateOutput } from '../artifacts/parse-output.ts';
 import { sha256Hex } from '../events/hash.ts';
 import type { ProviderAdapter } from '../providers/contract/provider-adapter.ts';
+import { cachePrices } from '../providers/catalog.ts';
 import type { ProviderMessage, ProviderRequest } from '../providers/contract/provider-request.ts';
 import type { ProviderReady } from '../providers/contract/provider-service-api.ts';
 import type { ResilienceObserver } from '../providers/resilience/resilience-records.ts';
@@ -213,7 +214,7 @@ export async function runTaskAttempt<T>(
     const { choice } = destination;
     firstSentBytes = sentUtf8Bytes(agent.systemPrompt, measuredContents, agent.responseFormat);
     const worstCase =
-      (worstCaseInputTokens({ utf8Bytes: firstSentBytes }).tokens * choice.inputPricePerMillion +
+      (worstCaseInputTokens({ utf8Bytes: firstSentBytes }).tokens * worstInputPrice(choice) +
         agent.maxOutputTokens * choice.outputPricePerMillion) /
       1_000_000;
     if (worstCase <= deps.governor.status().availableUsd + 1e-9) break;
@@ -241,10 +242,13 @@ export async function runTaskAttempt<T>(
     if (destination.kind === 'template') return { ok: true, reservation: null, events: [] };
     const { choice } = destination;
     const sent = request();
+    const cache = cachePrices(choice.provider, choice.model, choice.inputPricePerMillion);
     const result = deps.governor.reserve({
       armId: choice.armId,
       inputPricePerMillion: choice.inputPricePerMillion,
       outputPricePerMillion: choice.outputPricePerMillion,
+      cachedInputPricePerMillion: cache.cachedInput,
+      cacheWritePricePerMillion: cache.cacheWrite,
       input: {
         utf8Bytes: first ? firstSentBytes : sentUtf8Bytes(sent.system ?? '', measuredContents, sent.responseFormat),
       },
@@ -296,6 +300,9 @@ export async function runTaskAttempt<T>(
     totals.inputTokens += usage.inputTokens;
     totals.outputTokens += usage.outputTokens;
     totals.costUsd += settlement.costUsd;
+    const cachedInputTokens = Math.min(usage.inputTokens, usage.cachedInputTokens);
+    const cacheWriteTokens = usage.cacheWriteTokens ?? 0;
+    const cachedPrice = reservation.cachedInputPricePerMillion ?? reservation.inputPricePerMillion;
     const events: EventDraft[] = [
       {
         type: 'cost-settle',
@@ -306,6 +313,15 @@ export async function runTaskAttempt<T>(
           inputTokens: usage.inputTokens,
           outputTokens: usage.outputTokens,
           latencyMs: Math.round(latencyMs),
+          ...(cachedInputTokens > 0
+            ? {
+                cachedInputTokens,
+                // What those tokens would have cost at the full input price, less what they did.
+                cacheSavedUsd:
+                  (cachedInputTokens * Math.max(0, reservation.inputPricePerMillion - cachedPrice)) / 1_000_000,
+              }
+            : {}),
+          ...(cacheWriteTokens > 0 ? { cacheWriteTokens } : {}),
         },
       },
     ];
@@ -495,6 +511,12 @@ function formatJson(format: unknown): string | MeasuredText {
     formatJsons.set(format, json);
   }
   return json;
+}
+
+/** The dearest price an input token of this model can be billed at (a cache write costs more on Anthropic). */
+function worstInputPrice(choice: ModelChoice): number {
+  const cache = cachePrices(choice.provider, choice.model, choice.inputPricePerMillion);
+  return Math.max(choice.inputPricePerMillion, cache.cachedInput, cache.cacheWrite);
 }
 
 /** Sampled values can be ±Infinity for a model with no price; the log takes finite numbers. */

@@ -8,6 +8,11 @@ export interface ModelPrice {
   output: number;
   /** Input tokens read from the provider's prompt cache. */
   cachedInput: number;
+  /**
+   * Input tokens written to the prompt cache: 1.25× input on Anthropic (5-minute
+   * lifetime); OpenAI and Gemini's implicit cache charge nothing extra (the input price).
+   */
+  cacheWrite: number;
 }
 
 export interface CatalogModel extends ModelInfo {
@@ -43,7 +48,43 @@ function model(
   contextTokens: number,
   [input, output, cachedInput]: [number, number, number],
 ): CatalogModel {
-  return { provider, id, label, contextTokens, price: { input, output, cachedInput } };
+  const cacheWrite = input * cacheWriteRatio(provider);
+  return { provider, id, label, contextTokens, price: { input, output, cachedInput, cacheWrite } };
+}
+
+function cacheWriteRatio(provider: ProviderId): number {
+  return provider === 'anthropic' ? 1.25 : 1;
+}
+
+/** What reading from the cache costs, as a share of the input price, for a model not in the catalog. */
+const cacheReadRatio: Record<ProviderId, number> = {
+  anthropic: 0.1,
+  openai: 0.5,
+  gemini: 0.25,
+  // Unknown servers: assume no discount, which never under-reserves.
+  'openai-compatible': 1,
+  template: 1,
+};
+
+/**
+ * The prompt-cache prices of a model priced at `inputPricePerMillion`: the catalog's own
+ * where it lists the model (scaled if the input price was edited), else the provider's
+ * usual ratios.
+ *
+ * @example
+ * cachePrices('anthropic', 'claude-opus-4-5', 5); // { cachedInput: 0.5, cacheWrite: 6.25 }
+ */
+export function cachePrices(
+  provider: ProviderId,
+  model: string,
+  inputPricePerMillion: number,
+): { cachedInput: number; cacheWrite: number } {
+  const listed = findModel(provider, model)?.price;
+  const readRatio = listed && listed.input > 0 ? listed.cachedInput / listed.input : cacheReadRatio[provider];
+  return {
+    cachedInput: inputPricePerMillion * readRatio,
+    cacheWrite: inputPricePerMillion * cacheWriteRatio(provider),
+  };
 }
 
 /** The catalog entry for a model; dated snapshots match their undated family name. */
@@ -63,11 +104,26 @@ export function catalogModels(provider: ProviderId): ModelInfo[] {
   return catalog.filter((entry) => entry.provider === provider).map(({ id, label }) => ({ id, label }));
 }
 
-/** What a call cost in US dollars; cached input is billed at its own price. */
+/**
+ * What a call cost in US dollars: fresh input, cache reads and cache writes each at their
+ * own price, output (reasoning included) at the output price.
+ */
 export function costOf(price: ModelPrice, usage: Usage): number {
-  const freshInput = Math.max(0, usage.inputTokens - usage.cachedInputTokens);
+  const cached = Math.min(usage.inputTokens, usage.cachedInputTokens);
+  const written = Math.min(usage.inputTokens - cached, usage.cacheWriteTokens ?? 0);
+  const fresh = usage.inputTokens - cached - written;
   return (
-    (freshInput * price.input + usage.cachedInputTokens * price.cachedInput + usage.outputTokens * price.output) /
+    (fresh * price.input +
+      cached * price.cachedInput +
+      written * price.cacheWrite +
+      usage.outputTokens * price.output) /
     1_000_000
+  );
+}
+
+/** What a call's cache reads saved against paying the full input price for them. */
+export function cacheSavingsOf(price: ModelPrice, usage: Usage): number {
+  return (
+    (Math.min(usage.inputTokens, usage.cachedInputTokens) * Math.max(0, price.input - price.cachedInput)) / 1_000_000
   );
 }

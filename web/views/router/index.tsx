@@ -94,6 +94,8 @@ export default function RouterView() {
                       <tr>
                         <th scope="col">Project</th>
                         <th scope="col">Spent</th>
+                        <th scope="col">Cached input</th>
+                        <th scope="col">Saved by caching</th>
                         <th scope="col">Budget</th>
                         <th scope="col">Tasks</th>
                         <th scope="col">Run</th>
@@ -107,6 +109,8 @@ export default function RouterView() {
                               <A href={`/run?project=${project.id}`}>{project.name}</A>
                             </td>
                             <td>{formatUsd(project.spentUsd)}</td>
+                            <td>{project.cachedInputTokens.toLocaleString('en')} tokens</td>
+                            <td>{formatUsd(project.cacheSavedUsd)}</td>
                             <td>
                               {project.budgetUsd === null ? 'default for its size' : formatUsd(project.budgetUsd)}
                             </td>

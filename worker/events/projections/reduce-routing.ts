@@ -89,6 +89,10 @@ export const routingHandlers: Handlers<
     const cost = state.costs.get(event.payload.reservationId);
     const project = projectRow(state, event.at, changes);
     project.spentUsd += event.payload.actualUsd;
+    if (event.payload.cachedInputTokens) {
+      project.cachedInputTokens = (project.cachedInputTokens ?? 0) + event.payload.cachedInputTokens;
+      project.cacheSavedUsd = (project.cacheSavedUsd ?? 0) + (event.payload.cacheSavedUsd ?? 0);
+    }
     const session = currentSession(state, changes);
     if (session) session.tokens += event.payload.inputTokens + event.payload.outputTokens;
     if (!cost) return;

@@ -51,6 +51,12 @@ export interface ProjectRow {
   budgetUsd: number | null;
   reservedUsd: number;
   spentUsd: number;
+  /**
+   * Input tokens read from the providers' prompt caches, and what they saved against the
+   * full input price. Absent in rows folded before caching was counted: read as 0.
+   */
+  cachedInputTokens?: number;
+  cacheSavedUsd?: number;
   planId: string | null;
   planSummary: string;
   complexity: 'small' | 'medium' | 'large' | null;

@@ -42,6 +42,11 @@ export const routingEvents = {
     inputTokens: tokensSchema,
     outputTokens: tokensSchema,
     latencyMs: z.number().min(0),
+    /** Of the input, read from the provider's prompt cache, and what that saved against the input price. */
+    cachedInputTokens: tokensSchema.optional(),
+    cacheSavedUsd: usdSchema.optional(),
+    /** Of the input, written to the prompt cache. */
+    cacheWriteTokens: tokensSchema.optional(),
   }),
   /** A reservation given back unused: the call was never made, or was stopped before billing. */
   'cost-release': z.object({ reservationId: localIdSchema }),
