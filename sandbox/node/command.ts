@@ -47,17 +47,17 @@ const flagsWithValue = new Set([
   '-C',
 ]);
 
-function scripts(vfs: Vfs): Record<string, string> {
+function scripts(vfs: Vfs): Map<string, string> {
   try {
     const manifest: unknown = JSON.parse(vfs.readText(`${projectRoot}/package.json`));
     const found =
       typeof manifest === 'object' && manifest !== null ? (manifest as { scripts?: unknown }).scripts : undefined;
-    if (typeof found !== 'object' || found === null) return {};
-    const result: Record<string, string> = {};
-    for (const [name, value] of Object.entries(found)) if (typeof value === 'string') result[name] = value;
+    const result = new Map<string, string>();
+    if (typeof found !== 'object' || found === null) return result;
+    for (const [name, value] of Object.entries(found)) if (typeof value === 'string') result.set(name, value);
     return result;
   } catch {
-    return {};
+    return new Map();
   }
 }
 
@@ -68,11 +68,11 @@ function words(script: string): string[] {
 /** Reads how the project runs its tests. */
 export function testCommand(vfs: Vfs): TestCommand {
   const all = scripts(vfs);
-  let script = Object.hasOwn(all, 'test') ? all.test : undefined;
+  let script = all.get('test');
   if (script === undefined || /no test specified/.test(script)) return { command: 'node --test', args: [] };
   const viaNpm = /^\s*npm\s+(?:run(?:-script)?\s+)?([\w:.-]+)\s*$/.exec(script);
   const target = viaNpm?.[1];
-  if (target !== undefined && Object.hasOwn(all, target)) script = all[target] ?? script;
+  if (target !== undefined) script = all.get(target) ?? script;
   const command = script.trim();
   for (const part of command.split(/&&|\|\||;/)) {
     const tokens = words(part);

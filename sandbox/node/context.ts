@@ -32,6 +32,7 @@ import type { OutputSink } from './output.ts';
 import { projectPath, projectStack } from './stack.ts';
 import { Harness, type DescribedError } from './test-runner/harness.ts';
 import type { Vfs } from './vfs.ts';
+import type { ModuleExports } from './builtins/module-exports.ts';
 
 /** A built-in module Node has and the sandbox does not. */
 export class UnsupportedBuiltinError extends Error {
@@ -122,7 +123,7 @@ export class FileContext {
       evaluate: indirectEval,
     });
     const timers = this.loop.globals();
-    const globals: Record<string, unknown> = {
+    const globals: ModuleExports = {
       process: this.process,
       Buffer,
       console: this.console,

@@ -33,7 +33,9 @@ export interface DirEntry extends Times {
 
 export type Entry = FileEntry | DirEntry;
 
-const errnos: Record<string, [number, string]> = {
+type ErrorCode = 'ENOENT' | 'EEXIST' | 'EISDIR' | 'ENOTDIR' | 'ENOTEMPTY' | 'EINVAL' | 'EPERM' | 'EBADF';
+
+const errnos: Record<ErrorCode, [number, string]> = {
   ENOENT: [-2, 'no such file or directory'],
   EEXIST: [-17, 'file already exists'],
   EISDIR: [-21, 'illegal operation on a directory'],
@@ -52,8 +54,8 @@ export class FsError extends Error {
   readonly path: string;
   readonly dest: string | undefined;
 
-  constructor(code: keyof typeof errnos, syscall: string, path: string, dest?: string) {
-    const [errno, text] = errnos[code] ?? [-1, code];
+  constructor(code: ErrorCode, syscall: string, path: string, dest?: string) {
+    const [errno, text] = errnos[code];
     super(`${code}: ${text}, ${syscall} '${path}'${dest === undefined ? '' : ` -> '${dest}'`}`);
     this.name = 'Error';
     this.code = code;

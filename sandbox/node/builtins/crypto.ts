@@ -6,6 +6,7 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { md5, sha1 } from '@noble/hashes/legacy.js';
 import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { Buffer } from 'buffer/index.js';
+import type { ModuleExports } from './module-exports.ts';
 
 type Encoding = Parameters<Buffer['toString']>[0];
 interface NobleHash {
@@ -13,19 +14,18 @@ interface NobleHash {
   create(): { update(data: Uint8Array): unknown; digest(): Uint8Array; clone(): unknown };
 }
 
-const algorithms: Record<string, NobleHash> = {
-  md5: md5,
-  sha1: sha1,
-  sha224: sha224,
-  sha256: sha256,
-  sha384: sha384,
-  sha512: sha512,
-};
+const algorithms = new Map<string, NobleHash>([
+  ['md5', md5],
+  ['sha1', sha1],
+  ['sha224', sha224],
+  ['sha256', sha256],
+  ['sha384', sha384],
+  ['sha512', sha512],
+]);
 
 function algorithm(name: string): NobleHash {
-  const found = algorithms[name.toLowerCase().replace('-', '')];
-  if (!found || !Object.hasOwn(algorithms, name.toLowerCase().replace('-', '')))
-    throw new Error('Digest method not supported');
+  const found = algorithms.get(String(name).toLowerCase().replace('-', ''));
+  if (!found) throw new Error('Digest method not supported');
   return found;
 }
 
@@ -73,11 +73,11 @@ function randomUUID(): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-export const cryptoModule: Record<string, unknown> = {
+export const cryptoModule: ModuleExports = {
   createHash: (name: string) => new Hash(algorithm(name).create()),
   createHmac: (name: string, key: unknown) =>
     new Hash(hmac.create(algorithm(name) as unknown as Parameters<typeof hmac.create>[0], bytes(key))),
-  getHashes: () => Object.keys(algorithms),
+  getHashes: () => [...algorithms.keys()],
   randomUUID,
   randomBytes(size: number, callback?: (error: Error | null, buffer: Buffer) => void) {
     const result = Buffer.from(randomFill(new Uint8Array(size)));

@@ -9,6 +9,7 @@ import type { EventLoop } from '../loop.ts';
 import posix from '../path.ts';
 import { fileUrlToPath } from '../loader/resolve.ts';
 import { FsError, type Entry, type Vfs } from '../vfs.ts';
+import type { ModuleExports } from './module-exports.ts';
 
 type Encoding = Parameters<Buffer['toString']>[0];
 
@@ -286,7 +287,7 @@ export function createFs(vfs: Vfs, cwd: () => string, loop: EventLoop): Record<s
     throw new Error(`fs.${name} is not available in the sandbox`);
   };
 
-  const sync: Record<string, (...args: never[]) => unknown> = {
+  const sync = {
     readFileSync,
     writeFileSync,
     appendFileSync,
@@ -310,8 +311,8 @@ export function createFs(vfs: Vfs, cwd: () => string, loop: EventLoop): Record<s
     chownSync: noop,
   };
 
-  const promises: Record<string, unknown> = { constants };
-  const callbacks: Record<string, unknown> = {};
+  const promises: ModuleExports = { constants };
+  const callbacks: ModuleExports = {};
   for (const [syncName, fn] of Object.entries(sync)) {
     const name = syncName.slice(0, -4);
     if (name === 'exists') continue;
@@ -340,7 +341,7 @@ export function createFs(vfs: Vfs, cwd: () => string, loop: EventLoop): Record<s
   callbacks.exists = (path: unknown, callback: (exists: boolean) => void) =>
     loop.setImmediate(callback, [existsSync(path)]);
 
-  const fs: Record<string, unknown> = {
+  const fs: ModuleExports = {
     ...sync,
     ...callbacks,
     constants,

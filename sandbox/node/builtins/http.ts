@@ -9,6 +9,7 @@
 import { Buffer } from 'buffer/index.js';
 import events from 'events/events.js';
 import type { EventLoop } from '../loop.ts';
+import type { ModuleExports } from './module-exports.ts';
 
 type Emitter = Record<string, unknown> & {
   emit(name: string, ...args: unknown[]): boolean;
@@ -542,7 +543,7 @@ export function createHttp(network: VirtualNetwork): Record<string, unknown> {
       `http.${name} is not available in the sandbox yet; use fetch() to call a server started by the test`,
     );
   };
-  const http: Record<string, unknown> = {
+  const http: ModuleExports = {
     createServer: (options?: unknown, handler?: unknown) =>
       new Server(network, (typeof options === 'function' ? options : handler) as Listener | undefined),
     Server,

@@ -9,10 +9,11 @@ import posix from '../path.ts';
 import { fileUrlToPath, nodeBuiltins, pathToFileUrl } from '../loader/resolve.ts';
 import { homeRoot, tmpRoot } from '../vfs.ts';
 import { util } from './util.ts';
+import type { ModuleExports } from './module-exports.ts';
 
 /** `path` (POSIX), resolving relative paths against the file's working directory. */
 export function createPath(cwd: () => string): Record<string, unknown> {
-  const path: Record<string, unknown> = {
+  const path: ModuleExports = {
     ...posix,
     resolve: (...paths: string[]) => posix.resolve(cwd(), ...paths),
     relative: (from: string, to: string) => posix.relative(posix.resolve(cwd(), from), posix.resolve(cwd(), to)),
@@ -33,7 +34,7 @@ function toUrlString(value: unknown): string {
 
 /** `url`: WHATWG URL, file: URL conversions and the legacy parse/format/resolve. */
 export function createUrl(cwd: () => string): Record<string, unknown> {
-  const url: Record<string, unknown> = {
+  const url: ModuleExports = {
     URL,
     URLSearchParams,
     fileURLToPath: (value: unknown) => fileUrlToPath(toUrlString(value)),
@@ -94,7 +95,7 @@ export function createUrl(cwd: () => string): Record<string, unknown> {
   return url;
 }
 
-export const os: Record<string, unknown> = {
+export const os: ModuleExports = {
   EOL: '\n',
   devNull: '/dev/null',
   arch: () => 'x64',
@@ -178,7 +179,7 @@ eventsModule.getEventListeners ??= (emitter: { listeners(name: string): unknown[
   emitter.listeners(name);
 export { eventsModule as events };
 
-export const bufferModule: Record<string, unknown> = {
+export const bufferModule: ModuleExports = {
   Buffer,
   SlowBuffer: Buffer,
   kMaxLength: 2 ** 32,
@@ -224,7 +225,7 @@ export function createTimers(loop: EventLoop): { timers: Record<string, unknown>
         { once: true },
       );
     });
-  const promises: Record<string, unknown> = {
+  const promises: ModuleExports = {
     setTimeout: wait,
     setImmediate: <T>(value: T) => new Promise<T>((resolve) => loop.setImmediate(() => resolve(value), [])),
     async *setInterval<T>(ms: unknown, value: T) {
@@ -236,7 +237,7 @@ export function createTimers(loop: EventLoop): { timers: Record<string, unknown>
     },
   };
   promises.default = promises;
-  const timers: Record<string, unknown> = { ...globals, promises };
+  const timers: ModuleExports = { ...globals, promises };
   timers.default = timers;
   const setTimeoutGlobal = globals.setTimeout as Record<symbol, unknown>;
   const customPromisify = (util.promisify as { custom?: symbol } | undefined)?.custom;
@@ -246,7 +247,7 @@ export function createTimers(loop: EventLoop): { timers: Record<string, unknown>
 
 /** `module`: createRequire, builtinModules, isBuiltin. */
 export function createModule(require: (specifier: string, from: string) => unknown): Record<string, unknown> {
-  const module: Record<string, unknown> = {
+  const module: ModuleExports = {
     createRequire(from: unknown) {
       const path =
         from instanceof URL || String(from).startsWith('file:')
@@ -263,7 +264,7 @@ export function createModule(require: (specifier: string, from: string) => unkno
   return module;
 }
 
-export const querystring: Record<string, unknown> = {
+export const querystring: ModuleExports = {
   parse(text: string) {
     const result: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
     for (const [key, value] of new URLSearchParams(text)) {
@@ -304,8 +305,8 @@ class StringDecoder {
   }
 }
 
-export const stringDecoder: Record<string, unknown> = { StringDecoder };
+export const stringDecoder: ModuleExports = { StringDecoder };
 stringDecoder.default = stringDecoder;
 
-export const perfHooks: Record<string, unknown> = { performance, PerformanceObserver: globalThis.PerformanceObserver };
+export const perfHooks: ModuleExports = { performance, PerformanceObserver: globalThis.PerformanceObserver };
 perfHooks.default = perfHooks;

@@ -11,6 +11,7 @@ import type { OutputSink } from '../output.ts';
 import posix from '../path.ts';
 import { FsError, homeRoot, projectRoot, type Vfs } from '../vfs.ts';
 import { formatWithOptions } from './util.ts';
+import type { ModuleExports } from './module-exports.ts';
 
 /** Node's version as the sandbox reports it: a Node with require(esm) and type stripping. */
 export const nodeVersion = 'v22.18.0';
@@ -194,7 +195,7 @@ export function createConsole(output: OutputSink): Record<string, unknown> {
     const text = formatWithOptions({ colors: false }, ...args);
     output.write(stream, `${indent === '' ? text : text.replace(/^/gm, indent)}\n`);
   };
-  const console: Record<string, unknown> = {
+  const console: ModuleExports = {
     log: (...args: unknown[]) => print('stdout', args),
     info: (...args: unknown[]) => print('stdout', args),
     debug: (...args: unknown[]) => print('stdout', args),

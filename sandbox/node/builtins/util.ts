@@ -6,6 +6,7 @@
 import { isDeepStrictEqual } from 'assert/build/internal/util/comparisons.js';
 import { format, formatWithOptions, inspect, stripVTControlCharacters } from 'node-inspect-extracted';
 import utilPackage from 'util/util.js';
+import type { ModuleExports } from './module-exports.ts';
 
 utilPackage.inspect = inspect;
 utilPackage.format = format;
@@ -15,7 +16,7 @@ function styleText(_format: unknown, text: string): string {
 }
 
 /** The `util` built-in (shared by every file of a run; it holds no state). */
-export const util: Record<string, unknown> = {
+export const util: ModuleExports = {
   ...utilPackage,
   inspect,
   format,

@@ -89,12 +89,12 @@ export class ModuleNotFoundError extends Error {
 }
 
 const extensions = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '.tsx', '.jsx', '.json'];
-const typeScriptFor: Record<string, string[]> = {
-  '.js': ['.ts', '.tsx'],
-  '.mjs': ['.mts'],
-  '.cjs': ['.cts'],
-  '.jsx': ['.tsx'],
-};
+const typeScriptFor = new Map<string, string[]>([
+  ['.js', ['.ts', '.tsx']],
+  ['.mjs', ['.mts']],
+  ['.cjs', ['.cts']],
+  ['.jsx', ['.tsx']],
+]);
 
 function isFile(vfs: Vfs, path: string): boolean {
   return vfs.get(path)?.kind === 'file';
@@ -103,7 +103,7 @@ function isFile(vfs: Vfs, path: string): boolean {
 function fileOrIndex(vfs: Vfs, path: string): string | undefined {
   if (isFile(vfs, path)) return path;
   const extension = posix.extname(path);
-  for (const alternative of typeScriptFor[extension] ?? []) {
+  for (const alternative of typeScriptFor.get(extension) ?? []) {
     const candidate = path.slice(0, -extension.length) + alternative;
     if (isFile(vfs, candidate)) return candidate;
   }

@@ -98,7 +98,10 @@ function compile(path: string, source: string, format: ModuleFormat): CompiledMo
   try {
     output = transform(input, options).code;
   } catch (error) {
-    throw toCompileError(error, path);
+    const located = typeScript.test(path) ? undefined : locateWithV8(source);
+    throw located
+      ? new CompileError(located.message, path, located.line, undefined)
+      : toCompileError(error, path, input);
   }
   const { code, requires } = rewriteModuleSyntax(output);
   let mappings: SourceMapMappings | undefined;
@@ -127,13 +130,17 @@ function lookup(mappings: SourceMapMappings, line: number, column: number): { li
   return { line: sourceLine + 1, column: sourceColumn + 1 };
 }
 
-function toCompileError(error: unknown, path: string): CompileError {
+function toCompileError(error: unknown, path: string, source: string): CompileError {
   const message = error instanceof Error ? error.message : String(error);
-  // Sucrase says "Unexpected token (3:14)" with a 1-based line and 0-based column.
-  const position = /\((\d+):(\d+)\)\s*$/.exec(message);
-  const line = position ? Number(position[1]) : undefined;
-  const column = position ? Number(position[2]) + 1 : undefined;
   const text = message.replace(/\s*\(\d+:\d+\)\s*$/, '').replace(/^Error transforming [^:]*: /, '');
+  // Sucrase's parse errors carry the character index of the problem.
+  const position = (error as { pos?: unknown } | undefined)?.pos;
+  if (typeof position !== 'number' || position < 0 || position > source.length) {
+    return new CompileError(text, path, undefined, undefined);
+  }
+  const before = source.slice(0, position);
+  const line = before.split('\n').length;
+  const column = position - before.lastIndexOf('\n');
   return new CompileError(text, path, line, column);
 }
 
@@ -142,6 +149,8 @@ function toCompileError(error: unknown, path: string): CompileError {
  * position; sucrase's parser finds most of the same errors with one.
  */
 export function locateSyntaxError(path: string, source: string, error: SyntaxError): CompileError {
+  const located = typeScript.test(path) ? undefined : locateWithV8(source);
+  if (located) return new CompileError(located.message, path, located.line, undefined);
   try {
     transform(source, {
       transforms: ['imports'],
@@ -150,8 +159,50 @@ export function locateSyntaxError(path: string, source: string, error: SyntaxErr
       disableESTransforms: true,
     });
   } catch (parseError) {
-    const located = toCompileError(parseError, path);
+    const located = toCompileError(parseError, path, source);
     if (located.line !== undefined) return located;
   }
   return new CompileError(error.message, path, undefined, undefined);
+}
+
+const AsyncFunction = (Object.getPrototypeOf(async function () {}) as { constructor: new (body: string) => unknown })
+  .constructor;
+const incomplete = /end of input|Unterminated template|missing \) after argument list/;
+
+/**
+ * The line of a JavaScript syntax error as V8 sees it, found by compiling ever longer
+ * prefixes of the file (a binary search): V8's own SyntaxError says what but not where,
+ * and sucrase's parser, which says where, backtracks out of arrow functions first. Import
+ * and export keywords are blanked first, since a function body cannot hold them.
+ */
+export function locateWithV8(source: string): { line: number; message: string } | undefined {
+  const lines = source
+    .replace(
+      /^(\s*)(import\s*(?:[\w$*{][^;\n]*from\s*)?["'][^"'\n]*["'][^;\n]*;?)/gm,
+      (_match, space: string, statement: string) => space + ' '.repeat(statement.length),
+    )
+    .replace(
+      /^(\s*)export\s+(default\s+)?/gm,
+      (match, space: string) => space + ' '.repeat(match.length - space.length),
+    )
+    .split('\n');
+  const failure = (count: number): string | undefined => {
+    try {
+      new AsyncFunction(`${lines.slice(0, count).join('\n')}\n`);
+      return undefined;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return incomplete.test(message) ? undefined : message;
+    }
+  };
+  const message = failure(lines.length);
+  if (message === undefined) return undefined;
+  let low = 1;
+  let high = lines.length;
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (failure(middle) === undefined) low = middle + 1;
+    else high = middle;
+  }
+  return { line: low, message };
 }

@@ -157,7 +157,7 @@ export class Harness {
   readonly fileErrors: unknown[] = [];
   private stopped: string | undefined;
   readonly rootMock = new MockTracker();
-  readonly api: Record<string, unknown>;
+  readonly api: ((...args: unknown[]) => Promise<void>) & Record<string, unknown>;
 
   constructor(private readonly host: HarnessHost) {
     this.api = this.makeApi();
@@ -220,7 +220,7 @@ export class Harness {
     await this.runSuite(this.root);
   }
 
-  private makeApi(): Record<string, unknown> {
+  private makeApi(): Harness['api'] {
     const test = (...args: unknown[]) => this.declare('test', args);
     const describe = (...args: unknown[]) => this.declare('suite', args);
     const variant =
@@ -243,7 +243,8 @@ export class Harness {
       const owner = this.activeTest ?? this.currentSuite;
       owner.hooks[kind].push(new Hook(kind, fn, options?.timeout));
     };
-    const api: Record<string, unknown> = {
+    // The module is the `test` function itself, as Node's is: `require('node:test')(…)`.
+    const api = Object.assign(test, {
       test,
       it: test,
       describe,
@@ -256,10 +257,8 @@ export class Harness {
       run: () => {
         throw new Error('run() of node:test is not available in the sandbox');
       },
-    };
-    Object.assign(test, { test, it: test, describe, suite: describe, mock: this.rootMock });
-    api.default = test;
-    return api;
+    });
+    return Object.assign(api, { default: api }) as unknown as Harness['api'];
   }
 
   private declare(kind: 'test' | 'suite', args: unknown[]): Promise<void> {
