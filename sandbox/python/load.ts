@@ -1,0 +1,99 @@
+import { loadPyodide, type PyodideAPI } from 'pyodide';
+import type { CheckAssets } from '../../worker/checks/contract.ts';
+import { pythonAssets, requiredPythonAssets } from './assets.ts';
+
+/**
+ * Starts Pyodide from bytes the page handed over: the frame it runs in has no network.
+ *
+ * Pyodide's loader fetches its wasm and standard library from `indexURL`. We give it a
+ * base that names no real host, and for the duration of the load a `fetch` that answers
+ * that base from the assets and refuses everything else; the Emscripten glue comes from
+ * the assets too (imported from a blob: URL, which the frame's policy allows) through
+ * `createPyodideModule`, the loader's documented hook for callers that cannot let it
+ * import the glue itself.
+ *
+ * Under Node (the unit tests) Pyodide's loader takes its Node branch, which reads the
+ * glue and the wasm beside `pyodide.mjs` in node_modules rather than through `fetch`;
+ * the standard library and the package index still come from the assets.
+ */
+
+/** Never fetched: the loader's requests to it are answered from the assets. */
+const assetBase = 'https://pyodide-assets.invalid/';
+
+export class MissingAssetError extends Error {
+  constructor(readonly assetName: string) {
+    super(`The Python runtime's file ${assetName} did not arrive.`);
+    this.name = 'MissingAssetError';
+  }
+}
+
+function assetBytes(assets: CheckAssets, name: string): ArrayBuffer | string {
+  const value = assets.get(name);
+  if (value === undefined) throw new MissingAssetError(name);
+  return value;
+}
+
+function assetText(assets: CheckAssets, name: string): string {
+  const value = assetBytes(assets, name);
+  return typeof value === 'string' ? value : new TextDecoder().decode(value);
+}
+
+function inNode(): boolean {
+  const process = (globalThis as { process?: { versions?: { node?: unknown } } }).process;
+  return typeof process?.versions?.node === 'string';
+}
+
+/** The package index with its packages left out: none can be fetched here, and the
+ *  loader's hints ("install it with micropip") would only mislead. */
+function emptyLockFile(assets: CheckAssets): string {
+  const parsed = JSON.parse(assetText(assets, pythonAssets.lock)) as { info?: unknown };
+  return JSON.stringify({ info: parsed.info, packages: {} });
+}
+
+/** Runs `load` with a global `fetch` that serves `assetBase` from the assets, and nothing else. */
+async function withAssetFetch<T>(assets: CheckAssets, load: () => Promise<T>): Promise<T> {
+  const realFetch = globalThis.fetch;
+  const assetFetch = (input: RequestInfo | URL): Promise<Response> => {
+    const url = input instanceof Request ? input.url : String(input);
+    const name = url.startsWith(assetBase) ? url.slice(assetBase.length) : undefined;
+    const bytes = name === undefined ? undefined : assets.get(name);
+    if (name === undefined || bytes === undefined)
+      return Promise.reject(new TypeError(`The Python runtime has no network; it asked for ${url}.`));
+    const type = name.endsWith('.wasm') ? 'application/wasm' : 'application/octet-stream';
+    return Promise.resolve(new Response(bytes, { headers: { 'Content-Type': type } }));
+  };
+  globalThis.fetch = assetFetch;
+  try {
+    return await load();
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+}
+
+type CreatePyodideModule = NonNullable<NonNullable<Parameters<typeof loadPyodide>[0]>['createPyodideModule']>;
+
+async function importGlue(assets: CheckAssets): Promise<CreatePyodideModule> {
+  const source = assetText(assets, pythonAssets.glue);
+  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  try {
+    const glue = (await import(/* @vite-ignore */ url)) as { default: CreatePyodideModule };
+    return glue.default;
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+/** Loads Pyodide from `assets`; rejects with {@link MissingAssetError} when one is absent. */
+export async function startPyodide(assets: CheckAssets): Promise<PyodideAPI> {
+  for (const name of requiredPythonAssets) assetBytes(assets, name);
+  const common = {
+    stdLibURL: `${assetBase}${pythonAssets.stdlib}`,
+    lockFileContents: emptyLockFile(assets),
+    packageBaseUrl: assetBase,
+    // Python's own stdin reads nothing: a test that asks for input gets end of file.
+    stdin: () => null,
+  };
+  if (inNode()) return withAssetFetch(assets, () => loadPyodide(common));
+  const createPyodideModule = await importGlue(assets);
+  return withAssetFetch(assets, () => loadPyodide({ ...common, indexURL: assetBase, createPyodideModule }));
+}
