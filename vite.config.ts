@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import { type ManifestOptions, VitePWA } from 'vite-plugin-pwa';
 import solid from 'vite-plugin-solid';
+import { pythonAssetsDevPlugin, pythonAssetsPlugin } from './server/build/python-assets.ts';
 import { sandboxPlugin } from './server/build/sandbox-plugin.ts';
 
 const manifest: Partial<ManifestOptions> = {
@@ -50,6 +51,8 @@ export default defineConfig({
   plugins: [
     solid(),
     sandboxPlugin(),
+    pythonAssetsPlugin(),
+    pythonAssetsDevPlugin(),
     VitePWA({
       // The person decides when to switch versions: a reload mid-run is their call.
       registerType: 'prompt',
@@ -63,7 +66,7 @@ export default defineConfig({
         // rather than downloaded by every install (about 1 MB).
         // The code-running frame's runtimes (JS, Python) are large and only of use to whoever
         // runs checks: they are cached when first used, then work offline.
-        globIgnores: ['**/engine-sdk-*.js', 'sandbox/runtime-*.js', 'sandbox/pyodide/**'],
+        globIgnores: ['**/engine-sdk-*.js', 'sandbox/runtime-*.js', 'sandbox/python/**'],
         runtimeCaching: [
           {
             urlPattern: ({ url }) => url.pathname.startsWith('/sandbox/'),

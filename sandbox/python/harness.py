@@ -530,6 +530,16 @@ def _collect_failure(report, excinfo, missing):
 
 def _make_keeper(pytest):
     class Keeper:
+        # The terminal plugin is off (its report is ours to make), but pytest's own code
+        # reads the options it would have added.
+        def pytest_addoption(self, parser):
+            group = parser.getgroup("orchestra")
+            group.addoption("--orchestra-verbosity", dest="verbose", type=int, default=0)
+            group.addoption("--orchestra-tb", dest="tbstyle", default="auto")
+            group.addoption("--orchestra-showlocals", dest="showlocals", action="store_true", default=False)
+            group.addoption("--orchestra-reportchars", dest="reportchars", default="")
+            group.addoption("--orchestra-color", dest="color", default="no")
+
         @pytest.hookimpl(hookwrapper=True)
         def pytest_runtest_makereport(self, item, call):
             outcome = yield
@@ -596,7 +606,9 @@ def _run_pytest(test_files, emit_case, emit, missing):
         import pytest
     _install_pytest_compat()
     reporter = _PytestReporter(test_files, emit_case, emit, missing)
+    # A file that fails to collect is reported, and the others still run.
     args = ["-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:faulthandler", "-s", "--rootdir", ROOT]
+    args += ["--continue-on-collection-errors"]
     args += test_files
     exit_code = pytest.main(args, plugins=[_make_keeper(pytest), reporter])
     files = reporter.finish()

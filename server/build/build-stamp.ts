@@ -13,6 +13,7 @@ const inputs = [
   'package-lock.json',
   'server/build/precompress.ts',
   'server/build/sandbox-plugin.ts',
+  'server/build/python-assets.ts',
 ];
 
 function* walk(path: string): Generator<string> {

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { CheckAssets } from '../../../../worker/checks/contract.ts';
 import { pythonAssets } from '../../../../sandbox/python/assets.ts';
+import { pytestArchive } from '../../../../server/build/python-assets.ts';
 
 /** The Python runtime's assets as the page would hand them over, read from node_modules. */
 export function pyodideAssets(): Map<string, ArrayBuffer | string> {
@@ -20,3 +21,18 @@ export function pyodideAssets(): Map<string, ArrayBuffer | string> {
 }
 
 export type { CheckAssets };
+
+/** The assets with pytest packed as the build packs it (from Debian's python3-pytest). */
+export async function pyodideAssetsWithPytest(): Promise<Map<string, ArrayBuffer | string>> {
+  const archive = await pytestArchive();
+  if (archive === undefined)
+    throw new Error(
+      "No pytest to pack: install Debian's python3-pytest (apt-get install python3-pytest), as .ci/run does.",
+    );
+  const assets = pyodideAssets();
+  assets.set(
+    pythonAssets.pytest,
+    archive.buffer.slice(archive.byteOffset, archive.byteOffset + archive.byteLength) as ArrayBuffer,
+  );
+  return assets;
+}

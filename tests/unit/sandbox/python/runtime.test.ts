@@ -267,4 +267,12 @@ describe('unittest suites', () => {
     expect(report.outcome).toBe('not-runnable');
     expect(report.reason).toMatch(/no Python test files/);
   });
+
+  test('a pytest suite, in a build without pytest, is not runnable and says why (never passed)', async () => {
+    const { report } = await check([{ path: 'test_p.py', content: 'def test_p():\n    assert True\n' }]);
+    expect(report.outcome).toBe('not-runnable');
+    expect(report.reason).toMatch(/needs pytest .*test_p\.py has test functions/);
+    expect(report.command).toBe('python -m pytest');
+    expect(report.counts.pass).toBe(0);
+  });
 });
