@@ -7,7 +7,8 @@ import { type Plugin, build } from 'vite';
  * Builds the code-running frame (`sandbox/`) beside the app: `sandbox/frame.html`, a page
  * whose only script is inlined and allowed by its hash, and one self-contained ES module
  * per runtime (`sandbox/runtime-<name>-<hash>.js`, from `sandbox/<name>/index.ts` wrapped
- * by `sandbox/frame/worker-main.ts`). The app learns their URLs from the virtual module
+ * by `sandbox/frame/worker-main.ts`), and `sandbox/preview.html`, the web Preview's page
+ * (`sandbox/preview/`), built the same way. The app learns their URLs from the virtual module
  * `virtual:orchestra-sandbox`.
  *
  * The frame gets nothing over the network: the page fetches a runtime (through the
@@ -35,8 +36,36 @@ export function framePolicy(scriptHash: string): string {
   ].join('; ');
 }
 
+/**
+ * The preview page's policy. The page's own script and the generated page's boot script
+ * are allowed by their hashes; the generated page (an about:srcdoc frame, which inherits
+ * this policy) loads its files from blob: URLs its boot script makes, may use inline
+ * styles and event-handler attributes (`onclick="…"`), and reaches no network: no
+ * connection, no remote script, style, image, font or media, no frame, no form target.
+ */
+export function previewPolicy(scriptHashes: string[]): string {
+  const hashes = scriptHashes.map((hash) => `'sha256-${hash}'`).join(' ');
+  return [
+    "default-src 'none'",
+    `script-src ${hashes} blob: 'unsafe-eval'`,
+    "script-src-attr 'unsafe-inline'",
+    "style-src 'unsafe-inline' blob: data:",
+    'img-src blob: data:',
+    'font-src blob: data:',
+    'media-src blob: data:',
+    'worker-src blob:',
+    "connect-src 'none'",
+    "frame-src 'none'",
+    "object-src 'none'",
+    "manifest-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
 interface BuiltSandbox {
   frameHtml: string;
+  previewHtml: string;
   /** Runtime name → [file name under sandbox/, code]. */
   runtimes: Map<string, { fileName: string; code: string }>;
 }
@@ -48,6 +77,46 @@ export function runtimeNames(): string[] {
     .filter((entry) => existsSync(join(sandboxRoot, entry.name, 'index.ts')))
     .map((entry) => entry.name)
     .sort();
+}
+
+/** Code for an inline `<script>`: it must not close its own element. */
+function inlineSafe(code: string): string {
+  return code.replace(/<\/(script)/gi, '<\\/$1');
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('base64');
+}
+
+/** Serves `virtual:orchestra-preview-boot` (the boot script's code) to the preview page's build. */
+function previewBoot(code: string): Plugin {
+  const id = 'virtual:orchestra-preview-boot';
+  return {
+    name: 'orchestra-preview-boot',
+    resolveId: (source) => (source === id ? `\0${id}` : null),
+    load: (source) => (source === `\0${id}` ? `export default ${JSON.stringify(code)};` : null),
+  };
+}
+
+/** `sandbox/preview.html`: the preview page, its script and the boot script allowed by hash. */
+async function buildPreview(): Promise<string> {
+  const boot = inlineSafe(await bundle(join(sandboxRoot, 'preview', 'page-boot.ts'), 'iife'));
+  const script = inlineSafe(await bundle(join(sandboxRoot, 'preview', 'preview.ts'), 'iife', [previewBoot(boot)]));
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${previewPolicy([sha256(script), sha256(boot)])}">`,
+    '<title>Orchestra preview</title>',
+    '<style>html,body{margin:0;height:100%;background:#fff}iframe{display:block;border:0;width:100%;height:100%}</style>',
+    '</head>',
+    '<body>',
+    `<script>${script}</script>`,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
 }
 
 async function bundle(input: string, format: 'es' | 'iife', plugins: Plugin[] = []): Promise<string> {
@@ -108,7 +177,7 @@ export async function buildSandbox(): Promise<BuiltSandbox> {
     const digest = createHash('sha256').update(code).digest('hex').slice(0, 10);
     runtimes.set(name, { fileName: `runtime-${name}-${digest}.js`, code });
   }
-  return { frameHtml, runtimes };
+  return { frameHtml, previewHtml: await buildPreview(), runtimes };
 }
 
 /** The frame's policy header for `sandbox/frame.html` as the server sends it. */
@@ -128,11 +197,12 @@ export function sandboxPlugin(): Plugin {
     load(id) {
       if (id !== resolvedVirtualId || !built) return null;
       const entries = [...built.runtimes].map(([name, { fileName }]) => [name, `/sandbox/${fileName}`]);
-      return `export const frameUrl = '/sandbox/frame.html';\nexport const runtimeUrls = new Map(${JSON.stringify(entries)});\n`;
+      return `export const frameUrl = '/sandbox/frame.html';\nexport const previewUrl = '/sandbox/preview.html';\nexport const runtimeUrls = new Map(${JSON.stringify(entries)});\n`;
     },
     generateBundle() {
       if (!built) return;
       this.emitFile({ type: 'asset', fileName: 'sandbox/frame.html', source: built.frameHtml });
+      this.emitFile({ type: 'asset', fileName: 'sandbox/preview.html', source: built.previewHtml });
       for (const { fileName, code } of built.runtimes.values())
         this.emitFile({ type: 'asset', fileName: `sandbox/${fileName}`, source: code });
     },
@@ -144,6 +214,10 @@ export function sandboxPlugin(): Plugin {
         if (fileName === 'frame.html') {
           response.setHeader('Content-Type', 'text/html; charset=utf-8');
           return response.end(built.frameHtml);
+        }
+        if (fileName === 'preview.html') {
+          response.setHeader('Content-Type', 'text/html; charset=utf-8');
+          return response.end(built.previewHtml);
         }
         const runtime = [...built.runtimes.values()].find((one) => one.fileName === fileName);
         if (!runtime) return next();

@@ -1,5 +1,6 @@
 import { A, useSearchParams } from '@solidjs/router';
 import { For, Show, createEffect, createMemo, createResource, createSignal, on, onCleanup, untrack } from 'solid-js';
+import { Preview, hasPreviewPage } from '../../checks/preview.tsx';
 import { ExportZipButton } from '../../components/export-zip-button.tsx';
 import { Problem } from '../../components/problem.tsx';
 import { callEngine, watchProject } from '../../worker-client.ts';
@@ -141,6 +142,9 @@ export function ProjectArtifacts(props: { projectId: string }) {
                 </Show>
               </section>
             </div>
+            <Show when={hasPreviewPage(current().artifacts)}>
+              <Preview projectId={props.projectId} artifacts={current().artifacts} />
+            </Show>
           </Show>
         </div>
       )}

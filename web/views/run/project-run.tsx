@@ -1,5 +1,6 @@
 import { A } from '@solidjs/router';
 import { Show } from 'solid-js';
+import { Preview, hasPreviewPage } from '../../checks/preview.tsx';
 import { Problem } from '../../components/problem.tsx';
 import { AgentsPanel } from './agents-panel.tsx';
 import { ArtifactTimeline } from './artifact-timeline.tsx';
@@ -72,6 +73,9 @@ export function ProjectRun(props: { projectId: string }) {
             </div>
             <ArtifactTimeline projectId={props.projectId} events={data.events()} />
           </div>
+          <Show when={hasPreviewPage(view().artifacts)}>
+            <Preview projectId={props.projectId} artifacts={view().artifacts} />
+          </Show>
         </div>
       )}
     </Show>
