@@ -33,6 +33,9 @@ export function Preview(props: { projectId: string; artifacts: readonly Artifact
   const [navigated, setNavigated] = createSignal(false);
   const [problem, setProblem] = createSignal<string>();
   const [ready, setReady] = createSignal(false);
+  // Each value is a fresh preview page: Reload makes a new one, so a page stuck in an
+  // endless loop (which holds the preview page's thread too) is thrown away with it.
+  const [frameKey, setFrameKey] = createSignal(1);
   let port: MessagePort | undefined;
   let generation = 0;
   // File texts by content hash: a change to one file reads that file only.
@@ -111,6 +114,15 @@ export function Preview(props: { projectId: string; artifacts: readonly Artifact
     }
   }
 
+  function reload() {
+    port?.close();
+    port = undefined;
+    generation += 1;
+    setReady(false);
+    setStatus('loading');
+    setFrameKey((key) => key + 1);
+  }
+
   function connect(frame: HTMLIFrameElement) {
     port?.close();
     setReady(false);
@@ -140,7 +152,7 @@ export function Preview(props: { projectId: string; artifacts: readonly Artifact
           <Show when={status() === 'loading'}>Loading the page…</Show>
           <Show when={status() === 'shown' && page()}>{(shown) => `Showing ${shown()}`}</Show>
         </p>
-        <button type="button" onClick={() => void render()} disabled={!ready() || !hasPage()}>
+        <button type="button" onClick={reload} disabled={!hasPage()}>
           Reload
         </button>
       </div>
@@ -160,15 +172,19 @@ export function Preview(props: { projectId: string; artifacts: readonly Artifact
             </p>
           )}
         </Show>
-        <iframe
-          class="preview-frame"
-          title={`Preview of ${page() ?? 'the project'}`}
-          src={previewUrl}
-          sandbox="allow-scripts"
-          allow=""
-          referrerpolicy="no-referrer"
-          onLoad={(event) => connect(event.currentTarget)}
-        />
+        <Show when={frameKey()} keyed>
+          {(_key) => (
+            <iframe
+              class="preview-frame"
+              title={`Preview of ${page() ?? 'the project'}`}
+              src={previewUrl}
+              sandbox="allow-scripts"
+              allow=""
+              referrerpolicy="no-referrer"
+              onLoad={(event) => connect(event.currentTarget)}
+            />
+          )}
+        </Show>
         <ol class="preview-console" aria-label="Preview console">
           <For each={lines()}>
             {(line) => (
