@@ -5,6 +5,7 @@ import { healthRoute } from './routes/health.ts';
 import { proxyRoute } from './routes/proxy.ts';
 import { type SecurityOptions, sandboxFrameHeaders, securityHeaders } from './security-headers.ts';
 import { serveDist } from './static/serve-dist.ts';
+import { type SyncRouteOptions, syncRoute } from './sync/sync-route.ts';
 
 export interface AppOptions extends SecurityOptions {
   /** The built app to serve. */
@@ -13,6 +14,8 @@ export interface AppOptions extends SecurityOptions {
   startedAt?: number;
   /** The model proxy at /api/proxy; `server/main.ts` fills it from the environment. */
   proxy?: ProxyOptions;
+  /** The Durable Streams sync server at /sync; without it, /sync is not served. */
+  sync?: SyncRouteOptions;
 }
 
 /**
@@ -31,13 +34,14 @@ export function createApp(options: AppOptions) {
   // Anything else under /api is a JSON 404, never the app's HTML.
   api.all('*', (c) => c.json({ error: 'not_found', message: `No API at ${c.req.method} ${c.req.path}.` }, 404));
   app.route('/api', api);
+  if (options.sync) app.route('/sync', syncRoute(options.sync));
 
   app.use('*', serveDist({ root: options.distDir }));
   app.notFound((c) => c.text('Not found.', 404));
   app.onError((error, c) => {
     const status = error instanceof HTTPException ? error.status : 500;
     const message = error instanceof HTTPException ? error.message : 'The server hit an unexpected problem.';
-    return c.req.path.startsWith('/api/')
+    return c.req.path.startsWith('/api/') || c.req.path.startsWith('/sync/')
       ? c.json({ error: status === 500 ? 'internal' : 'request', message }, status)
       : c.text(message, status);
   });

@@ -1,9 +1,15 @@
-/** Starts the Orchestra server: `PORT` (default 8787, 0 for any free port), `HOST` (default 127.0.0.1). */
+/**
+ * Starts the Orchestra server: `PORT` (default 8787, 0 for any free port), `HOST` (default
+ * 127.0.0.1). Sync stores in SQLite under `ORCHESTRA_DATA_DIR` (default `data/`), or in
+ * Postgres when `DATABASE_URL` is set.
+ */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { proxyOptionsFromEnv } from './proxy/proxy-config.ts';
+import { openStoreFromEnv } from './sync/open-store.ts';
+import { syncLimitsFromEnv } from './sync/sync-options.ts';
 
 const repoRoot = join(import.meta.dirname, '..');
 const distDir = process.env['ORCHESTRA_DIST'] ?? join(repoRoot, 'dist');
@@ -21,11 +27,18 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 
 const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
-const app = createApp({ distDir, version, extraConnectSrc, proxy: proxyOptionsFromEnv(process.env) });
+const syncStore = await openStoreFromEnv(process.env, join(repoRoot, 'data'));
+const app = createApp({
+  distDir,
+  version,
+  extraConnectSrc,
+  proxy: proxyOptionsFromEnv(process.env),
+  sync: { store: syncStore, limits: syncLimitsFromEnv(process.env) },
+});
 const server = serve({ fetch: app.fetch, port, hostname }, (info) => {
-  process.stdout.write(`Orchestra is serving http://${hostname}:${info.port}\n`);
+  process.stdout.write(`Orchestra is serving http://${hostname}:${info.port} (sync: ${syncStore.kind})\n`);
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => server.close(() => process.exit(0)));
+  process.once(signal, () => server.close(() => void syncStore.close().finally(() => process.exit(0))));
 }

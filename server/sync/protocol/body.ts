@@ -1,0 +1,91 @@
+import type { EntryRecord } from '../store/contract.ts';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+export type Messages = { ok: true; messages: string[] } | { ok: false; message: string };
+
+/**
+ * A JSON body as the messages it stores: one level of array flattened, each message
+ * re-serialized compactly. An empty array is no messages (the caller decides whether
+ * that is allowed).
+ */
+export function jsonMessages(body: Uint8Array): Messages {
+  let value: unknown;
+  try {
+    value = JSON.parse(decoder.decode(body));
+  } catch {
+    return { ok: false, message: 'The body is not valid JSON.' };
+  }
+  const items = Array.isArray(value) ? (value as unknown[]) : [value];
+  return { ok: true, messages: items.map((item) => JSON.stringify(item)) };
+}
+
+/** One entry per append: bytes as they came, or JSON messages joined by commas. */
+export function entryOf(seq: number, body: Uint8Array, messages: string[] | undefined): EntryRecord {
+  if (messages) return { seq, data: encoder.encode(messages.join(',')), count: messages.length };
+  return { seq, data: body, count: 1 };
+}
+
+/** The first `count` messages (JSON) or bytes of an entry, as a new entry. */
+export function entryPrefix(entry: EntryRecord, json: boolean, count: number): EntryRecord {
+  if (!json) return { seq: entry.seq, data: entry.data.slice(0, count), count: 1 };
+  const messages = (JSON.parse(`[${decoder.decode(entry.data)}]`) as unknown[]).slice(0, count);
+  return {
+    seq: entry.seq,
+    data: encoder.encode(messages.map((m) => JSON.stringify(m)).join(',')),
+    count: messages.length,
+  };
+}
+
+/** The length a sub-offset counts in: messages for JSON, bytes otherwise. */
+export const entryLength = (entry: EntryRecord, json: boolean): number => (json ? entry.count : entry.data.byteLength);
+
+/** A read's body: bytes back to back, or for JSON one array of every message. */
+export function readBody(entries: readonly EntryRecord[], json: boolean): Uint8Array<ArrayBuffer> {
+  if (!json) return concat(entries.map((e) => e.data));
+  const parts: Uint8Array[] = [encoder.encode('[')];
+  let first = true;
+  for (const entry of entries) {
+    if (entry.count === 0) continue;
+    if (!first) parts.push(encoder.encode(','));
+    parts.push(entry.data);
+    first = false;
+  }
+  parts.push(encoder.encode(']'));
+  return concat(parts);
+}
+
+export function concat(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
+  let length = 0;
+  for (const part of parts) length += part.byteLength;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.byteLength;
+  }
+  return out;
+}
+
+/** Reads a request body, refusing past `limit` bytes without buffering the rest. */
+export async function readLimited(request: Request, limit: number): Promise<Uint8Array | 'too-large'> {
+  const declared = Number(request.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) return 'too-large';
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const result = (await reader.read()) as { done: boolean; value?: Uint8Array };
+    if (result.done || !result.value) break;
+    const value = result.value;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      return 'too-large';
+    }
+    parts.push(value);
+  }
+  return concat(parts);
+}
