@@ -68,24 +68,35 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-/** Reads a request body, refusing past `limit` bytes without buffering the rest. */
+/** Past this, an oversized body is cut off rather than read to its end. */
+const drainCap = 64 * 1024 * 1024;
+
+/**
+ * Reads a request body, refusing past `limit` bytes without keeping the rest. The rest
+ * is still read and dropped (up to 64 MiB): answering 413 while the client is still
+ * sending makes many clients see a reset connection instead of the 413.
+ */
 export async function readLimited(request: Request, limit: number): Promise<Uint8Array | 'too-large'> {
-  const declared = Number(request.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) return 'too-large';
   if (!request.body) return new Uint8Array(0);
+  const declared = Number(request.headers.get('content-length') ?? NaN);
   const reader = request.body.getReader();
   const parts: Uint8Array[] = [];
   let total = 0;
+  let tooLarge = Number.isFinite(declared) && declared > limit;
   for (;;) {
     const result = (await reader.read()) as { done: boolean; value?: Uint8Array };
     if (result.done || !result.value) break;
-    const value = result.value;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      return 'too-large';
+    total += result.value.byteLength;
+    if (total > limit) tooLarge = true;
+    if (tooLarge) {
+      parts.length = 0;
+      if (total > drainCap) {
+        await reader.cancel().catch(() => undefined);
+        break;
+      }
+      continue;
     }
-    parts.push(value);
+    parts.push(result.value);
   }
-  return concat(parts);
+  return tooLarge ? 'too-large' : concat(parts);
 }
