@@ -136,11 +136,11 @@ export async function appendStream(ctx: StreamRequest): Promise<Response> {
     if (producer) await tx.putProducer(stream.id, producer.id, { epoch: producer.epoch, lastSeq: producer.seq });
     tx.notify(stream.id);
 
-    const out: Record<string, string> = { [h.nextOffset]: formatOffset(tailSeq) };
-    if (closing) out[h.closed] = 'true';
+    const out = new Headers({ [h.nextOffset]: formatOffset(tailSeq) });
+    if (closing) out.set(h.closed, 'true');
     if (!producer) return new Response(null, { status: 204, headers: out });
-    out[h.producerEpoch] = String(producer.epoch);
-    out[h.producerSeq] = String(producer.seq);
+    out.set(h.producerEpoch, String(producer.epoch));
+    out.set(h.producerSeq, String(producer.seq));
     // New data is 200; a producer's close-only request appends nothing and says so.
     return new Response(null, { status: added > 0 ? 200 : 204, headers: out });
   });

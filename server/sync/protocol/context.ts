@@ -30,12 +30,14 @@ export interface StreamRequest {
   now: () => number;
 }
 
+/** What `new Headers(...)` accepts (the DOM's HeadersInit, not global under Node's types). */
+export type HeaderInit = ConstructorParameters<typeof Headers>[0];
+
 /** A response with a short JSON reason, for refusals a person may read. */
-export function refuse(status: number, error: string, message: string, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify({ error, message }), {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
-  });
+export function refuse(status: number, error: string, message: string, headers: HeaderInit = {}): Response {
+  const all = new Headers(headers);
+  all.set('content-type', 'application/json; charset=utf-8');
+  return new Response(JSON.stringify({ error, message }), { status, headers: all });
 }
 
 export function isExpired(stream: StreamRecord, now: number): boolean {
@@ -84,9 +86,9 @@ export async function liveStream(
 }
 
 /** Common headers of a stream's metadata. */
-export function streamHeaders(stream: StreamRecord): Record<string, string> {
-  const headers: Record<string, string> = { 'content-type': stream.contentType };
-  if (stream.ttlSeconds !== null) headers['stream-ttl'] = String(stream.ttlSeconds);
-  if (stream.expiresAt !== null) headers['stream-expires-at'] = new Date(stream.expiresAt).toISOString();
+export function streamHeaders(stream: StreamRecord): Headers {
+  const headers = new Headers({ 'content-type': stream.contentType });
+  if (stream.ttlSeconds !== null) headers.set('stream-ttl', String(stream.ttlSeconds));
+  if (stream.expiresAt !== null) headers.set('stream-expires-at', new Date(stream.expiresAt).toISOString());
   return headers;
 }

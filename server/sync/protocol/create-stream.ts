@@ -103,11 +103,9 @@ export async function createStream(ctx: StreamRequest): Promise<Response> {
     if (existing) {
       if (!sameConfig(existing, config))
         return refuse(409, 'exists', 'A stream with another configuration exists at this path.');
-      const headers: Record<string, string> = {
-        ...streamHeaders(existing),
-        [h.nextOffset]: formatOffset(existing.tailSeq),
-      };
-      if (existing.closed) headers[h.closed] = 'true';
+      const headers = streamHeaders(existing);
+      headers.set(h.nextOffset, formatOffset(existing.tailSeq));
+      if (existing.closed) headers.set(h.closed, 'true');
       return new Response(null, { status: 200, headers });
     }
 
@@ -215,12 +213,10 @@ export async function createStream(ctx: StreamRequest): Promise<Response> {
     await tx.addUsage(ctx.spaceId, bytes, 1);
     tx.notify(stream.id);
 
-    const headers: Record<string, string> = {
-      ...streamHeaders({ ...stream, contentType }),
-      [h.nextOffset]: formatOffset(tail),
-      location: new URL(ctx.request.url).href,
-    };
-    if (config.closed) headers[h.closed] = 'true';
+    const headers = streamHeaders({ ...stream, contentType });
+    headers.set(h.nextOffset, formatOffset(tail));
+    headers.set('location', new URL(ctx.request.url).href);
+    if (config.closed) headers.set(h.closed, 'true');
     return new Response(null, { status: 201, headers });
   });
 }

@@ -1,6 +1,6 @@
 import type { EntryRecord, StreamRecord } from '../store/contract.ts';
 import { readBody } from './body.ts';
-import { isExpired, liveStream, refuse, type StreamRequest, streamHeaders } from './context.ts';
+import { type HeaderInit, isExpired, liveStream, refuse, type StreamRequest, streamHeaders } from './context.ts';
 import { nextCursor } from './cursor.ts';
 import { h, isJson } from './headers.ts';
 import { formatOffset, parseOffset } from './offset.ts';
@@ -27,12 +27,10 @@ export async function openForRead(ctx: StreamRequest, touch: boolean): Promise<S
 export async function headStream(ctx: StreamRequest): Promise<Response> {
   const stream = await openForRead(ctx, false);
   if (stream instanceof Response) return new Response(null, { status: stream.status, headers: stream.headers });
-  const headers: Record<string, string> = {
-    ...streamHeaders(stream),
-    [h.nextOffset]: formatOffset(stream.tailSeq),
-    'cache-control': 'no-store',
-  };
-  if (stream.closed) headers[h.closed] = 'true';
+  const headers = streamHeaders(stream);
+  headers.set(h.nextOffset, formatOffset(stream.tailSeq));
+  headers.set('cache-control', 'no-store');
+  if (stream.closed) headers.set(h.closed, 'true');
   return new Response(null, { status: 200, headers });
 }
 
@@ -50,22 +48,20 @@ function dataResponse(
   stream: StreamRecord,
   start: number,
   entries: readonly EntryRecord[],
-  extra: Record<string, string>,
+  extra: HeaderInit,
 ): Response {
   const next = entries.length > 0 ? entries[entries.length - 1]!.seq + 1 : start;
   const upToDate = next >= stream.tailSeq;
   const closed = stream.closed && upToDate;
   const etag = etagOf(stream, start, next, closed);
-  const headers: Record<string, string> = {
-    'content-type': stream.contentType,
-    [h.nextOffset]: formatOffset(next),
-    etag,
-    // Our streams are one person's data: private, and never cached at the live tail.
-    'cache-control': upToDate ? 'no-store' : 'private, max-age=60, stale-while-revalidate=300',
-    ...extra,
-  };
-  if (upToDate) headers[h.upToDate] = 'true';
-  if (closed) headers[h.closed] = 'true';
+  const headers = new Headers(extra);
+  headers.set('content-type', stream.contentType);
+  headers.set(h.nextOffset, formatOffset(next));
+  headers.set('etag', etag);
+  // Our streams are one person's data: private, and never cached at the live tail.
+  headers.set('cache-control', upToDate ? 'no-store' : 'private, max-age=60, stale-while-revalidate=300');
+  if (upToDate) headers.set(h.upToDate, 'true');
+  if (closed) headers.set(h.closed, 'true');
   if (matchesEtag(ctx.request.headers.get('if-none-match'), etag)) return new Response(null, { status: 304, headers });
   return new Response(readBody(entries, isJson(stream.contentType)), { status: 200, headers });
 }
@@ -92,13 +88,13 @@ export async function readStream(ctx: StreamRequest): Promise<Response> {
   if (live === 'long-poll') return longPoll(ctx, stream, start, cursor);
 
   if (offset === 'now') {
-    const headers: Record<string, string> = {
+    const headers = new Headers({
       'content-type': stream.contentType,
       [h.nextOffset]: formatOffset(stream.tailSeq),
       [h.upToDate]: 'true',
       'cache-control': 'no-store',
-    };
-    if (stream.closed) headers[h.closed] = 'true';
+    });
+    if (stream.closed) headers.set(h.closed, 'true');
     return new Response(isJson(stream.contentType) ? '[]' : new Uint8Array(0), { status: 200, headers });
   }
   const entries = start < stream.tailSeq ? await ctx.store.readEntries(stream.id, start, ctx.limits.maxReadBytes) : [];

@@ -17,7 +17,15 @@ function dataEvent(stream: StreamRecord, entries: readonly EntryRecord[]): strin
     .join('\n')}\n\n`;
 }
 
-const controlEvent = (control: Record<string, unknown>) => `event: control\ndata:${JSON.stringify(control)}\n\n`;
+/** The control event after each data event (camelCase fields, as the protocol names them). */
+interface Control {
+  streamNextOffset: string;
+  streamCursor?: string;
+  upToDate?: true;
+  streamClosed?: true;
+}
+
+const controlEvent = (control: Control) => `event: control\ndata:${JSON.stringify(control)}\n\n`;
 
 /**
  * `live=sse`: data events as entries arrive, each followed by a control event with the
@@ -53,10 +61,10 @@ export function sseResponse(
           }
           const control = (atTail: boolean) => {
             const closedNow = stream.closed && atTail;
-            const out: Record<string, unknown> = { streamNextOffset: formatOffset(position) };
-            if (!closedNow) out['streamCursor'] = lastCursor = nextCursor(ctx.now(), lastCursor);
-            if (atTail) out['upToDate'] = true;
-            if (closedNow) out['streamClosed'] = true;
+            const out: Control = { streamNextOffset: formatOffset(position) };
+            if (!closedNow) out.streamCursor = lastCursor = nextCursor(ctx.now(), lastCursor);
+            if (atTail) out.upToDate = true;
+            if (closedNow) out.streamClosed = true;
             send(controlEvent(out));
             return closedNow;
           };
@@ -95,10 +103,7 @@ export function sseResponse(
     cancel: () => stop.abort(),
   });
 
-  const headers: Record<string, string> = {
-    'content-type': 'text/event-stream',
-    'cache-control': 'no-cache',
-  };
-  if (!isTextual(first.contentType)) headers[h.sseEncoding] = 'base64';
+  const headers = new Headers({ 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  if (!isTextual(first.contentType)) headers.set(h.sseEncoding, 'base64');
   return new Response(body, { status: 200, headers });
 }
