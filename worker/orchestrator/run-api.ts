@@ -100,8 +100,11 @@ export interface RunCommands {
   executeAll(projectId: string): Promise<Result<void>>;
   /** "Cancel task": stops its call if running; tasks after it run without its output. */
   cancelTask(projectId: string, taskId: string): Promise<Result<void>>;
-  /** "Retry task": a failed, cancelled or interrupted task runs again. */
-  retryTask(projectId: string, taskId: string): Promise<Result<void>>;
+  /**
+   * "Retry task": a failed, cancelled or interrupted task runs again, with new
+   * `instructions` when given (after a model declined it, say).
+   */
+  retryTask(projectId: string, taskId: string, instructions?: string): Promise<Result<void>>;
   /** "Emergency stop": aborts every call at once, gives back reservations, marks tasks interrupted. */
   emergencyStop(projectId: string): Promise<Result<void>>;
   /** Changes the project's budget (never below what is spent or reserved). */

@@ -141,9 +141,12 @@ export function createRunCommands(
         return done;
       }),
 
-    retryTask: (projectId, taskId) =>
+    retryTask: (projectId, taskId, instructions) =>
       asWriter(projectId, async () => {
-        await (await runner(projectId)).retry(taskId);
+        if (instructions !== undefined && (typeof instructions !== 'string' || instructions.length > 20_000)) {
+          return fail('bad_input', 'Instructions are text of at most 20,000 characters.');
+        }
+        await (await runner(projectId)).retry(taskId, instructions);
         return done;
       }),
 

@@ -80,6 +80,12 @@ export class ProjectRunner {
   private lastStatus: string | undefined;
   /** The completion being written, so the next is computed from the state it leaves. */
   private completing: Promise<void> = Promise.resolve();
+  /**
+   * Tasks a provider declined, by the models that declined them and the last sentence
+   * said: the next attempt goes to another model, once. Cleared when the person retries
+   * the task (perhaps with new instructions), so every model may try it again.
+   */
+  private readonly refusals = new Map<string, { arms: Set<string>; message: string }>();
 
   constructor(
     readonly projectId: string,
@@ -278,7 +284,7 @@ export class ProjectRunner {
   }
 
   /** "Retry task": a failed, cancelled or interrupted task is scheduled again; a failure pause lifts. */
-  async retry(taskId: string): Promise<void> {
+  async retry(taskId: string, instructions?: string): Promise<void> {
     const state = await this.state();
     const task = state.tasks.get(taskId);
     if (!task) throw new RunError('There is no such task.');
@@ -288,8 +294,17 @@ export class ProjectRunner {
       );
     }
     const project = state.project;
+    this.refusals.delete(taskId);
     const events: EventDraft[] = [
-      { type: 'task-retry', actor: { kind: 'user' }, payload: { taskId, reason: 'Retried by you.' } },
+      {
+        type: 'task-retry',
+        actor: { kind: 'user' },
+        payload: {
+          taskId,
+          reason: instructions === undefined ? 'Retried by you.' : 'Retried by you with new instructions.',
+          ...(instructions === undefined ? {} : { instructions }),
+        },
+      },
     ];
     if (project?.runStatus === 'stopped' || project?.runStatus === 'idle' || !project?.currentRunId) {
       events.unshift({ type: 'run-start', actor: { kind: 'user' }, payload: { runId: ulid() } });
@@ -470,10 +485,12 @@ export class ProjectRunner {
     const isPlan = agent === projectManager;
     // The planner hears what the person said to the team before (and why a plan was rejected).
     const conversation = isPlan ? conversationOf(await this.deps.store.read(this.projectId)) : [];
+    const refused = this.refusals.get(taskId);
     const outcome = await runTaskAttempt(this.taskDeps(await this.budget()), state, task, agent, {
       signal,
       findings,
       template,
+      ...(refused ? { avoidArms: refused.arms } : {}),
       ...(isPlan
         ? { extraCheck: (value: unknown) => planErrors(value, this.deps.limits.maxPlanTasks), conversation }
         : {}),
@@ -555,9 +572,61 @@ export class ProjectRunner {
         );
         return;
       }
-      case 'unavailable':
+      case 'unavailable': {
+        const refused = this.refusals.get(taskId);
+        if (refused) {
+          // Declined, and no other model to ask: the person decides, with the provider's words.
+          await this.pauseForRefusal(task, refused.message, [
+            {
+              type: 'task-fail',
+              actor: system,
+              payload: {
+                taskId,
+                attempt: Math.max(1, task.attempt),
+                kind: 'refused',
+                message: `${refused.message} No other model can take this task.`.slice(0, 4000),
+                retryable: false,
+              },
+            },
+          ]);
+          return;
+        }
         await this.pause('failure', outcome.message);
         return;
+      }
+      case 'refused': {
+        const refused = this.refusals.get(taskId) ?? { arms: new Set<string>(), message: outcome.message };
+        refused.message = outcome.message;
+        if (outcome.armId) refused.arms.add(outcome.armId);
+        this.refusals.set(taskId, refused);
+        // A blocked prompt is about the prompt: another model would be sent the same one.
+        const another = !outcome.promptBlocked && refused.arms.size === 1;
+        const failure: EventDraft = {
+          type: 'task-fail',
+          actor: system,
+          payload: {
+            taskId,
+            attempt: outcome.attempt,
+            kind: 'refused',
+            message: outcome.message.slice(0, 4000),
+            retryable: another,
+          },
+        };
+        if (another && outcome.attempt < this.deps.limits.maxAttempts) {
+          // Once on another model: a refusal is the model's policy, another may not share it.
+          await this.append([
+            failure,
+            {
+              type: 'task-retry',
+              actor: system,
+              payload: { taskId, reason: 'The model declined this task; another model tries it.' },
+            },
+          ]);
+          return;
+        }
+        await this.pauseForRefusal(task, outcome.message, [failure]);
+        return;
+      }
       case 'stopped':
         await this.append([
           outcome.reason === 'cancel'
@@ -699,6 +768,18 @@ export class ProjectRunner {
       );
     }
     return fileCompletion(state, facts, value as Parameters<typeof fileCompletion>[2]);
+  }
+
+  /** A task no model would do: the run pauses with the provider's sentence and the ways on. */
+  private async pauseForRefusal(task: TaskRow, message: string, also: EventDraft[]): Promise<void> {
+    if (also.length > 0) await this.append(also);
+    await this.pause(
+      'failure',
+      `Task “${task.title}” was declined: ${message} Edit the task’s instructions and retry it, or Cancel task to go on without it.`.slice(
+        0,
+        1000,
+      ),
+    );
   }
 
   /** A failed attempt: retried automatically while attempts remain and it can help, else the run pauses. */

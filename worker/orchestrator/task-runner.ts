@@ -94,6 +94,20 @@ export type TaskAttemptOutcome<T> =
       retryable: boolean;
       destination: Destination | null;
     }
+  | {
+      /**
+       * The provider declined (a refusal, a blocked prompt, a filter that cut the answer):
+       * an outcome of that model on this task, which the router has already observed.
+       */
+      kind: 'refused';
+      attempt: number;
+      armId: string | null;
+      /** Our sentence with the provider's own words in it. */
+      message: string;
+      explanation: string;
+      /** The prompt was blocked: another model of the same provider would see the same prompt. */
+      promptBlocked: boolean;
+    }
   | { kind: 'stopped'; attempt: number; reason: 'cancel' | 'emergency' }
   | { kind: 'loop'; attempt: number; message: string };
 
@@ -124,6 +138,8 @@ export async function runTaskAttempt<T>(
     extraCheck?: (value: T) => string[];
     /** What the person said to the team so far (the Project Manager plans with it). */
     conversation?: AgentInput['conversation'];
+    /** Models that declined this task: not chosen again for it. */
+    avoidArms?: ReadonlySet<string>;
   },
 ): Promise<TaskAttemptOutcome<T>> {
   const attempt = task.attempt + 1;
@@ -165,11 +181,14 @@ export async function runTaskAttempt<T>(
           allowanceUsd: deps.governor.allowance(remaining),
         },
         readiness,
-        passedOver,
+        options.avoidArms && options.avoidArms.size > 0 ? new Set([...passedOver, ...options.avoidArms]) : passedOver,
       );
       if (!routed.ok) {
         await appendRecords();
         const budgetStop = routed.budget || passedOver.size > 0;
+        if (!budgetStop && options.avoidArms && options.avoidArms.size > 0) {
+          return { kind: 'unavailable', message: 'No other model can take this task.' };
+        }
         return {
           kind: budgetStop ? 'budget' : 'unavailable',
           message:
@@ -424,6 +443,18 @@ export async function runTaskAttempt<T>(
       const reason = options.signal.reason === 'emergency' ? 'emergency' : 'cancel';
       await closeRoute('withdraw');
       return { kind: 'stopped', attempt, reason };
+    }
+    if (result.error?.kind === 'refused') {
+      // The model's own answer to this task: the router learns it, as it does a worthless one.
+      await closeRoute('worthless');
+      return {
+        kind: 'refused',
+        attempt,
+        armId: destination.kind === 'model' ? destination.choice.armId : null,
+        message: result.error.message,
+        explanation: result.error.explanation ?? result.error.message,
+        promptBlocked: result.error.promptBlocked,
+      };
     }
     if (result.error) {
       await closeRoute('withdraw');

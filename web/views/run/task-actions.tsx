@@ -1,3 +1,4 @@
+import { Show, createSignal } from 'solid-js';
 import type { TaskRow } from '../../../worker/api.ts';
 import { Problem } from '../../components/problem.tsx';
 import { callEngine } from '../../worker-client.ts';
@@ -7,13 +8,24 @@ import { canCancelTask, canRetryTask } from './control-state.ts';
 /** The id of a task's title in the task list, so its buttons say which task they act on. */
 export const taskTitleId = (taskId: string) => `task-title-${taskId.replace(/[^\w-]/g, '_')}`;
 
-/** "Cancel task" and "Retry task" for one task, enabled when they apply to its status. */
+/**
+ * "Cancel task" and "Retry task" for one task, enabled when they apply to its status; a
+ * task the models declined can also be retried with edited instructions.
+ */
 export function TaskActions(props: { projectId: string; task: TaskRow; canWrite: boolean; onChange: () => void }) {
   const command = createCommand();
   async function act(method: 'cancelTask' | 'retryTask') {
     const projectId = props.projectId;
     const taskId = props.task.taskId;
     await command.run(() => callEngine(method, projectId, taskId));
+    props.onChange();
+  }
+  const [instructions, setInstructions] = createSignal<string | null>(null);
+  async function retryEdited() {
+    const projectId = props.projectId;
+    const taskId = props.task.taskId;
+    await command.run(() => callEngine('retryTask', projectId, taskId, instructions() ?? props.task.instructions));
+    setInstructions(null);
     props.onChange();
   }
   return (
@@ -38,6 +50,22 @@ export function TaskActions(props: { projectId: string; task: TaskRow; canWrite:
       >
         Retry task
       </button>
+      <Show when={props.task.status === 'failed' && props.task.lastError?.kind === 'refused' && props.canWrite}>
+        <details class="edit-instructions" data-testid="edit-instructions">
+          <summary>Edit instructions and retry</summary>
+          <label>
+            Instructions for “{props.task.title}”
+            <textarea
+              rows={6}
+              value={instructions() ?? props.task.instructions}
+              onInput={(event) => setInstructions(event.currentTarget.value)}
+            />
+          </label>
+          <button type="button" disabled={command.busy()} onClick={() => void retryEdited()}>
+            Retry with these instructions
+          </button>
+        </details>
+      </Show>
       <Problem message={command.problem()} />
     </span>
   );

@@ -250,5 +250,6 @@ export const taskHandlers: Handlers<
     task.status = 'scheduled';
     task.lastError = null;
     task.endedAt = null;
+    if (event.payload.instructions !== undefined) task.instructions = event.payload.instructions;
   },
 };

@@ -84,5 +84,10 @@ export const taskEvents = {
   }),
   'task-interrupt': z.object({ taskId: localIdSchema, attempt: attemptSchema, reason: z.string().max(1000) }),
   'task-cancel': z.object({ taskId: localIdSchema, reason: z.string().max(1000) }),
-  'task-retry': z.object({ taskId: localIdSchema, reason: z.string().max(1000) }),
+  'task-retry': z.object({
+    taskId: localIdSchema,
+    reason: z.string().max(1000),
+    /** New instructions the person gave the task with the retry (after a refusal, say). */
+    instructions: z.string().max(20_000).optional(),
+  }),
 };

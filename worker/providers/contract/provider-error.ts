@@ -16,6 +16,8 @@ export const providerErrorDataSchema = z.object({
   retryAfterMs: z.number().nonnegative().optional(),
   /** For `refused`: the provider's own words on why (or its reason code), redacted. */
   explanation: z.string().optional(),
+  /** For `refused`: the prompt itself was blocked, so no model of this provider would take it. */
+  promptBlocked: z.boolean().optional(),
 });
 export type ProviderErrorData = z.infer<typeof providerErrorDataSchema>;
 
@@ -28,6 +30,8 @@ export interface ProviderErrorInit {
   retryAfterMs?: number;
   /** For `refused`: the provider's own explanation or reason code. */
   explanation?: string;
+  /** For `refused`: the prompt was blocked before any model read it. */
+  promptBlocked?: boolean;
   /** Keys to remove from the detail besides anything shaped like a key. */
   secrets?: readonly string[];
   cause?: unknown;
@@ -42,6 +46,7 @@ export class ProviderError extends Error {
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
   readonly explanation: string | undefined;
+  readonly promptBlocked: boolean;
 
   constructor(init: ProviderErrorInit) {
     const detail = init.detail ? redact(init.detail, init.secrets).slice(0, 300) : '';
@@ -51,6 +56,7 @@ export class ProviderError extends Error {
     const said = explanation ? `${head} It said: “${explanation}”` : head;
     super(detail ? `${said} (${detail})` : said, { cause: init.cause });
     this.explanation = explanation;
+    this.promptBlocked = init.promptBlocked === true;
     this.name = 'ProviderError';
     this.provider = init.provider;
     this.kind = init.kind;
@@ -70,6 +76,7 @@ export class ProviderError extends Error {
       ...(this.status === undefined ? {} : { status: this.status }),
       ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
       ...(this.explanation === undefined ? {} : { explanation: this.explanation }),
+      ...(this.promptBlocked ? { promptBlocked: true } : {}),
     };
   }
 }

@@ -38,6 +38,7 @@ export function createGeminiAdapter(connection: ProviderConnection): ProviderAda
       const counts: Partial<Record<CountField, number>> = {};
       let reported = false;
       let refusal: string | undefined;
+      let promptBlocked = false;
       const open = async () => {
         const ai = await client();
         return ai.models.generateContentStream({
@@ -61,6 +62,7 @@ export function createGeminiAdapter(connection: ProviderConnection): ProviderAda
         event(chunk) {
           const blocked = chunk.promptFeedback?.blockReason;
           if (blocked) {
+            promptBlocked = true;
             refusal = chunk.promptFeedback?.blockReasonMessage ?? `The prompt was blocked (${blocked}).`;
           }
           const candidate = chunk.candidates?.[0];
@@ -81,6 +83,7 @@ export function createGeminiAdapter(connection: ProviderConnection): ProviderAda
               provider: 'gemini',
               kind: 'refused',
               explanation: refusal,
+              promptBlocked,
               secrets: [connection.apiKey],
             });
             return [...(usage ? [{ type: 'usage' as const, usage }] : []), { type: 'error', error }];
