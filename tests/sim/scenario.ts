@@ -37,5 +37,8 @@ export interface Pace {
 export interface SimUsage {
   inputTokens: number;
   outputTokens: number;
+  /** Of `inputTokens`, read from the provider's prompt cache. */
   cachedInputTokens?: number;
+  /** Of `inputTokens`, written to the prompt cache (Anthropic). */
+  cacheWriteTokens?: number;
 }

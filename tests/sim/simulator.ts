@@ -11,6 +11,7 @@
  */
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { PromptCaches } from './prompt-cache.ts';
 import type { Pace, Scenario, SimUsage } from './scenario.ts';
 import { anthropicWire } from './wire/anthropic.ts';
 import { geminiWire } from './wire/gemini.ts';
@@ -79,7 +80,20 @@ const errorKinds: ReadonlySet<Scenario['kind']> = new Set([
 
 const defaultText = 'Hello from the simulator. This answer streams word by word, the way a model would send it.';
 
-export async function startSimulator(options: { port?: number } = {}): Promise<Simulator> {
+export interface SimulatorOptions {
+  port?: number;
+  /**
+   * Models each provider's prompt cache (tests/sim/prompt-cache.ts): input tokens are
+   * counted from the prompt (four characters a token) and the cached-token fields filled
+   * in. Off, every answer reports 20 input tokens and no cache, as recorded tests expect.
+   */
+  promptCache?: boolean;
+  /** The clock of the cache model, for tests that let entries expire. */
+  now?: () => number;
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const caches = options.promptCache ? new PromptCaches(options.now) : undefined;
   const queues = new Map<SimProvider, Scenario[]>();
   const responders = new Map<SimProvider, Responder>();
   const requests: RecordedRequest[] = [];
@@ -159,7 +173,7 @@ export async function startSimulator(options: { port?: number } = {}): Promise<S
       return;
     }
     const scenario = queues.get(provider)?.shift() ?? responders.get(provider)?.(record) ?? { kind: 'fixture' };
-    await play(wire, call, scenario, origin, response);
+    await play(wire, call, scenario, origin, response, caches?.usageFor(provider, body));
   }
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
@@ -192,7 +206,9 @@ async function play(
   scenario: Scenario,
   origin: string,
   response: ServerResponse,
+  input?: Pick<SimUsage, 'inputTokens' | 'cachedInputTokens' | 'cacheWriteTokens'>,
 ): Promise<void> {
+  const usageOf = (text: string): SimUsage => ({ ...usageFor(text), ...input });
   const cors = (status: number) => wire.cors(origin, undefined, status);
   const sendError = (kind: Parameters<WireProtocol['error']>[0], retryAfterSeconds = 1) => {
     const failure = wire.error(kind, retryAfterSeconds);
@@ -221,7 +237,7 @@ async function play(
     const body =
       scenario.kind === 'fixture'
         ? wire.fixtureJson(scenario.name ?? wire.defaultFixture)
-        : wire.jsonBody(call, text, usageFor(text));
+        : wire.jsonBody(call, text, usageOf(text));
     response.writeHead(200, { 'content-type': 'application/json', ...cors(200) });
     if (scenario.kind === 'malformed') response.end('{"id": "broken');
     else response.end(body);
@@ -240,7 +256,7 @@ async function play(
   const frames =
     scenario.kind === 'fixture'
       ? wire.fixtureFrames(scenario.name ?? wire.defaultFixture)
-      : wire.textFrames(call, deltas, scenario.kind === 'text' && scenario.usage ? scenario.usage : usageFor(text));
+      : wire.textFrames(call, deltas, scenario.kind === 'text' && scenario.usage ? scenario.usage : usageOf(text));
 
   if (scenario.kind === 'hang') {
     response.write(frames.slice(0, Math.min(frames.length - 1, 4)).join(''));

@@ -18,8 +18,8 @@ function event(payload: Record<string, unknown> & { type: string }): string {
 
 function usageOf(usage: SimUsage, outputTokens: number) {
   return {
-    input_tokens: usage.inputTokens - (usage.cachedInputTokens ?? 0),
-    cache_creation_input_tokens: 0,
+    input_tokens: usage.inputTokens - (usage.cachedInputTokens ?? 0) - (usage.cacheWriteTokens ?? 0),
+    cache_creation_input_tokens: usage.cacheWriteTokens ?? 0,
     cache_read_input_tokens: usage.cachedInputTokens ?? 0,
     output_tokens: outputTokens,
   };

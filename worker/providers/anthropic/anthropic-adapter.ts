@@ -6,6 +6,7 @@ import type { FinishReason, StreamPart } from '../contract/stream-part.ts';
 import { ProviderError } from '../contract/provider-error.ts';
 import type { Usage } from '../contract/usage.ts';
 import { mergeCounts } from '../shared/merge-counts.ts';
+import { withCacheBreakpoints } from './cache-breakpoints.ts';
 import { type StreamMapper, guardStream } from '../shared/guard-stream.ts';
 import { browserClientOptions } from '../shared/browser-client-options.ts';
 import { lazy } from '../shared/lazy.ts';
@@ -35,13 +36,14 @@ export function createAnthropicAdapter(connection: ProviderConnection): Provider
       let stopped = false;
       const open = async () => {
         const anthropic = await client();
+        const { system, messages } = withCacheBreakpoints(request);
         return anthropic.messages.create(
           {
             model: request.model,
             max_tokens: request.maxOutputTokens,
-            messages: request.messages.map((message) => ({ role: message.role, content: message.content })),
+            messages,
             stream: true,
-            ...(request.system ? { system: request.system } : {}),
+            ...(system ? { system } : {}),
             ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
             ...(request.responseFormat
               ? { output_config: { format: { type: 'json_schema', schema: request.responseFormat.schema } } }

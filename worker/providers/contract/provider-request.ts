@@ -14,6 +14,18 @@ export interface ResponseFormat {
   schema: Record<string, unknown>;
 }
 
+/**
+ * How a prompt is laid out for the providers' prompt caches: the system prompt, then the
+ * first message's `stablePrefixChars` (what other calls of the same project and role send
+ * too), then what is particular to this call.
+ */
+export interface PromptCacheHint {
+  /** Requests that share it share a cache: OpenAI's `prompt_cache_key` (one per project and role). */
+  key: string;
+  /** Characters at the start of the first message that other calls send unchanged. */
+  stablePrefixChars: number;
+}
+
 /** What an agent asks a model for; the same shape for every provider. */
 export interface ProviderRequest {
   model: string;
@@ -22,4 +34,5 @@ export interface ProviderRequest {
   maxOutputTokens: number;
   temperature?: number;
   responseFormat?: ResponseFormat;
+  cache?: PromptCacheHint;
 }

@@ -10,5 +10,9 @@ import { createOpenAiAdapter } from '../openai/openai-adapter.ts';
  * @example createOpenAiCompatibleAdapter({ provider: 'openai-compatible', apiKey: 'ollama', baseUrl: 'http://127.0.0.1:11434/v1' })
  */
 export function createOpenAiCompatibleAdapter(connection: ProviderConnection): ProviderAdapter {
-  return createOpenAiAdapter(connection, { provider: 'openai-compatible', maxTokensField: 'max_tokens' });
+  return createOpenAiAdapter(connection, {
+    provider: 'openai-compatible',
+    maxTokensField: 'max_tokens',
+    promptCacheKey: false,
+  });
 }

@@ -20,9 +20,11 @@ export interface OpenAiFlavour {
    * (Ollama, LM Studio, vLLM) still know only the old name.
    */
   maxTokensField: 'max_completion_tokens' | 'max_tokens';
+  /** OpenAI routes requests sharing a `prompt_cache_key` to the same cache; other servers may refuse the field. */
+  promptCacheKey: boolean;
 }
 
-const openAi: OpenAiFlavour = { provider: 'openai', maxTokensField: 'max_completion_tokens' };
+const openAi: OpenAiFlavour = { provider: 'openai', maxTokensField: 'max_completion_tokens', promptCacheKey: true };
 
 /**
  * GPT through the `openai` SDK. The SDK refuses to start inside a Web Worker unless
@@ -54,6 +56,7 @@ export function createOpenAiAdapter(connection: ProviderConnection, flavour: Ope
             stream: true,
             stream_options: { include_usage: true },
             [flavour.maxTokensField]: request.maxOutputTokens,
+            ...(flavour.promptCacheKey && request.cache ? { prompt_cache_key: request.cache.key } : {}),
             ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
             ...(request.responseFormat
               ? {

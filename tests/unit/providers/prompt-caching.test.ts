@@ -1,0 +1,88 @@
+/**
+ * Prompt caching on the wire: the adapters mark what may be cached (Anthropic
+ * `cache_control` breakpoints, OpenAI `prompt_cache_key`), the simulator's cache model
+ * answers as each provider would, and the adapters read the cached-token fields back.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { ProviderRequest } from '../../../worker/providers/contract/provider-request.ts';
+import type { RemoteProviderId } from '../../../worker/providers/contract/provider-id.ts';
+import type { Usage } from '../../../worker/providers/contract/usage.ts';
+import { withCacheBreakpoints } from '../../../worker/providers/anthropic/cache-breakpoints.ts';
+import { createAdapter } from '../../../worker/providers/create-adapter.ts';
+import { type Simulator, startSimulator } from '../../sim/simulator.ts';
+import { collect } from './collect.ts';
+
+const clock = { now: 1_000_000 };
+let sim: Simulator;
+beforeAll(async () => {
+  sim = await startSimulator({ promptCache: true, now: () => clock.now });
+});
+afterAll(() => sim.close());
+
+const system = `You are the Code Generator (role: code-generator).\n${'Write complete, runnable files. '.repeat(200)}`;
+const stable = `# Project: Notes\n\n${'A notes service with a small web page and its upstream files. '.repeat(300)}`;
+
+function requestFor(model: string, task: string, key = 'project-1:code-generator'): ProviderRequest {
+  return {
+    model,
+    system,
+    messages: [{ role: 'user', content: `${stable}\n\n## Your task: ${task}` }],
+    maxOutputTokens: 256,
+    cache: { key, stablePrefixChars: stable.length },
+  };
+}
+
+async function usageOf(provider: RemoteProviderId, request: ProviderRequest): Promise<Usage | undefined> {
+  const adapter = createAdapter({ provider, apiKey: 'sk-test-cache', baseUrl: sim.baseUrl(provider) });
+  sim.enqueue(provider, { kind: 'text', text: 'done' });
+  const parts = await collect(adapter.stream(request, new AbortController().signal));
+  const usage = parts.find((part) => part.type === 'usage');
+  return usage?.type === 'usage' ? usage.usage : undefined;
+}
+
+describe.each([
+  ['anthropic', 'claude-sonnet-4-5'],
+  ['openai', 'gpt-5-mini'],
+  ['gemini', 'gemini-2.5-flash'],
+] as const)('%s', (provider, model) => {
+  test('a second task with the same stable prefix reads it from the cache; an expired one does not', async () => {
+    clock.now += 3_600_000;
+    const first = await usageOf(provider, requestFor(model, 'first'));
+    expect(first?.cachedInputTokens).toBe(0);
+    const second = await usageOf(provider, requestFor(model, 'second, a different task'));
+    const prefixTokens = Math.ceil((system.length + stable.length) / 4);
+    expect(second?.cachedInputTokens).toBeGreaterThanOrEqual(prefixTokens - 128);
+    // Automatic caches also match what follows the prefix and happens to be the same ("## Your task: ").
+    expect(second?.cachedInputTokens).toBeLessThanOrEqual(prefixTokens + 8);
+    expect((second?.cachedInputTokens ?? 0) / (second?.inputTokens ?? 1)).toBeGreaterThan(0.9);
+    if (provider === 'anthropic') expect(first?.cacheWriteTokens).toBe(prefixTokens);
+    clock.now += 6 * 60_000;
+    expect((await usageOf(provider, requestFor(model, 'third, after the cache expired')))?.cachedInputTokens).toBe(0);
+  });
+});
+
+test('OpenAI: the cache key is sent, and prompts under another key do not share a cache', async () => {
+  clock.now += 3_600_000;
+  await usageOf('openai', requestFor('gpt-5-mini', 'first', 'project-1:ui-designer'));
+  expect((sim.requests.at(-1)?.body as { prompt_cache_key?: string }).prompt_cache_key).toBe('project-1:ui-designer');
+  const other = await usageOf('openai', requestFor('gpt-5-mini', 'second', 'project-2:ui-designer'));
+  expect(other?.cachedInputTokens).toBe(0);
+});
+
+test('Anthropic: breakpoints after the system prompt and the stable prefix, only where long enough', () => {
+  const marked = withCacheBreakpoints(requestFor('claude-sonnet-4-5', 'a task'));
+  expect(marked.system).toEqual([{ type: 'text', text: system, cache_control: { type: 'ephemeral' } }]);
+  expect(marked.messages[0]?.content).toEqual([
+    { type: 'text', text: stable, cache_control: { type: 'ephemeral' } },
+    { type: 'text', text: '\n\n## Your task: a task' },
+  ]);
+  const short = withCacheBreakpoints({
+    model: 'claude-haiku-4-5',
+    system: 'Be terse.',
+    messages: [{ role: 'user', content: 'Short project.\n\nTask.' }],
+    maxOutputTokens: 10,
+    cache: { key: 'k', stablePrefixChars: 14 },
+  });
+  // Under 1,024 tokens a breakpoint caches nothing: none is sent.
+  expect(short).toEqual({ system: 'Be terse.', messages: [{ role: 'user', content: 'Short project.\n\nTask.' }] });
+});
