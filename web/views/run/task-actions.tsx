@@ -24,7 +24,8 @@ export function TaskActions(props: { projectId: string; task: TaskRow; canWrite:
   async function retryEdited() {
     const projectId = props.projectId;
     const taskId = props.task.taskId;
-    await command.run(() => callEngine('retryTask', projectId, taskId, instructions() ?? props.task.instructions));
+    const edited = instructions() ?? props.task.instructions;
+    await command.run(() => callEngine('retryTask', projectId, taskId, edited));
     setInstructions(null);
     props.onChange();
   }
