@@ -31,16 +31,24 @@ export function postgresUrl(): string | undefined {
 
 export const storeKinds = (): StoreKind[] => (postgresUrl() ? ['sqlite', 'postgres'] : ['sqlite']);
 
+export interface TestStore {
+  store: SyncStore;
+  dispose: () => Promise<void>;
+  /** Another store on the same data (Postgres: another instance on the same schema). */
+  share: () => Promise<SyncStore>;
+  /** SQLite: the folder of the database files ('' for Postgres). */
+  dir: string;
+}
+
 /** A fresh store: a temporary SQLite file, or a schema of its own in the test Postgres. */
-export async function openTestStore(
-  kind: StoreKind,
-): Promise<{ store: SyncStore; dispose: () => Promise<void>; share: () => Promise<SyncStore> }> {
+export async function openTestStore(kind: StoreKind): Promise<TestStore> {
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'orchestra-sync-'));
     const file = join(dir, 'sync.sqlite');
     const store = openSqliteStore(file);
     return {
       store,
+      dir,
       share: () => Promise.resolve(openSqliteStore(file)),
       dispose: async () => {
         await store.close();
@@ -55,6 +63,7 @@ export async function openTestStore(
   const others: SyncStore[] = [];
   return {
     store,
+    dir: '',
     share: async () => {
       const other = await openPostgresStore({ connectionString, schema, max: 8 });
       others.push(other);

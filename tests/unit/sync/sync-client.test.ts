@@ -1,0 +1,198 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { ulid } from 'ulid';
+import { afterEach, describe, expect, test } from 'vitest';
+import type { EventDraft, OrchestraEvent } from '../../../worker/events/catalog.ts';
+import { sha256Hex } from '../../../worker/events/hash.ts';
+import { pullProject, pushProject } from '../../../worker/sync/project-stream.ts';
+import { deriveSpaceCredentials, makeSpaceSecret, SpaceSecretError } from '../../../worker/sync/space-secret.ts';
+import { openEvent, sealBlob, sealEvent, SyncTamperError } from '../../../worker/sync/sync-envelope.ts';
+import { createSpace, joinSpace, SyncError } from '../../../worker/sync/sync-space.ts';
+import { randomHistory, seeded } from '../events/random-history.ts';
+import { openTestStore, startTestServer } from '../server/sync/harness.ts';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+/** Drafts stamped as the event store would: ids, gap-free sequence numbers, time. */
+function stamp(projectId: string, drafts: EventDraft[]): OrchestraEvent[] {
+  return drafts.map(
+    (draft, i) =>
+      ({
+        id: ulid(),
+        projectId,
+        seq: i + 1,
+        type: draft.type,
+        v: 1,
+        at: 1_700_000_000_000 + i,
+        actor: draft.actor,
+        correlationId: 'c1',
+        causationId: null,
+        payload: draft.payload,
+      }) as OrchestraEvent,
+  );
+}
+
+const marker = 'PLAINTEXT-MARKER-7f3a9c';
+
+async function markedProject() {
+  const projectId = ulid();
+  const content = `export const secret = "${marker} in a generated file";\n`;
+  const hash = await sha256Hex(content);
+  const drafts = randomHistory(seeded(7), 200);
+  drafts[0] = {
+    type: 'project-create',
+    actor: { kind: 'user' },
+    payload: { name: 'Marked', description: `A shop for ${marker} lovers`, template: null, budgetUsd: 5 },
+  };
+  drafts.push({
+    type: 'artifact-create',
+    actor: { kind: 'agent', role: 'code-generator' },
+    payload: {
+      path: 'src/secret.ts',
+      kind: 'source',
+      language: 'typescript',
+      contentHash: hash,
+      size: content.length,
+      provenance: { source: 'ai', taskId: 't1' },
+    },
+  });
+  return { projectId, events: stamp(projectId, drafts), blobs: [{ hash, content }] };
+}
+
+async function server() {
+  const opened = await openTestStore('sqlite');
+  const running = await startTestServer(opened.store);
+  cleanups.push(async () => {
+    await running.close();
+    await opened.dispose();
+  });
+  return running;
+}
+
+describe('space secrets', () => {
+  test('one secret always derives the same id, token and key; another secret derives others', async () => {
+    const secret = makeSpaceSecret();
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const a = await deriveSpaceCredentials(secret);
+    const b = await deriveSpaceCredentials(secret);
+    const c = await deriveSpaceCredentials(makeSpaceSecret());
+    expect(a.spaceId).toBe(b.spaceId);
+    expect(a.token).toBe(b.token);
+    expect(a.spaceId).not.toBe(c.spaceId);
+    expect(a.token).not.toContain(a.spaceId);
+    expect(a.key.extractable).toBe(false);
+    // A key from the same secret opens what the other sealed.
+    const event = (await markedProject()).events[0]!;
+    expect(await openEvent(b.key, event.projectId, await sealEvent(a.key, event))).toEqual(event);
+    await expect(openEvent(c.key, event.projectId, await sealEvent(a.key, event))).rejects.toThrow(SyncTamperError);
+  });
+
+  test('a truncated or mistyped secret is refused with a sentence', async () => {
+    const secret = makeSpaceSecret();
+    await expect(deriveSpaceCredentials(secret.slice(0, 40))).rejects.toThrow(SpaceSecretError);
+    await expect(deriveSpaceCredentials(`${secret.slice(0, 42)}!`)).rejects.toThrow('copy the whole secret');
+  });
+});
+
+describe('sealed envelopes', () => {
+  test('altered ciphertext, or an envelope moved to another place, does not open', async () => {
+    const { key } = await deriveSpaceCredentials(makeSpaceSecret());
+    const { events, projectId } = await markedProject();
+    const sealed = await sealEvent(key, events[3]!);
+    expect(JSON.stringify(sealed)).not.toContain(marker);
+    const flipped = { ...sealed, ct: (sealed.ct[0] === 'A' ? 'B' : 'A') + sealed.ct.slice(1) };
+    await expect(openEvent(key, projectId, flipped)).rejects.toThrow("does not open with this space's secret");
+    await expect(openEvent(key, projectId, { ...sealed, seq: sealed.seq + 1 })).rejects.toThrow(SyncTamperError);
+    await expect(openEvent(key, ulid(), sealed)).rejects.toThrow(SyncTamperError);
+    const blob = await sealBlob(key, projectId, 'a'.repeat(64), 'not the text of that hash');
+    const { openBlob } = await import('../../../worker/sync/sync-envelope.ts');
+    await expect(openBlob(key, projectId, blob)).rejects.toThrow('does not match its hash');
+  });
+});
+
+describe('pushing and pulling a project through the real server', () => {
+  test('another device joining with the secret pulls the same events and texts; the server holds no plaintext', async () => {
+    const running = await server();
+    const { secret, connection } = await createSpace(running.url);
+    const project = await markedProject();
+    await pushProject(connection, project.projectId, project.events, project.blobs, { producerId: 'laptop', epoch: 0 });
+
+    const other = await joinSpace(running.url, secret);
+    const pulled = await pullProject(other, project.projectId);
+    expect(pulled.events).toEqual(project.events);
+    expect(pulled.blobs).toEqual(project.blobs);
+
+    // Resuming from the returned offset yields nothing new.
+    expect((await pullProject(other, project.projectId, pulled.offset)).events).toEqual([]);
+  });
+
+  test('a wrong secret and an unreachable server fail with their own sentence', async () => {
+    const running = await server();
+    await createSpace(running.url);
+    const stranger = makeSpaceSecret();
+    await expect(joinSpace(running.url, stranger)).rejects.toMatchObject({ kind: 'no_space' });
+    const error = await joinSpace('http://127.0.0.1:9', makeSpaceSecret()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SyncError);
+    expect(error).toMatchObject({ kind: 'unreachable', retryable: true });
+  });
+});
+
+describe('nothing readable on the server', () => {
+  test("the server's database files never contain a project's description or file contents", async () => {
+    const opened = await openTestStore('sqlite');
+    const running = await startTestServer(opened.store);
+    const { connection } = await createSpace(running.url);
+    const project = await markedProject();
+    await pushProject(connection, project.projectId, project.events, project.blobs, { producerId: 'laptop', epoch: 0 });
+    await running.close();
+    // Every file of the store (database, WAL, shared memory), as raw bytes.
+    const dir = opened.dir;
+    const raw = readdirSync(dir)
+      .map((name) => readFileSync(join(dir, name)).toString('latin1'))
+      .join('');
+    expect(raw.length).toBeGreaterThan(0);
+    expect(raw).not.toContain(marker);
+    expect(raw).not.toContain('Marked');
+    // The rows are there: ciphertext of every event and text.
+    const db = new Database(join(dir, 'sync.sqlite'), { readonly: true });
+    const { count } = db.prepare('SELECT SUM(count) AS count FROM entries').get() as { count: number };
+    db.close();
+    expect(count).toBe(project.events.length + project.blobs.length);
+    await opened.dispose();
+  });
+
+  test('a ciphertext altered in the database is refused when pulled, with a clear error', async () => {
+    const opened = await openTestStore('sqlite');
+    const running = await startTestServer(opened.store);
+    cleanups.push(async () => {
+      await running.close();
+      await opened.dispose();
+    });
+    const { secret, connection } = await createSpace(running.url);
+    const project = await markedProject();
+    await pushProject(connection, project.projectId, project.events.slice(0, 5), [], {
+      producerId: 'laptop',
+      epoch: 0,
+    });
+    const db = new Database(join(opened.dir, 'sync.sqlite'));
+    const row = db.prepare('SELECT stream_id, seq, data FROM entries ORDER BY seq LIMIT 1').get() as {
+      stream_id: number;
+      seq: number;
+      data: Buffer;
+    };
+    const text = row.data.toString('utf8');
+    const at = text.indexOf('"ct":"') + 10;
+    const altered = text.slice(0, at) + (text[at] === 'A' ? 'B' : 'A') + text.slice(at + 1);
+    db.prepare('UPDATE entries SET data = ? WHERE stream_id = ? AND seq = ?').run(
+      Buffer.from(altered),
+      row.stream_id,
+      row.seq,
+    );
+    db.close();
+    await expect(pullProject(await joinSpace(running.url, secret), project.projectId)).rejects.toThrow(SyncTamperError);
+  });
+});

@@ -1,0 +1,110 @@
+import { DurableStream, IdempotentProducer } from '@durable-streams/client';
+import type { OrchestraEvent } from '../events/catalog.ts';
+import type { SpaceConnection } from './sync-space.ts';
+import { SyncError, syncErrorOf, unreachable } from './sync-errors.ts';
+import { type Envelope, envelopeSchema, openBlob, openEvent, sealBlob, sealEvent } from './sync-envelope.ts';
+
+/** One stream per project in the space; the envelope holds only ids, sequence numbers and ciphertext. */
+export const projectStreamUrl = (connection: SpaceConnection, projectId: string) =>
+  `${connection.serverUrl}/sync/spaces/${connection.spaceId}/streams/projects/${projectId}`;
+
+const auth = (connection: SpaceConnection) => ({ authorization: `Bearer ${connection.token}` });
+
+function handle(connection: SpaceConnection, projectId: string): DurableStream {
+  return new DurableStream({
+    url: projectStreamUrl(connection, projectId),
+    contentType: 'application/json',
+    headers: auth(connection),
+    fetch: connection.fetch,
+  });
+}
+
+/** The project's stream, created if it is not there yet (creation is idempotent). */
+async function ensureStream(connection: SpaceConnection, projectId: string): Promise<DurableStream> {
+  let response: Response;
+  try {
+    response = await connection.fetch(projectStreamUrl(connection, projectId), {
+      method: 'PUT',
+      headers: { ...auth(connection), 'content-type': 'application/json' },
+    });
+  } catch {
+    throw unreachable(connection.serverUrl);
+  }
+  if (response.status !== 201 && response.status !== 200) throw await syncErrorOf(response, connection.serverUrl);
+  return handle(connection, projectId);
+}
+
+export interface PushOptions {
+  /** This device's stable producer id for the project. */
+  producerId: string;
+  /** The producer's epoch: bumped by the device each time it (re)starts writing. */
+  epoch: number;
+}
+
+/**
+ * Pushes events (and the texts they refer to) of one project, sealed, through an
+ * idempotent producer: the server appends each batch exactly once, even when a retry
+ * repeats it, and fences a writer whose epoch is stale.
+ */
+export async function pushProject(
+  connection: SpaceConnection,
+  projectId: string,
+  events: readonly OrchestraEvent[],
+  blobs: ReadonlyArray<{ hash: string; content: string }>,
+  options: PushOptions,
+): Promise<void> {
+  const stream = await ensureStream(connection, projectId);
+  const errors: Error[] = [];
+  const producer = new IdempotentProducer(stream, options.producerId, {
+    epoch: options.epoch,
+    lingerMs: 10,
+    maxBatchBytes: 1024 * 1024,
+    maxInFlight: 4,
+    headers: auth(connection),
+    fetch: connection.fetch,
+    onError: (error) => errors.push(error),
+  });
+  // Texts first: an event never arrives before the text it refers to.
+  for (const blob of blobs)
+    producer.append(JSON.stringify(await sealBlob(connection.key, projectId, blob.hash, blob.content)));
+  for (const event of events) producer.append(JSON.stringify(await sealEvent(connection.key, event)));
+  try {
+    await producer.flush();
+    await producer.detach();
+  } catch (error) {
+    errors.push(error as Error);
+  }
+  if (errors.length > 0) {
+    const first = errors[0]!;
+    if (first instanceof SyncError) throw first;
+    throw new SyncError('refused', `Pushing the project to the sync server failed: ${first.message}`, true);
+  }
+}
+
+export interface PulledProject {
+  events: OrchestraEvent[];
+  blobs: Array<{ hash: string; content: string }>;
+  /** Where to read from next time. */
+  offset: string;
+}
+
+/**
+ * Reads a project's stream from `offset` up to its current end and opens every envelope.
+ * @throws SyncTamperError when a message was altered (nothing is returned then)
+ */
+export async function pullProject(
+  connection: SpaceConnection,
+  projectId: string,
+  offset = '-1',
+): Promise<PulledProject> {
+  const response = await handle(connection, projectId).stream<unknown>({ offset, live: false });
+  const items = await response.json();
+  const events: OrchestraEvent[] = [];
+  const blobs: Array<{ hash: string; content: string }> = [];
+  for (const item of items) {
+    const envelope: Envelope = envelopeSchema.parse(item);
+    if (envelope.kind === 'event') events.push(await openEvent(connection.key, projectId, envelope));
+    else blobs.push({ hash: envelope.hash, content: await openBlob(connection.key, projectId, envelope) });
+  }
+  return { events, blobs, offset: response.offset };
+}
