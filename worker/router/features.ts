@@ -29,3 +29,42 @@ export function bucketOf(features: RouteFeatures): string {
   }
   return names[input * 6 + output * 2 + retry] as string;
 }
+
+// Keys of the context features of a bucket, made once per bucket name.
+const keysByBucket = new Map<string, string[]>();
+const signalKeys = new Map<string, string>();
+
+/** Most signals a task contributes: a caller passing a whole file's words gets a bound. */
+export const maxSignals = 12;
+
+/**
+ * The context features of a task, one key each: input size class, output size class,
+ * retry or not, language (all read from its bucket), then up to `maxSignals` content
+ * signals. The router learns each feature's effect on each arm separately, so a feature
+ * seen in many tasks teaches quickly even when the full combination is rare.
+ * Example: "msr:typescript" with signals ["word:sql"] -> ["i:m", "o:s", "r:r", "l:typescript", "s:word:sql"].
+ */
+export function featureKeys(bucket: string, signals: readonly string[] | undefined, out: string[]): number {
+  let keys = keysByBucket.get(bucket);
+  if (keys === undefined) {
+    keys = [`i:${bucket[0] ?? ''}`, `o:${bucket[1] ?? ''}`, `r:${bucket[2] ?? ''}`, `l:${bucket.slice(4)}`];
+    if (keysByBucket.size >= 4000) keysByBucket.clear();
+    keysByBucket.set(bucket, keys);
+  }
+  let count = 0;
+  for (const key of keys) out[count++] = key;
+  if (signals !== undefined) {
+    const limit = Math.min(signals.length, maxSignals);
+    for (let j = 0; j < limit; j++) {
+      const signal = signals[j] as string;
+      let key = signalKeys.get(signal);
+      if (key === undefined) {
+        key = `s:${signal}`;
+        if (signalKeys.size >= 4000) signalKeys.clear();
+        signalKeys.set(signal, key);
+      }
+      out[count++] = key;
+    }
+  }
+  return count;
+}

@@ -40,6 +40,27 @@ export interface BucketCell {
   epoch: number;
 }
 
+/**
+ * One arm on one task type when the task has one feature (a size class, a language, a
+ * content signal): how far its scores fell from the type's posterior mean (discounted
+ * count and sum of the differences). Read with shrinkage, `sum / (n + κ)`, it is the
+ * feature's effect on that arm, backing off to zero (the type's posterior) while n is small.
+ */
+export interface FeatureCell {
+  n: number;
+  sum: number;
+  tick: number;
+  epoch: number;
+}
+
+export function decayFeatureCell(cell: FeatureCell, tick: number, gamma: number): void {
+  if (tick === cell.tick) return;
+  const d = Math.pow(gamma, tick - cell.tick);
+  cell.n *= d;
+  cell.sum *= d;
+  cell.tick = tick;
+}
+
 /** One arm across all task types: the prior for a task type it has never done. */
 export interface ArmCell {
   n: number;
@@ -93,8 +114,11 @@ export function makePowers(gamma: number): (k: number) => number {
       : Math.pow(gamma, k);
 }
 
-const priorVariance = 0.04;
-const priorVarianceWeight = 2;
+// Until a cell has shown how little its scores vary, they are assumed to vary like coin
+// flips (p(1 − p) ≤ 0.25): a handful of scores then count as a handful of trials, not as
+// eight times as many, so thin evidence cannot lock a model out.
+const priorVariance = 0.25;
+const priorVarianceWeight = 5;
 
 /** Variance of a cell's quality scores, shrunk towards a prior for small samples. */
 export function qualityVariance(cell: TypeCell): number {
@@ -136,16 +160,27 @@ export function decayBucketCell(cell: BucketCell, tick: number, gamma: number): 
 }
 
 /**
- * Runs the change detector on a new quality score before it joins the posterior:
- * a one-sided CUSUM (Page 1954) of `reference − quality − shift/2`, alarmed at
- * `threshold` standard deviations. On alarm the cell forgets everything before the run
- * of low scores that raised it and keeps that run as its evidence, so a model that got
- * worse is judged on what it does now, not on its past. Returns whether it alarmed.
+ * Runs the change detector on a new quality score before it joins the posterior: a
+ * one-sided CUSUM (Page 1954) of the log-likelihood ratio of "the arm's quality fell by
+ * `changeShift`" against "it is still `reference`", alarmed at `changeThreshold` nats.
+ * Scores are read as fractional Bernoulli outcomes with a quasi-likelihood dispersion
+ * φ = observed variance ÷ p(1 − p) (Wedderburn 1974): for pass/fail rewards φ = 1 and the
+ * ratio is exact, so a run of a few failures of a model that passes 95% of the time does
+ * not look like a collapse; for quality scores that vary little around their mean φ is
+ * small and each score weighs more. Under no change a threshold of h nats is crossed about
+ * once per e^h outcomes (Lorden 1971), so h = 10 is one false alarm per ~20,000 outcomes.
+ *
+ * On alarm the cell forgets everything before the run of low scores that raised it and
+ * keeps that run as its evidence, so a model that got worse is judged on what it does
+ * now, not on its past. Returns whether it alarmed.
  */
 export function detectChange(cell: TypeCell, quality: number, reference: number, tuning: RouterTuning): boolean {
-  if (!tuning.forgetting || cell.n < 3) return false;
-  const sd = Math.sqrt(qualityVariance(cell));
-  cell.cusum += reference - quality - tuning.changeShift / 2;
+  if (!tuning.forgetting || cell.n < tuning.changeMinEvidence) return false;
+  const p0 = Math.min(0.98, Math.max(0.02, reference));
+  const p1 = Math.max(0.01, p0 - tuning.changeShift);
+  const dispersion = Math.min(1, Math.max(0.05, qualityVariance(cell) / (p0 * (1 - p0))));
+  const llr = (quality * Math.log(p1 / p0) + (1 - quality) * Math.log((1 - p1) / (1 - p0))) / dispersion;
+  cell.cusum += llr;
   if (cell.cusum <= 0) {
     cell.cusum = 0;
     cell.runN = 0;
@@ -154,7 +189,7 @@ export function detectChange(cell: TypeCell, quality: number, reference: number,
   }
   cell.runN += 1;
   cell.runSum += quality;
-  if (cell.cusum < tuning.changeThreshold * sd) return false;
+  if (cell.cusum < tuning.changeThreshold) return false;
   const mean = cell.runSum / cell.runN;
   const weight = observationWeight(mean, qualityVariance(cell), tuning);
   // The run's own scores become the whole sample; its variance is unknown, keep the old.

@@ -80,6 +80,8 @@ export const routeObserveSchema = z.object({
   /** The list-price estimate at decision time; actual ÷ estimate feeds the cost posterior. */
   listCostUsd: z.number().nonnegative(),
   outputTokens: z.number().nonnegative(),
+  /** The decision's content signals, when it had any: the outcome teaches their effects. */
+  signals: z.array(z.string()).optional(),
   outcome: routeOutcomeSchema,
 });
 export type RouteObservation = z.infer<typeof routeObserveSchema>;

@@ -1,22 +1,25 @@
 /**
  * The Thompson-sampling router. For each task it draws a plausible quality for every
- * candidate model from that model's posterior (task type, backed off from the context
- * bucket), prices the task with the model's learned cost ratio and latency, scores
- * `quality − cost − latency` with the project's weights and picks the best draw. Models
- * it is unsure about get optimistic draws now and then, which is all the exploration it
- * needs; models it knows are bad almost never win a draw.
+ * candidate model from that model's posterior on the task type, shifted by what the
+ * task's context features (size classes, retry, language, content signals) are learned to
+ * do to that model, prices the task with the model's learned cost ratio and latency,
+ * scores `quality − dollars ÷ (what a unit of quality is worth) − waiting` with the
+ * project's preference and picks the best draw. Models it is unsure about get optimistic
+ * draws now and then, which is all the exploration it needs; models it knows are bad
+ * almost never win a draw.
  *
  * State is changed only by `apply(record)`: `choose` and `observe` build a record and
  * apply it, so replaying the records into a fresh router rebuilds the same state.
  */
 import { type ModelArm, normalizeArm } from './catalog.ts';
 import { explain } from './explain.ts';
-import { bucketOf } from './features.ts';
+import { bucketOf, featureKeys, maxSignals } from './features.ts';
 import {
   type ArmCell,
   type BucketCell,
+  type FeatureCell,
   type TypeCell,
-  decayBucketCell,
+  decayFeatureCell,
   decayTypeCell,
   detectChange,
   discount,
@@ -42,14 +45,14 @@ import { type RouterSnapshot, routerSnapshotSchema } from './snapshot.ts';
 import {
   type ArmTable,
   type TypeView,
-  bA,
-  bB,
-  bEpoch,
-  bPresent,
-  bTick,
-  bucketRowSize,
+  fEpoch,
+  fN,
+  fPresent,
+  fSum,
+  fTick,
+  featureRowSize,
   makeArmTable,
-  makeBucketRows,
+  makeFeatureRows,
   makeTypeView,
   tA,
   tB,
@@ -62,7 +65,7 @@ import {
   tPresent,
   tTick,
   typeRowSize,
-  writeBucketRow,
+  writeFeatureRow,
   writeGlobal,
   writeTypeRow,
 } from './views.ts';
@@ -118,7 +121,9 @@ interface State {
   armIndex: Map<string, number>;
   ticks: Map<string, number>;
   types: Map<string, Map<string, TypeCell>>;
+  /** Kept from older logs and snapshots (context buckets, no longer learned or read). */
   buckets: Map<string, Map<string, Map<string, BucketCell>>>;
+  features: Map<string, Map<string, Map<string, FeatureCell>>>;
   global: Map<string, ArmCell>;
   inflight: Map<string, number>;
   decisions: number;
@@ -184,12 +189,12 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     return view;
   }
 
-  function bucketRows(view: TypeView, taskType: string, bucket: string): Float64Array {
-    let rows = view.buckets.get(bucket);
+  function featureRows(view: TypeView, taskType: string, key: string): Float64Array {
+    let rows = view.features.get(key);
     if (rows === undefined) {
-      rows = makeBucketRows(state.arms, state.buckets.get(taskType)?.get(bucket));
-      if (view.buckets.size >= maxViews) view.buckets.clear();
-      view.buckets.set(bucket, rows);
+      rows = makeFeatureRows(state.arms, state.features.get(taskType)?.get(key));
+      if (view.features.size >= maxViews) view.features.clear();
+      view.features.set(key, rows);
     }
     return rows;
   }
@@ -200,6 +205,9 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
   let listCost = new Float64Array(16);
   let chosenIndex = new Int32Array(16);
   let decay = new Float64Array(16);
+  const keys: string[] = [];
+  const featureList: Float64Array[] = [];
+  let featureCount = 0;
 
   /** The capability prior of arm `index`, pulled towards what the arm does on every task type. */
   function priorMean(index: number, capability: number): number {
@@ -214,36 +222,37 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
 
   /**
    * Beta parameters of arm `index`'s quality for a task type (its type row, discounted by
-   * `typeDecay`) backed off from a bucket (its bucket row, if any), written to `betaOut`.
+   * `typeDecay`, over the prior of mean `m0`), written to `betaOut`.
    */
   const betaOut = [0, 0];
-  function qualityBeta(
-    m0: number,
-    rows: Float64Array,
-    typeDecay: number,
-    buckets: Float64Array | undefined,
-    index: number,
-    tick: number,
-  ): void {
+  function qualityBeta(m0: number, rows: Float64Array, typeDecay: number, index: number): void {
     let a = tuning.priorStrength * m0;
     let b = tuning.priorStrength * (1 - m0);
-    let epoch = 0;
     const t = index * typeRowSize;
     if (rows[t + tPresent] === 1) {
       a += (rows[t + tA] as number) * typeDecay;
       b += (rows[t + tB] as number) * typeDecay;
-      epoch = rows[t + tEpoch] as number;
-    }
-    const k = index * bucketRowSize;
-    if (buckets !== undefined && buckets[k + bPresent] === 1 && buckets[k + bEpoch] === epoch) {
-      const strength = Math.min(a + b, tuning.backoffStrength);
-      const mean = a / (a + b);
-      const d = power(tick - (buckets[k + bTick] as number));
-      a = strength * mean + (buckets[k + bA] as number) * d;
-      b = strength * (1 - mean) + (buckets[k + bB] as number) * d;
     }
     betaOut[0] = a;
     betaOut[1] = b;
+  }
+
+  /**
+   * The summed effect on arm `index` of the task's context features (`featureCount` rows
+   * in `featureList`): each feature's mean difference from the type's posterior, shrunk
+   * towards none by `contextShrink` pseudo-outcomes. Effects from before a detected change
+   * (an older epoch) are ignored.
+   */
+  function contextEffect(index: number, epoch: number, tick: number): number {
+    let effect = 0;
+    const o = index * featureRowSize;
+    for (let f = 0; f < featureCount; f++) {
+      const rows = featureList[f] as Float64Array;
+      if (rows[o + fPresent] !== 1 || rows[o + fEpoch] !== epoch) continue;
+      const d = power(tick - (rows[o + fTick] as number));
+      effect += ((rows[o + fSum] as number) * d) / ((rows[o + fN] as number) * d + tuning.contextShrink);
+    }
+    return effect;
   }
 
   // Draws are shrunk towards the mean only for arms known well: an arm with little or
@@ -278,15 +287,14 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     const tick = state.ticks.get(taskType) ?? 0;
     const view = typeView(taskType);
     const rows = view.rows;
-    const buckets = bucketRows(view, taskType, bucket);
+    featureCount = featureKeys(bucket, features.signals, keys);
+    for (let f = 0; f < featureCount; f++) featureList[f] = featureRows(view, taskType, keys[f] as string);
     const { ids, inputPrice, outputPrice, contextWindow } = table;
     const excluded: RouteExclusion[] = [];
     const units = latencyUnits(features.outputTokens);
 
     // Pass 1: filter and price every arm.
     let eligible = 0;
-    let maxCost = 0;
-    let maxLatency = 0;
     let cheapest = -1;
     for (let i = 0; i < count; i++) {
       const armId = ids[i] as string;
@@ -333,8 +341,6 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
         continue;
       }
       chosenIndex[kept++] = i;
-      if ((cost[i] as number) > maxCost) maxCost = cost[i] as number;
-      if ((latency[i] as number) > maxLatency) maxLatency = latency[i] as number;
     }
 
     // The pacer's allowance is for a typical task; a task twice as big may cost twice as much.
@@ -358,18 +364,22 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     for (let j = 0; j < kept; j++) {
       const i = chosenIndex[j] as number;
       const d = decay[i] as number;
-      qualityBeta(priorMean(i, view.prior[i] as number), rows, d, buckets, i, tick);
+      qualityBeta(priorMean(i, view.prior[i] as number), rows, d, i);
       const a = betaOut[0] as number;
       const b = betaOut[1] as number;
-      const posteriorMean = a / (a + b);
       const t = i * typeRowSize;
-      const evidence = rows[t + tPresent] === 1 ? (rows[t + tN] as number) * d : 0;
-      const sampled = posteriorMean + explorationScale(evidence) * (sampler.beta(a, b) - posteriorMean);
+      const present = rows[t + tPresent] === 1;
+      const effect = present ? contextEffect(i, rows[t + tEpoch] as number, tick) : 0;
+      const typeMean = a / (a + b);
+      const posteriorMean = clampQuality(typeMean + effect);
+      const evidence = present ? (rows[t + tN] as number) * d : 0;
+      const sampled = clampQuality(typeMean + effect + explorationScale(evidence) * (sampler.beta(a, b) - typeMean));
       const expectedCost = cost[i] as number;
+      // Absolute dollars: a task ten times larger weighs its cost ten times more.
       let utility =
         weights.quality * sampled -
-        (maxCost > 0 ? (weights.cost * expectedCost) / maxCost : 0) -
-        (maxLatency > 0 ? (weights.latency * (latency[i] as number)) / maxLatency : 0) -
+        expectedCost / weights.usdPerQuality -
+        (weights.qualityPerSecond * (latency[i] as number)) / 1000 -
         tuning.balancePenalty * (table.inflight[i] as number);
       if (allowance > 0 && expectedCost > allowance) {
         utility -= tuning.pacePenalty * Math.min(2, expectedCost / allowance - 1);
@@ -434,6 +444,9 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
       bucket: decision.bucket,
       listCostUsd,
       outputTokens: decision.features.outputTokens,
+      ...(decision.features.signals !== undefined && decision.features.signals.length > 0
+        ? { signals: decision.features.signals.slice(0, maxSignals) }
+        : {}),
       outcome: {
         quality: Math.min(1, Math.max(0, outcome.quality)),
         costUsd: Math.max(0, outcome.costUsd),
@@ -529,31 +542,46 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
       cell.latencyLog += Math.log(outcome.latencyMs / latencyUnits(record.outputTokens));
     }
 
-    let buckets = state.buckets.get(taskType);
-    if (buckets === undefined) {
-      buckets = new Map<string, Map<string, BucketCell>>();
-      state.buckets.set(taskType, buckets);
+    // Each context feature learns how far this arm's scores fall from its type's mean once
+    // the other features of the task are accounted for (backfitting, Hastie & Tibshirani
+    // 1986): features that always come together (every task in one language) share an
+    // effect instead of each claiming all of it.
+    let byFeature = state.features.get(taskType);
+    if (byFeature === undefined) {
+      byFeature = new Map<string, Map<string, FeatureCell>>();
+      state.features.set(taskType, byFeature);
     }
-    let bucketCells = buckets.get(bucket);
-    if (bucketCells === undefined) {
-      bucketCells = new Map<string, BucketCell>();
-      buckets.set(bucket, bucketCells);
+    const count = featureKeys(bucket, record.signals, learnKeys);
+    let total = 0;
+    for (let f = 0; f < count; f++) {
+      const key = learnKeys[f] as string;
+      let cells = byFeature.get(key);
+      if (cells === undefined) {
+        cells = new Map<string, FeatureCell>();
+        byFeature.set(key, cells);
+      }
+      let featureCell = cells.get(armId);
+      if (featureCell === undefined) {
+        featureCell = { n: 0, sum: 0, tick, epoch: cell.epoch };
+        cells.set(armId, featureCell);
+      }
+      if (featureCell.epoch !== cell.epoch) {
+        featureCell.n = 0;
+        featureCell.sum = 0;
+        featureCell.epoch = cell.epoch;
+      }
+      decayFeatureCell(featureCell, tick, gamma);
+      learnCells[f] = featureCell;
+      learnEffects[f] = featureCell.sum / (featureCell.n + tuning.contextShrink);
+      total += learnEffects[f] as number;
     }
-    let bucketCell = bucketCells.get(armId);
-    if (bucketCell === undefined) {
-      bucketCell = { a: 0, b: 0, n: 0, tick, epoch: cell.epoch };
-      bucketCells.set(armId, bucketCell);
+    for (let f = 0; f < count; f++) {
+      const featureCell = learnCells[f] as FeatureCell;
+      featureCell.n += 1;
+      featureCell.sum += q - reference - (total - (learnEffects[f] as number));
+      const rows = view?.features.get(learnKeys[f] as string);
+      if (rows !== undefined) writeFeatureRow(rows, index as number, featureCell);
     }
-    if (bucketCell.epoch !== cell.epoch) {
-      bucketCell.a = 0;
-      bucketCell.b = 0;
-      bucketCell.n = 0;
-      bucketCell.epoch = cell.epoch;
-    }
-    decayBucketCell(bucketCell, tick, gamma);
-    bucketCell.a += weight * q;
-    bucketCell.b += weight * (1 - q);
-    bucketCell.n += 1;
 
     let global = state.global.get(armId);
     if (global === undefined) {
@@ -567,8 +595,6 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     if (view !== undefined) {
       const at = index as number;
       writeTypeRow(view.rows, at, cell);
-      const rows = view.buckets.get(bucket);
-      if (rows !== undefined) writeBucketRow(rows, at, bucketCell);
       writeGlobal(table, at, global);
     }
   }
@@ -580,7 +606,7 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     const view = typeView(taskType);
     const t = index * typeRowSize;
     const d = view.rows[t + tPresent] === 1 ? power(tick - (view.rows[t + tTick] as number)) : 1;
-    qualityBeta(priorMean(index, view.prior[index] as number), view.rows, d, undefined, index, tick);
+    qualityBeta(priorMean(index, view.prior[index] as number), view.rows, d, index);
     return (betaOut[0] as number) / ((betaOut[0] as number) + (betaOut[1] as number));
   }
 
@@ -596,6 +622,11 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     toJSON: () => toSnapshot(state, preference, tuning),
   };
 }
+
+const clampQuality = (q: number) => (q < 0 ? 0 : q > 1 ? 1 : q);
+const learnKeys: string[] = [];
+const learnCells: FeatureCell[] = [];
+const learnEffects: number[] = [];
 
 function upsertArm(state: State, entry: ModelArm): void {
   const arm = normalizeArm(entry);
@@ -613,6 +644,7 @@ function emptyState(): State {
     ticks: new Map(),
     types: new Map(),
     buckets: new Map(),
+    features: new Map(),
     global: new Map(),
     inflight: new Map(),
     decisions: 0,
@@ -634,6 +666,7 @@ function toSnapshot(state: State, preference: Preference, tuning: RouterTuning):
     ticks: object(state.ticks, (tick) => tick),
     types: object(state.types, (cells) => object(cells, (cell) => ({ ...cell }))),
     buckets: object(state.buckets, (byBucket) => object(byBucket, (cells) => object(cells, (cell) => ({ ...cell })))),
+    features: object(state.features, (byKey) => object(byKey, (cells) => object(cells, (cell) => ({ ...cell })))),
     global: object(state.global, (cell) => ({ ...cell })),
     inflight: object(new Map([...state.inflight].filter(([, count]) => count > 0)), (count) => count),
     decisions: state.decisions,
@@ -649,6 +682,7 @@ function fromSnapshot(snapshot: RouterSnapshot): State {
   state.ticks = map(snapshot.ticks, (tick) => tick);
   state.types = map(snapshot.types, (cells) => map(cells, (cell) => ({ ...cell })));
   state.buckets = map(snapshot.buckets, (byBucket) => map(byBucket, (cells) => map(cells, (cell) => ({ ...cell }))));
+  state.features = map(snapshot.features, (byKey) => map(byKey, (cells) => map(cells, (cell) => ({ ...cell }))));
   state.global = map(snapshot.global, (cell) => ({ ...cell }));
   state.inflight = map(snapshot.inflight, (count) => count);
   state.decisions = snapshot.decisions;

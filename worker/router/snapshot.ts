@@ -22,13 +22,18 @@ const typeCellSchema = z.object({
 
 const bucketCellSchema = z.object({ a: z.number(), b: z.number(), n: z.number(), tick: z.number(), epoch: z.number() });
 
+const featureCellSchema = z.object({ n: z.number(), sum: z.number(), tick: z.number(), epoch: z.number() });
+
 const tuningSchema = z.object({
   memory: z.number().positive(),
   priorStrength: z.number().positive(),
   backoffStrength: z.number().nonnegative(),
+  contextShrink: z.number().nonnegative().default(8),
   maxObservationWeight: z.number().min(1),
   changeShift: z.number().nonnegative(),
   changeThreshold: z.number().positive(),
+  // Older snapshots have none: they get the default.
+  changeMinEvidence: z.number().nonnegative().default(8),
   balancePenalty: z.number().nonnegative(),
   pacePenalty: z.number().nonnegative(),
   explorationScale: z.number().positive(),
@@ -45,6 +50,8 @@ export const routerSnapshotSchema = z.object({
   ticks: z.record(z.string(), z.number()),
   types: z.record(z.string(), z.record(z.string(), typeCellSchema)),
   buckets: z.record(z.string(), z.record(z.string(), z.record(z.string(), bucketCellSchema))),
+  /** Per task type, context feature and arm: the feature's effect (older snapshots have none). */
+  features: z.record(z.string(), z.record(z.string(), z.record(z.string(), featureCellSchema))).default({}),
   global: z.record(z.string(), z.object({ n: z.number(), sum: z.number() })),
   inflight: z.record(z.string(), z.number()),
   decisions: z.number().int().nonnegative(),

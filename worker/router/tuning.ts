@@ -8,8 +8,13 @@ export interface RouterTuning {
   memory: number;
   /** Pseudo-outcomes the capability (or tier) prior is worth. */
   priorStrength: number;
-  /** At most this many pseudo-outcomes of the task type's posterior back a context bucket. */
+  /** Legacy (context buckets, replaced by per-feature effects); kept so older snapshots parse. */
   backoffStrength: number;
+  /**
+   * Pseudo-outcomes of "no effect" behind each context feature's effect on an arm: an
+   * effect seen over n outcomes counts n / (n + contextShrink) of its observed size.
+   */
+  contextShrink: number;
   /**
    * An outcome counts as up to this many Bernoulli trials: a quality score that varies
    * little around its mean says more than a coin flip (weight = p(1 − p) / variance).
@@ -17,8 +22,10 @@ export interface RouterTuning {
   maxObservationWeight: number;
   /** The smallest drop in quality the change detector is designed to catch quickly. */
   changeShift: number;
-  /** CUSUM alarm threshold, in standard deviations of the arm's quality scores. */
+  /** CUSUM alarm threshold, in nats of log-likelihood ratio (about e^threshold outcomes between false alarms). */
   changeThreshold: number;
+  /** Discounted outcomes a cell needs before its changes are watched: its mean must mean something first. */
+  changeMinEvidence: number;
   /** Utility given up per call already in flight on an arm: spreads parallel tasks. */
   balancePenalty: number;
   /** Utility lost per unit by which an arm's expected cost exceeds the per-task allowance. */
@@ -39,12 +46,14 @@ export const defaultTuning: RouterTuning = {
   memory: 300,
   priorStrength: 2,
   backoffStrength: 30,
+  contextShrink: 8,
   maxObservationWeight: 8,
-  changeShift: 0.2,
-  changeThreshold: 5,
+  changeShift: 0.25,
+  changeThreshold: 10,
+  changeMinEvidence: 8,
   balancePenalty: 0.01,
   pacePenalty: 0.5,
   explorationScale: 0.3,
-  explorationHalfEvidence: 0.25,
+  explorationHalfEvidence: 2,
   forgetting: true,
 };

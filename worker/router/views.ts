@@ -1,7 +1,7 @@
 /**
  * The router's state laid out as decisions read it: by arm index, in typed arrays. Per
  * task type, one row per arm with what a decision needs of the arm's type cell, the same
- * per context bucket for its bucket cells, and per arm its prices, priors, cross-type
+ * per context feature for its feature cells, and per arm its prices, priors, cross-type
  * evidence and calls in flight. The cells in the router's `State` stay the truth (for
  * learning and snapshots); these copies are derived from them and written through
  * whenever a cell changes, so a decision reads the same numbers, bit for bit.
@@ -12,7 +12,7 @@
  * a few contiguous cache lines, read in order.
  */
 import type { ModelArm } from './catalog.ts';
-import type { ArmCell, BucketCell, TypeCell } from './posterior.ts';
+import type { ArmCell, FeatureCell, TypeCell } from './posterior.ts';
 import { priorLatencyPerUnitMs } from './priors.ts';
 
 // Offsets in a type row. `present` is 1 when the arm has a cell for the type, else 0.
@@ -28,13 +28,13 @@ export const tCostN = 7;
 export const tLatencyLog = 8;
 export const tLatencyN = 9;
 
-// Offsets in a bucket row.
-export const bucketRowSize = 5;
-export const bPresent = 0;
-export const bTick = 1;
-export const bA = 2;
-export const bB = 3;
-export const bEpoch = 4;
+// Offsets in a feature row.
+export const featureRowSize = 5;
+export const fPresent = 0;
+export const fTick = 1;
+export const fN = 2;
+export const fSum = 3;
+export const fEpoch = 4;
 
 export function writeTypeRow(rows: Float64Array, index: number, cell: TypeCell | undefined): void {
   const o = index * typeRowSize;
@@ -54,24 +54,24 @@ export function writeTypeRow(rows: Float64Array, index: number, cell: TypeCell |
   rows[o + tLatencyN] = cell.latencyN;
 }
 
-export function writeBucketRow(rows: Float64Array, index: number, cell: BucketCell | undefined): void {
-  const o = index * bucketRowSize;
+export function writeFeatureRow(rows: Float64Array, index: number, cell: FeatureCell | undefined): void {
+  const o = index * featureRowSize;
   if (cell === undefined) {
-    rows.fill(0, o, o + bucketRowSize);
+    rows.fill(0, o, o + featureRowSize);
     return;
   }
-  rows[o + bPresent] = 1;
-  rows[o + bTick] = cell.tick;
-  rows[o + bA] = cell.a;
-  rows[o + bB] = cell.b;
-  rows[o + bEpoch] = cell.epoch;
+  rows[o + fPresent] = 1;
+  rows[o + fTick] = cell.tick;
+  rows[o + fN] = cell.n;
+  rows[o + fSum] = cell.sum;
+  rows[o + fEpoch] = cell.epoch;
 }
 
-/** One task type: its type rows, each arm's capability prior on it, and its bucket rows by bucket. */
+/** One task type: its type rows, each arm's capability prior on it, and its feature rows by feature key. */
 export interface TypeView {
   rows: Float64Array;
   prior: Float64Array;
-  buckets: Map<string, Float64Array>;
+  features: Map<string, Float64Array>;
 }
 
 export function makeTypeView(
@@ -81,15 +81,15 @@ export function makeTypeView(
 ): TypeView {
   const rows = new Float64Array(arms.length * typeRowSize);
   for (let i = 0; i < arms.length; i++) writeTypeRow(rows, i, cells?.get((arms[i] as ModelArm).id));
-  return { rows, prior: Float64Array.from(arms, prior), buckets: new Map() };
+  return { rows, prior: Float64Array.from(arms, prior), features: new Map() };
 }
 
-export function makeBucketRows(
+export function makeFeatureRows(
   arms: readonly ModelArm[],
-  cells: ReadonlyMap<string, BucketCell> | undefined,
+  cells: ReadonlyMap<string, FeatureCell> | undefined,
 ): Float64Array {
-  const rows = new Float64Array(arms.length * bucketRowSize);
-  for (let i = 0; i < arms.length; i++) writeBucketRow(rows, i, cells?.get((arms[i] as ModelArm).id));
+  const rows = new Float64Array(arms.length * featureRowSize);
+  for (let i = 0; i < arms.length; i++) writeFeatureRow(rows, i, cells?.get((arms[i] as ModelArm).id));
   return rows;
 }
 

@@ -29,6 +29,7 @@ function history(seed: number) {
           outputTokens: Math.floor(random() * 6_000),
           language: random() < 0.5 ? 'python' : 'rust',
           attempt: random() < 0.2 ? 2 : 1,
+          ...(random() < 0.5 ? { signals: random() < 0.5 ? ['word:sql', 'ext:ts'] : ['word:css'] } : {}),
         },
         budgetRemainingUsd: 50,
       }),
