@@ -239,6 +239,11 @@ export class FileContext {
     }
   }
 
+  /** A rejection nobody handled (the worker's `unhandledrejection`): charged like a throw. */
+  unhandledRejection(reason: unknown): void {
+    this.uncaught(reason, undefined);
+  }
+
   /** An error of the file's code outside any test's own promise. */
   private uncaught(error: unknown, owner: unknown): void {
     if (error instanceof ProcessExit) return;

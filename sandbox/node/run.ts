@@ -65,10 +65,17 @@ export async function runChecks(request: CheckRequest, emit: (progress: CheckPro
     };
   };
   const previousLimit = errorConstructor.stackTraceLimit;
+  let current: FileContext | undefined;
+  const onRejection = (event: PromiseRejectionEvent) => {
+    if (!current) return;
+    event.preventDefault();
+    current.unhandledRejection(event.reason);
+  };
   try {
     if (inWorker) {
       lockDownGlobal(globalThis);
       hideGlobal(globalThis, 'fetch');
+      globalThis.addEventListener('unhandledrejection', onRejection);
     }
     errorConstructor.stackTraceLimit = 50;
     emit({ type: 'phase', phase: 'loading' });
@@ -115,7 +122,9 @@ export async function runChecks(request: CheckRequest, emit: (progress: CheckPro
           emit({ type: 'case', case: result });
         },
       });
+      current = context;
       const outcome = await context.run();
+      current = undefined;
       for (const name of outcome.missing) missing.add(name);
       files.push(outcome.result);
       output.flush();
@@ -136,5 +145,6 @@ export async function runChecks(request: CheckRequest, emit: (progress: CheckPro
     return report('crashed', `The JavaScript runtime failed: ${message}`);
   } finally {
     errorConstructor.stackTraceLimit = previousLimit;
+    if (inWorker) globalThis.removeEventListener('unhandledrejection', onRejection);
   }
 }

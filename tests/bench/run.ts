@@ -8,6 +8,7 @@ import { format, resolveConfig } from 'prettier';
 import { ensureBuild } from '../../server/build/ensure-build.ts';
 import { repoRoot } from '../../server/build/build-stamp.ts';
 import type { BenchResult } from './result.ts';
+import { checksSuite } from './suites/checks.ts';
 import { engineSuite } from './suites/engine.ts';
 import { providersSuite } from './suites/providers.ts';
 import { routerSuite } from './suites/router.ts';
@@ -18,6 +19,7 @@ const suites: Record<string, () => Promise<BenchResult[]>> = {
   engine: engineSuite,
   router: routerSuite,
   providers: providersSuite,
+  checks: checksSuite,
 };
 // Suites that measure the built app; the others build what they need themselves, or are pure code.
 const needsBuild = new Set(['ui']);
