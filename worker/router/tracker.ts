@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { RouteObservation } from './records.ts';
 
 export interface TrackerOptions {
-  /** Outcomes kept per model × task type for the trend (default 20). */
+  /** Outcomes kept per model × task type for the trend (default 40). */
   window?: number;
   /** A quality at or above this counts as a success (default 0.7). */
   successThreshold?: number;
@@ -23,6 +23,13 @@ export interface PerformanceRow {
   meanLatencyMs: number;
   /** Mean quality of the newer half of the window minus the older half; negative is worse. */
   trend: number;
+  /** Outcomes the trend is computed from (the window, up to `window`). */
+  trendEvidence: number;
+  /**
+   * Whether the trend is more than noise: at least 10 outcomes, and the halves differ by
+   * more than three standard errors of their difference.
+   */
+  trendSignificant: boolean;
   /** Mean quality over the last `window` outcomes. */
   recentQuality: number;
 }
@@ -58,7 +65,7 @@ export interface PerformanceTracker {
 /** Creates an empty tracker, or one restored from `toJSON()`. */
 export function createPerformanceTracker(options: TrackerOptions = {}, snapshot?: TrackerSnapshot): PerformanceTracker {
   const parsed = snapshot ? trackerSnapshotSchema.parse(snapshot) : undefined;
-  const window = parsed?.window ?? options.window ?? 20;
+  const window = parsed?.window ?? options.window ?? 40;
   const successThreshold = parsed?.successThreshold ?? options.successThreshold ?? 0.7;
   // taskType -> armId -> cell
   const cells = new Map<string, Map<string, Cell>>();
@@ -97,6 +104,16 @@ export function createPerformanceTracker(options: TrackerOptions = {}, snapshot?
     const older = cell.recent.slice(0, half);
     const newer = cell.recent.slice(half);
     const average = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / Math.max(1, values.length);
+    const variance = (values: number[]) => {
+      const m = average(values);
+      return values.reduce((sum, v) => sum + (v - m) ** 2, 0) / Math.max(1, values.length - 1);
+    };
+    const trend = half > 0 ? average(newer) - average(older) : 0;
+    // Scores that never vary still get a little noise, so two equal halves are never "significant".
+    const error =
+      half > 0
+        ? Math.sqrt(Math.max(variance(older), 0.0025) / older.length + Math.max(variance(newer), 0.0025) / newer.length)
+        : Number.POSITIVE_INFINITY;
     return {
       armId,
       taskType,
@@ -105,7 +122,9 @@ export function createPerformanceTracker(options: TrackerOptions = {}, snapshot?
       meanQuality: cell.quality / cell.count,
       meanCostUsd: cell.costUsd / cell.count,
       meanLatencyMs: cell.latencyMs / cell.count,
-      trend: half > 0 ? average(newer) - average(older) : 0,
+      trend,
+      trendEvidence: cell.recent.length,
+      trendSignificant: cell.recent.length >= minimumTrendOutcomes && Math.abs(trend) > 3 * error,
       recentQuality: average(cell.recent),
     };
   }
@@ -118,8 +137,9 @@ export function createPerformanceTracker(options: TrackerOptions = {}, snapshot?
 
   /**
    * For each task type, the best model by mean quality is the reference. A model within
-   * 0.03 of its quality at half its cost or less "matches it at 1/N the cost"; a model
-   * whose recent quality fell by 0.1 or more is flagged as getting worse.
+   * 0.03 of its quality at half its cost or less "matches it at 1/N the cost", stated with
+   * the outcomes behind both means; a model whose recent quality fell by 0.1 or more, by
+   * more than noise (see `trendSignificant`), is flagged as getting worse.
    */
   function opportunities(minimumOutcomes = 5): string[] {
     const sentences: string[] = [];
@@ -141,13 +161,13 @@ export function createPerformanceTracker(options: TrackerOptions = {}, snapshot?
       if (cheapest) {
         const ratio = Math.round(reference.meanCostUsd / cheapest.meanCostUsd);
         sentences.push(
-          `${cheapest.armId} matches ${reference.armId} on ${taskType} at 1/${ratio} the cost (quality ${cheapest.meanQuality.toFixed(2)} vs ${reference.meanQuality.toFixed(2)}, $${cheapest.meanCostUsd.toPrecision(2)} vs $${reference.meanCostUsd.toPrecision(2)} per task).`,
+          `${cheapest.armId} matches ${reference.armId} on ${taskType} at 1/${ratio} the cost over ${cheapest.count + reference.count} tasks (quality ${cheapest.meanQuality.toFixed(2)} over ${cheapest.count} vs ${reference.meanQuality.toFixed(2)} over ${reference.count}, $${cheapest.meanCostUsd.toPrecision(2)} vs $${reference.meanCostUsd.toPrecision(2)} per task).`,
         );
       }
       for (const row of list) {
-        if (row.trend <= -0.1) {
+        if (row.trend <= -0.1 && row.trendSignificant) {
           sentences.push(
-            `${row.armId} is getting worse on ${taskType}: quality ${row.trend.toFixed(2)} over its last ${Math.min(row.count, window)} outcomes (now ${row.recentQuality.toFixed(2)}).`,
+            `${row.armId} is getting worse on ${taskType}: quality ${row.trend.toFixed(2)} over its last ${row.trendEvidence} outcomes (now ${row.recentQuality.toFixed(2)}).`,
           );
         }
       }
@@ -182,5 +202,7 @@ export function createPerformanceTracker(options: TrackerOptions = {}, snapshot?
     }),
   };
 }
+
+const minimumTrendOutcomes = 10;
 
 const compare = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../../worker/router/sampler.ts';
 import { expect, test } from 'vitest';
 import type { RouteObservation } from '../../../worker/router/records.ts';
 import { createPerformanceTracker } from '../../../worker/router/tracker.ts';
@@ -55,8 +56,26 @@ test('optimisation opportunities name a cheaper model that matches the best one'
     tracker.apply(outcome('tiny', 'tests', 0.6, 0.0001));
   }
   expect(tracker.opportunities()).toEqual([
-    'gemini-flash matches gpt-4o on tests at 1/20 the cost (quality 0.85 vs 0.86, $0.0020 vs $0.040 per task).',
+    'gemini-flash matches gpt-4o on tests at 1/20 the cost over 20 tasks (quality 0.85 over 10 vs 0.86 over 10, $0.0020 vs $0.040 per task).',
   ]);
   // Too few outcomes: no claim.
   expect(tracker.opportunities(11)).toEqual([]);
+});
+
+test('noise alone is no trend; a real fall is, with the outcomes it rests on', () => {
+  const tracker = createPerformanceTracker();
+  const random = mulberry32(4);
+  // Pass/fail scores of a model that passes 70% of the time, for 200 outcomes.
+  for (let i = 0; i < 200; i++) tracker.apply(outcome('coin', 'tests', random() < 0.7 ? 1 : 0, 0.01));
+  let flagged = 0;
+  for (let i = 0; i < 200; i++) {
+    tracker.apply(outcome('coin', 'tests', random() < 0.7 ? 1 : 0, 0.01));
+    if (tracker.row('coin', 'tests')?.trendSignificant) flagged += 1;
+  }
+  expect(flagged).toBeLessThan(20);
+  for (let i = 0; i < 20; i++) tracker.apply(outcome('coin', 'tests', random() < 0.1 ? 1 : 0, 0.01));
+  const row = tracker.row('coin', 'tests');
+  expect(row?.trendSignificant).toBe(true);
+  expect(row?.trendEvidence).toBe(40);
+  expect(tracker.opportunities().some((sentence) => sentence.startsWith('coin is getting worse on tests'))).toBe(true);
 });

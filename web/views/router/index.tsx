@@ -9,10 +9,17 @@ import { callEngine } from '../../worker-client.ts';
 const percent = (value: number) => `${Math.round(value * 100)}%`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-/** A trend in words as well as sign: colour is never the only signal. */
+/**
+ * A trend in words as well as sign (colour is never the only signal), with the outcomes
+ * it rests on: a change smaller than the noise of that many outcomes is not a trend.
+ */
 function trendOf(model: ModelRecord): string {
-  if (model.count < 4 || Math.abs(model.trend) < 0.05) return 'steady';
-  return model.trend > 0 ? `improving (+${percent(model.trend)})` : `worse lately (${percent(model.trend)})`;
+  const over = `${model.trendEvidence} outcomes`;
+  if (model.trendEvidence < 10) return `too few outcomes yet (${over})`;
+  if (!model.trendSignificant) return `steady (${over})`;
+  return model.trend > 0
+    ? `improving (+${percent(model.trend)} over ${over})`
+    : `worse lately (${percent(model.trend)} over ${over})`;
 }
 
 export default function RouterView() {
