@@ -22,7 +22,7 @@ const suites: Record<string, () => Promise<BenchResult[]>> = {
   checks: checksSuite,
 };
 // Suites that measure the built app; the others build what they need themselves, or are pure code.
-const needsBuild = new Set(['ui']);
+const needsBuild = new Set(['ui', 'checks']);
 
 function table(results: BenchResult[]): string {
   const rows = results.map((r) => {

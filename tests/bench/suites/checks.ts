@@ -23,6 +23,7 @@ import { apiService } from '../../../worker/providers/template/templates/api-ser
 import { dataPipeline } from '../../../worker/providers/template/templates/data-pipeline.ts';
 import { webApp } from '../../../worker/providers/template/templates/web-app.ts';
 import { launchProfile } from '../../e2e/harness/browser.ts';
+import { pythonChecks } from '../checks/python.ts';
 import { type BenchResult, median, withBaseline } from '../result.ts';
 
 const warmRuns = 5;
@@ -266,5 +267,7 @@ export async function checksSuite(): Promise<BenchResult[]> {
   } finally {
     await host.close();
   }
+  // The Python runtime needs its assets (Pyodide, pytest) and so runs through the built app.
+  results.push(...(await pythonChecks()));
   return results;
 }
