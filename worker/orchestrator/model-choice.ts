@@ -57,6 +57,25 @@ function settingsArm(provider: RemoteProviderId, model: string): ModelArm {
   };
 }
 
+const shippedArms: ReadonlyMap<string, ModelArm> = new Map(defaultCatalog.map((arm) => [arm.id, arm]));
+
+/**
+ * What a model costs, from what shipped with the app: the router's catalog for its own
+ * models, the provider catalog (or zero, for a local endpoint) for a model chosen in
+ * Settings. Undefined for an arm that is neither: no record, imported or not, can name a
+ * model or a price the person did not give.
+ */
+export function shippedPrice(
+  arm: Pick<ModelArm, 'id' | 'provider' | 'model'>,
+): { input: number; output: number } | undefined {
+  const shipped = shippedArms.get(arm.id);
+  if (shipped) return { input: shipped.inputPricePerMillion, output: shipped.outputPricePerMillion };
+  const provider = providerOfArm(arm as ModelArm);
+  if (!provider || arm.model === undefined || arm.id !== `${provider}:${arm.model}`) return undefined;
+  const own = settingsArm(provider, arm.model);
+  return { input: own.inputPricePerMillion, output: own.outputPricePerMillion };
+}
+
 /** A router record with the preference of the router that made it and its place in the sequence. */
 export interface PreferredRecord {
   preference: Preference;
@@ -127,12 +146,17 @@ export class ModelChooser {
     return taken;
   }
 
-  /** Folds records from the log (every project's) into the routers, in the order they were made. */
+  /**
+   * Folds the records of this device's own projects into the routers, in the order they
+   * were made. Catalog changes are not taken from the log: the models and their prices
+   * are the shipped catalog's and the ones Settings names now (added again by `choose`).
+   */
   load(records: Iterable<PreferredRecord>): void {
     const sorted = [...records].sort((a, b) => a.order - b.order);
     this.replaying = true;
     try {
       for (const { preference, record } of sorted) {
+        if (record.type === 'route-arm-set') continue;
         this.router(preference).apply(record);
         if (record.type === 'route-observe') this.tracker.apply(record);
       }
@@ -141,6 +165,31 @@ export class ModelChooser {
     }
     this.nextOrder = Math.max(this.nextOrder, (sorted.at(-1)?.order ?? -1) + 1);
     // Creating a router adds the catalog's arms: records of that are the catalog, not steps.
+    this.pending = [];
+  }
+
+  /**
+   * Learns from the routing records of a project imported from elsewhere, when the person
+   * chose so at import: what each model's answers were worth and how long they took. Only
+   * outcomes are read, with their cost taken out; decisions, withdrawals and catalog
+   * changes are left, so such records never add a model, price one or teach a cost.
+   */
+  learnEvidence(records: Iterable<PreferredRecord>): void {
+    this.replaying = true;
+    try {
+      for (const { preference, record } of records) {
+        if (record.type !== 'route-observe') continue;
+        const evidence: RouteRecord = {
+          ...record,
+          listCostUsd: 0,
+          outcome: { quality: record.outcome.quality, latencyMs: record.outcome.latencyMs, costUsd: 0 },
+        };
+        this.router(preference).apply(evidence);
+        this.tracker.apply(evidence);
+      }
+    } finally {
+      this.replaying = false;
+    }
     this.pending = [];
   }
 
@@ -160,6 +209,7 @@ export class ModelChooser {
       .arms()
       .filter((arm) => {
         if (passedOver?.has(arm.id)) return false;
+        if (shippedPrice(arm) === undefined) return false;
         const provider = providerOfArm(arm);
         if (!provider || !ready.has(provider)) return false;
         // Only the endpoint's current model, not ones named in earlier settings.
@@ -188,7 +238,9 @@ export class ModelChooser {
     });
     const arm = decision.arm;
     const provider = arm ? providerOfArm(arm) : undefined;
-    if (!arm || !provider) {
+    // The governor reserves and settles at these prices: the catalog's, never the router's.
+    const price = arm ? shippedPrice(arm) : undefined;
+    if (!arm || !provider || !price) {
       const budget = decision.excluded.length > 0 && decision.excluded.every((entry) => entry.reason === 'budget');
       return {
         ok: false,
@@ -204,9 +256,9 @@ export class ModelChooser {
         provider,
         model: arm.model ?? arm.id,
         armId: arm.id,
-        inputPricePerMillion: arm.inputPricePerMillion,
-        outputPricePerMillion: arm.outputPricePerMillion,
-        contextWindow: arm.contextWindow ?? 128_000,
+        inputPricePerMillion: price.input,
+        outputPricePerMillion: price.output,
+        contextWindow: shippedArms.get(arm.id)?.contextWindow ?? arm.contextWindow ?? 128_000,
         decision,
       },
     };

@@ -1,13 +1,14 @@
 import { ulid } from 'ulid';
 import type { Engine } from '../engine.ts';
 import { eventsOfType } from '../events/log-table.ts';
+import { importedProjects } from '../projects/imported-projects.ts';
 import type { ProviderAdapter } from '../providers/contract/provider-adapter.ts';
 import type { ProviderReady, ProviderServiceApi } from '../providers/contract/provider-service-api.ts';
 import type { BreakerChange, ResilienceObserver } from '../providers/resilience/resilience-records.ts';
 import { createTemplateAdapter } from '../providers/template/template-adapter.ts';
 import { answerMessage, conversationOf } from './chat.ts';
 import { type RunLimits, defaultLimits } from './limits.ts';
-import { ModelChooser } from './model-choice.ts';
+import { ModelChooser, type PreferredRecord } from './model-choice.ts';
 import { OutputBus, type OutputMessage } from './output-bus.ts';
 import { ProjectRunner } from './runner.ts';
 
@@ -79,12 +80,25 @@ export class Orchestrator {
   private routerLoaded: Promise<void> | undefined;
 
   /**
-   * What the router learned on this device, rebuilt once from the log: every project's
-   * `route-record` events, folded in the order they were made.
+   * What the router learned on this device, rebuilt once from the log: the `route-record`
+   * events of the projects made here, folded in the order they were made. An imported
+   * project's records stay with it, unless the person chose at import to learn from them,
+   * and then only as evidence of quality and latency (`ModelChooser.learnEvidence`).
    */
   loadRouter(): Promise<void> {
-    this.routerLoaded ??= eventsOfType(this.engine.db, 'route-record').then((events) => {
-      this.chooser.load(events.map((event) => event.payload));
+    this.routerLoaded ??= Promise.all([
+      eventsOfType(this.engine.db, 'route-record'),
+      importedProjects(this.engine.db),
+    ]).then(([events, imported]) => {
+      const own: PreferredRecord[] = [];
+      const evidence: PreferredRecord[] = [];
+      for (const event of events) {
+        const mark = imported.get(event.projectId);
+        if (mark === undefined) own.push(event.payload);
+        else if (mark.learnRouting) evidence.push(event.payload);
+      }
+      this.chooser.load(own);
+      this.chooser.learnEvidence(evidence);
     });
     return this.routerLoaded;
   }

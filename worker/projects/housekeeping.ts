@@ -6,6 +6,7 @@ import { BundleError, type ProjectBundle, bundleFormat, readBundle, referencedHa
 import { eachRow } from '../events/projections/materialize.ts';
 import { deleteTexts, readTexts } from '../events/text-table.ts';
 import type { ArtifactVersionRow, TaskRow } from '../events/projections/rows.ts';
+import { markImported, unmarkImported } from './imported-projects.ts';
 import { toProjectView } from './project-view.ts';
 import { toFailure } from './to-failure.ts';
 
@@ -88,10 +89,12 @@ export function createHousekeeping(engine: Engine) {
     /**
      * Imports a bundle after checking all of it; a refused file changes nothing. A
      * project already on this device is refused unless imported as a copy (new ids).
+     * Its routing records stay with it: this device's router learns from them (quality
+     * and latency only, never prices or models) only with `learnRouting`.
      */
     importProject: (
       text: string,
-      options: { asCopy: boolean } = { asCopy: false },
+      options: { asCopy: boolean; learnRouting?: boolean } = { asCopy: false },
     ): Promise<Result<{ projectId: string; events: number }>> =>
       guarded(async () => {
         const bundle = await readBundle(text);
@@ -102,7 +105,14 @@ export function createHousekeeping(engine: Engine) {
         } else if ((await store.headSeq(projectId)) > 0) {
           return fail('bad_input', 'This project is already on this device. Import it as a copy to keep both.');
         }
-        await store.importLog(projectId, events, bundle.blobs);
+        // Marked before its events land: a crash in between leaves a mark, never trusted records.
+        await markImported(db, projectId, options.learnRouting === true);
+        try {
+          await store.importLog(projectId, events, bundle.blobs);
+        } catch (error) {
+          await unmarkImported(db, projectId);
+          throw error;
+        }
         return ok({ projectId, events: events.length });
       }),
 
@@ -119,6 +129,7 @@ export function createHousekeeping(engine: Engine) {
           projectId,
           [...own].filter((hash) => !inUse.has(hash)),
         );
+        await unmarkImported(db, projectId);
         locks.release(projectId);
         return ok({ projectId });
       }),

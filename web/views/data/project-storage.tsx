@@ -23,6 +23,7 @@ export function ProjectStorage() {
   const [notice, setNotice] = createSignal<{ text: string; problem: boolean }>();
   const [confirming, setConfirming] = createSignal<string>();
   const [pendingCopy, setPendingCopy] = createSignal<string>();
+  const [learnRouting, setLearnRouting] = createSignal(false);
 
   const say = (text: string, problem = false) => setNotice({ text, problem });
 
@@ -51,7 +52,7 @@ export function ProjectStorage() {
   }
 
   async function importText(text: string, asCopy: boolean) {
-    const result = await callEngine('importProject', text, { asCopy });
+    const result = await callEngine('importProject', text, { asCopy, learnRouting: learnRouting() });
     if (!result.ok) {
       say(result.message, true);
       setPendingCopy(result.message.includes('Import it as a copy') ? text : undefined);
@@ -131,6 +132,16 @@ export function ProjectStorage() {
           </tbody>
         </table>
       </Show>
+      <label>
+        <input
+          type="checkbox"
+          data-testid="import-learn-routing"
+          checked={learnRouting()}
+          onChange={(event) => setLearnRouting(event.currentTarget.checked)}
+        />{' '}
+        Let this device’s model router learn from the imported project’s results (how good and how fast each model was;
+        never prices or models)
+      </label>
       <label>
         Import a project (.orchestra.json)
         <input type="file" accept=".json,application/json" onChange={(event) => void chooseFile(event.currentTarget)} />
