@@ -106,9 +106,11 @@ test('the passphrase is removed only with the passphrase, after which the keys w
   await expect.poll(() => keyStatus.textContent()).toBe('Keys are encrypted and locked.');
   await form.getByRole('button', { name: 'Remove passphrase' }).click();
   const removal = page.getByTestId('remove-passphrase');
-  expect(await removal.textContent()).toContain('your keys are stored unencrypted on this device');
+  expect(await removal.textContent()).toContain(
+    'anyone who can open this browser profile, or copy all its files, can read them',
+  );
 
-  const confirm = removal.getByRole('button', { name: 'Remove passphrase and store keys unencrypted' });
+  const confirm = removal.getByRole('button', { name: 'Remove passphrase and keep keys sealed with the device key' });
   await removal.getByLabel('Current passphrase').fill('not the passphrase');
   await confirm.click();
   await expect.poll(() => removal.getByRole('alert').textContent()).toBe('That passphrase does not open your keys.');
@@ -118,7 +120,7 @@ test('the passphrase is removed only with the passphrase, after which the keys w
   await confirm.click();
   await expect.poll(() => keyStatus.textContent()).toBe('Keys are stored without a passphrase.');
   expect(await page.getByTestId('providers-notice').textContent()).toBe(
-    'Passphrase removed: your keys are stored unencrypted on this device.',
+    'Passphrase removed: your keys are sealed with this device’s key only.',
   );
   expect(await removal.count()).toBe(0);
 

@@ -26,13 +26,14 @@ async function dump(db: OrchestraDb): Promise<string> {
 
 const engine = workerApiWithProviders;
 
-test('without a passphrase a key is stored in its own table, never in settings', async () => {
+test('without a passphrase a key is stored in its own table, sealed, never in settings', async () => {
   const db = new OrchestraDb(`keys-${++counter}`);
   const store = new KeyStore(db);
   await store.set('openai', secret);
   expect(await store.get('openai')).toBe(secret);
   expect(JSON.stringify(await db.settings.toArray())).not.toContain(secret);
-  expect(JSON.stringify(await db.providerKeys.toArray())).toContain(secret);
+  expect(await dump(db)).not.toContain(secret);
+  expect(await db.providerKeys.get('openai')).toMatchObject({ provider: 'openai', by: 'device' });
 });
 
 test('with a passphrase no key is left in clear anywhere in the database', async () => {

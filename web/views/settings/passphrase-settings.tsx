@@ -6,7 +6,7 @@ import { describeResult, settle } from './command-result.ts';
 
 /**
  * The passphrase that encrypts the stored keys: set it, unlock and lock the keys, or
- * remove it (after a warning: the keys are then stored unencrypted on this device).
+ * remove it (after a warning: the keys are then sealed only with this device's key).
  *
  * ```
  *   no passphrase ──Encrypt keys──▶ unlocked ──Lock keys / reload──▶ locked
@@ -40,7 +40,7 @@ export function PassphraseSettings(props: { keys: KeyStatus | undefined; onChang
     if (result.ok) {
       setRemoving(false);
       setRemoveProblem(undefined);
-      setNotice('Passphrase removed: your keys are stored unencrypted on this device.');
+      setNotice('Passphrase removed: your keys are sealed with this device’s key only.');
     } else {
       setRemoveProblem(result.message);
     }
@@ -107,15 +107,16 @@ export function PassphraseSettings(props: { keys: KeyStatus | undefined; onChang
           }}
         >
           <p class="warning">
-            Without a passphrase your keys are stored unencrypted on this device: anyone who can open this browser
-            profile, or read its files, can read them. They still never leave this device.
+            Without a passphrase your keys are sealed with a key this browser keeps for this device: they are never on
+            disk in clear, but anyone who can open this browser profile, or copy all its files, can read them. They
+            still never leave this device.
           </p>
           <label>
             Current passphrase
             <input name="current-passphrase" type="password" autocomplete="off" required />
           </label>
           <div class="actions">
-            <button class="button">Remove passphrase and store keys unencrypted</button>
+            <button class="button">Remove passphrase and keep keys sealed with the device key</button>
             <button type="button" class="button" onClick={() => setRemoving(false)}>
               Cancel
             </button>
