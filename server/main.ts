@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
-import { proxyOptionsFromEnv } from './proxy/proxy-config.ts';
+import { ownOriginsFor, proxyOptionsFromEnv } from './proxy/proxy-config.ts';
 import { openStoreFromEnv } from './sync/open-store.ts';
 import { syncLimitsFromEnv } from './sync/sync-options.ts';
 
@@ -28,14 +28,17 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 
 const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
 const syncStore = await openStoreFromEnv(process.env, join(repoRoot, 'data'));
+// Filled in once the port is known (PORT=0 picks one); the proxy reads it at each request.
+const ownOrigins: string[] = [];
 const app = createApp({
   distDir,
   version,
   extraConnectSrc,
-  proxy: proxyOptionsFromEnv(process.env),
+  proxy: { ...proxyOptionsFromEnv(process.env), ownOrigins },
   sync: { store: syncStore, limits: syncLimitsFromEnv(process.env) },
 });
 const server = serve({ fetch: app.fetch, port, hostname }, (info) => {
+  ownOrigins.push(...ownOriginsFor({ hostname, port: info.port, env: process.env }));
   process.stdout.write(`Orchestra is serving http://${hostname}:${info.port} (sync: ${syncStore.kind})\n`);
 });
 

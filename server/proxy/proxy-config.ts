@@ -48,12 +48,41 @@ export interface ProxyOptions {
   clientToken?: string;
   /** Origins besides the app's own that may call the proxy from a browser. */
   allowedOrigins?: readonly string[];
+  /**
+   * The app's own origins, from the server's configuration (`ownOriginsFor`), read at
+   * each request so that a port chosen at start-up can be added once known. Never taken
+   * from the Host header: a DNS-rebinding page sends a Host and an Origin that agree.
+   */
+  ownOrigins?: readonly string[];
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
   /** Requests a client may make per window. */
   rateLimit?: { requests: number; windowMs: number };
   fetch?: typeof globalThis.fetch;
   now?: () => number;
+}
+
+/**
+ * The origins this server's own app is served from: `ORCHESTRA_PUBLIC_ORIGIN` (space
+ * separated) when set, as behind a reverse proxy; else the address it listens on, and
+ * `localhost` too when that is the loopback address.
+ *
+ * @example ownOriginsFor({ hostname: '127.0.0.1', port: 8787, env: {} })
+ * // ['http://127.0.0.1:8787', 'http://localhost:8787']
+ */
+export function ownOriginsFor(input: {
+  hostname: string;
+  port: number;
+  env: Record<string, string | undefined>;
+}): string[] {
+  const configured = (input.env['ORCHESTRA_PUBLIC_ORIGIN'] ?? '').split(/\s+/).filter(Boolean);
+  if (configured.length > 0) return configured.map((origin) => new URL(origin).origin);
+  const host = input.hostname.includes(':') ? `[${input.hostname}]` : input.hostname;
+  const origins = [new URL(`http://${host}:${input.port}`).origin];
+  if (['127.0.0.1', '::1', 'localhost'].includes(input.hostname)) {
+    origins.push(new URL(`http://localhost:${input.port}`).origin);
+  }
+  return origins;
 }
 
 /**

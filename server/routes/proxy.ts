@@ -41,9 +41,9 @@ export function proxyRoute(options: ProxyOptions = {}) {
     c.json({ error: 'proxy', message }, status);
 
   route.use('*', async (c, next) => {
+    // "Same origin" is what the configuration says is ours, never what the Host header says.
     const origin = c.req.header('origin');
-    const own = new URL(c.req.url).origin;
-    const crossOrigin = origin !== undefined && origin !== own;
+    const crossOrigin = origin !== undefined && !(options.ownOrigins ?? []).includes(origin);
     if (crossOrigin && !options.allowedOrigins?.includes(origin)) {
       return refuse(c, 403, 'This proxy answers only the Orchestra app it is served with.');
     }

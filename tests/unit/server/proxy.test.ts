@@ -43,7 +43,11 @@ const upstreams = () => ({
 });
 
 function proxyApp(proxy: ProxyOptions = {}) {
-  return createApp({ distDir, version: '0.0.0', proxy: { upstreams: upstreams(), ...proxy } });
+  return createApp({
+    distDir,
+    version: '0.0.0',
+    proxy: { upstreams: upstreams(), ownOrigins: ['http://orchestra.test'], ...proxy },
+  });
 }
 
 const chatBody = JSON.stringify({
