@@ -7,8 +7,8 @@
  * `EngineUnavailableError` instead of hanging, and the next call after that starts
  * a fresh worker: "reset this view" is enough to recover.
  */
-import { type Remote, proxy, wrap } from 'comlink';
-import type { OutputUpdate, ProjectUpdate, WorkerApi } from '../worker/api.ts';
+import { type ProxyMarked, type Remote, proxy, wrap } from 'comlink';
+import type { CheckExecutor, OutputUpdate, ProjectUpdate, WorkerApi } from '../worker/api.ts';
 
 export class EngineUnavailableError extends Error {
   override name = 'EngineUnavailableError';
@@ -40,7 +40,20 @@ function connect(): Connection {
   });
   // Nobody may be waiting when it fails; the rejection is still delivered to later calls.
   next.failed.catch(() => undefined);
+  // A fresh engine gets what the page lends it (the sandbox that runs tests).
+  if (lentExecutor) void next.remote.setCheckExecutor(lentExecutor).catch(() => undefined);
   return next;
+}
+
+let lentExecutor: (CheckExecutor & ProxyMarked) | undefined;
+
+/**
+ * Lends the engine this page's means of running a project's tests (the sandboxed frame,
+ * which a worker cannot make); every engine this page starts gets it.
+ */
+export function lendCheckExecutor(executor: CheckExecutor): void {
+  lentExecutor = proxy(executor);
+  if (connection && !connection.dead) void connection.remote.setCheckExecutor(lentExecutor).catch(() => undefined);
 }
 
 type Method = keyof WorkerApi;

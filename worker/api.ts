@@ -20,6 +20,7 @@ import type { RunCommands } from './orchestrator/run-api.ts';
 import { Orchestrator, type OrchestratorOptions } from './orchestrator/orchestrator.ts';
 import { createRunCommands } from './orchestrator/run-commands.ts';
 import type { ResilienceObserver } from './providers/resilience/resilience-records.ts';
+import { type CheckCommands, createCheckCommands } from './checks/check-commands.ts';
 
 export type { Failure, FailureKind, Result } from './contract/result.ts';
 export type { DatabaseHealth, WorkerHealth } from './contract/worker-health.ts';
@@ -46,14 +47,24 @@ export type {
   TemplateId,
   ZipExport,
 } from './orchestrator/run-api.ts';
-export type { PlanTask, PlanView, PauseKind, Preference, TaskKind, TaskStatus } from './events/projections/rows.ts';
+export type {
+  CheckSummary,
+  PlanTask,
+  PlanView,
+  PauseKind,
+  Preference,
+  TaskKind,
+  TaskStatus,
+} from './events/projections/rows.ts';
+export type { CheckExecutor, CheckRunResult } from './checks/checks-service.ts';
+export type * from './checks/contract.ts';
 
 /**
  * Every command and query the UI may send the engine. Project commands, housekeeping
  * and provider commands: see `projects/project-commands.ts`, `projects/housekeeping.ts`
  * and `providers/provider-commands.ts`.
  */
-export interface WorkerApi extends ProjectCommands, Housekeeping, ProviderCommands, RunCommands {
+export interface WorkerApi extends ProjectCommands, Housekeeping, ProviderCommands, RunCommands, CheckCommands {
   /** Whether the engine is up, its database, and the browser's storage figures. */
   health(): Promise<WorkerHealth>;
   getSettings(): Promise<Result<Settings>>;
@@ -110,7 +121,13 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
     ? () => (providerService ??= loadProviders({ appOrigin: deps.appOrigin ?? '', observer }))
     : undefined;
   const providerCommands = createProviderCommands({ ...deps, providers: sharedProviders });
-  const orchestrator = new Orchestrator(deps.engine, { ...deps.orchestrator, providers: sharedProviders });
+  const checkTimeoutMs = () => readSettings(db).then((settings) => settings.checkTimeoutSeconds * 1000);
+  const orchestrator = new Orchestrator(deps.engine, {
+    checkTimeoutMs,
+    ...deps.orchestrator,
+    providers: sharedProviders,
+  });
+  const checkCommands = createCheckCommands(deps.engine, orchestrator.checks, checkTimeoutMs);
   const projects = createProjectCommands(deps.engine);
   const housekeeping = createHousekeeping(deps.engine);
   const runCommands = createRunCommands(deps.engine, orchestrator);
@@ -133,6 +150,7 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
     ...housekeeping,
     ...providerCommands,
     ...runCommands,
+    ...checkCommands,
 
     async deleteProject(projectId) {
       await orchestrator.detach(projectId);

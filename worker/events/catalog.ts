@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { artifactEvents } from './schemas/artifact-events.ts';
+import { checkEvents } from './schemas/check-events.ts';
 import { type Actor, actorSchema, localIdSchema, ulidSchema } from './schemas/common.ts';
 import { projectEvents } from './schemas/project-events.ts';
 import { routingEvents } from './schemas/routing-events.ts';
 import { taskEvents } from './schemas/task-events.ts';
 
 /** Every event type Orchestra records, `<noun>-<action>`, with the schema of its payload. */
-export const payloadSchemas = { ...projectEvents, ...taskEvents, ...routingEvents, ...artifactEvents };
+export const payloadSchemas = { ...projectEvents, ...taskEvents, ...routingEvents, ...artifactEvents, ...checkEvents };
 
 export type EventType = keyof typeof payloadSchemas;
 export type PayloadOf<T extends EventType> = z.infer<(typeof payloadSchemas)[T]>;

@@ -11,6 +11,7 @@ import { type RunLimits, defaultLimits } from './limits.ts';
 import { ModelChooser, type PreferredRecord } from './model-choice.ts';
 import { OutputBus, type OutputMessage } from './output-bus.ts';
 import { ProjectRunner } from './runner.ts';
+import { ChecksService } from '../checks/checks-service.ts';
 
 export interface OrchestratorOptions {
   /** The provider service, loaded on first use (its own chunk). */
@@ -21,6 +22,8 @@ export interface OrchestratorOptions {
   templateDelayMs?: number;
   /** Shared with the other tabs' engines: live output reaches their watchers too. */
   outputChannel?: BroadcastChannel | undefined;
+  /** The time limit of a test run (the device's setting). Default 60 s. */
+  checkTimeoutMs?: (() => Promise<number>) | undefined;
 }
 
 /**
@@ -32,6 +35,8 @@ export class Orchestrator {
   readonly bus: OutputBus;
   readonly chooser: ModelChooser;
   readonly limits: RunLimits;
+  /** Runs projects' own tests in the page's sandbox, once the page lends it the means. */
+  readonly checks: ChecksService;
   private readonly runners = new Map<string, ProjectRunner>();
 
   constructor(
@@ -45,6 +50,7 @@ export class Orchestrator {
       if (event.data?.kind === 'output') this.bus.receive(event.data.projectId, event.data.updates);
     });
     this.chooser = new ModelChooser(options.random ? { random: options.random } : {});
+    this.checks = new ChecksService(engine.store);
   }
 
   /** Providers that can take calls now; none at all means the Template provider. */
@@ -116,6 +122,8 @@ export class Orchestrator {
         readiness: () => this.readiness(),
         adapter: (provider, observer) => this.adapter(provider, observer),
         template: () => createTemplateAdapter({ chunkChars: 96, delayMs: this.options.templateDelayMs ?? 12 }),
+        checks: this.checks,
+        checkTimeoutMs: this.options.checkTimeoutMs,
       });
       this.runners.set(projectId, runner);
       await runner.recover();

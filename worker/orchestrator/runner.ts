@@ -45,6 +45,9 @@ import {
 import { type TaskAttemptOutcome, type TaskRunnerDeps, runTaskAttempt } from './task-runner.ts';
 import { templateFor, templatePlan } from './template-plan.ts';
 import { conversationOf } from './chat.ts';
+import type { ChecksService } from '../checks/checks-service.ts';
+import { checkIsCurrent, testFailureFindings } from '../checks/test-findings.ts';
+import { describeCheck } from '../query/describe-check.ts';
 
 export interface RunnerDeps {
   store: EventStore;
@@ -54,6 +57,10 @@ export interface RunnerDeps {
   readiness(): Promise<ProviderReady[]>;
   adapter(provider: ProviderReady['provider'], observer?: ResilienceObserver): Promise<ProviderAdapter>;
   template(): ProviderAdapter;
+  /** Runs the project's own tests in the page's sandbox; absent where no page is (Node tests). */
+  checks?: ChecksService | undefined;
+  /** The time limit of a test run, from the device's settings. */
+  checkTimeoutMs?: (() => Promise<number>) | undefined;
 }
 
 const system: Actor = { kind: 'system', component: 'orchestrator' };
@@ -155,6 +162,26 @@ export class ProjectRunner {
           payload: { taskId: task.taskId, reason: 'Resumed after the interruption.' },
         },
       );
+    }
+    // A test run the closed tab was making never reports: it is recorded as stopped.
+    const dangling = state.project?.checkRunning;
+    if (dangling && !this.deps.checks?.isRunning(this.projectId)) {
+      events.push({
+        type: 'check-result',
+        actor: { kind: 'system', component: 'checks' },
+        payload: {
+          runId: dangling.runId,
+          runtime: state.project?.lastCheck?.runtime ?? 'node',
+          outcome: 'stopped',
+          reason: 'The tab running the tests was closed or reloaded before they finished.',
+          counts: { pass: 0, fail: 0, error: 0, skip: 0, todo: 0 },
+          durationMs: 0,
+          command: '',
+          files: [],
+          cases: [],
+          atSeq: state.lastSeq,
+        },
+      });
     }
     if (events.length > 0) await this.append(events);
     this.pump();
@@ -326,6 +353,8 @@ export class ProjectRunner {
   async emergencyStop(): Promise<void> {
     const calls = [...this.inFlight.values()];
     for (const call of calls) call.controller.abort('emergency');
+    // A test run under way ends too: generated code never outlives an emergency stop.
+    this.deps.checks?.stop(this.projectId);
     await Promise.all(calls.map((call) => call.done));
     const state = await this.state();
     const runId = state.project?.currentRunId;
@@ -445,12 +474,19 @@ export class ProjectRunner {
   }
 
   /** The run's end: done, with the findings the last review left open listed. */
-  private async finish(state: ProjectState, runId: string): Promise<void> {
+  private async finish(before: ProjectState, runId: string): Promise<void> {
+    // The run ends by saying how the project's own tests fare on its final files.
+    const tested = await this.runChecks('final');
+    const state = tested ? await this.state() : before;
+    if (state.project?.runStatus !== 'running' || state.project.currentRunId !== runId) return;
+    if (tested && (await this.reviewFailingTests(state))) return;
     const open = await remainingFindings(state, (hash) => this.deps.store.blob(hash));
+    const check = state.project.lastCheck;
+    const tests = check && checkIsCurrent(state) ? ` ${describeCheck(check.outcome, check.counts, check.reason)}` : '';
     const message =
       open.length === 0
-        ? 'Every task is done.'
-        : `Every task is done; the last review left ${open.length} finding${open.length === 1 ? '' : 's'} open: ${open
+        ? `Every task is done.${tests}`
+        : `Every task is done;${tests} The last review left ${open.length} finding${open.length === 1 ? '' : 's'} open: ${open
             .slice(0, 5)
             .map(
               (finding) =>
@@ -458,6 +494,57 @@ export class ProjectRunner {
             )
             .join('; ')}`.slice(0, 2000);
     await this.append([{ type: 'run-stop', actor: system, payload: { runId, outcome: 'completed', message } }]);
+  }
+
+  /**
+   * Runs the project's tests unless the last run already covers its files, or there is no
+   * page to run them in. Returns whether a run was made. A failure here never stops the
+   * build: the run goes on without test results, and the log says why.
+   */
+  private async runChecks(trigger: 'review' | 'final', taskId?: string): Promise<boolean> {
+    const checks = this.deps.checks;
+    if (!checks?.available) return false;
+    const state = await this.state();
+    if (checkIsCurrent(state)) return false;
+    try {
+      const timeoutMs = (await this.deps.checkTimeoutMs?.()) ?? 60_000;
+      const result = await checks.run(this.projectId, { trigger, taskId, timeoutMs });
+      return result.ran;
+    } catch (error) {
+      await this.report(error, taskId);
+      return false;
+    }
+  }
+
+  /**
+   * Tests that fail at the end of a plan that had no review get one: the Debugger reads
+   * the failures and fix tasks follow, as after any review. Never for a Template build
+   * (no model to fix anything) and never twice.
+   */
+  private async reviewFailingTests(state: ProjectState): Promise<boolean> {
+    const check = state.project?.lastCheck;
+    if (!check || check.failures.length === 0 || state.plan?.source === 'template') return false;
+    const reviewed = [...state.tasks.values()].some((task) => task.role === 'debugger');
+    if (reviewed) return false;
+    await this.append([
+      {
+        type: 'task-schedule',
+        actor: system,
+        payload: {
+          taskId: 'review-tests',
+          role: 'debugger',
+          title: 'Review the failing tests',
+          dependsOn: [],
+          instructions:
+            "The project's own tests fail. Find out why from the failures and the code, and report each cause as a finding on the file to change.",
+          expectedArtifacts: [],
+          acceptance: ['Every failing test is explained by a finding.'],
+          kind: 'review',
+          round: 1,
+        },
+      },
+    ]);
+    return true;
   }
 
   /** Starts a task's attempt in the background; the loop runs again when it settles. */
@@ -474,6 +561,11 @@ export class ProjectRunner {
   }
 
   private async execute(taskId: string, signal: AbortSignal): Promise<void> {
+    const before = await this.state();
+    const reviewing = before.tasks.get(taskId);
+    // A review starts from the project's tests as they run now: its failures are findings.
+    if (reviewing?.role === 'debugger' && reviewing.kind === 'review') await this.runChecks('review', taskId);
+    if (signal.aborted) return;
     const state = await this.state();
     const task = state.tasks.get(taskId);
     if (!task?.role) return;
@@ -760,11 +852,15 @@ export class ProjectRunner {
       return planCompletion(state, facts, planSchema.parse(value), `plan-${ulid().slice(-8).toLowerCase()}`);
     }
     if (facts.role === 'debugger') {
+      const tests = checkIsCurrent(state)
+        ? await testFailureFindings(state.project?.lastCheck, state, (hash) => this.deps.store.blob(hash))
+        : [];
       return reviewCompletion(
         state,
         facts,
         value as Parameters<typeof reviewCompletion>[2],
         this.deps.limits.maxReviewRounds,
+        tests,
       );
     }
     return fileCompletion(state, facts, value as Parameters<typeof fileCompletion>[2]);

@@ -10,6 +10,7 @@ import { languageOf } from '../artifacts/language.ts';
 import { validateOutput } from '../artifacts/parse-output.ts';
 import { scoreTask } from '../artifacts/quality.ts';
 import { checkFileSet, safeFileName } from '../artifacts/safe-path.ts';
+import { testFailureFindings } from '../checks/test-findings.ts';
 import type { EventDraft } from '../events/catalog.ts';
 import type { BlobText } from '../events/event-store.ts';
 import { sha256Hex } from '../events/hash.ts';
@@ -240,10 +241,23 @@ export const reviewPath = (taskId: string) => `.orchestra/reviews/${safeFileName
 export async function reviewCompletion(
   state: ProjectState,
   facts: AnswerFacts,
-  review: Review,
+  answered: Review,
   maxRounds: number,
+  testFindings: readonly Finding[] = [],
 ): Promise<Completion> {
   const { task, destination, attempt } = facts;
+  // A failing test is a finding whether or not the Debugger named it: the files it points
+  // at get a fix task like any other serious finding (same rounds, same loop guard).
+  const named = new Set(answered.findings.filter(isBlocking).map((finding) => finding.file));
+  const added = testFindings.filter((finding) => !named.has(finding.file));
+  const review: Review =
+    added.length === 0
+      ? answered
+      : {
+          verdict: 'changes-requested',
+          summary: answered.summary,
+          findings: [...answered.findings, ...added].slice(0, 200),
+        };
   const report = JSON.stringify(review, null, 2);
   const contentHash = await sha256Hex(report);
   const path = reviewPath(task.taskId);
@@ -386,6 +400,10 @@ export async function findingsFor(
     const review = await reviewOf(state.tasks.get(id), readBlob);
     if (review) findings.push(...review.findings.filter((finding) => isBlocking(finding) && files.has(finding.file)));
   }
+  // The test failures the review was made with, for the files this fix owns.
+  const named = new Set(findings.map((finding) => finding.file));
+  const tests = await testFailureFindings(state.project?.lastCheck, state, readBlob);
+  findings.push(...tests.filter((finding) => files.has(finding.file) && !named.has(finding.file)));
   return findings;
 }
 

@@ -1,5 +1,6 @@
 import type { OrchestraEvent } from '../events/catalog.ts';
 import type { Actor } from '../events/schemas/common.ts';
+import { describeCheck } from './describe-check.ts';
 
 const roleNames: ReadonlyMap<string, string> = new Map([
   ['project-manager', 'Project Manager'],
@@ -137,5 +138,9 @@ export function describeEvent(event: OrchestraEvent): string {
         event.payload.subject.kind === 'task' ? `task ${event.payload.subject.taskId}` : event.payload.subject.path;
       return `Quality of ${subject}: ${Math.round(event.payload.score * 100)}%.`;
     }
+    case 'check-run-start':
+      return `Running the project's tests (${event.payload.trigger === 'manual' ? 'asked by you' : event.payload.trigger === 'review' ? 'before the review' : 'at the end of the run'}).`;
+    case 'check-result':
+      return `Tests: ${describeCheck(event.payload.outcome, event.payload.counts, event.payload.reason ?? null)}`;
   }
 }

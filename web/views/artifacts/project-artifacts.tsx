@@ -3,6 +3,8 @@ import { For, Show, createEffect, createMemo, createResource, createSignal, on, 
 import { Preview, hasPreviewPage } from '../../checks/preview.tsx';
 import { ExportZipButton } from '../../components/export-zip-button.tsx';
 import { Problem } from '../../components/problem.tsx';
+import { ChecksPanel } from '../../checks/checks-panel.tsx';
+import { createCheckEvents } from '../../checks/create-check-events.ts';
 import { callEngine, watchProject } from '../../worker-client.ts';
 import { makeThrottle } from '../../lib/throttle.ts';
 import { CodeView } from './code-view.tsx';
@@ -42,11 +44,17 @@ export function ProjectArtifacts(props: { projectId: string }) {
     ),
   );
 
+  const checks = createCheckEvents(() => props.projectId);
+  const line = () => {
+    const wanted = Number(params['line']);
+    return Number.isInteger(wanted) && wanted > 0 ? wanted : undefined;
+  };
+
   const selected = () => {
     const path = params['path'];
     return typeof path === 'string' && path !== '' ? path : undefined;
   };
-  const select = (path: string) => setParams({ path, version: undefined });
+  const select = (path: string) => setParams({ path, version: undefined, line: undefined });
   const [open, setOpen] = createSignal<ReadonlySet<string>>(new Set());
   const toggle = (folder: string, isOpen: boolean) =>
     setOpen((current) => {
@@ -132,7 +140,12 @@ export function ProjectArtifacts(props: { projectId: string }) {
                           <>
                             <Problem message={loaded().problem} />
                             <Show when={!loaded().problem}>
-                              <CodeView text={loaded().text} language={file().language} label={file().path} />
+                              <CodeView
+                                text={loaded().text}
+                                language={file().language}
+                                label={file().path}
+                                line={line()}
+                              />
                             </Show>
                           </>
                         )}
@@ -146,6 +159,7 @@ export function ProjectArtifacts(props: { projectId: string }) {
               <Preview projectId={props.projectId} artifacts={current().artifacts} />
             </Show>
           </Show>
+          <ChecksPanel projectId={props.projectId} events={checks.events()} canWrite={checks.role() === 'writer'} />
         </div>
       )}
     </Show>

@@ -1,6 +1,8 @@
 import { For, Show, createResource, createSignal } from 'solid-js';
 import { describeEvent } from '../../../worker/query/index.ts';
 import { callEngine } from '../../worker-client.ts';
+import { ChecksPanel } from '../../checks/checks-panel.tsx';
+import { createCheckEvents } from '../../checks/create-check-events.ts';
 
 async function unwrap<T>(result: Promise<{ ok: true; value: T } | { ok: false; message: string }>): Promise<T> {
   const settled = await result;
@@ -18,6 +20,9 @@ export function ProjectReplay(props: { projectId: string }) {
   const position = () => seq() ?? head() ?? 0;
   const point = () => (head() === undefined ? undefined : ([props.projectId, position()] as const));
   const [view] = createResource(point, ([projectId, at]) => unwrap(callEngine('projectAt', projectId, at)));
+  // Test runs as they were recorded up to this point: shown, never run again.
+  const checks = createCheckEvents(() => props.projectId);
+  const checksSoFar = () => checks.events().filter((entry) => entry.seq <= position());
   const [event] = createResource(
     point,
     async ([projectId, at]) => (await unwrap(callEngine('readEvents', projectId, at, at)))[0],
@@ -72,6 +77,7 @@ export function ProjectReplay(props: { projectId: string }) {
             </dl>
           )}
         </Show>
+        <ChecksPanel projectId={props.projectId} events={checksSoFar()} canWrite={false} recordedOnly />
       </div>
     </Show>
   );

@@ -2,6 +2,7 @@ import { A } from '@solidjs/router';
 import { Show } from 'solid-js';
 import { Preview, hasPreviewPage } from '../../checks/preview.tsx';
 import { Problem } from '../../components/problem.tsx';
+import { ChecksPanel } from '../../checks/checks-panel.tsx';
 import { AgentsPanel } from './agents-panel.tsx';
 import { ArtifactTimeline } from './artifact-timeline.tsx';
 import { BudgetMeter, Progress } from './budget-meter.tsx';
@@ -66,6 +67,7 @@ export function ProjectRun(props: { projectId: string }) {
             <TaskList projectId={props.projectId} tasks={tasks()} canWrite={data.canWrite()} onChange={changed} />
           </section>
           <LiveOutput projectId={props.projectId} tasks={view().tasks} />
+          <ChecksPanel projectId={props.projectId} events={data.events()} canWrite={data.canWrite()} />
           <div class="run-columns">
             <div class="run-column">
               <MessageBox projectId={props.projectId} canWrite={data.canWrite()} />

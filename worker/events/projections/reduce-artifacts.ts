@@ -2,6 +2,7 @@ import type { StoredEvent } from '../catalog.ts';
 import type { Handlers } from './handler.ts';
 import { type Changes, type ProjectState, joinKey } from './project-state.ts';
 import type { ArtifactVersionRow } from './rows.ts';
+import { projectRow } from './reduce-project.ts';
 
 function addVersion(state: ProjectState, event: StoredEvent<'artifact-create' | 'artifact-version'>, changes: Changes) {
   const { path, kind, language, contentHash, size, provenance } = event.payload;
@@ -35,6 +36,8 @@ function addVersion(state: ProjectState, event: StoredEvent<'artifact-create' | 
     updatedAt: event.at,
   });
   changes.touch('artifacts', path);
+  // A test run made before this point no longer describes the project's code.
+  if (kind === 'source' && !path.startsWith('.orchestra/')) projectRow(state, event.at, changes).sourcesSeq = event.seq;
 }
 
 /** A version of a file, if it exists, marked as changed. */

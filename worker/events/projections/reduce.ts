@@ -2,11 +2,18 @@ import type { EventType, OrchestraEvent } from '../catalog.ts';
 import type { Handler, Handlers } from './handler.ts';
 import type { Changes, ProjectState } from './project-state.ts';
 import { artifactHandlers } from './reduce-artifacts.ts';
+import { checkHandlers } from './reduce-checks.ts';
 import { projectHandlers, projectRow } from './reduce-project.ts';
 import { routingHandlers } from './reduce-routing.ts';
 import { taskHandlers } from './reduce-tasks.ts';
 
-const handlers: Handlers<EventType> = { ...projectHandlers, ...taskHandlers, ...routingHandlers, ...artifactHandlers };
+const handlers: Handlers<EventType> = {
+  ...projectHandlers,
+  ...taskHandlers,
+  ...routingHandlers,
+  ...artifactHandlers,
+  ...checkHandlers,
+};
 
 /**
  * Folds one event into a project's state, in place. Total: any valid history folds

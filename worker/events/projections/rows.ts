@@ -40,6 +40,20 @@ export interface PlanView {
 /** A project's current plan in the `plans` table. */
 export type PlanRow = PlanView & { projectId: string };
 
+/** A test run's outcome as the project row keeps it; the whole result is its `check-result` event. */
+export interface CheckSummary {
+  runId: string;
+  runtime: 'node' | 'python' | 'web';
+  outcome: 'completed' | 'timed-out' | 'out-of-memory' | 'stopped' | 'crashed' | 'not-runnable';
+  reason: string | null;
+  counts: { pass: number; fail: number; error: number; skip: number; todo: number };
+  /** The log position whose files were run. */
+  atSeq: number;
+  at: number;
+  /** The first failing cases (at most 20), for the Debugger and the run's closing sentence. */
+  failures: { file: string; name: string[]; message: string | null; location: { path: string; line: number } | null }[];
+}
+
 export interface ProjectRow {
   id: string;
   name: string;
@@ -70,6 +84,12 @@ export interface ProjectRow {
   pauseKind: PauseKind | null;
   /** How the last run ended, in a sentence (remaining findings, the failure). */
   runMessage: string | null;
+  /** The last finished test run of the project's own suite (absent on older rows). */
+  lastCheck?: CheckSummary | null;
+  /** The last event that changed a source file: a test run from before it is out of date. */
+  sourcesSeq?: number;
+  /** A test run under way: started and not yet reported (absent on older rows). */
+  checkRunning?: { runId: string; startedAt: number } | null;
   createdAt: number;
   updatedAt: number;
   lastSeq: number;

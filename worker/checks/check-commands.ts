@@ -1,0 +1,67 @@
+import { type Result, fail, ok } from '../contract/result.ts';
+import type { Engine } from '../engine.ts';
+import { toFailure } from '../projects/to-failure.ts';
+import type { CheckExecutor, CheckRunResult, ChecksService } from './checks-service.ts';
+
+/** The "Run tests" commands of the worker API. */
+export interface CheckCommands {
+  /**
+   * The page lends the engine its sandbox to run code in (`web/checks/`); `undefined`
+   * takes it back. Without it, tests are not run and the log says so.
+   */
+  setCheckExecutor(executor: CheckExecutor | undefined): void;
+  /** "Run tests": runs the project's own suite now and records the result. */
+  runChecks(projectId: string): Promise<Result<CheckRunResult>>;
+  /** "Stop": ends the project's test run at once. */
+  stopChecks(projectId: string): Promise<Result<void>>;
+  /** The captured output of one of the project's recorded test runs. */
+  checkOutput(projectId: string, runId: string): Promise<Result<string>>;
+}
+
+export function createCheckCommands(
+  engine: Engine,
+  checks: ChecksService,
+  timeoutMs: () => Promise<number>,
+): CheckCommands {
+  async function asWriter<T>(projectId: string, work: () => Promise<Result<T>>): Promise<Result<T>> {
+    try {
+      const role = engine.locks.role(projectId) ?? (await engine.locks.claim(projectId));
+      if (role !== 'writer')
+        return fail('not_writer', 'This project is open in another tab; run its tests there, or close that tab.');
+      const state = await engine.store.load(projectId);
+      if (!state.project || state.project.status === 'deleted')
+        return fail('not_found', 'There is no such project on this device.');
+      return await work();
+    } catch (error) {
+      return toFailure(error);
+    }
+  }
+
+  return {
+    setCheckExecutor(executor) {
+      checks.setExecutor(executor);
+    },
+    runChecks: (projectId) =>
+      asWriter(projectId, async () => {
+        if (!checks.available)
+          return fail('unavailable', 'Tests can only run in the app page, which is not connected.');
+        return ok(await checks.run(projectId, { trigger: 'manual', timeoutMs: await timeoutMs() }));
+      }),
+    async checkOutput(projectId, runId) {
+      try {
+        const events = await engine.store.read(projectId);
+        const result = events.findLast((event) => event.type === 'check-result' && event.payload.runId === runId);
+        if (result?.type !== 'check-result') return fail('not_found', 'This project has no such test run.');
+        const hash = result.payload.outputHash;
+        return ok(hash ? ((await engine.store.blob(hash)) ?? '') : '');
+      } catch (error) {
+        return toFailure(error);
+      }
+    },
+    stopChecks: (projectId) =>
+      asWriter(projectId, () => {
+        checks.stop(projectId);
+        return Promise.resolve(ok(undefined));
+      }),
+  };
+}

@@ -1,0 +1,136 @@
+import { pooledUlid } from '../events/ids.ts';
+import type { EventStore } from '../events/event-store.ts';
+import { sha256Hex } from '../events/hash.ts';
+import type { CheckSummary } from '../events/projections/rows.ts';
+import type { Actor } from '../events/schemas/common.ts';
+import type { CheckFile, CheckReport, CheckRequest } from './contract.ts';
+import { detectSuite, isRunnableFile } from './detect.ts';
+import { sanitizeReport } from './sanitize.ts';
+
+/**
+ * Runs a project's own test suite and records it. The engine lives in a worker, which
+ * cannot make frames, so the page that owns this engine lends it an executor
+ * (`web/checks/`) that runs the request in the sandboxed frame. The service gathers the
+ * project's files as they stand, appends `check-run-start`, waits for the report, reads
+ * it as untrusted data, and appends `check-result` with its output stored as a text.
+ *
+ *   idle --run--> started (check-run-start) --report / stop / limit--> idle (check-result)
+ */
+
+/** What the page lends the engine: runs one request in the sandbox. */
+export interface CheckExecutor {
+  run(projectId: string, request: CheckRequest): Promise<CheckReport>;
+  /** Ends the project's run at once; what ran is still reported by `run`. */
+  stop(projectId: string): unknown;
+}
+
+export type CheckTrigger = 'manual' | 'review' | 'final';
+
+export interface CheckRunOptions {
+  trigger: CheckTrigger;
+  taskId?: string | undefined;
+  timeoutMs: number;
+  allowNetwork?: boolean | undefined;
+}
+
+export type CheckRunResult =
+  | { ran: true; summary: CheckSummary }
+  /** Nothing was run: no page to run it, or no tests; `reason` says which. */
+  | { ran: false; reason: string };
+
+const actor: Actor = { kind: 'system', component: 'checks' };
+
+export class ChecksService {
+  private executor: CheckExecutor | undefined;
+  private readonly running = new Map<string, Promise<CheckRunResult>>();
+
+  constructor(private readonly store: EventStore) {}
+
+  /** The page lends (or takes back, with `undefined`) the means to run code. */
+  setExecutor(executor: CheckExecutor | undefined): void {
+    this.executor = executor;
+  }
+
+  get available(): boolean {
+    return this.executor !== undefined;
+  }
+
+  /** Whether a run of this project's tests is under way in this engine. */
+  isRunning(projectId: string): boolean {
+    return this.running.has(projectId);
+  }
+
+  stop(projectId: string): void {
+    if (this.running.has(projectId)) this.executor?.stop(projectId);
+  }
+
+  /**
+   * Runs the project's tests once; a second call while one runs gets the same run.
+   * @example const result = await checks.run(projectId, { trigger: 'manual', timeoutMs: 60_000 });
+   */
+  run(projectId: string, options: CheckRunOptions): Promise<CheckRunResult> {
+    const current = this.running.get(projectId);
+    if (current) return current;
+    const next = this.runOnce(projectId, options).finally(() => this.running.delete(projectId));
+    this.running.set(projectId, next);
+    return next;
+  }
+
+  private async runOnce(projectId: string, options: CheckRunOptions): Promise<CheckRunResult> {
+    const executor = this.executor;
+    if (!executor) return { ran: false, reason: 'Tests run in the app page, and no page is connected to this engine.' };
+    const state = await this.store.load(projectId);
+    const sources = [...state.artifacts.values()].filter(
+      (artifact) => artifact.kind === 'source' && isRunnableFile(artifact.path),
+    );
+    const suite = detectSuite(sources.map((artifact) => artifact.path));
+    if (!suite) return { ran: false, reason: 'The project has no tests yet.' };
+    const contents = await Promise.all(sources.map((artifact) => this.store.blob(artifact.contentHash)));
+    const files: CheckFile[] = [];
+    sources.forEach((artifact, index) => {
+      const content = contents[index];
+      if (content !== undefined) files.push({ path: artifact.path, content });
+    });
+    const runId = `check-${pooledUlid()}`;
+    const atSeq = state.lastSeq;
+    await this.store.append(projectId, [
+      {
+        type: 'check-run-start',
+        actor,
+        payload: {
+          runId,
+          runtime: suite.runtime,
+          trigger: options.trigger,
+          ...(options.taskId ? { taskId: options.taskId } : {}),
+          files: files.length,
+          timeoutMs: options.timeoutMs,
+        },
+      },
+    ]);
+    const request: CheckRequest = {
+      runtime: suite.runtime,
+      files,
+      timeoutMs: options.timeoutMs,
+      allowNetwork: options.allowNetwork ?? false,
+    };
+    let report: unknown;
+    try {
+      report = await executor.run(projectId, request);
+    } catch (error) {
+      report = {
+        outcome: 'crashed',
+        reason: `The test run could not be carried out: ${error instanceof Error ? error.message : String(error)}`,
+      };
+    }
+    const { payload, output } = sanitizeReport(report, suite.runtime);
+    const outputHash = output ? await sha256Hex(output) : undefined;
+    const [event] = await this.store.append(
+      projectId,
+      [{ type: 'check-result', actor, payload: { ...payload, runId, atSeq, ...(outputHash ? { outputHash } : {}) } }],
+      outputHash ? { blobs: [{ hash: outputHash, content: output }] } : {},
+    );
+    const project = (await this.store.load(projectId)).project;
+    if (!event || !project?.lastCheck) return { ran: false, reason: 'The result could not be recorded.' };
+    return { ran: true, summary: project.lastCheck };
+  }
+}
