@@ -240,11 +240,19 @@ export function ChecksPanel(props: {
       <Problem message={problem()} />
       <Show when={running()}>
         <div class="checks-progress" role="status">
-          <progress
-            aria-label="Test progress"
-            max={Math.max(1, live()?.fileTotal ?? 1)}
-            value={live()?.phase === 'running' ? (live()?.fileIndex ?? 0) : undefined}
-          />
+          <Show
+            when={live()?.phase === 'running' && live()}
+            fallback={<progress aria-label="Test progress" data-testid="checks-progress-bar" />}
+          >
+            {(now) => (
+              <progress
+                aria-label="Test progress"
+                data-testid="checks-progress-bar"
+                max={Math.max(1, now().fileTotal)}
+                value={Math.min(now().fileIndex, Math.max(1, now().fileTotal))}
+              />
+            )}
+          </Show>
           <p data-testid="checks-progress">
             <Show when={live()} fallback="Running the tests in the tab that runs this project…">
               {(now) => (

@@ -17,8 +17,9 @@ export function describeCheck(outcome: Outcome, counts: Counts, reason: string |
   const tail = skipped > 0 ? ` (${plural(skipped, 'test')} skipped)` : '';
   if (outcome === 'completed') {
     if (ran === 0) return `No tests ran${tail}.`;
-    if (broken === 0) return `${counts.pass} of ${plural(ran, 'test')} pass${tail}.`;
-    return `${counts.pass} of ${plural(ran, 'test')} pass; ${broken} ${broken === 1 ? 'fails' : 'fail'}${tail}.`;
+    const verb = ran === 1 ? 'passes' : 'pass';
+    if (broken === 0) return `${counts.pass} of ${plural(ran, 'test')} ${verb}${tail}.`;
+    return `${counts.pass} of ${plural(ran, 'test')} ${verb}; ${broken} ${broken === 1 ? 'fails' : 'fail'}${tail}.`;
   }
   const sentence = reason ?? defaultReasons.get(outcome) ?? 'The tests did not finish.';
   const partial = ran > 0 ? ` Before that, ${counts.pass} of ${plural(ran, 'test')} passed.` : '';
