@@ -30,6 +30,8 @@ export interface AgentInput {
   measuredContext?: MeasuredText;
   /** For fix tasks: the Debugger's findings to address. */
   findings: Finding[];
+  /** For the Debugger: the project's tests as they ran on these files, as a prompt section. */
+  testRun?: string | undefined;
   /** For the Project Manager's chat: the conversation so far, oldest first, and the current plan's tasks with their status. */
   conversation: { from: 'user' | 'project-manager'; text: string }[];
   currentTasks: { id: string; role: Role; title: string; status: string; instructions: string }[];

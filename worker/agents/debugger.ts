@@ -63,6 +63,7 @@ export const debuggerAgent: AgentRole<Review> = {
     projectSection(input),
     taskSection(input),
     previousRoundSection(input),
+    input.testRun ?? false,
     contextSection(input),
     `Review the files now (review round ${input.task.round}). Reply with the JSON object only.`,
   ]),

@@ -1,4 +1,6 @@
 import type { AgentInput, AgentRole, Finding } from '../agents/index.ts';
+import { checkIsCurrent, testRunSection } from '../checks/test-findings.ts';
+import { describeCheck } from '../query/describe-check.ts';
 import { type ProjectState, joinKey } from '../events/projections/project-state.ts';
 import type { ArtifactRow, ArtifactVersionRow, TaskRow } from '../events/projections/rows.ts';
 import { emptyMeasured } from '../budget/utf8-length.ts';
@@ -108,6 +110,7 @@ export async function agentInputFor(
     context: context.text,
     measuredContext: context.shown,
     findings: options.findings,
+    ...(agent.role === 'debugger' ? testRunOf(state) : {}),
     conversation: options.conversation ?? [],
     currentTasks: [...state.tasks.values()].map((row) => ({
       id: row.taskId,
@@ -117,4 +120,11 @@ export async function agentInputFor(
       instructions: row.instructions,
     })),
   };
+}
+
+/** The Debugger reviews with the project's tests as they ran on the files it sees. */
+function testRunOf(state: ProjectState): { testRun?: string } {
+  const check = state.project?.lastCheck;
+  if (!check || !checkIsCurrent(state)) return {};
+  return { testRun: testRunSection(check, describeCheck(check.outcome, check.counts, check.reason)) };
 }

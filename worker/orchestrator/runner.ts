@@ -564,7 +564,7 @@ export class ProjectRunner {
     const before = await this.state();
     const reviewing = before.tasks.get(taskId);
     // A review starts from the project's tests as they run now: its failures are findings.
-    if (reviewing?.role === 'debugger' && reviewing.kind === 'review') await this.runChecks('review', taskId);
+    if (reviewing?.role === 'debugger') await this.runChecks('review', taskId);
     if (signal.aborted) return;
     const state = await this.state();
     const task = state.tasks.get(taskId);
