@@ -103,7 +103,7 @@ test('a project is planned, approved, built with agents in parallel, reviewed, f
     .poll(async () => (await watcher.locator('[data-testid="live-output"] pre').allTextContents()).join(''))
     .toContain('"files"');
   await expect.poll(() => runStatus(page), { timeout: 60_000 }).toBe('stopped');
-  expect(await page.getByTestId('run-message').textContent()).toBe('Every task is done.');
+  expect(await page.getByTestId('run-message').textContent()).toBe('Every task is done. 1 of 1 test passes.');
   await expect.poll(() => runStatus(watcher)).toBe('stopped');
   expect(await taskStatus(page, 'fix-2-code-generator')).toBe('done');
   expect(await taskStatus(page, 'review-2')).toBe('done');
@@ -216,7 +216,7 @@ test('a reload in the middle of a run resumes it and finishes with no duplicated
   await expect.poll(() => taskStatus(page, 'ui')).toBe('running');
   await page.reload();
   await expect.poll(() => runStatus(page), { timeout: 60_000 }).toBe('stopped');
-  expect(await page.getByTestId('run-message').textContent()).toBe('Every task is done.');
+  expect(await page.getByTestId('run-message').textContent()).toBe('Every task is done. 1 of 1 test passes.');
   const feed = (await page.getByTestId('feed').textContent()) ?? '';
   expect(feed).toContain('was interrupted');
   const created = [...feed.matchAll(/created ([\w./-]+)\./g)].map((match) => match[1]);
@@ -238,7 +238,7 @@ test('a budget pause appears; raising the budget and Continue orchestra finishes
   await expect.poll(() => page.getByTestId('budget-meter').textContent()).toContain('$5.00');
   await button(page, 'Continue orchestra').click();
   await expect.poll(() => runStatus(page), { timeout: 60_000 }).toBe('stopped');
-  expect(await page.getByTestId('run-message').textContent()).toBe('Every task is done.');
+  expect(await page.getByTestId('run-message').textContent()).toBe('Every task is done. 1 of 1 test passes.');
 });
 
 test('with no key at all, the Template provider builds a project end to end, labelled Template (no AI)', async ({

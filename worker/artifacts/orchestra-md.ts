@@ -26,6 +26,15 @@ export interface OrchestraSummary {
     findings: { severity: string; file: string; line: number | null; message: string }[];
   }[];
   costs: { budgetUsd: number | null; spentUsd: number; inputTokens: number; outputTokens: number };
+  /** The last run of the project's own tests, when there was one. */
+  tests?: {
+    sentence: string;
+    /** Whether the run covers the files as exported (no file changed after it). */
+    current: boolean;
+    command: string;
+    runtime: string;
+    failures: { file: string; name: string[]; message: string | null }[];
+  } | null;
   files: {
     path: string;
     version: number;
@@ -49,6 +58,7 @@ export function renderOrchestraMd(input: OrchestraSummary): string {
     planSection(input.plan),
     tasksSection(input.tasks),
     reviewsSection(input),
+    testsSection(input.tests ?? null),
     costsSection(input.costs),
     filesSection(input.files),
   ];
@@ -62,6 +72,30 @@ function header(input: OrchestraSummary): string {
   const started =
     input.project.template === null ? '' : ` Started from the ${inlineCode(input.project.template)} template.`;
   lines.push(`Built with Orchestra; exported ${new Date(input.exportedAt).toISOString()}.${started}`);
+  return lines.join('\n');
+}
+
+function testsSection(tests: OrchestraSummary['tests']): string {
+  if (!tests) return "## Tests\n\nThe project's tests were not run in Orchestra.";
+  const rerun = tests.command
+    ? inlineCode(tests.command)
+    : tests.runtime === 'python'
+      ? '`python -m pytest`'
+      : '`node --test`';
+  const lines = [
+    '## Tests',
+    '',
+    `${oneLine(tests.sentence)}${tests.current ? '' : ' (Files changed after this run.)'}`,
+    '',
+    `Run them again on your machine, in the project's folder: ${rerun}`,
+  ];
+  if (tests.failures.length > 0) {
+    lines.push('', 'Failing:');
+    for (const failure of tests.failures)
+      lines.push(
+        `- ${oneLine(failure.file)} — ${oneLine(failure.name.join(' › '))}${failure.message ? `: ${oneLine(failure.message).slice(0, 300)}` : ''}`,
+      );
+  }
   return lines.join('\n');
 }
 

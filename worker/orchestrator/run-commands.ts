@@ -16,6 +16,15 @@ import { validatePlan } from './plan-validation.ts';
 import type { OutputUpdate, PlanEdit, ProviderReadiness, RouterReport, RunCommands, ZipExport } from './run-api.ts';
 import { RunError } from './runner.ts';
 import { reviewOf } from './task-results.ts';
+import { checkIsCurrent } from '../checks/test-findings.ts';
+import { describeCheck } from '../query/describe-check.ts';
+import type { OrchestraEvent } from '../events/catalog.ts';
+
+/** The command a recorded test run says reruns it. */
+function lastCheckCommand(events: readonly OrchestraEvent[], runId: string): string {
+  const result = events.find((event) => event.type === 'check-result' && event.payload.runId === runId);
+  return result?.type === 'check-result' ? result.payload.command : '';
+}
 
 const notWriter = () =>
   fail(
@@ -221,6 +230,18 @@ export function createRunCommands(
             quality: task.quality,
           })),
           reviews,
+          tests: project.lastCheck
+            ? {
+                sentence: describeCheck(project.lastCheck.outcome, project.lastCheck.counts, project.lastCheck.reason),
+                current: checkIsCurrent(state),
+                command: lastCheckCommand(
+                  await store.read(projectId, project.lastCheck.atSeq + 1),
+                  project.lastCheck.runId,
+                ),
+                runtime: project.lastCheck.runtime,
+                failures: project.lastCheck.failures,
+              }
+            : null,
           costs: {
             budgetUsd: project.budgetUsd,
             spentUsd: project.spentUsd,
