@@ -14,8 +14,10 @@
  *               `changes-requested`, then × 0.5 per critical, × 0.8 per major and × 0.95 per
  *               minor finding; info findings are free. One critical outweighs three majors.
  *               1 until a review arrives (see `scoreReviewed`).
- *   tests       1 when the build includes tests or tests do not apply, 0.9 when it could
- *               have and does not.
+ *   tests       before the project's tests run: 1 when the build includes tests or tests
+ *               do not apply, 0.9 when it could have and does not. Once they run: the
+ *               share of the tests touching the task's files that pass (`scoreTested`),
+ *               a test touching a file when the file is the test's or the test imports it.
  *
  * A product rather than a weighted sum: a strength elsewhere should not buy back a broken
  * file, and every factor alone reads as "what share of full marks is left".
@@ -86,6 +88,19 @@ export function scoreTask(input: TaskOutcome): TaskScore {
  */
 export function scoreReviewed(scored: TaskScore, review: ReviewOutcome): TaskScore {
   return withScore({ ...scored.signals, ...reviewSignals(review) });
+}
+
+/**
+ * The score of a task once the project's own tests ran on its files: the tests factor
+ * becomes the share of the tests touching them that pass; the rest is kept.
+ *
+ * @example
+ * scoreTested({ validation: 1, files: 1, review: 1, tests: 1 }, { passed: 11, total: 12 }).score // 0.9166…
+ */
+export function scoreTested(signals: Record<string, number>, tests: { passed: number; total: number }): TaskScore {
+  const total = Math.max(0, tests.total);
+  const passed = Math.min(total, Math.max(0, tests.passed));
+  return withScore({ ...signals, tests: total === 0 ? 1 : passed / total, testsPassed: passed, testsRun: total });
 }
 
 function reviewSignals(review: ReviewOutcome): Record<string, number> {

@@ -6,6 +6,7 @@ import type { Actor } from '../events/schemas/common.ts';
 import type { CheckFile, CheckReport, CheckRequest } from './contract.ts';
 import { detectSuite, isRunnableFile } from './detect.ts';
 import { sanitizeReport } from './sanitize.ts';
+import { testQualityEvents } from './test-quality.ts';
 
 /**
  * Runs a project's own test suite and records it. The engine lives in a worker, which
@@ -129,8 +130,16 @@ export class ChecksService {
       [{ type: 'check-result', actor, payload: { ...payload, runId, atSeq, ...(outputHash ? { outputHash } : {}) } }],
       outputHash ? { blobs: [{ hash: outputHash, content: output }] } : {},
     );
-    const project = (await this.store.load(projectId)).project;
-    if (!event || !project?.lastCheck) return { ran: false, reason: 'The result could not be recorded.' };
+    const after = await this.store.load(projectId);
+    const project = after.project;
+    if (!event || event.type !== 'check-result' || !project?.lastCheck)
+      return { ran: false, reason: 'The result could not be recorded.' };
+    // The router learns from the tests: each code-writing task is scored by its files' tests.
+    const armOf = new Map<string, string>();
+    for (const logged of await this.store.read(projectId))
+      if (logged.type === 'route-decide') armOf.set(logged.payload.taskId, logged.payload.chosen);
+    const quality = await testQualityEvents(after, event.payload, (hash) => this.store.blob(hash), armOf);
+    if (quality.length > 0) await this.store.append(projectId, quality);
     return { ran: true, summary: project.lastCheck };
   }
 }

@@ -3,6 +3,7 @@ import { detectSuite } from '../../../worker/checks/detect.ts';
 import { importsOf, reachable } from '../../../worker/checks/import-graph.ts';
 import { sanitizeReport } from '../../../worker/checks/sanitize.ts';
 import { describeCheck } from '../../../worker/query/describe-check.ts';
+import { scoreTested } from '../../../worker/artifacts/quality.ts';
 
 const none = { pass: 0, fail: 0, error: 0, skip: 0, todo: 0 };
 
@@ -92,4 +93,13 @@ test('a run is said in one sentence, and a run that did not finish never reads a
   );
   expect(timedOut).toBe('Stopped after 5 s: the run reached its time limit. Before that, 3 of 3 tests passed.');
   expect(describeCheck('not-runnable', none, null)).not.toMatch(/pass/);
+});
+
+test('the tests factor of a task is the share of the tests touching its files that pass, in one formula', () => {
+  const signals = { validation: 0.7, files: 1, review: 1, tests: 1 };
+  const scored = scoreTested(signals, { passed: 11, total: 12 });
+  expect(scored.signals['tests']).toBeCloseTo(11 / 12);
+  expect(scored.score).toBeCloseTo(0.7 * (11 / 12));
+  expect(scoreTested(signals, { passed: 0, total: 3 }).score).toBe(0);
+  expect(scoreTested(signals, { passed: 5, total: 0 }).signals['tests']).toBe(1);
 });
