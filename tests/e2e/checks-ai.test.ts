@@ -32,13 +32,13 @@ function keyStores(page: Page): Promise<string> {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
         const opened = indexedDB.open(info.name as string);
         opened.onsuccess = () => resolve(opened.result);
-        opened.onerror = () => reject(opened.error);
+        opened.onerror = () => reject(new Error(String(opened.error)));
       });
       for (const store of Array.from(db.objectStoreNames).filter((name) => /key/i.test(name))) {
         dump[`${info.name}/${store}`] = await new Promise<unknown[]>((resolve, reject) => {
           const read = db.transaction(store).objectStore(store).getAll();
           read.onsuccess = () => resolve(read.result as unknown[]);
-          read.onerror = () => reject(read.error);
+          read.onerror = () => reject(new Error(String(read.error)));
         });
       }
       db.close();
