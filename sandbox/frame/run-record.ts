@@ -52,6 +52,25 @@ export class RunRecord {
   }
 }
 
+/** The report of a run that produced no results: what ended it, in a sentence. */
+export function emptyReport(
+  runtime: CheckRequest['runtime'],
+  outcome: Exclude<CheckOutcome, 'completed'>,
+  reason: string,
+): CheckReport {
+  return {
+    runtime,
+    outcome,
+    reason,
+    files: [],
+    cases: [],
+    counts: { pass: 0, fail: 0, error: 0, skip: 0, todo: 0 },
+    output: '',
+    durationMs: 0,
+    command: '',
+  };
+}
+
 /** The sentence for a run the time limit ended. */
 export function timeLimitReason(timeoutMs: number): string {
   const seconds = Math.round(timeoutMs / 100) / 10;

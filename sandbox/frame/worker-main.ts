@@ -1,5 +1,6 @@
 import type { CheckProgress, CheckReport, CheckRuntimeModule } from '../../worker/checks/contract.ts';
 import type { RuntimeStart } from './protocol.ts';
+import { emptyReport } from './run-record.ts';
 
 /**
  * The runtime worker's bootstrap: waits for the frame's one `start` message, runs the
@@ -33,15 +34,5 @@ export interface DedicatedScope {
 
 function crashed(runtime: CheckRuntimeModule, error: unknown): CheckReport {
   const message = error instanceof Error ? error.message : String(error);
-  return {
-    runtime: runtime.name,
-    outcome: 'crashed',
-    reason: `The ${runtime.name} runtime failed: ${message}`,
-    files: [],
-    cases: [],
-    counts: { pass: 0, fail: 0, error: 0, skip: 0, todo: 0 },
-    output: '',
-    durationMs: 0,
-    command: '',
-  };
+  return emptyReport(runtime.name, 'crashed', `The ${runtime.name} runtime failed: ${message}`);
 }

@@ -1,5 +1,6 @@
 import { frameUrl, runtimeUrls } from 'virtual:orchestra-sandbox';
 import type { FrameCommand, FrameEvent } from '../../sandbox/frame/protocol.ts';
+import { emptyReport } from '../../sandbox/frame/run-record.ts';
 import type { CheckProgress, CheckReport, CheckRequest } from '../../worker/checks/contract.ts';
 
 /**
@@ -81,18 +82,8 @@ async function fetchAssets(runtime: string): Promise<[string, ArrayBuffer][]> {
   );
 }
 
-function failed(request: CheckRequest, outcome: CheckReport['outcome'], reason: string): CheckReport {
-  return {
-    runtime: request.runtime,
-    outcome,
-    reason,
-    files: [],
-    cases: [],
-    counts: { pass: 0, fail: 0, error: 0, skip: 0, todo: 0 },
-    output: '',
-    durationMs: 0,
-    command: '',
-  };
+function failed(request: CheckRequest, outcome: Exclude<CheckReport['outcome'], 'completed'>, reason: string) {
+  return emptyReport(request.runtime, outcome, reason);
 }
 
 /**

@@ -1,5 +1,10 @@
 import type { PayloadOf } from '../events/catalog.ts';
-import { maxRecordedCases } from '../events/schemas/check-events.ts';
+import {
+  checkCaseSchema,
+  checkFileResultSchema,
+  checkOutcomeSchema,
+  maxRecordedCases,
+} from '../events/schemas/check-events.ts';
 import type { CheckCaseStatus, CheckOutcome, CheckRuntimeName } from './contract.ts';
 
 /**
@@ -10,16 +15,10 @@ import type { CheckCaseStatus, CheckOutcome, CheckRuntimeName } from './contract
  */
 export type CheckResultPayload = Omit<PayloadOf<'check-result'>, 'runId' | 'atSeq' | 'outputHash'>;
 
-const outcomes: readonly CheckOutcome[] = [
-  'completed',
-  'timed-out',
-  'out-of-memory',
-  'stopped',
-  'crashed',
-  'not-runnable',
-];
-const statuses: readonly CheckCaseStatus[] = ['pass', 'fail', 'error', 'skip', 'todo'];
-const fileStatuses = ['pass', 'fail', 'error', 'skip'] as const;
+// The event's own enums: what the log accepts is what a report may say.
+const outcomes: readonly CheckOutcome[] = checkOutcomeSchema.options;
+const statuses: readonly CheckCaseStatus[] = checkCaseSchema.shape.status.options;
+const fileStatuses = checkFileResultSchema.shape.status.options;
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 const field = (value: Record<string, unknown>, name: string): unknown =>
