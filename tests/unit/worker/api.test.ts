@@ -59,23 +59,37 @@ test('health says so when the browser reports no storage figures', async () => {
 test('settings round-trip, and a bad value or unknown key is refused with a clear message', async () => {
   const db = new OrchestraDb(`api-${++counter}`);
   const engine = connect(db);
-  expect(await engine.getSettings()).toEqual({ ok: true, value: { theme: 'system' } });
-  expect(await engine.updateSettings({ theme: 'dark' })).toEqual({ ok: true, value: { theme: 'dark' } });
-  expect(await engine.getSettings()).toEqual({ ok: true, value: { theme: 'dark' } });
+  expect(await engine.getSettings()).toEqual({ ok: true, value: { theme: 'system', checkTimeoutSeconds: 60 } });
+  expect(await engine.updateSettings({ theme: 'dark' })).toEqual({
+    ok: true,
+    value: { theme: 'dark', checkTimeoutSeconds: 60 },
+  });
+  expect(await engine.updateSettings({ checkTimeoutSeconds: 30 })).toEqual({
+    ok: true,
+    value: { theme: 'dark', checkTimeoutSeconds: 30 },
+  });
+  expect(await engine.getSettings()).toEqual({ ok: true, value: { theme: 'dark', checkTimeoutSeconds: 30 } });
 
   const badValue = await engine.updateSettings({ theme: 'neon' as 'dark' });
   expect(badValue).toMatchObject({ ok: false, kind: 'bad_input', retryable: false });
   expect(!badValue.ok && badValue.message).toMatch(/^These settings cannot be saved: /);
+  // A test run's time limit is 5 s to 10 min, in whole seconds.
+  for (const seconds of [0, 4, 601, 1.5])
+    expect(await engine.updateSettings({ checkTimeoutSeconds: seconds })).toMatchObject({
+      ok: false,
+      kind: 'bad_input',
+    });
   const unknownKey = await engine.updateSettings({ apiKey: 'sk-secret' } as never);
   expect(unknownKey).toMatchObject({ ok: false, kind: 'bad_input' });
   expect(await db.settings.get('apiKey')).toBeUndefined();
-  expect(await engine.getSettings()).toEqual({ ok: true, value: { theme: 'dark' } });
+  expect(await engine.getSettings()).toEqual({ ok: true, value: { theme: 'dark', checkTimeoutSeconds: 30 } });
 });
 
 test('a stored value that no longer fits falls back to its default', async () => {
   const db = new OrchestraDb(`api-${++counter}`);
   await db.settings.put({ key: 'theme', value: 'sepia', updatedAt: 1 });
-  expect(await connect(db).getSettings()).toEqual({ ok: true, value: { theme: 'system' } });
+  await db.settings.put({ key: 'checkTimeoutSeconds', value: -3, updatedAt: 1 });
+  expect(await connect(db).getSettings()).toEqual({ ok: true, value: { theme: 'system', checkTimeoutSeconds: 60 } });
 });
 
 test('when IndexedDB cannot be opened, health is degraded and commands fail as data', async () => {
