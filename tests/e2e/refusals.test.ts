@@ -51,7 +51,7 @@ test('a model that declines a task mid-run: another model does it, and the feed 
   await page.getByTestId('plan-review').waitFor();
   await button(page, 'Approve plan').click();
   await expect.poll(() => runStatus(page), { timeout: 60_000 }).toBe('stopped');
-  expect(await page.getByTestId('run-message').textContent()).toBe('Every task is done.');
+  expect(await page.getByTestId('run-message').textContent()).toBe('Every task is done. 1 of 1 test passes.');
   await expect
     .poll(async () => (await page.getByTestId('feed').textContent()) ?? '')
     .toContain("I'm sorry, I can't help with that request.");
