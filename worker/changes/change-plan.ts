@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { planTaskSchema } from '../events/schemas/task-events.ts';
+import { normalizeArtifactPath } from '../artifacts/safe-path.ts';
+
+/*
+ * A change plan: the Project Manager's plan for changing a project that already exists.
+ * Each task says which existing files it will modify and which new files it adds, so the
+ * plan can be checked against the project as it stands before anyone pays for it.
+ */
+
+const pathList = z.array(z.string().min(1).max(400)).max(200);
+
+/** A change plan's task: a plan task plus the files it touches. */
+export const changePlanTaskSchema = planTaskSchema.extend({
+  /** Existing files the task edits. */
+  modifies: pathList,
+  /** Files the task creates. */
+  adds: pathList,
+});
+export type ChangePlanTask = z.infer<typeof changePlanTaskSchema>;
+
+/** What a change plan's tasks say about files, for the checks below (`deletes` when a plan removes files). */
+export interface FileIntent {
+  id: string;
+  role?: string;
+  modifies: readonly string[];
+  adds: readonly string[];
+  deletes?: readonly string[];
+}
+
+/**
+ * What is wrong with a change plan's file lists against the project's files, as sentences
+ * for a repair turn; empty when nothing is. A task may not modify a file that does not
+ * exist (nor one another task deletes), add one that exists or another task adds, or
+ * delete one that does not exist.
+ *
+ * @example
+ * validateChangePlan([{ id: 't1', modifies: ['src/gone.js'], adds: [] }], new Set(['src/app.js']))
+ * // ['Task t1 modifies src/gone.js, which does not exist: list it under "adds" to create it.']
+ */
+export function validateChangePlan(tasks: readonly FileIntent[], existing: ReadonlySet<string>): string[] {
+  const errors: string[] = [];
+  const existingByLower = new Map([...existing].map((path) => [path.toLowerCase(), path]));
+  /** Who deletes and who adds each path, by canonical path (a Map: paths are model text). */
+  const deletedBy = new Map<string, string>();
+  const addedBy = new Map<string, string>();
+  const canonical = (task: FileIntent, raw: string, list: string): string | null => {
+    const check = normalizeArtifactPath(raw);
+    if (check.ok) return check.path;
+    errors.push(`Task ${task.id} ${list} ${JSON.stringify(raw)}: ${check.reason}`);
+    return null;
+  };
+
+  for (const task of tasks) {
+    for (const raw of task.deletes ?? []) {
+      const path = canonical(task, raw, 'deletes');
+      if (path === null) continue;
+      if (!existing.has(path)) errors.push(`Task ${task.id} deletes ${path}, which does not exist.`);
+      else if (deletedBy.has(path))
+        errors.push(`Task ${task.id} deletes ${path}, which task ${deletedBy.get(path)} already deletes.`);
+      else deletedBy.set(path, task.id);
+    }
+  }
+  // A file an earlier-or-later task adds may be modified by another (after it, by dependency).
+  const plannedAdds = new Set<string>();
+  for (const task of tasks) {
+    for (const raw of task.adds) {
+      const check = normalizeArtifactPath(raw);
+      if (check.ok) plannedAdds.add(check.path);
+    }
+  }
+  for (const task of tasks) {
+    const touched = new Set<string>();
+    for (const raw of task.modifies) {
+      const path = canonical(task, raw, 'modifies');
+      if (path === null) continue;
+      touched.add(path);
+      const deleter = deletedBy.get(path);
+      if (!existing.has(path) && plannedAdds.has(path)) continue;
+      if (!existing.has(path)) {
+        const near = existingByLower.get(path.toLowerCase());
+        errors.push(
+          near !== undefined
+            ? `Task ${task.id} modifies ${path}, which does not exist; the project has ${near} (paths are case-sensitive).`
+            : `Task ${task.id} modifies ${path}, which does not exist: list it under "adds" to create it.`,
+        );
+      } else if (deleter !== undefined) {
+        errors.push(`Task ${task.id} modifies ${path}, which task ${deleter} deletes.`);
+      }
+    }
+    for (const raw of task.adds) {
+      const path = canonical(task, raw, 'adds');
+      if (path === null) continue;
+      const clash = existingByLower.get(path.toLowerCase());
+      const adder = addedBy.get(path.toLowerCase());
+      if (touched.has(path)) errors.push(`Task ${task.id} both modifies and adds ${path}.`);
+      else if (clash !== undefined && deletedBy.get(clash) === undefined) {
+        errors.push(`Task ${task.id} adds ${path}, but ${clash} already exists: list it under "modifies".`);
+      } else if (adder !== undefined) {
+        errors.push(`Task ${task.id} adds ${path}, which task ${adder} also adds: let one task add it.`);
+      } else addedBy.set(path.toLowerCase(), task.id);
+    }
+    const writesFiles = task.role === undefined || task.role !== 'debugger';
+    if (writesFiles && task.modifies.length === 0 && task.adds.length === 0 && (task.deletes ?? []).length === 0) {
+      errors.push(`Task ${task.id} names no file to modify or add.`);
+    }
+  }
+  return errors;
+}
