@@ -41,6 +41,11 @@ export function proxyRoute(options: ProxyOptions = {}) {
     c.json({ error: 'proxy', message }, status);
 
   route.use('*', async (c, next) => {
+    // A DNS-rebinding page reaches us under its own name: a same-origin GET carries no
+    // Origin, only a Host naming that page. Every request must name one of our own hosts.
+    if (options.ownOrigins && !hostIsOwn(c.req.header('host') ?? new URL(c.req.url).host, options.ownOrigins)) {
+      return refuse(c, 403, 'This proxy answers only requests addressed to this server by its own name.');
+    }
     // "Same origin" is what the configuration says is ours, never what the Host header says.
     const origin = c.req.header('origin');
     const crossOrigin = origin !== undefined && !(options.ownOrigins ?? []).includes(origin);
@@ -153,4 +158,22 @@ function tokenMatches(given: string | undefined, expected: string | undefined): 
 function clientOf(env: unknown): string {
   const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
   return incoming?.socket?.remoteAddress ?? 'local';
+}
+
+/**
+ * Whether a request's Host header names one of the server's own origins (host and port,
+ * as the browser writes it: no port for the scheme's default). No Host at all is refused.
+ *
+ * @example hostIsOwn('127.0.0.1:8787', ['http://127.0.0.1:8787']) // true
+ */
+export function hostIsOwn(host: string | undefined, ownOrigins: readonly string[]): boolean {
+  if (!host) return false;
+  const wanted = host.trim().toLowerCase();
+  return ownOrigins.some((origin) => {
+    try {
+      return new URL(origin).host === wanted;
+    } catch {
+      return false;
+    }
+  });
 }

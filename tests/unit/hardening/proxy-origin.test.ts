@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { createApp } from '../../../server/app.ts';
 import { ownOriginsFor, proxyOptionsFromEnv } from '../../../server/proxy/proxy-config.ts';
+import { hostIsOwn } from '../../../server/routes/proxy.ts';
 import { redact } from '../../../worker/providers/contract/redact.ts';
 
 /*
  * The proxy decides "same origin" from its configuration, never from the Host header:
  * a DNS-rebinding page (evil.example resolving to this server) sends a Host and an Origin
- * that match each other, and must still be refused.
+ * that match each other, and must still be refused; its same-origin GETs carry no Origin
+ * at all, so the Host header must name one of the configured origins too.
  */
 
 const distDir = join(mkdtempSync(join(tmpdir(), 'orchestra-proxy-origin-')), 'dist');
@@ -44,7 +46,43 @@ test('a page whose Origin matches the Host it reached (DNS rebinding) is refused
   expect(upstreamCalls).toBe(0);
 });
 
-test('the configured own origin and the allowed origins pass, whatever the Host', async () => {
+test('a same-origin GET from a rebound page (no Origin, a Host naming the page) is refused before anything is called', async () => {
+  upstreamCalls = 0;
+  for (const host of ['evil.example:8787', 'evil.example', '127.0.0.1:9999', '127.0.0.1.evil.example:8787']) {
+    const rebound = await app.request(
+      new Request(`http://${host}/api/proxy/openai/v1/models`, { headers: { authorization: 'Bearer sk-x' } }),
+    );
+    expect(rebound.status, host).toBe(403);
+  }
+  // The Host header is what counts, even when the request line names our own address.
+  const spoofed = await app.request(
+    new Request('http://127.0.0.1:8787/api/proxy/openai/v1/models', { headers: { host: 'evil.example:8787' } }),
+  );
+  expect(spoofed.status).toBe(403);
+  expect(upstreamCalls).toBe(0);
+  const own = await app.request(
+    new Request('http://127.0.0.1:8787/api/proxy/openai/v1/models', { headers: { authorization: 'Bearer sk-x' } }),
+  );
+  expect(own.status).toBe(200);
+  const ownByHeader = await app.request(
+    new Request('http://evil.example/api/proxy/openai/v1/models', { headers: { host: '127.0.0.1:8787' } }),
+  );
+  expect(ownByHeader.status).toBe(200);
+  expect(upstreamCalls).toBe(2);
+});
+
+test('the Host check reads host and port the way browsers write them', () => {
+  expect(hostIsOwn('127.0.0.1:8787', ['http://127.0.0.1:8787'])).toBe(true);
+  expect(hostIsOwn('LOCALHOST:8787', ['http://localhost:8787'])).toBe(true);
+  expect(hostIsOwn('orchestra.example', ['https://orchestra.example'])).toBe(true);
+  expect(hostIsOwn('orchestra.example:443', ['https://orchestra.example'])).toBe(false);
+  expect(hostIsOwn('[::1]:8787', ['http://[::1]:8787'])).toBe(true);
+  expect(hostIsOwn(undefined, ['http://127.0.0.1:8787'])).toBe(false);
+  expect(hostIsOwn('', ['http://127.0.0.1:8787'])).toBe(false);
+  expect(hostIsOwn('127.0.0.1:8787', [])).toBe(false);
+});
+
+test('the configured own origin and the allowed origins pass when the Host is ours', async () => {
   upstreamCalls = 0;
   const own = await app.request(
     request('http://127.0.0.1:8787/api/proxy/openai/v1/chat/completions', 'http://127.0.0.1:8787'),

@@ -86,10 +86,13 @@ test('a streamed answer passes through as it arrives, not after it ends', async 
 });
 
 test('the real OpenAI, Anthropic and Gemini SDKs stream through the proxy on a real socket', async () => {
-  const app = proxyApp();
+  // As server/main.ts does: the own origins are known once the port is.
+  const ownOrigins: string[] = [];
+  const app = proxyApp({ ownOrigins });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise((resolve) => server.once('listening', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ownOrigins.push(origin);
   try {
     const request = { model: 'm', messages: [{ role: 'user' as const, content: 'hi' }], maxOutputTokens: 50 };
     sim.enqueue('openai', { kind: 'text', text: 'through the proxy' });
@@ -124,12 +127,14 @@ test('a request naming another host, or a path outside the API, is refused and n
   expect(sim.requests.length).toBe(before);
 });
 
-test('headers that try to pick the upstream are ignored and cookies never go up', async () => {
+test('a foreign Host is refused; headers that try to pick the upstream are ignored and cookies never go up', async () => {
   const app = proxyApp();
+  // A Host naming another server is refused outright (DNS rebinding); the rest are ignored.
+  const rebound = await app.request(post('/api/proxy/openai/v1/chat/completions', { host: 'evil.example' }));
+  expect(rebound.status).toBe(403);
   sim.enqueue('openai', { kind: 'text', text: 'ok' });
   const response = await app.request(
     post('/api/proxy/openai/v1/chat/completions', {
-      host: 'evil.example',
       'x-forwarded-host': 'evil.example',
       forwarded: 'host=evil.example',
       'x-upstream-url': 'http://evil.example',
