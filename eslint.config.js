@@ -32,23 +32,46 @@ const webBoundaryRules = {
 
 // Model text is data, never a key into a plain object: `table['constructor']` is a function
 // and `table['__proto__']` is Object.prototype, so a lookup table keyed by strings must be a
-// Map (or read with Object.hasOwn). A string-keyed Record initialised with an object literal
-// is the shape such tables take; declare a Map, or a Record over a closed union of keys.
+// Map (or read with Object.hasOwn). A string-keyed Record initialised with an object literal,
+// built by Object.fromEntries or read by JSON.parse is the shape such tables take; declare
+// a Map (`new Map(entries)`), or a Record over a closed union of keys, or check the parsed
+// JSON with a schema.
+const stringRecord =
+  "TSTypeReference[typeName.name='Record'] > TSTypeParameterInstantiation > TSStringKeyword:first-child";
+const stringIndex = 'TSTypeLiteral > TSIndexSignature';
+/** Calls whose result is a plain object with keys chosen by data: Object.fromEntries, JSON.parse. */
+const tableCall = (path) =>
+  `[${path}.callee.object.name='Object'][${path}.callee.property.name='fromEntries'], [${path}.callee.object.name='JSON'][${path}.callee.property.name='parse']`;
+const tableInit = `[init.type='ObjectExpression'], ${tableCall('init')}, ${tableCall('init.expression')}`;
+const tableMessage =
+  'answers "constructor" and "__proto__" from Object.prototype when model text is the key: use a Map (new Map(entries)), a Record over a closed union of keys, or a schema for parsed JSON.';
 /** @type {import('eslint').Linter.RulesRecord} */
 const plainTableRules = {
   'no-restricted-syntax': [
     'error',
     {
-      selector:
-        "VariableDeclarator[init.type='ObjectExpression'] > Identifier > TSTypeAnnotation TSTypeReference[typeName.name='Record'] > TSTypeParameterInstantiation > TSStringKeyword:first-child",
-      message:
-        'A string-keyed plain object used as a table answers "constructor" and "__proto__" from Object.prototype: use a Map, or a Record over a closed union of keys.',
+      selector: `VariableDeclarator:matches(${tableInit}) > Identifier > TSTypeAnnotation ${stringRecord}`,
+      message: `A string-keyed plain object used as a table ${tableMessage}`,
     },
     {
-      selector:
-        "VariableDeclarator[init.type='ObjectExpression'] > Identifier > TSTypeAnnotation TSTypeLiteral > TSIndexSignature",
-      message:
-        'A string-indexed plain object used as a table answers "constructor" and "__proto__" from Object.prototype: use a Map.',
+      selector: `VariableDeclarator:matches(${tableInit}) > Identifier > TSTypeAnnotation ${stringIndex}`,
+      message: `A string-indexed plain object used as a table ${tableMessage}`,
+    },
+    {
+      selector: `:matches(TSAsExpression, TSSatisfiesExpression):matches(${tableCall('expression')}, ${tableCall('expression.expression')}) ${stringRecord}`,
+      message: `Object.fromEntries or JSON.parse cast to a string-keyed Record ${tableMessage}`,
+    },
+    {
+      selector: `:matches(TSAsExpression, TSSatisfiesExpression):matches(${tableCall('expression')}, ${tableCall('expression.expression')}) > ${stringIndex}`,
+      message: `Object.fromEntries or JSON.parse cast to a string-indexed object ${tableMessage}`,
+    },
+    {
+      selector: `VariableDeclarator[init.callee.object.name='Object'][init.callee.property.name='fromEntries']:not([id.typeAnnotation])`,
+      message: `A table built by Object.fromEntries ${tableMessage}`,
+    },
+    {
+      selector: `MemberExpression[computed=true]:matches(${tableCall('object')})`,
+      message: `A lookup straight into Object.fromEntries or JSON.parse ${tableMessage}`,
     },
   ],
 };

@@ -71,3 +71,55 @@ test('a string-keyed plain object used as a table is an error: model text would 
     expect.stringContaining('no-restricted-syntax: A string-indexed plain object'),
   ]);
 });
+
+test('tables built by Object.fromEntries or read by JSON.parse are errors: their keys reach Object.prototype too', async () => {
+  const broken = await rulesBroken(
+    'worker/api.ts',
+    [
+      'declare const entries: [string, number][];',
+      'declare const text: string;',
+      'declare const name: string;',
+      'const built = Object.fromEntries(entries);',
+      'const typed: Record<string, number> = Object.fromEntries(entries);',
+      'const indexed: { [name: string]: number } = Object.fromEntries(entries);',
+      'const cast = Object.fromEntries(entries) as Record<string, number>;',
+      'const parsed = JSON.parse(text) as Record<string, string>;',
+      'const twice = JSON.parse(text) as unknown as Record<string, string>;',
+      'const parsedIndexed = JSON.parse(text) as { [name: string]: string };',
+      'const parsedTyped: Record<string, string> = JSON.parse(text);',
+      'const straight = Object.fromEntries(entries)[name];',
+      'const inline = JSON.parse(text)[name];',
+      'export const all = [built, typed, indexed, cast, parsed, twice, parsedIndexed, parsedTyped, straight, inline];',
+    ].join('\n'),
+  );
+  const ours = broken.filter((message) => message.startsWith('no-restricted-syntax'));
+  expect(ours).toEqual([
+    expect.stringContaining('A table built by Object.fromEntries'),
+    expect.stringContaining('A string-keyed plain object used as a table'),
+    expect.stringContaining('A string-indexed plain object used as a table'),
+    expect.stringContaining('Object.fromEntries or JSON.parse cast to a string-keyed Record'),
+    expect.stringContaining('Object.fromEntries or JSON.parse cast to a string-keyed Record'),
+    expect.stringContaining('Object.fromEntries or JSON.parse cast to a string-keyed Record'),
+    expect.stringContaining('Object.fromEntries or JSON.parse cast to a string-indexed object'),
+    expect.stringContaining('A string-keyed plain object used as a table'),
+    expect.stringContaining('A lookup straight into Object.fromEntries or JSON.parse'),
+    expect.stringContaining('A lookup straight into Object.fromEntries or JSON.parse'),
+  ]);
+});
+
+test('Maps, closed-key Records and schema-checked JSON built the same ways pass', async () => {
+  const broken = await rulesBroken(
+    'worker/api.ts',
+    [
+      'declare const entries: [string, number][];',
+      "declare const closedEntries: ['a' | 'b', number][];",
+      'declare const text: string;',
+      'const map = new Map(entries);',
+      "const closed: Record<'a' | 'b', number> = Object.fromEntries(closedEntries) as Record<'a' | 'b', number>;",
+      'const value: unknown = JSON.parse(text);',
+      'const list = JSON.parse(text) as string[];',
+      'export const all = [map, closed, value, list, { nested: Object.fromEntries(entries) }];',
+    ].join('\n'),
+  );
+  expect(broken.filter((message) => message.startsWith('no-restricted-syntax'))).toEqual([]);
+});
