@@ -21,6 +21,7 @@ import { Orchestrator, type OrchestratorOptions } from './orchestrator/orchestra
 import { createRunCommands } from './orchestrator/run-commands.ts';
 import type { ResilienceObserver } from './providers/resilience/resilience-records.ts';
 import { type CheckCommands, createCheckCommands } from './checks/check-commands.ts';
+import { type ChangeCommands, createChangeCommands } from './changes/change-commands.ts';
 
 export type { Failure, FailureKind, Result } from './contract/result.ts';
 export type { DatabaseHealth, WorkerHealth } from './contract/worker-health.ts';
@@ -58,13 +59,16 @@ export type {
 } from './events/projections/rows.ts';
 export type { CheckExecutor, CheckRunResult } from './checks/checks-service.ts';
 export type * from './checks/contract.ts';
+export type { ChangeCommands, RevertDone, VersionDiff } from './changes/change-commands.ts';
+export type { ChangeSummary, DiffHunk, DiffLine, FileChange, FileDiff } from './changes/file-diff.ts';
 
 /**
  * Every command and query the UI may send the engine. Project commands, housekeeping
  * and provider commands: see `projects/project-commands.ts`, `projects/housekeeping.ts`
  * and `providers/provider-commands.ts`.
  */
-export interface WorkerApi extends ProjectCommands, Housekeeping, ProviderCommands, RunCommands, CheckCommands {
+export interface WorkerApi
+  extends ProjectCommands, Housekeeping, ProviderCommands, RunCommands, CheckCommands, ChangeCommands {
   /** Whether the engine is up, its database, and the browser's storage figures. */
   health(): Promise<WorkerHealth>;
   getSettings(): Promise<Result<Settings>>;
@@ -131,6 +135,7 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
   const projects = createProjectCommands(deps.engine);
   const housekeeping = createHousekeeping(deps.engine);
   const runCommands = createRunCommands(deps.engine, orchestrator);
+  const changeCommands = createChangeCommands(deps.engine);
 
   /** Once this tab writes a project, its runner picks up whatever the log says was running. */
   const attachWhenWriter = (projectId: string) => {
@@ -151,6 +156,7 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
     ...providerCommands,
     ...runCommands,
     ...checkCommands,
+    ...changeCommands,
 
     async deleteProject(projectId) {
       await orchestrator.detach(projectId);

@@ -3,3 +3,4 @@
  * from. Pure functions over the engine's data types; no storage, no side effects.
  */
 export { describeActor, describeEvent } from './describe-event.ts';
+export { type SideBySideRow, sideBySide } from './side-by-side.ts';

@@ -148,6 +148,7 @@ export interface ArtifactVersionRow {
     model?: string | undefined;
     attempt?: number | undefined;
     promptHash?: string | undefined;
+    revertedTo?: number | undefined;
   };
   validation: { status: 'valid' | 'invalid'; issues: string[] } | null;
   quality: number | null;

@@ -30,6 +30,8 @@ export const provenanceSchema = z.object({
   model: z.string().max(120).optional(),
   attempt: z.number().int().min(1).optional(),
   promptHash: sha256Schema.optional(),
+  /** Set when the person reverted the file: the version whose content this one brings back. */
+  revertedTo: z.number().int().min(1).optional(),
 });
 
 const artifactVersion = z.object({

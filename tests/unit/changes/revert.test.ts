@@ -1,0 +1,113 @@
+import 'fake-indexeddb/auto';
+import { ulid } from 'ulid';
+import { expect, test } from 'vitest';
+import { createChangeCommands } from '../../../worker/changes/change-commands.ts';
+import { OrchestraDb } from '../../../worker/db/database.ts';
+import { createEngine } from '../../../worker/engine.ts';
+import { sha256Hex } from '../../../worker/events/hash.ts';
+import { rebuildReadModels } from '../../../worker/events/replay.ts';
+import { rowsOf } from '../../../worker/events/projections/materialize.ts';
+
+let counter = 0;
+const author = { kind: 'agent', role: 'code-generator' } as const;
+
+async function project() {
+  const db = new OrchestraDb(`revert-${++counter}`);
+  const engine = createEngine(db);
+  const projectId = ulid();
+  await engine.locks.claim(projectId);
+  await engine.store.append(projectId, [
+    {
+      type: 'project-create',
+      actor: { kind: 'user' },
+      payload: { name: 'Notes', description: 'd', template: null, budgetUsd: null },
+    },
+  ]);
+  const write = async (path: string, content: string) => {
+    const contentHash = await sha256Hex(content);
+    const known = (await engine.store.load(projectId)).artifacts.has(path);
+    const [event] = await engine.store.append(
+      projectId,
+      [
+        {
+          type: known ? 'artifact-version' : 'artifact-create',
+          actor: author,
+          payload: {
+            path,
+            kind: 'source',
+            language: 'javascript',
+            contentHash,
+            size: content.length,
+            provenance: { source: 'ai', role: 'code-generator' },
+          },
+        },
+      ],
+      { blobs: [{ hash: contentHash, content }] },
+    );
+    return event?.seq ?? 0;
+  };
+  return { db, engine, projectId, write, changes: createChangeCommands(engine) };
+}
+
+const text = async (engine: ReturnType<typeof createEngine>, projectId: string, path: string) => {
+  const state = await engine.store.load(projectId);
+  const file = state.artifacts.get(path);
+  return file ? engine.store.blob(file.contentHash) : undefined;
+};
+
+test('a file reverted to an earlier version gets a new version with that content, and the revert can be reverted', async () => {
+  const { engine, projectId, write, changes } = await project();
+  await write('src/app.js', 'v1\n');
+  await write('src/app.js', 'v2\n');
+  await write('src/app.js', 'v3\n');
+
+  const reverted = await changes.revertFile(projectId, 'src/app.js', 1);
+  expect(reverted).toEqual({ ok: true, value: { files: [{ path: 'src/app.js', from: 3, to: 1 }], newer: [] } });
+  const state = await engine.store.load(projectId);
+  expect(state.artifacts.get('src/app.js')?.latest).toBe(4);
+  expect(await text(engine, projectId, 'src/app.js')).toBe('v1\n');
+  expect(state.artifactVersions.get('src/app.js\u00001')).toBeDefined();
+
+  // Undoing the revert is one more version, never a deletion.
+  expect((await changes.revertFile(projectId, 'src/app.js', 3)).ok).toBe(true);
+  expect(await text(engine, projectId, 'src/app.js')).toBe('v3\n');
+  expect((await engine.store.load(projectId)).artifacts.get('src/app.js')?.latest).toBe(5);
+
+  // Nothing to do is said, not written.
+  expect(await changes.revertFile(projectId, 'src/app.js', 5)).toMatchObject({ ok: false, kind: 'bad_input' });
+  expect(await changes.revertFile(projectId, '__proto__', 1)).toMatchObject({ ok: false, kind: 'bad_input' });
+});
+
+test('the whole project goes back to a point; files made after it are kept and named', async () => {
+  const { engine, projectId, write, changes } = await project();
+  await write('src/app.js', 'app 1\n');
+  const point = await write('src/store.js', 'store 1\n');
+  await write('src/app.js', 'app 2\n');
+  await write('src/store.js', 'store 2\n');
+  await write('src/filter.js', 'filter\n');
+
+  const summary = await changes.changeSummary(projectId, point);
+  expect(summary.ok && summary.value.sentence).toBe('3 files changed, +3 \u22122');
+
+  const reverted = await changes.revertProject(projectId, point);
+  expect(reverted.ok && reverted.value.newer).toEqual(['src/filter.js']);
+  expect(await text(engine, projectId, 'src/app.js')).toBe('app 1\n');
+  expect(await text(engine, projectId, 'src/store.js')).toBe('store 1\n');
+
+  const diff = await changes.fileDiff(projectId, 'src/app.js', 2);
+  expect(diff.ok && diff.value.diff).toMatchObject({ added: 1, removed: 1 });
+  const afterRevert = await changes.changeSummary(projectId, point);
+  expect(afterRevert.ok && afterRevert.value.files.map((file) => file.path)).toEqual(['src/filter.js']);
+  expect(await changes.revertProject(projectId, 10_000)).toMatchObject({ ok: false });
+});
+
+test('reverts are projections of the log: a rebuild from the log gives the same rows', async () => {
+  const { db, projectId, write, changes } = await project();
+  await write('a.js', '1\n');
+  await write('a.js', '2\n');
+  await changes.revertFile(projectId, 'a.js', 1);
+  const before = await rowsOf(db, 'artifactVersions', projectId);
+  await rebuildReadModels(db, projectId);
+  expect(await rowsOf(db, 'artifactVersions', projectId)).toEqual(before);
+  expect(before.at(-1)).toMatchObject({ version: 3, provenance: { source: 'user', revertedTo: 1 } });
+});

@@ -1,0 +1,128 @@
+import { type Result, fail, ok } from '../contract/result.ts';
+import type { Engine } from '../engine.ts';
+import { joinKey } from '../events/projections/project-state.ts';
+import { toFailure } from '../projects/to-failure.ts';
+import { type ChangeSummary, type FileChange, type FileDiff, diffFiles, summarize } from './file-diff.ts';
+import { revertFile, revertProject, versionAt } from './revert.ts';
+
+/** A diff between two versions of a file, as the Artifacts view draws it. */
+export interface VersionDiff {
+  path: string;
+  /** 0 when the file did not exist before `to`. */
+  from: number;
+  to: number;
+  diff: FileDiff;
+}
+
+/** What a revert did: the files it brought back, and the files it kept because they are newer than the point. */
+export interface RevertDone {
+  files: { path: string; from: number; to: number }[];
+  newer: string[];
+}
+
+const notWriter = () =>
+  fail('not_writer', 'This project is open in another tab, which makes its changes. Close that tab to change it here.');
+
+/**
+ * Diffs, change summaries and reverts: the commands of the worker API that read a
+ * project's file history and write reverts (as new versions).
+ */
+export function createChangeCommands(engine: Engine) {
+  const { store, locks } = engine;
+
+  async function guarded<T>(work: () => Promise<Result<T>>): Promise<Result<T>> {
+    try {
+      return await work();
+    } catch (error) {
+      return toFailure(error);
+    }
+  }
+
+  async function textOf(hash: string, path: string): Promise<string> {
+    const text = await store.blob(hash);
+    if (text === undefined) throw new Error(`the text of ${path} is not on this device`);
+    return text;
+  }
+
+  return {
+    /**
+     * The diff of `path` from version `from` (0: as if empty) to version `to` (the latest when left out).
+     * @example await engine.fileDiff(projectId, 'src/app.js', 1) // diff of version 1 against the latest
+     */
+    fileDiff: (projectId: string, path: string, from: number, to?: number): Promise<Result<VersionDiff>> =>
+      guarded(async () => {
+        const state = await store.load(projectId);
+        const file = state.artifacts.get(path);
+        const toVersion = to ?? file?.latest ?? 0;
+        const after = state.artifactVersions.get(joinKey(path, String(toVersion)));
+        const before = from > 0 ? state.artifactVersions.get(joinKey(path, String(from))) : undefined;
+        if (!file || !after || (from > 0 && !before)) {
+          return fail('not_found', `There is no such version of ${path} in this project.`);
+        }
+        const [beforeText, afterText] = await Promise.all([
+          before ? textOf(before.contentHash, path) : Promise.resolve(null),
+          textOf(after.contentHash, path),
+        ]);
+        return ok({ path, from, to: toVersion, diff: diffFiles(beforeText, afterText) });
+      }),
+
+    /**
+     * What changed in the files after event `sinceSeq`: each file against its version at
+     * that point, and the sentence "3 files changed, +42 −7".
+     */
+    changeSummary: (projectId: string, sinceSeq: number): Promise<Result<ChangeSummary>> =>
+      guarded(async () => {
+        const state = await store.load(projectId);
+        const files: FileChange[] = [];
+        for (const file of state.artifacts.values()) {
+          const now = state.artifactVersions.get(joinKey(file.path, String(file.latest)));
+          if (!now || now.seq <= sinceSeq) continue;
+          const then = versionAt(state, file.path, sinceSeq);
+          if (then?.contentHash === now.contentHash) continue;
+          const [before, after] = await Promise.all([
+            then ? textOf(then.contentHash, file.path) : Promise.resolve(null),
+            textOf(now.contentHash, file.path),
+          ]);
+          const diff = diffFiles(before, after, 0);
+          files.push({
+            path: file.path,
+            status: then ? (now.provenance.revertedTo !== undefined ? 'reverted' : 'modified') : 'added',
+            added: diff.added,
+            removed: diff.removed,
+          });
+        }
+        files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+        return ok(summarize(files));
+      }),
+
+    /** Brings one file back to `version`, as a new version. */
+    revertFile: (projectId: string, path: string, version: number): Promise<Result<RevertDone>> =>
+      guarded(async () => {
+        if (locks.role(projectId) !== 'writer') return notWriter();
+        const state = await store.load(projectId);
+        if (state.project?.runStatus === 'running') {
+          return fail('conflict', 'A run is making changes right now: pause it before reverting.', true);
+        }
+        const plan = revertFile(state, path, version);
+        if (!plan.ok) return fail('bad_input', plan.message);
+        await store.append(projectId, plan.events);
+        return ok({ files: plan.files, newer: plan.newer });
+      }),
+
+    /** Brings every file back to how it was right after event `seq`, as new versions. */
+    revertProject: (projectId: string, seq: number): Promise<Result<RevertDone>> =>
+      guarded(async () => {
+        if (locks.role(projectId) !== 'writer') return notWriter();
+        const state = await store.load(projectId);
+        if (state.project?.runStatus === 'running') {
+          return fail('conflict', 'A run is making changes right now: pause it before reverting.', true);
+        }
+        const plan = revertProject(state, seq);
+        if (!plan.ok) return fail('bad_input', plan.message);
+        await store.append(projectId, plan.events);
+        return ok({ files: plan.files, newer: plan.newer });
+      }),
+  };
+}
+
+export type ChangeCommands = ReturnType<typeof createChangeCommands>;

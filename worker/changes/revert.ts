@@ -1,0 +1,104 @@
+import type { EventDraft } from '../events/catalog.ts';
+import { joinKey, type ProjectState } from '../events/projections/project-state.ts';
+import type { ArtifactRow, ArtifactVersionRow } from '../events/projections/rows.ts';
+
+/*
+ * Reverts as projections of the log. Going back never removes anything: a revert is a new
+ * version of each file whose content is an earlier version's, so the log stays
+ * append-only, the revert shows in the history and diffs like any change, and it can be
+ * reverted in turn.
+ */
+
+/** Every version of `path`, oldest first. */
+export function versionsOf(state: ProjectState, path: string): ArtifactVersionRow[] {
+  const latest = state.artifacts.get(path)?.latest ?? 0;
+  const rows: ArtifactVersionRow[] = [];
+  for (let version = 1; version <= latest; version++) {
+    const row = state.artifactVersions.get(joinKey(path, String(version)));
+    if (row) rows.push(row);
+  }
+  return rows;
+}
+
+/** The version of `path` current right after event `seq`, if the file existed then. */
+export function versionAt(state: ProjectState, path: string, seq: number): ArtifactVersionRow | undefined {
+  let found: ArtifactVersionRow | undefined;
+  for (const row of versionsOf(state, path)) {
+    if (row.seq <= seq) found = row;
+    else break;
+  }
+  return found;
+}
+
+function revertDraft(file: ArtifactRow, target: ArtifactVersionRow): EventDraft {
+  return {
+    type: 'artifact-version',
+    actor: { kind: 'user' },
+    payload: {
+      path: file.path,
+      kind: file.kind,
+      language: file.language,
+      contentHash: target.contentHash,
+      size: target.size,
+      provenance: { source: 'user', revertedTo: target.version },
+    },
+  };
+}
+
+export type RevertPlan =
+  | {
+      ok: true;
+      events: EventDraft[];
+      /** Files the revert changes, with the version each goes back to. */
+      files: { path: string; from: number; to: number }[];
+      /** Files made after the point: the revert leaves them as they are (files are never removed). */
+      newer: string[];
+    }
+  | { ok: false; message: string };
+
+/**
+ * The events that bring one file back to `version`.
+ *
+ * @example revertFile(state, 'src/app.js', 1) // { ok: true, events: [artifact-version …], files: [{ path, from: 3, to: 1 }] }
+ */
+export function revertFile(state: ProjectState, path: string, version: number): RevertPlan {
+  const file = state.artifacts.get(path);
+  const target = file && state.artifactVersions.get(joinKey(path, String(version)));
+  if (!file || !target) return { ok: false, message: `There is no version ${version} of ${path} in this project.` };
+  if (target.contentHash === file.contentHash) {
+    return { ok: false, message: `${path} is already as it was in version ${version}.` };
+  }
+  return {
+    ok: true,
+    events: [revertDraft(file, target)],
+    files: [{ path, from: file.latest, to: version }],
+    newer: [],
+  };
+}
+
+/**
+ * The events that bring every file back to how it was right after event `seq`. Files that
+ * did not exist yet are listed in `newer` and kept.
+ */
+export function revertProject(state: ProjectState, seq: number): RevertPlan {
+  if (!Number.isInteger(seq) || seq < 0 || seq > state.lastSeq) {
+    return { ok: false, message: `The project has no point ${seq} to go back to.` };
+  }
+  const events: EventDraft[] = [];
+  const files: { path: string; from: number; to: number }[] = [];
+  const newer: string[] = [];
+  for (const file of state.artifacts.values()) {
+    const target = versionAt(state, file.path, seq);
+    if (!target) {
+      newer.push(file.path);
+      continue;
+    }
+    if (target.contentHash === file.contentHash) continue;
+    events.push(revertDraft(file, target));
+    files.push({ path: file.path, from: file.latest, to: target.version });
+  }
+  if (events.length === 0) {
+    return { ok: false, message: 'Every file is already as it was at that point.' };
+  }
+  return { ok: true, events, files, newer };
+}
