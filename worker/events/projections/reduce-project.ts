@@ -1,3 +1,4 @@
+import { runOutcome } from '../../run-state/run-state.ts';
 import type { ProjectRow, SessionRow } from './rows.ts';
 import type { Handlers } from './handler.ts';
 import type { Changes, ProjectState } from './project-state.ts';
@@ -136,6 +137,7 @@ export const projectHandlers: Handlers<
     project.pauseReason = null;
     project.pauseKind = null;
     project.runMessage = event.payload.message ?? null;
+    project.lastOutcome = runOutcome(event.payload.outcome, state.plan, [...state.tasks.values()]);
     const session = state.sessions.get(event.payload.runId);
     if (session) {
       session.status = 'stopped';

@@ -1,3 +1,4 @@
+import type { RunOutcome } from '../../run-state/run-state.ts';
 import type { Role } from '../schemas/common.ts';
 
 export type Preference = 'best quality' | 'balanced' | 'cheapest';
@@ -84,6 +85,8 @@ export interface ProjectRow {
   pauseKind: PauseKind | null;
   /** How the last run ended, in a sentence (remaining findings, the failure). */
   runMessage: string | null;
+  /** How the last run ended, named (absent on rows folded before it was kept). */
+  lastOutcome?: RunOutcome | null;
   /** The last finished test run of the project's own suite (absent on older rows). */
   lastCheck?: CheckSummary | null;
   /** The last event that changed a source file: a test run from before it is out of date. */
@@ -171,7 +174,7 @@ export interface SessionRow {
   projectId: string;
   runId: string;
   status: 'running' | 'paused' | 'stopped';
-  outcome: 'completed' | 'cancelled' | 'emergency' | 'failed' | null;
+  outcome: 'completed' | 'cancelled' | 'stopped' | 'emergency' | 'failed' | null;
   pauses: number;
   /** Tokens billed (in + out) in this run, failed and repaired calls included. */
   tokens: number;

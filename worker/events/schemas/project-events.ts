@@ -29,7 +29,7 @@ export const projectEvents = {
   'run-resume': z.object({ runId: localIdSchema }),
   'run-stop': z.object({
     runId: localIdSchema,
-    outcome: z.enum(['completed', 'cancelled', 'emergency', 'failed']),
+    outcome: z.enum(['completed', 'cancelled', 'stopped', 'emergency', 'failed']),
     message: z.string().max(2000).optional(),
   }),
   'user-message': z.object({ messageId: localIdSchema, text: z.string().trim().min(1).max(10_000) }),

@@ -1,0 +1,310 @@
+import type { PauseKind, PlanView, ProjectRow, TaskRow, TaskStatus } from '../events/projections/rows.ts';
+
+/**
+ * The run lifecycle as one state machine. Every label, badge, enabled control and
+ * end-of-run sentence the person sees is derived from it, and the engine asks it before
+ * acting, so the two cannot disagree.
+ *
+ *                  Start                     plan proposed                Approve
+ *     ┌──────┐ ─────────────▶ ┌──────────┐ ─────────────▶ ┌────────────┐ ─────────▶ ┌─────────┐
+ *     │ idle │                │ planning │                │ awaiting   │            │ working │
+ *     └──────┘                └──────────┘  (no key: the  │ approval   │            └─────────┘
+ *         ▲                        │         template's    └────────────┘              │  ▲  │ every task
+ *         │                        │         plan at once)      │ Reject               │  │  │ ended
+ *         │                        │                            ▼                Pause │  │  ▼
+ *         │                        │                      ended: rejected      budget, │  │ ended: completed
+ *         │                        │                                           failure,│  │ (or completed with
+ *         │                        │                                           limit,  ▼  │  cancelled tasks)
+ *         │                        │                                        ┌──────────┐ Continue,
+ *         │                        │                                        │ pausing  │ Execute all
+ *         │                        │                                        │ → paused │
+ *         │                        │                                        └──────────┘
+ *         │   Emergency stop (any live state): ended: emergency stop
+ *         │   Stop run (paused, nothing in flight): ended: stopped by you
+ *         └── Start again (ended with tasks left undone and an approved plan): those tasks
+ *             are retried in a new run; an ended run with nothing left to do offers no Start.
+ *
+ * States are derived from the log's projection (the project row, its plan, its tasks),
+ * never kept apart from it: after a reload the same facts give the same state.
+ *
+ * Guards, each checked by the model-based tests after every step:
+ * - "working" only while a task is running or can start now (no "Running" while nothing runs);
+ * - "paused" only once no call is in flight (until then "pausing", saying how many finish);
+ * - "completed" only when every task is done, or the cancelled ones are named.
+ */
+
+/** How a run ended, one name per situation. */
+export type RunOutcome = 'completed' | 'completed-with-cancelled' | 'rejected' | 'stopped' | 'emergency' | 'failed';
+
+export type RunState =
+  | { phase: 'idle' }
+  | { phase: 'planning'; working: number }
+  | { phase: 'awaiting-approval' }
+  | { phase: 'working'; working: number; ready: number }
+  /** Paused, with calls that were in flight still finishing: nothing new starts. */
+  | { phase: 'pausing'; kind: PauseKind; reason: string; finishing: number }
+  | { phase: 'paused'; kind: PauseKind; reason: string }
+  /**
+   * A run is going but nothing can run and not every task has ended: the engine resolves
+   * this at its next step (it pauses naming the blocking tasks). Never shown as "Running".
+   */
+  | { phase: 'stalled'; blocked: string[] }
+  | {
+      phase: 'ended';
+      outcome: RunOutcome;
+      /** The sentence the run ended with (open findings, the failure), if any. */
+      reason: string | null;
+      /** Titles of the tasks cancelled in this project's plan. */
+      cancelled: string[];
+      /** Titles of the tasks that did not end: Start again retries them. */
+      unfinished: string[];
+    };
+
+export type RunPhase = RunState['phase'];
+
+/** The facts the state is derived from: all of them are in the projection. */
+export interface RunFacts {
+  project: Pick<ProjectRow, 'runStatus' | 'pauseKind' | 'pauseReason' | 'runMessage' | 'currentRunId'> & {
+    /** How the last run ended (absent on rows folded before it was kept). */
+    lastOutcome?: RunOutcome | null;
+  };
+  plan: Pick<PlanView, 'status'> | null;
+  tasks: readonly Pick<TaskRow, 'taskId' | 'title' | 'status' | 'dependsOn' | 'role'>[];
+}
+
+/** The outcomes a `run-stop` event can carry. */
+export type LoggedOutcome = 'completed' | 'cancelled' | 'stopped' | 'emergency' | 'failed';
+
+const ended: ReadonlySet<TaskStatus> = new Set(['done', 'cancelled']);
+const retryable: ReadonlySet<TaskStatus> = new Set(['failed', 'interrupted', 'scheduled', 'pending', 'running']);
+
+/** Tasks that may start now: scheduled, with every dependency done or cancelled. */
+function readyCount(tasks: RunFacts['tasks']): number {
+  const byId = new Map(tasks.map((task) => [task.taskId, task] as const));
+  let ready = 0;
+  for (const task of tasks) {
+    if (task.status !== 'scheduled') continue;
+    if (task.dependsOn.every((id) => ended.has(byId.get(id)?.status ?? 'pending'))) ready += 1;
+  }
+  return ready;
+}
+
+/** The named outcome of an ended run, from what the log recorded and the tasks as they stand. */
+export function runOutcome(logged: LoggedOutcome, plan: RunFacts['plan'], tasks: RunFacts['tasks']): RunOutcome {
+  switch (logged) {
+    case 'completed':
+      return tasks.some((task) => task.status === 'cancelled') ? 'completed-with-cancelled' : 'completed';
+    case 'cancelled':
+      // Before "Stop run" existed, a rejected plan was the only run that ended cancelled.
+      return plan?.status === 'rejected' ? 'rejected' : 'stopped';
+    default:
+      return logged;
+  }
+}
+
+/** The run's state, derived from the projection. */
+export function runState(facts: RunFacts): RunState {
+  const { project, plan, tasks } = facts;
+  const working = tasks.filter((task) => task.status === 'running').length;
+  switch (project.runStatus) {
+    case 'idle':
+      return { phase: 'idle' };
+    case 'stopped': {
+      const outcome = project.lastOutcome ?? runOutcome('completed', plan, tasks);
+      return {
+        phase: 'ended',
+        outcome,
+        reason: project.runMessage,
+        cancelled: tasks.filter((task) => task.status === 'cancelled').map((task) => task.title),
+        unfinished:
+          plan?.status === 'approved'
+            ? tasks.filter((task) => retryable.has(task.status)).map((task) => task.title)
+            : [],
+      };
+    }
+    case 'paused': {
+      const kind = project.pauseKind ?? 'user';
+      const reason = project.pauseReason ?? '';
+      return working > 0 ? { phase: 'pausing', kind, reason, finishing: working } : { phase: 'paused', kind, reason };
+    }
+    case 'running': {
+      if (plan?.status === 'proposed') return { phase: 'awaiting-approval' };
+      if (plan?.status !== 'approved') return { phase: 'planning', working };
+      const ready = readyCount(tasks);
+      if (working > 0 || ready > 0) return { phase: 'working', working, ready };
+      // Every task ended: the run is finishing (final checks, the closing sentence).
+      if (tasks.every((task) => ended.has(task.status))) return { phase: 'working', working: 0, ready: 0 };
+      return {
+        phase: 'stalled',
+        blocked: tasks.filter((task) => !ended.has(task.status)).map((task) => task.title),
+      };
+    }
+  }
+}
+
+/** The run controls, each with whether it applies now and what it will do. */
+export interface RunControl {
+  enabled: boolean;
+  /** What pressing it does, in a sentence (shown as the button's description). */
+  does: string;
+}
+
+export interface RunControls {
+  start: RunControl;
+  pause: RunControl;
+  resume: RunControl;
+  step: RunControl;
+  executeAll: RunControl;
+  stop: RunControl;
+  emergencyStop: RunControl;
+}
+
+const off = (does: string): RunControl => ({ enabled: false, does });
+const on = (does: string): RunControl => ({ enabled: true, does });
+const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+
+/**
+ * The controls that do something in this state; an observer tab (another tab writes this
+ * project) may use none.
+ */
+export function runControls(state: RunState, canWrite: boolean): RunControls {
+  const controls: RunControls = {
+    start: off('Starts a run.'),
+    pause: off('Pauses the run: calls in flight finish, nothing new starts.'),
+    resume: off('Lets the run go on.'),
+    step: off('Runs exactly one ready task, then pauses.'),
+    executeAll: off('Lets the run go on to the end.'),
+    stop: off('Ends the run here; what was built stays.'),
+    emergencyStop: off('Aborts every call at once and ends the run.'),
+  };
+  if (!canWrite) return controls;
+  switch (state.phase) {
+    case 'idle':
+      controls.start = on('Plans the project and builds it.');
+      break;
+    case 'ended':
+      if (state.unfinished.length > 0)
+        controls.start = on(
+          `Starts a new run that retries ${plural(state.unfinished.length, 'unfinished task')}: ${state.unfinished.join(', ')}.`,
+        );
+      break;
+    case 'planning':
+    case 'awaiting-approval':
+      controls.emergencyStop = on(controls.emergencyStop.does);
+      break;
+    case 'working':
+      controls.pause = on(controls.pause.does);
+      controls.step = on('Pauses, then runs exactly one ready task.');
+      controls.emergencyStop = on(controls.emergencyStop.does);
+      break;
+    case 'stalled':
+      controls.emergencyStop = on(controls.emergencyStop.does);
+      break;
+    case 'pausing':
+      controls.resume = on(controls.resume.does);
+      controls.emergencyStop = on(controls.emergencyStop.does);
+      break;
+    case 'paused':
+      controls.resume = on(controls.resume.does);
+      controls.step = on(controls.step.does);
+      controls.executeAll = on(controls.executeAll.does);
+      controls.stop = on(controls.stop.does);
+      controls.emergencyStop = on(controls.emergencyStop.does);
+      break;
+  }
+  return controls;
+}
+
+/** A short name for the state (badges, the Projects list), and its tone. */
+export interface RunBadge {
+  label: string;
+  tone: 'neutral' | 'active' | 'waiting' | 'success' | 'warning' | 'danger';
+}
+
+const outcomeBadges: Readonly<Record<RunOutcome, RunBadge>> = {
+  completed: { label: 'Completed', tone: 'success' },
+  'completed-with-cancelled': { label: 'Completed, tasks cancelled', tone: 'warning' },
+  rejected: { label: 'Plan rejected', tone: 'neutral' },
+  stopped: { label: 'Stopped by you', tone: 'neutral' },
+  emergency: { label: 'Emergency stop', tone: 'danger' },
+  failed: { label: 'Failed', tone: 'danger' },
+};
+
+const pauseBadges: Readonly<Record<PauseKind, string>> = {
+  user: 'Paused',
+  step: 'Paused (step by step)',
+  budget: 'Paused: budget',
+  failure: 'Paused: a task failed',
+  loop: 'Paused: repeating itself',
+  limit: 'Paused: run limit',
+};
+
+export function runBadge(state: RunState): RunBadge {
+  switch (state.phase) {
+    case 'idle':
+      return { label: 'Not started', tone: 'neutral' };
+    case 'planning':
+      return { label: 'Planning', tone: 'active' };
+    case 'awaiting-approval':
+      return { label: 'Plan awaits approval', tone: 'waiting' };
+    case 'working':
+      return { label: 'Running', tone: 'active' };
+    case 'stalled':
+      return { label: 'Blocked', tone: 'warning' };
+    case 'pausing':
+      return { label: 'Pausing', tone: 'waiting' };
+    case 'paused':
+      return {
+        label: pauseBadges[state.kind],
+        tone: state.kind === 'user' || state.kind === 'step' ? 'waiting' : 'warning',
+      };
+    case 'ended':
+      return outcomeBadges[state.outcome];
+  }
+}
+
+/** The sentence that says where the run stands (the run screen's heading, the end panel). */
+export function runSentence(state: RunState): string {
+  switch (state.phase) {
+    case 'idle':
+      return 'Nothing has run yet. Start plans the project and builds it.';
+    case 'planning':
+      return 'The Project Manager is writing the plan.';
+    case 'awaiting-approval':
+      return 'The plan waits for you: approve it to build, edit it, or reject it.';
+    case 'working':
+      return state.working === 0 && state.ready === 0
+        ? 'Every task has ended; the run is finishing.'
+        : `${plural(state.working, 'task')} running${state.ready > 0 ? `, ${state.ready} ready to start` : ''}.`;
+    case 'stalled':
+      return `Nothing can run: ${state.blocked.join(', ')} did not finish.`;
+    case 'pausing':
+      return `Pausing: ${plural(state.finishing, 'call')} in flight will finish; nothing new starts. ${state.reason}`.trim();
+    case 'paused':
+      return state.reason || 'Paused. Continue orchestra to go on.';
+    case 'ended':
+      return endSentence(state);
+  }
+}
+
+function endSentence(state: Extract<RunState, { phase: 'ended' }>): string {
+  const reason = state.reason ? ` ${state.reason}` : '';
+  const left =
+    state.unfinished.length > 0
+      ? ` Not finished: ${state.unfinished.join(', ')}. Start retries ${state.unfinished.length === 1 ? 'it' : 'them'}.`
+      : '';
+  switch (state.outcome) {
+    case 'completed':
+      return `The run is complete.${reason}`;
+    case 'completed-with-cancelled':
+      return `The run is complete without ${plural(state.cancelled.length, 'cancelled task')}: ${state.cancelled.join(', ')}.${reason}`;
+    case 'rejected':
+      return 'The plan was rejected; nothing was built.';
+    case 'stopped':
+      return `You stopped the run.${left}`;
+    case 'emergency':
+      return `The run was ended with the emergency stop.${left}`;
+    case 'failed':
+      return `The run failed.${reason}${left}`;
+  }
+}
