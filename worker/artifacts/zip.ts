@@ -9,7 +9,8 @@ import { checkFileSet, normalizeArtifactPath } from './safe-path.ts';
 
 export interface ProjectZipInput {
   projectName: string;
-  files: { path: string; content: string }[];
+  /** `binary` files hold base64 and are written as their decoded bytes. */
+  files: { path: string; content: string; binary?: boolean }[];
   orchestraMd: string;
 }
 
@@ -52,15 +53,15 @@ export async function buildProjectZip(input: ProjectZipInput): Promise<ProjectZi
     folders.add(path);
     zip.file(`${path}/`, null, { dir: true, date: fixedDate, createFolders: false });
   };
-  const addFile = (path: string, content: string) => {
+  const addFile = (path: string, content: string, binary = false) => {
     const segments = path.split('/');
     for (let end = 1; end < segments.length; end++) addFolder(`${root}/${segments.slice(0, end).join('/')}`);
-    zip.file(`${root}/${path}`, content, { date: fixedDate, createFolders: false });
+    zip.file(`${root}/${path}`, content, { date: fixedDate, createFolders: false, base64: binary });
   };
 
   addFolder(root);
   if (record !== undefined) addFile(record.path, record.content);
-  for (const file of files) addFile(file.path, file.content);
+  for (const file of files) addFile(file.path, file.content, file.binary === true);
 
   const bytes = await zip.generateAsync({
     type: 'uint8array',

@@ -4,6 +4,11 @@ import { joinKey } from '../events/projections/project-state.ts';
 import { toFailure } from '../projects/to-failure.ts';
 import { type ChangeSummary, type FileChange, type FileDiff, diffFiles, summarize } from './file-diff.ts';
 import { revertFile, revertProject, versionAt } from './revert.ts';
+import { type IncomingFile, prepareImport, readZip } from './import-files.ts';
+import { ulid } from 'ulid';
+import type { EventDraft } from '../events/catalog.ts';
+import type { BlobText } from '../events/event-store.ts';
+import { sha256Hex } from '../events/hash.ts';
 
 /** A diff between two versions of a file, as the Artifacts view draws it. */
 export interface VersionDiff {
@@ -18,6 +23,21 @@ export interface VersionDiff {
 export interface RevertDone {
   files: { path: string; from: number; to: number }[];
   newer: string[];
+}
+
+/** A project brought in from a ZIP or a folder. */
+export interface FilesToImport {
+  name: string;
+  description: string;
+  source: { kind: 'zip'; bytes: Uint8Array } | { kind: 'files'; files: IncomingFile[] };
+}
+
+/** What bringing a project in did: the new project, how many files it got, and what was left out and why. */
+export interface ImportDone {
+  projectId: string;
+  files: number;
+  binary: number;
+  skipped: { path: string; reason: string }[];
 }
 
 const notWriter = () =>
@@ -93,6 +113,74 @@ export function createChangeCommands(engine: Engine) {
         }
         files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
         return ok(summarize(files));
+      }),
+
+    /**
+     * Starts a project from a ZIP or a folder's files: each file becomes its first version
+     * (provenance: you). Refused paths, ignored files and files past the limits are listed.
+     * @example await engine.importFiles({ name: 'Notes', description: '', source: { kind: 'zip', bytes } })
+     */
+    importFiles: (input: FilesToImport): Promise<Result<ImportDone>> =>
+      guarded(async () => {
+        const name = input.name.trim();
+        if (name === '') return fail('bad_input', 'Give the project a name.');
+        let incoming: IncomingFile[];
+        const skipped: { path: string; reason: string }[] = [];
+        if (input.source.kind === 'zip') {
+          const zip = await readZip(input.source.bytes);
+          if (!zip.ok) return fail('bad_input', zip.message);
+          incoming = zip.files;
+          skipped.push(...zip.skipped);
+        } else incoming = input.source.files;
+        const prepared = prepareImport(incoming);
+        skipped.push(...prepared.skipped);
+        if (prepared.files.length === 0) {
+          return fail(
+            'bad_input',
+            `Nothing could be brought in${skipped.length > 0 ? `: ${skipped[0]?.reason ?? ''}` : ': there are no files.'}`,
+          );
+        }
+        const projectId = ulid();
+        await locks.claim(projectId);
+        const blobs: BlobText[] = [];
+        const events: EventDraft[] = [
+          {
+            type: 'project-create',
+            actor: { kind: 'user' },
+            payload: {
+              name: name.slice(0, 200),
+              description: input.description.slice(0, 20_000),
+              template: null,
+              budgetUsd: null,
+              preference: 'balanced',
+              maxParallel: 3,
+              autoApprove: false,
+            },
+          },
+        ];
+        for (const file of prepared.files) {
+          const contentHash = await sha256Hex(file.content);
+          blobs.push({ hash: contentHash, content: file.content });
+          events.push({
+            type: 'artifact-create',
+            actor: { kind: 'user' },
+            payload: {
+              path: file.path,
+              kind: 'source',
+              language: file.language,
+              contentHash,
+              size: file.size,
+              provenance: { source: 'user' },
+            },
+          });
+        }
+        await store.append(projectId, events, { blobs, expectedSeq: 0 });
+        return ok({
+          projectId,
+          files: prepared.files.length,
+          binary: prepared.files.filter((file) => file.binary).length,
+          skipped,
+        });
       }),
 
     /** Brings one file back to `version`, as a new version. */

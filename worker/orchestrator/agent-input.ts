@@ -1,3 +1,4 @@
+import { isBinaryArtifact } from '../changes/binary-file.ts';
 import type { AgentInput, AgentRole, Finding } from '../agents/index.ts';
 import { checkIsCurrent, testRunSection } from '../checks/test-findings.ts';
 import { describeCheck } from '../query/describe-check.ts';
@@ -40,7 +41,7 @@ export async function upstreamFiles(
   const files: (ContextFile | undefined)[] = [];
   const unread: { at: number; artifact: ArtifactRow; direct: boolean }[] = [];
   for (const artifact of state.artifacts.values()) {
-    if (artifact.kind !== 'source') continue;
+    if (artifact.kind !== 'source' || isBinaryArtifact(state, artifact)) continue;
     const version = latestVersion(state, artifact);
     const producer = version?.provenance.taskId ? state.tasks.get(version.provenance.taskId) : undefined;
     const role = producer?.role ?? version?.provenance.role;

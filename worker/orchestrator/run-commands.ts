@@ -3,6 +3,7 @@
  * the project, turns the person's intent into events through the project's runner, and
  * returns a Result: nothing thrown crosses the door.
  */
+import { isBinaryArtifact } from '../changes/binary-file.ts';
 import { type Result, fail, ok } from '../contract/result.ts';
 import type { Engine } from '../engine.ts';
 import type { EventDraft } from '../events/catalog.ts';
@@ -190,11 +191,12 @@ export function createRunCommands(
         const project = state.project;
         if (!project) return fail('not_found', 'There is no such project on this device.');
         const readBlob = (hash: string) => store.blob(hash);
-        const files: { path: string; content: string }[] = [];
+        const files: { path: string; content: string; binary: boolean }[] = [];
         for (const artifact of state.artifacts.values()) {
           if (artifact.kind !== 'source') continue;
           const content = await readBlob(artifact.contentHash);
-          if (content !== undefined) files.push({ path: artifact.path, content });
+          if (content !== undefined)
+            files.push({ path: artifact.path, content, binary: isBinaryArtifact(state, artifact) });
         }
         const tasks = [...state.tasks.values()].sort((a, b) => a.order - b.order);
         const reviews = [];
