@@ -142,13 +142,13 @@ test('no first token in time is a timeout, the request is cut on the wire and th
   expect(sim.requests.at(-2)?.aborted).toBe(true);
 });
 
-test('a stream that goes quiet after text times out and is not retried (the text was delivered)', async () => {
+test('a stream that goes quiet after text is cut off, and not retried here (the text was delivered)', async () => {
   const h = harness('anthropic', { idleTimeoutMs: 200 });
   sim.enqueue('anthropic', { kind: 'hang', after: 'first-token' });
   const parts = await collect(h.stream());
   expect(textOf(parts).length).toBeGreaterThan(0);
-  expect(errorOf(parts)?.kind).toBe('timeout');
-  expect(errorOf(parts)?.message).toMatch(/no new token for 0.2 s/);
+  expect(errorOf(parts)?.kind).toBe('cut_off');
+  expect(errorOf(parts)?.message).toMatch(/was cut off before it was complete\. \(no new token for 0.2 s\)/);
   expect(h.requestsSince()).toBe(1);
 });
 
@@ -163,12 +163,44 @@ test('a slow reader does not trip the idle timeout', async () => {
   expect(textOf(parts)).toBe('one two three');
 });
 
-test('a cut stream after text is not retried', async () => {
+test('a cut stream after text is “the answer was cut off”, retryable by the task, not here', async () => {
   const h = harness('openai');
   sim.enqueue('openai', { kind: 'truncated', text: 'a b c d e f g h i j k l m n o p' });
   const parts = await collect(h.stream());
-  expect(errorOf(parts)?.kind).toBe('network');
+  const error = errorOf(parts);
+  expect(error?.kind).toBe('cut_off');
+  expect(error?.message).toMatch(/^The answer from OpenAI \(GPT\) was cut off before it was complete\./);
+  expect(error?.message).not.toMatch(/key was rejected/);
+  // The attempt may start afresh (nothing of the partial answer is kept); this layer never repeats text.
+  expect(error?.isRetryable).toBe(true);
   expect(h.requestsSince()).toBe(1);
+});
+
+test('a provider failing mid-answer (Anthropic’s error event after text) is cut off too', async () => {
+  const h = harness('anthropic');
+  sim.enqueue('anthropic', { kind: 'mid-stream-error' });
+  const parts = await collect(h.stream());
+  expect(textOf(parts).length).toBeGreaterThan(0);
+  expect(errorOf(parts)?.kind).toBe('cut_off');
+  expect(h.requestsSince()).toBe(1);
+});
+
+test('the first-token deadline is asked of the request: an adaptive one cuts a hang at its own time', async () => {
+  const asked: string[] = [];
+  const h = harness('openai', {
+    firstTokenTimeoutMs: (sent) => {
+      asked.push(sent.model);
+      return 250;
+    },
+  });
+  sim.enqueue('openai', { kind: 'hang', after: 'request' }, { kind: 'text', text: 'second try' });
+  const started = performance.now();
+  const parts = await collect(h.stream());
+  expect(textOf(parts)).toBe('second try');
+  expect(asked).toEqual(['gpt-4.1-nano']);
+  expect(h.retries[0]?.kind).toBe('timeout');
+  // Cut at about 250 ms, not at the fixed deadline the harness would otherwise give (5 s).
+  expect(performance.now() - started).toBeLessThan(3000);
 });
 
 test('the breaker opens after repeated failures, refuses calls without a request, then a probe closes it', async () => {

@@ -18,6 +18,11 @@ export const errorKindSchema = z.enum([
    * filter. Asking the same model again gives the same answer, and the provider is well.
    */
   'refused',
+  /**
+   * The stream broke after part of the answer had arrived (the connection dropped, the
+   * provider failed mid-answer, or it went quiet): the text so far is not the answer.
+   */
+  'cut_off',
   'cancelled',
 ]);
 export type ErrorKind = z.infer<typeof errorKindSchema>;
@@ -31,4 +36,6 @@ export const retryableKinds: ReadonlySet<ErrorKind> = new Set([
   'malformed_response',
   // At most once, and only when no text was delivered (see resilience/with-resilience.ts).
   'incomplete',
+  // Never by the resilience layer (text was delivered): the task's attempt starts afresh.
+  'cut_off',
 ]);

@@ -108,6 +108,8 @@ function sentence(provider: ProviderId, kind: ErrorKind): string {
       return `The answer from ${name} stopped before the model said it had finished.`;
     case 'refused':
       return `${name} declined to answer this request.`;
+    case 'cut_off':
+      return `The answer from ${name} was cut off before it was complete.`;
     case 'cancelled':
       return `The call to ${name} was cancelled.`;
   }
@@ -138,6 +140,8 @@ function action(provider: ProviderId, kind: ErrorKind): string {
       return 'Orchestra tries once more when nothing had arrived; if it keeps happening, switch providers.';
     case 'refused':
       return 'Edit the task’s instructions, or let another model try it.';
+    case 'cut_off':
+      return 'Orchestra asks again from the start (the partial answer is not used); if it keeps happening, check your connection or switch providers.';
     case 'cancelled':
       return 'Nothing to do.';
   }

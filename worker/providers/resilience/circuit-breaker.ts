@@ -23,6 +23,7 @@ const healthFailures: ReadonlySet<ErrorKind> = new Set([
   'timeout',
   'malformed_response',
   'incomplete',
+  'cut_off',
 ]);
 
 /**

@@ -8,6 +8,7 @@ import { fullJitterDelay, sleep } from './backoff.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import type { ResilienceObserver } from './resilience-records.ts';
 import { Watchdog } from './watchdog.ts';
+import { firstTokenTimeoutMs } from './first-token-timeout.ts';
 
 export interface ResilienceOptions {
   /** The breaker of this adapter's provider, shared by every call to that provider. */
@@ -18,8 +19,11 @@ export interface ResilienceOptions {
   maxDelayMs: number;
   /** A provider asking us to wait longer than this gets its error passed on instead. */
   maxRetryAfterMs: number;
-  /** Time allowed from the request to the first part of the answer. */
-  firstTokenTimeoutMs: number;
+  /**
+   * Time allowed from the request to the first part of the answer: a number, or by the
+   * request. By default it adapts to the model and the prompt's size (`first-token-timeout.ts`).
+   */
+  firstTokenTimeoutMs?: number | ((request: ProviderRequest) => number);
   /** Time allowed between two parts of the answer. */
   idleTimeoutMs: number;
   random?: () => number;
@@ -31,9 +35,16 @@ export const defaultResilience = {
   baseDelayMs: 500,
   maxDelayMs: 20_000,
   maxRetryAfterMs: 60_000,
-  firstTokenTimeoutMs: 90_000,
   idleTimeoutMs: 45_000,
 } satisfies Partial<ResilienceOptions>;
+
+/** Failures that, after text has arrived, mean the stream broke rather than the call failing. */
+const cutKinds: ReadonlySet<ProviderError['kind']> = new Set([
+  'network',
+  'timeout',
+  'overloaded',
+  'malformed_response',
+]);
 
 /**
  * Wraps an adapter once with everything that keeps calls alive: the first-token and idle
@@ -49,6 +60,13 @@ export function withResilience(adapter: ProviderAdapter, options: ResilienceOpti
   const price = (model: string) => findModel(provider, model)?.price;
 
   async function* stream(request: ProviderRequest, signal: AbortSignal): AsyncGenerator<StreamPart, void, undefined> {
+    const firstToken = options.firstTokenTimeoutMs;
+    const firstMs =
+      firstToken === undefined
+        ? firstTokenTimeoutMs(provider, request)
+        : typeof firstToken === 'number'
+          ? firstToken
+          : firstToken(request);
     const fail = (error: ProviderError, attempts: number): StreamPart => {
       options.observer?.onFail?.({ model: request.model, attempts, error: error.toData() });
       return { type: 'error', error };
@@ -88,12 +106,12 @@ export function withResilience(adapter: ProviderAdapter, options: ResilienceOpti
       // stream is closed, rather than after.
       const parts = adapter.stream(request, attemptControl.signal)[Symbol.asyncIterator]();
       try {
-        watchdog.resume(options.firstTokenTimeoutMs);
+        watchdog.resume(firstMs);
         for (let next = await parts.next(); !next.done; next = await parts.next()) {
           const part = next.value;
           watchdog.pause();
           if (part.type === 'error') {
-            failure = timedOut && !signal.aborted ? timeoutError(timedOut, part.error) : part.error;
+            failure = timedOut && !signal.aborted ? timeoutError(timedOut, part.error, firstMs) : part.error;
             break;
           }
           if (part.type === 'text-delta') delivered = true;
@@ -142,7 +160,9 @@ export function withResilience(adapter: ProviderAdapter, options: ResilienceOpti
         signal.aborted ||
         (retryAfter !== undefined && retryAfter > options.maxRetryAfterMs);
       if (giveUp) {
-        yield fail(failure, attempt);
+        // Part of the answer had come: whatever broke the stream, what the person needs to
+        // hear is that the answer was cut off (not that the key or the network refused it).
+        yield fail(delivered && cutKinds.has(failure.kind) ? cutOff(failure) : failure, attempt);
         return;
       }
       if (failure.kind === 'incomplete') incompleteRetried = true;
@@ -165,8 +185,13 @@ export function withResilience(adapter: ProviderAdapter, options: ResilienceOpti
     ...(adapter.listModels ? { listModels: adapter.listModels.bind(adapter) } : {}),
   };
 
-  function timeoutError(phase: 'first' | 'idle', cause: ProviderError): ProviderError {
-    const seconds = Math.round((phase === 'first' ? options.firstTokenTimeoutMs : options.idleTimeoutMs) / 100) / 10;
+  function cutOff(cause: ProviderError): ProviderError {
+    const detail = cause.kind === 'timeout' ? (/\(([^)]*)\)$/.exec(cause.message)?.[1] ?? 'it went quiet') : cause.kind;
+    return new ProviderError({ provider, kind: 'cut_off', detail, cause });
+  }
+
+  function timeoutError(phase: 'first' | 'idle', cause: ProviderError, firstMs: number): ProviderError {
+    const seconds = Math.round((phase === 'first' ? firstMs : options.idleTimeoutMs) / 100) / 10;
     const detail = phase === 'first' ? `no answer within ${seconds} s` : `no new token for ${seconds} s`;
     return new ProviderError({ provider, kind: 'timeout', detail, cause });
   }
