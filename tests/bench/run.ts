@@ -8,6 +8,7 @@ import { format, resolveConfig } from 'prettier';
 import { ensureBuild } from '../../server/build/ensure-build.ts';
 import { repoRoot } from '../../server/build/build-stamp.ts';
 import type { BenchResult } from './result.ts';
+import { changesSuite } from './suites/changes.ts';
 import { checksSuite } from './suites/checks.ts';
 import { engineSuite } from './suites/engine.ts';
 import { providersSuite } from './suites/providers.ts';
@@ -20,6 +21,7 @@ const suites: Record<string, () => Promise<BenchResult[]>> = {
   router: routerSuite,
   providers: providersSuite,
   checks: checksSuite,
+  changes: changesSuite,
 };
 // Suites that measure the built app; the others build what they need themselves, or are pure code.
 const needsBuild = new Set(['ui', 'checks']);
