@@ -99,6 +99,8 @@ export interface RouteRequest {
   outputTokens: number;
   attempt: number;
   language?: string | undefined;
+  /** Task content as context (`taskSignals` of the router): length, file kinds, words. */
+  signals?: readonly string[] | undefined;
   budgetRemainingUsd: number;
   allowanceUsd?: number | undefined;
 }
@@ -231,6 +233,7 @@ export class ModelChooser {
         outputTokens: request.outputTokens,
         attempt: request.attempt,
         ...(request.language ? { language: request.language } : {}),
+        ...(request.signals && request.signals.length > 0 ? { signals: [...request.signals] } : {}),
       },
       budgetRemainingUsd: request.budgetRemainingUsd,
       ...(request.allowanceUsd !== undefined ? { allowanceUsd: request.allowanceUsd } : {}),

@@ -32,6 +32,7 @@ import { cachePrices } from '../providers/catalog.ts';
 import type { ProviderMessage, ProviderRequest } from '../providers/contract/provider-request.ts';
 import type { ProviderReady } from '../providers/contract/provider-service-api.ts';
 import type { ResilienceObserver } from '../providers/resilience/resilience-records.ts';
+import { taskSignals } from '../router/index.ts';
 import type { Usage } from '../providers/contract/usage.ts';
 import { agentInputFor } from './agent-input.ts';
 import { callModel } from './call-model.ts';
@@ -177,6 +178,7 @@ export async function runTaskAttempt<T>(
           outputTokens: agent.maxOutputTokens / 2,
           attempt,
           language: state.plan?.languages[0],
+          signals: taskSignals({ instructions: task.instructions, files: task.expectedArtifacts }),
           budgetRemainingUsd: budget.availableUsd,
           allowanceUsd: deps.governor.allowance(remaining),
         },

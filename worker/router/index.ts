@@ -15,5 +15,7 @@ export { defaultTuning } from './tuning.ts';
 export type { RouterTuning } from './tuning.ts';
 export { mulberry32 } from './sampler.ts';
 export { bucketOf } from './features.ts';
+export { taskSignals } from './signals.ts';
+export type { TaskContent } from './signals.ts';
 export { createPerformanceTracker, trackerSnapshotSchema } from './tracker.ts';
 export type { PerformanceRow, PerformanceTracker, TrackerOptions, TrackerSnapshot } from './tracker.ts';

@@ -54,6 +54,11 @@ test('what the router learns is in the log: a fresh engine on the same device re
     cheapest: first.orchestrator.chooser.router('cheapest').toJSON(),
   };
   expect(learned.balanced.decisions).toBeGreaterThan(10);
+  // The engine sends each task's content as signals (length, file kinds, words): the
+  // router learned their effects, and replaying the log below rebuilds them too.
+  const contentKeys = Object.values(learned.balanced.features).flatMap((byKey) => Object.keys(byKey));
+  expect(contentKeys.filter((key) => key.startsWith('s:ext:')).length).toBeGreaterThan(0);
+  expect(contentKeys.filter((key) => key.startsWith('s:len:')).length).toBeGreaterThan(0);
 
   const second = await engineOn(name, 99);
   await second.orchestrator.runner(lastProject);
