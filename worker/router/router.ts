@@ -542,10 +542,13 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
       cell.latencyLog += Math.log(outcome.latencyMs / latencyUnits(record.outputTokens));
     }
 
-    // Each context feature learns how far this arm's scores fall from its type's mean once
-    // the other features of the task are accounted for (backfitting, Hastie & Tibshirani
-    // 1986): features that always come together (every task in one language) share an
-    // effect instead of each claiming all of it.
+    // The context features' effects on this arm form a linear model of how far its scores
+    // fall from the type's posterior mean (now including this score). Each effect has a
+    // Gaussian posterior of precision (n + contextShrink) trials, and one score corrects them
+    // all at once as a Kalman filter with a diagonal covariance would: each by its share of
+    // the prediction error, in proportion to its variance, so twelve features that always
+    // come together never claim twelve times the error between them, and a well-known
+    // feature moves less than a new one. Reading is unchanged: effect = sum / (n + κ).
     let byFeature = state.features.get(taskType);
     if (byFeature === undefined) {
       byFeature = new Map<string, Map<string, FeatureCell>>();
@@ -553,6 +556,7 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     }
     const count = featureKeys(bucket, record.signals, learnKeys);
     let total = 0;
+    let spread = 0;
     for (let f = 0; f < count; f++) {
       const key = learnKeys[f] as string;
       let cells = byFeature.get(key);
@@ -572,13 +576,19 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
       }
       decayFeatureCell(featureCell, tick, gamma);
       learnCells[f] = featureCell;
-      learnEffects[f] = featureCell.sum / (featureCell.n + tuning.contextShrink);
+      const precision = featureCell.n + tuning.contextShrink;
+      learnEffects[f] = featureCell.sum / precision;
       total += learnEffects[f] as number;
+      spread += 1 / precision;
     }
+    const typeMean = (tuning.priorStrength * m0 + cell.a) / (tuning.priorStrength + cell.a + cell.b);
+    const error = q - typeMean - total;
     for (let f = 0; f < count; f++) {
       const featureCell = learnCells[f] as FeatureCell;
-      featureCell.n += 1;
-      featureCell.sum += q - reference - (total - (learnEffects[f] as number));
+      const gain = 1 / ((featureCell.n + tuning.contextShrink) * (1 / weight + spread));
+      const effect = (learnEffects[f] as number) + gain * error;
+      featureCell.n += weight;
+      featureCell.sum = effect * (featureCell.n + tuning.contextShrink);
       const rows = view?.features.get(learnKeys[f] as string);
       if (rows !== undefined) writeFeatureRow(rows, index as number, featureCell);
     }
