@@ -7,7 +7,7 @@ import type { Result } from '../contract/result.ts';
 import type { PauseKind, Preference, TaskKind } from '../events/projections/rows.ts';
 import type { Role } from '../events/schemas/common.ts';
 import type { ProjectView } from '../projects/project-view.ts';
-import type { PerformanceRow } from '../router/tracker.ts';
+import type { HistoryEntry, PerformanceRow } from '../router/tracker.ts';
 
 export type TemplateId = 'web-app' | 'api-service' | 'data-pipeline';
 export type { PauseKind, Preference, TaskKind };
@@ -70,6 +70,8 @@ export interface RouterReport {
   models: ModelRecord[];
   /** Sentences a person can act on ("X matches Y on tests at 1/N the cost"). */
   opportunities: string[];
+  /** The last outcomes (up to 2,000), oldest first: what the charts draw. */
+  history: HistoryEntry[];
   projects: {
     id: string;
     name: string;

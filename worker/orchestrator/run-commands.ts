@@ -314,6 +314,7 @@ export function createRunCommands(
             .map(({ recentQuality: _recent, ...row }) => row)
             .sort((a, b) => a.taskType.localeCompare(b.taskType) || b.meanQuality - a.meanQuality),
           opportunities: tracker.opportunities(),
+          history: tracker.history(),
           projects: projects
             .filter((project) => project.status !== 'deleted')
             .sort((a, b) => b.updatedAt - a.updatedAt)

@@ -11,6 +11,8 @@ export interface TrackerOptions {
   window?: number;
   /** A quality at or above this counts as a success (default 0.7). */
   successThreshold?: number;
+  /** Outcomes kept for the charts (default 2,000). */
+  historyLength?: number;
 }
 
 export interface PerformanceRow {
@@ -44,11 +46,22 @@ const cellSchema = z.object({
 });
 type Cell = z.infer<typeof cellSchema>;
 
+const historyEntrySchema = z.object({
+  armId: z.string(),
+  taskType: z.string(),
+  quality: z.number(),
+  costUsd: z.number(),
+});
+/** One outcome as the charts draw it, in the order outcomes came. */
+export type HistoryEntry = z.infer<typeof historyEntrySchema>;
+
 export const trackerSnapshotSchema = z.object({
   version: z.literal(1),
   window: z.number().int().positive(),
   successThreshold: z.number(),
   cells: z.record(z.string(), z.record(z.string(), cellSchema)),
+  /** The last outcomes, oldest first (older snapshots have none). */
+  history: z.array(historyEntrySchema).default([]),
 });
 export type TrackerSnapshot = z.infer<typeof trackerSnapshotSchema>;
 
@@ -59,16 +72,25 @@ export interface PerformanceTracker {
   row(armId: string, taskType: string): PerformanceRow | undefined;
   /** Sentences a person can act on: cheaper equals, and models getting worse. */
   opportunities(minimumOutcomes?: number): string[];
+  /** The last `historyLength` outcomes (default 2,000), oldest first: what the charts draw. */
+  history(): HistoryEntry[];
   toJSON(): TrackerSnapshot;
 }
 
 /** Creates an empty tracker, or one restored from `toJSON()`. */
-export function createPerformanceTracker(options: TrackerOptions = {}, snapshot?: TrackerSnapshot): PerformanceTracker {
+export function createPerformanceTracker(
+  options: TrackerOptions = {},
+  snapshot?: z.input<typeof trackerSnapshotSchema>,
+): PerformanceTracker {
   const parsed = snapshot ? trackerSnapshotSchema.parse(snapshot) : undefined;
   const window = parsed?.window ?? options.window ?? 40;
   const successThreshold = parsed?.successThreshold ?? options.successThreshold ?? 0.7;
   // taskType -> armId -> cell
   const cells = new Map<string, Map<string, Cell>>();
+  const historyLength = options.historyLength ?? 2000;
+  // A ring: `history[(start + i) % length]` is the i-th oldest kept outcome.
+  const history: HistoryEntry[] = parsed ? parsed.history.slice(-historyLength).map((entry) => ({ ...entry })) : [];
+  let start = 0;
   if (parsed) {
     for (const [taskType, byArm] of Object.entries(parsed.cells)) {
       cells.set(
@@ -97,7 +119,16 @@ export function createPerformanceTracker(options: TrackerOptions = {}, snapshot?
     cell.latencyMs += latencyMs;
     cell.recent.push(quality);
     if (cell.recent.length > window) cell.recent.shift();
+    const entry = { armId: record.armId, taskType: record.taskType, quality, costUsd };
+    if (history.length < historyLength) history.push(entry);
+    else {
+      history[start] = entry;
+      start = (start + 1) % historyLength;
+    }
   }
+
+  const orderedHistory = (): HistoryEntry[] =>
+    [...history.slice(start), ...history.slice(0, start)].map((entry) => ({ ...entry }));
 
   function toRow(taskType: string, armId: string, cell: Cell): PerformanceRow {
     const half = Math.floor(cell.recent.length / 2);
@@ -136,10 +167,11 @@ export function createPerformanceTracker(options: TrackerOptions = {}, snapshot?
   }
 
   /**
-   * For each task type, the best model by mean quality is the reference. A model within
-   * 0.03 of its quality at half its cost or less "matches it at 1/N the cost", stated with
-   * the outcomes behind both means; a model whose recent quality fell by 0.1 or more, by
-   * more than noise (see `trendSignificant`), is flagged as getting worse.
+   * For each task type, the reference is where the money goes among the models close to
+   * the best quality (within 0.05): the one with the largest total spend. A model within
+   * 0.03 of the reference's quality at half its cost or less "matches it at 1/N the cost",
+   * stated with the outcomes behind both means. A model whose recent quality fell by 0.1
+   * or more, by more than noise (see `trendSignificant`), is flagged as getting worse.
    */
   function opportunities(minimumOutcomes = 5): string[] {
     const sentences: string[] = [];
@@ -151,8 +183,15 @@ export function createPerformanceTracker(options: TrackerOptions = {}, snapshot?
       byType.set(row.taskType, list);
     }
     for (const [taskType, list] of byType) {
-      const reference = list[0];
-      if (!reference) continue;
+      const best = list[0];
+      if (!best) continue;
+      let reference = best;
+      for (const row of list)
+        if (
+          row.meanQuality >= best.meanQuality - 0.05 &&
+          row.count * row.meanCostUsd > reference.count * reference.meanCostUsd
+        )
+          reference = row;
       const matches = list
         .filter((row) => row !== reference && row.meanQuality >= reference.meanQuality - 0.03)
         .filter((row) => row.meanCostUsd > 0 && row.meanCostUsd <= reference.meanCostUsd / 2)
@@ -183,10 +222,12 @@ export function createPerformanceTracker(options: TrackerOptions = {}, snapshot?
       return cell ? toRow(taskType, armId, cell) : undefined;
     },
     opportunities,
+    history: orderedHistory,
     toJSON: () => ({
       version: 1,
       window,
       successThreshold,
+      history: orderedHistory(),
       cells: Object.fromEntries(
         [...cells.entries()]
           .sort(([x], [y]) => compare(x, y))

@@ -79,3 +79,26 @@ test('noise alone is no trend; a real fall is, with the outcomes it rests on', (
   expect(row?.trendEvidence).toBe(40);
   expect(tracker.opportunities().some((sentence) => sentence.startsWith('coin is getting worse on tests'))).toBe(true);
 });
+
+test('a cheaper model of equal quality is stated against the model the money goes to, even when it leads on quality', () => {
+  const tracker = createPerformanceTracker();
+  for (let i = 0; i < 8; i++) {
+    tracker.apply(outcome('nano', 'review', 1, 0.0004));
+    tracker.apply(outcome('large', 'review', 0.99, 0.02));
+  }
+  expect(tracker.opportunities()).toEqual([
+    'nano matches large on review at 1/50 the cost over 16 tasks (quality 1.00 over 8 vs 0.99 over 8, $0.00040 vs $0.020 per task).',
+  ]);
+});
+
+test('the charts’ history keeps the last outcomes in order, survives a snapshot, and older snapshots have none', () => {
+  const tracker = createPerformanceTracker({ historyLength: 3 });
+  for (let i = 0; i < 5; i++) tracker.apply(outcome(`m${i}`, 'fix', i / 10, i));
+  expect(tracker.history().map((entry) => entry.armId)).toEqual(['m2', 'm3', 'm4']);
+  const restored = createPerformanceTracker({ historyLength: 3 }, tracker.toJSON());
+  expect(restored.history()).toEqual(tracker.history());
+  restored.apply(outcome('m5', 'fix', 0.5, 5));
+  expect(restored.history().map((entry) => entry.costUsd)).toEqual([3, 4, 5]);
+  const { history: _none, ...older } = tracker.toJSON();
+  expect(createPerformanceTracker({}, older).history()).toEqual([]);
+});
