@@ -33,7 +33,12 @@ test('nothing but words: paths without an extension and empty instructions give 
 });
 
 test('the router learns a content signal: a model bad at SQL tasks stops getting them, and only them', () => {
-  const router = createRouter({ arms, random: mulberry32(5), preference: 'best quality', tuning: { forgetting: false } });
+  const router = createRouter({
+    arms,
+    random: mulberry32(5),
+    preference: 'best quality',
+    tuning: { forgetting: false },
+  });
   const features = { inputTokens: 2000, outputTokens: 800 };
   const sql = taskSignals({ instructions: 'Write the SQL queries.' });
   const plain = taskSignals({ instructions: 'Write the page.' });
