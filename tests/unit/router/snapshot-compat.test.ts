@@ -7,8 +7,8 @@ const arms = [bareArm('small', 'small', 0.1, 0.4), bareArm('medium', 'medium', 1
 const context = { taskType: 'tests', features: { inputTokens: 3000, outputTokens: 800 }, budgetRemainingUsd: 5 };
 
 /** A router's snapshot after some learning, with the knobs it was made with. */
-function learned(tuning: Record<string, unknown>) {
-  const router = createRouter({ arms, random: mulberry32(3), tuning: tuning as never });
+function learned(tuning: Partial<typeof defaultTuning>) {
+  const router = createRouter({ arms, random: mulberry32(3), tuning });
   for (let i = 0; i < 200; i++) {
     const decision = router.choose({ ...context, features: { ...context.features, signals: ['len:s', 'ext:py'] } });
     router.observe(decision, { quality: decision.armId === 'medium' ? 0.9 : 0.6, costUsd: 0.002, latencyMs: 900 });
@@ -69,7 +69,7 @@ test('an older snapshot without the newer knobs and cells gets their defaults, a
   const tuning = restored.toJSON().tuning;
   expect(tuning.contextShrink).toBe(8);
   expect(tuning.changeMinEvidence).toBe(8);
-  for (const [knob, value] of Object.entries(defaultTuning))
+  for (const knob of Object.keys(defaultTuning))
     if (!(knob in session4Tuning)) expect(tuning[knob as keyof typeof tuning], knob).toBeDefined();
   expect(restored.toJSON().features).toEqual({});
   for (let i = 0; i < 50; i++) {
