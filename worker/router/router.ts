@@ -209,25 +209,57 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
   const featureList: Float64Array[] = [];
   let featureCount = 0;
 
-  /** The capability prior of arm `index`, pulled towards what the arm does on every task type. */
-  function priorMean(index: number, capability: number): number {
+  /**
+   * The prior of arm `index` on one task type (hierarchical, empirical Bayes): centred on
+   * what the arm does on every task type (its capability prior worth `priorStrength`
+   * outcomes, then all its outcomes), and worth as many outcomes as the spread between
+   * task types allows. An arm whose quality barely depends on the task type teaches each
+   * type from the others; one whose types differ lets each type speak for itself. Writes
+   * the mean and the strength (pseudo-outcomes) to `priorOut`.
+   */
+  const priorOut = [0, 0];
+  function typePrior(index: number, capability: number): void {
     const n = table.globalN[index] as number;
-    if (n <= 0) return capability;
-    const weight = Math.min(n, 3);
-    return (
-      (tuning.priorStrength * capability + (weight * (table.globalSum[index] as number)) / n) /
-      (tuning.priorStrength + weight)
-    );
+    const m =
+      n > 0
+        ? (tuning.priorStrength * capability + (table.globalSum[index] as number)) / (tuning.priorStrength + n)
+        : capability;
+    const bernoulli = Math.max(1e-4, m * (1 - m));
+    const uncertainty = bernoulli / (tuning.priorStrength + Math.max(0, n));
+    priorOut[0] = m;
+    priorOut[1] = Math.max(tuning.priorStrength, bernoulli / (typeSpread + uncertainty) - 1);
   }
 
   /**
+   * The variance of an arm's mean quality from one task type to the next, pooled over
+   * arms by the method of moments (each cell's squared distance from its arm's overall
+   * mean, less its own sampling variance), over a prior of `typeSpreadPrior`² worth
+   * `typeSpreadCells` cells. Derived from the cells alone, so a replay or a restore
+   * computes the same value.
+   */
+  function estimateTypeSpread(): number {
+    let sum = tuning.typeSpreadCells * tuning.typeSpreadPrior * tuning.typeSpreadPrior;
+    let cells = tuning.typeSpreadCells;
+    for (const byArm of state.types.values())
+      for (const [armId, cell] of byArm) {
+        const global = state.global.get(armId);
+        if (global === undefined || cell.n < 2 || global.n < cell.n + 2) continue;
+        const difference = cell.sum / cell.n - global.sum / global.n;
+        sum += difference * difference - qualityVariance(cell) / cell.n;
+        cells += 1;
+      }
+    return Math.max(1e-4, sum / cells);
+  }
+  let typeSpread = estimateTypeSpread();
+
+  /**
    * Beta parameters of arm `index`'s quality for a task type (its type row, discounted by
-   * `typeDecay`, over the prior of mean `m0`), written to `betaOut`.
+   * `typeDecay`, over a prior of mean `m0` worth `strength` outcomes), written to `betaOut`.
    */
   const betaOut = [0, 0];
-  function qualityBeta(m0: number, rows: Float64Array, typeDecay: number, index: number): void {
-    let a = tuning.priorStrength * m0;
-    let b = tuning.priorStrength * (1 - m0);
+  function qualityBeta(m0: number, strength: number, rows: Float64Array, typeDecay: number, index: number): void {
+    let a = strength * m0;
+    let b = strength * (1 - m0);
     const t = index * typeRowSize;
     if (rows[t + tPresent] === 1) {
       a += (rows[t + tA] as number) * typeDecay;
@@ -364,7 +396,8 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     for (let j = 0; j < kept; j++) {
       const i = chosenIndex[j] as number;
       const d = decay[i] as number;
-      qualityBeta(priorMean(i, view.prior[i] as number), rows, d, i);
+      typePrior(i, view.prior[i] as number);
+      qualityBeta(priorOut[0] as number, priorOut[1] as number, rows, d, i);
       const a = betaOut[0] as number;
       const b = betaOut[1] as number;
       const t = i * typeRowSize;
@@ -521,15 +554,21 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
       typeCells.set(armId, cell);
     }
     decayTypeCell(cell, tick, gamma);
-    const m0 = view === undefined ? 0.5 : priorMean(index as number, view.prior[index as number] as number);
-    const reference = (tuning.priorStrength * m0 + cell.a) / (tuning.priorStrength + cell.a + cell.b);
-    detectChange(cell, outcome.quality, reference, tuning);
+    let m0 = 0.5;
+    let strength = tuning.priorStrength;
+    if (view !== undefined) {
+      typePrior(index as number, view.prior[index as number] as number);
+      m0 = priorOut[0] as number;
+      strength = priorOut[1] as number;
+    }
+    const reference = (strength * m0 + cell.a) / (strength + cell.a + cell.b);
+    const changed = detectChange(cell, outcome.quality, reference, tuning);
 
     const q = outcome.quality;
     cell.n += 1;
     cell.sum += q;
     cell.sumSq += q * q;
-    const mean = (tuning.priorStrength * m0 + cell.a + q) / (tuning.priorStrength + cell.a + cell.b + 1);
+    const mean = (strength * m0 + cell.a + q) / (strength + cell.a + cell.b + 1);
     const weight = observationWeight(mean, qualityVariance(cell), tuning);
     cell.a += weight * q;
     cell.b += weight * (1 - q);
@@ -581,7 +620,7 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
       total += learnEffects[f] as number;
       spread += 1 / precision;
     }
-    const typeMean = (tuning.priorStrength * m0 + cell.a) / (tuning.priorStrength + cell.a + cell.b);
+    const typeMean = (strength * m0 + cell.a) / (strength + cell.a + cell.b);
     const error = q - typeMean - total;
     for (let f = 0; f < count; f++) {
       const featureCell = learnCells[f] as FeatureCell;
@@ -598,6 +637,11 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
       global = { n: 0, sum: 0 };
       state.global.set(armId, global);
     }
+    if (changed) {
+      // The model changed: what it did on other task types before is no prior for now.
+      global.n = cell.n;
+      global.sum = cell.sum;
+    }
     global.n = global.n * gamma + 1;
     global.sum = global.sum * gamma + q;
 
@@ -607,6 +651,7 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
       writeTypeRow(view.rows, at, cell);
       writeGlobal(table, at, global);
     }
+    typeSpread = estimateTypeSpread();
   }
 
   function expectedQuality(armId: string, taskType: string): number {
@@ -616,7 +661,8 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     const view = typeView(taskType);
     const t = index * typeRowSize;
     const d = view.rows[t + tPresent] === 1 ? power(tick - (view.rows[t + tTick] as number)) : 1;
-    qualityBeta(priorMean(index, view.prior[index] as number), view.rows, d, index);
+    typePrior(index, view.prior[index] as number);
+    qualityBeta(priorOut[0] as number, priorOut[1] as number, view.rows, d, index);
     return (betaOut[0] as number) / ((betaOut[0] as number) + (betaOut[1] as number));
   }
 

@@ -38,6 +38,9 @@ const tuningSchema = z.object({
   pacePenalty: z.number().nonnegative(),
   explorationScale: z.number().positive(),
   explorationHalfEvidence: z.number().nonnegative(),
+  // Older snapshots have none: they get the defaults.
+  typeSpreadPrior: z.number().positive().default(0.1),
+  typeSpreadCells: z.number().nonnegative().default(4),
   forgetting: z.boolean(),
 });
 

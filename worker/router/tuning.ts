@@ -38,6 +38,14 @@ export interface RouterTuning {
   explorationScale: number;
   /** Outcomes of evidence at which an arm's draws are halfway between full and scaled. */
   explorationHalfEvidence: number;
+  /**
+   * Prior guess of how far an arm's mean quality strays from one task type to the next
+   * (a standard deviation), before the cells show it; the router estimates the spread
+   * from its cells and sets how much each type borrows from the arm's other types.
+   */
+  typeSpreadPrior: number;
+  /** How many cells the prior guess of the spread is worth. */
+  typeSpreadCells: number;
   /** Off: no discounting and no change detection (the stationary baseline). */
   forgetting: boolean;
 }
@@ -55,5 +63,7 @@ export const defaultTuning: RouterTuning = {
   pacePenalty: 0.5,
   explorationScale: 0.3,
   explorationHalfEvidence: 2,
+  typeSpreadPrior: 0.1,
+  typeSpreadCells: 4,
   forgetting: true,
 };
