@@ -43,6 +43,7 @@ export function ProjectReplay(props: { projectId: string }) {
           />
         </label>
         <p data-testid="replay-event">{event.latest ? describeEvent(event.latest) : ''}</p>
+        <h2 class="section-title">The project after this event</h2>
         <Show when={view.latest}>
           {(current) => (
             <dl class="facts" data-testid="replay-state">

@@ -4,8 +4,11 @@ import type { TaskRow } from '../../../worker/api.ts';
 export const nodeWidth = 190;
 export const nodeHeight = 58;
 
-export interface GraphNode {
-  task: TaskRow;
+/** What the graph needs of a task: a running one's row, or a task of a plan under review. */
+export type GraphTask = Pick<TaskRow, 'taskId' | 'title' | 'role' | 'status' | 'dependsOn' | 'attempt'>;
+
+export interface GraphNode<T extends GraphTask = GraphTask> {
+  task: T;
   /** Top-left corner. */
   x: number;
   y: number;
@@ -17,8 +20,8 @@ export interface GraphEdge {
   points: { x: number; y: number }[];
 }
 
-export interface GraphLayout {
-  nodes: GraphNode[];
+export interface GraphLayout<T extends GraphTask = GraphTask> {
+  nodes: GraphNode<T>[];
   edges: GraphEdge[];
   width: number;
   height: number;
@@ -28,7 +31,7 @@ export interface GraphLayout {
  * Lays the tasks out left to right with dagre: a task after the tasks it depends on.
  * Dependencies on tasks that are not in the list are left out.
  */
-export function layoutTasks(tasks: readonly TaskRow[]): GraphLayout {
+export function layoutTasks<T extends GraphTask>(tasks: readonly T[]): GraphLayout<T> {
   if (tasks.length === 0) return { nodes: [], edges: [], width: 0, height: 0 };
   const graph = new dagre.graphlib.Graph<
     { rankdir: string },

@@ -1,7 +1,6 @@
-import { For, Show, createMemo, on } from 'solid-js';
-import type { TaskRow } from '../../../worker/api.ts';
+import { For, Show, createMemo, createUniqueId, on } from 'solid-js';
 import { roleName } from '../../format/roles.ts';
-import { layoutTasks, nodeHeight, nodeWidth } from './task-graph-layout.ts';
+import { type GraphTask, layoutTasks, nodeHeight, nodeWidth } from './task-graph-layout.ts';
 import { statusNames } from './task-order.ts';
 
 const clip = (text: string, length: number) => (text.length > length ? `${text.slice(0, length - 1)}…` : text);
@@ -10,12 +9,14 @@ const clip = (text: string, length: number) => (text.length > length ? `${text.s
  * The tasks as a graph (an edge from each task to those that wait for it), coloured by
  * status with the status also written. The task list below is the accessible version.
  */
-export function TaskGraph(props: { tasks: TaskRow[] }) {
+export function TaskGraph(props: { tasks: GraphTask[]; label?: string }) {
   // Re-lay out only when the tasks or their links change, not on every status change.
   const shapeKey = () => props.tasks.map((task) => `${task.taskId}<${task.dependsOn.join(',')}`).join('|');
   const shape = createMemo(shapeKey);
   const layout = createMemo(on(shape, () => layoutTasks(props.tasks)));
   const taskById = (id: string) => props.tasks.find((task) => task.taskId === id);
+  // Two graphs can share a page (the plan under review and the run's): ids stay unique.
+  const arrow = `arrow-${createUniqueId()}`;
   const position = createMemo(() => new Map(layout().nodes.map((node) => [node.task.taskId, node])));
 
   return (
@@ -26,10 +27,12 @@ export function TaskGraph(props: { tasks: TaskRow[] }) {
           width={layout().width}
           height={layout().height}
           role="img"
-          aria-label={`Task graph: ${props.tasks.length} tasks. The task list below has the same tasks as text.`}
+          aria-label={
+            props.label ?? `Task graph: ${props.tasks.length} tasks. The task list below has the same tasks as text.`
+          }
         >
           <defs>
-            <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">
+            <marker id={arrow} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">
               <path d="M0,0 L10,5 L0,10 z" class="graph-arrow" />
             </marker>
           </defs>
@@ -38,7 +41,7 @@ export function TaskGraph(props: { tasks: TaskRow[] }) {
               <polyline
                 class="graph-edge"
                 points={edge.points.map((point) => `${point.x},${point.y}`).join(' ')}
-                marker-end="url(#arrow)"
+                marker-end={`url(#${arrow})`}
               />
             )}
           </For>
