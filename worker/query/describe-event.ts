@@ -30,12 +30,64 @@ const fromTemplate = (source: string) => (source === 'template' ? ' from a templ
 
 const usd = (value: number) => `$${value.toFixed(value < 1 ? 4 : 2)}`;
 
+/** What a sentence may name besides the event itself: tasks by their titles. */
+export interface EventContext {
+  /** A task's title, or undefined when it is not known (the id is shown then). */
+  taskTitle?: (taskId: string) => string | undefined;
+}
+
+/** Why a provider call failed, as a person would say it (never the taxonomy's names). */
+const failureWords: ReadonlyMap<string, string> = new Map([
+  ['auth', 'the key was not accepted'],
+  ['permission', 'the key may not use this model'],
+  ['rate_limited', 'it limits how fast this key may call'],
+  ['overloaded', 'it was overloaded'],
+  ['context_too_long', 'the request was too long for the model'],
+  ['bad_request', 'it refused the request'],
+  ['network', 'the connection failed'],
+  ['timeout', 'it stopped answering in time'],
+  ['malformed_response', 'its answer could not be read'],
+  ['incomplete', 'its answer stopped early'],
+  ['refused', 'it declined'],
+  ['cancelled', 'the call was cancelled'],
+]);
+
+const runEnds: ReadonlyMap<string, string> = new Map([
+  ['completed', 'The run finished.'],
+  ['cancelled', 'The run ended without building.'],
+  ['emergency', 'The run was stopped with the emergency stop.'],
+  ['failed', 'The run failed.'],
+]);
+
+/**
+ * Every task's title in a log, from the plans proposed and the tasks scheduled: for
+ * sentences that name tasks the way the plan does.
+ */
+export function taskTitles(events: readonly OrchestraEvent[]): Map<string, string> {
+  const titles = new Map<string, string>();
+  for (const event of events) {
+    if (event.type === 'task-schedule') titles.set(event.payload.taskId, event.payload.title);
+    else if (event.type === 'plan-propose')
+      for (const task of event.payload.tasks) if (!titles.has(task.id)) titles.set(task.id, task.title);
+  }
+  return titles;
+}
+
+const modelName = (provider: string, model: string) =>
+  provider === 'template'
+    ? 'Template (no AI)'
+    : `${providerNames.get(provider)?.replace(/^The /, '') ?? provider} ${model}`;
+
 /**
  * One event as a plain sentence for the collaboration feed.
  * @example describeEvent(event) // "You: Please use TypeScript."
  */
-export function describeEvent(event: OrchestraEvent): string {
+export function describeEvent(event: OrchestraEvent, context: EventContext = {}): string {
   const who = describeActor(event.actor);
+  const task = (taskId: string) => {
+    const title = context.taskTitle?.(taskId);
+    return title ? `“${title}”` : taskId;
+  };
   switch (event.type) {
     case 'project-create':
       return `${who} created the project “${event.payload.name}”.`;
@@ -56,11 +108,13 @@ export function describeEvent(event: OrchestraEvent): string {
     case 'run-resume':
       return `${who} resumed the run.`;
     case 'run-stop':
-      return `The run ended (${event.payload.outcome}).${event.payload.message ? ` ${event.payload.message}` : ''}`;
+      return `${runEnds.get(event.payload.outcome) ?? 'The run ended.'}${event.payload.message ? ` ${event.payload.message}` : ''}`;
     case 'user-message':
       return `${who}: ${event.payload.text}`;
     case 'error-report':
-      return `Problem (${event.payload.kind}): ${event.payload.message}`;
+      return event.payload.taskId
+        ? `While on task ${task(event.payload.taskId)}: ${event.payload.message}`
+        : event.payload.message;
     case 'plan-propose':
       return `${who} proposed a plan of ${event.payload.tasks.length} tasks (${event.payload.complexity})${event.payload.source === 'template' ? ' — Template (no AI)' : ''}.`;
     case 'plan-approve':
@@ -72,40 +126,41 @@ export function describeEvent(event: OrchestraEvent): string {
     case 'agent-reply':
       return `${who}: ${event.payload.text}`;
     case 'cost-release':
-      return `A reservation (${event.payload.reservationId}) was given back unused.`;
+      return 'Money set aside for a call that was not made went back to the budget.';
     case 'task-schedule':
       return `Task “${event.payload.title}” is scheduled for the ${roleNames.get(event.payload.role) ?? event.payload.role}.`;
     case 'task-start':
-      return `Task ${event.payload.taskId} started (attempt ${event.payload.attempt}) on ${event.payload.provider === 'template' ? 'Template (no AI)' : event.payload.model}.`;
+      return `Task ${task(event.payload.taskId)} started (attempt ${event.payload.attempt}) on ${modelName(event.payload.provider, event.payload.model)}.`;
     case 'task-checkpoint':
-      return `Task ${event.payload.taskId} has written ${event.payload.outputChars} characters so far.`;
+      return `Task ${task(event.payload.taskId)} has written ${event.payload.outputChars.toLocaleString('en')} characters so far.`;
     case 'task-complete':
-      return `Task ${event.payload.taskId} is done (${event.payload.outputTokens} tokens out, ${usd(event.payload.costUsd)}).`;
+      return `Task ${task(event.payload.taskId)} is done (${event.payload.outputTokens} tokens out, ${usd(event.payload.costUsd)}).`;
     case 'task-fail':
-      return `Task ${event.payload.taskId} failed: ${event.payload.message}`;
+      return `Task ${task(event.payload.taskId)} failed: ${event.payload.message}`;
     case 'task-interrupt':
-      return `Task ${event.payload.taskId} was interrupted: ${event.payload.reason}`;
+      return `Task ${task(event.payload.taskId)} was interrupted: ${event.payload.reason}`;
     case 'task-cancel':
-      return `${who} cancelled task ${event.payload.taskId}.`;
+      return `${who} cancelled task ${task(event.payload.taskId)}.`;
     case 'task-retry':
-      return `${who} retried task ${event.payload.taskId}.`;
+      return `${who} retried task ${task(event.payload.taskId)}.`;
     case 'route-decide':
-      return `Task ${event.payload.taskId} goes to ${event.payload.chosen}: ${event.payload.reason}`;
+      return `Task ${task(event.payload.taskId)} goes to ${event.payload.chosen}: ${event.payload.reason}`;
     case 'breaker-change': {
       const name = providerNames.get(event.payload.provider) ?? event.payload.provider;
       if (event.payload.to === 'open') {
         const pause = event.payload.reopensAt
           ? Math.max(1, Math.round((event.payload.reopensAt - event.payload.at) / 1000))
           : null;
-        return `${name} failed ${event.payload.failures} times in a row: Orchestra leaves it alone${pause ? ` for ${pause} s` : ' for a while'} (circuit open).`;
+        return `${name} failed ${event.payload.failures} times in a row: Orchestra leaves it alone${pause ? ` for ${pause} s` : ' for a while'}, then tries one call.`;
       }
-      if (event.payload.to === 'half-open') return `Trying ${name} again with one call (circuit half-open).`;
-      return `${name} answers again (circuit closed).`;
+      if (event.payload.to === 'half-open') return `Trying ${name} again with one call.`;
+      return `${name} answers again.`;
     }
     case 'call-retry': {
       const name = providerNames.get(event.payload.provider) ?? event.payload.provider;
       const wait = `${(event.payload.delayMs / 1000).toFixed(1)} s${event.payload.fromRetryAfter ? ', as it asked' : ''}`;
-      return `${name} call ${event.payload.attempt} failed (${event.payload.kind.replace('_', ' ')}); retrying in ${wait}.`;
+      const why = failureWords.get(event.payload.kind) ?? 'it failed';
+      return `${name} call ${event.payload.attempt} failed (${why}); retrying in ${wait}.`;
     }
     case 'route-record': {
       const { record } = event.payload;

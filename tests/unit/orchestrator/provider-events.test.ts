@@ -41,7 +41,7 @@ test('a retried call is a line in its project’s feed, with the wait the provid
     fromRetryAfter: true,
   });
   expect(retries[0] && describeEvent(retries[0])).toBe(
-    'OpenAI call 1 failed (rate limited); retrying in 1.0 s, as it asked.',
+    'OpenAI call 1 failed (it limits how fast this key may call); retrying in 1.0 s, as it asked.',
   );
 });
 
@@ -55,6 +55,6 @@ test('a provider failing again and again opens its circuit, and the running proj
   expect(changes.map((event) => event.payload.to)).toContain('open');
   const opened = changes.find((event) => event.payload.to === 'open');
   expect(opened && describeEvent(opened)).toMatch(
-    /^OpenAI failed 5 times in a row: Orchestra leaves it alone for 30 s \(circuit open\)\.$/,
+    /^OpenAI failed 5 times in a row: Orchestra leaves it alone for 30 s, then tries one call\.$/,
   );
 }, 40_000);

@@ -1,10 +1,13 @@
-import { For, Show, createEffect, createMemo, createSignal, on, onCleanup } from 'solid-js';
+import { For, Index, Match, Show, Switch, createEffect, createMemo, createSignal, on, onCleanup } from 'solid-js';
 import type { TaskRow } from '../../../worker/api.ts';
+import { modelLabel } from '../../format/models.ts';
 import { roleName } from '../../format/roles.ts';
 import { watchOutput } from '../../worker-client.ts';
+import { CodeView } from '../artifacts/code-view.tsx';
 import { type TaskOutput, applyOutput } from './output-buffer.ts';
+import { type StreamedFile, streamedAnswer } from './streamed-answer.ts';
 
-/** The text each running agent is writing, as it streams in (as text, never as markup). */
+/** What each running agent is writing, as it streams in: files as code under their paths. */
 export function LiveOutput(props: { projectId: string; tasks: TaskRow[] }) {
   const [outputs, setOutputs] = createSignal<ReadonlyMap<string, TaskOutput>>(new Map());
   createEffect(() => {
@@ -31,38 +34,87 @@ export function LiveOutput(props: { projectId: string; tasks: TaskRow[] }) {
 }
 
 function OutputPane(props: { title: string; taskId: string; output: TaskOutput | undefined }) {
-  let pre: HTMLPreElement | undefined;
-  // Follow the end of the text unless the person scrolled up to read.
+  const [raw, setRaw] = createSignal(false);
+  const text = () => props.output?.text ?? '';
+  const answer = createMemo(() => streamedAnswer(text()));
+  const files = () => {
+    const current = answer();
+    return current.kind === 'files' ? current.files : [];
+  };
+  let scroller: HTMLDivElement | undefined;
+  // Follow the end of the answer unless the person scrolled up to read.
   let following = true;
   const onScroll = () => {
-    if (pre) following = pre.scrollHeight - pre.scrollTop - pre.clientHeight < 24;
+    if (scroller) following = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 24;
   };
   createEffect(
-    on(
-      () => props.output?.text,
-      () => {
-        if (pre && following) pre.scrollTop = pre.scrollHeight;
-      },
-    ),
+    on([text, raw], () => {
+      if (scroller && following) scroller.scrollTop = scroller.scrollHeight;
+    }),
   );
   return (
-    <article class="output-pane" data-task-id={props.taskId}>
-      <header>
-        <strong>{props.title}</strong>
-        <Show when={props.output}>
-          {(output) => (
-            <span class="hint">
-              {' '}
-              · {roleName(output().role)} ·{' '}
-              {output().provider === 'template' ? 'Template (no AI)' : `${output().provider} ${output().model}`} ·
-              attempt {output().attempt}
-            </span>
-          )}
-        </Show>
+    <article class="output-pane" data-task-id={props.taskId} aria-label={`Output of ${props.title}`}>
+      <header class="output-head">
+        <p>
+          <strong>{props.title}</strong>
+          <Show when={props.output}>
+            {(output) => (
+              <span class="hint">
+                {' '}
+                · {roleName(output().role)} · {modelLabel(output().provider, output().model)} · attempt{' '}
+                {output().attempt}
+              </span>
+            )}
+          </Show>
+        </p>
+        <button type="button" class="small" aria-pressed={raw()} onClick={() => setRaw((shown) => !shown)}>
+          Raw answer
+        </button>
       </header>
-      <pre ref={pre} tabindex="0" aria-label={`Output of ${props.title}`} onScroll={onScroll}>
-        {props.output?.text || 'Waiting for the first words…'}
-      </pre>
+      <div
+        ref={scroller}
+        class="output-scroll"
+        tabindex="0"
+        role="region"
+        aria-label={raw() ? `Raw answer of ${props.title}` : `Files ${props.title} is writing`}
+        onScroll={onScroll}
+      >
+        <Show
+          when={!raw() && text() !== ''}
+          fallback={<pre class="output-raw">{text() || 'Waiting for the first words…'}</pre>}
+        >
+          <Switch>
+            <Match when={answer().kind === 'files'}>
+              <Show when={files().length > 0} fallback={<p class="hint">Starting the first file…</p>}>
+                <ol class="streamed-files">
+                  <Index each={files()}>{(file) => <StreamedFileView file={file()} />}</Index>
+                </ol>
+              </Show>
+            </Match>
+            <Match when={answer().kind === 'json'}>
+              <CodeView text={(answer() as { text: string }).text} language="json" label={`Answer of ${props.title}`} />
+            </Match>
+            <Match when={answer().kind === 'text'}>
+              <pre class="output-raw">{text()}</pre>
+            </Match>
+          </Switch>
+        </Show>
+      </div>
     </article>
+  );
+}
+
+function StreamedFileView(props: { file: StreamedFile }) {
+  // Only the growing file's text changes between updates: finished ones keep their colours.
+  const content = createMemo(() => props.file.content);
+  const lines = () => content().split('\n').length;
+  return (
+    <li class="streamed-file" data-path={props.file.path} data-complete={props.file.complete}>
+      <p class="streamed-file-head">
+        <code class="file-path">{props.file.path}</code>{' '}
+        <span class="hint">{props.file.complete ? `${lines()} lines` : `writing… ${lines()} lines so far`}</span>
+      </p>
+      <CodeView text={content()} language={props.file.language} label={props.file.path} />
+    </li>
   );
 }
