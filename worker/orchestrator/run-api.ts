@@ -9,7 +9,7 @@ import type { Role } from '../events/schemas/common.ts';
 import type { ProjectView } from '../projects/project-view.ts';
 import type { HistoryEntry, PerformanceRow } from '../router/tracker.ts';
 
-export type TemplateId = 'web-app' | 'api-service' | 'data-pipeline';
+export type TemplateId = 'web-app' | 'api-service' | 'data-pipeline' | 'python-cli';
 export type { PauseKind, Preference, TaskKind };
 
 /** How a run behaves; chosen on the New project screen. */

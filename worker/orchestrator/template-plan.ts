@@ -1,24 +1,32 @@
 import { ulid } from 'ulid';
 import type { PayloadOf } from '../events/catalog.ts';
+import { chooseTemplateFor, templates } from '../providers/template/choose-template.ts';
 import type { ProjectTemplate } from '../providers/template/project-template.ts';
-import { chooseTemplate, projectName, templates } from '../providers/template/template-adapter.ts';
+import { projectName } from '../providers/template/template-adapter.ts';
 
 /** The template a project builds from: the one chosen, else the one its description points to. */
 export function templateFor(description: string, templateId: string | null): ProjectTemplate {
-  return templates.find((entry) => entry.id === templateId) ?? chooseTemplate(description);
+  return templates.find((entry) => entry.id === templateId) ?? chooseTemplateFor(description).template;
 }
 
 /**
  * The plan when no model can be reached: one task that builds a runnable starter from
- * the template the person chose (or the one the description points to). Made by the
- * engine, not a model, and labelled so everywhere.
+ * the template the person chose (or the one closest to the description's language and
+ * kind). Made by the engine, not a model, and it says so: no AI read the description.
  */
 export function templatePlan(description: string, templateId: string | null): PayloadOf<'plan-propose'> {
-  const template = templateFor(description, templateId);
+  const chosen = templates.find((entry) => entry.id === templateId);
+  const template = chosen ?? chooseTemplateFor(description).template;
+  const why = chosen
+    ? `you chose the ${template.title} template`
+    : `it is the closest template: ${chooseTemplateFor(description).reason}`;
   const files = template.files(projectName(description)).map((file) => file.path);
   return {
     planId: `plan-${ulid().slice(-8).toLowerCase()}`,
-    summary: `${template.title} starter from a template — Template (no AI). No model key is set up, so Orchestra builds a runnable starter project with its own tests instead of asking a model. Add a key in Settings to have the agents build what you described.`,
+    summary:
+      `No AI read your description: no model key is set up, so Orchestra builds the ${template.title} starter from a template — Template (no AI) — because ${why}. ` +
+      `It is a runnable starting point with its own tests, not what you described. ` +
+      `With a model key in Settings, the Project Manager would read your description and plan that project, and the agents would write its code.`,
     complexity: 'small',
     estimate: { tokens: 0, costUsd: 0 },
     tasks: [
@@ -32,8 +40,8 @@ export function templatePlan(description: string, templateId: string | null): Pa
         acceptance: ['The starter runs and its own tests pass.'],
       },
     ],
-    stack: ['Node.js', 'JavaScript'],
-    languages: ['javascript', 'html', 'css'],
+    stack: [...template.stack],
+    languages: [...template.languages],
     source: 'template',
   };
 }

@@ -3,12 +3,10 @@ import { ProviderError } from '../contract/provider-error.ts';
 import { providerLabels } from '../contract/provider-id.ts';
 import type { ProviderRequest } from '../contract/provider-request.ts';
 import type { StreamPart } from '../contract/stream-part.ts';
+import { chooseTemplateFor, templates } from './choose-template.ts';
 import type { ProjectTemplate, TemplateFile } from './project-template.ts';
-import { apiService } from './templates/api-service.ts';
-import { dataPipeline } from './templates/data-pipeline.ts';
-import { webApp } from './templates/web-app.ts';
 
-export const templates: readonly ProjectTemplate[] = [webApp, apiService, dataPipeline];
+export { templates };
 
 /** What the Template provider answers: the same artifact format as an agent's output. */
 export interface TemplateOutput {
@@ -20,25 +18,11 @@ export interface TemplateOutput {
 }
 
 /**
- * The template a description points to: an explicit `template:<id>` model or mention
- * wins, then the most keyword hits; a web app when nothing matches.
+ * The template a description points to (see chooseTemplateFor): its language, then its kind.
+ * @example chooseTemplate('a Python weather CLI').id // "python-cli"
  */
 export function chooseTemplate(description: string, model = ''): ProjectTemplate {
-  const explicit = templates.find(
-    (entry) => model === `template:${entry.id}` || description.includes(`template:${entry.id}`),
-  );
-  if (explicit) return explicit;
-  const words = new Set(description.toLowerCase().match(/[a-z]+/g) ?? []);
-  let best = webApp;
-  let bestScore = 0;
-  for (const entry of templates) {
-    const score = entry.keywords.filter((keyword) => words.has(keyword)).length;
-    if (score > bestScore) {
-      best = entry;
-      bestScore = score;
-    }
-  }
-  return best;
+  return chooseTemplateFor(description, model).template;
 }
 
 /** A package name from the description's first words: lowercase, dashes, at most 40 characters. */
@@ -58,7 +42,7 @@ export function buildFromTemplate(request: ProviderRequest): TemplateOutput {
     label: 'Template (no AI)',
     template: template.id,
     files: template.files(projectName(description)),
-    notes: `${template.title} starter built from a template, not by an AI model. Add a model key in Settings to have agents build what you described.`,
+    notes: `${template.title} starter built from a template: no AI read the description. Add a model key in Settings to have agents build what you described.`,
   };
 }
 

@@ -141,7 +141,10 @@ test('invalid bodies are refused with 400 and a reason', async () => {
 export const apiService: ProjectTemplate = {
   id: 'api-service',
   title: 'API service',
+  language: 'javascript',
   keywords: ['api', 'service', 'server', 'backend', 'rest', 'endpoint', 'http', 'crud'],
+  stack: ['Node.js', 'JavaScript'],
+  languages: ['javascript'],
   files: (name) => [
     {
       path: 'package.json',

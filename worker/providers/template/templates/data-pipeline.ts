@@ -156,7 +156,10 @@ test('the pipeline turns the sample CSV into a report file', async () => {
 export const dataPipeline: ProjectTemplate = {
   id: 'data-pipeline',
   title: 'Data pipeline',
+  language: 'javascript',
   keywords: ['data', 'pipeline', 'csv', 'etl', 'report', 'analytics', 'transform', 'import'],
+  stack: ['Node.js', 'JavaScript'],
+  languages: ['javascript'],
   files: (name) => [
     {
       path: 'package.json',

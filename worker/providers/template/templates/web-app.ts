@@ -87,7 +87,10 @@ test('toggling and removing change only the named task', () => {
 export const webApp: ProjectTemplate = {
   id: 'web-app',
   title: 'Web app',
+  language: 'javascript',
   keywords: ['web', 'app', 'website', 'page', 'frontend', 'ui', 'todo', 'html'],
+  stack: ['Node.js', 'JavaScript', 'HTML', 'CSS'],
+  languages: ['javascript', 'html', 'css'],
   files: (name) => [
     {
       path: 'package.json',
