@@ -26,6 +26,7 @@ import type { ProjectState } from '../events/projections/project-state.ts';
 import type { PauseKind, TaskRow } from '../events/projections/rows.ts';
 import type { Actor } from '../events/schemas/common.ts';
 import type { ProviderAdapter } from '../providers/contract/provider-adapter.ts';
+import { providerIdSchema, providerLabels } from '../providers/contract/provider-id.ts';
 import type { ProviderReady } from '../providers/contract/provider-service-api.ts';
 import type { ResilienceObserver } from '../providers/resilience/resilience-records.ts';
 import type { RunLimits } from './limits.ts';
@@ -904,10 +905,17 @@ export class ProjectRunner {
     }
     await this.append(events);
     const tries = attempt > 1 ? ` after ${attempt} attempts` : '';
-    await this.pause(
-      'failure',
-      `Task “${task.title}” failed${tries}: ${message} Retry task, or Cancel task to go on without it.`.slice(0, 1000),
-    );
+    // Name the model that failed, and one way on: nothing can go on without the plan.
+    const parsed = providerIdSchema.safeParse(task.provider);
+    const on =
+      parsed.success && parsed.data !== 'template' && task.model
+        ? ` on ${providerLabels[parsed.data]} ${task.model}`
+        : '';
+    const next =
+      task.role === 'project-manager'
+        ? 'Then press Retry task: the run needs a plan to go on.'
+        : 'Then press Retry task, or Cancel task to go on without it.';
+    await this.pause('failure', `Task “${task.title}” failed${on}${tries}: ${message} ${next}`.slice(0, 1000));
   }
 
   /** Something unexpected (storage, a bug): recorded, and the run pauses instead of spinning. */

@@ -21,8 +21,9 @@ export function PauseBanner(props: { project: ProjectRow; canWrite: boolean; onC
         <Show when={props.project.pauseKind === 'budget'}>
           <RaiseBudget project={props.project} canWrite={props.canWrite} onChange={props.onChange} />
         </Show>
-        <Show when={props.project.pauseKind !== 'budget'}>
-          <p class="hint">Press “Continue orchestra” to go on.</p>
+        {/* A failure, a loop or a limit says its own way on; one next step per message. */}
+        <Show when={props.project.pauseKind === 'user' || props.project.pauseKind === 'step'}>
+          <p class="hint">Press “Continue orchestra” to go on, or “Next agent” to run one task.</p>
         </Show>
       </div>
     </Show>

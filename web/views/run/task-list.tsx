@@ -1,6 +1,7 @@
 import { For, Show, createMemo } from 'solid-js';
 import type { TaskRow } from '../../../worker/api.ts';
 import { formatUsd } from '../../format/money.ts';
+import { modelLabel } from '../../format/models.ts';
 import { roleName } from '../../format/roles.ts';
 import { TaskActions, taskTitleId } from './task-actions.tsx';
 import { statusNames } from './task-order.ts';
@@ -45,11 +46,7 @@ function TaskItem(props: { projectId: string; task: TaskRow; canWrite: boolean; 
       </div>
       <div class="task-facts hint">
         <Show when={task().model}>
-          <span>
-            {task().provider === 'template'
-              ? 'Template (no AI)'
-              : `${task().provider ?? ''} ${task().model ?? ''}`.trim()}
-          </span>
+          <span>{modelLabel(task().provider, task().model)}</span>
         </Show>
         <Show when={task().attempt > 0}>
           <span>attempt {task().attempt}</span>
@@ -64,8 +61,10 @@ function TaskItem(props: { projectId: string; task: TaskRow; canWrite: boolean; 
       <Show when={task().lastError}>
         {(error) => (
           <p class="task-error">
-            {error().kind}: {error().message}
-            {error().retryable ? ' (can be retried)' : ''}
+            <Show when={task().model && task().provider !== 'template'}>
+              On {modelLabel(task().provider, task().model)}:{' '}
+            </Show>
+            {error().message}
           </p>
         )}
       </Show>
