@@ -1,6 +1,7 @@
 import { A, type RouteDefinition, Router, useLocation } from '@solidjs/router';
 import { For, type ParentProps, Suspense, createEffect, lazy, on } from 'solid-js';
 import { EngineStatus } from './components/engine-status.tsx';
+import { InstallButton } from './components/install-button.tsx';
 import { UpdatePrompt } from './components/update-prompt.tsx';
 import { ViewBoundary } from './components/view-boundary.tsx';
 import { useThemeFromSettings } from './theme.ts';
@@ -29,7 +30,10 @@ function Shell(props: ParentProps) {
           <img src="/icons/favicon.svg" alt="" width="28" height="28" />
           Orchestra
         </A>
-        <EngineStatus />
+        <div class="topbar-end">
+          <InstallButton />
+          <EngineStatus />
+        </div>
       </header>
       <nav class="sidenav" aria-label="Views">
         <ul>

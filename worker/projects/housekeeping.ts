@@ -2,6 +2,7 @@ import { ulid } from 'ulid';
 import { type Result, fail, ok } from '../contract/result.ts';
 import type { OrchestraDb } from '../db/database.ts';
 import type { Engine } from '../engine.ts';
+import type { OrchestraEvent } from '../events/catalog.ts';
 import { BundleError, type ProjectBundle, bundleFormat, readBundle, referencedHashes } from '../events/bundle.ts';
 import { eachRow } from '../events/projections/materialize.ts';
 import { deleteTexts, readTexts } from '../events/text-table.ts';
@@ -113,6 +114,17 @@ export function createHousekeeping(engine: Engine) {
           await unmarkImported(db, projectId);
           throw error;
         }
+        // A copy says so in its name, so the two are told apart in Projects; the log keeps
+        // the original's history and records the rename as its own event.
+        if (options.asCopy) {
+          await store.append(projectId, [
+            {
+              type: 'project-update',
+              actor: { kind: 'system', component: 'import' },
+              payload: { name: copyName(currentName(events)) },
+            },
+          ]);
+        }
         return ok({ projectId, events: events.length });
       }),
 
@@ -190,3 +202,23 @@ export function createHousekeeping(engine: Engine) {
 }
 
 export type Housekeeping = ReturnType<typeof createHousekeeping>;
+
+/** The project's name as its log last set it. */
+function currentName(events: readonly OrchestraEvent[]): string {
+  let name = 'Project';
+  for (const event of events) {
+    if (event.type === 'project-create') name = event.payload.name;
+    else if (event.type === 'project-update' && event.payload.name) name = event.payload.name;
+  }
+  return name;
+}
+
+/**
+ * "Notes" becomes "Notes (copy)"; a copy of a copy stays "Notes (copy)" rather than
+ * growing a suffix per import. Names keep within the 200 characters the schema allows.
+ * @example copyName('Notes') // "Notes (copy)"
+ */
+export function copyName(name: string): string {
+  const base = name.endsWith(' (copy)') ? name.slice(0, -' (copy)'.length) : name;
+  return `${base.slice(0, 200 - ' (copy)'.length)} (copy)`;
+}

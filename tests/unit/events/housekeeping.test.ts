@@ -7,7 +7,7 @@ import type { EventDraft } from '../../../worker/events/catalog.ts';
 import { sha256Hex } from '../../../worker/events/hash.ts';
 import { rowsOf } from '../../../worker/events/projections/materialize.ts';
 import { readModelTables } from '../../../worker/events/projections/project-state.ts';
-import { createHousekeeping } from '../../../worker/projects/housekeeping.ts';
+import { copyName, createHousekeeping } from '../../../worker/projects/housekeeping.ts';
 import { createProjectCommands } from '../../../worker/projects/project-commands.ts';
 
 let counter = 0;
@@ -118,10 +118,17 @@ test('a project already on the device is refused, or imported as a copy with new
   expect(copy.ok).toBe(true);
   const copyId = copy.ok ? copy.value.projectId : '';
   expect(copyId).not.toBe(projectId);
-  expect((await engine.store.read(copyId)).map((event) => event.type)).toEqual(
-    (await engine.store.read(projectId)).map((event) => event.type),
-  );
+  // The copy has the original's history, then its rename: it is named "… (copy)" (issue 20, point 9).
+  expect((await engine.store.read(copyId)).map((event) => event.type)).toEqual([
+    ...(await engine.store.read(projectId)).map((event) => event.type),
+    'project-update',
+  ]);
   expect(await db.projects.count()).toBe(2);
+  const names = (await db.projects.toArray()).map((project) => project.name).sort();
+  const original = (await db.projects.get(projectId))?.name ?? '';
+  expect(names).toEqual([original, `${original} (copy)`].sort());
+  expect(copyName(`${original} (copy)`)).toBe(`${original} (copy)`);
+  expect(copyName('x'.repeat(300))).toHaveLength(200);
 });
 
 test('corrupt, truncated, oversized, altered and hostile files are refused with a clear message, changing nothing', async () => {

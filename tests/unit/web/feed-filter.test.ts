@@ -25,3 +25,21 @@ test('the feed is newest first, and each filter keeps its own kind of entry', ()
   expect(seqs('costs')).toEqual([4]);
   expect(seqs('problems')).toEqual([8, 6, 5]);
 });
+
+test('progress is one line per task, gone once the task ends; withdrawn routing choices only when asked', () => {
+  let at = 100;
+  const next = (type: string, payload: unknown): OrchestraEvent =>
+    ({ seq: ++at, type, actor: { kind: 'system', component: 'orchestrator' }, payload, at: 0 }) as OrchestraEvent;
+  const log = [
+    next('task-checkpoint', { taskId: 'a', outputChars: 100 }), // 101
+    next('task-checkpoint', { taskId: 'b', outputChars: 50 }), // 102
+    next('task-checkpoint', { taskId: 'a', outputChars: 900 }), // 103
+    next('route-record', { record: { type: 'route-cancel', armId: 'openai:gpt' } }), // 104
+    next('task-checkpoint', { taskId: 'b', outputChars: 400 }), // 105
+    next('task-complete', { taskId: 'b' }), // 106
+    next('route-record', { record: { type: 'route-decide', candidates: [], taskType: 'x' } }), // 107
+  ];
+  // Task a: its newest line (103); task b: ended, so no progress line; the withdrawn choice hidden.
+  expect(feedEntries(log, 'all').map((entry) => entry.seq)).toEqual([107, 106, 103]);
+  expect(feedEntries(log, 'all', { showWithdrawn: true }).map((entry) => entry.seq)).toEqual([107, 106, 104, 103]);
+});

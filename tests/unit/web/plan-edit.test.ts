@@ -1,6 +1,7 @@
 import { expect, test } from 'vitest';
 import type { PlanTask } from '../../../worker/api.ts';
 import {
+  keptDependencies,
   makeDraft,
   missingDependencies,
   moveTask,
@@ -42,4 +43,11 @@ test('moves past either end change nothing', () => {
 test('removed tasks that others wait for are named', () => {
   expect(missingDependencies(removeTask(makeDraft(plan), 'a'))).toEqual(['a']);
   expect(missingDependencies(makeDraft(plan))).toEqual([]);
+});
+
+test('after a removal, a task no longer says it comes after the removed one (as the engine will run it)', () => {
+  const draft = removeTask(makeDraft([task('a'), task('b'), task('c', ['a', 'b'])]), 'b');
+  const c = draft.find((entry) => entry.id === 'c');
+  expect(c && keptDependencies(draft, c)).toEqual(['a']);
+  expect(missingDependencies(draft)).toEqual(['b']);
 });

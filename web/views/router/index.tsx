@@ -42,9 +42,20 @@ export default function RouterView() {
               <Show
                 when={value().models.length > 0}
                 fallback={
-                  <p class="empty-state">
-                    No model has done a task on this device yet: <A href="/new">describe a project</A> and start it.
-                  </p>
+                  <Show
+                    when={value().projects.some((project) => project.tasks > 0)}
+                    fallback={
+                      <p class="empty-state" data-testid="router-empty">
+                        No model has done a task on this device yet: <A href="/new">describe a project</A> and start it.
+                      </p>
+                    }
+                  >
+                    <p class="empty-state" data-testid="router-empty">
+                      No model has done a task yet: the runs so far were built by the Template provider (no AI), which
+                      needs no routing. <A href="/settings">Add a model key in Settings</A>, and this table will show
+                      which model did each kind of task, how well, and at what cost.
+                    </p>
+                  </Show>
                 }
               >
                 <div class="table-scroll">

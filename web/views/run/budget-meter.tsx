@@ -1,5 +1,6 @@
 import { Show } from 'solid-js';
-import type { ProjectRow, TaskRow } from '../../../worker/api.ts';
+import type { ProjectRow, ProjectWithPlan, TaskRow } from '../../../worker/api.ts';
+import { approvedProgress } from './approved-progress.ts';
 import { formatUsd } from '../../format/money.ts';
 
 /** Money so far: spent plus reserved, of the budget (or with no limit). */
@@ -32,18 +33,20 @@ export function BudgetMeter(props: { project: ProjectRow }) {
   );
 }
 
-/** Tasks done of all tasks. */
-export function Progress(props: { tasks: TaskRow[] }) {
-  const done = () => props.tasks.filter((task) => task.status === 'done').length;
+/**
+ * Approved work done: the tasks of the approved plan (and the fixes and reviews added
+ * since), not the planning itself. While a plan waits for approval nothing is approved,
+ * so the bar stays empty and says why.
+ */
+export function Progress(props: { tasks: TaskRow[]; project: ProjectWithPlan }) {
+  const progress = () => approvedProgress(props.tasks, props.project.plan?.status ?? null);
   return (
     <div class="meter-block" data-testid="progress">
       <span class="meter-label" id="progress-label">
         Progress
       </span>
-      <progress aria-labelledby="progress-label" max={Math.max(1, props.tasks.length)} value={done()} />
-      <span>
-        {done()} of {props.tasks.length} tasks done
-      </span>
+      <progress aria-labelledby="progress-label" max={Math.max(1, progress().total)} value={progress().done} />
+      <span>{progress().sentence}</span>
     </div>
   );
 }

@@ -38,12 +38,41 @@ export function matchesFilter(event: OrchestraEvent, filter: FeedFilter): boolea
   }
 }
 
-/** The events under a filter, newest first. */
-export function feedEntries(events: readonly OrchestraEvent[], filter: FeedFilter): OrchestraEvent[] {
+/** What the feed leaves out unless asked. */
+export interface FeedOptions {
+  /** Routing choices withdrawn before any call (the task was cancelled or paused first). */
+  showWithdrawn?: boolean;
+}
+
+const endsTask = new Set<EventType>(['task-complete', 'task-fail', 'task-interrupt', 'task-cancel']);
+
+const isWithdrawn = (event: OrchestraEvent) =>
+  event.type === 'route-record' && event.payload.record.type === 'route-cancel';
+
+/**
+ * The events under a filter, newest first. Progress is one line per task that updates:
+ * only a task's newest checkpoint shows, and none once the task has ended. Withdrawn
+ * routing choices show only when asked.
+ * @example feedEntries(events, 'all').map((event) => event.seq) // [8, 7, 6, …]
+ */
+export function feedEntries(
+  events: readonly OrchestraEvent[],
+  filter: FeedFilter,
+  options: FeedOptions = {},
+): OrchestraEvent[] {
   const entries: OrchestraEvent[] = [];
+  // Tasks whose progress line is already placed (or that ended after their last checkpoint).
+  const progressShown = new Set<string>();
   for (let index = events.length - 1; index >= 0; index--) {
     const event = events[index];
-    if (event && matchesFilter(event, filter)) entries.push(event);
+    if (!event) continue;
+    if (endsTask.has(event.type)) progressShown.add((event.payload as { taskId: string }).taskId);
+    if (event.type === 'task-checkpoint') {
+      if (progressShown.has(event.payload.taskId)) continue;
+      progressShown.add(event.payload.taskId);
+    }
+    if (!options.showWithdrawn && isWithdrawn(event)) continue;
+    if (matchesFilter(event, filter)) entries.push(event);
   }
   return entries;
 }

@@ -42,3 +42,13 @@ export function missingDependencies(draft: readonly DraftTask[]): string[] {
   const kept = new Set(draft.map((task) => task.id));
   return [...new Set(draft.flatMap((task) => task.dependsOn.filter((id) => !kept.has(id))))];
 }
+
+/**
+ * The tasks a task still waits for once the draft's removals are applied: the engine
+ * drops links to removed tasks when it approves an edited plan, so the review shows the same.
+ * @example keptDependencies(removeTask(draft, 'ui'), review).includes('ui') // false
+ */
+export function keptDependencies(draft: readonly DraftTask[], task: Pick<DraftTask, 'dependsOn'>): string[] {
+  const kept = new Set(draft.map((entry) => entry.id));
+  return task.dependsOn.filter((id) => kept.has(id));
+}

@@ -1,14 +1,17 @@
-import { Index, Show, createEffect, createSignal, on, untrack } from 'solid-js';
+import { Index, Show, createEffect, createSignal, on, onMount, untrack } from 'solid-js';
+import { focusIfLost } from '../../lib/focus.ts';
 import type { PlanView } from '../../../worker/api.ts';
 import { Problem } from '../../components/problem.tsx';
 import { formatTokens, formatUsd } from '../../format/money.ts';
 import { roleName } from '../../format/roles.ts';
 import { callEngine } from '../../worker-client.ts';
 import { createCommand } from './create-command.ts';
+import { TaskGraph } from './task-graph.tsx';
 import {
   type DraftTask,
   makeDraft,
   missingDependencies,
+  keptDependencies,
   moveTask,
   removeTask,
   setInstructions,
@@ -35,14 +38,29 @@ export function PlanReview(props: { projectId: string; plan: PlanView; canWrite:
   const edit = () => toPlanEdit(props.plan.tasks, draft());
   const missing = () => missingDependencies(draft());
   const titleOf = (id: string) => props.plan.tasks.find((task) => task.id === id)?.title ?? id;
+  // The graph of the plan as edited: removed tasks and their links are gone.
+  const graph = () =>
+    draft().map((task) => ({
+      taskId: task.id,
+      title: task.title,
+      role: task.role,
+      status: 'pending' as const,
+      dependsOn: keptDependencies(draft(), task),
+      attempt: 0,
+    }));
 
+  let heading: HTMLHeadingElement | undefined;
+  // "Start" produced this plan: focus comes here rather than falling to the page.
+  onMount(() => focusIfLost(heading));
   async function approve() {
     const change = edit();
     const projectId = props.projectId;
-    await command.run(() =>
+    const result = await command.run(() =>
       change ? callEngine('approvePlan', projectId, change) : callEngine('approvePlan', projectId),
     );
     props.onChange();
+    // The plan's tasks are what approving produced.
+    if (result.ok) focusIfLost(() => document.getElementById('tasks-title'));
   }
   async function reject() {
     const projectId = props.projectId;
@@ -53,7 +71,7 @@ export function PlanReview(props: { projectId: string; plan: PlanView; canWrite:
 
   return (
     <section class="plan-review panel" data-testid="plan-review" aria-labelledby="plan-review-title">
-      <h3 id="plan-review-title">
+      <h3 id="plan-review-title" tabindex="-1" ref={heading}>
         Plan to approve
         <Show when={props.plan.revision > 1}> (revision {props.plan.revision})</Show>
       </h3>
@@ -82,6 +100,10 @@ export function PlanReview(props: { projectId: string; plan: PlanView; canWrite:
         <dt>Languages</dt>
         <dd>{props.plan.languages.join(', ') || '—'}</dd>
       </dl>
+      <TaskGraph
+        tasks={graph()}
+        label={`The plan as a graph: ${draft().length} tasks, each after the tasks it needs. The list below has the same tasks as text.`}
+      />
       <ol class="plan-tasks">
         <Index each={draft()}>
           {(task, index) => (
@@ -89,8 +111,8 @@ export function PlanReview(props: { projectId: string; plan: PlanView; canWrite:
               <p class="plan-task-head">
                 <span class="badge">{roleName(task().role)}</span> <strong>{task().title}</strong>
               </p>
-              <Show when={task().dependsOn.length > 0}>
-                <p class="hint">After: {task().dependsOn.map(titleOf).join(', ')}</p>
+              <Show when={keptDependencies(draft(), task()).length > 0}>
+                <p class="hint">After: {keptDependencies(draft(), task()).map(titleOf).join(', ')}</p>
               </Show>
               <label>
                 Instructions for “{task().title}”

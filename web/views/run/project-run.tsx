@@ -47,10 +47,10 @@ export function ProjectRun(props: { projectId: string }) {
           </Show>
           <Problem message={data.problem()} />
           <div class="run-top">
-            <RunControls project={view().project} canWrite={data.canWrite()} onChange={changed} />
+            <RunControls project={view().project} tasks={view().tasks} canWrite={data.canWrite()} onChange={changed} />
             <div class="meters">
               <BudgetMeter project={view().project} />
-              <Progress tasks={view().tasks} />
+              <Progress tasks={view().tasks} project={view().project} />
             </div>
           </div>
           <PauseBanner project={view().project} canWrite={data.canWrite()} onChange={changed} />
@@ -62,7 +62,9 @@ export function ProjectRun(props: { projectId: string }) {
           <RunEnd view={view()} />
           <AgentsPanel view={view()} />
           <section class="tasks-section" aria-labelledby="tasks-title">
-            <h3 id="tasks-title">Tasks</h3>
+            <h3 id="tasks-title" tabindex="-1">
+              Tasks
+            </h3>
             <TaskGraph tasks={tasks()} />
             <TaskList projectId={props.projectId} tasks={tasks()} canWrite={data.canWrite()} onChange={changed} />
           </section>

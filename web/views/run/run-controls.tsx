@@ -1,9 +1,9 @@
 import { Show } from 'solid-js';
-import type { ProjectRow, ProjectWithPlan, Result } from '../../../worker/api.ts';
+import type { ProjectRow, ProjectWithPlan, Result, TaskRow } from '../../../worker/api.ts';
 import { Problem } from '../../components/problem.tsx';
 import { callEngine } from '../../worker-client.ts';
 import { createCommand } from './create-command.ts';
-import { controlState } from './control-state.ts';
+import { controlState, startHintFor } from './control-state.ts';
 
 type RunMethod = 'startRun' | 'pauseRun' | 'resumeRun' | 'stepRun' | 'executeAll' | 'emergencyStop';
 
@@ -15,18 +15,29 @@ const statusNames: Record<ProjectRow['runStatus'], string> = {
 };
 
 /** Start, pause, continue, step, run everything, and the emergency stop. */
-export function RunControls(props: { project: ProjectWithPlan; canWrite: boolean; onChange: () => void }) {
+export function RunControls(props: {
+  project: ProjectWithPlan;
+  tasks: TaskRow[];
+  canWrite: boolean;
+  onChange: () => void;
+}) {
   const command = createCommand();
   const state = () => controlState(props.project, props.canWrite);
+  const startHint = () => startHintFor(props.project, props.tasks);
+  let status: HTMLParagraphElement | undefined;
   async function send(method: RunMethod) {
     const projectId = props.project.id;
     await command.run((): Promise<Result<unknown>> => callEngine(method, projectId));
     props.onChange();
+    // The pressed button is now disabled and focus fell to the page: take it to the new state.
+    queueMicrotask(() => {
+      if (document.activeElement === document.body || document.activeElement === null) status?.focus();
+    });
   }
 
   return (
     <section class="run-controls" aria-label="Run controls">
-      <p class="run-state" data-testid="run-status" data-status={props.project.runStatus}>
+      <p class="run-state" data-testid="run-status" data-status={props.project.runStatus} tabindex="-1" ref={status}>
         <span class="status-dot" aria-hidden="true" />
         {statusNames[props.project.runStatus]}
         <Show when={props.project.pauseKind === 'step' && props.project.runStatus === 'paused'}> (step by step)</Show>
@@ -36,6 +47,7 @@ export function RunControls(props: { project: ProjectWithPlan; canWrite: boolean
           type="button"
           class="primary"
           disabled={!state().start || command.busy()}
+          aria-describedby={startHint() ? 'start-hint' : undefined}
           onClick={() => void send('startRun')}
         >
           Start
@@ -61,6 +73,11 @@ export function RunControls(props: { project: ProjectWithPlan; canWrite: boolean
           Emergency stop
         </button>
       </div>
+      <Show when={state().start && startHint()}>
+        <p class="hint" id="start-hint" data-testid="start-hint">
+          {startHint()}
+        </p>
+      </Show>
       <Problem message={command.problem()} />
     </section>
   );
