@@ -55,6 +55,7 @@ const failureWords: ReadonlyMap<string, string> = new Map([
 const runEnds: ReadonlyMap<string, string> = new Map([
   ['completed', 'The run finished.'],
   ['cancelled', 'The run ended without building.'],
+  ['stopped', 'You stopped the run.'],
   ['emergency', 'The run was stopped with the emergency stop.'],
   ['failed', 'The run failed.'],
 ]);
