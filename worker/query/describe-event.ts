@@ -117,7 +117,7 @@ export function describeEvent(event: OrchestraEvent, context: EventContext = {})
         ? `While on task ${task(event.payload.taskId)}: ${event.payload.message}`
         : event.payload.message;
     case 'plan-propose':
-      return `${who} proposed a plan of ${event.payload.tasks.length} tasks (${event.payload.complexity})${event.payload.source === 'template' ? ' — Template (no AI)' : ''}.`;
+      return `${who} proposed a plan of ${event.payload.tasks.length} task${event.payload.tasks.length === 1 ? '' : 's'} (${event.payload.complexity})${event.payload.source === 'template' ? ' — Template (no AI)' : ''}.`;
     case 'plan-approve':
       return event.payload.auto
         ? `The plan was approved automatically (auto-approve is on).`

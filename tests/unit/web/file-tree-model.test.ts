@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { buildFileTree, foldersOf } from '../../../web/views/artifacts/file-tree-model.ts';
+import { allFolders, buildFileTree, foldersOf } from '../../../web/views/artifacts/file-tree-model.ts';
 
 test('paths become folders first, then files, each by name', () => {
   const tree = buildFileTree(['src/b.ts', 'README.md', 'src/lib/a.ts', 'src/a.ts', 'package.json']);
@@ -19,4 +19,8 @@ test('paths become folders first, then files, each by name', () => {
 test('the folders above a file, outermost first', () => {
   expect(foldersOf('a/b/c.ts')).toEqual(['a', 'a/b']);
   expect(foldersOf('c.ts')).toEqual([]);
+});
+
+test('the tree opens to the files: every folder, once, parents first (issue 20, point 9)', () => {
+  expect(allFolders(['src/a/b.ts', 'src/c.ts', 'README.md', 'test/x.test.js'])).toEqual(['src', 'src/a', 'test']);
 });

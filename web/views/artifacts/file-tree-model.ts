@@ -54,3 +54,11 @@ export function foldersOf(path: string): string[] {
   const parts = path.split('/');
   return parts.slice(0, -1).map((_, index) => parts.slice(0, index + 1).join('/'));
 }
+
+/**
+ * Every folder the files sit in, each once, parents before children.
+ * @example allFolders(['a/b/c.ts', 'a/d.ts']) // ['a', 'a/b']
+ */
+export function allFolders(paths: readonly string[]): string[] {
+  return [...new Set(paths.flatMap(foldersOf))];
+}

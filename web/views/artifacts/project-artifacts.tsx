@@ -9,7 +9,7 @@ import { callEngine, watchProject } from '../../worker-client.ts';
 import { makeThrottle } from '../../lib/throttle.ts';
 import { CodeView } from './code-view.tsx';
 import { FileTree } from './file-tree.tsx';
-import { buildFileTree, foldersOf } from './file-tree-model.ts';
+import { allFolders, buildFileTree, foldersOf } from './file-tree-model.ts';
 import { VersionDetails } from './version-details.tsx';
 
 /** One project's files: the tree, the chosen file's text and versions, and the ZIP. */
@@ -55,16 +55,24 @@ export function ProjectArtifacts(props: { projectId: string }) {
     return typeof path === 'string' && path !== '' ? path : undefined;
   };
   const select = (path: string) => setParams({ path, version: undefined, line: undefined });
-  const [open, setOpen] = createSignal<ReadonlySet<string>>(new Set());
+  // The tree opens to the files: every folder is open unless the person closed it.
+  const [closed, setClosed] = createSignal<ReadonlySet<string>>(new Set());
   const toggle = (folder: string, isOpen: boolean) =>
-    setOpen((current) => {
+    setClosed((current) => {
+      if (isOpen === !current.has(folder)) return current;
       const next = new Set(current);
-      if (isOpen) next.add(folder);
-      else next.delete(folder);
+      if (isOpen) next.delete(folder);
+      else next.add(folder);
       return next;
     });
 
   const tree = createMemo(() => buildFileTree(view()?.artifacts.map((artifact) => artifact.path) ?? []));
+  const open = createMemo(
+    () =>
+      new Set(
+        allFolders(view()?.artifacts.map((artifact) => artifact.path) ?? []).filter((folder) => !closed().has(folder)),
+      ),
+  );
   const artifact = () => view()?.artifacts.find((entry) => entry.path === selected());
   const versions = createMemo(() =>
     (view()?.artifactVersions ?? []).filter((entry) => entry.path === selected()).sort((a, b) => b.version - a.version),
@@ -77,7 +85,7 @@ export function ProjectArtifacts(props: { projectId: string }) {
   // Open the folders of the chosen file; with no file chosen, choose the first.
   createEffect(
     on(selected, (path) => {
-      if (path) setOpen((current) => new Set([...current, ...foldersOf(path)]));
+      if (path) for (const folder of foldersOf(path)) toggle(folder, true);
     }),
   );
   createEffect(() => {

@@ -77,8 +77,7 @@ export function PlanReview(props: { projectId: string; plan: PlanView; canWrite:
       </h3>
       <Show when={props.plan.source === 'template'}>
         <p>
-          <span class="badge template-badge">Template (no AI)</span> This plan comes from a template, made without a
-          model.
+          <span class="badge template-badge">Template (no AI)</span> Made by Orchestra from a template, not by a model.
         </p>
       </Show>
       <p class="plan-summary">{props.plan.summary}</p>
@@ -102,7 +101,7 @@ export function PlanReview(props: { projectId: string; plan: PlanView; canWrite:
       </dl>
       <TaskGraph
         tasks={graph()}
-        label={`The plan as a graph: ${draft().length} tasks, each after the tasks it needs. The list below has the same tasks as text.`}
+        label={`The plan as a graph: ${draft().length} ${draft().length === 1 ? 'task' : 'tasks'}, each after the tasks it needs. The list below has the same tasks as text.`}
       />
       <ol class="plan-tasks">
         <Index each={draft()}>
