@@ -31,7 +31,7 @@ test('files stream in as highlighted code under their paths, growing; the raw an
   scriptTeam(sim, 'openai', {
     'project-manager': { kind: 'json', value: teamPlan },
     'code-generator': { kind: 'hang', after: 'request' },
-    'ui-designer': { kind: 'json', value: files.ui, firstTokenMs: 300, tokensPerSecond: 12 },
+    'ui-designer': { kind: 'json', value: files.ui, firstTokenMs: 300, tokensPerSecond: 5 },
     'test-writer': { kind: 'hang', after: 'request' },
     debugger: { kind: 'json', value: passingReview },
   });
@@ -43,14 +43,21 @@ test('files stream in as highlighted code under their paths, growing; the raw an
   const pane = page.locator('[data-testid="live-output"] .output-pane[data-task-id="ui"]');
   const file = pane.locator('.streamed-file[data-path="index.html"]');
   await file.waitFor();
-  // Its path heads it, and while it is written it says so.
+  // Caught early, while the file is still being written.
+  const early = (await file.locator('.code-view code').textContent()) ?? '';
+  const raw = pane.getByRole('button', { name: 'Raw answer' });
+  expect(await raw.getAttribute('aria-pressed')).toBe('false');
+  await raw.click();
+  expect(await raw.getAttribute('aria-pressed')).toBe('true');
+  expect(await pane.locator('.output-raw').textContent()).toContain('{"files":[{"path":"index.html"');
+  await raw.click();
+  await file.waitFor();
+  // Its path heads it; it grows as the answer streams: the text then is the start of the text later.
   expect(await file.locator('.file-path').textContent()).toBe('index.html');
-  // It grows as the answer streams: the text now is the start of the text later.
-  const early = (await file.locator('code').textContent()) ?? '';
   await expect
-    .poll(async () => ((await file.locator('code').textContent()) ?? '').length)
+    .poll(async () => ((await file.locator('.code-view code').textContent()) ?? '').length)
     .toBeGreaterThan(early.length);
-  const later = (await file.locator('code').textContent()) ?? '';
+  const later = (await file.locator('.code-view code').textContent()) ?? '';
   expect(later.startsWith(early)).toBe(true);
   // Unescaped, real lines of HTML, coloured by the app's highlighter (DOM nodes, not markup).
   expect(later).toContain('<!doctype html>\n<title>');
@@ -61,13 +68,6 @@ test('files stream in as highlighted code under their paths, growing; the raw an
   expect(await file.getAttribute('data-complete')).toBe('true');
   expect(await file.locator('.streamed-file-head').textContent()).toMatch(/\d+ lines$/);
 
-  const raw = pane.getByRole('button', { name: 'Raw answer' });
-  expect(await raw.getAttribute('aria-pressed')).toBe('false');
-  await raw.click();
-  expect(await raw.getAttribute('aria-pressed')).toBe('true');
-  expect(await pane.locator('.output-raw').textContent()).toContain('{"files":[{"path":"index.html"');
-  await raw.click();
-  await pane.locator('.streamed-file[data-path="index.html"]').waitFor();
   sim.respond('openai', undefined);
   await button(page, 'Emergency stop').click();
 });

@@ -97,7 +97,9 @@ test('a project is planned, approved, built with agents in parallel, reviewed, f
     on
       .locator('[data-testid="live-output"] .streamed-file')
       .evaluateAll((items) =>
-        items.map((item) => `${item.getAttribute('data-path')}: ${item.querySelector('code')?.textContent ?? ''}`),
+        items.map(
+          (item) => `${item.getAttribute('data-path')}: ${item.querySelector('.code-view code')?.textContent ?? ''}`,
+        ),
       );
   await expect.poll(async () => (await streamed(page)).join('\n')).toMatch(/(notes\.py|index\.html|app\.js): \S/);
   expect((await streamed(page)).join('\n')).not.toContain('\\n');

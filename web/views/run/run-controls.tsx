@@ -1,6 +1,7 @@
 import { Show } from 'solid-js';
 import type { ProjectRow, ProjectWithPlan, Result, TaskRow } from '../../../worker/api.ts';
 import { Problem } from '../../components/problem.tsx';
+import { focusIfLost } from '../../lib/focus.ts';
 import { callEngine } from '../../worker-client.ts';
 import { createCommand } from './create-command.ts';
 import { controlState, startHintFor } from './control-state.ts';
@@ -29,15 +30,21 @@ export function RunControls(props: {
     const projectId = props.project.id;
     await command.run((): Promise<Result<unknown>> => callEngine(method, projectId));
     props.onChange();
-    // The pressed button is now disabled and focus fell to the page: take it to the new state.
-    queueMicrotask(() => {
-      if (document.activeElement === document.body || document.activeElement === null) status?.focus();
-    });
+    // The pressed button is now disabled and focus fell to the page: take it to the new state
+    // (unless what the action produced, such as the plan to approve, took it first).
+    focusIfLost(() => status);
   }
 
   return (
     <section class="run-controls" aria-label="Run controls">
-      <p class="run-state" data-testid="run-status" data-status={props.project.runStatus} tabindex="-1" ref={status}>
+      <p
+        class="run-state"
+        data-testid="run-status"
+        data-status={props.project.runStatus}
+        tabindex="-1"
+        data-focus-fallback
+        ref={status}
+      >
         <span class="status-dot" aria-hidden="true" />
         {statusNames[props.project.runStatus]}
         <Show when={props.project.pauseKind === 'step' && props.project.runStatus === 'paused'}> (step by step)</Show>
