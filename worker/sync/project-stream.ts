@@ -90,6 +90,11 @@ export interface PulledProject {
 
 /**
  * Reads a project's stream from `offset` up to its current end and opens every envelope.
+ *
+ * The server answers a catch-up read in pages (1 MiB by default). The official client
+ * with `live: false` makes one request and stops, whatever the page says; with a live
+ * mode, `json()` keeps reading page after page and stops at the first that reaches the
+ * tail (`Stream-Up-To-Date`), which is what a catch-up needs.
  * @throws SyncTamperError when a message was altered (nothing is returned then)
  */
 export async function pullProject(
@@ -97,7 +102,7 @@ export async function pullProject(
   projectId: string,
   offset = '-1',
 ): Promise<PulledProject> {
-  const response = await handle(connection, projectId).stream<unknown>({ offset, live: false });
+  const response = await handle(connection, projectId).stream<unknown>({ offset, live: 'long-poll' });
   const items = await response.json();
   const events: OrchestraEvent[] = [];
   const blobs: Array<{ hash: string; content: string }> = [];

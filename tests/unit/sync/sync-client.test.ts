@@ -130,6 +130,25 @@ describe('pushing and pulling a project through the real server', () => {
     expect((await pullProject(other, project.projectId, pulled.offset)).events).toEqual([]);
   });
 
+  test('a log of several megabytes comes back whole, across the pages the server reads it in', async () => {
+    const running = await server();
+    const { secret, connection } = await createSpace(running.url);
+    const projectId = ulid();
+    const events = stamp(projectId, randomHistory(seeded(11), 2_000));
+    // 12 texts of 200 kB each and the events: about 3.5 MB sealed, four pages of 1 MiB.
+    const blobs = await Promise.all(
+      Array.from({ length: 12 }, async (_, i) => {
+        const content = `// file ${i}\n${'x'.repeat(200_000)}\n`;
+        return { hash: await sha256Hex(content), content };
+      }),
+    );
+    await pushProject(connection, projectId, events, blobs, { producerId: 'laptop', epoch: 0 });
+    const pulled = await pullProject(await joinSpace(running.url, secret), projectId);
+    expect(pulled.blobs.length).toBe(blobs.length);
+    expect(pulled.events.length).toBe(events.length);
+    expect(pulled.events.at(-1)).toEqual(events.at(-1));
+  }, 120_000);
+
   test('a wrong secret and an unreachable server fail with their own sentence', async () => {
     const running = await server();
     await createSpace(running.url);
