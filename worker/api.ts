@@ -22,6 +22,8 @@ import { createRunCommands } from './orchestrator/run-commands.ts';
 import type { ResilienceObserver } from './providers/resilience/resilience-records.ts';
 import { type CheckCommands, createCheckCommands } from './checks/check-commands.ts';
 import { type ChangeCommands, createChangeCommands } from './changes/change-commands.ts';
+import { type SyncCommands, createSyncCommands } from './sync/sync-commands.ts';
+import { SyncService } from './sync/sync-service.ts';
 
 export type { Failure, FailureKind, Result } from './contract/result.ts';
 export type { DatabaseHealth, WorkerHealth } from './contract/worker-health.ts';
@@ -62,6 +64,7 @@ export type * from './checks/contract.ts';
 export type { ChangeCommands, FilesToImport, ImportDone, RevertDone, VersionDiff } from './changes/change-commands.ts';
 export type { IncomingFile } from './changes/import-files.ts';
 export type { ChangeSummary, DiffHunk, DiffLine, FileChange, FileDiff } from './changes/file-diff.ts';
+export type { ProjectSyncStatus, SyncStatus } from './sync/sync-status.ts';
 
 /**
  * Every command and query the UI may send the engine. Project commands, housekeeping
@@ -69,7 +72,7 @@ export type { ChangeSummary, DiffHunk, DiffLine, FileChange, FileDiff } from './
  * and `providers/provider-commands.ts`.
  */
 export interface WorkerApi
-  extends ProjectCommands, Housekeeping, ProviderCommands, RunCommands, CheckCommands, ChangeCommands {
+  extends ProjectCommands, Housekeeping, ProviderCommands, RunCommands, CheckCommands, ChangeCommands, SyncCommands {
   /** Whether the engine is up, its database, and the browser's storage figures. */
   health(): Promise<WorkerHealth>;
   getSettings(): Promise<Result<Settings>>;
@@ -88,6 +91,8 @@ export interface WorkerDeps extends ProviderCommandDeps {
   now?: () => number;
   /** Run limits, the router's random source, the Template provider's pace (tests, benchmarks). */
   orchestrator?: Omit<OrchestratorOptions, 'providers'>;
+  /** Sync with a space on a server: `navigator.locks` (one tab syncs), `fetch` (tests). */
+  sync?: { locks?: LockManager | undefined; fetch?: typeof globalThis.fetch; scanMs?: number };
 }
 
 export function createWorkerApi(deps: WorkerDeps): WorkerApi {
@@ -138,8 +143,20 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
   const runCommands = createRunCommands(deps.engine, orchestrator);
   const changeCommands = createChangeCommands(deps.engine);
 
-  /** Once this tab writes a project, its runner picks up whatever the log says was running. */
-  const attachWhenWriter = (projectId: string) => {
+  const sync = new SyncService(deps.engine, {
+    ...deps.sync,
+    release: (projectId) => orchestrator.detach(projectId),
+  });
+  void sync.resume().catch(() => undefined);
+  const syncCommands = createSyncCommands(sync);
+
+  /**
+   * Once this tab writes a project, its runner picks up whatever the log says was
+   * running — unless another device runs it (synced here): this device watches until
+   * the person takes it over.
+   */
+  const attachWhenWriter = async (projectId: string) => {
+    if (await sync.isRemote(projectId).catch(() => false)) return;
     if (deps.engine.locks.role(projectId) === 'writer') {
       void orchestrator.attach(projectId).catch(() => undefined);
     } else {
@@ -158,6 +175,13 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
     ...runCommands,
     ...checkCommands,
     ...changeCommands,
+    ...syncCommands,
+
+    async syncTakeOver(projectId) {
+      const result = await syncCommands.syncTakeOver(projectId);
+      if (result.ok) await attachWhenWriter(projectId);
+      return result;
+    },
 
     async deleteProject(projectId) {
       await orchestrator.detach(projectId);
@@ -166,7 +190,7 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
 
     async openProject(projectId) {
       const result = await projects.openProject(projectId);
-      if (result.ok) attachWhenWriter(projectId);
+      if (result.ok) void attachWhenWriter(projectId);
       return result;
     },
 

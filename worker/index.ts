@@ -13,6 +13,7 @@ expose(
     storage: self.navigator.storage,
     appOrigin: self.location.origin,
     orchestrator: { outputChannel: new BroadcastChannel('orchestra-output') },
+    sync: { locks: self.navigator.locks },
     // Its own chunk, loaded on the first provider command; each SDK loads later still.
     providers: async (options) => {
       const { ProviderService } = await import('./providers/provider-service.ts');

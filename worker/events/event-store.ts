@@ -374,6 +374,50 @@ export class EventStore {
     }
   }
 
+  /**
+   * Appends events stamped elsewhere (another device's, through sync) as they are: ids,
+   * sequence numbers and times kept. They must follow this log's head exactly; texts
+   * they refer to come with them. Subscribers hear them as any append.
+   * @throws ConcurrencyError when the first event does not follow the log's head
+   */
+  appendStamped(
+    projectId: string,
+    events: OrchestraEvent[],
+    blobs: { hash: string; content: string }[],
+  ): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    this.wait(projectId, 1);
+    return this.queue
+      .alone(projectId, async () => {
+        try {
+          const { durable } = await this.cached(projectId);
+          if (events[0]!.seq !== durable.lastSeq + 1) throw new ConcurrencyError(staleMessage);
+          const changes = new Changes();
+          for (const event of events) reduce(durable, event, changes);
+          const snapshot = this.snapshotDue(projectId, durable.lastSeq);
+          await this.db.transaction('rw', readModelStores, async () => {
+            const writes: Promise<unknown>[] = [
+              this.db.commits.bulkAdd(commitsOf(events)),
+              writeChanges(this.db, durable, changes),
+            ];
+            if (blobs.length > 0) writes.push(addTexts(this.db, blobs));
+            if (snapshot) writes.push(this.writeSnapshot(durable));
+            await Promise.all(writes);
+          });
+          // Appends folded ahead meanwhile (this device writing too) follow a state that
+          // is gone: they fail as stale, as when another tab wrote.
+          this.drop(projectId, new ConcurrencyError(staleMessage));
+          this.states.set(projectId, { durable, ahead: cloneState(durable) });
+          for (const blob of blobs) this.rememberBlob(blob.hash, blob.content);
+          this.options.onAppend?.(events);
+        } catch (error) {
+          this.drop(projectId, error);
+          throw storeError(error);
+        }
+      })
+      .finally(() => this.wait(projectId, -1));
+  }
+
   /** Removes a project's events, snapshots and read-model rows, and the given texts, in one transaction. */
   deleteLog(projectId: string, blobHashes: Iterable<string>): Promise<void> {
     this.wait(projectId, 1);

@@ -32,10 +32,27 @@ export const blobEnvelopeSchema = z.object({
   iv: base64url,
   ct: base64url,
 });
+/** A message of the space's index stream: which projects exist (sealed, so names stay private). */
+export const indexEnvelopeSchema = z.object({
+  v: z.literal(1),
+  kind: z.literal('index'),
+  iv: base64url,
+  ct: base64url,
+});
 export const envelopeSchema = z.discriminatedUnion('kind', [eventEnvelopeSchema, blobEnvelopeSchema]);
 export type EventEnvelope = z.infer<typeof eventEnvelopeSchema>;
 export type BlobEnvelope = z.infer<typeof blobEnvelopeSchema>;
 export type Envelope = z.infer<typeof envelopeSchema>;
+export type IndexEnvelope = z.infer<typeof indexEnvelopeSchema>;
+
+/** What the index says of a project: it exists in the space, under this name. */
+export const indexEntrySchema = z.object({
+  projectId: z.string().min(1).max(64),
+  name: z.string().max(200),
+  /** A copy made when two devices wrote the project apart: the project it came from. */
+  copyOf: z.string().min(1).max(64).optional(),
+});
+export type IndexEntry = z.infer<typeof indexEntrySchema>;
 
 export class SyncTamperError extends Error {
   override name = 'SyncTamperError';
@@ -46,6 +63,7 @@ const decoder = new TextDecoder();
 
 const eventData = (projectId: string, seq: number, id: string) =>
   encoder.encode(`orchestra-sync-v1|${projectId}|event|${seq}|${id}`);
+const indexData = encoder.encode('orchestra-sync-v1|index');
 const blobData = (projectId: string, hash: string) => encoder.encode(`orchestra-sync-v1|${projectId}|blob|${hash}`);
 
 async function seal(key: CryptoKey, plain: string, additionalData: Uint8Array<ArrayBuffer>) {
@@ -101,4 +119,15 @@ export async function openBlob(key: CryptoKey, projectId: string, envelope: Blob
   const content = await open(key, envelope, blobData(projectId, envelope.hash));
   if ((await sha256Hex(content)) !== envelope.hash) throw new SyncTamperError('A synced text does not match its hash.');
   return content;
+}
+
+export async function sealIndexEntry(key: CryptoKey, entry: IndexEntry): Promise<IndexEnvelope> {
+  return { v: 1, kind: 'index', ...(await seal(key, JSON.stringify(entry), indexData)) };
+}
+
+/** @throws SyncTamperError when the entry was altered or is not an index entry */
+export async function openIndexEntry(key: CryptoKey, envelope: IndexEnvelope): Promise<IndexEntry> {
+  const parsed = indexEntrySchema.safeParse(JSON.parse(await open(key, envelope, indexData)));
+  if (!parsed.success) throw new SyncTamperError('A synced project entry is malformed.');
+  return parsed.data;
 }

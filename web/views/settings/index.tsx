@@ -4,6 +4,7 @@ import { Problem } from '../../components/problem.tsx';
 import { ViewFrame } from '../../components/view-frame.tsx';
 import { saveTheme, theme } from '../../theme.ts';
 import { ProvidersSection } from './providers-section.tsx';
+import { SyncSection } from './sync-section.tsx';
 
 const themes: { value: Theme; label: string }[] = [
   { value: 'system', label: 'Follow the system' },
@@ -21,7 +22,7 @@ export default function SettingsView() {
   return (
     <ViewFrame
       title="Settings"
-      intro="How Orchestra looks and behaves on this device, and the model providers it calls."
+      intro="How Orchestra looks and behaves on this device, the model providers it calls, and sync with your other devices."
     >
       <fieldset class="choices">
         <legend>Theme</legend>
@@ -42,6 +43,7 @@ export default function SettingsView() {
       </fieldset>
       <Problem message={problem()} />
       <ProvidersSection />
+      <SyncSection />
     </ViewFrame>
   );
 }

@@ -1,0 +1,266 @@
+import 'fake-indexeddb/auto';
+import { ulid } from 'ulid';
+import { afterEach, describe, expect, test } from 'vitest';
+import { OrchestraDb } from '../../../worker/db/database.ts';
+import { type Engine, createEngine } from '../../../worker/engine.ts';
+import type { EventDraft, OrchestraEvent } from '../../../worker/events/catalog.ts';
+import { sha256Hex } from '../../../worker/events/hash.ts';
+import { SyncService } from '../../../worker/sync/sync-service.ts';
+import { openTestStore, startTestServer } from '../server/sync/harness.ts';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+async function server() {
+  const opened = await openTestStore('sqlite');
+  const running = await startTestServer(opened.store);
+  cleanups.push(async () => {
+    await running.close();
+    await opened.dispose();
+  });
+  return { ...running, opened };
+}
+
+interface Device {
+  name: string;
+  engine: Engine;
+  sync: SyncService;
+  /** While true, every request of this device fails as with no network. */
+  offline: { value: boolean };
+}
+
+function device(name: string): Device {
+  const db = new OrchestraDb(`sync-${name}-${ulid()}`);
+  const engine = createEngine(db);
+  const offline = { value: false };
+  const fetcher: typeof fetch = (input, init) =>
+    offline.value ? Promise.reject(new TypeError('Failed to fetch')) : fetch(input, init);
+  const sync = new SyncService(engine, { scanMs: 100, fetch: fetcher });
+  cleanups.push(async () => {
+    sync.stop();
+    db.close();
+    await db.delete();
+  });
+  return { name, engine, sync, offline };
+}
+
+const message = (text: string): EventDraft => ({
+  type: 'user-message',
+  actor: { kind: 'user' },
+  payload: { messageId: ulid(), text },
+});
+
+async function newProject(on: Device, name: string): Promise<string> {
+  const projectId = ulid();
+  const content = `export const answer = 42; // ${name}\n`;
+  await on.engine.store.append(
+    projectId,
+    [
+      {
+        type: 'project-create',
+        actor: { kind: 'user' },
+        payload: { name, description: `Built on ${on.name}`, template: null, budgetUsd: 5 },
+      },
+      {
+        type: 'artifact-create',
+        actor: { kind: 'agent', role: 'code-generator' },
+        payload: {
+          path: 'src/answer.ts',
+          kind: 'source',
+          language: 'typescript',
+          contentHash: await sha256Hex(content),
+          size: content.length,
+          provenance: { source: 'ai', taskId: 't1' },
+        },
+      },
+    ],
+    { blobs: [content] },
+  );
+  return projectId;
+}
+
+async function until<T>(what: () => Promise<T>, ok: (value: T) => boolean, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await what();
+    if (ok(value)) return value;
+    if (Date.now() > end) throw new Error(`Timed out; last value: ${JSON.stringify(value)?.slice(0, 400)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const ids = (events: OrchestraEvent[]) => events.map((event) => `${event.seq}:${event.id}`);
+const log = (on: Device, projectId: string) => on.engine.store.read(projectId);
+const names = async (on: Device) => (await on.engine.db.projects.toArray()).map((row) => row.name).sort();
+
+describe('a device syncs its projects with the others of its space', () => {
+  test('a project made on A appears on B whole, then each event A appends reaches B live', async () => {
+    const { url } = await server();
+    const a = device('laptop');
+    const b = device('phone');
+    const projectId = await newProject(a, 'Shop');
+    const secret = await a.sync.create(url, 'laptop');
+    await b.sync.join(url, secret, 'phone');
+
+    await until(
+      () => log(b, projectId),
+      (events) => events.length === 2,
+    );
+    expect(ids(await log(b, projectId))).toEqual(ids(await log(a, projectId)));
+    const [, artifact] = await log(b, projectId);
+    expect(artifact?.type).toBe('artifact-create');
+    if (artifact?.type === 'artifact-create')
+      expect(await b.engine.store.blob(artifact.payload.contentHash)).toContain('answer = 42');
+    expect(await b.sync.isRemote(projectId)).toBe(true);
+    expect(await a.sync.isRemote(projectId)).toBe(false);
+
+    for (let i = 0; i < 5; i += 1) {
+      await a.engine.store.append(projectId, [message(`step ${i}`)]);
+      await until(
+        () => log(b, projectId),
+        (events) => events.length === 3 + i,
+        5_000,
+      );
+    }
+    expect(ids(await log(b, projectId))).toEqual(ids(await log(a, projectId)));
+    await until(
+      async () => a.sync.current(),
+      (status) => status.state === 'connected' && status.waiting === 0,
+    );
+    expect(b.sync.current().lastSyncedAt).not.toBeNull();
+  });
+
+  test('events written on B after it takes the project over come back to A; A then watches', async () => {
+    const { url } = await server();
+    const a = device('laptop');
+    const b = device('phone');
+    const projectId = await newProject(a, 'Shop');
+    const secret = await a.sync.create(url, 'laptop');
+    await b.sync.join(url, secret, 'phone');
+    await until(
+      () => log(b, projectId),
+      (events) => events.length === 2,
+    );
+    await b.sync.takeOver(projectId);
+    await b.engine.store.append(projectId, [message('from the phone')]);
+    await until(
+      () => log(a, projectId),
+      (events) => events.length === 3,
+    );
+    expect(ids(await log(a, projectId))).toEqual(ids(await log(b, projectId)));
+    expect(await a.sync.isRemote(projectId)).toBe(true);
+    expect(await b.sync.isRemote(projectId)).toBe(false);
+  });
+
+  test('two devices that wrote a project apart keep both sides: the later one becomes a copy', async () => {
+    const { url } = await server();
+    const a = device('laptop');
+    const b = device('phone');
+    const projectId = await newProject(a, 'Shop');
+    const secret = await a.sync.create(url, 'laptop');
+    await b.sync.join(url, secret, 'phone');
+    await until(
+      () => log(b, projectId),
+      (events) => events.length === 2,
+    );
+
+    // A goes offline and keeps working; B writes too, and syncs first.
+    a.sync.stop();
+    await a.engine.store.append(projectId, [message('laptop 1'), message('laptop 2')]);
+    await b.engine.store.append(projectId, [message('phone 1')]);
+    await until(
+      async () => b.sync.current(),
+      (status) => status.waiting === 0,
+    );
+    const laptopSide = (await log(a, projectId)).slice(2).map((event) => event.id);
+
+    await a.sync.resume();
+    // A: the project is B's version again, and A's own work is a copy of it.
+    await until(names.bind(null, a), (list) => list.join() === 'Shop,Shop (from laptop)');
+    await until(
+      () => log(a, projectId),
+      (events) => events.length === 3,
+    );
+    expect(ids(await log(a, projectId))).toEqual(ids(await log(b, projectId)));
+    const copy = (await a.engine.db.projects.toArray()).find((row) => row.name.endsWith('(from laptop)'))!;
+    const copyLog = await log(a, copy.id);
+    expect(copyLog.map((event) => event.id)).toEqual(expect.arrayContaining(laptopSide));
+    expect(copyLog).toHaveLength(5); // the shared start, the laptop's two, the rename
+
+    // B gets the copy too: nothing is lost on either device.
+    await until(names.bind(null, b), (list) => list.join() === 'Shop,Shop (from laptop)');
+    await until(
+      () => log(b, copy.id),
+      (events) => events.length === 5,
+    );
+    expect(ids(await log(b, copy.id))).toEqual(ids(copyLog));
+  });
+
+  test('work done offline waits on the device, says so, and is pushed when the server is back', async () => {
+    const { url } = await server();
+    const a = device('laptop');
+    const b = device('phone');
+    const projectId = await newProject(a, 'Shop');
+    const secret = await a.sync.create(url, 'laptop');
+    await b.sync.join(url, secret, 'phone');
+    await until(
+      () => log(b, projectId),
+      (events) => events.length === 2,
+    );
+
+    a.offline.value = true;
+    await a.engine.store.append(projectId, [message('on the train 1'), message('on the train 2')]);
+    const waiting = await until(
+      async () => a.sync.current(),
+      (status) => status.state === 'unreachable' && status.waiting === 2,
+    );
+    expect(waiting.message).toContain('unreachable');
+    a.offline.value = false;
+    await until(
+      () => log(b, projectId),
+      (events) => events.length === 4,
+    );
+    expect(ids(await log(b, projectId))).toEqual(ids(await log(a, projectId)));
+    await until(
+      async () => a.sync.current(),
+      (status) => status.state === 'connected' && status.waiting === 0,
+    );
+  });
+
+  test('a device that takes a project over fences the one that ran it: its late events become a copy', async () => {
+    const { url } = await server();
+    const a = device('laptop');
+    const b = device('phone');
+    const projectId = await newProject(a, 'Shop');
+    const secret = await a.sync.create(url, 'laptop');
+    await b.sync.join(url, secret, 'phone');
+    await until(
+      () => log(b, projectId),
+      (events) => events.length === 2,
+    );
+
+    // A loses the network while running; B takes the project over and goes on.
+    a.offline.value = true;
+    await b.sync.takeOver(projectId);
+    await b.engine.store.append(projectId, [message('phone takes over')]);
+    await until(
+      async () => b.sync.current(),
+      (status) => status.waiting === 0,
+    );
+    await a.engine.store.append(projectId, [message('laptop, late')]);
+    a.offline.value = false;
+
+    await until(names.bind(null, a), (list) => list.join() === 'Shop,Shop (from laptop)');
+    const bLog = ids(await log(b, projectId));
+    await until(
+      async () => ids(await log(a, projectId)),
+      (list) => list.join() === bLog.join(),
+    );
+    expect((await log(b, projectId)).map((event) => event.type === 'user-message' && event.payload.text)).toContain(
+      'phone takes over',
+    );
+    await until(names.bind(null, b), (list) => list.join() === 'Shop,Shop (from laptop)');
+  });
+});

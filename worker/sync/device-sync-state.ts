@@ -1,0 +1,87 @@
+import type { OrchestraDb } from '../db/database.ts';
+import { type Sealed, seal, unseal } from '../providers/keys/passphrase-crypto.ts';
+
+/**
+ * What this device keeps about sync, in the engine's `meta` table (never in settings,
+ * events or exports). The space secret is sealed with the device key, as model keys
+ * are: a non-extractable AES-GCM key kept in IndexedDB.
+ */
+export interface SpaceRecord {
+  serverUrl: string;
+  secret: Sealed;
+  /** This device's name in the copies a divergence makes ("… (from laptop)"). */
+  deviceName: string;
+  joinedAt: number;
+}
+
+/** Where this device stands with one project's stream. */
+export interface ProjectCursor {
+  /** Where the next read of the stream starts. */
+  offset: string;
+  /** The highest event sequence number seen in the stream. */
+  remoteSeq: number;
+  /** The last producer epoch this device wrote the project with. */
+  epoch: number;
+  /** The events came from another device and no one here took the project over. */
+  remote: boolean;
+}
+
+const spaceKey = 'syncSpace';
+const cursorKey = (projectId: string) => `syncProject:${projectId}`;
+const deviceKeyName = 'deviceKey';
+
+export const freshCursor = (): ProjectCursor => ({ offset: '-1', remoteSeq: 0, epoch: 0, remote: false });
+
+/** The device key the key store uses, made on first use (see `providers/keys/key-store.ts`). */
+async function deviceKey(db: OrchestraDb): Promise<CryptoKey> {
+  const stored = (await db.meta.get(deviceKeyName))?.value;
+  if (stored instanceof CryptoKey) return stored;
+  const made = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+  return db.transaction('rw', db.meta, async () => {
+    const raced = (await db.meta.get(deviceKeyName))?.value;
+    if (raced instanceof CryptoKey) return raced;
+    await db.meta.put({ key: deviceKeyName, value: made });
+    return made;
+  });
+}
+
+export class DeviceSyncState {
+  constructor(private readonly db: OrchestraDb) {}
+
+  async space(): Promise<{ serverUrl: string; secret: string; deviceName: string } | undefined> {
+    const row = (await this.db.meta.get(spaceKey))?.value as SpaceRecord | undefined;
+    if (!row) return undefined;
+    return {
+      serverUrl: row.serverUrl,
+      secret: await unseal(await deviceKey(this.db), row.secret),
+      deviceName: row.deviceName,
+    };
+  }
+
+  async saveSpace(serverUrl: string, secret: string, deviceName: string): Promise<void> {
+    const sealed = await seal(await deviceKey(this.db), secret);
+    const record: SpaceRecord = { serverUrl, secret: sealed, deviceName, joinedAt: Date.now() };
+    await this.db.meta.put({ key: spaceKey, value: record });
+  }
+
+  /** Forgets the space and every project's place in it. */
+  async leave(): Promise<void> {
+    await this.db.transaction('rw', this.db.meta, async () => {
+      await this.db.meta.delete(spaceKey);
+      await this.db.meta.where('key').startsWith('syncProject:').delete();
+    });
+  }
+
+  async cursor(projectId: string): Promise<ProjectCursor> {
+    const row = (await this.db.meta.get(cursorKey(projectId)))?.value as ProjectCursor | undefined;
+    return row ? { ...freshCursor(), ...row } : freshCursor();
+  }
+
+  async saveCursor(projectId: string, cursor: ProjectCursor): Promise<void> {
+    await this.db.meta.put({ key: cursorKey(projectId), value: { ...cursor } });
+  }
+
+  async forgetCursor(projectId: string): Promise<void> {
+    await this.db.meta.delete(cursorKey(projectId));
+  }
+}

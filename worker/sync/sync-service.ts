@@ -1,0 +1,394 @@
+import { DurableStream } from '@durable-streams/client';
+import { ulid } from 'ulid';
+import { currentVersions, type OrchestraEvent } from '../events/catalog.ts';
+import type { Engine } from '../engine.ts';
+import { DeviceSyncState, freshCursor } from './device-sync-state.ts';
+import { ProjectSync, type ProjectSyncHost } from './project-sync.ts';
+import { textHashes } from './project-texts.ts';
+import { SyncError, syncErrorOf, unreachable } from './sync-errors.ts';
+import { type IndexEntry, indexEnvelopeSchema, openIndexEntry, sealIndexEntry } from './sync-envelope.ts';
+import { createSpace, joinSpace, type SpaceConnection } from './sync-space.ts';
+import { offStatus, type ProjectSyncStatus, type SyncStatus } from './sync-status.ts';
+
+export interface SyncServiceOptions {
+  fetch?: typeof globalThis.fetch;
+  /** `navigator.locks`: one tab of the app syncs at a time. Without it, this one does. */
+  locks?: LockManager | undefined;
+  /** How often the local project list is checked for new projects. */
+  scanMs?: number;
+  /** Stops the project's runner here before its log is replaced with the stream's. */
+  release?: (projectId: string) => Promise<void>;
+  now?: () => number;
+}
+
+const lockName = 'orchestra-sync';
+const indexUrl = (connection: SpaceConnection) =>
+  `${connection.serverUrl}/sync/spaces/${connection.spaceId}/streams/index`;
+
+/**
+ * This device's sync with its space: the index stream (which projects exist) is tailed,
+ * and every project in it or on this device gets a `ProjectSync`.
+ *
+ * ```
+ *   off ──create / join──▶ connecting ──server answers──▶ connected ⇄ unreachable
+ *    ▲                        │ refused (wrong secret, quota…)      │
+ *    │                        ▼                                     │
+ *    └────────leave──────── failed ◀────────────────────────────────┘
+ * ```
+ *
+ * The space secret is kept sealed on this device; only the id, the access token and
+ * sealed envelopes go to the server.
+ */
+export class SyncService {
+  private readonly state: DeviceSyncState;
+  private connection: SpaceConnection | undefined;
+  private deviceName = '';
+  private status: SyncStatus = offStatus;
+  private readonly projects = new Map<string, ProjectSync>();
+  private readonly unsubscribes = new Map<string, () => void>();
+  private readonly indexed = new Map<string, IndexEntry>();
+  /** Projects being split in two after a divergence: not followed until that is done. */
+  private readonly splitting = new Set<string>();
+  private running: AbortController | undefined;
+  private scanTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly fetcher: typeof globalThis.fetch;
+  private readonly now: () => number;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly options: SyncServiceOptions = {},
+  ) {
+    this.state = new DeviceSyncState(engine.db);
+    this.fetcher = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Starts syncing the space this device joined earlier, if any (at the engine's start). */
+  async resume(): Promise<void> {
+    const space = await this.state.space();
+    if (!space) return;
+    await this.connect(space.serverUrl, space.secret, space.deviceName, false);
+  }
+
+  /** Makes a new space on the server and syncs this device's projects into it. Returns the secret. */
+  async create(serverUrl: string, deviceName: string): Promise<string> {
+    await this.leave();
+    const { secret } = await createSpace(serverUrl, this.fetcher);
+    await this.connect(serverUrl, secret, deviceName, true);
+    return secret;
+  }
+
+  /** Joins a space with its secret (checked against the server first). */
+  async join(serverUrl: string, secret: string, deviceName: string): Promise<void> {
+    await this.leave();
+    await joinSpace(serverUrl, secret, this.fetcher);
+    await this.connect(serverUrl, secret, deviceName, true);
+  }
+
+  /** Stops syncing and forgets the space on this device; projects stay here. */
+  async leave(): Promise<void> {
+    this.stopAll();
+    await this.state.leave();
+    this.set(offStatus);
+  }
+
+  /** The space secret, to pair another device; undefined when there is no space. */
+  async secret(): Promise<string | undefined> {
+    return (await this.state.space())?.secret;
+  }
+
+  current(): SyncStatus {
+    return this.status;
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Whether another device writes this project (this device watches it). */
+  async isRemote(projectId: string): Promise<boolean> {
+    const live = this.projects.get(projectId);
+    if (live) return live.remote;
+    return (await this.state.cursor(projectId)).remote;
+  }
+
+  async projectStatus(projectId: string): Promise<ProjectSyncStatus> {
+    const live = this.projects.get(projectId);
+    if (!live) return { synced: false, remote: await this.isRemote(projectId), waiting: 0 };
+    const head = await this.engine.store.headSeq(projectId);
+    return { synced: true, remote: live.remote, waiting: Math.max(0, head - live.remoteSeq) };
+  }
+
+  /** This device writes the project from now on (the other device's next write is fenced). */
+  async takeOver(projectId: string): Promise<void> {
+    const live = this.projects.get(projectId);
+    if (live) await live.takeOver();
+    else await this.state.saveCursor(projectId, { ...(await this.state.cursor(projectId)), remote: false });
+  }
+
+  /** Stops every loop (the worker is closing, or a test ends). */
+  stop(): void {
+    this.stopAll();
+  }
+
+  private stopAll(): void {
+    this.running?.abort();
+    this.running = undefined;
+    if (this.scanTimer) clearInterval(this.scanTimer);
+    this.scanTimer = undefined;
+    for (const sync of this.projects.values()) sync.stop();
+    for (const unsubscribe of this.unsubscribes.values()) unsubscribe();
+    this.projects.clear();
+    this.unsubscribes.clear();
+    this.indexed.clear();
+    this.connection = undefined;
+  }
+
+  private set(status: SyncStatus): void {
+    this.status = status;
+    for (const listener of this.listeners) listener();
+  }
+
+  private patch(change: Partial<SyncStatus>): void {
+    this.set({ ...this.status, ...change });
+  }
+
+  private async connect(serverUrl: string, secret: string, deviceName: string, save: boolean): Promise<void> {
+    const connection = await joinSpace(serverUrl, secret, this.fetcher).catch(async (error: unknown) => {
+      // Unreachable at start: keep the space and go on trying; a refusal is final.
+      if (error instanceof SyncError && error.kind === 'unreachable' && !save) {
+        const { deriveSpaceCredentials } = await import('./space-secret.ts');
+        return {
+          ...(await deriveSpaceCredentials(secret)),
+          serverUrl: serverUrl.replace(/\/+$/, ''),
+          fetch: this.fetcher,
+        };
+      }
+      throw error;
+    });
+    if (save) await this.state.saveSpace(connection.serverUrl, secret, deviceName);
+    this.connection = connection;
+    this.deviceName = deviceName;
+    this.set({ ...offStatus, state: 'connecting', serverUrl: connection.serverUrl, deviceName });
+    const running = new AbortController();
+    this.running = running;
+    const work = async () => {
+      if (running.signal.aborted) return;
+      this.patch({ state: 'connecting' });
+      void this.tailIndex(connection, running.signal);
+      await this.scan();
+      this.scanTimer = setInterval(() => void this.scan(), this.options.scanMs ?? 1000);
+      // Held until `leave` or the worker closes: the other tabs wait their turn.
+      await new Promise<void>((resolve) => running.signal.addEventListener('abort', () => resolve(), { once: true }));
+    };
+    if (this.options.locks) {
+      this.patch({ state: 'elsewhere' });
+      void this.options.locks.request(lockName, { signal: running.signal }, work).catch(() => undefined);
+    } else {
+      void work();
+    }
+  }
+
+  private host(connection: SpaceConnection): ProjectSyncHost {
+    return {
+      connection,
+      store: this.engine.store,
+      state: this.state,
+      changed: () => {
+        this.patch({ lastSyncedAt: this.now() });
+        void this.refreshWaiting();
+      },
+      reachable: () => {
+        if (this.status.state !== 'connected' || this.status.message) this.patch({ state: 'connected', message: null });
+      },
+      failed: (error) => {
+        this.patch({
+          state: error.kind === 'unreachable' ? 'unreachable' : error.retryable ? 'unreachable' : 'failed',
+          message: error.message,
+        });
+      },
+      diverged: (projectId, fromSeq) => void this.diverged(projectId, fromSeq),
+    };
+  }
+
+  private async refreshWaiting(): Promise<void> {
+    let waiting = 0;
+    for (const [projectId, sync] of this.projects) {
+      waiting += Math.max(0, (await this.engine.store.headSeq(projectId)) - sync.remoteSeq);
+    }
+    if (waiting !== this.status.waiting || this.projects.size !== this.status.projects)
+      this.patch({ waiting, projects: this.projects.size });
+  }
+
+  /** The index stream: each entry names a project of the space; its stream is followed. */
+  private async tailIndex(connection: SpaceConnection, signal: AbortSignal): Promise<void> {
+    const stream = this.indexStream(connection);
+    let offset = '-1';
+    while (!signal.aborted) {
+      try {
+        await this.ensureIndex(connection, signal);
+        const response = await stream.stream<unknown>({
+          offset,
+          live: 'long-poll',
+          signal,
+          backoffOptions: {
+            initialDelay: 200,
+            maxDelay: 3000,
+            multiplier: 1.5,
+            onFailedAttempt: () => this.host(connection).failed(unreachable(connection.serverUrl)),
+          },
+        });
+        this.host(connection).reachable();
+        await new Promise<void>((resolve, reject) => {
+          const unsubscribe = response.subscribeJson<unknown>(async (batch) => {
+            try {
+              for (const item of batch.items) {
+                const entry = await openIndexEntry(connection.key, indexEnvelopeSchema.parse(item));
+                if (!this.indexed.has(entry.projectId)) this.indexed.set(entry.projectId, entry);
+                await this.follow(entry.projectId);
+              }
+              offset = batch.offset;
+            } catch (error) {
+              unsubscribe();
+              reject(error instanceof Error ? error : new Error(String(error)));
+            }
+          });
+          response.closed.then(resolve, reject);
+        });
+      } catch (error) {
+        if (signal.aborted) return;
+        this.host(connection).failed(
+          error instanceof SyncError
+            ? error
+            : new SyncError('refused', `Reading the space's project list failed: ${(error as Error).message}`, true),
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+
+  private indexStream(connection: SpaceConnection): DurableStream {
+    return new DurableStream({
+      url: indexUrl(connection),
+      contentType: 'application/json',
+      headers: { authorization: `Bearer ${connection.token}` },
+      fetch: connection.fetch,
+    });
+  }
+
+  private async ensureIndex(connection: SpaceConnection, signal: AbortSignal): Promise<void> {
+    let response: Response;
+    try {
+      response = await connection.fetch(indexUrl(connection), {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${connection.token}`, 'content-type': 'application/json' },
+        signal,
+      });
+    } catch {
+      throw unreachable(connection.serverUrl);
+    }
+    if (response.status !== 201 && response.status !== 200) throw await syncErrorOf(response, connection.serverUrl);
+  }
+
+  /** Says in the index that a project exists (the name is sealed). */
+  private async announce(entry: IndexEntry): Promise<void> {
+    const connection = this.connection;
+    if (!connection) return;
+    this.indexed.set(entry.projectId, entry);
+    try {
+      await this.ensureIndex(connection, this.running?.signal ?? new AbortController().signal);
+      await this.indexStream(connection).append(JSON.stringify(await sealIndexEntry(connection.key, entry)));
+    } catch (error) {
+      // Announced again at the next scan.
+      this.indexed.delete(entry.projectId);
+      this.host(connection).failed(error instanceof SyncError ? error : unreachable(connection.serverUrl));
+    }
+  }
+
+  /** Local projects the index does not name yet are announced and followed. */
+  private async scan(): Promise<void> {
+    if (!this.connection) return;
+    const rows = await this.engine.db.projects.toArray();
+    for (const row of rows) {
+      if (row.status === 'deleted') continue;
+      if (!this.indexed.has(row.id)) await this.announce({ projectId: row.id, name: row.name });
+      await this.follow(row.id);
+    }
+    await this.refreshWaiting();
+  }
+
+  private async follow(projectId: string): Promise<void> {
+    const connection = this.connection;
+    if (!connection || this.projects.has(projectId) || this.splitting.has(projectId)) return;
+    const sync = await ProjectSync.open(this.host(connection), projectId);
+    if (this.projects.has(projectId) || this.connection !== connection) return;
+    this.projects.set(projectId, sync);
+    sync.start();
+    const head = await this.engine.store.headSeq(projectId);
+    this.unsubscribes.set(
+      projectId,
+      this.engine.feed.subscribe(projectId, head, () => sync.grew()),
+    );
+  }
+
+  private unfollow(projectId: string): void {
+    this.projects.get(projectId)?.stop();
+    this.projects.delete(projectId);
+    this.unsubscribes.get(projectId)?.();
+    this.unsubscribes.delete(projectId);
+  }
+
+  /**
+   * This device and another wrote the project apart. The stream's side stays the
+   * project; this device's side from the first difference becomes a copy ("… (from
+   * laptop)") with the shared start, announced and pushed as a project of its own.
+   */
+  private async diverged(projectId: string, fromSeq: number): Promise<void> {
+    if (this.splitting.has(projectId)) return;
+    this.splitting.add(projectId);
+    this.unfollow(projectId);
+    const { store } = this.engine;
+    try {
+      await this.options.release?.(projectId);
+      const local = await store.read(projectId);
+      const copyId = ulid();
+      const name = (await store.saved(projectId)).project?.name ?? 'Project';
+      const copyName = `${name} (from ${this.deviceName || 'another device'})`.slice(0, 200);
+      const copied: OrchestraEvent[] = local.map((event) => ({ ...event, projectId: copyId }));
+      const last = copied.at(-1);
+      copied.push({
+        id: ulid(),
+        projectId: copyId,
+        seq: (last?.seq ?? 0) + 1,
+        type: 'project-update',
+        v: currentVersions['project-update'],
+        at: this.now(),
+        actor: { kind: 'system', component: 'sync' },
+        correlationId: ulid(),
+        causationId: last?.id ?? null,
+        payload: { name: copyName },
+      } as OrchestraEvent);
+      const blobs: Array<{ hash: string; content: string }> = [];
+      for (const hash of new Set(local.flatMap(textHashes))) {
+        const content = await store.blob(hash);
+        if (content !== undefined) blobs.push({ hash, content });
+      }
+      await store.importLog(copyId, copied, blobs);
+      await this.announce({ projectId: copyId, name: copyName, copyOf: projectId });
+      // The project itself becomes the stream's again: read whole from the start.
+      await store.deleteLog(projectId, []);
+      await this.state.saveCursor(projectId, { ...freshCursor(), remote: true });
+    } catch (error) {
+      this.patch({
+        state: 'failed',
+        message: `A project written on two devices apart (from event ${fromSeq}) could not be split in two: ${(error as Error).message}`,
+      });
+    } finally {
+      this.splitting.delete(projectId);
+    }
+    await this.follow(projectId);
+    await this.scan();
+  }
+}
