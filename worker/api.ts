@@ -155,8 +155,8 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
    * running — unless another device runs it (synced here): this device watches until
    * the person takes it over.
    */
-  const attachWhenWriter = async (projectId: string) => {
-    if (await sync.isRemote(projectId).catch(() => false)) return;
+  const attachWhenWriter = (projectId: string) => {
+    if (sync.isRemoteNow(projectId)) return;
     if (deps.engine.locks.role(projectId) === 'writer') {
       void orchestrator.attach(projectId).catch(() => undefined);
     } else {
@@ -179,7 +179,7 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
 
     async syncTakeOver(projectId) {
       const result = await syncCommands.syncTakeOver(projectId);
-      if (result.ok) await attachWhenWriter(projectId);
+      if (result.ok) attachWhenWriter(projectId);
       return result;
     },
 
@@ -190,7 +190,7 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
 
     async openProject(projectId) {
       const result = await projects.openProject(projectId);
-      if (result.ok) void attachWhenWriter(projectId);
+      if (result.ok) attachWhenWriter(projectId);
       return result;
     },
 

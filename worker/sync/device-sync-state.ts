@@ -77,6 +77,14 @@ export class DeviceSyncState {
     return row ? { ...freshCursor(), ...row } : freshCursor();
   }
 
+  /** The projects another device writes, as this device last recorded. */
+  async remoteProjects(): Promise<string[]> {
+    const rows = await this.db.meta.where('key').startsWith('syncProject:').toArray();
+    return rows
+      .filter((row) => (row.value as ProjectCursor | undefined)?.remote === true)
+      .map((row) => row.key.slice('syncProject:'.length));
+  }
+
   async saveCursor(projectId: string, cursor: ProjectCursor): Promise<void> {
     await this.db.meta.put({ key: cursorKey(projectId), value: { ...cursor } });
   }

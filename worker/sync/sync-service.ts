@@ -54,6 +54,8 @@ export class SyncService {
   private readonly fetcher: typeof globalThis.fetch;
   private readonly now: () => number;
   private readonly listeners = new Set<() => void>();
+  /** Projects another device writes, as recorded on this device (read at start). */
+  private readonly remoteAtStart = new Set<string>();
 
   constructor(
     private readonly engine: Engine,
@@ -66,6 +68,7 @@ export class SyncService {
 
   /** Starts syncing the space this device joined earlier, if any (at the engine's start). */
   async resume(): Promise<void> {
+    for (const projectId of await this.state.remoteProjects()) this.remoteAtStart.add(projectId);
     const space = await this.state.space();
     if (!space) return;
     await this.connect(space.serverUrl, space.secret, space.deviceName, false);
@@ -107,6 +110,15 @@ export class SyncService {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Whether another device writes this project, without waiting: what the running sync
+   * knows, or what this device recorded before it started.
+   */
+  isRemoteNow(projectId: string): boolean {
+    const live = this.projects.get(projectId);
+    return live ? live.remote : this.remoteAtStart.has(projectId);
+  }
+
   /** Whether another device writes this project (this device watches it). */
   async isRemote(projectId: string): Promise<boolean> {
     const live = this.projects.get(projectId);
@@ -123,6 +135,7 @@ export class SyncService {
 
   /** This device writes the project from now on (the other device's next write is fenced). */
   async takeOver(projectId: string): Promise<void> {
+    this.remoteAtStart.delete(projectId);
     const live = this.projects.get(projectId);
     if (live) await live.takeOver();
     else await this.state.saveCursor(projectId, { ...(await this.state.cursor(projectId)), remote: false });

@@ -1,5 +1,5 @@
 import { A } from '@solidjs/router';
-import { For, Show, createResource } from 'solid-js';
+import { For, Show, createResource, onCleanup } from 'solid-js';
 import { ViewFrame } from '../../components/view-frame.tsx';
 import type { ProjectRow } from '../../../worker/api.ts';
 import { formatUsd } from '../../format/money.ts';
@@ -13,11 +13,14 @@ const runStatusNames: Record<ProjectRow['runStatus'], string> = {
 };
 
 export default function ProjectsView() {
-  const [projects] = createResource(async () => {
+  const [projects, { refetch }] = createResource(async () => {
     const result = await callEngine('listProjects');
     if (!result.ok) throw new Error(result.message);
     return result.value;
   });
+  // Projects also arrive from the person's other devices (sync): read the list again now and then.
+  const timer = setInterval(() => void refetch(), 2000);
+  onCleanup(() => clearInterval(timer));
   return (
     <ViewFrame title="Projects" intro="Every project you have described on this device, with its state and cost.">
       <Show

@@ -2,6 +2,7 @@ import { A } from '@solidjs/router';
 import { Show } from 'solid-js';
 import { Preview, hasPreviewPage } from '../../checks/preview.tsx';
 import { Problem } from '../../components/problem.tsx';
+import { SyncBadge } from '../../components/sync-badge.tsx';
 import { ChecksPanel } from '../../checks/checks-panel.tsx';
 import { AgentsPanel } from './agents-panel.tsx';
 import { ArtifactTimeline } from './artifact-timeline.tsx';
@@ -45,6 +46,7 @@ export function ProjectRun(props: { projectId: string }) {
               over when that tab closes.
             </p>
           </Show>
+          <SyncBadge projectId={props.projectId} />
           <Problem message={data.problem()} />
           <div class="run-top">
             <RunControls project={view().project} tasks={view().tasks} canWrite={data.canWrite()} onChange={changed} />

@@ -1,0 +1,138 @@
+/**
+ * Two devices, as two Chromium profiles (separate storage) against one real server:
+ * pairing through Settings › Sync, a run on one watched live on the other through
+ * random disconnects and a server restart, identical logs at the end (compared as
+ * exported bundles).
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { type Profile, launchProfile } from './harness/browser.ts';
+import { expect, test } from './harness/fixtures.ts';
+import { createProject } from './harness/new-project.ts';
+import { type RunningServer, startServer } from './harness/server.ts';
+
+let dataDir: string;
+let server: RunningServer;
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'orchestra-sync-e2e-'));
+  server = await startServer({ env: { ORCHESTRA_DATA_DIR: dataDir } });
+});
+afterAll(async () => {
+  await server.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+/** The server killed and started again on the same port and data. */
+async function restartServer(): Promise<void> {
+  await server.stop();
+  server = await startServer({ env: { ORCHESTRA_DATA_DIR: dataDir, PORT: String(server.port) } });
+}
+
+const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
+const runStatus = (page: Page) => page.getByTestId('run-status').getAttribute('data-status');
+const syncState = (page: Page) => page.getByTestId('sync-state').textContent();
+
+/** A on Settings › Sync makes a space; B joins it through the pairing link. */
+async function pair(a: Page, b: Page): Promise<void> {
+  await a.goto(`${server.url}/settings`);
+  await a.getByLabel("This device's name").fill('laptop');
+  await button(a, 'Create a space').click();
+  const secret = await a.getByTestId('sync-secret').inputValue();
+  expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  await expect.poll(() => syncState(a)).toBe('Connected.');
+  const link = await a.getByTestId('sync-link').inputValue();
+  expect(link).toBe(`${server.url}/settings#join=${secret}`);
+
+  await b.goto(link);
+  await expect.poll(() => b.getByLabel('Secret from another device').inputValue()).toBe(secret);
+  await b.getByLabel("This device's name").fill('phone');
+  await button(b, 'Join the space').click();
+  await expect.poll(() => syncState(b)).toBe('Connected.');
+}
+
+/** The project's bundle as the Data page exports it. */
+async function exported(page: Page, name: string): Promise<{ events: Array<{ id: string; seq: number }> }> {
+  await page.goto(`${server.url}/data`);
+  const row = page.getByTestId('project-usage').locator('tbody tr', { hasText: name });
+  await row.waitFor();
+  const downloading = page.waitForEvent('download');
+  await row.getByRole('button', { name: 'Export' }).click();
+  const file = await (await downloading).path();
+  return JSON.parse(await readFile(file, 'utf8')) as { events: Array<{ id: string; seq: number }> };
+}
+
+/** The project list, read again until it names `name` (a synced project lands meanwhile). */
+async function waitForListed(page: Page, name: string | RegExp): Promise<void> {
+  const link = page.getByTestId('project-list').getByRole('link', { name, exact: typeof name === 'string' });
+  await expect
+    .poll(
+      async () => {
+        await page.goto(server.url);
+        await page.getByTestId('project-list').or(page.getByText('No projects yet')).first().waitFor();
+        return link.count();
+      },
+      { timeout: 30_000, interval: 1000 },
+    )
+    .toBe(1);
+}
+
+async function openProject(page: Page, name: string): Promise<void> {
+  await waitForListed(page, name);
+  await page.getByTestId('project-list').getByRole('link', { name, exact: true }).click();
+  await page.waitForURL(/\/run\?project=/);
+}
+
+test('a run on device A is watched live on device B through disconnects and a server restart; both end with the same log', async ({
+  profile,
+}) => {
+  const a = profile.page;
+  const other: Profile = await launchProfile();
+  const b = other.page;
+  try {
+    await pair(a, b);
+    await createProject(a, server.url, {
+      name: 'Starter',
+      description: 'An API service for a to-do list.',
+      template: 'api-service',
+    });
+    await openProject(b, 'Starter');
+    await expect.poll(() => b.getByTestId('sync-badge').getAttribute('data-remote')).toBe('true');
+
+    await button(a, 'Start').click();
+    await a.getByTestId('plan-review').waitFor();
+    // B sees the plan A is asked to approve, live.
+    await expect.poll(() => b.getByTestId('plan-review').count(), { timeout: 20_000 }).toBe(1);
+
+    // Both devices drop off the network in turn, and the server goes down and back.
+    await other.context.setOffline(true);
+    await button(a, 'Approve plan').click();
+    await profile.context.setOffline(true);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    await other.context.setOffline(false);
+    await restartServer();
+    await profile.context.setOffline(false);
+
+    await expect.poll(() => runStatus(a), { timeout: 60_000 }).toBe('stopped');
+    await expect.poll(() => runStatus(b), { timeout: 60_000 }).toBe('stopped');
+    await expect
+      .poll(() => b.getByTestId('feed').textContent(), { timeout: 30_000 })
+      .toContain('created package.json from a template — Template (no AI).');
+
+    const fromA = await exported(a, 'Starter');
+    // B may still be folding the last batch: compare once it holds as many events.
+    let fromB = await exported(b, 'Starter');
+    for (let i = 0; i < 20 && fromB.events.length < fromA.events.length; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      fromB = await exported(b, 'Starter');
+    }
+    const ids = (bundle: typeof fromA) => bundle.events.map((event) => `${event.seq}:${event.id}`);
+    expect(fromA.events.length).toBeGreaterThan(10);
+    expect(ids(fromB)).toEqual(ids(fromA)); // 0 lost, 0 duplicated, same order
+    expect(new Set(ids(fromB)).size).toBe(fromB.events.length);
+  } finally {
+    await other.close();
+  }
+});
