@@ -23,6 +23,8 @@ export type FailureKind =
   | 'conflict'
   | 'storage'
   | 'storage_full'
+  /** A fault in Orchestra itself (a bug), not in storage or the person's input. */
+  | 'internal'
   | 'unavailable'
   /** A model provider refused or failed; the message says which and what to do. */
   | 'provider'
