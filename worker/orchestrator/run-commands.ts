@@ -262,7 +262,8 @@ export function createRunCommands(
                 model: version?.provenance.model ?? null,
               };
             }),
-          exportedAt: Date.now(),
+          // As of the project's last event, not the moment of export: the same log, the same bytes.
+          exportedAt: project.updatedAt,
         });
         // JSZip is loaded the first time a project is exported, not with the engine.
         const { buildProjectZip } = await import('../artifacts/zip.ts');
