@@ -350,18 +350,22 @@ export class EventStore {
         }
         const state = emptyProjectState(projectId);
         const changes = new Changes();
-        const snapshots: { projectId: string; seq: number; state: ProjectState }[] = [];
+        // Only the latest snapshot is kept, as appends keep it: the state at the last
+        // multiple of the snapshot gap, folded on the way.
+        let snapshot: { projectId: string; seq: number; state: ProjectState } | undefined;
+        const last = events.at(-1)?.seq ?? 0;
+        const snapshotSeq = last - (last % this.snapshotEvery);
         for (const event of events) {
           reduce(state, event, changes);
-          if (event.seq % this.snapshotEvery === 0)
-            snapshots.push({ projectId, seq: event.seq, state: structuredClone(state) });
+          if (event.seq === snapshotSeq) snapshot = { projectId, seq: event.seq, state: structuredClone(state) };
         }
         await Promise.all([
           this.db.commits.bulkAdd(commitsOf(events)),
           addTexts(this.db, blobs),
-          this.db.snapshots.bulkPut(snapshots),
+          snapshot ? this.db.snapshots.put(snapshot) : undefined,
           writeChanges(this.db, state, changes),
         ]);
+        if (snapshot) this.snapshotSeqs.set(projectId, snapshot.seq);
         return state;
       });
       this.states.set(projectId, { durable: state, ahead: cloneState(state) });
