@@ -23,7 +23,6 @@ import type {
   CostSettlement,
   CostViolation,
 } from './records.ts';
-import { type GovernorSnapshot, governorSnapshotSchema } from './snapshot.ts';
 import { utf8Length } from './utf8-length.ts';
 
 /** What the call will send: counted tokens, or its text (or byte length) to bound them. */
@@ -99,17 +98,14 @@ export interface CostGovernor {
    */
   allowance(tasksRemaining: number): number;
   status(): BudgetStatus;
-  /** Folds one record into the state (replay); does not emit it again. */
-  apply(record: CostRecord): void;
-  toJSON(): GovernorSnapshot;
 }
 
 export interface GovernorOptions {
   /** An explicit budget; otherwise the default for `complexity` (medium if absent). */
   budgetUsd?: number;
   complexity?: PlanComplexity;
-  /** Receives every record the governor makes, for the event log. */
-  onRecord?: (record: CostRecord) => void;
+  /** What the project has spent already (the governor of a project that ran before). */
+  spentUsd?: number;
 }
 
 interface State {
@@ -160,38 +156,22 @@ export function costAtReservedPrices(reservation: CostReservation, usage: Usage)
  * governor.settle(result.reservation, usage);
  */
 export function createCostGovernor(options: GovernorOptions = {}): CostGovernor {
-  const record: BudgetSet = {
-    type: 'budget-set',
+  const governor = build({
     budgetUsd: options.budgetUsd ?? defaultBudgetsUsd[options.complexity ?? 'medium'],
-    source: options.budgetUsd !== undefined ? 'user' : (options.complexity ?? 'medium'),
-  };
-  const governor = build(undefined, options.onRecord);
-  governor.apply(record);
-  options.onRecord?.(record);
+    spentUsd: options.spentUsd ?? 0,
+    reservedUsd: 0,
+    open: new Map(),
+    reservations: 0,
+    refusals: 0,
+    violations: 0,
+  });
   return governor;
 }
 
-/** Rebuilds a governor from `toJSON()`. */
-export function restoreCostGovernor(snapshot: GovernorSnapshot, onRecord?: (record: CostRecord) => void): CostGovernor {
-  return build(governorSnapshotSchema.parse(snapshot), onRecord);
-}
-
-/** Rebuilds a governor by folding its records from the start of the log. */
-export function replayCostGovernor(records: Iterable<CostRecord>): CostGovernor {
-  const governor = build(undefined, undefined);
-  for (const record of records) governor.apply(record);
-  return governor;
-}
-
-function build(snapshot: GovernorSnapshot | undefined, emit: ((record: CostRecord) => void) | undefined): CostGovernor {
-  const state: State = snapshot
-    ? { ...snapshot, open: new Map(Object.entries(snapshot.open)) }
-    : { budgetUsd: 0, spentUsd: 0, reservedUsd: 0, open: new Map(), reservations: 0, refusals: 0, violations: 0 };
-  // A record made here is applied and handed to the event log; a replayed one is only applied.
-  const commit = (record: CostRecord) => {
-    apply(record);
-    emit?.(record);
-  };
+function build(state: State): CostGovernor {
+  // Every change is a record folded into the state: the records are what the governor
+  // returns to its caller (who writes the log's `cost-*` events from them).
+  const commit = (record: CostRecord) => apply(record);
 
   const available = () => state.budgetUsd - state.spentUsd - state.reservedUsd;
 
@@ -346,17 +326,6 @@ function build(snapshot: GovernorSnapshot | undefined, emit: ((record: CostRecor
       spentUsd: state.spentUsd,
       reservedUsd: state.reservedUsd,
       availableUsd: available(),
-      refusals: state.refusals,
-      violations: state.violations,
-    }),
-    apply,
-    toJSON: () => ({
-      version: 1,
-      budgetUsd: state.budgetUsd,
-      spentUsd: state.spentUsd,
-      reservedUsd: state.reservedUsd,
-      open: Object.fromEntries([...state.open.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))),
-      reservations: state.reservations,
       refusals: state.refusals,
       violations: state.violations,
     }),

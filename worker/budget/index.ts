@@ -2,7 +2,7 @@
  * The cost governor: budgets per project, worst-case reservations before every model
  * call, settlement after, pacing, and "budget reached — raise it or stop" as a result.
  */
-export { createCostGovernor, replayCostGovernor, restoreCostGovernor, worstCaseInputTokens } from './governor.ts';
+export { createCostGovernor, worstCaseInputTokens } from './governor.ts';
 export type {
   BudgetReached,
   BudgetStatus,
@@ -20,5 +20,3 @@ export type { MeasuredText } from './utf8-length.ts';
 export { defaultBudgetsUsd, framingTokens } from './defaults.ts';
 export type { PlanComplexity } from './defaults.ts';
 export * from './records.ts';
-export { governorSnapshotSchema } from './snapshot.ts';
-export type { GovernorSnapshot } from './snapshot.ts';

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 
 /**
- * The cost governor's records: plain data for the event log. The governor's state is a
- * pure fold of them (`governor.apply`), so replaying them rebuilds it exactly.
+ * The cost governor's records: what each of its steps returns (a reservation, a
+ * settlement, a refusal…), and what its state is a fold of. They are not the log's
+ * events: the metered call (`orchestrator/calls/metered-call.ts`) writes the log's
+ * `cost-*` events from them, and a governor is made again from the project's row (spent
+ * and budget), never by replaying these.
  */
 
 export const budgetSetSchema = z.object({

@@ -5,7 +5,6 @@
  * change is an event, like everything else.
  */
 import type { ChatReply, PlanTask } from '../agents/index.ts';
-import { cachePrices } from '../providers/catalog.ts';
 import { chatReplySchema, projectManagerChat, repairPrompt } from '../agents/index.ts';
 import { validateOutput } from '../artifacts/parse-output.ts';
 import type { EventDraft, OrchestraEvent } from '../events/catalog.ts';
@@ -13,10 +12,10 @@ import type { ProjectState } from '../events/projections/project-state.ts';
 import type { Actor } from '../events/schemas/common.ts';
 import type { ProviderMessage } from '../providers/contract/provider-request.ts';
 import { agentInputFor } from './agent-input.ts';
-import { callModel } from './call-model.ts';
+import { type MeasuredText, measure } from '../budget/index.ts';
+import { chooseRoute, sentUtf8Bytes } from './calls/metered-call.ts';
 import { validatePlan } from './plan-validation.ts';
 import { newTaskRow } from '../events/projections/reduce-tasks.ts';
-import { recordEvents } from './model-choice.ts';
 import type { TaskRunnerDeps } from './task-runner.ts';
 
 const manager: Actor = { kind: 'agent', role: 'project-manager' };
@@ -55,7 +54,8 @@ export async function answerMessage(
   });
   const readiness = await deps.readiness();
   const project = state.project;
-  const routed = deps.chooser.choose(
+  const routed = chooseRoute(
+    deps,
     {
       taskType: 'chat',
       preference: project?.preference ?? 'balanced',
@@ -68,15 +68,16 @@ export async function answerMessage(
   );
   if (!routed.ok) {
     return [
-      ...recordEvents(deps.chooser.take()),
+      ...routed.events,
       reply(
         'The Project Manager needs a model to answer: add a key in Settings. Your message is kept with the project.',
       ),
     ];
   }
-  const { choice } = routed;
-  const router = deps.chooser.router(project?.preference ?? 'balanced');
-  const adapter = await deps.adapter(choice.provider);
+  const { route } = routed;
+  /** The router's records not yet written: they go with the next append, or the reply. */
+  const routeEvents = routed.events;
+  const adapter = await deps.adapter(route.choice.provider);
   const input = await agentInputFor(state, { ...pseudoTask, projectId: state.projectId }, projectManagerChat, {
     readBlob: (hash) => deps.store.blob(hash),
     budgetTokens: 4000,
@@ -84,84 +85,58 @@ export async function answerMessage(
   });
   input.conversation = conversation;
   input.currentTasks = currentTasks(state);
-  const messages: ProviderMessage[] = [{ role: 'user', content: projectManagerChat.prompt(input) }];
+  const prompt = projectManagerChat.measuredPrompt(input);
+  const messages: ProviderMessage[] = [{ role: 'user', content: prompt.text }];
+  const measured: MeasuredText[] = [prompt];
   const events: EventDraft[] = [];
+  const started = performance.now();
   for (let repairs = 0; repairs <= 1; repairs += 1) {
-    const request = {
-      model: choice.model,
-      system: projectManagerChat.systemPrompt,
-      messages: [...messages],
-      maxOutputTokens: projectManagerChat.maxOutputTokens,
-      responseFormat: projectManagerChat.responseFormat,
-    };
-    const cache = cachePrices(choice.provider, choice.model, choice.inputPricePerMillion);
-    const reserved = deps.governor.reserve({
-      armId: choice.armId,
-      inputPricePerMillion: choice.inputPricePerMillion,
-      outputPricePerMillion: choice.outputPricePerMillion,
-      cachedInputPricePerMillion: cache.cachedInput,
-      cacheWritePricePerMillion: cache.cacheWrite,
-      input: { text: request.system + messages.map((message) => message.content).join('\n') },
-      maxOutputTokens: request.maxOutputTokens,
-    });
-    if (!reserved.ok) {
-      router.cancel(choice.decision);
-      return [...events, ...recordEvents(deps.chooser.take()), reply(`I cannot answer now: ${reserved.message}`)];
-    }
-    const reservationId = deps.newId();
-    await deps.store.append(deps.projectId, [
-      ...recordEvents(deps.chooser.take()),
-      {
-        type: 'cost-reserve',
-        actor: system,
-        payload: { reservationId, armId: choice.armId, maxUsd: reserved.reservation.amountUsd },
+    const made = await route.call({
+      adapter,
+      request: {
+        model: route.choice.model,
+        system: projectManagerChat.systemPrompt,
+        messages: [...messages],
+        maxOutputTokens: projectManagerChat.maxOutputTokens,
+        responseFormat: projectManagerChat.responseFormat,
       },
-    ]);
-    const result = await callModel(adapter, request, AbortSignal.timeout(120_000), () => undefined);
-    if (result.usage) {
-      const { settlement } = deps.governor.settle(reserved.reservation, result.usage);
-      events.push({
-        type: 'cost-settle',
-        actor: system,
-        payload: {
-          reservationId,
-          actualUsd: settlement.costUsd,
-          inputTokens: result.usage.inputTokens,
-          outputTokens: result.usage.outputTokens,
-          latencyMs: Math.round(result.latencyMs),
-        },
-      });
-    } else {
-      deps.governor.release(reserved.reservation);
-      events.push({ type: 'cost-release', actor: system, payload: { reservationId } });
+      size: {
+        utf8Bytes: sentUtf8Bytes(projectManagerChat.systemPrompt, measured, projectManagerChat.responseFormat),
+        maxOutputTokens: projectManagerChat.maxOutputTokens,
+      },
+      signal: AbortSignal.timeout(120_000),
+      beforeCall: async (reserved) => {
+        await deps.store.append(deps.projectId, [...routeEvents.splice(0), ...reserved]);
+      },
+    });
+    if (made.kind === 'budget') {
+      return [...routeEvents, ...events, ...route.withdraw(), reply(`I cannot answer now: ${made.message}`)];
     }
+    const { result } = made;
+    events.push(...made.settled);
     if (result.error) {
-      router.cancel(choice.decision);
       return [
-        ...recordEvents(deps.chooser.take()),
         ...events,
+        ...route.withdraw(),
         reply(`The Project Manager could not be reached: ${result.error.message} ${result.error.action}`),
       ];
     }
     const checked = validateOutput(chatReplySchema, result.text);
     if (checked.ok) {
-      router.observe(choice.decision, { quality: 1 - repairs * 0.3, costUsd: 0, latencyMs: result.latencyMs });
       return [
         ...events,
-        ...recordEvents(deps.chooser.take()),
+        ...route.observe(1 - repairs * 0.3, performance.now() - started),
         reply(checked.value.reply, manager),
         ...planChanges(state, checked.value),
       ];
     }
-    messages.push(
-      { role: 'assistant', content: result.text },
-      { role: 'user', content: repairPrompt(checked.errors, result.text) },
-    );
+    const repair = repairPrompt(checked.errors, result.text);
+    messages.push({ role: 'assistant', content: result.text }, { role: 'user', content: repair });
+    measured.push(measure(result.text), measure(repair));
   }
-  router.observe(choice.decision, { quality: 0, costUsd: 0, latencyMs: 0 });
   return [
-    ...recordEvents(deps.chooser.take()),
     ...events,
+    ...route.observe(0, performance.now() - started),
     reply('The Project Manager’s answer could not be read, so nothing in the plan changed. Please try again.'),
   ];
 }

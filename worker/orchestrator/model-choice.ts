@@ -8,6 +8,7 @@ import {
   createPerformanceTracker,
   type ModelArm,
   type RouteDecision,
+  type RouteOutcome,
   type RouteRecord,
   type Router,
   createRouter,
@@ -26,10 +27,14 @@ export interface ModelChoice {
   decision: RouteDecision;
 }
 
-export type ChoiceResult =
+export type ChoiceResult = (
   | { ok: true; choice: ModelChoice }
   /** `budget`: every model was left out because none fits what is left of the budget. */
-  | { ok: false; message: string; budget: boolean };
+  | { ok: false; message: string; budget: boolean }
+) & {
+  /** What the router recorded while choosing (the decision, models it added), for the log. */
+  records: PreferredRecord[];
+};
 
 // The router's catalog names Google's models by vendor; the provider layer by API.
 const providerOfArm = (arm: ModelArm): RemoteProviderId | undefined => {
@@ -112,8 +117,12 @@ export interface RouteRequest {
  */
 export class ModelChooser {
   private readonly routers = new Map<Preference, Router>();
-  private pending: PreferredRecord[] = [];
-  private replaying = false;
+  /**
+   * Where the routers' records go while a step of this chooser runs: the step's own list,
+   * returned to its caller. Steps are synchronous, so no other step's records can land in
+   * it; records made outside a step (replaying, a router made to be looked at) are not steps.
+   */
+  private collecting: PreferredRecord[] | null = null;
   private nextOrder = 0;
   /** How each model did on each kind of task, folded from the same records (all preferences). */
   readonly tracker: PerformanceTracker = createPerformanceTracker();
@@ -128,8 +137,8 @@ export class ModelChooser {
         preference,
         ...(this.options.random ? { random: this.options.random } : {}),
         onRecord: (record) => {
-          if (this.replaying) return;
-          this.pending.push({ preference, order: this.nextOrder++, record });
+          if (!this.collecting) return;
+          this.collecting.push({ preference, order: this.nextOrder++, record });
           if (record.type === 'route-observe') this.tracker.apply(record);
         },
       });
@@ -138,14 +147,26 @@ export class ModelChooser {
     return router;
   }
 
-  /**
-   * The records the routers made since the last call, for the log. Choosing, observing and
-   * cancelling are synchronous: taken right after one, they are exactly that step's records.
-   */
-  take(): PreferredRecord[] {
-    const taken = this.pending;
-    this.pending = [];
-    return taken;
+  /** Runs one synchronous step and returns what it gave with the records it made. */
+  private step<T>(work: () => T): { value: T; records: PreferredRecord[] } {
+    const records: PreferredRecord[] = [];
+    const outer = this.collecting;
+    this.collecting = records;
+    try {
+      return { value: work(), records };
+    } finally {
+      this.collecting = outer;
+    }
+  }
+
+  /** Learns the outcome of a call made on `decision`; returns the records to log. */
+  observe(preference: Preference, decision: RouteDecision, outcome: RouteOutcome): PreferredRecord[] {
+    return this.step(() => this.router(preference).observe(decision, outcome)).records;
+  }
+
+  /** Withdraws a decision whose call was never made, or taught nothing; returns the records to log. */
+  cancel(preference: Preference, decision: RouteDecision): PreferredRecord[] {
+    return this.step(() => this.router(preference).cancel(decision)).records;
   }
 
   /**
@@ -155,19 +176,13 @@ export class ModelChooser {
    */
   load(records: Iterable<PreferredRecord>): void {
     const sorted = [...records].sort((a, b) => a.order - b.order);
-    this.replaying = true;
-    try {
-      for (const { preference, record } of sorted) {
-        if (record.type === 'route-arm-set') continue;
-        this.router(preference).apply(record);
-        if (record.type === 'route-observe') this.tracker.apply(record);
-      }
-    } finally {
-      this.replaying = false;
+    // Outside any step: a replayed record is applied, not made again.
+    for (const { preference, record } of sorted) {
+      if (record.type === 'route-arm-set') continue;
+      this.router(preference).apply(record);
+      if (record.type === 'route-observe') this.tracker.apply(record);
     }
     this.nextOrder = Math.max(this.nextOrder, (sorted.at(-1)?.order ?? -1) + 1);
-    // Creating a router adds the catalog's arms: records of that are the catalog, not steps.
-    this.pending = [];
   }
 
   /**
@@ -177,26 +192,32 @@ export class ModelChooser {
    * changes are left, so such records never add a model, price one or teach a cost.
    */
   learnEvidence(records: Iterable<PreferredRecord>): void {
-    this.replaying = true;
-    try {
-      for (const { preference, record } of records) {
-        if (record.type !== 'route-observe') continue;
-        const evidence: RouteRecord = {
-          ...record,
-          listCostUsd: 0,
-          outcome: { quality: record.outcome.quality, latencyMs: record.outcome.latencyMs, costUsd: 0 },
-        };
-        this.router(preference).apply(evidence);
-        this.tracker.apply(evidence);
-      }
-    } finally {
-      this.replaying = false;
+    for (const { preference, record } of records) {
+      if (record.type !== 'route-observe') continue;
+      const evidence: RouteRecord = {
+        ...record,
+        listCostUsd: 0,
+        outcome: { quality: record.outcome.quality, latencyMs: record.outcome.latencyMs, costUsd: 0 },
+      };
+      this.router(preference).apply(evidence);
+      this.tracker.apply(evidence);
     }
-    this.pending = [];
   }
 
-  /** Chooses among the ready providers' models, leaving out `passedOver` (too dear for what is left). */
+  /**
+   * Chooses among the ready providers' models, leaving out `passedOver` (too dear for what
+   * is left). The records of the choice come back with it, for the caller to log.
+   */
   choose(request: RouteRequest, readiness: readonly ProviderReady[], passedOver?: ReadonlySet<string>): ChoiceResult {
+    const { value, records } = this.step(() => this.chooseNow(request, readiness, passedOver));
+    return { ...value, records };
+  }
+
+  private chooseNow(
+    request: RouteRequest,
+    readiness: readonly ProviderReady[],
+    passedOver: ReadonlySet<string> | undefined,
+  ): DistributiveOmit<ChoiceResult, 'records'> {
     const router = this.router(request.preference);
     const ready = new Set(readiness.filter((entry) => entry.ready).map((entry) => entry.provider));
     const compatible = readiness.find((entry) => entry.provider === 'openai-compatible' && entry.ready);
@@ -267,3 +288,5 @@ export class ModelChooser {
     };
   }
 }
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

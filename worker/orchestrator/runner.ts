@@ -18,7 +18,7 @@
 import { ulid } from 'ulid';
 import type { AgentRole } from '../agents/index.ts';
 import { maxTasksAcceptance, planSchema, projectManager, roleFor } from '../agents/index.ts';
-import { type CostGovernor, defaultBudgetsUsd, restoreCostGovernor } from '../budget/index.ts';
+import { type CostGovernor, createCostGovernor, defaultBudgetsUsd } from '../budget/index.ts';
 import type { EventDraft } from '../events/catalog.ts';
 import type { BlobText, EventStore } from '../events/event-store.ts';
 import { pooledUlid } from '../events/ids.ts';
@@ -30,7 +30,7 @@ import { providerIdSchema, providerLabels } from '../providers/contract/provider
 import type { ProviderReady } from '../providers/contract/provider-service-api.ts';
 import type { ResilienceObserver } from '../providers/resilience/resilience-records.ts';
 import type { RunLimits } from './limits.ts';
-import { type ModelChooser, recordEvents } from './model-choice.ts';
+import type { ModelChooser } from './model-choice.ts';
 import type { OutputBus } from './output-bus.ts';
 import { validatePlan } from './plan-validation.ts';
 import { allFinished, readyTasks } from './scheduler.ts';
@@ -81,6 +81,8 @@ interface InFlight {
 export class ProjectRunner {
   private readonly inFlight = new Map<string, InFlight>();
   private governor: CostGovernor | undefined;
+  /** A budget the governor could not take yet (see `budget`), said once in the log. */
+  private heldBudget: number | undefined;
   private pumping: Promise<void> | undefined;
   private again = false;
   private closed = false;
@@ -108,24 +110,39 @@ export class ProjectRunner {
     return this.deps.store.append(this.projectId, events, blobs ? { blobs } : {});
   }
 
-  /** The cost governor of this project, rebuilt from its row: what is spent and the budget. */
+  /**
+   * The cost governor of this project, rebuilt from its row: what is spent and the budget.
+   * A budget below what the governor has committed (calls in flight whose reservations are
+   * not in the row yet) cannot be taken now: the governor holds at what is committed, so
+   * no new call is made, the log says why once, and the change is taken when the calls end.
+   */
   private async budget(): Promise<CostGovernor> {
     const state = await this.state();
     const project = state.project;
     const budgetUsd = project?.budgetUsd ?? defaultBudgetsUsd[state.plan?.complexity ?? 'medium'];
     if (!this.governor) {
-      this.governor = restoreCostGovernor({
-        version: 1,
+      this.governor = createCostGovernor({
         budgetUsd: Math.max(budgetUsd, project?.spentUsd ?? 0),
         spentUsd: project?.spentUsd ?? 0,
-        reservedUsd: 0,
-        open: {},
-        reservations: 0,
-        refusals: 0,
-        violations: 0,
       });
     } else if (this.governor.status().budgetUsd !== budgetUsd) {
-      this.governor.setBudget(budgetUsd);
+      const changed = this.governor.setBudget(budgetUsd);
+      if (!changed.ok) {
+        this.governor.setBudget(changed.committedUsd);
+        if (this.heldBudget !== budgetUsd) {
+          this.heldBudget = budgetUsd;
+          await this.append([
+            {
+              type: 'error-report',
+              actor: system,
+              payload: {
+                kind: 'budget',
+                message: `The budget of $${budgetUsd.toFixed(2)} is below the $${changed.committedUsd.toFixed(2)} already spent or set aside for calls in flight: no new call starts until they end, then the new budget holds.`,
+              },
+            },
+          ]);
+        }
+      } else this.heldBudget = undefined;
     }
     return this.governor;
   }
@@ -569,7 +586,19 @@ export class ProjectRunner {
     if (signal.aborted) return;
     const state = await this.state();
     const task = state.tasks.get(taskId);
-    if (!task?.role) return;
+    if (!task) return;
+    if (!task.role) {
+      // A row no plan made (a retry naming an unknown task): no agent can do it. Failed for
+      // good, it pauses the run; left scheduled, the next tick would launch it again.
+      await this.fail(
+        task,
+        Math.max(1, task.attempt),
+        'no_role',
+        `Task “${task.title}” (${task.taskId}) has no role: no agent can do it.`,
+        false,
+      );
+      return;
+    }
     const agent = roleFor(task.role, task.kind) as AgentRole<unknown>;
     const project = state.project;
     const template =
@@ -799,15 +828,10 @@ export class ProjectRunner {
     if (completion.failure || completion.loop) {
       // Anything but the completion itself is written once the attempt's start is.
       await outcome.started;
-      if (outcome.destination.kind === 'model') {
-        // A valid answer that left nothing usable is worth nothing to the router either.
-        this.deps.chooser.router(state.project?.preference ?? 'balanced').observe(outcome.destination.choice.decision, {
-          quality: 0,
-          costUsd: outcome.usage.costUsd,
-          latencyMs: outcome.latencyMs,
-        });
-      }
-      const records = withSettlement(recordEvents(this.deps.chooser.take()));
+      // A valid answer that left nothing usable is worth nothing to the router either.
+      const records = withSettlement(
+        outcome.destination.kind === 'model' ? outcome.destination.route.observe(0, outcome.latencyMs) : [],
+      );
       if (records.length > 0) await this.append(records);
     }
     if (completion.failure) {
@@ -819,33 +843,25 @@ export class ProjectRunner {
       return;
     }
     // The router learns from the answer's quality: its record goes into the same batch.
-    if (outcome.destination.kind === 'model') {
-      const project = state.project;
-      this.deps.chooser.router(project?.preference ?? 'balanced').observe(outcome.destination.choice.decision, {
-        quality: completion.quality,
-        costUsd: outcome.usage.costUsd,
-        latencyMs: outcome.latencyMs,
-      });
-    }
+    const learned =
+      outcome.destination.kind === 'model'
+        ? outcome.destination.route.observe(completion.quality, outcome.latencyMs)
+        : [];
     // Appended without waiting for the start's write: folded on top of it, it is written
     // after it or not at all. Were the start's write to fail first, the state would no
     // longer hold this attempt, and the completion is refused.
     const attempt = outcome.attempt;
-    await this.deps.store.append(
-      this.projectId,
-      withSettlement([...completion.events, ...recordEvents(this.deps.chooser.take())]),
-      {
-        ...(completion.blobs ? { blobs: completion.blobs } : {}),
-        folded,
-        requires: {
-          holds: (current) => {
-            const row = current.tasks.get(taskId);
-            return row?.status === 'running' && row.attempt === attempt;
-          },
-          message: `The start of ${taskId}'s attempt ${attempt} was not saved, so its answer was not either.`,
+    await this.deps.store.append(this.projectId, withSettlement([...completion.events, ...learned]), {
+      ...(completion.blobs ? { blobs: completion.blobs } : {}),
+      folded,
+      requires: {
+        holds: (current) => {
+          const row = current.tasks.get(taskId);
+          return row?.status === 'running' && row.attempt === attempt;
         },
+        message: `The start of ${taskId}'s attempt ${attempt} was not saved, so its answer was not either.`,
       },
-    );
+    });
   }
 
   private async complete(state: ProjectState, facts: AnswerFacts, value: unknown): Promise<Completion> {

@@ -12,14 +12,7 @@
  */
 import type { AgentInput, AgentRole, Finding } from '../agents/index.ts';
 import { repairPrompt } from '../agents/index.ts';
-import {
-  type CostGovernor,
-  type CostReservation,
-  type MeasuredText,
-  measure,
-  utf8LengthOfParts,
-  worstCaseInputTokens,
-} from '../budget/index.ts';
+import { type CostGovernor, type MeasuredText, measure } from '../budget/index.ts';
 import type { EventDraft } from '../events/catalog.ts';
 import type { EventStore } from '../events/event-store.ts';
 import type { ProjectState } from '../events/projections/project-state.ts';
@@ -28,23 +21,22 @@ import type { Actor } from '../events/schemas/common.ts';
 import { validateOutput } from '../artifacts/parse-output.ts';
 import { sha256Hex } from '../events/hash.ts';
 import type { ProviderAdapter } from '../providers/contract/provider-adapter.ts';
-import { cachePrices } from '../providers/catalog.ts';
 import type { ProviderMessage, ProviderRequest } from '../providers/contract/provider-request.ts';
 import type { ProviderReady } from '../providers/contract/provider-service-api.ts';
 import type { ResilienceObserver } from '../providers/resilience/resilience-records.ts';
 import { taskSignals } from '../router/index.ts';
-import type { Usage } from '../providers/contract/usage.ts';
 import { agentInputFor } from './agent-input.ts';
-import { callModel } from './call-model.ts';
+import { type CallResult, callModel } from './call-model.ts';
+import { type MeteredRoute, type TotalUsage, chooseRoute, sentUtf8Bytes } from './calls/metered-call.ts';
 import { estimateTokens } from './context.ts';
 import type { RunLimits } from './limits.ts';
-import { type ModelChoice, type ModelChooser, recordEvents } from './model-choice.ts';
+import type { ModelChoice, ModelChooser } from './model-choice.ts';
 import type { OutputBus } from './output-bus.ts';
 import { taskTypeOf } from './task-types.ts';
 
 /** Where a call goes: a routed model, or the Template provider (no AI, no cost). */
 export type Destination =
-  | { kind: 'model'; choice: ModelChoice; adapter: ProviderAdapter }
+  | { kind: 'model'; choice: ModelChoice; route: MeteredRoute; adapter: ProviderAdapter }
   | { kind: 'template'; model: string; adapter: ProviderAdapter };
 
 export interface TaskRunnerDeps {
@@ -112,11 +104,7 @@ export type TaskAttemptOutcome<T> =
   | { kind: 'stopped'; attempt: number; reason: 'cancel' | 'emergency' }
   | { kind: 'loop'; attempt: number; message: string };
 
-export interface TotalUsage {
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-}
+export type { TotalUsage };
 
 const system: Actor = { kind: 'system', component: 'orchestrator' };
 
@@ -145,6 +133,7 @@ export async function runTaskAttempt<T>(
 ): Promise<TaskAttemptOutcome<T>> {
   const attempt = task.attempt + 1;
   const project = state.project;
+  const preference = project?.preference ?? 'balanced';
   const taskType = taskTypeOf(agent.role, task.kind);
   const readiness = options.template ? [] : await deps.readiness();
 
@@ -152,9 +141,10 @@ export async function runTaskAttempt<T>(
   // case does not fit what is left of the budget is passed over for the next best one;
   // only when none fits does the run stop for the budget.
   const roughInput = estimateTokens(task.instructions) + 2000;
-  /** The router's records of this step, into the log at once (their order is the router's state). */
-  const appendRecords = async () => {
-    const events = recordEvents(deps.chooser.take());
+  /** The router's records of this attempt not yet written: they go with its next append. */
+  const routeEvents: EventDraft[] = [];
+  const writeRouteEvents = async (more: EventDraft[] = []) => {
+    const events = [...routeEvents.splice(0), ...more];
     if (events.length > 0) await deps.store.append(deps.projectId, events);
   };
   const passedOver = new Set<string>();
@@ -170,10 +160,11 @@ export async function runTaskAttempt<T>(
     } else {
       const budget = deps.governor.status();
       const remaining = Math.max(1, [...state.tasks.values()].filter((row) => row.status === 'scheduled').length);
-      const routed = deps.chooser.choose(
+      const routed = chooseRoute(
+        deps,
         {
           taskType,
-          preference: project?.preference ?? 'balanced',
+          preference,
           inputTokens: roughInput,
           outputTokens: agent.maxOutputTokens / 2,
           attempt,
@@ -183,10 +174,17 @@ export async function runTaskAttempt<T>(
           allowanceUsd: deps.governor.allowance(remaining),
         },
         readiness,
-        options.avoidArms && options.avoidArms.size > 0 ? new Set([...passedOver, ...options.avoidArms]) : passedOver,
+        {
+          taskId: task.taskId,
+          passedOver:
+            options.avoidArms && options.avoidArms.size > 0
+              ? new Set([...passedOver, ...options.avoidArms])
+              : passedOver,
+        },
       );
+      routeEvents.push(...routed.events);
       if (!routed.ok) {
-        await appendRecords();
+        await writeRouteEvents();
         const budgetStop = routed.budget || passedOver.size > 0;
         if (!budgetStop && options.avoidArms && options.avoidArms.size > 0) {
           return { kind: 'unavailable', message: 'No other model can take this task.' };
@@ -209,10 +207,12 @@ export async function runTaskAttempt<T>(
             .catch(() => undefined);
         },
       };
+      const { route } = routed;
       destination = {
         kind: 'model',
-        choice: routed.choice,
-        adapter: await deps.adapter(routed.choice.provider, retries),
+        choice: route.choice,
+        route,
+        adapter: await deps.adapter(route.choice.provider, retries),
       };
     }
 
@@ -232,19 +232,15 @@ export async function runTaskAttempt<T>(
     const prompt = agent.measuredPrompt(input);
     messages = [{ role: 'user', content: prompt.text }];
     measuredContents = [prompt];
-    const { choice } = destination;
     firstSentBytes = sentUtf8Bytes(agent.systemPrompt, measuredContents, agent.responseFormat);
-    const worstCase =
-      (worstCaseInputTokens({ utf8Bytes: firstSentBytes }).tokens * worstInputPrice(choice) +
-        agent.maxOutputTokens * choice.outputPricePerMillion) /
-      1_000_000;
-    if (worstCase <= deps.governor.status().availableUsd + 1e-9) break;
-    deps.chooser.router(project?.preference ?? 'balanced').cancel(choice.decision);
-    passedOver.add(choice.armId);
+    if (destination.route.fits({ utf8Bytes: firstSentBytes, maxOutputTokens: agent.maxOutputTokens })) break;
+    routeEvents.push(...destination.route.withdraw());
+    passedOver.add(destination.choice.armId);
   }
 
   const model = destination.kind === 'model' ? destination.choice.model : destination.model;
   const provider = destination.kind === 'model' ? destination.choice.provider : 'template';
+  const route = destination.kind === 'model' ? destination.route : null;
   const request = (): ProviderRequest => ({
     model,
     system: agent.systemPrompt,
@@ -252,175 +248,83 @@ export async function runTaskAttempt<T>(
     maxOutputTokens: agent.maxOutputTokens,
     responseFormat: agent.responseFormat,
   });
+  const totals = (): TotalUsage => ({ ...(route?.totals ?? { inputTokens: 0, outputTokens: 0, costUsd: 0 }) });
 
-  const reservations = new Map<string, CostReservation>();
-  let currentReservation: string | null = null;
-  const totals: TotalUsage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
-
-  const reserve = (
-    first: boolean,
-  ): { ok: true; reservation: CostReservation | null; events: EventDraft[] } | { ok: false; message: string } => {
-    if (destination.kind === 'template') return { ok: true, reservation: null, events: [] };
-    const { choice } = destination;
-    const sent = request();
-    const cache = cachePrices(choice.provider, choice.model, choice.inputPricePerMillion);
-    const result = deps.governor.reserve({
-      armId: choice.armId,
-      inputPricePerMillion: choice.inputPricePerMillion,
-      outputPricePerMillion: choice.outputPricePerMillion,
-      cachedInputPricePerMillion: cache.cachedInput,
-      cacheWritePricePerMillion: cache.cacheWrite,
-      input: {
-        utf8Bytes: first ? firstSentBytes : sentUtf8Bytes(sent.system ?? '', measuredContents, sent.responseFormat),
-      },
-      maxOutputTokens: sent.maxOutputTokens,
-    });
-    if (!result.ok) return { ok: false, message: result.message };
-    const reservationId = deps.newId();
-    reservations.set(reservationId, result.reservation);
-    const events: EventDraft[] = [
-      {
-        type: 'cost-reserve',
-        actor: system,
-        payload: { reservationId, taskId: task.taskId, armId: choice.armId, maxUsd: result.reservation.amountUsd },
-      },
-    ];
-    if (first) {
-      const decision = choice.decision;
-      events.unshift({
-        type: 'route-decide',
-        actor: system,
-        payload: {
-          taskId: task.taskId,
-          taskType,
-          candidates: decision.candidates.slice(0, 100).map((candidate) => ({
-            armId: candidate.armId,
-            sampled: finite(candidate.sampledQuality),
-            utility: finite(candidate.utility),
-          })),
-          chosen: choice.armId,
-          reason: decision.reason.slice(0, 2000),
-        },
-      });
-    }
-    currentReservation = reservationId;
-    return { ok: true, reservation: result.reservation, events };
-  };
-
-  /** Books a call's usage against its reservation; a call never billed gives the reservation back. */
-  const settle = (usage: Usage | null, latencyMs: number): EventDraft[] => {
-    const reservationId = currentReservation;
-    currentReservation = null;
-    const reservation = reservationId ? reservations.get(reservationId) : undefined;
-    if (!reservationId || !reservation) return [];
-    if (!usage) {
-      deps.governor.release(reservation);
-      return [{ type: 'cost-release', actor: system, payload: { reservationId } }];
-    }
-    const { settlement, violations } = deps.governor.settle(reservation, usage);
-    totals.inputTokens += usage.inputTokens;
-    totals.outputTokens += usage.outputTokens;
-    totals.costUsd += settlement.costUsd;
-    const cachedInputTokens = Math.min(usage.inputTokens, usage.cachedInputTokens);
-    const cacheWriteTokens = usage.cacheWriteTokens ?? 0;
-    const cachedPrice = reservation.cachedInputPricePerMillion ?? reservation.inputPricePerMillion;
-    const events: EventDraft[] = [
-      {
-        type: 'cost-settle',
-        actor: system,
-        payload: {
-          reservationId,
-          actualUsd: settlement.costUsd,
-          inputTokens: usage.inputTokens,
-          outputTokens: usage.outputTokens,
-          latencyMs: Math.round(latencyMs),
-          ...(cachedInputTokens > 0
-            ? {
-                cachedInputTokens,
-                // What those tokens would have cost at the full input price, less what they did.
-                cacheSavedUsd:
-                  (cachedInputTokens * Math.max(0, reservation.inputPricePerMillion - cachedPrice)) / 1_000_000,
-              }
-            : {}),
-          ...(cacheWriteTokens > 0 ? { cacheWriteTokens } : {}),
-        },
-      },
-    ];
-    for (const violation of violations) {
-      events.push({
-        type: 'cost-violate',
-        actor: system,
-        payload: {
-          reservationId,
-          limitUsd: deps.governor.status().budgetUsd,
-          attemptedUsd: violation.costUsd,
-          message:
-            violation.kind === 'over_budget'
-              ? 'Spend passed the budget.'
-              : 'A call cost more than was set aside for it.',
-        },
-      });
-    }
-    return events;
-  };
-
-  const router = () => deps.chooser.router(project?.preference ?? 'balanced');
-  const first = reserve(true);
-  if (!first.ok) {
-    if (destination.kind === 'model') router().cancel(destination.choice.decision);
-    await appendRecords();
-    return { kind: 'budget', message: first.message };
-  }
-  // The call starts once task-start is folded into the project's state, not when it
+  // The first call starts once task-start is folded into the project's state, not when it
   // commits: all the call leads to is written after it anyway (one write at a time per
   // project). An answer goes back without waiting for the commit (see `started`); any
   // other outcome waits for it.
-  let folded = () => undefined as void;
-  const startFolded = new Promise<void>((resolve) => (folded = resolve));
-  const startWritten = deps.store.append(
-    deps.projectId,
-    [
-      ...recordEvents(deps.chooser.take()),
-      ...first.events,
-      { type: 'task-start', actor: system, payload: { taskId: task.taskId, attempt, provider, model } },
-    ],
-    { folded },
-  );
-  void startWritten.catch(() => undefined); // awaited below, or by whoever completes the answer
-  await Promise.race([startFolded, startWritten]);
+  let startWritten: Promise<unknown> = Promise.resolve();
+  const writeStart = async (reserved: EventDraft[]) => {
+    let folded = () => undefined as void;
+    const startFolded = new Promise<void>((resolve) => (folded = resolve));
+    startWritten = deps.store.append(
+      deps.projectId,
+      [
+        ...routeEvents.splice(0),
+        ...reserved,
+        { type: 'task-start', actor: system, payload: { taskId: task.taskId, attempt, provider, model } },
+      ],
+      { folded },
+    );
+    void startWritten.catch(() => undefined); // awaited below, or by whoever completes the answer
+    await Promise.race([startFolded, startWritten]);
+  };
 
-  const started = performance.now();
+  let started = performance.now();
   /**
-   * Closes the router's decision when the attempt gives no answer: a call that failed or
-   * was stopped teaches nothing about the model (withdrawn); an answer that never met its
-   * contract is the model's doing (quality 0).
+   * Closes the route when the attempt gives no answer: a call that failed or was stopped
+   * teaches nothing about the model (withdrawn); an answer that never met its contract is
+   * the model's doing (quality 0).
    */
   const closeRoute = async (how: 'withdraw' | 'worthless') => {
-    if (destination.kind === 'model') {
-      if (how === 'withdraw') router().cancel(destination.choice.decision);
-      else {
-        router().observe(destination.choice.decision, {
-          quality: 0,
-          costUsd: totals.costUsd,
-          latencyMs: performance.now() - started,
-        });
-      }
-    }
-    await appendRecords();
+    if (route)
+      routeEvents.push(...(how === 'withdraw' ? route.withdraw() : route.observe(0, performance.now() - started)));
+    await writeRouteEvents();
   };
   /** Live text to the screen: `reset` starts the task's output afresh (a new call). */
   const publish = (text: string, reset: boolean) =>
     deps.bus.publish(deps.projectId, { taskId: task.taskId, attempt, role: agent.role, provider, model, text, reset });
   let previousText: string | null = null;
   for (let repairs = 0; ; repairs += 1) {
-    publish('', true);
+    const first = repairs === 0;
     const checkpoints = new Checkpointer(deps, task.taskId, attempt);
-    const result = await callModel(destination.adapter, request(), options.signal, (delta) => {
+    const onDelta = (delta: string) => {
       publish(delta, false);
       checkpoints.add(delta);
-    });
+    };
+    const beforeCall = async (reserved: EventDraft[]) => {
+      if (first) {
+        await writeStart(reserved);
+        started = performance.now();
+      } else await writeRouteEvents(reserved);
+      publish('', true);
+    };
+    let result: CallResult;
+    let settled: EventDraft[] = [];
+    if (route) {
+      const made = await route.call({
+        adapter: destination.adapter,
+        request: request(),
+        size: {
+          utf8Bytes: first ? firstSentBytes : sentUtf8Bytes(agent.systemPrompt, measuredContents, agent.responseFormat),
+          maxOutputTokens: agent.maxOutputTokens,
+        },
+        signal: options.signal,
+        onDelta,
+        beforeCall,
+      });
+      if (made.kind === 'budget') {
+        if (!first) await startWritten;
+        await closeRoute('withdraw');
+        return { kind: 'budget', message: made.message };
+      }
+      ({ result, settled } = made);
+    } else {
+      await beforeCall([]);
+      result = await callModel(destination.adapter, request(), options.signal, onDelta);
+    }
     await checkpoints.done();
-    const settled = settle(result.usage, result.latencyMs);
     const checked = options.signal.aborted || result.error ? null : validateOutput(agent.output, result.text);
     const errors = checked ? (checked.ok ? (options.extraCheck?.(checked.value) ?? []) : checked.errors) : [];
     if (!(checked?.ok && errors.length === 0)) await startWritten;
@@ -429,7 +333,7 @@ export async function runTaskAttempt<T>(
         kind: 'answered',
         value: checked.value,
         text: result.text,
-        usage: totals,
+        usage: totals(),
         repairs,
         destination,
         attempt,
@@ -496,64 +400,8 @@ export async function runTaskAttempt<T>(
     const repair = repairPrompt(errors, result.text);
     messages.push({ role: 'assistant', content: result.text }, { role: 'user', content: repair });
     measuredContents.push(measure(result.text), measure(repair));
-    const again = reserve(false);
-    if (!again.ok) {
-      await closeRoute('withdraw');
-      return { kind: 'budget', message: again.message };
-    }
-    if (again.events.length > 0) await deps.store.append(deps.projectId, again.events);
   }
 }
-
-/**
- * The UTF-8 bytes of everything a call sends that is billed as input (the system prompt,
- * the messages' contents one per line, the response format): what the worst case is
- * counted from. Counted from the parts' counts: the prompt was measured as it was made,
- * and the system prompt and format are constants of their agent, measured once.
- */
-export function sentUtf8Bytes(system: string, contents: readonly MeasuredText[], format: unknown): number {
-  const parts: (string | MeasuredText)[] = [measuredConstant(system)];
-  contents.forEach((content, index) => {
-    if (index > 0) parts.push('\n');
-    parts.push(content);
-  });
-  parts.push(formatJson(format));
-  return utf8LengthOfParts(parts);
-}
-
-/** System prompts, by text: a handful of constants, measured the first time they are sent. */
-const measuredSystems = new Map<string, MeasuredText>();
-
-function measuredConstant(system: string): MeasuredText {
-  let measured = measuredSystems.get(system);
-  if (measured === undefined) {
-    measured = measure(system);
-    if (measuredSystems.size < 64) measuredSystems.set(system, measured);
-  }
-  return measured;
-}
-
-/** Response formats are constants of their agents (a JSON schema each): serialised and measured once. */
-const formatJsons = new WeakMap<object, MeasuredText>();
-
-function formatJson(format: unknown): string | MeasuredText {
-  if (typeof format !== 'object' || format === null) return JSON.stringify(format ?? '');
-  let json = formatJsons.get(format);
-  if (json === undefined) {
-    json = measure(JSON.stringify(format));
-    formatJsons.set(format, json);
-  }
-  return json;
-}
-
-/** The dearest price an input token of this model can be billed at (a cache write costs more on Anthropic). */
-function worstInputPrice(choice: ModelChoice): number {
-  const cache = cachePrices(choice.provider, choice.model, choice.inputPricePerMillion);
-  return Math.max(choice.inputPricePerMillion, cache.cachedInput, cache.cacheWrite);
-}
-
-/** Sampled values can be ±Infinity for a model with no price; the log takes finite numbers. */
-const finite = (value: number) => (Number.isFinite(value) ? value : 0);
 
 /**
  * Keeps a streaming answer durable: every so often its text so far goes to the blob store

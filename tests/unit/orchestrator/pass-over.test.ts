@@ -25,7 +25,7 @@ function dearestFirst(real: ModelChooser): ModelChooser {
   chooser.choose = (request, _readiness, passedOver) => {
     const next = order.find((id) => !passedOver?.has(id));
     const arm = defaultCatalog.find((entry) => entry.id === next);
-    if (!arm) return { ok: false, budget: true, message: 'Budget reached — raise it or stop.' };
+    if (!arm) return { ok: false, budget: true, message: 'Budget reached — raise it or stop.', records: [] };
     const decision = real.router(request.preference).choose({
       taskType: request.taskType,
       features: { inputTokens: request.inputTokens, outputTokens: request.outputTokens },
@@ -43,6 +43,7 @@ function dearestFirst(real: ModelChooser): ModelChooser {
         contextWindow: arm.contextWindow ?? 128_000,
         decision,
       },
+      records: [],
     };
   };
   return chooser;

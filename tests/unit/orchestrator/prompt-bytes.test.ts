@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { measure } from '../../../worker/budget/utf8-length.ts';
-import { sentUtf8Bytes } from '../../../worker/orchestrator/task-runner.ts';
+import { sentUtf8Bytes } from '../../../worker/orchestrator/calls/metered-call.ts';
 import { mulberry32 } from '../../../worker/router/sampler.ts';
 import { randomText } from '../agents/random-input.ts';
 
