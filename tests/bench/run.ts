@@ -13,6 +13,7 @@ import { checksSuite } from './suites/checks.ts';
 import { engineSuite } from './suites/engine.ts';
 import { providersSuite } from './suites/providers.ts';
 import { routerSuite } from './suites/router.ts';
+import { syncSuite } from './suites/sync.ts';
 import { uiSuite } from './suites/ui.ts';
 
 const suites: Record<string, () => Promise<BenchResult[]>> = {
@@ -22,6 +23,7 @@ const suites: Record<string, () => Promise<BenchResult[]>> = {
   providers: providersSuite,
   checks: checksSuite,
   changes: changesSuite,
+  sync: syncSuite,
 };
 // Suites that measure the built app; the others build what they need themselves, or are pure code.
 const needsBuild = new Set(['ui', 'checks']);
