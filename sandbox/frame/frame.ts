@@ -1,6 +1,6 @@
-import type { CheckProgress, CheckReport } from '../../worker/checks/contract.ts';
-import type { FrameCommand, FrameEvent, RuntimeStart } from './protocol.ts';
-import { RunRecord, timeLimitReason } from './run-record.ts';
+import type { CheckProgress, CheckReport, CheckRuntimeName } from '../../worker/checks/contract.ts';
+import type { FrameCommand, FrameEvent, RuntimeBundle, RuntimeCommand, RuntimePrepared } from './protocol.ts';
+import { emptyReport, RunRecord, timeLimitReason } from './run-record.ts';
 
 /**
  * The code-running frame's page script. It runs in an opaque origin (the frame is
@@ -10,7 +10,12 @@ import { RunRecord, timeLimitReason } from './run-record.ts';
  * the time limit: a worker that passes it, or that dies, is terminated and the run
  * reported as such with the results that arrived before.
  *
- *   idle --run--> running --done---------> idle
+ * Warm runs: the frame keeps each runtime it was handed and, while idle, one worker per
+ * runtime that has loaded it and run nothing (Python started). A run takes that worker;
+ * when the run ends the worker is ended (no worker ever runs two projects' code) and the
+ * next one is prepared.
+ *
+ *   idle --run--> running --done---------> idle (next worker prepared)
  *                  |  --time limit------> idle (timed-out)
  *                  |  --stop------------> idle (stopped)
  *                  '  --worker error----> idle (crashed / out-of-memory)
@@ -21,14 +26,67 @@ interface ActiveRun {
   worker: Worker;
   record: RunRecord;
   timer: ReturnType<typeof setTimeout>;
+}
+
+interface LoadedRuntime {
+  code: string;
   codeUrl: string;
+  assets: RuntimeBundle['assets'];
+  /** A worker that has its assets and ran nothing yet. */
+  spare: Worker | undefined;
 }
 
 let active: ActiveRun | undefined;
+const loaded = new Map<CheckRuntimeName, LoadedRuntime>();
 
 function send(event: FrameEvent): void {
   // The parent is the app's own page; its origin is not ours to name from an opaque origin.
   window.parent.postMessage(event, '*');
+}
+
+/** A new worker for `runtime`, handed its assets (copied: the frame keeps its own). */
+function spawn(runtime: CheckRuntimeName, entry: LoadedRuntime): Worker {
+  const worker = new Worker(entry.codeUrl, { name: `checks-${runtime}` });
+  const prepare: RuntimeCommand = { type: 'prepare', assets: entry.assets };
+  worker.postMessage(prepare);
+  return worker;
+}
+
+/** Prepares the next worker of each loaded runtime, while no run is going. */
+function prepareSpares(): void {
+  if (active) return;
+  for (const [runtime, entry] of loaded) {
+    if (entry.spare) continue;
+    const worker = spawn(runtime, entry);
+    entry.spare = worker;
+    worker.addEventListener('message', (event: MessageEvent<{ type?: unknown }>) => {
+      if (entry.spare === worker && event.data?.type === 'prepared') send({ type: 'prepared', runtime });
+    });
+    // A spare that dies before a run takes it is dropped; the next run makes a fresh one.
+    worker.addEventListener('error', (event) => {
+      if (entry.spare !== worker) return;
+      event.preventDefault();
+      entry.spare = undefined;
+      worker.terminate();
+    });
+  }
+}
+
+function load(bundle: RuntimeBundle): LoadedRuntime {
+  const current = loaded.get(bundle.runtime);
+  if (current?.code === bundle.code) return current;
+  if (current) {
+    current.spare?.terminate();
+    URL.revokeObjectURL(current.codeUrl);
+  }
+  const entry: LoadedRuntime = {
+    code: bundle.code,
+    codeUrl: URL.createObjectURL(new Blob([bundle.code], { type: 'text/javascript' })),
+    assets: bundle.assets,
+    spare: undefined,
+  };
+  loaded.set(bundle.runtime, entry);
+  return entry;
 }
 
 function finish(run: ActiveRun, report: CheckReport): void {
@@ -36,8 +94,9 @@ function finish(run: ActiveRun, report: CheckReport): void {
   active = undefined;
   clearTimeout(run.timer);
   run.worker.terminate();
-  URL.revokeObjectURL(run.codeUrl);
   send({ type: 'progress', runId: run.runId, progress: { type: 'done', report } });
+  // After the page has the result: the next run's worker loads while nothing else runs.
+  setTimeout(prepareSpares, 0);
 }
 
 function end(run: ActiveRun, outcome: 'timed-out' | 'stopped' | 'crashed' | 'out-of-memory', reason: string): void {
@@ -46,28 +105,32 @@ function end(run: ActiveRun, outcome: 'timed-out' | 'stopped' | 'crashed' | 'out
 
 function start(command: Extract<FrameCommand, { type: 'run' }>): void {
   if (active) end(active, 'stopped', 'Stopped: another run started.');
-  const codeUrl = URL.createObjectURL(new Blob([command.code], { type: 'text/javascript' }));
-  const worker = new Worker(codeUrl, { name: `checks-${command.request.runtime}` });
-  const record = new RunRecord(command.request, performance.now());
+  const { request } = command;
+  const entry = command.bundle ? load(command.bundle) : loaded.get(request.runtime);
+  if (!entry) {
+    const report = emptyReport(request.runtime, 'not-runnable', `The ${request.runtime} runtime was not handed over.`);
+    send({ type: 'progress', runId: command.runId, progress: { type: 'done', report } });
+    return;
+  }
+  const worker = entry.spare ?? spawn(request.runtime, entry);
+  entry.spare = undefined;
+  const record = new RunRecord(request, performance.now());
   const run: ActiveRun = {
     runId: command.runId,
     worker,
     record,
-    codeUrl,
-    timer: setTimeout(
-      () => end(run, 'timed-out', timeLimitReason(command.request.timeoutMs)),
-      command.request.timeoutMs,
-    ),
+    timer: setTimeout(() => end(run, 'timed-out', timeLimitReason(request.timeoutMs)), request.timeoutMs),
   };
   active = run;
-  worker.addEventListener('message', (event: MessageEvent<CheckProgress>) => {
-    if (active !== run) return;
+  worker.addEventListener('message', (event: MessageEvent<CheckProgress | RuntimePrepared>) => {
+    if (active !== run || event.data.type === 'prepared') return;
     const progress = event.data;
     if (progress.type === 'done') return finish(run, progress.report);
     record.see(progress);
     send({ type: 'progress', runId: run.runId, progress });
   });
   worker.addEventListener('error', (event) => {
+    if (active !== run) return;
     event.preventDefault();
     const message = event.message || 'the runtime stopped unexpectedly';
     const memory = /memory|allocation|invalid array length|out of memory/i.test(message);
@@ -75,9 +138,8 @@ function start(command: Extract<FrameCommand, { type: 'run' }>): void {
     else end(run, 'crashed', `The run crashed: ${message}`);
   });
   worker.addEventListener('messageerror', () => end(run, 'crashed', 'The run sent a message that could not be read.'));
-  const transfer = command.assets.flatMap(([, bytes]) => (bytes instanceof ArrayBuffer ? [bytes] : []));
-  const startMessage: RuntimeStart = { type: 'start', request: command.request, assets: command.assets };
-  worker.postMessage(startMessage, transfer);
+  const startMessage: RuntimeCommand = { type: 'start', request };
+  worker.postMessage(startMessage);
 }
 
 window.addEventListener('message', (event: MessageEvent<FrameCommand>) => {
@@ -85,7 +147,10 @@ window.addEventListener('message', (event: MessageEvent<FrameCommand>) => {
   if (event.source !== window.parent || typeof event.data !== 'object' || event.data === null) return;
   const command = event.data;
   if (command.type === 'run') start(command);
-  else if (command.type === 'stop' && active?.runId === command.runId) end(active, 'stopped', 'Stopped by you.');
+  else if (command.type === 'load') {
+    load(command);
+    prepareSpares();
+  } else if (command.type === 'stop' && active?.runId === command.runId) end(active, 'stopped', 'Stopped by you.');
 });
 
 send({ type: 'ready' });

@@ -1,33 +1,55 @@
-import type { CheckProgress, CheckRequest } from '../../worker/checks/contract.ts';
+import type { CheckProgress, CheckRequest, CheckRuntimeName } from '../../worker/checks/contract.ts';
 
 /**
  * Messages between the app's page (`web/checks/`) and the code-running frame, and
- * between the frame and the runtime worker it starts. Everything here crosses
+ * between the frame and the runtime workers it starts. Everything here crosses
  * `postMessage`, so it is plain, structured-cloneable data.
  *
- *   page --FrameCommand--> frame --RuntimeStart--> worker (runtime bundle, blob: URL)
- *   page <--FrameEvent---- frame <--CheckProgress-- worker
+ *   page --FrameCommand--> frame --RuntimeCommand--> worker (runtime bundle, blob: URL)
+ *   page <--FrameEvent---- frame <--CheckProgress--- worker
+ *
+ * The frame keeps each runtime it was given (code and assets) and one worker per runtime
+ * prepared ahead (the runtime loaded, no project code yet): a run takes it, and when the
+ * run ends, that worker is ended and a fresh one is prepared for the next run. So no two
+ * runs share a worker, and a warm run does not wait for its runtime to load.
  */
 
 /** Bytes the page fetched for a runtime (the frame has no network), by file name. */
 export type AssetEntries = [name: string, bytes: ArrayBuffer | string][];
 
+/** A runtime's code and files, as the page hands them over once per frame. */
+export interface RuntimeBundle {
+  runtime: CheckRuntimeName;
+  /** The runtime bundle's source: one self-contained classic script. */
+  code: string;
+  assets: AssetEntries;
+}
+
 export type FrameCommand =
+  /** Keep this runtime and prepare a worker with it, before any run asks for it. */
+  | ({ type: 'load' } & RuntimeBundle)
   | {
       type: 'run';
       runId: string;
-      /** The runtime bundle's source: one self-contained ES module. */
-      code: string;
       request: CheckRequest;
-      assets: AssetEntries;
+      /** The runtime, when the frame was not given it yet (or was given another version). */
+      bundle?: RuntimeBundle | undefined;
     }
   | { type: 'stop'; runId: string };
 
-export type FrameEvent = { type: 'ready' } | { type: 'progress'; runId: string; progress: CheckProgress };
+export type FrameEvent =
+  | { type: 'ready' }
+  | { type: 'progress'; runId: string; progress: CheckProgress }
+  /** A worker for `runtime` has loaded it and waits for a run. */
+  | { type: 'prepared'; runtime: CheckRuntimeName };
 
-/** The first and only message the frame sends the runtime worker. */
-export interface RuntimeStart {
-  type: 'start';
-  request: CheckRequest;
-  assets: AssetEntries;
+/** What a runtime worker says once its `prepare` is over, besides its runs' progress. */
+export interface RuntimePrepared {
+  type: 'prepared';
 }
+
+/**
+ * What the frame sends a runtime worker: `prepare` first (its assets; the runtime loads),
+ * then at most one `start` (the run).
+ */
+export type RuntimeCommand = { type: 'prepare'; assets: AssetEntries } | { type: 'start'; request: CheckRequest };

@@ -1,11 +1,12 @@
-import type { CheckProgress, CheckReport, CheckRuntimeModule } from '../../worker/checks/contract.ts';
-import type { RuntimeStart } from './protocol.ts';
+import type { CheckAssets, CheckProgress, CheckReport, CheckRuntimeModule } from '../../worker/checks/contract.ts';
+import type { RuntimeCommand, RuntimePrepared } from './protocol.ts';
 import { emptyReport } from './run-record.ts';
 
 /**
- * The runtime worker's bootstrap: waits for the frame's one `start` message, runs the
- * runtime, and posts every progress message and finally `done`. The build wraps each
- * runtime (`sandbox/<name>/index.ts`) with this into one self-contained module.
+ * The runtime worker's bootstrap: takes the frame's `prepare` (the runtime's assets; the
+ * runtime's optional `prepare` loads what it can before a run is asked for), then one
+ * `start`, runs the runtime, and posts every progress message and finally `done`. The
+ * build wraps each runtime (`sandbox/<name>/index.ts`) with this into one bundle.
  *
  * The reply channel is captured before any generated code runs; the runtime itself
  * removes the worker's other doors (nested workers, storage, network APIs, the global
@@ -13,23 +14,40 @@ import { emptyReport } from './run-record.ts';
  */
 export function serveRuntime(runtime: CheckRuntimeModule, scope: DedicatedScope = self) {
   const post = scope.postMessage.bind(scope);
+  let assets: CheckAssets | undefined;
+  let prepared: Promise<unknown> = Promise.resolve();
   let started = false;
-  scope.addEventListener('message', (event: MessageEvent<RuntimeStart>) => {
-    if (started || event.data?.type !== 'start') return;
+  scope.addEventListener('message', (event: MessageEvent<RuntimeCommand>) => {
+    const command = event.data;
+    if (command?.type === 'prepare' && assets === undefined && !started) {
+      const given: CheckAssets = new Map(command.assets);
+      assets = given;
+      // A failure here is the run's to report: `run` meets it again and says what it was.
+      prepared = Promise.resolve()
+        .then(() => runtime.prepare?.(given))
+        .catch(() => undefined)
+        .then(() => {
+          if (!started) post({ type: 'prepared' } satisfies RuntimePrepared);
+        });
+      return;
+    }
+    if (command?.type !== 'start' || started) return;
     started = true;
-    const { request, assets } = event.data;
+    const { request } = command;
     const emit = (progress: CheckProgress) => post(progress);
-    runtime.run(request, new Map(assets), emit).then(
-      (report) => post({ type: 'done', report } satisfies CheckProgress),
-      (error: unknown) => post({ type: 'done', report: crashed(runtime, error) } satisfies CheckProgress),
-    );
+    void prepared
+      .then(() => runtime.run(request, assets ?? new Map(), emit))
+      .then(
+        (report) => post({ type: 'done', report } satisfies CheckProgress),
+        (error: unknown) => post({ type: 'done', report: crashed(runtime, error) } satisfies CheckProgress),
+      );
   });
 }
 
 /** What the worker global offers the bootstrap; a plain object in tests. */
 export interface DedicatedScope {
   postMessage(message: unknown): void;
-  addEventListener(type: 'message', listener: (event: MessageEvent<RuntimeStart>) => void): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<RuntimeCommand>) => void): void;
 }
 
 function crashed(runtime: CheckRuntimeModule, error: unknown): CheckReport {

@@ -196,5 +196,15 @@ function reportOf(raw: unknown, cases: CheckCase[], output: string, durationMs: 
   return report;
 }
 
-const python_: CheckRuntimeModule = { name: 'python', run };
+/** Starts Python before the run is asked for (see `CheckRuntimeModule.prepare`). */
+async function prepare(assets: CheckAssets): Promise<void> {
+  try {
+    await (python ??= startPython(assets));
+  } catch {
+    // `run` starts again and reports why it could not.
+    python = undefined;
+  }
+}
+
+const python_: CheckRuntimeModule = { name: 'python', run, prepare };
 export default python_;

@@ -53,7 +53,7 @@ function emptyLockFile(assets: CheckAssets): string {
 /** Runs `load` with a global `fetch` that serves `assetBase` from the assets, and nothing else. */
 async function withAssetFetch<T>(assets: CheckAssets, load: () => Promise<T>): Promise<T> {
   const realFetch = globalThis.fetch;
-  const assetFetch = (input: RequestInfo | URL): Promise<Response> => {
+  const assetFetch = (input: string | URL | Request): Promise<Response> => {
     const url = input instanceof Request ? input.url : String(input);
     const name = url.startsWith(assetBase) ? url.slice(assetBase.length) : undefined;
     const bytes = name === undefined ? undefined : assets.get(name);
@@ -83,8 +83,22 @@ async function importGlue(assets: CheckAssets): Promise<CreatePyodideModule> {
   }
 }
 
-/** Loads Pyodide from `assets`; rejects with {@link MissingAssetError} when one is absent. */
-export async function startPyodide(assets: CheckAssets): Promise<PyodideAPI> {
+export interface StartOptions {
+  /** Start so that `makeMemorySnapshot()` can be called (the build's snapshot maker). */
+  makeSnapshot?: boolean;
+  /** Ignore the snapshot among the assets (the slow start, to compare against). */
+  ignoreSnapshot?: boolean;
+}
+
+/** How the last {@link startPyodide} started Python: from the build's snapshot or afresh. */
+export let startedFrom: 'snapshot' | 'scratch' | undefined;
+
+/**
+ * Loads Pyodide from `assets`; rejects with {@link MissingAssetError} when one is absent.
+ * With the build's snapshot among the assets, Python's memory is restored from it rather
+ * than initialised; a snapshot that does not load falls back to the ordinary start.
+ */
+export async function startPyodide(assets: CheckAssets, options: StartOptions = {}): Promise<PyodideAPI> {
   for (const name of requiredPythonAssets) assetBytes(assets, name);
   const common = {
     stdLibURL: `${assetBase}${pythonAssets.stdlib}`,
@@ -92,8 +106,24 @@ export async function startPyodide(assets: CheckAssets): Promise<PyodideAPI> {
     packageBaseUrl: assetBase,
     // Python's own stdin reads nothing: a test that asks for input gets end of file.
     stdin: () => null,
+    ...(options.makeSnapshot ? { _makeSnapshot: true } : {}),
   };
-  if (inNode()) return withAssetFetch(assets, () => loadPyodide(common));
-  const createPyodideModule = await importGlue(assets);
-  return withAssetFetch(assets, () => loadPyodide({ ...common, indexURL: assetBase, createPyodideModule }));
+  const snapshot = options.ignoreSnapshot || options.makeSnapshot ? undefined : assets.get(pythonAssets.snapshot);
+  const load = async (extra: object): Promise<PyodideAPI> => {
+    if (inNode()) return withAssetFetch(assets, () => loadPyodide({ ...common, ...extra }));
+    const createPyodideModule = await importGlue(assets);
+    return withAssetFetch(assets, () => loadPyodide({ ...common, ...extra, indexURL: assetBase, createPyodideModule }));
+  };
+  if (snapshot !== undefined && typeof snapshot !== 'string') {
+    try {
+      const pyodide = await load({ _loadSnapshot: new Uint8Array(snapshot) });
+      startedFrom = 'snapshot';
+      return pyodide;
+    } catch {
+      // A snapshot of another build or interpreter: start the ordinary way below.
+    }
+  }
+  const pyodide = await load({});
+  startedFrom = 'scratch';
+  return pyodide;
 }

@@ -14,6 +14,7 @@ const inputs = [
   'server/build/precompress.ts',
   'server/build/sandbox-plugin.ts',
   'server/build/python-assets.ts',
+  'server/build/python-snapshot.ts',
 ];
 
 function* walk(path: string): Generator<string> {

@@ -1,5 +1,7 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, extname, join, relative } from 'node:path';
 import JSZip from 'jszip';
 import type { Plugin } from 'vite';
@@ -66,6 +68,29 @@ export async function pytestArchive(folder = pytestSource()): Promise<Uint8Array
   return zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE', compressionOptions: { level: 9 } });
 }
 
+/**
+ * Python's start-up snapshot (see `python-snapshot.ts`), made in a child process, or
+ * undefined (said in `log`) when it could not be made: Python then starts the slow way.
+ */
+export function pythonSnapshot(log: (line: string) => void): Uint8Array | undefined {
+  const folder = mkdtempSync(join(tmpdir(), 'orchestra-python-snapshot-'));
+  const out = join(folder, pythonAssets.snapshot);
+  try {
+    const result = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'python-snapshot.ts'), out],
+      { encoding: 'utf8', timeout: 300_000 },
+    );
+    if (result.status === 0 && existsSync(out)) return readFileSync(out);
+    log(
+      `Python checks: no start-up snapshot (${(result.stderr || String(result.error)).slice(-500)}); Python will start without it.\n`,
+    );
+    return undefined;
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
 /** The files the build serves under sandbox/python/, by name. */
 export async function pythonAssetFiles(log: (line: string) => void): Promise<Map<string, Uint8Array | string>> {
   const folder = pyodideFolder();
@@ -84,6 +109,8 @@ export async function pythonAssetFiles(log: (line: string) => void): Promise<Map
         'unittest suites run, pytest suites will say pytest is missing. ' +
         'Install it with `apt-get install python3-pytest` and build again.\n',
     );
+  const snapshot = pythonSnapshot(log);
+  if (snapshot) files.set(pythonAssets.snapshot, snapshot);
   files.set('assets.json', JSON.stringify([...files.keys()]));
   return files;
 }

@@ -24,5 +24,5 @@ export function contentTypeFor(extension: string): string {
 
 /** Types worth compressing; images and fonts are compressed already. */
 export function isCompressible(extension: string): boolean {
-  return /^\.(html|m?js|css|json|webmanifest|map|svg|txt|wasm)$/i.test(extension);
+  return /^\.(html|m?js|css|json|webmanifest|map|svg|txt|wasm|bin)$/i.test(extension);
 }

@@ -1,5 +1,5 @@
 import { frameUrl, runtimeUrls } from 'virtual:orchestra-sandbox';
-import type { FrameCommand, FrameEvent } from '../../sandbox/frame/protocol.ts';
+import type { FrameCommand, FrameEvent, RuntimeBundle } from '../../sandbox/frame/protocol.ts';
 import { emptyReport } from '../../sandbox/frame/run-record.ts';
 import type { CheckProgress, CheckReport, CheckRequest } from '../../worker/checks/contract.ts';
 
@@ -26,6 +26,8 @@ const frameGraceMs = 5_000;
 let frame: Promise<HTMLIFrameElement> | undefined;
 let listener: ((event: FrameEvent) => void) | undefined;
 let runs = 0;
+/** The runtime bundles (by URL) the current frame was handed: it keeps them between runs. */
+let handedOver = new Map<CheckRequest['runtime'], string>();
 
 function makeFrame(): Promise<HTMLIFrameElement> {
   return new Promise((resolve, reject) => {
@@ -52,6 +54,7 @@ function makeFrame(): Promise<HTMLIFrameElement> {
 function dropFrame(): void {
   const current = frame;
   frame = undefined;
+  handedOver = new Map();
   void current?.then((element) => element.remove()).catch(() => undefined);
 }
 
@@ -80,6 +83,36 @@ async function fetchAssets(runtime: string): Promise<[string, ArrayBuffer][]> {
       return [name, await response.arrayBuffer()];
     }),
   );
+}
+
+/** The runtime's code and files, fetched (through the service worker's cache) for the frame. */
+async function fetchBundle(runtime: CheckRequest['runtime'], url: string): Promise<RuntimeBundle> {
+  const [code, assets] = await Promise.all([fetchText(url), fetchAssets(runtime)]);
+  return { runtime, code, assets };
+}
+
+function transferables(bundle: RuntimeBundle | undefined): ArrayBuffer[] {
+  return bundle ? bundle.assets.flatMap(([, bytes]) => (bytes instanceof ArrayBuffer ? [bytes] : [])) : [];
+}
+
+/**
+ * Hands a runtime to the frame ahead of its first run, so that its worker loads while
+ * the person is still reading (Python takes seconds). Nothing runs; failures are left
+ * for the run to report.
+ * @example void prepareRuntime('python');
+ */
+export async function prepareRuntime(runtime: CheckRequest['runtime']): Promise<void> {
+  const url = runtimeUrls.get(runtime);
+  if (url === undefined || handedOver.get(runtime) === url) return;
+  try {
+    const [bundle, element] = await Promise.all([fetchBundle(runtime, url), (frame ??= makeFrame())]);
+    if (handedOver.get(runtime) === url) return;
+    const command: FrameCommand = { type: 'load', ...bundle };
+    element.contentWindow?.postMessage(command, '*', transferables(bundle));
+    handedOver.set(runtime, url);
+  } catch {
+    // The run will try again and say what went wrong.
+  }
 }
 
 function failed(request: CheckRequest, outcome: Exclude<CheckReport['outcome'], 'completed'>, reason: string) {
@@ -114,11 +147,12 @@ export function runInSandbox(request: CheckRequest, onProgress: (progress: Check
     if (url === undefined)
       return finish(failed(request, 'not-runnable', `This app has no ${request.runtime} runtime to run checks with.`));
     onProgress({ type: 'phase', phase: 'loading', detail: `Loading the ${request.runtime} runtime` });
-    let code: string;
-    let assets: [string, ArrayBuffer][];
+    let bundle: RuntimeBundle | undefined;
     try {
-      [code, assets] = await Promise.all([fetchText(url), fetchAssets(request.runtime)]);
-      element = await (frame ??= makeFrame());
+      // A frame keeps the runtimes it was handed: only the first run on it sends one.
+      const pending = (frame ??= makeFrame());
+      if (handedOver.get(request.runtime) !== url) bundle = await fetchBundle(request.runtime, url);
+      element = await pending;
     } catch (error) {
       dropFrame();
       const message = error instanceof Error ? error.message : String(error);
@@ -126,12 +160,9 @@ export function runInSandbox(request: CheckRequest, onProgress: (progress: Check
     }
     if (stopRequested) return finish(failed(request, 'stopped', 'Stopped by you.'));
     listener = onFrameEvent;
-    const command: FrameCommand = { type: 'run', runId, code, request, assets };
-    element.contentWindow?.postMessage(
-      command,
-      '*',
-      assets.map(([, bytes]) => bytes),
-    );
+    const command: FrameCommand = { type: 'run', runId, request, bundle };
+    element.contentWindow?.postMessage(command, '*', transferables(bundle));
+    handedOver.set(request.runtime, url);
     watchdog = setTimeout(() => {
       // The frame keeps the time limit itself; silence past it means the frame is gone.
       dropFrame();

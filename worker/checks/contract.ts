@@ -135,4 +135,10 @@ export interface CheckRuntimeModule {
    * A runtime never throws for a problem of the project: it reports it.
    */
   run(request: CheckRequest, assets: CheckAssets, emit: (progress: CheckProgress) => void): Promise<CheckReport>;
+  /**
+   * Optional: loads what the runtime needs before a run is asked for (Python: Pyodide
+   * started, the harness imported), in a worker that no project code has reached yet.
+   * `run` then finds it ready. Never runs project code; a failure is reported by `run`.
+   */
+  prepare?(assets: CheckAssets): Promise<void>;
 }
