@@ -13,6 +13,7 @@ import { pythonAssets } from './assets.ts';
 import { closeDoors } from './doors.ts';
 import harnessSource from './harness.py?raw';
 import { MissingAssetError, startPyodide } from './load.ts';
+import { capWasmMemory, outOfMemoryReason } from './memory.ts';
 import { OutputSink } from './output.ts';
 import { readCase, readFileResult, readPhase } from './read.ts';
 
@@ -32,6 +33,8 @@ interface Python {
 }
 
 let python: Promise<Python> | undefined;
+/** The bound on Python's heap, installed before Pyodide's memory exists. */
+const memory = capWasmMemory();
 
 async function startPython(assets: CheckAssets): Promise<Python> {
   const pyodide = await startPyodide(assets);
@@ -103,6 +106,7 @@ async function run(
 
   const sink = new OutputSink(emit);
   state.sink = sink;
+  memory.reset();
   const cases: CheckCase[] = [];
   let raw: unknown;
   try {
@@ -125,8 +129,10 @@ async function run(
     state.sink = undefined;
     return {
       runtime: 'python',
-      outcome: 'crashed',
-      reason: `The Python runner failed: ${messageOf(error).slice(-2000)}`,
+      outcome: memory.exceeded ? 'out-of-memory' : 'crashed',
+      reason: memory.exceeded
+        ? outOfMemoryReason(memory)
+        : `The Python runner failed: ${messageOf(error).slice(-2000)}`,
       files: [],
       cases,
       counts: countsOf(cases),
@@ -137,7 +143,10 @@ async function run(
   }
   sink.flush();
   state.sink = undefined;
-  return reportOf(raw, cases, sink.text(), performance.now() - startedAt);
+  const report = reportOf(raw, cases, sink.text(), performance.now() - startedAt);
+  // A refused allocation is a MemoryError in one test; the run as a whole ran out of memory.
+  if (memory.exceeded) return { ...report, outcome: 'out-of-memory', reason: outOfMemoryReason(memory) };
+  return report;
 }
 
 function readProgress(message: unknown): CheckProgress | undefined {

@@ -276,3 +276,46 @@ describe('unittest suites', () => {
     expect(report.counts.pass).toBe(0);
   });
 });
+
+describe('the memory bound', () => {
+  test('an allocation past the limit ends the run as out of memory, with the cases before it', async () => {
+    const { report } = await check([
+      {
+        path: 'test_big.py',
+        content: [
+          'import unittest',
+          '',
+          '',
+          'class Big(unittest.TestCase):',
+          '    def test_a_small(self):',
+          '        self.assertEqual(len(bytearray(1024)), 1024)',
+          '',
+          '    def test_b_huge(self):',
+          '        block = bytearray(1024 * 1024 * 1024)',
+          '        self.assertEqual(len(block), 1024 * 1024 * 1024)',
+          '',
+        ].join('\n'),
+      },
+    ]);
+    expect(report.outcome).toBe('out-of-memory');
+    expect(report.reason).toMatch(/^Ran out of memory: the run asked for \d+ MB, more than the 512 MB/);
+    expect(report.cases.map((one) => [one.name.at(-1), one.status])).toEqual([
+      ['test_a_small', 'pass'],
+      ['test_b_huge', 'error'],
+    ]);
+    expect(report.cases[1]?.message).toContain('MemoryError');
+  });
+
+  test('the next run is not marked by the last one: it completes', async () => {
+    const { report } = await check([
+      calc,
+      {
+        path: 'test_ok.py',
+        content:
+          'import unittest\nfrom calc import add\n\n\nclass T(unittest.TestCase):\n    def test_add(self):\n        self.assertEqual(add(1, 1), 2)\n',
+      },
+    ]);
+    expect(report.outcome).toBe('completed');
+    expect(report.counts.pass).toBe(1);
+  });
+});
