@@ -59,8 +59,10 @@ function prepareSpares(): void {
     if (entry.spare) continue;
     const worker = spawn(runtime, entry);
     entry.spare = worker;
-    worker.addEventListener('message', (event: MessageEvent<{ type?: unknown }>) => {
-      if (entry.spare === worker && event.data?.type === 'prepared') send({ type: 'prepared', runtime });
+    worker.addEventListener('message', (event: MessageEvent<RuntimePrepared>) => {
+      if (entry.spare !== worker || event.data?.type !== 'prepared') return;
+      const failed = typeof event.data.failed === 'string' ? event.data.failed.slice(0, 2000) : undefined;
+      send({ type: 'prepared', runtime, ...(failed === undefined ? {} : { failed }) });
     });
     // A spare that dies before a run takes it is dropped; the next run makes a fresh one.
     worker.addEventListener('error', (event) => {

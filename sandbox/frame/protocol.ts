@@ -41,11 +41,13 @@ export type FrameEvent =
   | { type: 'ready' }
   | { type: 'progress'; runId: string; progress: CheckProgress }
   /** A worker for `runtime` has loaded it and waits for a run. */
-  | { type: 'prepared'; runtime: CheckRuntimeName };
+  | { type: 'prepared'; runtime: CheckRuntimeName; failed?: string };
 
 /** What a runtime worker says once its `prepare` is over, besides its runs' progress. */
 export interface RuntimePrepared {
   type: 'prepared';
+  /** Why the runtime could not be prepared; the run will try again and report it. */
+  failed?: string;
 }
 
 /**

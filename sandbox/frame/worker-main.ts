@@ -25,9 +25,13 @@ export function serveRuntime(runtime: CheckRuntimeModule, scope: DedicatedScope 
       // A failure here is the run's to report: `run` meets it again and says what it was.
       prepared = Promise.resolve()
         .then(() => runtime.prepare?.(given))
-        .catch(() => undefined)
-        .then(() => {
-          if (!started) post({ type: 'prepared' } satisfies RuntimePrepared);
+        .then(
+          () => undefined,
+          (error: unknown) => (error instanceof Error ? error.message : String(error)),
+        )
+        .then((failed) => {
+          if (!started)
+            post({ type: 'prepared', ...(failed === undefined ? {} : { failed }) } satisfies RuntimePrepared);
         });
       return;
     }

@@ -209,9 +209,10 @@ function reportOf(raw: unknown, cases: CheckCase[], output: string, durationMs: 
 async function prepare(assets: CheckAssets): Promise<void> {
   try {
     await (python ??= startPython(assets));
-  } catch {
+  } catch (error) {
     // `run` starts again and reports why it could not.
     python = undefined;
+    throw error;
   }
 }
 

@@ -11,6 +11,29 @@ const reloads = 20;
 
 const gzipBytes = (file: string) => gzipSync(readFileSync(join(distDir, file)), { level: 9 }).length;
 
+/**
+ * The code-running runtimes' sizes (gzip, as sent): each loads with the first test run in
+ * its language, is cached by the service worker then, and is never part of the shell.
+ */
+function runtimeSizes(): BenchResult[] {
+  const sandbox = join(distDir, 'sandbox');
+  const files = readdirSync(sandbox).filter((file) => /^runtime-\w+-.*\.js$/.test(file));
+  const results: BenchResult[] = files.map((file) => ({
+    metric: `checks_runtime_${/^runtime-(\w+)-/.exec(file)?.[1] ?? file}_js_gzip_bytes`,
+    value: gzipBytes(`sandbox/${file}`),
+    unit: 'bytes',
+    target: 'loaded with the first test run, never in the app shell',
+  }));
+  const python = readdirSync(join(sandbox, 'python')).filter((file) => !/\.(br|gz)$/.test(file));
+  results.push({
+    metric: 'checks_python_assets_gzip_bytes',
+    value: python.reduce((sum, file) => sum + gzipBytes(`sandbox/python/${file}`), 0),
+    unit: 'bytes',
+    target: `Pyodide, its standard library, pytest and the start-up snapshot (${python.length} files), fetched with the first Python run`,
+  });
+  return results;
+}
+
 export async function uiSuite(): Promise<BenchResult[]> {
   const workerFiles = readdirSync(join(distDir, 'assets')).filter((file) => /^engine-.*\.js$/.test(file));
   // The engine proper, and the model SDKs it loads only when a provider is first called.
@@ -45,6 +68,9 @@ export async function uiSuite(): Promise<BenchResult[]> {
     shellGzip = startupScripts
       .filter((file) => !file.includes('engine-'))
       .reduce((sum, file) => sum + gzipBytes(file), 0);
+    // The code-running runtimes load with the first test run, never with the shell.
+    const runtimeAtStart = startupScripts.filter((file) => file.startsWith('sandbox/'));
+    if (runtimeAtStart.length > 0) throw new Error(`The app shell loaded a runtime: ${runtimeAtStart.join(', ')}`);
     // Let the service worker install and take control, then measure warm loads.
     await page.evaluate(() => navigator.serviceWorker.ready);
     await page.reload();
@@ -95,5 +121,6 @@ export async function uiSuite(): Promise<BenchResult[]> {
     }),
     { metric: 'first_view_warm_sw_p95_ms', value: round(percentile(firstView, 95)), unit: 'ms' },
     { metric: 'first_view_cold_network_ms', value: round(coldFirstView), unit: 'ms' },
+    ...runtimeSizes(),
   ];
 }
