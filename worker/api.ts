@@ -151,19 +151,44 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
   const syncCommands = createSyncCommands(sync);
 
   /**
-   * Once this tab writes a project, its runner picks up whatever the log says was
-   * running — unless another device runs it (synced here): this device watches until
-   * the person takes it over.
+   * Once this tab writes a project, its runner picks up whatever the log says was running
+   * — unless another device runs it (synced here): this device watches until the person
+   * takes it over. A recovery that fails is never swallowed: the project's watchers are told why, and it
+   * is tried again (0.5 s, then twice as long each time up to 15 s) while this tab is
+   * still the writer, until it is written.
    */
+  const recoverAsWriter = (projectId: string, takeOver: boolean, tries = 0) => {
+    orchestrator.attach(projectId, { takeOver }).then(
+      () => deps.engine.notices.clear(projectId, 'recovery'),
+      (error: unknown) => {
+        const delayMs = Math.min(15_000, 500 * 2 ** tries);
+        const storage = deps.engine.notices.get(projectId)?.kind === 'storage-full';
+        if (!storage) {
+          const reason = error instanceof Error ? error.message : String(error);
+          deps.engine.notices.set(projectId, {
+            kind: 'recovery',
+            message:
+              `This tab could not pick up the run yet: ${reason} Trying again in ${Math.round(delayMs / 100) / 10} s.`.slice(
+                0,
+                1000,
+              ),
+          });
+        }
+        setTimeout(() => {
+          if (deps.engine.locks.role(projectId) === 'writer') recoverAsWriter(projectId, true, tries + 1);
+        }, delayMs);
+      },
+    );
+  };
   const attachWhenWriter = (projectId: string) => {
     if (sync.isRemoteNow(projectId)) return;
     if (deps.engine.locks.role(projectId) === 'writer') {
-      void orchestrator.attach(projectId).catch(() => undefined);
+      recoverAsWriter(projectId, false);
     } else {
       const stop = deps.engine.locks.onChange(projectId, (role) => {
         if (role !== 'writer') return;
         stop();
-        void orchestrator.attach(projectId).catch(() => undefined);
+        recoverAsWriter(projectId, true);
       });
     }
   };

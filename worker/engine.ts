@@ -1,14 +1,21 @@
 import type { OrchestraDb } from './db/database.ts';
 import type { OrchestraEvent } from './events/catalog.ts';
+import { StorageFullError } from './events/errors.ts';
 import { EventStore } from './events/event-store.ts';
 import { LiveFeed } from './events/live-feed.ts';
 import { TimeTravel } from './events/time-travel.ts';
 import { WriterLocks } from './events/writer-lock.ts';
+import { ProjectNotices, storageFullSentence } from './projects/project-notices.ts';
 
-/** What crosses the BroadcastChannel between tabs: a batch one tab appended. */
+/**
+ * What crosses the BroadcastChannel between tabs: a batch one tab committed, with each
+ * project's committed sequence number after it. A tab that hears a batch whose first
+ * event is past the last sequence it heard of has missed one: it reloads that project.
+ */
 interface AppendedMessage {
   kind: 'appended';
   events: OrchestraEvent[];
+  committed: { projectId: string; seq: number }[];
 }
 
 export interface Engine {
@@ -17,6 +24,8 @@ export interface Engine {
   feed: LiveFeed;
   locks: WriterLocks;
   timeTravel: TimeTravel;
+  /** What the log cannot say (a full disk, a take-over that failed), per project, in memory. */
+  notices: ProjectNotices;
 }
 
 export interface EngineOptions {
@@ -35,19 +44,34 @@ export interface EngineOptions {
  */
 export function createEngine(db: OrchestraDb, options: EngineOptions = {}): Engine {
   const feed = new LiveFeed((projectId, fromSeq, toSeq) => store.read(projectId, fromSeq, toSeq));
+  const notices = new ProjectNotices();
+  const committedSeqs = (events: OrchestraEvent[]) => {
+    const committed = new Map<string, number>();
+    for (const event of events) committed.set(event.projectId, event.seq);
+    return [...committed].map(([projectId, seq]) => ({ projectId, seq }));
+  };
   const store = new EventStore(db, {
     ...(options.now ? { now: options.now } : {}),
     ...(options.snapshotEvery ? { snapshotEvery: options.snapshotEvery } : {}),
     onAppend: (events) => {
+      const committed = committedSeqs(events);
       feed.publish(events);
-      options.channel?.postMessage({ kind: 'appended', events } satisfies AppendedMessage);
+      options.channel?.postMessage({ kind: 'appended', events, committed } satisfies AppendedMessage);
+    },
+    onWriteFailed: (projectId, error) => {
+      if (error instanceof StorageFullError)
+        notices.set(projectId, { kind: 'storage-full', message: storageFullSentence });
     },
   });
   options.channel?.addEventListener('message', (message: MessageEvent<AppendedMessage>) => {
     if (message.data?.kind !== 'appended') return;
-    const projects = new Set(message.data.events.map((event) => event.projectId));
-    for (const projectId of projects) store.invalidate(projectId);
-    feed.publish(message.data.events);
+    const { events } = message.data;
+    // Every batch from another tab means this tab's cached state is behind: dropped, and
+    // rebuilt from the database on next use. The feed reads any gap before the batch from
+    // the log (a batch missed). A batch missed with none after it is caught on take-over:
+    // a tab that becomes the writer reloads first (`Orchestrator.attach`).
+    for (const { projectId } of message.data.committed ?? committedSeqs(events)) store.invalidate(projectId);
+    feed.publish(events);
   });
   return {
     db,
@@ -55,5 +79,6 @@ export function createEngine(db: OrchestraDb, options: EngineOptions = {}): Engi
     feed,
     locks: new WriterLocks(options.locks),
     timeTravel: new TimeTravel((projectId, fromSeq) => store.read(projectId, fromSeq)),
+    notices,
   };
 }

@@ -22,6 +22,7 @@ export function createCheckEvents(projectId: () => string | undefined) {
         setRole(update.role);
         return;
       }
+      if (update.kind !== 'events') return;
       const checks = update.events.filter((event) => event.type === 'check-run-start' || event.type === 'check-result');
       if (checks.length > 0) setEvents((current) => [...current, ...checks]);
     });

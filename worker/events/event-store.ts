@@ -40,6 +40,11 @@ export interface EventStoreOptions {
   maxUnwrittenEvents?: number;
   /** Called after each committed append, with the new events in order. */
   onAppend?: (events: OrchestraEvent[]) => void;
+  /**
+   * Called when a write of a project fails, with what its appends fail with: a full disk
+   * must be told at once, by whoever can (the log cannot say it).
+   */
+  onWriteFailed?: (projectId: string, error: unknown) => void;
 }
 
 export interface AppendOptions {
@@ -322,6 +327,7 @@ export class EventStore {
       this.drop(projectId, failure);
       this.wait(projectId, -unfolded);
       for (const hash of pendingHashes) this.unwritten.delete(hash);
+      this.options.onWriteFailed?.(projectId, failure);
       for (const pending of live) pending.reject(failure);
     }
   }

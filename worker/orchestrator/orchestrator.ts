@@ -38,6 +38,8 @@ export class Orchestrator {
   /** Runs projects' own tests in the page's sandbox, once the page lends it the means. */
   readonly checks: ChecksService;
   private readonly runners = new Map<string, ProjectRunner>();
+  /** Runners still recovering: registered in `runners` only once their recovery is written. */
+  private readonly recovering = new Map<string, Promise<ProjectRunner>>();
 
   constructor(
     private readonly engine: Engine,
@@ -51,6 +53,11 @@ export class Orchestrator {
     });
     this.chooser = new ModelChooser(options.random ? { random: options.random } : {});
     this.checks = new ChecksService(engine.store);
+    // A write refused for quota stops the project's run at once, in memory: the log
+    // cannot take the pause, and every call that goes on would be paid for and lost.
+    engine.notices.listen((projectId, notice) => {
+      if (notice?.kind === 'storage-full') this.runners.get(projectId)?.halt();
+    });
   }
 
   /** Providers that can take calls now; none at all means the Template provider. */
@@ -109,30 +116,50 @@ export class Orchestrator {
     return this.routerLoaded;
   }
 
-  /** This tab's runner of a project, made (and recovered) on first use; only for the writer. */
+  /**
+   * This tab's runner of a project, made and recovered on first use; only for the writer.
+   * It is registered once its recovery is written: a recovery that fails (a stale state,
+   * a full disk) leaves no runner behind, and the next call recovers afresh.
+   */
   async runner(projectId: string): Promise<ProjectRunner> {
     await this.loadRouter();
-    let runner = this.runners.get(projectId);
-    if (!runner) {
-      runner = new ProjectRunner(projectId, {
-        store: this.engine.store,
-        bus: this.bus,
-        chooser: this.chooser,
-        limits: this.limits,
-        readiness: () => this.readiness(),
-        adapter: (provider, observer) => this.adapter(provider, observer),
-        template: () => createTemplateAdapter({ chunkChars: 96, delayMs: this.options.templateDelayMs ?? 12 }),
-        checks: this.checks,
-        checkTimeoutMs: this.options.checkTimeoutMs,
-      });
-      this.runners.set(projectId, runner);
-      await runner.recover();
+    const ready = this.runners.get(projectId);
+    if (ready) return ready;
+    let pending = this.recovering.get(projectId);
+    if (!pending) {
+      pending = this.recover(projectId).finally(() => this.recovering.delete(projectId));
+      this.recovering.set(projectId, pending);
     }
+    return pending;
+  }
+
+  private async recover(projectId: string): Promise<ProjectRunner> {
+    const runner = new ProjectRunner(projectId, {
+      store: this.engine.store,
+      bus: this.bus,
+      chooser: this.chooser,
+      limits: this.limits,
+      readiness: () => this.readiness(),
+      adapter: (provider, observer) => this.adapter(provider, observer),
+      template: () => createTemplateAdapter({ chunkChars: 96, delayMs: this.options.templateDelayMs ?? 12 }),
+      checks: this.checks,
+      checkTimeoutMs: this.options.checkTimeoutMs,
+    });
+    await runner.recover();
+    this.runners.set(projectId, runner);
     return runner;
   }
 
-  /** Called when this tab becomes a project's writer: what was running goes on. */
-  async attach(projectId: string): Promise<void> {
+  /**
+   * Called when this tab becomes a project's writer: what was running goes on. A take-over
+   * (`takeOver`: this tab watched the project before) is a recovery from the log, never
+   * from a cache: the state this tab kept while it watched may lack the last commit of
+   * the tab before (its broadcast can be lost as that tab closes), so it is reloaded from
+   * the database first.
+   */
+  async attach(projectId: string, options: { takeOver?: boolean } = {}): Promise<void> {
+    const fresh = !this.runners.has(projectId) && !this.recovering.has(projectId);
+    if (options.takeOver && fresh) this.engine.store.invalidate(projectId);
     await this.runner(projectId);
   }
 

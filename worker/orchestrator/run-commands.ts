@@ -10,7 +10,8 @@ import type { EventDraft } from '../events/catalog.ts';
 import { joinKey } from '../events/projections/project-state.ts';
 import { providerLabels } from '../providers/contract/provider-id.ts';
 import { toFailure } from '../projects/to-failure.ts';
-import { toProjectView } from '../projects/project-view.ts';
+import { type ProjectView, toProjectView } from '../projects/project-view.ts';
+import type { ProjectNotice } from '../projects/project-notices.ts';
 import { renderOrchestraMd } from '../artifacts/orchestra-md.ts';
 import type { Orchestrator } from './orchestrator.ts';
 import { validatePlan } from './plan-validation.ts';
@@ -25,6 +26,24 @@ import type { OrchestraEvent } from '../events/catalog.ts';
 function lastCheckCommand(events: readonly OrchestraEvent[], runId: string): string {
   const result = events.find((event) => event.type === 'check-result' && event.payload.runId === runId);
   return result?.type === 'check-result' ? result.payload.command : '';
+}
+
+/**
+ * The view with what the log cannot say: a full disk shows as a pause with its sentence
+ * (the run is halted in memory), a failed take-over as the project's notice.
+ */
+function withNotice(view: ProjectView, notice: ProjectNotice | undefined): ProjectView {
+  if (!notice) return view;
+  const { project } = view;
+  const live = project.runStatus === 'running' || project.runStatus === 'paused';
+  if (notice.kind === 'storage-full' && live) {
+    return {
+      ...view,
+      notice,
+      project: { ...project, runStatus: 'paused', pauseKind: 'failure', pauseReason: notice.message },
+    };
+  }
+  return { ...view, notice };
 }
 
 const notWriter = () =>
@@ -132,14 +151,18 @@ export function createRunCommands(
     resumeRun: (projectId) =>
       asWriter(projectId, async () => {
         await (await runner(projectId)).resume();
+        // Written again: whatever the disk said before, there is room now.
+        engine.notices.clear(projectId, 'storage-full');
         return done;
       }),
 
     executeAll: (projectId) =>
       asWriter(projectId, async () => {
         const state = await store.load(projectId);
-        if (state.project?.runStatus === 'running') return done;
+        const halted = engine.notices.get(projectId)?.kind === 'storage-full';
+        if (state.project?.runStatus === 'running' && !halted) return done;
         await (await runner(projectId)).resume();
+        engine.notices.clear(projectId, 'storage-full');
         return done;
       }),
 
@@ -276,7 +299,9 @@ export function createRunCommands(
     getProjectView: async (projectId) => {
       try {
         const view = toProjectView(await store.saved(projectId));
-        return view ? ok(view) : fail('not_found', 'There is no such project on this device.');
+        return view
+          ? ok(withNotice(view, engine.notices.get(projectId)))
+          : fail('not_found', 'There is no such project on this device.');
       } catch (error) {
         return toFailure(error);
       }

@@ -86,6 +86,11 @@ export class ProjectRunner {
   private pumping: Promise<void> | undefined;
   private again = false;
   private closed = false;
+  /**
+   * The disk refused a write: nothing starts and nothing is written until Continue
+   * (`resume`) finds room again. Held in memory, since the log cannot take a pause.
+   */
+  private halted = false;
   /** The run status the loop last saw. */
   private lastStatus: string | undefined;
   /** The completion being written, so the next is computed from the state it leaves. */
@@ -275,6 +280,11 @@ export class ProjectRunner {
 
   /** "Continue orchestra" / "Execute all": the run goes on; a limit the person passed is raised for this run. */
   async resume(): Promise<void> {
+    if (this.halted) {
+      await this.continueAfterStorage();
+      // The halt was never in the log: a run it stopped is still "running" there, and goes on.
+      if ((await this.state()).project?.runStatus === 'running') return;
+    }
     const state = await this.state();
     const project = state.project;
     if (!project?.currentRunId || project.runStatus !== 'paused') throw new RunError('The run is not paused.');
@@ -394,6 +404,35 @@ export class ProjectRunner {
     if (events.length > 0) await this.append(events);
   }
 
+  /**
+   * A write was refused for quota: the run stops at once. Calls in flight are aborted
+   * (their answers could not be kept) and nothing new starts; nothing is written, since
+   * nothing can be. Continue (`resume`) picks up from the log.
+   */
+  halt(): void {
+    if (this.halted || this.closed) return;
+    this.halted = true;
+    for (const call of this.inFlight.values()) call.controller.abort('storage');
+  }
+
+  /**
+   * Continue after a full disk: once the aborted calls have settled, the project's state
+   * is read again from the log and recovered as a fresh runner would (tasks left running
+   * with no call are interrupted and scheduled again, reservations closed), then the run
+   * goes on. Still no room: the recovery's write fails, and the run stays halted.
+   */
+  private async continueAfterStorage(): Promise<void> {
+    await this.idle();
+    this.deps.store.invalidate(this.projectId);
+    this.halted = false;
+    try {
+      await this.recover();
+    } catch (error) {
+      this.halted = true;
+      throw error;
+    }
+  }
+
   /** Stops the runner without writing (the tab lost the lock or the project is deleted). */
   async close(): Promise<void> {
     this.closed = true;
@@ -420,7 +459,7 @@ export class ProjectRunner {
 
   /** Looks at the log and starts what may start; called after every change. Never throws. */
   pump(): void {
-    if (this.closed) return;
+    if (this.closed || this.halted) return;
     if (this.pumping) {
       this.again = true;
       return;
@@ -750,6 +789,8 @@ export class ProjectRunner {
         return;
       }
       case 'stopped':
+        // Stopped by a full disk: nothing can be written; Continue recovers the task.
+        if (this.halted) return;
         await this.append([
           outcome.reason === 'cancel'
             ? {
@@ -936,6 +977,8 @@ export class ProjectRunner {
 
   /** Something unexpected (storage, a bug): recorded, and the run pauses instead of spinning. */
   private async report(error: unknown, taskId?: string): Promise<void> {
+    // A full disk was told already (from memory); another write would only fail again.
+    if (this.halted) return;
     const message = error instanceof Error ? error.message : String(error);
     try {
       await this.append([

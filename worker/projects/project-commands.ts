@@ -5,6 +5,7 @@ import type { OrchestraEvent } from '../events/catalog.ts';
 import { joinKey } from '../events/projections/project-state.ts';
 import type { ProjectRow } from '../events/projections/rows.ts';
 import type { WriterRole } from '../events/writer-lock.ts';
+import type { ProjectNotice } from './project-notices.ts';
 import { type ProjectView, toProjectView } from './project-view.ts';
 import { toFailure } from './to-failure.ts';
 import type { RunSettings } from '../orchestrator/run-api.ts';
@@ -15,8 +16,14 @@ export interface NewProject extends Partial<RunSettings> {
   description: string;
 }
 
-/** What a watcher of a project receives: new events in order, or a change of this tab's role. */
-export type ProjectUpdate = { kind: 'events'; events: OrchestraEvent[] } | { kind: 'role'; role: WriterRole };
+/**
+ * What a watcher of a project receives: new events in order, a change of this tab's role,
+ * or a change of the project's notice (what the log cannot say: read it with the view).
+ */
+export type ProjectUpdate =
+  | { kind: 'events'; events: OrchestraEvent[] }
+  | { kind: 'role'; role: WriterRole }
+  | { kind: 'notice'; notice: ProjectNotice | null };
 
 const notWriter = () =>
   fail(
@@ -26,7 +33,7 @@ const notWriter = () =>
 
 /** The project commands of the worker API: each returns a Result, never throws across the door. */
 export function createProjectCommands(engine: Engine) {
-  const { store, feed, locks, db, timeTravel } = engine;
+  const { store, feed, locks, db, timeTravel, notices } = engine;
   const watchers = new Map<number, () => void>();
   let nextWatcher = 1;
 
@@ -102,9 +109,15 @@ export function createProjectCommands(engine: Engine) {
       };
       const stopFeed = feed.subscribe(projectId, afterSeq, (events) => send({ kind: 'events', events }));
       const stopRole = locks.onChange(projectId, (role) => send({ kind: 'role', role }));
+      const stopNotices = notices.listen((about, notice) => {
+        if (about === projectId) send({ kind: 'notice', notice: notice ?? null });
+      });
+      const current = notices.get(projectId);
+      if (current) send({ kind: 'notice', notice: current });
       const stop = () => {
         stopFeed();
         stopRole();
+        stopNotices();
         watchers.delete(id);
       };
       watchers.set(id, stop);

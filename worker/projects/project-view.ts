@@ -1,3 +1,4 @@
+import type { ProjectNotice } from './project-notices.ts';
 import type { ProjectState } from '../events/projections/project-state.ts';
 import type {
   AgentPerformanceRow,
@@ -23,6 +24,8 @@ export interface ProjectView {
   sessions: SessionRow[];
   costs: CostRow[];
   agents: AgentPerformanceRow[];
+  /** What the log cannot say (a full disk, a take-over still failing): from the engine's memory. */
+  notice?: ProjectNotice;
 }
 
 export function toProjectView(state: ProjectState): ProjectView | null {

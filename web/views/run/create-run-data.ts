@@ -55,6 +55,11 @@ export function createRunData(projectId: () => string) {
         setRole(update.role);
         return;
       }
+      // A full disk or a failed take-over is said from the engine's memory, with the view.
+      if (update.kind === 'notice') {
+        throttled.run();
+        return;
+      }
       setEvents((current) => {
         current.push(...update.events);
         return current;

@@ -48,6 +48,13 @@ export function ProjectRun(props: { projectId: string }) {
           </Show>
           <SyncBadge projectId={props.projectId} />
           <Problem message={data.problem()} />
+          <Show when={view().notice?.kind === 'recovery' && view().notice}>
+            {(notice) => (
+              <p class="banner problem" role="alert" data-testid="engine-notice">
+                {notice().message}
+              </p>
+            )}
+          </Show>
           <div class="run-top">
             <RunControls project={view().project} tasks={view().tasks} canWrite={data.canWrite()} onChange={changed} />
             <div class="meters">

@@ -1,0 +1,91 @@
+/**
+ * A tab that takes over as writer always resumes: the scenario the chaos run found (writer
+ * A closes with its last broadcast lost, observer B takes over and closes the same way,
+ * observer C takes over) on one shared database, with the simulator as the provider.
+ */
+import 'fake-indexeddb/auto';
+import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
+import { type Simulator, startSimulator } from '../../sim/simulator.ts';
+import { scriptTeam } from '../../sim/agent-script.ts';
+import { builderAnswer, files, passingReview, teamPlan } from '../../sim/team-answers.ts';
+import { summary, waitFor } from '../orchestrator/helpers.ts';
+import { MemoryLocks, type Tab, openTab } from './tabs.ts';
+
+let sim: Simulator;
+beforeAll(async () => {
+  sim = await startSimulator();
+});
+afterAll(() => sim.close());
+beforeEach(() => {
+  sim.respond('openai', undefined);
+});
+
+const slow = { firstTokenMs: 150, tokensPerSecond: 400 };
+
+function scriptSlowTeam() {
+  scriptTeam(sim, 'openai', {
+    'project-manager': { kind: 'json', value: teamPlan },
+    'code-generator': (request) => ({ ...builderAnswer(request), ...slow }),
+    'ui-designer': { kind: 'json', value: files.ui, ...slow },
+    'test-writer': { kind: 'json', value: files.tests, ...slow },
+    debugger: { kind: 'json', value: passingReview, ...slow },
+  });
+}
+
+async function eventsOf(tab: Tab, projectId: string) {
+  const events = await tab.api.readEvents(projectId, 1, Number.MAX_SAFE_INTEGER);
+  if (!events.ok) throw new Error(events.message);
+  return events.value;
+}
+
+test('A closes, B takes over and closes, C takes over — each last broadcast lost — and C finishes the run', async () => {
+  const name = `take-over-${Date.now()}`;
+  const channelName = `${name}-events`;
+  const locks = new MemoryLocks();
+  scriptSlowTeam();
+  const a = openTab(name, locks, channelName);
+  await a.api.updateProvider('openai', { baseUrl: sim.baseUrl('openai') });
+  await a.api.setKey('openai', 'sk-test-take-over-00000000000000');
+  const created = await a.api.createProject({
+    name: 'Notes',
+    description: 'Notes.',
+    autoApprove: true,
+    maxParallel: 2,
+  });
+  if (!created.ok) throw new Error(created.message);
+  const { projectId } = created.value;
+  expect((await a.api.openProject(projectId)).ok).toBe(true);
+  const b = openTab(name, locks, channelName);
+  const c = openTab(name, locks, channelName);
+  expect((await b.api.openProject(projectId)).ok && (await c.api.openProject(projectId)).ok).toBe(true);
+  await a.api.startRun(projectId);
+  // The observers read the project as the run goes: their cached states are then what they hold.
+  await waitFor(b.api, projectId, (view) =>
+    view.tasks.some((task) => task.status === 'running' && task.taskId !== 'plan'),
+  );
+  await c.api.getProjectView(projectId);
+
+  // A's last broadcasts are lost: the observers never hear of A's last commits.
+  a.channel.dropping = true;
+  const seqA = (await eventsOf(a, projectId)).length;
+  await waitFor(a.api, projectId, (view) => view.lastSeq > seqA + 2);
+  a.close(projectId);
+
+  // B takes over, recovers (its own writes follow A's last), and closes with its last broadcasts lost.
+  const atA = (await eventsOf(b, projectId)).length;
+  b.channel.dropping = true;
+  await waitFor(b.api, projectId, (view) => view.lastSeq > atA + 2);
+  b.close(projectId);
+
+  // C takes over: it must recover from the log, not from what it cached, and finish.
+  const finished = await waitFor(c.api, projectId, (view) => view.project.runStatus === 'stopped', 60_000);
+  expect(finished.project.runMessage, JSON.stringify(summary(finished))).toMatch(/^Every task is done/);
+  expect(a.channel.dropped + b.channel.dropped).toBeGreaterThan(0);
+  const events = await eventsOf(c, projectId);
+  expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
+  // Each task completed exactly once, and no reservation is left open.
+  const completes = events.filter((event) => event.type === 'task-complete').map((event) => event.payload.taskId);
+  expect(new Set(completes).size).toBe(completes.length);
+  expect(finished.project.reservedUsd).toBe(0);
+  expect(finished.notice).toBeUndefined();
+}, 90_000);
