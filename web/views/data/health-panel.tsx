@@ -2,6 +2,7 @@ import { Show, createResource, createSignal } from 'solid-js';
 import type { WorkerHealth } from '../../../worker/api.ts';
 import { callEngine, requestPersistentStorage } from '../../worker-client.ts';
 import { formatBytes } from './format-bytes.ts';
+import { storageWarning } from './storage-warning.ts';
 
 /** The engine's health: its database, the storage it uses, and whether the browser keeps it. */
 export function HealthPanel() {
@@ -27,6 +28,13 @@ export function HealthPanel() {
             {current().storage
               ? `${formatBytes(current().storage?.usageBytes ?? 0)} of ${formatBytes(current().storage?.quotaBytes ?? 0)} available to this site`
               : 'This browser does not report it'}
+            <Show when={current().storage && storageWarning(current().storage?.usageBytes ?? 0, current().storage?.quotaBytes ?? 0)}>
+              {(warning) => (
+                <p class="hint problem" role="alert" data-testid="storage-warning">
+                  {warning()}
+                </p>
+              )}
+            </Show>
           </dd>
           <dt>Kept under storage pressure</dt>
           <dd>
