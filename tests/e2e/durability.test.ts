@@ -26,6 +26,7 @@ beforeEach(() => sim.respond('openai', undefined));
 
 const storageSentence =
   'This device is out of room for Orchestra: free space or delete old projects in Data, then Continue.';
+const trials = Number(process.env['ORCHESTRA_HANDOVER_TRIALS'] ?? 20);
 const runStatus = (page: Page) => page.getByTestId('run-status').getAttribute('data-status');
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
 
@@ -74,7 +75,6 @@ async function openRun(page: Page, url: string): Promise<void> {
 test(
   'hand-over between three tabs, again and again, each writer’s broadcasts dropped at random: every new writer resumes',
   async ({ profile }) => {
-    const trials = Number(process.env['ORCHESTRA_HANDOVER_TRIALS'] ?? 20);
     const { page, context } = profile;
     await page.goto(`${server.url}/settings`);
     await configureProvider(page, 'openai', sim.baseUrl('openai'), 'sk-proj-E2eHandOverKey-0123456789abcdef');
