@@ -42,6 +42,14 @@ export interface OrchestraSummary {
     role: string | null;
     model: string | null;
   }[];
+  /** The project's changes, oldest first (worker/changes/history.ts). */
+  history?: {
+    kind: 'run' | 'revert' | 'import' | 'edit';
+    at: number;
+    added: string[];
+    modified: string[];
+    reverted: string[];
+  }[];
   exportedAt: number;
 }
 
@@ -61,6 +69,7 @@ export function renderOrchestraMd(input: OrchestraSummary): string {
     testsSection(input.tests ?? null),
     costsSection(input.costs),
     filesSection(input.files),
+    historySection(input.history ?? []),
   ];
   return `${sections.join('\n\n')}\n`;
 }
@@ -169,6 +178,25 @@ function filesSection(files: OrchestraSummary['files']): string {
     file.source === 'ai' ? (file.model ?? none) : none,
   ]);
   return `## Files\n\n${table(['File', 'Version', 'Source', 'Role', 'Model'], rows)}`;
+}
+
+const historyLabels = {
+  run: 'Run',
+  revert: 'Reverted by you',
+  import: 'Brought in',
+  edit: 'Edited by you',
+} as const;
+
+function historySection(history: NonNullable<OrchestraSummary['history']>): string {
+  if (history.length === 0) return '## History of changes\n\nNo changes were recorded.';
+  const lines = history.map((entry, index) => {
+    const parts: string[] = [];
+    if (entry.added.length > 0) parts.push(`added ${entry.added.map(inlineCode).join(', ')}`);
+    if (entry.modified.length > 0) parts.push(`changed ${entry.modified.map(inlineCode).join(', ')}`);
+    if (entry.reverted.length > 0) parts.push(`brought back ${entry.reverted.map(inlineCode).join(', ')}`);
+    return `${index + 1}. ${historyLabels[entry.kind]}, ${new Date(entry.at).toISOString()}: ${parts.join('; ') || 'no files'}.`;
+  });
+  return `## History of changes\n\n${lines.join('\n')}`;
 }
 
 function sourceLabel(file: OrchestraSummary['files'][number]): string {

@@ -4,6 +4,7 @@
  * returns a Result: nothing thrown crosses the door.
  */
 import { isBinaryArtifact } from '../changes/binary-file.ts';
+import { changeHistory } from '../changes/history.ts';
 import { type Result, fail, ok } from '../contract/result.ts';
 import type { Engine } from '../engine.ts';
 import type { EventDraft } from '../events/catalog.ts';
@@ -285,6 +286,7 @@ export function createRunCommands(
                 model: version?.provenance.model ?? null,
               };
             }),
+          history: changeHistory([...state.artifactVersions.values()], [...state.sessions.values()]),
           // As of the project's last event, not the moment of export: the same log, the same bytes.
           exportedAt: project.updatedAt,
         });

@@ -2,7 +2,8 @@ import { For, Show, createEffect, createMemo } from 'solid-js';
 import type { HighlightNode } from './highlight-tree.ts';
 import { highlightCode } from './highlight.ts';
 
-function Nodes(props: { nodes: HighlightNode[] }) {
+/** Highlighted text as DOM nodes (spans with highlight.js's classes), never as markup. */
+export function Nodes(props: { nodes: HighlightNode[] }) {
   return (
     <For each={props.nodes}>
       {(node) =>

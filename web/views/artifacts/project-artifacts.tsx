@@ -10,6 +10,7 @@ import { makeThrottle } from '../../lib/throttle.ts';
 import { CodeView } from './code-view.tsx';
 import { FileTree } from './file-tree.tsx';
 import { allFolders, buildFileTree, foldersOf } from './file-tree-model.ts';
+import { FileChanges } from './file-changes.tsx';
 import { VersionDetails } from './version-details.tsx';
 
 /** One project's files: the tree, the chosen file's text and versions, and the ZIP. */
@@ -143,6 +144,19 @@ export function ProjectArtifacts(props: { projectId: string }) {
                         </label>
                       </div>
                       <Show when={chosenVersion()}>{(version) => <VersionDetails version={version()} />}</Show>
+                      <Show when={versions().length > 1 ? chosenVersion() : undefined}>
+                        {(version) => (
+                          <FileChanges
+                            projectId={props.projectId}
+                            path={file().path}
+                            language={file().language}
+                            versions={versions()}
+                            chosen={version()}
+                            latest={file().latest}
+                            canWrite={checks.role() === 'writer'}
+                          />
+                        )}
+                      </Show>
                       <Show when={content()} fallback={<p class="loading">Loading the file…</p>}>
                         {(loaded) => (
                           <>

@@ -24,6 +24,7 @@ export function VersionDetails(props: { version: ArtifactVersionRow }) {
           <Show when={provenance().model}> {provenance().model}</Show>
         </Show>
         <Show when={provenance().attempt}> · attempt {provenance().attempt}</Show>
+        <Show when={provenance().revertedTo}>{(to) => <> · reverted: brings back v{to()}</>}</Show>
         <Show when={provenance().taskId}>
           <span class="hint"> · task {provenance().taskId}</span>
         </Show>

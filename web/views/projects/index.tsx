@@ -4,6 +4,7 @@ import { ViewFrame } from '../../components/view-frame.tsx';
 import type { ProjectRow } from '../../../worker/api.ts';
 import { formatUsd } from '../../format/money.ts';
 import { callEngine } from '../../worker-client.ts';
+import { BringProjectIn } from './bring-in.tsx';
 
 const runStatusNames: Record<ProjectRow['runStatus'], string> = {
   idle: 'not started',
@@ -59,6 +60,7 @@ export default function ProjectsView() {
           </For>
         </ul>
       </Show>
+      <BringProjectIn />
     </ViewFrame>
   );
 }

@@ -6,6 +6,7 @@ import { SyncBadge } from '../../components/sync-badge.tsx';
 import { ChecksPanel } from '../../checks/checks-panel.tsx';
 import { AgentsPanel } from './agents-panel.tsx';
 import { ArtifactTimeline } from './artifact-timeline.tsx';
+import { ChangeSummary } from './change-summary.tsx';
 import { BudgetMeter, Progress } from './budget-meter.tsx';
 import { createRunData } from './create-run-data.ts';
 import { Feed } from './feed.tsx';
@@ -69,6 +70,7 @@ export function ProjectRun(props: { projectId: string }) {
             )}
           </Show>
           <RunEnd view={view()} />
+          <ChangeSummary projectId={props.projectId} events={data.events()} />
           <AgentsPanel view={view()} />
           <section class="tasks-section" aria-labelledby="tasks-title">
             <h3 id="tasks-title" tabindex="-1">

@@ -1,0 +1,53 @@
+import type { ArtifactVersionRow, SessionRow } from '../events/projections/rows.ts';
+
+/** One change in a project's history: a run, a revert, or files brought in. */
+export interface HistoryEntry {
+  kind: 'run' | 'revert' | 'import' | 'edit';
+  /** When the change began (the run's start, else its first version). */
+  at: number;
+  added: string[];
+  modified: string[];
+  /** For reverts: the versions brought back, "src/a.js → v1". */
+  reverted: string[];
+}
+
+/**
+ * The project's history of changes, oldest first, from its file versions and runs: the
+ * versions written during a run are that run's change; versions written by you outside
+ * a run are a revert (when they bring back an earlier version), files brought in (first
+ * versions), or edits.
+ *
+ * @example changeHistory(versions, sessions) // [{ kind: 'import', added: […] }, { kind: 'run', modified: […] }]
+ */
+export function changeHistory(
+  versions: readonly ArtifactVersionRow[],
+  sessions: readonly Pick<SessionRow, 'startedAt' | 'endedAt'>[],
+): HistoryEntry[] {
+  const runs = [...sessions].sort((a, b) => a.startedAt - b.startedAt);
+  const ordered = [...versions].sort((a, b) => a.seq - b.seq);
+  const entries: HistoryEntry[] = [];
+  let current = null as (HistoryEntry & { key: string }) | null;
+  for (const version of ordered) {
+    const run = runs.findLast(
+      (session) => session.startedAt <= version.at && (session.endedAt ?? Infinity) >= version.at,
+    );
+    const kind: HistoryEntry['kind'] =
+      version.provenance.source !== 'user' || run
+        ? 'run'
+        : version.provenance.revertedTo !== undefined
+          ? 'revert'
+          : version.version === 1
+            ? 'import'
+            : 'edit';
+    const key = kind === 'run' ? `run:${run?.startedAt ?? 'none'}` : `${kind}:${version.at}`;
+    if (current?.key !== key) {
+      current = { key, kind, at: run?.startedAt ?? version.at, added: [], modified: [], reverted: [] };
+      entries.push(current);
+    }
+    if (version.provenance.revertedTo !== undefined)
+      current.reverted.push(`${version.path} → v${version.provenance.revertedTo}`);
+    else if (version.version === 1) current.added.push(version.path);
+    else current.modified.push(version.path);
+  }
+  return entries.map(({ kind, at, added, modified, reverted }) => ({ kind, at, added, modified, reverted }));
+}
