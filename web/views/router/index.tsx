@@ -5,6 +5,8 @@ import { Problem } from '../../components/problem.tsx';
 import { ViewFrame } from '../../components/view-frame.tsx';
 import { formatUsd } from '../../format/money.ts';
 import { callEngine } from '../../worker-client.ts';
+import { describeSpend, qualityGrid, spendOverTime } from './chart-data.ts';
+import { QualityChart, SpendChart } from './charts.tsx';
 
 const percent = (value: number) => `${Math.round(value * 100)}%`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -20,6 +22,49 @@ function trendOf(model: ModelRecord): string {
   return model.trend > 0
     ? `improving (+${percent(model.trend)} over ${over})`
     : `worse lately (${percent(model.trend)} over ${over})`;
+}
+
+/** A sentence of the quality chart's marks, for people who do not see it. */
+function describeQuality(grid: ReturnType<typeof qualityGrid>): string {
+  const parts: string[] = [];
+  for (const model of grid.models)
+    grid.taskTypes.forEach((type, i) => {
+      const quality = model.quality[i];
+      if (quality !== null && quality !== undefined)
+        parts.push(`${model.label} on ${type} ${percent(quality)} over ${model.counts[i] ?? 0}`);
+    });
+  return `Mean quality: ${parts.join(', ')}.`;
+}
+
+function Charts(props: { report: RouterReport }) {
+  const byModel = () => spendOverTime(props.report.history, 'armId');
+  const byType = () => spendOverTime(props.report.history, 'taskType');
+  const grid = () => qualityGrid(props.report.history);
+  return (
+    <section aria-labelledby="charts-title">
+      <h2 id="charts-title">Spend and quality</h2>
+      <Show
+        when={props.report.history.length > 0}
+        fallback={<p class="hint">Charts appear once models have done some tasks.</p>}
+      >
+        <div class="chart-grid">
+          <SpendChart
+            series={byModel()}
+            title="Spend per model"
+            description={describeSpend(byModel(), 'model')}
+            testId="router-chart-model-spend"
+          />
+          <SpendChart
+            series={byType()}
+            title="Spend per kind of task"
+            description={describeSpend(byType(), 'kind of task')}
+            testId="router-chart-type-spend"
+          />
+          <QualityChart grid={grid()} description={describeQuality(grid())} testId="router-chart-quality" />
+        </div>
+      </Show>
+    </section>
+  );
 }
 
 export default function RouterView() {
@@ -92,6 +137,7 @@ export default function RouterView() {
                 </div>
               </Show>
             </section>
+            <Charts report={value()} />
             <section aria-labelledby="opportunities-title">
               <h2 id="opportunities-title">Opportunities</h2>
               <Show
