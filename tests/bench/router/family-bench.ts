@@ -18,6 +18,7 @@ import {
   makeTypeThompsonFamilyPolicy,
 } from './family-policies.ts';
 import {
+  abandonBound,
   bestSingleModel,
   costAtEqualQuality,
   oracleFrontier,
@@ -57,6 +58,8 @@ export interface FamilyFigures {
   falseAlarmsPer10k: number | null;
   /** p90 over seeds of tasks of the dropped model's type until it is abandoned (drop families), per policy. */
   abandonP90: Record<string, number> | null;
+  /** p90 over seeds of the fewest outcomes of the dropped model any detector at ≤ 1 false alarm per 10,000 needs (drop families). */
+  abandonBoundP90: number | null;
 }
 
 export interface FamilyBenchOptions {
@@ -74,6 +77,7 @@ export function runFamilyBench(options: FamilyBenchOptions): FamilyFigures[] {
     if (options.only && !options.only.includes(family.name)) continue;
     const sums = new Map<string, PolicyFigures>();
     const abandon = new Map<string, number[]>();
+    const bounds: number[] = [];
     let alarms = 0;
     let outcomes = 0;
     let bestQuality = 0;
@@ -84,6 +88,7 @@ export function runFamilyBench(options: FamilyBenchOptions): FamilyFigures[] {
       const single = bestSingleModel(episode);
       bestQuality += single.quality;
       bestCost += single.cost;
+      if (episode.drop) bounds.push(abandonBound(episode));
       const router = makeRouterFamilyPolicy(episode, options.tuning);
       const policies: FamilyPolicy[] = [router, makeOracleFamilyPolicy(episode)];
       if (options.baselines !== false) for (const name of baselineNames) policies.push(learners[name](episode));
@@ -142,6 +147,7 @@ export function runFamilyBench(options: FamilyBenchOptions): FamilyFigures[] {
         family.dynamics === 'drop'
           ? Object.fromEntries([...abandon].map(([name, list]) => [name, percentile(list, 90)]))
           : null,
+      abandonBoundP90: bounds.length > 0 ? percentile(bounds, 90) : null,
     });
   }
   return out;
@@ -153,14 +159,14 @@ const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value
 export function familyTable(results: readonly FamilyFigures[]): string {
   const names = ['router', ...baselineNames, 'oracle'];
   const lines = [
-    `| family | ${names.map((name) => `${name} regret`).join(' | ')} | router ÷ best baseline | router cost ÷ oracle at equal quality | LinUCB / TS / ε cost ÷ oracle | router quality ÷ best single | router cost ÷ best single | false alarms /10k | abandon p90 (router, ε, TS) |`,
+    `| family | ${names.map((name) => `${name} regret`).join(' | ')} | router ÷ best baseline | router cost ÷ oracle at equal quality | LinUCB / TS / ε cost ÷ oracle | router quality ÷ best single | router cost ÷ best single | false alarms /10k | abandon p90 (router, ε, TS; bound) |`,
     `| --- | ${names.map(() => '---').join(' | ')} | --- | --- | --- | --- | --- | --- | --- |`,
   ];
   for (const r of results) {
     const p = (name: string) => r.policies[name];
     const router = p('router') as PolicyFigures;
     lines.push(
-      `| ${r.family.name} | ${names.map((name) => fixed(p(name)?.regret ?? Number.NaN, 1)).join(' | ')} | ${fixed(r.regretVsBestBaseline, 2)} (${r.bestBaseline}) | ${fixed(router.costVsOracle, 2)} | ${['LinUCB', 'per-type Thompson', 'ε-greedy'].map((name) => fixed(p(name)?.costVsOracle ?? Number.NaN, 2)).join(' / ')} | ${fixed(router.quality / r.bestSingle.quality, 3)} | ${fixed(router.cost / r.bestSingle.cost, 3)} | ${r.falseAlarmsPer10k === null ? '' : fixed(r.falseAlarmsPer10k, 1)} | ${r.abandonP90 ? [r.abandonP90['router'], r.abandonP90['ε-greedy'], r.abandonP90['per-type Thompson']].join(', ') : ''} |`,
+      `| ${r.family.name} | ${names.map((name) => fixed(p(name)?.regret ?? Number.NaN, 1)).join(' | ')} | ${fixed(r.regretVsBestBaseline, 2)} (${r.bestBaseline}) | ${fixed(router.costVsOracle, 2)} | ${['LinUCB', 'per-type Thompson', 'ε-greedy'].map((name) => fixed(p(name)?.costVsOracle ?? Number.NaN, 2)).join(' / ')} | ${fixed(router.quality / r.bestSingle.quality, 3)} | ${fixed(router.cost / r.bestSingle.cost, 3)} | ${r.falseAlarmsPer10k === null ? '' : fixed(r.falseAlarmsPer10k, 1)} | ${r.abandonP90 ? `${[r.abandonP90['router'], r.abandonP90['ε-greedy'], r.abandonP90['per-type Thompson']].join(', ')}; ${fixed(r.abandonBoundP90 ?? Number.NaN, 0)}` : ''} |`,
     );
   }
   return lines.join('\n');

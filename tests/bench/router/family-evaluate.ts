@@ -135,3 +135,39 @@ export function costAtEqualQuality(
   }
   return cost / last.cost;
 }
+
+/**
+ * A lower bound on how many outcomes of the dropped model any change detector needs to
+ * notice its drop while raising at most one false alarm per 10,000 outcomes of a model
+ * that does not change: ln(10,000) ÷ the Kullback–Leibler divergence of its scores after
+ * the drop from before (Lorden 1971; the detector is assumed to know both levels, which a
+ * learner does not). The levels are the model's mean expected quality on the drop's task
+ * type before and after; scores are pass/fail or the world's quality plus N(0, 0.15²).
+ */
+export function abandonBound(episode: Episode): number {
+  const drop = episode.drop;
+  if (!drop) return 0;
+  const K = episode.arms.length;
+  let before = 0;
+  let nb = 0;
+  let after = 0;
+  let na = 0;
+  episode.tasks.forEach((task, t) => {
+    if (task.taskType !== drop.taskType) return;
+    const q = episode.quality[t * K + drop.arm] as number;
+    if (t < drop.at) {
+      before += q;
+      nb += 1;
+    } else {
+      after += q;
+      na += 1;
+    }
+  });
+  const p0 = before / Math.max(1, nb);
+  const p1 = after / Math.max(1, na);
+  const kl =
+    episode.family.reward === 'bernoulli'
+      ? p1 * Math.log(p1 / p0) + (1 - p1) * Math.log((1 - p1) / (1 - p0))
+      : (p1 - p0) ** 2 / (2 * 0.15 ** 2);
+  return Math.log(10_000) / Math.max(1e-9, kl);
+}

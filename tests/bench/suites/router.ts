@@ -74,6 +74,12 @@ function familyRows(figures: FamilyFigures): BenchResult[] {
         baseline: { name: 'epsilon_greedy', value: Math.max(1, figures.abandonP90['ε-greedy'] ?? 1) },
         target: '<= 20 tasks',
       }),
+      {
+        metric: `${name}_dropped_model_detection_bound_p90`,
+        value: round(figures.abandonBoundP90 ?? Number.NaN, 0),
+        unit: 'outcomes',
+        target: 'informative: fewest outcomes of the dropped model any detector at <= 1 false alarm per 10k needs',
+      },
     );
   return rows;
 }
