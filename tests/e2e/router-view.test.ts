@@ -44,6 +44,7 @@ async function run(page: Page, name: string) {
   await page.getByLabel('Name').fill(name);
   await page.getByLabel('Description').fill('Some small Python modules.');
   await page.getByLabel('Best quality').check();
+  await page.getByLabel('Parallel agents').fill('8');
   await page.getByRole('button', { name: 'Create project' }).click();
   await page.waitForURL(/\/run\?project=/);
   await page.getByRole('button', { name: 'Start', exact: true }).click();
@@ -54,58 +55,61 @@ async function run(page: Page, name: string) {
     .toBe('stopped');
 }
 
-test('after a few runs, Router & costs draws its charts and states an opportunity with its evidence', async ({
-  profile,
-}) => {
-  const { page } = profile;
-  await page.goto(`${server.url}/settings`);
-  await configureProvider(page, 'openai', sim.baseUrl('openai'), 'sk-proj-E2eRouterView-0123456789abcdef');
-  let written = 0;
-  scriptTeam(sim, 'openai', {
-    'project-manager': { kind: 'json', value: widePlan },
-    'code-generator': () => {
-      written += 1;
-      return {
-        kind: 'json',
-        value: {
-          files: [{ path: `mod_${written}.py`, language: 'python', content: 'def parse(text):\n    return text\n' }],
-          notes: 'A module.',
-        },
-      };
-    },
-    debugger: { kind: 'json', value: passingReview },
-  });
+// A few whole runs: minutes on a loaded machine.
+test(
+  'after a few runs, Router & costs draws its charts and states an opportunity with its evidence',
+  { timeout: 900_000 },
+  async ({ profile }) => {
+    const { page } = profile;
+    await page.goto(`${server.url}/settings`);
+    await configureProvider(page, 'openai', sim.baseUrl('openai'), 'sk-proj-E2eRouterView-0123456789abcdef');
+    let written = 0;
+    scriptTeam(sim, 'openai', {
+      'project-manager': { kind: 'json', value: widePlan },
+      'code-generator': () => {
+        written += 1;
+        return {
+          kind: 'json',
+          value: {
+            files: [{ path: `mod_${written}.py`, language: 'python', content: 'def parse(text):\n    return text\n' }],
+            notes: 'A module.',
+          },
+        };
+      },
+      debugger: { kind: 'json', value: passingReview },
+    });
 
-  // The router explores by chance (Thompson sampling): within a few runs, at least two
-  // models have done enough code tasks of equal quality for the cheaper one to be named.
-  let opportunities = '';
-  for (let i = 1; i <= 6 && !/ matches /.test(opportunities); i++) {
-    await run(page, `Modules ${i}`);
-    await page.goto(`${server.url}/router`);
-    await page.getByTestId('router-models').waitFor();
-    opportunities =
-      (await page
-        .getByTestId('router-opportunities')
-        .textContent()
-        .catch(() => null)) ?? '';
-  }
-  // "X matches Y on backend-code at 1/N the cost over T tasks (quality … over n vs … over m, $… vs $… per task)."
-  expect(opportunities).toMatch(
-    / matches .+ at 1\/\d+ the cost over \d+ tasks \(quality \d\.\d\d over \d+ vs \d\.\d\d over \d+, \$[\d.]+ vs \$[\d.]+ per task\)/,
-  );
+    // The router explores by chance (Thompson sampling): within a few runs, at least two
+    // models have done enough code tasks of equal quality for the cheaper one to be named.
+    let opportunities = '';
+    for (let i = 1; i <= 6 && !/ matches /.test(opportunities); i++) {
+      await run(page, `Modules ${i}`);
+      await page.goto(`${server.url}/router`);
+      await page.getByTestId('router-models').waitFor();
+      opportunities =
+        (await page
+          .getByTestId('router-opportunities')
+          .textContent()
+          .catch(() => null)) ?? '';
+    }
+    // "X matches Y on backend-code at 1/N the cost over T tasks (quality … over n vs … over m, $… vs $… per task)."
+    expect(opportunities).toMatch(
+      / matches .+ at 1\/\d+ the cost over \d+ tasks \(quality \d\.\d\d over \d+ vs \d\.\d\d over \d+, \$[\d.]+ vs \$[\d.]+ per task\)/,
+    );
 
-  // Three charts, each drawn on a canvas once uPlot has loaded, each with its words.
-  for (const id of ['router-chart-model-spend', 'router-chart-type-spend', 'router-chart-quality']) {
-    const figure = page.getByTestId(id);
-    await expect.poll(() => figure.locator('.chart-canvas[data-ready="true"] canvas').count()).toBeGreaterThan(0);
-    const box = await figure.locator('canvas').first().boundingBox();
-    expect(box?.width ?? 0).toBeGreaterThan(200);
-    expect(await figure.locator('.chart-canvas').getAttribute('aria-label')).toMatch(/\$\d|\d%/);
-  }
-  expect(await page.getByTestId('router-chart-model-spend').textContent()).toContain('gpt-5');
-  // The library came as its own chunk, on demand.
-  const scripts = await page.evaluate(() =>
-    performance.getEntriesByType('resource').map((entry) => entry.name.split('/').pop() ?? ''),
-  );
-  expect(scripts.some((name) => /^uPlot|^uplot/i.test(name))).toBe(true);
-});
+    // Three charts, each drawn on a canvas once uPlot has loaded, each with its words.
+    for (const id of ['router-chart-model-spend', 'router-chart-type-spend', 'router-chart-quality']) {
+      const figure = page.getByTestId(id);
+      await expect.poll(() => figure.locator('.chart-canvas[data-ready="true"] canvas').count()).toBeGreaterThan(0);
+      const box = await figure.locator('canvas').first().boundingBox();
+      expect(box?.width ?? 0).toBeGreaterThan(200);
+      expect(await figure.locator('.chart-canvas').getAttribute('aria-label')).toMatch(/\$\d|\d%/);
+    }
+    expect(await page.getByTestId('router-chart-model-spend').textContent()).toContain('gpt-5');
+    // The library came as its own chunk, on demand.
+    const scripts = await page.evaluate(() =>
+      performance.getEntriesByType('resource').map((entry) => entry.name.split('/').pop() ?? ''),
+    );
+    expect(scripts.some((name) => /^uPlot|^uplot/i.test(name))).toBe(true);
+  },
+);
