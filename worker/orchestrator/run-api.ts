@@ -109,6 +109,8 @@ export interface RunCommands {
   retryTask(projectId: string, taskId: string, instructions?: string): Promise<Result<void>>;
   /** "Emergency stop": aborts every call at once, gives back reservations, marks tasks interrupted. */
   emergencyStop(projectId: string): Promise<Result<void>>;
+  /** "Stop run": a paused run with nothing in flight ends here, by your choice; Start later goes on. */
+  stopRun(projectId: string): Promise<Result<void>>;
   /** Changes the project's budget (never below what is spent or reserved). */
   setBudget(projectId: string, budgetUsd: number): Promise<Result<void>>;
   /** The latest version of every file plus ORCHESTRA.md, as a ZIP. */

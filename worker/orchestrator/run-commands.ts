@@ -184,6 +184,12 @@ export function createRunCommands(
         return done;
       }),
 
+    stopRun: (projectId) =>
+      asWriter(projectId, async () => {
+        await (await runner(projectId)).stop();
+        return done;
+      }),
+
     emergencyStop: (projectId) =>
       asWriter(projectId, async () => {
         await (await runner(projectId)).emergencyStop();

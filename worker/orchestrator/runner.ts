@@ -49,6 +49,7 @@ import { conversationOf } from './chat.ts';
 import type { ChecksService } from '../checks/checks-service.ts';
 import { checkIsCurrent, testFailureFindings } from '../checks/test-findings.ts';
 import { describeCheck } from '../query/describe-check.ts';
+import { runState } from '../run-state/run-state.ts';
 
 export interface RunnerDeps {
   store: EventStore;
@@ -91,6 +92,8 @@ export class ProjectRunner {
    * (`resume`) finds room again. Held in memory, since the log cannot take a pause.
    */
   private halted = false;
+  /** Above 0 while an emergency stop is being written: nothing new launches. */
+  private stopping = 0;
   /** The run status the loop last saw. */
   private lastStatus: string | undefined;
   /** The completion being written, so the next is computed from the state it leaves. */
@@ -223,6 +226,20 @@ export class ProjectRunner {
     const events: EventDraft[] = [{ type: 'run-start', actor: { kind: 'user' }, payload: { runId } }];
     const project = state.project;
     const approved = state.plan?.status === 'approved';
+    if (approved) {
+      // Start on an ended run goes on with what is left (after an emergency stop, a
+      // failure): those tasks run again.
+      // With nothing left, the run re-checks the project's tests and ends.
+      for (const task of state.tasks.values()) {
+        if (task.status === 'failed' || task.status === 'interrupted') {
+          events.push({
+            type: 'task-retry',
+            actor: { kind: 'user' },
+            payload: { taskId: task.taskId, reason: 'Started again by you.' },
+          });
+        }
+      }
+    }
     if (!approved) {
       if (!readiness.some((entry) => entry.ready)) {
         const plan = templatePlan(project?.description ?? '', project?.template ?? null);
@@ -379,11 +396,30 @@ export class ProjectRunner {
    * interrupted with its reservation given back; the run ends.
    */
   async emergencyStop(): Promise<void> {
-    const calls = [...this.inFlight.values()];
-    for (const call of calls) call.controller.abort('emergency');
-    // A test run under way ends too: generated code never outlives an emergency stop.
-    this.deps.checks?.stop(this.projectId);
-    await Promise.all(calls.map((call) => call.done));
+    // Nothing launches while the stop is written: a tick that read the state before it
+    // would otherwise start a task after the run ended.
+    this.stopping += 1;
+    try {
+      await this.stopEverything();
+    } finally {
+      this.stopping -= 1;
+    }
+  }
+
+  private async stopEverything(): Promise<void> {
+    const aborted = new Set<InFlight>();
+    for (;;) {
+      const calls = [...this.inFlight.values()].filter((call) => !aborted.has(call));
+      if (calls.length === 0 && !this.pumping) break;
+      for (const call of calls) {
+        aborted.add(call);
+        call.controller.abort('emergency');
+      }
+      // A test run under way ends too: generated code never outlives an emergency stop.
+      this.deps.checks?.stop(this.projectId);
+      await Promise.all([...calls.map((call) => call.done), this.pumping]);
+    }
+    const calls = [...aborted];
     const state = await this.state();
     const runId = state.project?.currentRunId;
     const events: EventDraft[] = [];
@@ -431,6 +467,33 @@ export class ProjectRunner {
       this.halted = true;
       throw error;
     }
+  }
+
+  /**
+   * "Stop run": a paused run ends here, by your choice; what was built stays, and Start
+   * later goes on with the tasks left.
+   */
+  async stop(): Promise<void> {
+    const state = await this.state();
+    const project = state.project;
+    if (!project?.currentRunId || project.runStatus !== 'paused')
+      throw new RunError('Only a paused run can be stopped.');
+    if (this.inFlight.size > 0) throw new RunError('Calls are still finishing: stop once the run has paused.');
+    const left = [...state.tasks.values()].filter((task) => task.status !== 'done' && task.status !== 'cancelled');
+    await this.append([
+      {
+        type: 'run-stop',
+        actor: { kind: 'user' },
+        payload: {
+          runId: project.currentRunId,
+          outcome: 'stopped',
+          message:
+            left.length === 0
+              ? 'Stopped by you.'
+              : `Stopped by you with ${left.length} task${left.length === 1 ? '' : 's'} not done: Start goes on with them.`,
+        },
+      },
+    ]);
   }
 
   /** Stops the runner without writing (the tab lost the lock or the project is deleted). */
@@ -506,6 +569,21 @@ export class ProjectRunner {
       ]);
       return;
     }
+    if (!planApproved && !replanning && busy === 0 && state.plan?.status !== 'proposed' && allFinished(tasks)) {
+      // The planning task was cancelled: with no plan there is nothing to build.
+      await this.append([
+        {
+          type: 'run-stop',
+          actor: system,
+          payload: {
+            runId: project.currentRunId,
+            outcome: 'stopped',
+            message: 'Planning was cancelled, so nothing was built. Start plans the project again.',
+          },
+        },
+      ]);
+      return;
+    }
     if (planApproved && busy === 0 && allFinished(tasks)) {
       await this.finish(state, project.currentRunId);
       return;
@@ -527,7 +605,30 @@ export class ProjectRunner {
       return;
     }
     const slots = project.maxParallel - busy;
-    for (const task of readyTasks(tasks, new Set(this.inFlight.keys()), slots)) this.launch(task);
+    const ready = readyTasks(tasks, new Set(this.inFlight.keys()), slots);
+    for (const task of ready) this.launch(task);
+    if (ready.length === 0 && this.inFlight.size === 0) await this.pauseIfStalled(state);
+  }
+
+  /**
+   * A run that is going but where nothing runs and nothing can start (a failed task that
+   * others wait on, a plan that could not be written) pauses at once, naming what blocks
+   * it and the one way on: it never shows "Running" while nothing runs.
+   */
+  private async pauseIfStalled(state: ProjectState): Promise<void> {
+    if (!state.project) return;
+    const run = runState({ project: state.project, plan: state.plan, tasks: [...state.tasks.values()] });
+    if (run.phase !== 'stalled') return;
+    const blocked = [...state.tasks.values()].filter(
+      (task) => task.status === 'failed' || task.status === 'interrupted',
+    );
+    const planning = blocked.find((task) => task.role === 'project-manager');
+    const reason = planning
+      ? `The plan could not be written: “${planning.title}” ${planning.status === 'failed' ? 'failed' : 'was cut off'}. Retry task to try again.`
+      : blocked.length > 0
+        ? `Nothing can run until ${blocked.map((task) => `“${task.title}”`).join(', ')} ${blocked.length === 1 ? 'is' : 'are'} retried or cancelled: ${blocked.length === 1 ? 'it' : 'they'} did not finish.`
+        : `Nothing can run: ${run.blocked.map((title) => `“${title}”`).join(', ')} cannot start.`;
+    await this.pause('failure', reason.slice(0, 1000));
   }
 
   /** The run's end: done, with the findings the last review left open listed. */
@@ -540,10 +641,15 @@ export class ProjectRunner {
     const open = await remainingFindings(state, (hash) => this.deps.store.blob(hash));
     const check = state.project.lastCheck;
     const tests = check && checkIsCurrent(state) ? ` ${describeCheck(check.outcome, check.counts, check.reason)}` : '';
+    const cancelled = [...state.tasks.values()].filter((task) => task.status === 'cancelled');
+    const head =
+      cancelled.length === 0
+        ? 'Every task is done'
+        : `Every task is done but the ${cancelled.length} you cancelled (${cancelled.map((task) => `“${task.title}”`).join(', ')})`;
     const message =
       open.length === 0
-        ? `Every task is done.${tests}`
-        : `Every task is done;${tests} The last review left ${open.length} finding${open.length === 1 ? '' : 's'} open: ${open
+        ? `${head}.${tests}`
+        : `${head};${tests} The last review left ${open.length} finding${open.length === 1 ? '' : 's'} open: ${open
             .slice(0, 5)
             .map(
               (finding) =>
@@ -606,6 +712,7 @@ export class ProjectRunner {
 
   /** Starts a task's attempt in the background; the loop runs again when it settles. */
   private launch(task: TaskRow): void {
+    if (this.stopping > 0) return;
     const controller = new AbortController();
     const entry: InFlight = { controller, done: Promise.resolve(), released: false };
     this.inFlight.set(task.taskId, entry);

@@ -58,6 +58,8 @@ export type RunState =
       cancelled: string[];
       /** Titles of the tasks that did not end: Start again retries them. */
       unfinished: string[];
+      /** Whether the run had an approved plan (Start goes on with it, or plans afresh). */
+      planned: boolean;
     };
 
 export type RunPhase = RunState['phase'];
@@ -116,6 +118,7 @@ export function runState(facts: RunFacts): RunState {
         outcome,
         reason: project.runMessage,
         cancelled: tasks.filter((task) => task.status === 'cancelled').map((task) => task.title),
+        planned: plan?.status === 'approved',
         unfinished:
           plan?.status === 'approved'
             ? tasks.filter((task) => retryable.has(task.status)).map((task) => task.title)
@@ -129,15 +132,15 @@ export function runState(facts: RunFacts): RunState {
     }
     case 'running': {
       if (plan?.status === 'proposed') return { phase: 'awaiting-approval' };
-      if (plan?.status !== 'approved') return { phase: 'planning', working };
+      const approved = plan?.status === 'approved';
       const ready = readyCount(tasks);
-      if (working > 0 || ready > 0) return { phase: 'working', working, ready };
-      // Every task ended: the run is finishing (final checks, the closing sentence).
-      if (tasks.every((task) => ended.has(task.status))) return { phase: 'working', working: 0, ready: 0 };
-      return {
-        phase: 'stalled',
-        blocked: tasks.filter((task) => !ended.has(task.status)).map((task) => task.title),
-      };
+      if (working > 0 || ready > 0)
+        return approved ? { phase: 'working', working, ready } : { phase: 'planning', working };
+      const open = tasks.filter((task) => !ended.has(task.status));
+      // Nothing running, nothing that can start, and tasks not ended: nothing will happen.
+      if (open.length > 0) return { phase: 'stalled', blocked: open.map((task) => task.title) };
+      // The plan is being proposed, or every task ended and the run is finishing.
+      return approved ? { phase: 'working', working: 0, ready: 0 } : { phase: 'planning', working: 0 };
     }
   }
 }
@@ -180,13 +183,18 @@ export function runControls(state: RunState, canWrite: boolean): RunControls {
   if (!canWrite) return controls;
   switch (state.phase) {
     case 'idle':
-      controls.start = on('Plans the project and builds it.');
+      controls.start = on(
+        'Start: the Project Manager plans the project, and you approve the plan before anything is built.',
+      );
       break;
     case 'ended':
-      if (state.unfinished.length > 0)
-        controls.start = on(
-          `Starts a new run that retries ${plural(state.unfinished.length, 'unfinished task')}: ${state.unfinished.join(', ')}.`,
-        );
+      controls.start = on(
+        !state.planned
+          ? 'Start plans the project again: a new plan comes to you for approval before anything is built.'
+          : state.unfinished.length > 0
+            ? `Start goes on with the approved plan: ${plural(state.unfinished.length, 'unfinished task')} run again (${state.unfinished.join(', ')}); finished work is kept.`
+            : 'Every task is done: Start builds nothing again. It runs the project’s tests if its files changed since they last ran, then ends. To change the project, send the team a message.',
+      );
       break;
     case 'planning':
     case 'awaiting-approval':
@@ -260,6 +268,25 @@ export function runBadge(state: RunState): RunBadge {
       };
     case 'ended':
       return outcomeBadges[state.outcome];
+  }
+}
+
+/**
+ * The badge from the project row alone (the Projects list has no tasks): how the last run
+ * ended, why it is paused, or that it runs.
+ */
+export function rowBadge(project: Pick<ProjectRow, 'runStatus' | 'pauseKind' | 'lastOutcome'>): RunBadge {
+  switch (project.runStatus) {
+    case 'idle':
+      return { label: 'Not started', tone: 'neutral' };
+    case 'running':
+      return { label: 'Running', tone: 'active' };
+    case 'paused': {
+      const kind = project.pauseKind ?? 'user';
+      return { label: pauseBadges[kind], tone: kind === 'user' || kind === 'step' ? 'waiting' : 'warning' };
+    }
+    case 'stopped':
+      return project.lastOutcome ? outcomeBadges[project.lastOutcome] : { label: 'Ended', tone: 'neutral' };
   }
 }
 

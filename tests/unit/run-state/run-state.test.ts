@@ -96,7 +96,7 @@ describe('runState', () => {
     ).toBe('danger');
   });
 
-  test('after an emergency stop, Start says it retries the interrupted tasks; a finished run offers no Start (points 1, 7)', () => {
+  test('after an emergency stop, Start says it retries the unfinished tasks; on a finished run it says it builds nothing (points 1, 7)', () => {
     const stopped: RunFacts = {
       project: project({ runStatus: 'stopped', lastOutcome: 'emergency' }),
       plan: approved,
@@ -105,7 +105,7 @@ describe('runState', () => {
     const controls = runControls(runState(stopped), true);
     expect(controls.start).toEqual({
       enabled: true,
-      does: 'Starts a new run that retries 2 unfinished tasks: Task b, Task c.',
+      does: 'Start goes on with the approved plan: 2 unfinished tasks run again (Task b, Task c); finished work is kept.',
     });
     expect(runSentence(runState(stopped))).toBe(
       'The run was ended with the emergency stop. Not finished: Task b, Task c. Start retries them.',
@@ -115,7 +115,10 @@ describe('runState', () => {
       plan: approved,
       tasks: [task('a', 'done')],
     };
-    expect(enabled(finished)).toEqual([]);
+    // A finished run: Start builds nothing again, and says so.
+    expect(runControls(runState(finished), true).start.does).toContain(
+      'Every task is done: Start builds nothing again',
+    );
   });
 
   test('controls: each state offers only what does something; an observer tab gets nothing', () => {

@@ -1,34 +1,70 @@
 import { expect, test } from 'vitest';
-import type { PlanView } from '../../../worker/api.ts';
+import type { PlanView, ProjectWithPlan, TaskRow } from '../../../worker/api.ts';
 import { canCancelTask, canRetryTask, controlState } from '../../../web/views/run/control-state.ts';
 
 const enabled = (state: ReturnType<typeof controlState>) =>
   Object.entries(state)
-    .filter(([, on]) => on)
+    .filter(([, control]: [string, { enabled: boolean }]) => control.enabled)
     .map(([name]) => name);
 const proposed = { status: 'proposed' } as PlanView;
+const approved = { status: 'approved' } as PlanView;
+const project = (patch: Partial<ProjectWithPlan>) =>
+  ({
+    runStatus: 'idle',
+    pauseKind: null,
+    pauseReason: null,
+    runMessage: null,
+    currentRunId: null,
+    plan: null,
+    ...patch,
+  }) as ProjectWithPlan;
+const task = (status: TaskRow['status']) =>
+  ({ taskId: 'a', title: 'Build a', status, dependsOn: [], role: 'code-generator' }) as unknown as TaskRow;
 
-test('each run state enables only the controls that apply', () => {
-  expect(enabled(controlState({ runStatus: 'idle', pauseKind: null, plan: null }, true))).toEqual(['start']);
-  expect(enabled(controlState({ runStatus: 'running', pauseKind: null, plan: null }, true))).toEqual([
-    'pause',
-    'step',
-    'emergencyStop',
-  ]);
-  expect(enabled(controlState({ runStatus: 'paused', pauseKind: 'budget', plan: null }, true))).toEqual([
-    'resume',
-    'step',
-    'executeAll',
-    'emergencyStop',
-  ]);
-  expect(enabled(controlState({ runStatus: 'stopped', pauseKind: null, plan: null }, true))).toEqual(['start']);
+test('each run state enables only the controls that do something', () => {
+  expect(enabled(controlState({ project: project({}), tasks: [] }, true))).toEqual(['start']);
+  expect(
+    enabled(
+      controlState({ project: project({ runStatus: 'running', plan: approved }), tasks: [task('running')] }, true),
+    ),
+  ).toEqual(['pause', 'step', 'emergencyStop']);
+  expect(
+    enabled(
+      controlState(
+        { project: project({ runStatus: 'paused', pauseKind: 'budget', plan: approved }), tasks: [task('scheduled')] },
+        true,
+      ),
+    ),
+  ).toEqual(['resume', 'step', 'executeAll', 'stop', 'emergencyStop']);
+  // An ended run can always be started again: it goes on with what is left, or re-checks.
+  expect(
+    enabled(controlState({ project: project({ runStatus: 'stopped', plan: approved }), tasks: [task('done')] }, true)),
+  ).toEqual(['start']);
+  expect(
+    enabled(
+      controlState(
+        {
+          project: project({ runStatus: 'stopped', lastOutcome: 'emergency', plan: approved }),
+          tasks: [task('interrupted')],
+        },
+        true,
+      ),
+    ),
+  ).toEqual(['start']);
 });
 
-test('while a plan waits for approval only the emergency stop applies; an observer tab gets nothing', () => {
-  expect(enabled(controlState({ runStatus: 'running', pauseKind: null, plan: proposed }, true))).toEqual([
-    'emergencyStop',
-  ]);
-  expect(enabled(controlState({ runStatus: 'running', pauseKind: null, plan: null }, false))).toEqual([]);
+test('while the plan is written or waits for approval only the emergency stop applies; an observer tab gets nothing', () => {
+  expect(
+    enabled(controlState({ project: project({ runStatus: 'running', plan: proposed }), tasks: [] }, true)),
+  ).toEqual(['emergencyStop']);
+  expect(enabled(controlState({ project: project({ runStatus: 'running' }), tasks: [task('running')] }, true))).toEqual(
+    ['emergencyStop'],
+  );
+  expect(
+    enabled(
+      controlState({ project: project({ runStatus: 'running', plan: approved }), tasks: [task('running')] }, false),
+    ),
+  ).toEqual([]);
 });
 
 test('tasks can be cancelled until they end, and retried after they failed, were cancelled or cut off', () => {

@@ -1,17 +1,10 @@
 import { A } from '@solidjs/router';
 import { For, Show, createResource, onCleanup } from 'solid-js';
 import { ViewFrame } from '../../components/view-frame.tsx';
-import type { ProjectRow } from '../../../worker/api.ts';
+import { rowBadge } from '../../../worker/query/index.ts';
 import { formatUsd } from '../../format/money.ts';
 import { callEngine } from '../../worker-client.ts';
 import { BringProjectIn } from './bring-in.tsx';
-
-const runStatusNames: Record<ProjectRow['runStatus'], string> = {
-  idle: 'not started',
-  running: 'running',
-  paused: 'paused',
-  stopped: 'stopped',
-};
 
 export default function ProjectsView() {
   const [projects, { refetch }] = createResource(async () => {
@@ -42,8 +35,8 @@ export default function ProjectsView() {
             {(project) => (
               <li>
                 <A href={`/run?project=${project.id}`}>{project.name}</A>{' '}
-                <span class="status-pill" data-status={project.runStatus}>
-                  {runStatusNames[project.runStatus]}
+                <span class="status-pill" data-status={project.runStatus} data-tone={rowBadge(project).tone}>
+                  {rowBadge(project).label}
                 </span>
                 <span class="hint">
                   {' '}

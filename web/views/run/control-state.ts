@@ -1,33 +1,24 @@
 import type { ProjectWithPlan, TaskRow, TaskStatus } from '../../../worker/api.ts';
+import { type RunControls, type RunState, runControls, runState } from '../../../worker/query/index.ts';
 
-/** Which run controls apply now. */
-export interface ControlState {
-  start: boolean;
-  pause: boolean;
-  resume: boolean;
-  step: boolean;
-  executeAll: boolean;
-  emergencyStop: boolean;
+/** The facts the run screen has: the project with its plan, and its tasks. */
+export interface RunView {
+  project: ProjectWithPlan;
+  tasks: readonly TaskRow[];
 }
 
-type RunFacts = Pick<ProjectWithPlan, 'runStatus' | 'pauseKind' | 'plan'>;
+/** The run's state as worker/run-state derives it: every label and control comes from it. */
+export function viewRunState(view: RunView): RunState {
+  return runState({ project: view.project, plan: view.project.plan, tasks: view.tasks });
+}
 
 /**
- * The run controls that make sense for the project's state; an observer tab may use none.
- * @example controlState({ runStatus: 'idle', pauseKind: null, plan: null }, true).start // true
+ * The run controls that do something in the project's state, each with what it does; an
+ * observer tab may use none.
+ * @example controlState({ project, tasks: [] }, true).start.enabled // true on a new project
  */
-export function controlState(project: RunFacts, canWrite: boolean): ControlState {
-  const { runStatus } = project;
-  const planPending = project.plan?.status === 'proposed';
-  const live = runStatus === 'running' || runStatus === 'paused';
-  return {
-    start: canWrite && (runStatus === 'idle' || runStatus === 'stopped'),
-    pause: canWrite && runStatus === 'running' && !planPending,
-    resume: canWrite && runStatus === 'paused' && !planPending,
-    step: canWrite && live && !planPending,
-    executeAll: canWrite && runStatus === 'paused' && !planPending,
-    emergencyStop: canWrite && live,
-  };
+export function controlState(view: RunView, canWrite: boolean): RunControls {
+  return runControls(viewRunState(view), canWrite);
 }
 
 const cancellable: readonly TaskStatus[] = ['pending', 'scheduled', 'running'];
@@ -41,28 +32,4 @@ export function canCancelTask(task: Pick<TaskRow, 'status'>, canWrite: boolean):
 /** Whether "Retry task" applies: the task failed, was cancelled, or was cut off. */
 export function canRetryTask(task: Pick<TaskRow, 'status'>, canWrite: boolean): boolean {
   return canWrite && retryable.includes(task.status);
-}
-
-const ended: readonly TaskStatus[] = ['done', 'cancelled', 'failed', 'interrupted'];
-
-/**
- * What "Start" will do, when that is not obvious: on a finished project it builds
- * nothing again, so it says so instead of only logging "You started a run".
- * @example startHintFor({ runStatus: 'stopped', plan: { status: 'approved' } }, [doneTask]) // "Every task is done: …"
- */
-export function startHintFor(
-  project: Pick<ProjectWithPlan, 'runStatus'> & { plan: Pick<NonNullable<ProjectWithPlan['plan']>, 'status'> | null },
-  tasks: readonly Pick<TaskRow, 'status' | 'role'>[],
-): string | undefined {
-  if (project.runStatus === 'idle')
-    return 'Start: the Project Manager plans the project, and you approve the plan before anything is built.';
-  if (project.runStatus !== 'stopped') return undefined;
-  if (project.plan?.status !== 'approved')
-    return 'Start plans the project again: a new plan comes to you for approval before anything is built.';
-  const work = tasks.filter((task) => task.role !== 'project-manager');
-  if (work.length > 0 && work.every((task) => task.status === 'done'))
-    return 'Every task is done: Start builds nothing again. It runs the project’s tests if its files changed since they last ran, then ends. To change the project, send the team a message.';
-  if (work.some((task) => !ended.includes(task.status)))
-    return 'Start goes on with the approved plan: tasks not yet done run; finished work is kept.';
-  return 'Start goes on with the approved plan: finished work is kept; cancelled, failed or interrupted tasks run only after Retry task.';
 }

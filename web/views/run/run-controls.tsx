@@ -1,30 +1,40 @@
-import { Show } from 'solid-js';
-import type { ProjectRow, ProjectWithPlan, Result, TaskRow } from '../../../worker/api.ts';
+import { For, Show } from 'solid-js';
+import type { ProjectWithPlan, Result, TaskRow } from '../../../worker/api.ts';
+import { type RunControls as Controls, runBadge } from '../../../worker/query/index.ts';
 import { Problem } from '../../components/problem.tsx';
 import { focusIfLost } from '../../lib/focus.ts';
 import { callEngine } from '../../worker-client.ts';
 import { createCommand } from './create-command.ts';
-import { controlState, startHintFor } from './control-state.ts';
+import { controlState, viewRunState } from './control-state.ts';
 
-type RunMethod = 'startRun' | 'pauseRun' | 'resumeRun' | 'stepRun' | 'executeAll' | 'emergencyStop';
+type RunMethod = 'startRun' | 'pauseRun' | 'resumeRun' | 'stepRun' | 'executeAll' | 'stopRun' | 'emergencyStop';
 
-const statusNames: Record<ProjectRow['runStatus'], string> = {
-  idle: 'Not started',
-  running: 'Running',
-  paused: 'Paused',
-  stopped: 'Stopped',
-};
+/** The buttons, in order: the name each is known by, the command, and its control. */
+const buttons: readonly { name: string; method: RunMethod; control: keyof Controls; tone?: string }[] = [
+  { name: 'Start', method: 'startRun', control: 'start', tone: 'primary' },
+  { name: 'Pause', method: 'pauseRun', control: 'pause' },
+  { name: 'Continue orchestra', method: 'resumeRun', control: 'resume' },
+  { name: 'Next agent', method: 'stepRun', control: 'step' },
+  { name: 'Execute all', method: 'executeAll', control: 'executeAll' },
+  { name: 'Stop run', method: 'stopRun', control: 'stop' },
+  { name: 'Emergency stop', method: 'emergencyStop', control: 'emergencyStop', tone: 'danger' },
+];
 
-/** Start, pause, continue, step, run everything, and the emergency stop. */
+/**
+ * Start, pause, continue, step, run everything, stop, and the emergency stop: each enabled
+ * only when it does something, and saying what (its description, and the hint under the
+ * buttons for Start, whose effect depends on how the last run ended).
+ */
 export function RunControls(props: {
   project: ProjectWithPlan;
-  tasks: TaskRow[];
+  tasks: readonly TaskRow[];
   canWrite: boolean;
   onChange: () => void;
 }) {
   const command = createCommand();
-  const state = () => controlState(props.project, props.canWrite);
-  const startHint = () => startHintFor(props.project, props.tasks);
+  const state = () => viewRunState(props);
+  const controls = () => controlState(props, props.canWrite);
+  const badge = () => runBadge(state());
   let status: HTMLParagraphElement | undefined;
   async function send(method: RunMethod) {
     const projectId = props.project.id;
@@ -41,48 +51,34 @@ export function RunControls(props: {
         class="run-state"
         data-testid="run-status"
         data-status={props.project.runStatus}
+        data-phase={state().phase}
+        data-tone={badge().tone}
         tabindex="-1"
         data-focus-fallback
         ref={status}
       >
         <span class="status-dot" aria-hidden="true" />
-        {statusNames[props.project.runStatus]}
-        <Show when={props.project.pauseKind === 'step' && props.project.runStatus === 'paused'}> (step by step)</Show>
+        {badge().label}
       </p>
       <div class="button-row">
-        <button
-          type="button"
-          class="primary"
-          disabled={!state().start || command.busy()}
-          aria-describedby={startHint() ? 'start-hint' : undefined}
-          onClick={() => void send('startRun')}
-        >
-          Start
-        </button>
-        <button type="button" disabled={!state().pause || command.busy()} onClick={() => void send('pauseRun')}>
-          Pause
-        </button>
-        <button type="button" disabled={!state().resume || command.busy()} onClick={() => void send('resumeRun')}>
-          Continue orchestra
-        </button>
-        <button type="button" disabled={!state().step || command.busy()} onClick={() => void send('stepRun')}>
-          Next agent
-        </button>
-        <button type="button" disabled={!state().executeAll || command.busy()} onClick={() => void send('executeAll')}>
-          Execute all
-        </button>
-        <button
-          type="button"
-          class="danger"
-          disabled={!state().emergencyStop}
-          onClick={() => void send('emergencyStop')}
-        >
-          Emergency stop
-        </button>
+        <For each={buttons}>
+          {(button) => (
+            <button
+              type="button"
+              class={button.tone}
+              title={button.control === 'start' ? undefined : controls()[button.control].does}
+              aria-describedby={button.control === 'start' && controls().start.enabled ? 'start-hint' : undefined}
+              disabled={!controls()[button.control].enabled || (button.control !== 'emergencyStop' && command.busy())}
+              onClick={() => void send(button.method)}
+            >
+              {button.name}
+            </button>
+          )}
+        </For>
       </div>
-      <Show when={state().start && startHint()}>
+      <Show when={controls().start.enabled}>
         <p class="hint" id="start-hint" data-testid="start-hint">
-          {startHint()}
+          {controls().start.does}
         </p>
       </Show>
       <Problem message={command.problem()} />

@@ -2,17 +2,17 @@ import { A } from '@solidjs/router';
 import { Show, createEffect, on } from 'solid-js';
 import { focusIfLost } from '../../lib/focus.ts';
 import type { ProjectView } from '../../../worker/api.ts';
+import { runBadge, runSentence } from '../../../worker/query/index.ts';
 import { ExportZipButton } from '../../components/export-zip-button.tsx';
+import { viewRunState } from './control-state.ts';
 
-const outcomes: ReadonlyMap<string, string> = new Map([
-  ['completed', 'The run is complete.'],
-  ['cancelled', 'The run was cancelled.'],
-  ['emergency', 'The run was stopped with the emergency stop.'],
-  ['failed', 'The run failed.'],
-]);
-
-/** How the last run ended, what is left to look at, and the project to take away. */
+/**
+ * How the last run ended, named (completed, completed with cancelled tasks, rejected,
+ * stopped by you, emergency stop, failed), what is left to look at, and the project to
+ * take away when there is something to take.
+ */
 export function RunEnd(props: { view: ProjectView }) {
+  const state = () => viewRunState(props.view);
   let heading: HTMLHeadingElement | undefined;
   // A run that ends while watched: how it ended is what comes next (not on opening a finished one).
   createEffect(
@@ -23,14 +23,23 @@ export function RunEnd(props: { view: ProjectView }) {
       },
     ),
   );
-  const lastSession = () =>
-    [...props.view.sessions].sort((a, b) => b.startedAt - a.startedAt).find((session) => session.status === 'stopped');
+  /** The sentence naming how it ended; the run's own closing sentence follows it. */
+  const headline = () => {
+    const ended = state();
+    return ended.phase === 'ended' ? runSentence({ ...ended, reason: null }) : '';
+  };
   return (
-    <Show when={props.view.project.runStatus === 'stopped'}>
-      <section class="run-end panel" data-testid="run-end" aria-labelledby="run-end-title">
+    <Show when={state().phase === 'ended'}>
+      <section
+        class="run-end panel"
+        data-testid="run-end"
+        data-tone={runBadge(state()).tone}
+        aria-labelledby="run-end-title"
+      >
         <h3 id="run-end-title" tabindex="-1" ref={heading}>
-          {outcomes.get(lastSession()?.outcome ?? '') ?? 'The run has ended.'}
+          {runBadge(state()).label}
         </h3>
+        <p data-testid="run-summary">{headline()}</p>
         <Show when={props.view.project.runMessage}>
           <p data-testid="run-message">{props.view.project.runMessage}</p>
         </Show>
@@ -41,11 +50,13 @@ export function RunEnd(props: { view: ProjectView }) {
             description and the agents build what it asks for.
           </p>
         </Show>
-        <p>
-          {props.view.artifacts.length} files.{' '}
-          <A href={`/artifacts?project=${encodeURIComponent(props.view.project.id)}`}>See them in Artifacts</A>
-        </p>
-        <ExportZipButton projectId={props.view.project.id} />
+        <Show when={props.view.artifacts.length > 0} fallback={<p>No files were written.</p>}>
+          <p>
+            {props.view.artifacts.length} file{props.view.artifacts.length === 1 ? '' : 's'}.{' '}
+            <A href={`/artifacts?project=${encodeURIComponent(props.view.project.id)}`}>See them in Artifacts</A>
+          </p>
+          <ExportZipButton projectId={props.view.project.id} />
+        </Show>
       </section>
     </Show>
   );
