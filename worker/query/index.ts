@@ -4,9 +4,7 @@
  */
 export { type EventContext, describeActor, describeEvent, taskTitles } from './describe-event.ts';
 export { type SideBySideRow, sideBySide } from './side-by-side.ts';
-<<<<<<< HEAD
 export { languageOf } from '../artifacts/language.ts';
-=======
 export {
   type RunBadge,
   type RunControl,
@@ -19,4 +17,3 @@ export {
   runSentence,
   runState,
 } from '../run-state/run-state.ts';
->>>>>>> 93525fd (Run states tell the truth: engine and screens read one state machine)
