@@ -382,7 +382,7 @@ export class SyncService {
         correlationId: ulid(),
         causationId: last?.id ?? null,
         payload: { name: copyName },
-      } as OrchestraEvent);
+      });
       const blobs: Array<{ hash: string; content: string }> = [];
       for (const hash of new Set(local.flatMap(textHashes))) {
         const content = await store.blob(hash);
