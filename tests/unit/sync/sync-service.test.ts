@@ -126,7 +126,7 @@ describe('a device syncs its projects with the others of its space', () => {
     }
     expect(ids(await log(b, projectId))).toEqual(ids(await log(a, projectId)));
     await until(
-      async () => a.sync.current(),
+      () => Promise.resolve(a.sync.current()),
       (status) => status.state === 'connected' && status.waiting === 0,
     );
     expect(b.sync.current().lastSyncedAt).not.toBeNull();
@@ -171,7 +171,7 @@ describe('a device syncs its projects with the others of its space', () => {
     await a.engine.store.append(projectId, [message('laptop 1'), message('laptop 2')]);
     await b.engine.store.append(projectId, [message('phone 1')]);
     await until(
-      async () => b.sync.current(),
+      () => Promise.resolve(b.sync.current()),
       (status) => status.waiting === 0,
     );
     const laptopSide = (await log(a, projectId)).slice(2).map((event) => event.id);
@@ -213,7 +213,7 @@ describe('a device syncs its projects with the others of its space', () => {
     a.offline.value = true;
     await a.engine.store.append(projectId, [message('on the train 1'), message('on the train 2')]);
     const waiting = await until(
-      async () => a.sync.current(),
+      () => Promise.resolve(a.sync.current()),
       (status) => status.state === 'unreachable' && status.waiting === 2,
     );
     expect(waiting.message).toContain('unreachable');
@@ -224,7 +224,7 @@ describe('a device syncs its projects with the others of its space', () => {
     );
     expect(ids(await log(b, projectId))).toEqual(ids(await log(a, projectId)));
     await until(
-      async () => a.sync.current(),
+      () => Promise.resolve(a.sync.current()),
       (status) => status.state === 'connected' && status.waiting === 0,
     );
   });
@@ -246,7 +246,7 @@ describe('a device syncs its projects with the others of its space', () => {
     await b.sync.takeOver(projectId);
     await b.engine.store.append(projectId, [message('phone takes over')]);
     await until(
-      async () => b.sync.current(),
+      () => Promise.resolve(b.sync.current()),
       (status) => status.waiting === 0,
     );
     await a.engine.store.append(projectId, [message('laptop, late')]);

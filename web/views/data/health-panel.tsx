@@ -28,7 +28,12 @@ export function HealthPanel() {
             {current().storage
               ? `${formatBytes(current().storage?.usageBytes ?? 0)} of ${formatBytes(current().storage?.quotaBytes ?? 0)} available to this site`
               : 'This browser does not report it'}
-            <Show when={current().storage && storageWarning(current().storage?.usageBytes ?? 0, current().storage?.quotaBytes ?? 0)}>
+            <Show
+              when={
+                current().storage &&
+                storageWarning(current().storage?.usageBytes ?? 0, current().storage?.quotaBytes ?? 0)
+              }
+            >
               {(warning) => (
                 <p class="hint problem" role="alert" data-testid="storage-warning">
                   {warning()}
