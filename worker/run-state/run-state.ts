@@ -209,7 +209,10 @@ export function runControls(state: RunState, canWrite: boolean): RunControls {
       controls.emergencyStop = on(controls.emergencyStop.does);
       break;
     case 'pausing':
+      // Paused, with calls still finishing (or hung): stepping and going on apply already.
       controls.resume = on(controls.resume.does);
+      controls.step = on(controls.step.does);
+      controls.executeAll = on(controls.executeAll.does);
       controls.emergencyStop = on(controls.emergencyStop.does);
       break;
     case 'paused':

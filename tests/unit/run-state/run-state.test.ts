@@ -65,6 +65,9 @@ describe('runState', () => {
     expect(state).toEqual({ phase: 'pausing', kind: 'user', reason: 'Paused by you.', finishing: 2 });
     expect(runSentence(state)).toContain('2 calls in flight will finish');
     expect(runBadge(state).label).toBe('Pausing');
+    // A call that hangs must not lock the controls: Next agent and Execute all still apply.
+    expect(runControls(state, true).step.enabled).toBe(true);
+    expect(runControls(state, true).stop.enabled).toBe(false);
   });
 
   test('cancelling the last open task completes the run naming the cancelled task, not "every task is done" (point 2)', () => {
