@@ -209,17 +209,13 @@ export function runControls(state: RunState, canWrite: boolean): RunControls {
       controls.emergencyStop = on(controls.emergencyStop.does);
       break;
     case 'pausing':
-      // Paused, with calls still finishing (or hung): stepping and going on apply already.
-      controls.resume = on(controls.resume.does);
-      controls.step = on(controls.step.does);
-      controls.executeAll = on(controls.executeAll.does);
-      controls.emergencyStop = on(controls.emergencyStop.does);
-      break;
     case 'paused':
+      // Calls still finishing (or hung) do not lock stepping or going on; only a run with
+      // nothing in flight can be stopped by you.
       controls.resume = on(controls.resume.does);
       controls.step = on(controls.step.does);
       controls.executeAll = on(controls.executeAll.does);
-      controls.stop = on(controls.stop.does);
+      if (state.phase === 'paused') controls.stop = on(controls.stop.does);
       controls.emergencyStop = on(controls.emergencyStop.does);
       break;
   }
