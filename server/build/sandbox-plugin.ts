@@ -197,7 +197,10 @@ export function sandboxPlugin(): Plugin {
     load(id) {
       if (id !== resolvedVirtualId || !built) return null;
       const entries = [...built.runtimes].map(([name, { fileName }]) => [name, `/sandbox/${fileName}`]);
-      return `export const frameUrl = '/sandbox/frame.html';\nexport const previewUrl = '/sandbox/preview.html';\nexport const runtimeUrls = new Map(${JSON.stringify(entries)});\n`;
+      // A runtime ships files besides its code when its folder names them (assets.ts);
+      // only those have an assets.json to fetch (and to cache for offline use).
+      const withAssets = [...built.runtimes.keys()].filter((name) => existsSync(join(sandboxRoot, name, 'assets.ts')));
+      return `export const frameUrl = '/sandbox/frame.html';\nexport const previewUrl = '/sandbox/preview.html';\nexport const runtimeUrls = new Map(${JSON.stringify(entries)});\nexport const assetRuntimes = new Set(${JSON.stringify(withAssets)});\n`;
     },
     generateBundle() {
       if (!built) return;

@@ -6,6 +6,7 @@
 import type { Page } from 'playwright-core';
 import { expect, test } from './harness/fixtures.ts';
 import { createProject } from './harness/new-project.ts';
+import { startServer } from './harness/server.ts';
 
 const runStatus = (page: Page) => page.getByTestId('run-status').getAttribute('data-status');
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
@@ -44,3 +45,27 @@ for (const [template, tests] of [
       .toMatch(/asked by you[\s\S]*Tests: \d+ of \d+ tests pass/);
   });
 }
+
+test('after one run, the tests run again with the network off and the server gone', async ({ profile }) => {
+  // A server of this test's own, so stopping it does not affect the other tests.
+  const server = await startServer();
+  const { page, context } = profile;
+  try {
+    await page.goto(server.url);
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await buildTemplate(page, server.url, 'api-service', 'Offline checks');
+    expect(await page.getByTestId('run-message').textContent()).toContain('3 of 3 tests pass.');
+  } finally {
+    await server.stop();
+  }
+  // The runtime came through the service worker on first use; nothing else is needed.
+  await context.setOffline(true);
+  await page.reload();
+  await button(page, 'Run tests').click();
+  await expect
+    .poll(() => page.getByTestId('feed').textContent(), { timeout: 60_000 })
+    .toMatch(/asked by you[\s\S]*Tests: 3 of 3 tests pass/);
+  expect(await page.getByTestId('checks-panel').getByTestId('checks-summary').getAttribute('data-outcome')).toBe(
+    'completed',
+  );
+});

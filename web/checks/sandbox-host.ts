@@ -1,4 +1,4 @@
-import { frameUrl, runtimeUrls } from 'virtual:orchestra-sandbox';
+import { assetRuntimes, frameUrl, runtimeUrls } from 'virtual:orchestra-sandbox';
 import type { FrameCommand, FrameEvent, RuntimeBundle } from '../../sandbox/frame/protocol.ts';
 import { emptyReport } from '../../sandbox/frame/run-record.ts';
 import type { CheckProgress, CheckReport, CheckRequest } from '../../worker/checks/contract.ts';
@@ -66,11 +66,12 @@ async function fetchText(url: string): Promise<string> {
 
 /**
  * Bytes a runtime needs besides its code, listed by `/sandbox/<runtime>/assets.json`
- * (an array of file names under that folder) when the runtime has any.
+ * (an array of file names under that folder) when the runtime has any. A runtime with
+ * none asks for nothing: an answer of 404 is never cached, so asking would fail offline.
  */
 async function fetchAssets(runtime: string): Promise<[string, ArrayBuffer][]> {
+  if (!assetRuntimes.has(runtime)) return [];
   const listing = await fetch(`/sandbox/${runtime}/assets.json`);
-  if (listing.status === 404) return [];
   if (!listing.ok) throw new Error(`The ${runtime} runtime's file list answered ${listing.status}.`);
   const names = (await listing.json()) as unknown;
   if (!Array.isArray(names)) throw new Error(`The ${runtime} runtime's file list is not a list.`);

@@ -5,4 +5,6 @@ declare module 'virtual:orchestra-sandbox' {
   export const previewUrl: string;
   /** Runtime name ("node", "python") → the URL of its bundle. */
   export const runtimeUrls: ReadonlyMap<string, string>;
+  /** The runtimes that ship files besides their code, listed by `/sandbox/<runtime>/assets.json`. */
+  export const assetRuntimes: ReadonlySet<string>;
 }
