@@ -92,7 +92,7 @@ export class ProjectRunner {
    * (`resume`) finds room again. Held in memory, since the log cannot take a pause.
    */
   private halted = false;
-  /** Above 0 while an emergency stop is being written: nothing new launches. */
+  /** Above 0 while an emergency stop is being written: the loop does nothing, nothing launches. */
   private stopping = 0;
   /** The run status the loop last saw. */
   private lastStatus: string | undefined;
@@ -542,6 +542,8 @@ export class ProjectRunner {
   }
 
   private async tick(): Promise<void> {
+    // While an emergency stop is written the stop decides everything: no launch, no pause.
+    if (this.stopping > 0) return;
     const state = await this.state();
     const project = state.project;
     this.lastStatus = project?.runStatus;
@@ -712,7 +714,7 @@ export class ProjectRunner {
 
   /** Starts a task's attempt in the background; the loop runs again when it settles. */
   private launch(task: TaskRow): void {
-    if (this.stopping > 0) return;
+    if (this.stopping > 0) return; // Next agent launches outside the loop
     const controller = new AbortController();
     const entry: InFlight = { controller, done: Promise.resolve(), released: false };
     this.inFlight.set(task.taskId, entry);

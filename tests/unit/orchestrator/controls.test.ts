@@ -139,6 +139,13 @@ test('Emergency stop aborts every call at once, gives back every reservation and
     .filter((request) => roleOf(request) === 'code-generator' || roleOf(request) === 'ui-designer');
   expect(builders.length).toBeGreaterThanOrEqual(2);
   expect(builders.every((request) => request.aborted)).toBe(true);
+  // The stop is the run's last word: no "nothing can run" pause slips in while the
+  // aborted calls settle (the tasks they leave interrupted are the stop's doing).
+  const events = await api.readEvents(projectId, 1, 1e9);
+  if (!events.ok) throw new Error(events.message);
+  const stop = events.value.findIndex((event) => event.type === 'run-stop');
+  const lastStart = events.value.findLastIndex((event) => event.type === 'task-start');
+  expect(events.value.slice(lastStart, stop).filter((event) => event.type === 'run-pause')).toEqual([]);
 });
 
 test('a budget too small pauses the run with "Budget reached"; raising it and Continue orchestra finishes the run', async () => {
