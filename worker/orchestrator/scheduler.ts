@@ -15,14 +15,18 @@ export function isFinished(task: Pick<TaskRow, 'status'>): boolean {
  * A dependency that does not exist never finishes, so a task naming one never starts;
  * plan validation refuses such plans before they get here.
  */
-export function readyTasks(tasks: Iterable<TaskRow>, inFlight: ReadonlySet<string>, slots: number): TaskRow[] {
+export function readyTasks<T extends Pick<TaskRow, 'taskId' | 'status' | 'dependsOn' | 'order'>>(
+  tasks: Iterable<T>,
+  inFlight: ReadonlySet<string>,
+  slots: number,
+): T[] {
   if (slots <= 0) return [];
-  const byId = new Map<string, TaskRow>();
+  const byId = new Map<string, T>();
   for (const task of tasks) byId.set(task.taskId, task);
-  const ready: TaskRow[] = [];
+  const ready: T[] = [];
   for (const task of byId.values()) {
     if (task.status !== 'scheduled' || inFlight.has(task.taskId)) continue;
-    if (task.dependsOn.every((id) => byId.get(id) !== undefined && isFinished(byId.get(id) as TaskRow))) {
+    if (task.dependsOn.every((id) => byId.get(id) !== undefined && isFinished(byId.get(id) as T))) {
       ready.push(task);
     }
   }

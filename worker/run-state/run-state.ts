@@ -1,4 +1,5 @@
 import type { PauseKind, PlanView, ProjectRow, TaskRow, TaskStatus } from '../events/projections/rows.ts';
+import { isFinished, readyTasks } from '../orchestrator/scheduler.ts';
 
 /**
  * The run lifecycle as one state machine. Every label, badge, enabled control and
@@ -21,8 +22,8 @@ import type { PauseKind, PlanView, ProjectRow, TaskRow, TaskStatus } from '../ev
  *         │                        │                                        └──────────┘
  *         │   Emergency stop (any live state): ended: emergency stop
  *         │   Stop run (paused, nothing in flight): ended: stopped by you
- *         └── Start again (ended with tasks left undone and an approved plan): those tasks
- *             are retried in a new run; an ended run with nothing left to do offers no Start.
+ *         └── Start again: with an approved plan, the tasks left undone are retried in a
+ *             new run (with none left, it re-checks the tests and ends); without one it plans.
  *
  * States are derived from the log's projection (the project row, its plan, its tasks),
  * never kept apart from it: after a reload the same facts give the same state.
@@ -71,25 +72,13 @@ export interface RunFacts {
     lastOutcome?: RunOutcome | null;
   };
   plan: Pick<PlanView, 'status'> | null;
-  tasks: readonly Pick<TaskRow, 'taskId' | 'title' | 'status' | 'dependsOn' | 'role'>[];
+  tasks: readonly Pick<TaskRow, 'taskId' | 'title' | 'status' | 'dependsOn' | 'role' | 'order'>[];
 }
 
 /** The outcomes a `run-stop` event can carry. */
 export type LoggedOutcome = 'completed' | 'cancelled' | 'stopped' | 'emergency' | 'failed';
 
-const ended: ReadonlySet<TaskStatus> = new Set(['done', 'cancelled']);
 const retryable: ReadonlySet<TaskStatus> = new Set(['failed', 'interrupted', 'scheduled', 'pending', 'running']);
-
-/** Tasks that may start now: scheduled, with every dependency done or cancelled. */
-function readyCount(tasks: RunFacts['tasks']): number {
-  const byId = new Map(tasks.map((task) => [task.taskId, task] as const));
-  let ready = 0;
-  for (const task of tasks) {
-    if (task.status !== 'scheduled') continue;
-    if (task.dependsOn.every((id) => ended.has(byId.get(id)?.status ?? 'pending'))) ready += 1;
-  }
-  return ready;
-}
 
 /** The named outcome of an ended run, from what the log recorded and the tasks as they stand. */
 export function runOutcome(logged: LoggedOutcome, plan: RunFacts['plan'], tasks: RunFacts['tasks']): RunOutcome {
@@ -133,10 +122,10 @@ export function runState(facts: RunFacts): RunState {
     case 'running': {
       if (plan?.status === 'proposed') return { phase: 'awaiting-approval' };
       const approved = plan?.status === 'approved';
-      const ready = readyCount(tasks);
+      const ready = readyTasks(tasks, new Set(), tasks.length).length;
       if (working > 0 || ready > 0)
         return approved ? { phase: 'working', working, ready } : { phase: 'planning', working };
-      const open = tasks.filter((task) => !ended.has(task.status));
+      const open = tasks.filter((task) => !isFinished(task));
       // Nothing running, nothing that can start, and tasks not ended: nothing will happen.
       if (open.length > 0) return { phase: 'stalled', blocked: open.map((task) => task.title) };
       // The plan is being proposed, or every task ended and the run is finishing.

@@ -15,6 +15,7 @@ const task = (taskId: string, status: Task['status'], dependsOn: string[] = []):
   status,
   dependsOn,
   role: 'code-generator',
+  order: 0,
 });
 const project = (patch: Partial<RunFacts['project']> = {}): RunFacts['project'] => ({
   runStatus: 'running',

@@ -1,11 +1,11 @@
 import { For, Show } from 'solid-js';
 import type { ProjectWithPlan, Result, TaskRow } from '../../../worker/api.ts';
-import { type RunControls as Controls, runBadge } from '../../../worker/query/index.ts';
+import { type RunControls as Controls, runBadge, runControls } from '../../../worker/query/index.ts';
 import { Problem } from '../../components/problem.tsx';
 import { focusIfLost } from '../../lib/focus.ts';
 import { callEngine } from '../../worker-client.ts';
 import { createCommand } from './create-command.ts';
-import { controlState, viewRunState } from './control-state.ts';
+import { viewRunState } from './control-state.ts';
 
 type RunMethod = 'startRun' | 'pauseRun' | 'resumeRun' | 'stepRun' | 'executeAll' | 'stopRun' | 'emergencyStop';
 
@@ -33,7 +33,7 @@ export function RunControls(props: {
 }) {
   const command = createCommand();
   const state = () => viewRunState(props);
-  const controls = () => controlState(props, props.canWrite);
+  const controls = () => runControls(state(), props.canWrite);
   const badge = () => runBadge(state());
   let status: HTMLParagraphElement | undefined;
   async function send(method: RunMethod) {
