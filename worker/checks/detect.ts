@@ -6,7 +6,7 @@ import type { CheckRuntimeName } from './contract.ts';
  */
 
 const jsTest =
-  /(^|\/)(test|tests|__tests__)\/.+\.(m|c)?(j|t)sx?$|(^|\/)[^/]+[.-_]test\.(m|c)?(j|t)sx?$|(^|\/)[^/]+\.spec\.(m|c)?(j|t)sx?$|(^|\/)test-[^/]+\.(m|c)?(j|t)s$/i;
+  /(^|\/)(test|tests|__tests__)\/.+\.(m|c)?(j|t)sx?$|(^|\/)[^/]+[._-]test\.(m|c)?(j|t)sx?$|(^|\/)[^/]+\.spec\.(m|c)?(j|t)sx?$|(^|\/)test-[^/]+\.(m|c)?(j|t)s$/i;
 const pyTest = /(^|\/)test_[^/]+\.py$|(^|\/)[^/]+_test\.py$|(^|\/)tests?\/[^/]+\.py$/i;
 const ignored = /(^|\/)(node_modules|\.orchestra|\.git|dist|build|__pycache__)\//;
 

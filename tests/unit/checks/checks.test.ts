@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { detectSuite } from '../../../worker/checks/detect.ts';
+import { detectSuite, isJsTestFile } from '../../../worker/checks/detect.ts';
 import { importsOf, reachable } from '../../../worker/checks/import-graph.ts';
 import { sanitizeReport } from '../../../worker/checks/sanitize.ts';
 import { describeCheck } from '../../../worker/query/describe-check.ts';
@@ -14,6 +14,13 @@ test('the runtime is the one most test files are written for, and none without t
   });
   expect(detectSuite(['notes.py', 'test_notes.py', 'tests/test_api.py', 'conftest.py'])?.runtime).toBe('python');
   expect(detectSuite(['src/a.js', 'index.html', 'node_modules/x/test/a.test.js'])).toBeNull();
+});
+
+test('source files whose names end in "test" are not tests; a-test, a_test and a.test are', () => {
+  for (const source of ['src/latest.js', 'src/contest.ts', 'greatest.mjs', 'src/attest.jsx'])
+    expect(isJsTestFile(source), source).toBe(false);
+  for (const test of ['a-test.js', 'a_test.ts', 'src/a.test.mjs', 'b.spec.ts', 'test/x.js'])
+    expect(isJsTestFile(test), test).toBe(true);
 });
 
 test('a report from the sandbox is read as untrusted data: bounded, typed, never trusted for its shape', () => {
