@@ -8,14 +8,13 @@ import { WriterLocks } from './events/writer-lock.ts';
 import { ProjectNotices, storageFullSentence } from './projects/project-notices.ts';
 
 /**
- * What crosses the BroadcastChannel between tabs: a batch one tab committed, with each
- * project's committed sequence number after it. A tab that hears a batch whose first
- * event is past the last sequence it heard of has missed one: it reloads that project.
+ * What crosses the BroadcastChannel between tabs: a batch one tab committed. Its events
+ * carry their projects and sequence numbers, so a tab that missed a batch notices the gap
+ * at the next one (the feed reads the gap from the log).
  */
 interface AppendedMessage {
   kind: 'appended';
   events: OrchestraEvent[];
-  committed: { projectId: string; seq: number }[];
 }
 
 export interface Engine {
@@ -45,18 +44,12 @@ export interface EngineOptions {
 export function createEngine(db: OrchestraDb, options: EngineOptions = {}): Engine {
   const feed = new LiveFeed((projectId, fromSeq, toSeq) => store.read(projectId, fromSeq, toSeq));
   const notices = new ProjectNotices();
-  const committedSeqs = (events: OrchestraEvent[]) => {
-    const committed = new Map<string, number>();
-    for (const event of events) committed.set(event.projectId, event.seq);
-    return [...committed].map(([projectId, seq]) => ({ projectId, seq }));
-  };
   const store = new EventStore(db, {
     ...(options.now ? { now: options.now } : {}),
     ...(options.snapshotEvery ? { snapshotEvery: options.snapshotEvery } : {}),
     onAppend: (events) => {
-      const committed = committedSeqs(events);
       feed.publish(events);
-      options.channel?.postMessage({ kind: 'appended', events, committed } satisfies AppendedMessage);
+      options.channel?.postMessage({ kind: 'appended', events } satisfies AppendedMessage);
     },
     onWriteFailed: (projectId, error) => {
       if (error instanceof StorageFullError)
@@ -70,7 +63,7 @@ export function createEngine(db: OrchestraDb, options: EngineOptions = {}): Engi
     // rebuilt from the database on next use. The feed reads any gap before the batch from
     // the log (a batch missed). A batch missed with none after it is caught on take-over:
     // a tab that becomes the writer reloads first (`Orchestrator.attach`).
-    for (const { projectId } of message.data.committed ?? committedSeqs(events)) store.invalidate(projectId);
+    for (const projectId of new Set(events.map((event) => event.projectId))) store.invalidate(projectId);
     feed.publish(events);
   });
   return {
