@@ -154,6 +154,8 @@ export async function runTaskAttempt<T>(
   let measuredContents: MeasuredText[] = [];
   /** What the first call sends, in UTF-8 bytes: counted once, for the check below and its reservation. */
   let firstSentBytes = 0;
+  // What the task is about, for the router: read once, not on every pass-over.
+  const signals = taskSignals({ instructions: task.instructions, files: task.expectedArtifacts });
   for (;;) {
     if (options.template) {
       destination = { kind: 'template', model: `template:${options.template}`, adapter: deps.template() };
@@ -169,7 +171,7 @@ export async function runTaskAttempt<T>(
           outputTokens: agent.maxOutputTokens / 2,
           attempt,
           language: state.plan?.languages[0],
-          signals: taskSignals({ instructions: task.instructions, files: task.expectedArtifacts }),
+          signals,
           budgetRemainingUsd: budget.availableUsd,
           allowanceUsd: deps.governor.allowance(remaining),
         },

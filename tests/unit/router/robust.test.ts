@@ -11,7 +11,7 @@ const alarmsOf = (router: ReturnType<typeof createRouter>) =>
     .flatMap((cells) => Object.values(cells))
     .reduce((sum, cell) => sum + cell.alarms, 0);
 
-test('pass/fail rewards from a model that never changes raise at most one alarm in 20,000 outcomes', () => {
+test('pass/fail rewards from a model that never changes raise at most one alarm per 10,000 outcomes (2 in 20,000)', () => {
   const router = createRouter({
     arms: [bareArm('steady', 'medium'), bareArm('other', 'medium')],
     random: mulberry32(5),

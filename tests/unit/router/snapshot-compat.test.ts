@@ -67,10 +67,12 @@ test('an older snapshot without the newer knobs and cells gets their defaults, a
   delete snapshot['features'];
   const restored = createRouter.restore(snapshot as RouterSnapshot, { random: mulberry32(4) });
   const tuning = restored.toJSON().tuning;
+  // The snapshot's own values (not today's defaults: memory 400, changeThreshold 5…) stay.
+  expect(tuning).toMatchObject(session4Tuning);
   expect(tuning.contextShrink).toBe(8);
   expect(tuning.changeMinEvidence).toBe(8);
-  for (const knob of Object.keys(defaultTuning))
-    if (!(knob in session4Tuning)) expect(tuning[knob as keyof typeof tuning], knob).toBeDefined();
+  for (const knob of Object.keys(defaultTuning) as (keyof typeof defaultTuning)[])
+    if (!(knob in session4Tuning)) expect(tuning[knob], knob).toEqual(defaultTuning[knob]);
   expect(restored.toJSON().features).toEqual({});
   for (let i = 0; i < 50; i++) {
     const decision = restored.choose(context);
