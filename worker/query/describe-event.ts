@@ -74,10 +74,15 @@ export function taskTitles(events: readonly OrchestraEvent[]): Map<string, strin
   return titles;
 }
 
-const modelName = (provider: string, model: string) =>
-  provider === 'template'
-    ? 'Template (no AI)'
-    : `${providerNames.get(provider)?.replace(/^The /, '') ?? provider} ${model}`;
+/**
+ * Which model did something, as a person reads it; the Template provider says so plainly.
+ * @example modelName('openai', 'gpt-4.1-mini') // "OpenAI gpt-4.1-mini"
+ */
+export function modelName(provider: string | null | undefined, model: string | null | undefined): string {
+  if (provider === 'template') return 'Template (no AI)';
+  const name = provider ? (providerNames.get(provider)?.replace(/^The /, '') ?? provider) : '';
+  return `${name} ${model ?? ''}`.trim();
+}
 
 /**
  * One event as a plain sentence for the collaboration feed.

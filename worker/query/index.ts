@@ -2,7 +2,7 @@
  * The read-only query module: the one part of worker/ that web/ may import values
  * from. Pure functions over the engine's data types; no storage, no side effects.
  */
-export { type EventContext, describeActor, describeEvent, taskTitles } from './describe-event.ts';
+export { type EventContext, describeActor, describeEvent, modelName, taskTitles } from './describe-event.ts';
 export { type SideBySideRow, sideBySide } from './side-by-side.ts';
 export { languageOf } from '../artifacts/language.ts';
 export {

@@ -1,6 +1,6 @@
+import { modelName } from '../../../worker/query/index.ts';
 import { For, Index, Match, Show, Switch, createEffect, createMemo, createSignal, on, onCleanup } from 'solid-js';
 import type { TaskRow } from '../../../worker/api.ts';
-import { modelLabel } from '../../format/models.ts';
 import { roleName } from '../../format/roles.ts';
 import { watchOutput } from '../../worker-client.ts';
 import { CodeView } from '../artifacts/code-view.tsx';
@@ -61,7 +61,7 @@ function OutputPane(props: { title: string; taskId: string; output: TaskOutput |
             {(output) => (
               <span class="hint">
                 {' '}
-                · {roleName(output().role)} · {modelLabel(output().provider, output().model)} · attempt{' '}
+                · {roleName(output().role)} · {modelName(output().provider, output().model)} · attempt{' '}
                 {output().attempt}
               </span>
             )}

@@ -1,7 +1,7 @@
+import { modelName } from '../../../worker/query/index.ts';
 import { For, Show, createMemo } from 'solid-js';
 import type { TaskRow } from '../../../worker/api.ts';
 import { formatUsd } from '../../format/money.ts';
-import { modelLabel } from '../../format/models.ts';
 import { roleName } from '../../format/roles.ts';
 import { TaskActions, taskTitleId } from './task-actions.tsx';
 import { statusNames } from './task-order.ts';
@@ -46,7 +46,7 @@ function TaskItem(props: { projectId: string; task: TaskRow; canWrite: boolean; 
       </div>
       <div class="task-facts hint">
         <Show when={task().model}>
-          <span>{modelLabel(task().provider, task().model)}</span>
+          <span>{modelName(task().provider, task().model)}</span>
         </Show>
         <Show when={task().attempt > 0}>
           <span>attempt {task().attempt}</span>
@@ -62,7 +62,7 @@ function TaskItem(props: { projectId: string; task: TaskRow; canWrite: boolean; 
         {(error) => (
           <p class="task-error">
             <Show when={task().model && task().provider !== 'template'}>
-              On {modelLabel(task().provider, task().model)}:{' '}
+              On {modelName(task().provider, task().model)}:{' '}
             </Show>
             {error().message}
           </p>
