@@ -7,9 +7,10 @@ import type { Result } from '../contract/result.ts';
 import type { PauseKind, Preference, TaskKind } from '../events/projections/rows.ts';
 import type { Role } from '../events/schemas/common.ts';
 import type { ProjectView } from '../projects/project-view.ts';
+import type { ProjectTemplate } from '../providers/template/project-template.ts';
 import type { HistoryEntry, PerformanceRow } from '../router/tracker.ts';
 
-export type TemplateId = 'web-app' | 'api-service' | 'data-pipeline' | 'python-cli';
+export type TemplateId = ProjectTemplate['id'];
 export type { PauseKind, Preference, TaskKind };
 
 /** How a run behaves; chosen on the New project screen. */

@@ -7,6 +7,7 @@ const templates: { id: TemplateId | ''; label: string }[] = [
   { id: 'web-app', label: 'Web app' },
   { id: 'api-service', label: 'API service' },
   { id: 'data-pipeline', label: 'Data pipeline' },
+  { id: 'python-cli', label: 'Python command-line tool' },
 ];
 
 const preferences: { id: Preference; label: string; hint: string }[] = [
