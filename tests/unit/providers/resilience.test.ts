@@ -171,6 +171,8 @@ test('a cut stream after text is “the answer was cut off”, retryable by the 
   expect(error?.kind).toBe('cut_off');
   expect(error?.message).toMatch(/^The answer from OpenAI \(GPT\) was cut off before it was complete\./);
   expect(error?.message).not.toMatch(/key was rejected/);
+  // No error-kind jargon after the sentence ("(network)", "(malformed_response)").
+  expect(error?.message).not.toMatch(/\([a-z_]+\)$/);
   // The attempt may start afresh (nothing of the partial answer is kept); this layer never repeats text.
   expect(error?.isRetryable).toBe(true);
   expect(h.requestsSince()).toBe(1);
@@ -182,6 +184,7 @@ test('a provider failing mid-answer (Anthropic’s error event after text) is cu
   const parts = await collect(h.stream());
   expect(textOf(parts).length).toBeGreaterThan(0);
   expect(errorOf(parts)?.kind).toBe('cut_off');
+  expect(errorOf(parts)?.message).not.toMatch(/\([a-z_]+\)$/);
   expect(h.requestsSince()).toBe(1);
 });
 

@@ -46,6 +46,8 @@ export class ProviderError extends Error {
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
   readonly explanation: string | undefined;
+  /** The provider's detail as shown after our sentence (redacted), if any. */
+  readonly detail: string | undefined;
   readonly promptBlocked: boolean;
 
   constructor(init: ProviderErrorInit) {
@@ -56,6 +58,7 @@ export class ProviderError extends Error {
     const said = explanation ? `${head} It said: “${explanation}”` : head;
     super(detail ? `${said} (${detail})` : said, { cause: init.cause });
     this.explanation = explanation;
+    this.detail = detail || undefined;
     this.promptBlocked = init.promptBlocked === true;
     this.name = 'ProviderError';
     this.provider = init.provider;

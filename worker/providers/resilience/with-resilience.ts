@@ -185,9 +185,10 @@ export function withResilience(adapter: ProviderAdapter, options: ResilienceOpti
     ...(adapter.listModels ? { listModels: adapter.listModels.bind(adapter) } : {}),
   };
 
+  /** A stream that broke after text: a quiet one says how long it was quiet; no kind names. */
   function cutOff(cause: ProviderError): ProviderError {
-    const detail = cause.kind === 'timeout' ? (/\(([^)]*)\)$/.exec(cause.message)?.[1] ?? 'it went quiet') : cause.kind;
-    return new ProviderError({ provider, kind: 'cut_off', detail, cause });
+    const detail = cause.kind === 'timeout' ? (cause.detail ?? 'it went quiet') : undefined;
+    return new ProviderError({ provider, kind: 'cut_off', ...(detail ? { detail } : {}), cause });
   }
 
   function timeoutError(phase: 'first' | 'idle', cause: ProviderError, firstMs: number): ProviderError {
