@@ -1,9 +1,9 @@
 import { type Result, fail, ok } from '../contract/result.ts';
 import type { Engine } from '../engine.ts';
-import { joinKey } from '../events/projections/project-state.ts';
+import { joinKey, type ProjectState } from '../events/projections/project-state.ts';
 import { toFailure } from '../projects/to-failure.ts';
-import { type ChangeSummary, type FileChange, type FileDiff, diffFiles, summarize } from './file-diff.ts';
-import { revertFile, revertProject, versionAt } from './revert.ts';
+import { type ChangeSummary, type FileChange, type FileDiff, diffCounts, diffFiles, summarize } from './file-diff.ts';
+import { type RevertPlan, revertFile, revertProject, versionAt } from './revert.ts';
 import { type IncomingFile, prepareImport, readZip } from './import-files.ts';
 import { ulid } from 'ulid';
 import type { EventDraft } from '../events/catalog.ts';
@@ -64,6 +64,24 @@ export function createChangeCommands(engine: Engine) {
     return text;
   }
 
+  /**
+   * Writes the revert `plan` makes of the project as it stands, refused when anything was
+   * written since that state was read (the plan would undo what it never saw).
+   */
+  function revert(projectId: string, plan: (state: ProjectState) => RevertPlan): Promise<Result<RevertDone>> {
+    return guarded(async () => {
+      if (locks.role(projectId) !== 'writer') return notWriter();
+      const state = await store.load(projectId);
+      if (state.project?.runStatus === 'running') {
+        return fail('conflict', 'A run is making changes right now: pause it before reverting.', true);
+      }
+      const planned = plan(state);
+      if (!planned.ok) return fail('bad_input', planned.message);
+      await store.append(projectId, planned.events, { expectedSeq: state.lastSeq });
+      return ok({ files: planned.files, newer: planned.newer });
+    });
+  }
+
   return {
     /**
      * The diff of `path` from version `from` (0: as if empty) to version `to` (the latest when left out).
@@ -103,7 +121,7 @@ export function createChangeCommands(engine: Engine) {
             then ? textOf(then.contentHash, file.path) : Promise.resolve(null),
             textOf(now.contentHash, file.path),
           ]);
-          const diff = diffFiles(before, after, 0);
+          const diff = diffCounts(before, after);
           files.push({
             path: file.path,
             status: then ? (now.provenance.revertedTo !== undefined ? 'reverted' : 'modified') : 'added',
@@ -185,31 +203,11 @@ export function createChangeCommands(engine: Engine) {
 
     /** Brings one file back to `version`, as a new version. */
     revertFile: (projectId: string, path: string, version: number): Promise<Result<RevertDone>> =>
-      guarded(async () => {
-        if (locks.role(projectId) !== 'writer') return notWriter();
-        const state = await store.load(projectId);
-        if (state.project?.runStatus === 'running') {
-          return fail('conflict', 'A run is making changes right now: pause it before reverting.', true);
-        }
-        const plan = revertFile(state, path, version);
-        if (!plan.ok) return fail('bad_input', plan.message);
-        await store.append(projectId, plan.events);
-        return ok({ files: plan.files, newer: plan.newer });
-      }),
+      revert(projectId, (state) => revertFile(state, path, version)),
 
     /** Brings every file back to how it was right after event `seq`, as new versions. */
     revertProject: (projectId: string, seq: number): Promise<Result<RevertDone>> =>
-      guarded(async () => {
-        if (locks.role(projectId) !== 'writer') return notWriter();
-        const state = await store.load(projectId);
-        if (state.project?.runStatus === 'running') {
-          return fail('conflict', 'A run is making changes right now: pause it before reverting.', true);
-        }
-        const plan = revertProject(state, seq);
-        if (!plan.ok) return fail('bad_input', plan.message);
-        await store.append(projectId, plan.events);
-        return ok({ files: plan.files, newer: plan.newer });
-      }),
+      revert(projectId, (state) => revertProject(state, seq)),
   };
 }
 

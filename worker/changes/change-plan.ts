@@ -100,7 +100,7 @@ export function validateChangePlan(tasks: readonly FileIntent[], existing: Reado
         errors.push(`Task ${task.id} adds ${path}, which task ${adder} also adds: let one task add it.`);
       } else addedBy.set(path.toLowerCase(), task.id);
     }
-    const writesFiles = task.role === undefined || task.role !== 'debugger';
+    const writesFiles = task.role !== 'debugger';
     if (writesFiles && task.modifies.length === 0 && task.adds.length === 0 && (task.deletes ?? []).length === 0) {
       errors.push(`Task ${task.id} names no file to modify or add.`);
     }

@@ -43,10 +43,7 @@ const maxEditLength = 20_000;
  */
 export function diffFiles(before: string | null, after: string, context = 3): FileDiff {
   const oldText = before ?? '';
-  const changes = diffLines(oldText, after, { maxEditLength }) ?? [
-    { value: oldText, removed: true, added: false, count: 0 },
-    { value: after, added: true, removed: false, count: 0 },
-  ];
+  const changes = lineChanges(oldText, after);
   const lines: DiffLine[] = [];
   let oldLine = 1;
   let newLine = 1;
@@ -65,6 +62,32 @@ export function diffFiles(before: string | null, after: string, context = 3): Fi
     hunks: hunksOf(lines, context),
     lineEndingsOnly: oldText !== after && oldText.replace(/\r\n/g, '\n') === after.replace(/\r\n/g, '\n'),
   };
+}
+
+/**
+ * Only the counts of `diffFiles(before, after)`, without building its lines and hunks:
+ * what a change summary needs.
+ *
+ * @example diffCounts('a\nb\n', 'a\nB\nc\n') // { added: 2, removed: 1 }
+ */
+export function diffCounts(before: string | null, after: string): { added: number; removed: number } {
+  let added = 0;
+  let removed = 0;
+  for (const change of lineChanges(before ?? '', after)) {
+    if (change.added) added += splitLines(change.value).length;
+    else if (change.removed) removed += splitLines(change.value).length;
+  }
+  return { added, removed };
+}
+
+/** jsdiff's line changes; past its bound, the whole old text removed and the new one added. */
+function lineChanges(oldText: string, after: string): { value: string; added: boolean; removed: boolean }[] {
+  return (
+    diffLines(oldText, after, { maxEditLength }) ?? [
+      { value: oldText, removed: true, added: false },
+      { value: after, added: true, removed: false },
+    ]
+  );
 }
 
 export interface FileChange {

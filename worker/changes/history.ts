@@ -13,9 +13,9 @@ export interface HistoryEntry {
 
 /**
  * The project's history of changes, oldest first, from its file versions and runs: the
- * versions written during a run are that run's change; versions written by you outside
- * a run are a revert (when they bring back an earlier version), files brought in (first
- * versions), or edits.
+ * versions that bring back an earlier version are a revert (yours, even while a run is
+ * paused); the other versions written during a run are that run's change; those written
+ * by you outside a run are files brought in (first versions) or edits.
  *
  * @example changeHistory(versions, sessions) // [{ kind: 'import', added: […] }, { kind: 'run', modified: […] }]
  */
@@ -31,17 +31,19 @@ export function changeHistory(
     const run = runs.findLast(
       (session) => session.startedAt <= version.at && (session.endedAt ?? Infinity) >= version.at,
     );
+    // A revert is yours even inside a run's span (a paused run has no end yet).
     const kind: HistoryEntry['kind'] =
-      version.provenance.source !== 'user' || run
-        ? 'run'
-        : version.provenance.revertedTo !== undefined
-          ? 'revert'
+      version.provenance.revertedTo !== undefined
+        ? 'revert'
+        : version.provenance.source !== 'user' || run
+          ? 'run'
           : version.version === 1
             ? 'import'
             : 'edit';
     const key = kind === 'run' ? `run:${run?.startedAt ?? 'none'}` : `${kind}:${version.at}`;
     if (current?.key !== key) {
-      current = { key, kind, at: run?.startedAt ?? version.at, added: [], modified: [], reverted: [] };
+      const at = kind === 'run' ? (run?.startedAt ?? version.at) : version.at;
+      current = { key, kind, at, added: [], modified: [], reverted: [] };
       entries.push(current);
     }
     if (version.provenance.revertedTo !== undefined)

@@ -1,6 +1,7 @@
 import ignore from 'ignore';
 import { languageOf } from '../artifacts/language.ts';
 import { checkFileSet, normalizeArtifactPath } from '../artifacts/safe-path.ts';
+import { toBase64 } from '../sync/base64url.ts';
 import { binaryLanguage } from './binary-file.ts';
 
 /*
@@ -103,7 +104,7 @@ export function prepareImport(
       text === null
         ? {
             path: file.path,
-            content: base64Of(file.bytes),
+            content: toBase64(file.bytes),
             language: binaryLanguage,
             binary: true,
             size: file.bytes.length,
@@ -112,18 +113,6 @@ export function prepareImport(
     );
   }
   return { files, skipped };
-}
-
-/**
- * The bytes of a stored file as it was brought in: UTF-8 for text, decoded base64 for a
- * binary file.
- */
-export function bytesOf(file: { content: string; binary: boolean }): Uint8Array {
-  if (!file.binary) return new TextEncoder().encode(file.content);
-  const raw = atob(file.content);
-  const bytes = new Uint8Array(raw.length);
-  for (let index = 0; index < raw.length; index++) bytes[index] = raw.charCodeAt(index);
-  return bytes;
 }
 
 /** The text of UTF-8 bytes, byte-exact on the way back (a BOM is kept); null for anything else. */
@@ -136,14 +125,6 @@ export function textOf(bytes: Uint8Array): string | null {
   } catch {
     return null;
   }
-}
-
-function base64Of(bytes: Uint8Array): string {
-  let raw = '';
-  for (let at = 0; at < bytes.length; at += 0x8000) {
-    raw += String.fromCharCode(...bytes.subarray(at, at + 0x8000));
-  }
-  return btoa(raw);
 }
 
 /** A ZIP of a folder holds everything under `folder/`: the project is what is inside it. */

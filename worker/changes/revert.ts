@@ -10,7 +10,7 @@ import type { ArtifactRow, ArtifactVersionRow } from '../events/projections/rows
  */
 
 /** Every version of `path`, oldest first. */
-export function versionsOf(state: ProjectState, path: string): ArtifactVersionRow[] {
+function versionsOf(state: ProjectState, path: string): ArtifactVersionRow[] {
   const latest = state.artifacts.get(path)?.latest ?? 0;
   const rows: ArtifactVersionRow[] = [];
   for (let version = 1; version <= latest; version++) {

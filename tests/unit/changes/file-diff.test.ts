@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { diffFiles, summarize } from '../../../worker/changes/file-diff.ts';
+import { diffCounts, diffFiles, summarize } from '../../../worker/changes/file-diff.ts';
 import { sideBySide } from '../../../worker/query/side-by-side.ts';
 
 const lines = (count: number, prefix = 'line') => Array.from({ length: count }, (_, i) => `${prefix} ${i + 1}`);
@@ -82,4 +82,14 @@ test('summarize says how many files and lines changed', () => {
     ]).sentence,
   ).toBe('3 files changed, +42 \u22127');
   expect(summarize([]).sentence).toBe('No files changed');
+});
+
+test('diffCounts counts what diffFiles counts, without building the hunks', () => {
+  const text = fc.array(fc.constantFrom('a', 'b', 'c', '', 'é 👋'), { maxLength: 12 }).map((parts) => parts.join('\n'));
+  fc.assert(
+    fc.property(fc.option(text, { nil: null }), text, (before, after) => {
+      const full = diffFiles(before, after, 0);
+      expect(diffCounts(before, after)).toEqual({ added: full.added, removed: full.removed });
+    }),
+  );
 });

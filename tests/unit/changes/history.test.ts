@@ -58,3 +58,18 @@ test('the history groups versions into what was brought in, each run, and each r
     ].join('\n'),
   );
 });
+
+test('a revert made while a run is paused (the run has no end yet) is a revert, not part of the run', () => {
+  const history = changeHistory(
+    [
+      version('src/a.js', 1, 2, 1100, { source: 'ai', role: 'code-generator' }),
+      version('src/a.js', 2, 5, 1500, { source: 'ai', role: 'code-generator' }),
+      version('src/a.js', 3, 9, 2000, { source: 'user', revertedTo: 1 }),
+    ],
+    [{ startedAt: 1000, endedAt: null }],
+  );
+  expect(history).toEqual([
+    { kind: 'run', at: 1000, added: ['src/a.js'], modified: ['src/a.js'], reverted: [] },
+    { kind: 'revert', at: 2000, added: [], modified: [], reverted: ['src/a.js → v1'] },
+  ]);
+});

@@ -4,8 +4,9 @@ import { expect, test } from 'vitest';
 import { buildProjectZip } from '../../../worker/artifacts/zip.ts';
 import { isBinaryArtifact } from '../../../worker/changes/binary-file.ts';
 import { createChangeCommands } from '../../../worker/changes/change-commands.ts';
-import { bytesOf, prepareImport, readZip, textOf } from '../../../worker/changes/import-files.ts';
+import { prepareImport, readZip, textOf } from '../../../worker/changes/import-files.ts';
 import { OrchestraDb } from '../../../worker/db/database.ts';
+import { fromBase64 } from '../../../worker/sync/base64url.ts';
 import { createEngine } from '../../../worker/engine.ts';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -15,7 +16,7 @@ test('text keeps its exact bytes (BOM, CRLF, unicode); invalid UTF-8 and NULs ar
   const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...utf8('a\r\nb é 👋\n')]);
   const text = textOf(bom);
   expect(text).not.toBeNull();
-  expect(bytesOf({ content: text ?? '', binary: false })).toEqual(bom);
+  expect(new TextEncoder().encode(text ?? '')).toEqual(bom);
   expect(textOf(png)).toBeNull();
   expect(textOf(new Uint8Array([0x61, 0xc3]))).toBeNull();
 });
@@ -46,6 +47,8 @@ test('gitignore (nested too), repository folders, limits and hostile paths decid
     ['cache/b.txt', false],
     ['img/logo.png', true],
   ]);
+  // A binary file is kept as base64 of its exact bytes.
+  expect(fromBase64(result.files.at(-1)?.content ?? '')).toEqual(png);
   const reasons = new Map(result.skipped.map((entry) => [entry.path, entry.reason]));
   expect(reasons.get('dist/bundle.js')).toMatch(/ignored by \.gitignore/);
   expect(reasons.get('web/cache/a.txt')).toMatch(/ignored by \.gitignore/);

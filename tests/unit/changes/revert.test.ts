@@ -111,3 +111,32 @@ test('reverts are projections of the log: a rebuild from the log gives the same 
   expect(await rowsOf(db, 'artifactVersions', projectId)).toEqual(before);
   expect(before.at(-1)).toMatchObject({ version: 3, provenance: { source: 'user', revertedTo: 1 } });
 });
+
+test('a revert planned on a state that something else wrote past is refused, and writes nothing', async () => {
+  const { engine, projectId, write, changes } = await project();
+  await write('src/app.js', 'v1\n');
+  await write('src/app.js', 'v2\n');
+  // Another write lands between the revert reading the project and writing its plan:
+  // the revert gets the project as it was read, the log has moved on.
+  const load = engine.store.load.bind(engine.store);
+  let interleaved = false;
+  engine.store.load = async (id: string) => {
+    const state = structuredClone(await load(id));
+    if (!interleaved) {
+      interleaved = true;
+      await write('src/app.js', `v${state.artifacts.get('src/app.js')?.latest ?? 0}+\n`);
+    }
+    return state;
+  };
+  for (const attempt of [
+    () => changes.revertFile(projectId, 'src/app.js', 1),
+    () => changes.revertProject(projectId, 2),
+  ]) {
+    interleaved = false;
+    expect(await attempt()).toMatchObject({ ok: false, kind: 'conflict' });
+  }
+  engine.store.load = load;
+  const state = await engine.store.load(projectId);
+  expect(state.artifacts.get('src/app.js')?.latest).toBe(4);
+  expect(await text(engine, projectId, 'src/app.js')).toBe('v3+\n');
+});
