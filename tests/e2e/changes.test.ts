@@ -184,4 +184,14 @@ test('a change that edited two files and added one: the diff shows exactly those
   await page.getByLabel('Version').selectOption('3');
   await expect.poll(() => page.getByTestId('code-view').textContent()).toContain('assert.equal(sum([1, 2, 3]), 6);');
   await expect.poll(() => page.getByTestId('version-details').textContent()).toContain('brings back v1');
+
+  // "Compare with" follows the version shown: a choice no longer earlier than it falls back to the previous one.
+  const compare = page.getByLabel('Compare with');
+  await compare.selectOption('2');
+  await expect.poll(() => page.getByTestId('diff-stat').textContent()).toContain('v2 → v3');
+  await page.getByLabel('Version').selectOption('2');
+  await expect.poll(() => page.getByTestId('diff-stat').textContent()).toContain('v1 → v2');
+  await expect.poll(() => compare.inputValue()).toBe('1');
+  await page.getByLabel('Version').selectOption('3');
+  await expect.poll(() => page.getByTestId('diff-stat').textContent()).toContain('v2 → v3');
 });

@@ -20,24 +20,34 @@ export function FileChanges(props: {
   /** Every version of the file, newest first. */
   versions: ArtifactVersionRow[];
   chosen: ArtifactVersionRow;
-  latest: number;
   canWrite: boolean;
 }) {
   const [layout, setLayout] = createSignal<Layout>('unified');
-  const [against, setAgainst] = createSignal<number | null>(null);
+  const [against, setAgainst] = createSignal<{ path: string; version: number } | null>(null);
   const [message, setMessage] = createSignal<string | undefined>();
   const [problem, setProblem] = createSignal<string | undefined>();
-  const base = () => against() ?? Math.max(0, props.chosen.version - 1);
+  /** The version compared with: the one chosen for this file while it is earlier than the version shown, else the previous one. */
+  const base = () => {
+    const a = against();
+    return a !== null && a.path === props.path && a.version < props.chosen.version
+      ? a.version
+      : Math.max(0, props.chosen.version - 1);
+  };
   const earlier = () => props.versions.filter((entry) => entry.version < props.chosen.version);
+  const latest = () => props.versions[0]?.version ?? props.chosen.version;
 
-  const [diff] = createResource(
+  // A new key only when a field changes: the versions list changes with every version a run writes.
+  const key = createMemo(
     () => ({ projectId: props.projectId, path: props.path, from: base(), to: props.chosen.version }),
-    async (key): Promise<{ value?: VersionDiff; problem?: string }> => {
-      if (key.from >= key.to) return { problem: 'Choose an earlier version to compare with.' };
-      const result = await callEngine('fileDiff', key.projectId, key.path, key.from, key.to);
-      return result.ok ? { value: result.value } : { problem: result.message };
+    undefined,
+    {
+      equals: (a, b) => a.projectId === b.projectId && a.path === b.path && a.from === b.from && a.to === b.to,
     },
   );
+  const [diff] = createResource(key, async (key): Promise<{ value?: VersionDiff; problem?: string }> => {
+    const result = await callEngine('fileDiff', key.projectId, key.path, key.from, key.to);
+    return result.ok ? { value: result.value } : { problem: result.message };
+  });
 
   async function revertFile() {
     setMessage(undefined);
@@ -69,7 +79,7 @@ export function FileChanges(props: {
           Compare with
           <select
             value={base()}
-            onChange={(event) => setAgainst(Number(event.currentTarget.value))}
+            onChange={(event) => setAgainst({ path: props.path, version: Number(event.currentTarget.value) })}
             disabled={props.chosen.version === 1}
           >
             <For each={earlier()}>
@@ -123,7 +133,7 @@ export function FileChanges(props: {
           </>
         )}
       </Show>
-      <Show when={props.canWrite && props.chosen.version !== props.latest}>
+      <Show when={props.canWrite && props.chosen.version !== latest()}>
         <div class="actions">
           <button type="button" onClick={() => void revertFile()}>
             Revert {props.path} to v{props.chosen.version}

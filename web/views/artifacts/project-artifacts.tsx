@@ -152,7 +152,6 @@ export function ProjectArtifacts(props: { projectId: string }) {
                             language={file().language}
                             versions={versions()}
                             chosen={version()}
-                            latest={file().latest}
                             canWrite={checks.role() === 'writer'}
                           />
                         )}

@@ -8,15 +8,20 @@ import { callEngine } from '../../worker-client.ts';
  * each file with its own counts, linked to its diff in Artifacts.
  */
 export function ChangeSummary(props: { projectId: string; events: OrchestraEvent[] }) {
-  const key = createMemo(() => {
-    let since = 0;
-    let versions = 0;
-    for (const event of props.events) {
-      if (event.type === 'run-start') since = event.seq - 1;
-      else if (event.type === 'artifact-create' || event.type === 'artifact-version') versions = event.seq;
-    }
-    return versions > since ? { projectId: props.projectId, since, versions } : undefined;
-  });
+  // A new key only when a field changes: a new object per event would refetch (and rediff) the summary each time.
+  const key = createMemo(
+    () => {
+      let since = 0;
+      let versions = 0;
+      for (const event of props.events) {
+        if (event.type === 'run-start') since = event.seq - 1;
+        else if (event.type === 'artifact-create' || event.type === 'artifact-version') versions = event.seq;
+      }
+      return versions > since ? { projectId: props.projectId, since, versions } : undefined;
+    },
+    undefined,
+    { equals: (a, b) => a?.projectId === b?.projectId && a?.since === b?.since && a?.versions === b?.versions },
+  );
   const [summary] = createResource(key, async (current) => {
     const result = await callEngine('changeSummary', current.projectId, current.since);
     return result.ok ? result.value : undefined;
