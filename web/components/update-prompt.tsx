@@ -1,7 +1,9 @@
-import { Show } from 'solid-js';
+import { Show, createEffect, onCleanup } from 'solid-js';
 import { useRegisterSW } from 'virtual:pwa-register/solid';
 
 const updateCheckEveryMs = 60 * 60 * 1000;
+/** The "saved for offline use" note is news, not a question: it goes by itself. */
+const offlineNoteMs = 8000;
 
 /**
  * Tells the person when a new version has been deployed and lets them choose when to
@@ -20,6 +22,13 @@ export function UpdatePrompt() {
         if (navigator.onLine) registration.update().catch(() => undefined);
       }, updateCheckEveryMs);
     },
+  });
+
+  // It sits over the corner of the view: left up, it would cover buttons there.
+  createEffect(() => {
+    if (!offlineReady()) return;
+    const timer = setTimeout(() => setOfflineReady(false), offlineNoteMs);
+    onCleanup(() => clearTimeout(timer));
   });
 
   return (

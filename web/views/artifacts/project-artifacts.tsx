@@ -34,15 +34,14 @@ export function ProjectArtifacts(props: { projectId: string }) {
     if (result?.ok) mutate(result.value);
   }
   onCleanup(() => throttled.cancel());
+  // A memo: `on` alone would stop and start watching on every refresh of the same project.
+  const watchedId = createMemo(() => view()?.project.id);
   createEffect(
-    on(
-      () => view()?.project.id,
-      (id) => {
-        const loaded = untrack(view);
-        if (!id || !loaded) return;
-        onCleanup(watchProject(id, loaded.lastSeq, (update) => update.kind === 'events' && throttled.run()));
-      },
-    ),
+    on(watchedId, (id) => {
+      const loaded = untrack(view);
+      if (!id || !loaded) return;
+      onCleanup(watchProject(id, loaded.lastSeq, (update) => update.kind === 'events' && throttled.run()));
+    }),
   );
 
   const checks = createCheckEvents(() => props.projectId);

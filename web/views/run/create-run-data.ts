@@ -18,6 +18,9 @@ export function createRunData(projectId: () => string) {
   // The last event the view covers, kept outside the signal for the watcher below.
   let viewSeq = 0;
   const setLatest = (view: ProjectView) => {
+    // Reads can answer out of order under load: an older view never replaces a newer one
+    // (it would unmount what the person is editing, such as a plan under review).
+    if (view.lastSeq < viewSeq) return;
     viewSeq = view.lastSeq;
     setLatestSignal(view);
   };

@@ -1,4 +1,4 @@
-import { Index, Show, createEffect, createSignal, on, onMount, untrack } from 'solid-js';
+import { Index, Show, createEffect, createMemo, createSignal, on, onMount, untrack } from 'solid-js';
 import { focusIfLost } from '../../lib/focus.ts';
 import type { PlanView } from '../../../worker/api.ts';
 import { Problem } from '../../components/problem.tsx';
@@ -27,14 +27,11 @@ export function PlanReview(props: { projectId: string; plan: PlanView; canWrite:
   // The first draft is the plan as proposed; a new revision replaces it below.
   const [draft, setDraft] = createSignal<DraftTask[]>(makeDraft(untrack(() => props.plan.tasks)));
   const [reason, setReason] = createSignal('');
-  // A new proposal (a revision) starts a fresh draft.
-  createEffect(
-    on(
-      () => `${props.plan.planId}:${props.plan.revision}`,
-      () => setDraft(makeDraft(props.plan.tasks)),
-      { defer: true },
-    ),
-  );
+  // A new proposal (a revision) starts a fresh draft. The key is a memo: `on` alone runs
+  // on every new view of the same plan (four a second while events arrive), which threw
+  // away the person's edits.
+  const proposal = createMemo(() => `${props.plan.planId}:${props.plan.revision}`);
+  createEffect(on(proposal, () => setDraft(makeDraft(untrack(() => props.plan.tasks))), { defer: true }));
   const edit = () => toPlanEdit(props.plan.tasks, draft());
   const missing = () => missingDependencies(draft());
   const titleOf = (id: string) => props.plan.tasks.find((task) => task.id === id)?.title ?? id;
