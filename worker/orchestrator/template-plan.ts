@@ -15,11 +15,14 @@ export function templateFor(description: string, templateId: string | null): Pro
  * kind). Made by the engine, not a model, and it says so: no AI read the description.
  */
 export function templatePlan(description: string, templateId: string | null): PayloadOf<'plan-propose'> {
-  const chosen = templates.find((entry) => entry.id === templateId);
-  const template = chosen ?? chooseTemplateFor(description).template;
-  const why = chosen
-    ? `you chose the ${template.title} template`
-    : `it is the closest template: ${chooseTemplateFor(description).reason}`;
+  let template = templates.find((entry) => entry.id === templateId);
+  let why: string;
+  if (template) why = `you chose the ${template.title} template`;
+  else {
+    const closest = chooseTemplateFor(description);
+    template = closest.template;
+    why = `it is the closest template: ${closest.reason}`;
+  }
   const files = template.files(projectName(description)).map((file) => file.path);
   return {
     planId: `plan-${ulid().slice(-8).toLowerCase()}`,
