@@ -209,8 +209,12 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
     },
 
     async deleteProject(projectId) {
+      // Sync lets go first, or the project's stream would bring it back.
+      const undo = await sync.forget(projectId);
       await orchestrator.detach(projectId);
-      return housekeeping.deleteProject(projectId);
+      const result = await housekeeping.deleteProject(projectId);
+      if (!result.ok) await undo();
+      return result;
     },
 
     async openProject(projectId) {

@@ -28,6 +28,8 @@ export interface ProjectCursor {
 
 const spaceKey = 'syncSpace';
 const cursorKey = (projectId: string) => `syncProject:${projectId}`;
+const deletedPrefix = 'syncDeleted:';
+const deletedKey = (projectId: string) => `${deletedPrefix}${projectId}`;
 const deviceKeyName = 'deviceKey';
 
 export const freshCursor = (): ProjectCursor => ({ offset: '-1', remoteSeq: 0, epoch: 0, remote: false });
@@ -64,11 +66,12 @@ export class DeviceSyncState {
     await this.db.meta.put({ key: spaceKey, value: record });
   }
 
-  /** Forgets the space and every project's place in it. */
+  /** Forgets the space and every project's place in it (and which of its projects were deleted here). */
   async leave(): Promise<void> {
     await this.db.transaction('rw', this.db.meta, async () => {
       await this.db.meta.delete(spaceKey);
       await this.db.meta.where('key').startsWith('syncProject:').delete();
+      await this.db.meta.where('key').startsWith(deletedPrefix).delete();
     });
   }
 
@@ -91,5 +94,27 @@ export class DeviceSyncState {
 
   async forgetCursor(projectId: string): Promise<void> {
     await this.db.meta.delete(cursorKey(projectId));
+  }
+
+  /** The projects of the space deleted on this device: they are not followed here again. */
+  async deletedProjects(): Promise<string[]> {
+    const keys = await this.db.meta.where('key').startsWith(deletedPrefix).primaryKeys();
+    return keys.map((key) => String(key).slice(deletedPrefix.length));
+  }
+
+  /** Remembers the project as deleted on this device and forgets its place in its stream. */
+  async markDeleted(projectId: string): Promise<void> {
+    await this.db.transaction('rw', this.db.meta, async () => {
+      await this.db.meta.put({ key: deletedKey(projectId), value: true });
+      await this.db.meta.delete(cursorKey(projectId));
+    });
+  }
+
+  /** Undoes `markDeleted` (the delete was refused): the cursor goes back as it was. */
+  async unmarkDeleted(projectId: string, cursor: ProjectCursor | undefined): Promise<void> {
+    await this.db.transaction('rw', this.db.meta, async () => {
+      await this.db.meta.delete(deletedKey(projectId));
+      if (cursor) await this.db.meta.put({ key: cursorKey(projectId), value: { ...cursor } });
+    });
   }
 }

@@ -220,6 +220,8 @@ export class ProjectSync {
       }
     }
     const head = await store.headSeq(this.projectId);
+    // Stopped meanwhile (the project is being deleted here): nothing more is written.
+    if (this.abort.signal.aborted) return false;
     const overlap = incoming.filter((envelope) => envelope.seq <= head);
     if (overlap.length > 0) {
       const local = await store.read(this.projectId, overlap[0]!.seq, overlap.at(-1)!.seq);
@@ -247,11 +249,13 @@ export class ProjectSync {
         const sealed = this.texts.get(hash);
         if (sealed) blobs.push({ hash, content: await openBlob(connection.key, this.projectId, sealed) });
       }
+      if (this.abort.signal.aborted) return false;
       await store.appendStamped(this.projectId, events, blobs);
       for (const blob of blobs) this.texts.delete(blob.hash);
       this.cursor = { ...this.cursor, remote: true };
     }
     this.cursor = { ...this.cursor, offset, remoteSeq };
+    if (this.abort.signal.aborted) return false;
     await this.host.state.saveCursor(this.projectId, this.cursor);
     if (fresh.length > 0 || overlap.length > 0) this.host.changed();
     this.upToDate = upToDate;

@@ -56,6 +56,8 @@ export class SyncService {
   private readonly listeners = new Set<() => void>();
   /** Projects another device writes, as recorded on this device (read at start). */
   private readonly remoteAtStart = new Set<string>();
+  /** Projects of the space deleted on this device: neither the index nor a scan follows them again. */
+  private readonly deleted = new Set<string>();
 
   constructor(
     private readonly engine: Engine,
@@ -69,6 +71,7 @@ export class SyncService {
   /** Starts syncing the space this device joined earlier, if any (at the engine's start). */
   async resume(): Promise<void> {
     for (const projectId of await this.state.remoteProjects()) this.remoteAtStart.add(projectId);
+    for (const projectId of await this.state.deletedProjects()) this.deleted.add(projectId);
     const space = await this.state.space();
     if (!space) return;
     await this.connect(space.serverUrl, space.secret, space.deviceName, false);
@@ -93,6 +96,7 @@ export class SyncService {
   async leave(): Promise<void> {
     this.stopAll();
     await this.state.leave();
+    this.deleted.clear();
     this.set(offStatus);
   }
 
@@ -139,6 +143,27 @@ export class SyncService {
     const live = this.projects.get(projectId);
     if (live) await live.takeOver();
     else await this.state.saveCursor(projectId, { ...(await this.state.cursor(projectId)), remote: false });
+  }
+
+  /**
+   * The project is being deleted on this device: its stream is no longer tailed, its place
+   * in it is forgotten, and it is remembered as deleted here, so neither the index nor a
+   * later start brings it back (the other devices keep it). Call it before the log goes.
+   * Returns what undoes it, for a delete that was refused.
+   */
+  async forget(projectId: string): Promise<() => Promise<void>> {
+    this.deleted.add(projectId);
+    this.remoteAtStart.delete(projectId);
+    this.unfollow(projectId);
+    const cursor = await this.state.cursor(projectId);
+    await this.state.markDeleted(projectId);
+    void this.refreshWaiting();
+    return async () => {
+      await this.state.unmarkDeleted(projectId, cursor);
+      this.deleted.delete(projectId);
+      if (cursor.remote) this.remoteAtStart.add(projectId);
+      await this.follow(projectId);
+    };
   }
 
   /** Stops every loop (the worker is closing, or a test ends). */
@@ -325,7 +350,7 @@ export class SyncService {
     if (!this.connection) return;
     const rows = await this.engine.db.projects.toArray();
     for (const row of rows) {
-      if (row.status === 'deleted') continue;
+      if (row.status === 'deleted' || this.deleted.has(row.id)) continue;
       if (!this.indexed.has(row.id)) await this.announce({ projectId: row.id, name: row.name });
       await this.follow(row.id);
     }
@@ -334,9 +359,10 @@ export class SyncService {
 
   private async follow(projectId: string): Promise<void> {
     const connection = this.connection;
-    if (!connection || this.projects.has(projectId) || this.splitting.has(projectId)) return;
+    if (!connection || this.projects.has(projectId) || this.splitting.has(projectId) || this.deleted.has(projectId))
+      return;
     const sync = await ProjectSync.open(this.host(connection), projectId);
-    if (this.projects.has(projectId) || this.connection !== connection) return;
+    if (this.projects.has(projectId) || this.connection !== connection || this.deleted.has(projectId)) return;
     this.projects.set(projectId, sync);
     sync.start();
     const head = await this.engine.store.headSeq(projectId);

@@ -263,4 +263,54 @@ describe('a device syncs its projects with the others of its space', () => {
     );
     await until(names.bind(null, b), (list) => list.join() === 'Shop,Shop (from laptop)');
   });
+
+  test('a project deleted on A stays deleted there while B goes on writing it', async () => {
+    const { url } = await server();
+    const a = device('laptop');
+    const b = device('phone');
+    const projectId = await newProject(a, 'Shop');
+    const kept = await newProject(a, 'Kept');
+    const secret = await a.sync.create(url, 'laptop');
+    await b.sync.join(url, secret, 'phone');
+    await until(
+      () => log(b, projectId),
+      (events) => events.length === 2,
+    );
+    await until(
+      () => log(b, kept),
+      (events) => events.length === 2,
+    );
+    await b.sync.takeOver(projectId);
+    await b.sync.takeOver(kept);
+
+    // As the worker's deleteProject does: sync forgets it, then the log goes.
+    await a.sync.forget(projectId);
+    await a.engine.store.deleteLog(projectId, []);
+    await b.engine.store.append(projectId, [message('phone goes on')]);
+    await until(
+      () => Promise.resolve(b.sync.current()),
+      (status) => status.state === 'connected' && status.waiting === 0,
+    );
+    await b.engine.store.append(kept, [message('after the delete')]);
+    await until(
+      () => log(a, kept),
+      (events) => events.length === 3,
+    );
+    // Long enough for a tail that read past the emptied log to read the stream again.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(await log(a, projectId)).toEqual([]);
+    expect(await names(a)).toEqual(['Kept']);
+    expect(await b.sync.isRemote(projectId)).toBe(false);
+
+    // Nor after a restart: the index names it, but this device deleted it.
+    a.sync.stop();
+    await a.sync.resume();
+    await until(
+      () => Promise.resolve(a.sync.current()),
+      (status) => status.state === 'connected' && status.projects === 1,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await log(a, projectId)).toEqual([]);
+    expect(await names(a)).toEqual(['Kept']);
+  });
 });
