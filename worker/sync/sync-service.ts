@@ -215,11 +215,18 @@ export class SyncService {
     const work = async () => {
       if (running.signal.aborted) return;
       this.patch({ state: 'connecting' });
-      void this.tailIndex(connection, running.signal);
+      // Local projects are announced only once the index is known: those it names already
+      // are not announced again (each start used to add every project to it once more).
+      const aborted = new Promise<void>((resolve) =>
+        running.signal.addEventListener('abort', () => resolve(), { once: true }),
+      );
+      const indexRead = new Promise<void>((resolve) => void this.tailIndex(connection, running.signal, resolve));
+      await Promise.race([indexRead, aborted]);
+      if (running.signal.aborted) return;
       await this.scan();
       this.scanTimer = setInterval(() => void this.scan(), this.options.scanMs ?? 1000);
       // Held until `leave` or the worker closes: the other tabs wait their turn.
-      await new Promise<void>((resolve) => running.signal.addEventListener('abort', () => resolve(), { once: true }));
+      await aborted;
     };
     if (this.options.locks) {
       this.patch({ state: 'elsewhere' });
@@ -260,8 +267,11 @@ export class SyncService {
       this.patch({ waiting, projects: this.projects.size });
   }
 
-  /** The index stream: each entry names a project of the space; its stream is followed. */
-  private async tailIndex(connection: SpaceConnection, signal: AbortSignal): Promise<void> {
+  /**
+   * The index stream: each entry names a project of the space; its stream is followed.
+   * `read` is called once the index has been read up to date (the first time).
+   */
+  private async tailIndex(connection: SpaceConnection, signal: AbortSignal, read: () => void): Promise<void> {
     const stream = this.indexStream(connection);
     let offset = '-1';
     while (!signal.aborted) {
@@ -288,6 +298,7 @@ export class SyncService {
                 await this.follow(entry.projectId);
               }
               offset = batch.offset;
+              if (batch.upToDate) read();
             } catch (error) {
               unsubscribe();
               reject(error instanceof Error ? error : new Error(String(error)));
@@ -330,13 +341,15 @@ export class SyncService {
     if (response.status !== 201 && response.status !== 200) throw await syncErrorOf(response, connection.serverUrl);
   }
 
-  /** Says in the index that a project exists (the name is sealed). */
+  /**
+   * Says in the index that a project exists (the name is sealed). The index exists: it
+   * was read (`tailIndex` makes it) before anything is announced.
+   */
   private async announce(entry: IndexEntry): Promise<void> {
     const connection = this.connection;
     if (!connection) return;
     this.indexed.set(entry.projectId, entry);
     try {
-      await this.ensureIndex(connection, this.running?.signal ?? new AbortController().signal);
       await this.indexStream(connection).append(JSON.stringify(await sealIndexEntry(connection.key, entry)));
     } catch (error) {
       // Announced again at the next scan.

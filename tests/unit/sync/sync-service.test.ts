@@ -29,21 +29,27 @@ interface Device {
   sync: SyncService;
   /** While true, every request of this device fails as with no network. */
   offline: { value: boolean };
+  /** Every request this device made, in order. */
+  requests: Array<{ method: string; url: string }>;
 }
 
 function device(name: string): Device {
   const db = new OrchestraDb(`sync-${name}-${ulid()}`);
   const engine = createEngine(db);
   const offline = { value: false };
-  const fetcher: typeof fetch = (input, init) =>
-    offline.value ? Promise.reject(new TypeError('Failed to fetch')) : fetch(input, init);
+  const requests: Array<{ method: string; url: string }> = [];
+  const fetcher: typeof fetch = (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    requests.push({ method: init?.method ?? (input instanceof Request ? input.method : 'GET'), url });
+    return offline.value ? Promise.reject(new TypeError('Failed to fetch')) : fetch(input, init);
+  };
   const sync = new SyncService(engine, { scanMs: 100, fetch: fetcher });
   cleanups.push(async () => {
     sync.stop();
     db.close();
     await db.delete();
   });
-  return { name, engine, sync, offline };
+  return { name, engine, sync, offline, requests };
 }
 
 const message = (text: string): EventDraft => ({
@@ -312,5 +318,31 @@ describe('a device syncs its projects with the others of its space', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await log(a, projectId)).toEqual([]);
     expect(await names(a)).toEqual(['Kept']);
+  });
+
+  test('restarting a device adds nothing to the index: its projects are announced once', async () => {
+    const { url } = await server();
+    const a = device('laptop');
+    await newProject(a, 'Shop');
+    await newProject(a, 'Notes');
+    await a.sync.create(url, 'laptop');
+    const appends = () =>
+      a.requests.filter((request) => request.method === 'POST' && request.url.endsWith('/streams/index')).length;
+    const settled = async () => {
+      await until(
+        () => Promise.resolve(a.sync.current()),
+        (status) => status.state === 'connected' && status.projects === 2,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    };
+    await settled();
+    expect(appends()).toBe(2);
+
+    for (let restart = 0; restart < 2; restart += 1) {
+      a.sync.stop();
+      await a.sync.resume();
+      await settled();
+    }
+    expect(appends()).toBe(2);
   });
 });
