@@ -4,8 +4,8 @@ import type { MeasuredText } from '../budget/utf8-length.ts';
 import type { ResponseFormat } from '../providers/contract/provider-request.ts';
 import type { Finding } from './contracts.ts';
 
-/** Why a task runs: first build, a fix after review, a review, or a template's skeleton. */
-export type TaskKind = 'build' | 'fix' | 'review' | 'scaffold';
+/** Why a task runs: first build, a fix after review, a review, a template's skeleton, or planning a change. */
+export type TaskKind = 'build' | 'fix' | 'review' | 'scaffold' | 'change';
 
 /** Everything an agent's prompt may draw on for one task. */
 export interface AgentInput {
@@ -28,7 +28,12 @@ export interface AgentInput {
    * reading the upstream files again. Without it, `measuredPrompt` counts them itself.
    */
   measuredContext?: MeasuredText;
-  /** For fix tasks: the Debugger's findings to address. */
+  /**
+   * For an agent that changes existing files with edit blocks: the files its task modifies,
+   * whole and as they stand (the text its blocks must quote exactly).
+   */
+  editable?: { path: string; language: string; content: string }[];
+  /** For fix tasks: the Debugger's findings to address (for a change plan: those left open). */
   findings: Finding[];
   /** For the Debugger: the project's tests as they ran on these files, as a prompt section. */
   testRun?: string | undefined;
@@ -60,6 +65,17 @@ export interface AgentRole<T> {
   receivesFrom: readonly Role[];
   /** The user message for this task. */
   prompt(input: AgentInput): string;
+  /**
+   * Whether it changes the existing files its task names with edit blocks: the
+   * orchestrator then gives it those files whole in `input.editable` and checks its blocks
+   * against them before the answer counts.
+   */
+  editsFiles?: boolean;
+  /**
+   * What the Template provider (no AI) is sent instead of the prompt, when this agent's
+   * task goes to it; without it, the project's description.
+   */
+  templateMessage?(input: AgentInput): string;
   /**
    * `prompt(input)` with its UTF-8 length, for the cost governor's worst case: the
    * sections are counted apart and the upstream files by `input.measuredContext`, so the

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { planSchema } from '../agents/contracts.ts';
 import { planTaskSchema } from '../events/schemas/task-events.ts';
 import { normalizeArtifactPath } from '../artifacts/safe-path.ts';
 
@@ -18,6 +19,12 @@ export const changePlanTaskSchema = planTaskSchema.extend({
   adds: pathList,
 });
 export type ChangePlanTask = z.infer<typeof changePlanTaskSchema>;
+
+/** The Project Manager's change plan: a plan whose tasks name the files they modify and add. */
+export const changePlanSchema = planSchema.extend({
+  tasks: z.array(changePlanTaskSchema).min(1).max(500),
+});
+export type ChangePlan = z.infer<typeof changePlanSchema>;
 
 /** What a change plan's tasks say about files, for the checks below (`deletes` when a plan removes files). */
 export interface FileIntent {

@@ -37,6 +37,8 @@ export async function upstreamFiles(
   readBlob: ReadBlob,
 ): Promise<ContextFile[]> {
   const directIds = new Set(task.dependsOn);
+  // A change is planned on every file; a task is always shown the files it names.
+  const named = new Set(task.expectedArtifacts);
   // A file shown before is taken from the context cache; the others are read together.
   const files: (ContextFile | undefined)[] = [];
   const unread: { at: number; artifact: ArtifactRow; direct: boolean }[] = [];
@@ -47,6 +49,8 @@ export async function upstreamFiles(
     const role = producer?.role ?? version?.provenance.role;
     const receives =
       task.kind === 'fix' ||
+      task.kind === 'change' ||
+      named.has(artifact.path) ||
       agent.role === 'debugger' ||
       (role !== undefined && role !== null && agent.receivesFrom.includes(role));
     if (!receives) continue;
@@ -88,7 +92,11 @@ export async function agentInputFor(
 ): Promise<AgentInput> {
   const project = state.project;
   const plan = state.plan;
-  const files = await upstreamFiles(state, task, agent, options.readBlob);
+  const upstream = await upstreamFiles(state, task, agent, options.readBlob);
+  // An agent that edits gets the files it changes whole, apart, and not again among the others.
+  const editing = agent.editsFiles === true ? new Set(task.expectedArtifacts) : new Set<string>();
+  const editable = upstream.filter((file) => editing.has(file.path));
+  const files = editable.length > 0 ? upstream.filter((file) => !editing.has(file.path)) : upstream;
   const context = files.length
     ? renderedContextOf(files, { budgetTokens: options.budgetTokens, focus: focusOf(task, options.findings) })
     : { text: '', shown: emptyMeasured };
@@ -111,7 +119,10 @@ export async function agentInputFor(
     context: context.text,
     measuredContext: context.shown,
     findings: options.findings,
-    ...(agent.role === 'debugger' ? testRunOf(state) : {}),
+    ...(agent.editsFiles === true
+      ? { editable: editable.map(({ path, language, content }) => ({ path, language, content })) }
+      : {}),
+    ...(agent.role === 'debugger' || task.kind === 'change' ? testRunOf(state) : {}),
     conversation: options.conversation ?? [],
     currentTasks: [...state.tasks.values()].map((row) => ({
       id: row.taskId,

@@ -89,6 +89,12 @@ export interface RouterReport {
 export interface RunCommands {
   /** "Start": the Project Manager plans the project (or the template makes the plan). */
   startRun(projectId: string): Promise<Result<{ runId: string }>>;
+  /**
+   * "Ask for a change" on a finished, paused or ended project: a new run on top of the
+   * last, whose Project Manager plans the change on the project as it stands (with no key,
+   * the Template provider writes the request down). The plan is approved like a first one.
+   */
+  askForChange(projectId: string, request: string): Promise<Result<{ runId: string }>>;
   /** Approves the proposed plan, as edited when `edit` is given; its tasks start running. */
   approvePlan(projectId: string, edit?: PlanEdit): Promise<Result<void>>;
   /** Rejects the plan: the run ends and nothing is built. */

@@ -16,6 +16,8 @@ import type { ProjectNotice } from '../projects/project-notices.ts';
 import { renderOrchestraMd } from '../artifacts/orchestra-md.ts';
 import type { Orchestrator } from './orchestrator.ts';
 import { validatePlan } from './plan-validation.ts';
+import { validateChangePlan } from '../changes/change-plan.ts';
+import { editablePaths } from './change-mode.ts';
 import type { OutputUpdate, PlanEdit, ProviderReadiness, RouterReport, RunCommands, ZipExport } from './run-api.ts';
 import { RunError } from './runner.ts';
 import { reviewOf } from './task-results.ts';
@@ -85,6 +87,14 @@ export function createRunCommands(
   return {
     startRun: (projectId) => asWriter(projectId, async () => ok({ runId: await (await runner(projectId)).start() })),
 
+    askForChange: (projectId, request) =>
+      asWriter(projectId, async () => {
+        if (typeof request !== 'string' || request.length > 10_000) {
+          return fail('bad_input', 'A change request is text of at most 10,000 characters.');
+        }
+        return ok({ runId: await (await runner(projectId)).askForChange(request) });
+      }),
+
     approvePlan: (projectId, edit?: PlanEdit) =>
       asWriter(projectId, async () => {
         const state = await store.load(projectId);
@@ -112,6 +122,14 @@ export function createRunCommands(
             { maxTasks: orchestrator.limits.maxRunTasks },
           );
           if (!checked.ok) return fail('bad_input', `This plan cannot run: ${checked.errors.join(' ')}`);
+          // A change plan's files are checked again: a removed task may have been the one adding a file.
+          const files = plan.change
+            ? validateChangePlan(
+                tasks.map((task) => ({ ...task, modifies: task.modifies ?? [], adds: task.adds ?? [] })),
+                editablePaths(state),
+              )
+            : [];
+          if (files.length > 0) return fail('bad_input', `This change plan cannot run: ${files.join(' ')}`);
         }
         const events: EventDraft[] = [
           {

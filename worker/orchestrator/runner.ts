@@ -17,7 +17,10 @@
  */
 import { ulid } from 'ulid';
 import type { AgentRole } from '../agents/index.ts';
-import { maxTasksAcceptance, planSchema, projectManager, roleFor } from '../agents/index.ts';
+import { maxTasksAcceptance, planSchema, projectManager } from '../agents/index.ts';
+import { projectManagerChange } from '../agents/project-manager-change.ts';
+import { changeOutputSchema } from '../changes/change-output.ts';
+import { changePlanSchema } from '../changes/change-plan.ts';
 import { type CostGovernor, createCostGovernor, defaultBudgetsUsd } from '../budget/index.ts';
 import type { EventDraft } from '../events/catalog.ts';
 import type { BlobText, EventStore } from '../events/event-store.ts';
@@ -40,11 +43,21 @@ import {
   fileCompletion,
   findingsFor,
   planCompletion,
+  proposalOf,
   remainingFindings,
   reviewCompletion,
 } from './task-results.ts';
 import { type TaskAttemptOutcome, type TaskRunnerDeps, runTaskAttempt } from './task-runner.ts';
 import { templateFor, templatePlan } from './template-plan.ts';
+import { freeTaskId, templateChangePlan } from './template-change-plan.ts';
+import {
+  agentForTask,
+  applyChange,
+  changePlanErrors,
+  changeProposal,
+  editablePaths,
+  isEditingAgent,
+} from './change-mode.ts';
 import { conversationOf } from './chat.ts';
 import type { ChecksService } from '../checks/checks-service.ts';
 import { checkIsCurrent, testFailureFindings } from '../checks/test-findings.ts';
@@ -265,6 +278,78 @@ export class ProjectRunner {
           },
         });
       }
+    }
+    await this.append(events);
+    this.pump();
+    return runId;
+  }
+
+  /**
+   * "Ask for a change": a new run on top of the last. The Project Manager plans the change
+   * on the project as it stands (or, with no key, the Template provider writes the request
+   * down); the plan is approved as a first plan is, then runs with the same team. A paused
+   * run ends here first, its unfinished tasks cancelled, named in the log.
+   */
+  async askForChange(request: string): Promise<string> {
+    const asked = request.trim();
+    if (asked === '') throw new RunError('Say what to change first.');
+    const state = await this.state();
+    const project = state.project;
+    if (!project) throw new RunError('There is no such project on this device.');
+    if (project.runStatus === 'running') {
+      throw new RunError('A run is going: pause it, or wait for it to end, then ask for the change.');
+    }
+    if (state.plan?.status === 'proposed') throw new RunError('A plan is waiting for you: approve or reject it first.');
+    if (this.inFlight.size > 0) throw new RunError('Calls are still finishing: ask once the run has paused.');
+    const files = editablePaths(state);
+    if (files.size === 0) throw new RunError('There is nothing to change yet: Start builds the project first.');
+
+    const events: EventDraft[] = [];
+    if (project.runStatus === 'paused' && project.currentRunId) {
+      const left = [...state.tasks.values()].filter((task) => task.status !== 'done' && task.status !== 'cancelled');
+      for (const task of left) {
+        events.push({
+          type: 'task-cancel',
+          actor: { kind: 'user' },
+          payload: { taskId: task.taskId, reason: 'Left out: you asked for a change instead.' },
+        });
+      }
+      events.push({
+        type: 'run-stop',
+        actor: { kind: 'user' },
+        payload: { runId: project.currentRunId, outcome: 'stopped', message: 'Stopped by you to ask for a change.' },
+      });
+    }
+    const runId = ulid();
+    events.push({ type: 'run-start', actor: { kind: 'user' }, payload: { runId } });
+    const readiness = await this.deps.readiness();
+    const taskIds = new Set(state.tasks.keys());
+    if (!readiness.some((entry) => entry.ready)) {
+      const plan = templateChangePlan(asked, {
+        files,
+        taskIds,
+        stack: state.plan?.stack ?? [],
+        languages: state.plan?.languages ?? [],
+      });
+      events.push({ type: 'plan-propose', actor: system, payload: plan });
+      if (project.autoApprove)
+        events.push({ type: 'plan-approve', actor: system, payload: { planId: plan.planId, auto: true } });
+    } else {
+      events.push({
+        type: 'task-schedule',
+        actor: system,
+        payload: {
+          taskId: freeTaskId('plan-change', taskIds),
+          role: 'project-manager',
+          title: 'Plan the change',
+          dependsOn: [],
+          instructions: asked.slice(0, 20_000),
+          expectedArtifacts: [],
+          acceptance: [maxTasksAcceptance(this.deps.limits.maxPlanTasks)],
+          kind: 'change',
+          round: 1,
+        },
+      });
     }
     await this.append(events);
     this.pump();
@@ -747,11 +832,17 @@ export class ProjectRunner {
       );
       return;
     }
-    const agent = roleFor(task.role, task.kind) as AgentRole<unknown>;
+    const agent = agentForTask(state, { ...task, role: task.role });
     const project = state.project;
+    // A change is planned by a model even on a project a template started.
     const template =
-      project && state.plan?.source === 'template' ? templateFor(project.description, project.template).id : null;
-    const findings = await findingsFor(state, task, (hash) => this.deps.store.blob(hash));
+      project && state.plan?.source === 'template' && task.kind !== 'change'
+        ? templateFor(project.description, project.template).id
+        : null;
+    const readBlob = (hash: string) => this.deps.store.blob(hash);
+    // A change is planned with the findings the last review left open.
+    const findings =
+      task.kind === 'change' ? await remainingFindings(state, readBlob) : await findingsFor(state, task, readBlob);
     const isPlan = agent === projectManager;
     // The planner hears what the person said to the team before (and why a plan was rejected).
     const conversation = isPlan ? conversationOf(await this.deps.store.read(this.projectId)) : [];
@@ -763,6 +854,18 @@ export class ProjectRunner {
       ...(refused ? { avoidArms: refused.arms } : {}),
       ...(isPlan
         ? { extraCheck: (value: unknown) => planErrors(value, this.deps.limits.maxPlanTasks), conversation }
+        : {}),
+      ...(agent === projectManagerChange
+        ? { extraCheck: (value: unknown) => changePlanErrors(value, state, this.deps.limits.maxPlanTasks) }
+        : {}),
+      ...(isEditingAgent(agent)
+        ? {
+            // Placed on the files as they are when the answer comes, not when the task began.
+            extraCheck: async (value: unknown) => {
+              const placed = await applyChange(await this.state(), changeOutputSchema.parse(value), readBlob);
+              return placed.ok ? [] : placed.errors;
+            },
+          }
         : {}),
     });
     await this.settle(task, agent, outcome);
@@ -974,7 +1077,7 @@ export class ProjectRunner {
       destination: outcome.destination,
       durationMs: outcome.latencyMs,
     };
-    const completion = await this.complete(state, facts, outcome.value);
+    const completion = await this.complete(state, facts, agent, outcome.value);
     if (completion.failure || completion.loop) {
       // Anything but the completion itself is written once the attempt's start is.
       await outcome.started;
@@ -1014,9 +1117,33 @@ export class ProjectRunner {
     });
   }
 
-  private async complete(state: ProjectState, facts: AnswerFacts, value: unknown): Promise<Completion> {
-    if (facts.role === 'project-manager') {
-      return planCompletion(state, facts, planSchema.parse(value), `plan-${ulid().slice(-8).toLowerCase()}`);
+  private async complete(
+    state: ProjectState,
+    facts: AnswerFacts,
+    agent: AgentRole<unknown>,
+    value: unknown,
+  ): Promise<Completion> {
+    const planId = `plan-${ulid().slice(-8).toLowerCase()}`;
+    if (agent === projectManagerChange) {
+      const proposal = changeProposal(state, changePlanSchema.parse(value), planId, facts.task.instructions);
+      return planCompletion(state, facts, proposal);
+    }
+    if (facts.role === 'project-manager')
+      return planCompletion(state, facts, proposalOf(planSchema.parse(value), planId));
+    if (isEditingAgent(agent)) {
+      const output = changeOutputSchema.parse(value);
+      // Checked when it came; placed again on the files as they are now (a task of the same
+      // change may have edited one since): blocks that no longer fit fail the attempt.
+      const placed = await applyChange(state, output, (hash) => this.deps.store.blob(hash));
+      if (!placed.ok) {
+        return {
+          events: [],
+          blobs: [],
+          quality: 0,
+          failure: `The edits no longer fit the files, which changed while the task ran: ${placed.errors.slice(0, 3).join(' ')}`,
+        };
+      }
+      return fileCompletion(state, facts, { files: placed.files, notes: output.notes });
     }
     if (facts.role === 'debugger') {
       const tests = checkIsCurrent(state)

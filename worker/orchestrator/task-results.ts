@@ -11,7 +11,7 @@ import { validateOutput } from '../artifacts/parse-output.ts';
 import { scoreTask } from '../artifacts/quality.ts';
 import { checkFileSet, safeFileName } from '../artifacts/safe-path.ts';
 import { testFailureFindings } from '../checks/test-findings.ts';
-import type { EventDraft } from '../events/catalog.ts';
+import type { EventDraft, PayloadOf } from '../events/catalog.ts';
 import type { BlobText } from '../events/event-store.ts';
 import { sha256Hex } from '../events/hash.ts';
 import { type ProjectState, joinKey } from '../events/projections/project-state.ts';
@@ -195,29 +195,30 @@ function qualityEvent(
   };
 }
 
-/** The Project Manager's plan: proposed, and approved at once when the project says so. */
+/** A plan as its `plan-propose` payload. */
+export function proposalOf(plan: Plan, planId: string): PayloadOf<'plan-propose'> {
+  return {
+    planId,
+    summary: plan.summary,
+    complexity: plan.complexity,
+    estimate: plan.estimate,
+    tasks: plan.tasks,
+    stack: plan.stack,
+    languages: plan.languages,
+    source: 'ai',
+  };
+}
+
+/** The Project Manager's plan (or change plan): proposed, and approved at once when the project says so. */
 export async function planCompletion(
   state: ProjectState,
   facts: AnswerFacts,
-  plan: Plan,
-  planId: string,
+  proposal: PayloadOf<'plan-propose'>,
 ): Promise<Completion> {
+  const { planId } = proposal;
   const outputHash = await sha256Hex(facts.text);
   const events: EventDraft[] = [
-    {
-      type: 'plan-propose',
-      actor: { kind: 'agent', role: 'project-manager' },
-      payload: {
-        planId,
-        summary: plan.summary,
-        complexity: plan.complexity,
-        estimate: plan.estimate,
-        tasks: plan.tasks,
-        stack: plan.stack,
-        languages: plan.languages,
-        source: 'ai',
-      },
-    },
+    { type: 'plan-propose', actor: { kind: 'agent', role: 'project-manager' }, payload: proposal },
   ];
   const score = scoreTask({ role: 'project-manager', repairs: facts.repairs, filesAccepted: 1, filesRejected: 0 });
   events.push(

@@ -113,7 +113,7 @@ export type StopReason = 'cancel' | 'emergency';
 
 /**
  * Runs one attempt of `task` with `agent`. `extraCheck` adds the checks a schema cannot
- * express (a plan's graph); its errors are repaired like schema errors.
+ * express (a plan's graph, whether edit blocks fit the files); its errors are repaired like schema errors.
  */
 export async function runTaskAttempt<T>(
   deps: TaskRunnerDeps,
@@ -124,7 +124,7 @@ export async function runTaskAttempt<T>(
     signal: AbortSignal;
     findings: Finding[];
     template: string | null;
-    extraCheck?: (value: T) => string[];
+    extraCheck?: (value: T) => string[] | Promise<string[]>;
     /** What the person said to the team so far (the Project Manager plans with it). */
     conversation?: AgentInput['conversation'];
     /** Models that declined this task: not chosen again for it. */
@@ -228,7 +228,9 @@ export async function runTaskAttempt<T>(
     });
     // The Template provider builds from the description alone; models get the whole prompt.
     if (destination.kind === 'template') {
-      messages = [{ role: 'user', content: input.project.description || input.project.name }];
+      messages = [
+        { role: 'user', content: agent.templateMessage?.(input) ?? (input.project.description || input.project.name) },
+      ];
       break;
     }
     const prompt = agent.measuredPrompt(input);
@@ -328,7 +330,7 @@ export async function runTaskAttempt<T>(
     }
     await checkpoints.done();
     const checked = options.signal.aborted || result.error ? null : validateOutput(agent.output, result.text);
-    const errors = checked ? (checked.ok ? (options.extraCheck?.(checked.value) ?? []) : checked.errors) : [];
+    const errors = checked ? (checked.ok ? ((await options.extraCheck?.(checked.value)) ?? []) : checked.errors) : [];
     if (!(checked?.ok && errors.length === 0)) await startWritten;
     if (checked?.ok && errors.length === 0) {
       return {

@@ -108,6 +108,8 @@ const copyTask = (task: PlanTask): PlanTask => ({
   dependsOn: [...task.dependsOn],
   expectedArtifacts: [...task.expectedArtifacts],
   acceptance: [...task.acceptance],
+  ...(task.modifies ? { modifies: [...task.modifies] } : {}),
+  ...(task.adds ? { adds: [...task.adds] } : {}),
 });
 
 export const taskHandlers: Handlers<
@@ -142,6 +144,7 @@ export const taskHandlers: Handlers<
       source: event.payload.source ?? 'ai',
       tasks: tasks.map(copyTask),
       revision: (state.plan?.revision ?? 0) + 1,
+      ...(event.payload.change ? { change: { request: event.payload.change.request } } : {}),
     };
   },
   'plan-approve': (state, event, changes) => {

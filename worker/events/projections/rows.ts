@@ -3,7 +3,7 @@ import type { Role } from '../schemas/common.ts';
 
 export type Preference = 'best quality' | 'balanced' | 'cheapest';
 export type PauseKind = 'user' | 'step' | 'budget' | 'failure' | 'loop' | 'limit';
-export type TaskKind = 'build' | 'fix' | 'review' | 'scaffold';
+export type TaskKind = 'build' | 'fix' | 'review' | 'scaffold' | 'change';
 
 /** One task of a plan as the Project Manager wrote it (or the person edited it). */
 export interface PlanTask {
@@ -14,6 +14,9 @@ export interface PlanTask {
   dependsOn: string[];
   expectedArtifacts: string[];
   acceptance: string[];
+  /** A change plan's task: the existing files it modifies and the files it adds. */
+  modifies?: string[] | undefined;
+  adds?: string[] | undefined;
 }
 
 /**
@@ -34,6 +37,8 @@ export interface PlanView {
   tasks: PlanTask[];
   /** How many plans were proposed so far (revisions included). */
   revision: number;
+  /** A change plan: what the person asked to change in the project as it stood. */
+  change?: { request: string };
 }
 
 /** The read models: one row type per table, each a projection of the log. */

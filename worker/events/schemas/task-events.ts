@@ -3,7 +3,8 @@ import { localIdSchema, roleSchema, sha256Schema, tokensSchema, usdSchema } from
 
 const attemptSchema = z.number().int().min(1).max(100);
 
-export const taskKindSchema = z.enum(['build', 'fix', 'review', 'scaffold']);
+/** build: from a plan; fix: answers a review; review: a Debugger re-review; change: plans a change to a built project. */
+export const taskKindSchema = z.enum(['build', 'fix', 'review', 'scaffold', 'change']);
 
 export const planTaskSchema = z.object({
   id: localIdSchema,
@@ -15,17 +16,30 @@ export const planTaskSchema = z.object({
   acceptance: z.array(z.string().max(2000)).max(50),
 });
 
+const filePathsSchema = z.array(z.string().max(400)).max(200);
+
+/**
+ * A task as a plan event carries it: a change plan's tasks also name the existing files
+ * they modify and the files they add (their `expectedArtifacts` are both together).
+ */
+export const proposedTaskSchema = planTaskSchema.extend({
+  modifies: filePathsSchema.optional(),
+  adds: filePathsSchema.optional(),
+});
+
 export const taskEvents = {
   'plan-propose': z.object({
     planId: localIdSchema,
     summary: z.string().max(20_000),
     complexity: z.enum(['small', 'medium', 'large']),
     estimate: z.object({ tokens: tokensSchema, costUsd: usdSchema }).nullable(),
-    tasks: z.array(planTaskSchema).max(500),
+    tasks: z.array(proposedTaskSchema).max(500),
     stack: z.array(z.string().max(200)).max(50).optional(),
     languages: z.array(z.string().max(60)).max(30).optional(),
     /** 'template' when the Template provider made the plan, not a model. */
     source: z.enum(['ai', 'template']).optional(),
+    /** Set when the plan changes a built project: what the person asked for. */
+    change: z.object({ request: z.string().min(1).max(10_000) }).optional(),
   }),
   /**
    * The person (or auto-approve) accepts a plan. `tasks`, when present, is the plan as
@@ -34,7 +48,7 @@ export const taskEvents = {
   'plan-approve': z.object({
     planId: localIdSchema,
     auto: z.boolean(),
-    tasks: z.array(planTaskSchema).max(500).optional(),
+    tasks: z.array(proposedTaskSchema).max(500).optional(),
   }),
   'plan-reject': z.object({ planId: localIdSchema, reason: z.string().max(2000) }),
   'task-schedule': z.object({

@@ -5,6 +5,7 @@ import type { ProviderRequest } from '../contract/provider-request.ts';
 import type { StreamPart } from '../contract/stream-part.ts';
 import { chooseTemplateFor, templates } from './choose-template.ts';
 import type { ProjectTemplate, TemplateFile } from './project-template.ts';
+import { templateChangeAnswer, templateChangeRequestSchema } from './template-change.ts';
 
 export { templates };
 
@@ -29,6 +30,29 @@ export function chooseTemplate(description: string, model = ''): ProjectTemplate
 export function projectName(description: string): string {
   const slug = (description.toLowerCase().match(/[a-z0-9]+/g) ?? []).slice(0, 4).join('-').slice(0, 40);
   return slug.replace(/-+$/, '') || 'starter-project';
+}
+
+/** The response format an agent changing files asks for (`changeAgentFor`'s). */
+export const changeResponseName = 'orchestra_change';
+
+/**
+ * What the Template provider answers a request with: a change task (its response format
+ * says so, and the engine sent it the files as JSON) gets the request written down with
+ * edit blocks; anything else, the starter project its description points to.
+ */
+export function templateAnswer(request: ProviderRequest): unknown {
+  if (request.responseFormat?.name === changeResponseName) {
+    const sent = request.messages.find((message) => message.role === 'user')?.content ?? '';
+    let json: unknown;
+    try {
+      json = JSON.parse(sent);
+    } catch {
+      json = undefined;
+    }
+    const parsed = templateChangeRequestSchema.safeParse(json);
+    if (parsed.success) return templateChangeAnswer(parsed.data);
+  }
+  return buildFromTemplate(request);
 }
 
 /** Builds the project a request describes from its template. */
@@ -63,7 +87,7 @@ export function createTemplateAdapter(options: TemplateAdapterOptions = {}): Pro
   return {
     provider: 'template',
     async *stream(request, signal): AsyncGenerator<StreamPart, void, undefined> {
-      const text = JSON.stringify(buildFromTemplate(request));
+      const text = JSON.stringify(templateAnswer(request));
       for (let at = 0; at < text.length; at += chunkChars) {
         if (signal.aborted) {
           yield { type: 'error', error: new ProviderError({ provider: 'template', kind: 'cancelled' }) };

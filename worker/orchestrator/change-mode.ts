@@ -1,0 +1,193 @@
+/**
+ * Changing a built project: which agent a task of a change gets, the checks its answer
+ * must pass before it counts (a change plan against the project's files; edit blocks
+ * against the files they edit), and what a valid answer becomes in the log.
+ *
+ *   change-plan task ─▶ Project Manager (change mode) ─▶ plan + file checks ─▶ plan-propose (change)
+ *   build task naming an existing file ─▶ builder (edit mode) ─▶ blocks placed? ─▶ new versions
+ *                                                                   └─ no: repair with the reason
+ */
+import type { AgentRole } from '../agents/index.ts';
+import { roleFor } from '../agents/index.ts';
+import { changeAgentFor } from '../agents/change-builders.ts';
+import { projectManagerChange } from '../agents/project-manager-change.ts';
+import { normalizeArtifactPath } from '../artifacts/safe-path.ts';
+import { isBinaryArtifact } from '../changes/binary-file.ts';
+import type { ChangeOutput } from '../changes/change-output.ts';
+import { type ChangePlan, changePlanSchema, validateChangePlan } from '../changes/change-plan.ts';
+import { type EditResult, applyEditBlocks, editRepairLines } from '../changes/edit-blocks.ts';
+import type { PayloadOf } from '../events/catalog.ts';
+import type { ProjectState } from '../events/projections/project-state.ts';
+import type { TaskRow } from '../events/projections/rows.ts';
+import type { ReadBlob } from './agent-input.ts';
+import { validatePlan } from './plan-validation.ts';
+
+/** An existing file longer than this is changed with edit blocks, not sent whole. */
+export const maxWholeRewriteLines = 150;
+
+/** The project's text files as they stand: what a change may modify. */
+export function editablePaths(state: ProjectState): Set<string> {
+  const paths = new Set<string>();
+  for (const artifact of state.artifacts.values()) {
+    if (artifact.kind === 'source' && !isBinaryArtifact(state, artifact)) paths.add(artifact.path);
+  }
+  return paths;
+}
+
+/**
+ * The agent for a task: the Project Manager in change mode for a change's planning task,
+ * a builder in edit mode for a build task of a change plan or one that names a file the
+ * project has, else the role's usual agent.
+ */
+export function agentForTask(state: ProjectState, task: TaskRow & { role: NonNullable<TaskRow['role']> }) {
+  if (task.role === 'project-manager' && task.kind === 'change') return projectManagerChange as AgentRole<unknown>;
+  if (task.kind === 'build') {
+    const editor = changeAgentFor(task.role);
+    const existing = editablePaths(state);
+    const changing = state.plan?.change !== undefined || task.expectedArtifacts.some((path) => existing.has(path));
+    if (editor && changing) return editor as AgentRole<unknown>;
+  }
+  return roleFor(task.role, task.kind) as AgentRole<unknown>;
+}
+
+/** Whether an agent answers with edit blocks (its answers go through `applyChange`). */
+export const isEditingAgent = (agent: AgentRole<unknown>) => agent.editsFiles === true;
+
+/**
+ * What is wrong with a change plan, as sentences for a repair turn: the plan's graph (as
+ * for any plan), then its files against the project's (`validateChangePlan`), and no
+ * binary file to modify.
+ */
+export function changePlanErrors(value: unknown, state: ProjectState, maxTasks: number): string[] {
+  const parsed = changePlanSchema.safeParse(value);
+  if (!parsed.success) return [];
+  const graph = validatePlan(parsed.data, { maxTasks });
+  const errors = graph.ok ? [] : [...graph.errors];
+  errors.push(...validateChangePlan(parsed.data.tasks, editablePaths(state)));
+  for (const task of parsed.data.tasks) {
+    for (const raw of task.modifies) {
+      const artifact = state.artifacts.get(canonical(raw));
+      if (artifact && isBinaryArtifact(state, artifact)) {
+        errors.push(`Task ${task.id} modifies ${artifact.path}, a binary file no agent can read or change.`);
+      }
+    }
+  }
+  return errors;
+}
+
+const canonical = (raw: string) => {
+  const check = normalizeArtifactPath(raw);
+  return check.ok ? check.path : raw;
+};
+
+/**
+ * The change plan as a `plan-propose` payload: paths in their canonical spelling, each
+ * task's expected files its `modifies` and `adds`, and ids the project's earlier tasks
+ * already use renamed (with the plan's own references), so no earlier task is mistaken
+ * for one of this change.
+ */
+export function changeProposal(
+  state: ProjectState,
+  plan: ChangePlan,
+  planId: string,
+  request: string,
+): PayloadOf<'plan-propose'> {
+  const taken = new Set(state.tasks.keys());
+  const renamed = new Map<string, string>();
+  for (const task of plan.tasks) {
+    if (!taken.has(task.id)) continue;
+    let suffix = 2;
+    while (taken.has(`${task.id}-${suffix}`) || plan.tasks.some((other) => other.id === `${task.id}-${suffix}`))
+      suffix += 1;
+    renamed.set(task.id, `${task.id}-${suffix}`);
+    taken.add(`${task.id}-${suffix}`);
+  }
+  const idOf = (id: string) => renamed.get(id) ?? id;
+  const tasks = plan.tasks.map((task) => {
+    const modifies = [...new Set(task.modifies.map(canonical))];
+    const adds = [...new Set(task.adds.map(canonical))];
+    return {
+      id: idOf(task.id),
+      role: task.role,
+      title: task.title,
+      instructions: task.instructions,
+      dependsOn: task.dependsOn.map(idOf),
+      expectedArtifacts: [...modifies, ...adds],
+      acceptance: task.acceptance,
+      modifies,
+      adds,
+    };
+  });
+  return {
+    planId,
+    summary: plan.summary,
+    complexity: plan.complexity,
+    estimate: plan.estimate,
+    tasks,
+    stack: plan.stack,
+    languages: plan.languages,
+    source: 'ai',
+    change: { request: request.slice(0, 10_000) || '(no request given)' },
+  };
+}
+
+/**
+ * Places an answer's edit blocks on the project's files as they stand now, and refuses a
+ * whole-file rewrite of a long existing file. `ok: false` carries the sentences for a
+ * repair turn; `ok: true` the files the answer leaves, edited and whole.
+ */
+export async function applyChange(
+  state: ProjectState,
+  output: ChangeOutput,
+  readBlob: ReadBlob,
+): Promise<
+  { ok: true; files: { path: string; language: string; content: string }[] } | { ok: false; errors: string[] }
+> {
+  const errors: string[] = [];
+  // Only the files the blocks name are read: a change to one file of 200 reads one.
+  const named = new Set(output.edits.map((block) => canonical(block.path)));
+  const current = new Map<string, string>();
+  const languages = new Map<string, string>();
+  await Promise.all(
+    [...named].map(async (path) => {
+      const artifact = state.artifacts.get(path);
+      if (!artifact || artifact.kind !== 'source') return;
+      if (isBinaryArtifact(state, artifact)) {
+        errors.push(`${path} is a binary file: it cannot be edited.`);
+        return;
+      }
+      const text = await readBlob(artifact.contentHash);
+      if (text === undefined) return;
+      current.set(path, text);
+      languages.set(path, artifact.language);
+    }),
+  );
+  for (const file of output.files) {
+    const artifact = state.artifacts.get(canonical(file.path));
+    if (!artifact || artifact.kind !== 'source') continue;
+    const lines = (await readBlob(artifact.contentHash))?.split('\n').length ?? 0;
+    if (lines > maxWholeRewriteLines) {
+      errors.push(
+        `${artifact.path} has ${lines} lines: change it with edit blocks in "edits" rather than sending it whole in "files".`,
+      );
+    }
+  }
+  const placed: EditResult =
+    output.edits.length > 0
+      ? applyEditBlocks(
+          current,
+          output.edits,
+          output.files.map((file) => file.path),
+        )
+      : { ok: true, files: [] };
+  if (!placed.ok) errors.push(...editRepairLines(placed.problems));
+  if (errors.length > 0 || !placed.ok) return { ok: false, errors };
+  const edited = placed.files
+    .filter((file) => file.after !== file.before)
+    .map((file) => ({ path: file.path, language: languages.get(file.path) ?? '', content: file.after }));
+  const files = [...output.files, ...edited];
+  if (files.length === 0) {
+    return { ok: false, errors: ['The edits change nothing: each replace is the same as its search text.'] };
+  }
+  return { ok: true, files };
+}
