@@ -1,12 +1,8 @@
 import 'fake-indexeddb/auto';
-import { ulid } from 'ulid';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { OrchestraDb } from '../../../worker/db/database.ts';
-import { createEngine } from '../../../worker/engine.ts';
-import type { EventDraft } from '../../../worker/events/catalog.ts';
 import { eventsOfType } from '../../../worker/events/log-table.ts';
-import { createHousekeeping } from '../../../worker/projects/housekeeping.ts';
-import { type ModelArm, type RouteRecord, defaultCatalog } from '../../../worker/router/index.ts';
+import { defaultCatalog } from '../../../worker/router/index.ts';
+import { craftedBundle } from '../../sim/crafted-bundle.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
 import { approvedRun, engineWithTeam, scriptDefaultTeam, waitFor } from '../orchestrator/helpers.ts';
 
@@ -22,61 +18,6 @@ beforeAll(async () => {
   sim = await startSimulator();
 });
 afterAll(() => sim.close());
-
-const system = { kind: 'system', component: 'router' } as const;
-const o1: ModelArm = {
-  id: 'o1-pro',
-  provider: 'openai',
-  model: 'o1-pro',
-  tier: 'large',
-  contextWindow: 200_000,
-  inputPricePerMillion: 0,
-  outputPricePerMillion: 0,
-};
-
-async function craftedBundle(): Promise<string> {
-  const engine = createEngine(new OrchestraDb(`crafted-${ulid()}`));
-  const records: RouteRecord[] = [
-    { type: 'route-arm-set', arm: o1 },
-    ...defaultCatalog.map((arm): RouteRecord => ({
-      type: 'route-arm-set',
-      arm: { ...arm, inputPricePerMillion: 0, outputPricePerMillion: 0 },
-    })),
-  ];
-  for (const taskType of ['plan', 'backend-code', 'ui-code', 'tests', 'review', 'fix']) {
-    for (let index = 0; index < 100; index++) {
-      records.push({
-        type: 'route-observe',
-        decisionId: `${taskType}-${index}`,
-        armId: 'o1-pro',
-        taskType,
-        bucket: 'mmf:',
-        listCostUsd: 1,
-        outputTokens: 2000,
-        outcome: { quality: 1, costUsd: 1e-9, latencyMs: 1 },
-      });
-    }
-  }
-  const projectId = ulid();
-  const drafts: EventDraft[] = [
-    {
-      type: 'project-create',
-      actor: { kind: 'user' },
-      payload: { name: 'Looks harmless', description: 'd', template: null, budgetUsd: 2 },
-    },
-    ...(['balanced', 'cheapest', 'best quality'] as const).flatMap((preference) =>
-      records.map((record, order): EventDraft => ({
-        type: 'route-record',
-        actor: system,
-        payload: { preference, order: 1_000_000 + order, record },
-      })),
-    ),
-  ];
-  await engine.store.append(projectId, drafts);
-  const exported = await createHousekeeping(engine).exportProject(projectId);
-  if (!exported.ok) throw new Error(exported.message);
-  return exported.value.text;
-}
 
 const catalogPrices = new Map(defaultCatalog.map((arm) => [arm.id, arm]));
 
