@@ -5,6 +5,7 @@ import { OrchestraDb } from '../../../worker/db/database.ts';
 import { KeyStore } from '../../../worker/providers/keys/key-store.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
 import { createEngine } from '../../../worker/engine.ts';
+import { currentGeneration, dumpDevice } from '../hardening/key-dump.ts';
 import { workerApiWithProviders } from './worker-api.ts';
 
 let sim: Simulator;
@@ -16,14 +17,6 @@ afterAll(() => sim.close());
 
 const secret = 'sk-proj-VerySecretKey-0123456789abcdef';
 
-/** Every row of every table, with binary values as text, to search for a key in clear. */
-async function dump(db: OrchestraDb): Promise<string> {
-  const tables = await Promise.all(db.tables.map(async (table) => [table.name, await table.toArray()] as const));
-  return JSON.stringify(tables, (_, value: unknown) =>
-    value instanceof Uint8Array ? Buffer.from(value).toString('latin1') : value,
-  );
-}
-
 const engine = workerApiWithProviders;
 
 test('without a passphrase a key is stored in its own table, sealed, never in settings', async () => {
@@ -32,8 +25,10 @@ test('without a passphrase a key is stored in its own table, sealed, never in se
   await store.set('openai', secret);
   expect(await store.get('openai')).toBe(secret);
   expect(JSON.stringify(await db.settings.toArray())).not.toContain(secret);
-  expect(await dump(db)).not.toContain(secret);
-  expect(await db.providerKeys.get('openai')).toMatchObject({ provider: 'openai', by: 'device' });
+  expect(await dumpDevice(db.name)).not.toContain(secret);
+  const { keys } = await currentGeneration(db);
+  expect(await keys.keys.get('openai')).toMatchObject({ provider: 'openai', by: 'device' });
+  keys.close();
 });
 
 test('with a passphrase no key is left in clear anywhere in the database', async () => {
@@ -42,14 +37,14 @@ test('with a passphrase no key is left in clear anywhere in the database', async
   await store.set('openai', secret);
   await store.set('anthropic', 'sk-ant-another-secret-key-xyz');
   await store.setPassphrase('correct horse battery');
-  const raw = await dump(db);
+  const raw = await dumpDevice(db.name);
   expect(raw).not.toContain(secret);
   expect(raw).not.toContain('sk-ant-another-secret-key-xyz');
   expect(raw).not.toContain('correct horse battery');
   // Still usable in this session, and keys added now are sealed too.
   expect(await store.get('openai')).toBe(secret);
   await store.set('gemini', 'AIzaNewGeminiKeyAddedAfter000000');
-  expect(await dump(db)).not.toContain('AIzaNewGeminiKeyAddedAfter000000');
+  expect(await dumpDevice(db.name)).not.toContain('AIzaNewGeminiKeyAddedAfter000000');
 });
 
 test('after a reload the keys are locked until the right passphrase is entered', async () => {

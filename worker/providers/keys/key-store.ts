@@ -1,12 +1,17 @@
 import type { OrchestraDb } from '../../db/database.ts';
 import type { RemoteProviderId } from '../contract/provider-id.ts';
+import {
+  KeyGenerationDb,
+  type SealedKeyRow,
+  compactByDeleting,
+  deleteWhole,
+  generationName,
+} from './key-generation-db.ts';
 import { type Sealed, deriveKey, pbkdf2Iterations, randomSalt, seal, unseal } from './passphrase-crypto.ts';
 
 /**
- * One provider's key as stored: always sealed, with the device key (`by: 'device'`) or
- * with the passphrase's key (`by: 'passphrase'`). `plain` is only read, from rows an
- * earlier version wrote, to seal them (a sealed row without `by` is such a row's
- * passphrase form).
+ * A key row as versions before key generations stored it, in the app database's
+ * `providerKeys` table: in clear (`plain`), or sealed in place. Only read, to migrate.
  */
 export interface ProviderKeyRow {
   provider: RemoteProviderId;
@@ -41,19 +46,40 @@ export class KeyStoreError extends Error {
   }
 }
 
+/** The app database's `meta` row naming the current generation of keys. */
+const generationPointer = 'keyGeneration';
 const vaultKey = 'keyVault';
 const deviceKeyName = 'deviceKey';
 const checkText = 'orchestra-key-check';
 
+/** A generation's keys as a change sees them: device-sealed ones opened, passphrase-sealed ones as they are. */
+interface Contents {
+  device: Map<RemoteProviderId, { key: string; updatedAt: number }>;
+  passphrase: Map<RemoteProviderId, { sealed: Sealed; updatedAt: number }>;
+  vault: VaultRow | undefined;
+}
+
+interface OpenGeneration {
+  generation: number;
+  db: KeyGenerationDb;
+}
+
 /**
- * API keys on this device only, in their own table (never in settings, events or
- * exports), and never in clear: each is sealed with AES-GCM before its first write.
- * Without a passphrase the key that seals them is the device key, a non-extractable
- * WebCrypto key kept in IndexedDB (it stops a key being read off the disk as text, not
- * someone who can run code as this origin or copy the whole profile: see README). With a
- * passphrase they are sealed with a key derived from it, which lives in this worker's
- * memory only until `lock()` or a reload. Rows an earlier version left in clear are
- * sealed the first time the store is used.
+ * API keys on this device only (never in settings, events or exports), and never in
+ * clear: each is sealed with AES-GCM before its first write. Without a passphrase the key
+ * that seals them is the generation's device key, a non-extractable WebCrypto key kept
+ * beside them (it stops a key being read off the disk as text, not someone who can run
+ * code as this origin or copy the whole profile: see README). With a passphrase they are
+ * sealed with a key derived from it, which lives in this worker's memory only until
+ * `lock()` or a reload.
+ *
+ * Keys live in generations, each a database of its own (`<app db>-keys-<n>`). Every
+ * change (a key saved or removed, a passphrase set or removed) writes generation n+1
+ * with a new device key, points the app database at it, and deletes generation n whole,
+ * so that Chromium compacts it off the disk: a replaced or removed key, even sealed,
+ * leaves nothing behind with the device key that opened it. Rows an earlier version kept
+ * in the app database (in clear, or sealed in place) move to the first generation; the
+ * old rows are deleted and a throwaway database deleted after them to compact them away.
  *
  * ```
  *   plain ──setPassphrase──▶ encrypted+unlocked ──lock / reload──▶ encrypted+locked
@@ -63,15 +89,16 @@ const checkText = 'orchestra-key-check';
  */
 export class KeyStore {
   #key: CryptoKey | undefined;
-  #device: Promise<CryptoKey> | undefined;
+  #open: OpenGeneration | undefined;
   #migrated: Promise<void> | undefined;
+  /** Changes of this store, one after another (tabs are kept apart by a Web Lock). */
+  #queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly db: OrchestraDb) {}
 
   async status(): Promise<KeyStatus> {
-    await this.#migrate();
-    const vault = await this.#vault();
-    const rows = await this.db.providerKeys.toArray();
+    const { db } = await this.#current();
+    const [rows, vault] = await Promise.all([db.keys.toArray(), vaultOf(db)]);
     return {
       encrypted: vault !== undefined,
       unlocked: vault === undefined || this.#key !== undefined,
@@ -80,59 +107,52 @@ export class KeyStore {
   }
 
   async set(provider: RemoteProviderId, apiKey: string): Promise<void> {
-    await this.#migrate();
-    const vault = await this.#vault();
-    if (vault && !this.#key) throw new KeyStoreError('locked');
-    const row: ProviderKeyRow =
-      vault && this.#key
-        ? { provider, sealed: await seal(this.#key, apiKey), by: 'passphrase', updatedAt: Date.now() }
-        : { provider, sealed: await seal(await this.#deviceKey(), apiKey), by: 'device', updatedAt: Date.now() };
-    await this.db.providerKeys.put(row);
+    await this.#change(async (contents) => {
+      if (contents.vault) {
+        if (!this.#key) throw new KeyStoreError('locked');
+        contents.device.delete(provider);
+        contents.passphrase.set(provider, { sealed: await seal(this.#key, apiKey), updatedAt: Date.now() });
+      } else {
+        contents.device.set(provider, { key: apiKey, updatedAt: Date.now() });
+      }
+    });
   }
 
   async remove(provider: RemoteProviderId): Promise<void> {
-    await this.db.providerKeys.delete(provider);
+    await this.#change((contents) => {
+      contents.device.delete(provider);
+      contents.passphrase.delete(provider);
+    });
   }
 
   /** The key for a provider, or undefined when none is stored. */
   async get(provider: RemoteProviderId): Promise<string | undefined> {
-    await this.#migrate();
-    const row = await this.db.providerKeys.get(provider);
-    if (!row?.sealed) return undefined;
-    if (row.by === 'device') return unseal(await this.#deviceKey(), row.sealed);
+    const { db } = await this.#current();
+    const row = await db.keys.get(provider);
+    if (!row) return undefined;
+    if (row.by === 'device') return unseal(await deviceKeyOf(db), row.sealed);
     if (!this.#key) throw new KeyStoreError('locked');
     return unseal(this.#key, row.sealed);
   }
 
-  /** Encrypts every stored key with a new passphrase; clear copies are removed. */
+  /** Encrypts every stored key with a new passphrase; the device-sealed generation is deleted whole. */
   async setPassphrase(passphrase: string): Promise<void> {
-    await this.#migrate();
-    if (await this.#vault()) throw new KeyStoreError('passphrase_set');
-    const salt = randomSalt();
-    const key = await deriveKey(passphrase, salt);
-    const device = await this.#deviceKey();
-    const rows = await this.db.providerKeys.toArray();
-    // WebCrypto work is done before the transaction: a Dexie transaction commits as soon
-    // as it waits on anything that is not IndexedDB.
-    const sealedRows = await Promise.all(
-      rows.map(async (row): Promise<ProviderKeyRow> => ({
-        provider: row.provider,
-        sealed: await seal(key, row.sealed ? await unseal(device, row.sealed) : ''),
-        by: 'passphrase',
-        updatedAt: Date.now(),
-      })),
-    );
-    const vault: VaultRow = { salt, iterations: pbkdf2Iterations, check: await seal(key, checkText) };
-    await this.db.transaction('rw', this.db.providerKeys, this.db.meta, async () => {
-      await this.db.providerKeys.bulkPut(sealedRows);
-      await this.db.meta.put({ key: vaultKey, value: vault });
+    await this.#change(async (contents) => {
+      if (contents.vault) throw new KeyStoreError('passphrase_set');
+      const salt = randomSalt();
+      const key = await deriveKey(passphrase, salt);
+      for (const [provider, entry] of contents.device) {
+        contents.passphrase.set(provider, { sealed: await seal(key, entry.key), updatedAt: entry.updatedAt });
+      }
+      contents.device.clear();
+      contents.vault = { salt, iterations: pbkdf2Iterations, check: await seal(key, checkText) };
+      this.#key = key;
     });
-    this.#key = key;
   }
 
   /** Opens the keys with the passphrase for this session. */
   async unlock(passphrase: string): Promise<void> {
-    const vault = await this.#vault();
+    const vault = await vaultOf((await this.#current()).db);
     if (!vault) throw new KeyStoreError('no_passphrase');
     const key = await deriveKey(passphrase, vault.salt, vault.iterations);
     try {
@@ -147,70 +167,146 @@ export class KeyStore {
     this.#key = undefined;
   }
 
-  /** Stores the keys in clear again (the passphrase is checked first). */
+  /** Seals the keys with a new device key again (the passphrase is checked first). */
   async removePassphrase(passphrase: string): Promise<void> {
     await this.unlock(passphrase);
-    const key = this.#key;
-    if (!key) throw new KeyStoreError('locked');
-    const device = await this.#deviceKey();
-    const rows = await this.db.providerKeys.toArray();
-    const deviceRows = await Promise.all(
-      rows.map(async (row): Promise<ProviderKeyRow> => ({
-        provider: row.provider,
-        sealed: await seal(device, row.sealed ? await unseal(key, row.sealed) : ''),
-        by: 'device',
-        updatedAt: Date.now(),
-      })),
-    );
-    await this.db.transaction('rw', this.db.providerKeys, this.db.meta, async () => {
-      await this.db.providerKeys.bulkPut(deviceRows);
-      await this.db.meta.delete(vaultKey);
+    await this.#change(async (contents) => {
+      const key = this.#key;
+      if (!key) throw new KeyStoreError('locked');
+      for (const [provider, entry] of contents.passphrase) {
+        contents.device.set(provider, { key: await unseal(key, entry.sealed), updatedAt: entry.updatedAt });
+      }
+      contents.passphrase.clear();
+      contents.vault = undefined;
+      this.#key = undefined;
     });
-    this.#key = undefined;
+  }
+
+  /** The current generation, opened; the first use migrates what an earlier version stored. */
+  async #current(): Promise<OpenGeneration> {
+    await this.#migrate();
+    const pointer = (await this.db.meta.get(generationPointer))?.value;
+    if (typeof pointer !== 'number') throw new Error('The key store has no current generation.');
+    if (this.#open?.generation !== pointer) {
+      this.#open?.db.close();
+      this.#open = { generation: pointer, db: new KeyGenerationDb(generationName(this.db.name, pointer)) };
+    }
+    return this.#open;
+  }
+
+  /** Reads the current generation, lets `edit` change it, writes the next generation and deletes this one. */
+  #change(edit: (contents: Contents) => void | Promise<void>): Promise<void> {
+    const run = () =>
+      exclusive(`${this.db.name}-keys`, async () => {
+        await this.#migrate();
+        const current = await this.#current();
+        const contents = await readContents(current.db);
+        await edit(contents);
+        const next = current.generation + 1;
+        await writeGeneration(generationName(this.db.name, next), contents);
+        await this.db.meta.put({ key: generationPointer, value: next });
+        current.db.close();
+        this.#open = undefined;
+        await deleteWhole(generationName(this.db.name, current.generation));
+      });
+    const result = this.#queue.then(run, run);
+    this.#queue = result.catch(() => undefined);
+    return result;
   }
 
   /**
-   * This device's key, made on first use: AES-256-GCM, not extractable, so no script can
-   * read its bytes. Two tabs making one at once keep the first one written.
+   * Moves keys an earlier version kept in the app database into generation 1, once: rows
+   * in clear, rows sealed in place with the old device key (opened and sealed again with
+   * the new one), rows sealed with the passphrase (kept as they are, with its check). The
+   * old rows, device key and check are deleted with the pointer's write, in one
+   * transaction, then compacted away.
    */
-  #deviceKey(): Promise<CryptoKey> {
-    this.#device ??= (async () => {
-      const stored = (await this.db.meta.get(deviceKeyName))?.value;
-      if (stored instanceof CryptoKey) return stored;
-      const made = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
-      return this.db.transaction('rw', this.db.meta, async () => {
-        const raced = (await this.db.meta.get(deviceKeyName))?.value;
-        if (raced instanceof CryptoKey) return raced;
-        await this.db.meta.put({ key: deviceKeyName, value: made });
-        return made;
-      });
-    })();
-    this.#device.catch(() => (this.#device = undefined));
-    return this.#device;
-  }
-
-  /** Seals the rows an earlier version stored in clear, once per store. */
   #migrate(): Promise<void> {
-    this.#migrated ??= (async () => {
+    // A lock of its own: a change holds the keys' lock while it reads the generation.
+    this.#migrated ??= exclusive(`${this.db.name}-keys-migration`, async () => {
+      if (typeof (await this.db.meta.get(generationPointer))?.value === 'number') return;
       const rows = await this.db.providerKeys.toArray();
-      const plain = rows.filter((row) => row.plain !== undefined || (row.sealed && row.by === undefined));
-      if (plain.length === 0) return;
-      const device = await this.#deviceKey();
-      const sealedRows = await Promise.all(
-        plain.map(async (row): Promise<ProviderKeyRow> =>
-          row.plain !== undefined
-            ? { provider: row.provider, sealed: await seal(device, row.plain), by: 'device', updatedAt: row.updatedAt }
-            : { ...row, by: 'passphrase' },
-        ),
-      );
-      await this.db.providerKeys.bulkPut(sealedRows);
-    })();
+      const oldDevice = (await this.db.meta.get(deviceKeyName))?.value;
+      const oldVault = (await this.db.meta.get(vaultKey))?.value as VaultRow | undefined;
+      const contents: Contents = { device: new Map(), passphrase: new Map(), vault: oldVault };
+      for (const row of rows) {
+        if (row.plain !== undefined) contents.device.set(row.provider, { key: row.plain, updatedAt: row.updatedAt });
+        else if (row.sealed && row.by === 'device' && oldDevice instanceof CryptoKey) {
+          contents.device.set(row.provider, { key: await unseal(oldDevice, row.sealed), updatedAt: row.updatedAt });
+        } else if (row.sealed && row.by !== 'device') {
+          contents.passphrase.set(row.provider, { sealed: row.sealed, updatedAt: row.updatedAt });
+        }
+      }
+      const first = 1;
+      await writeGeneration(generationName(this.db.name, first), contents);
+      await this.db.transaction('rw', this.db.providerKeys, this.db.meta, async () => {
+        await this.db.providerKeys.clear();
+        await this.db.meta.bulkDelete([deviceKeyName, vaultKey]);
+        await this.db.meta.put({ key: generationPointer, value: first });
+      });
+      if (rows.length > 0 || oldDevice !== undefined || oldVault !== undefined) {
+        await compactByDeleting(`${this.db.name}-compact`);
+      }
+    });
     this.#migrated.catch(() => (this.#migrated = undefined));
     return this.#migrated;
   }
+}
 
-  async #vault(): Promise<VaultRow | undefined> {
-    const row = await this.db.meta.get(vaultKey);
-    return row?.value as VaultRow | undefined;
+async function vaultOf(db: KeyGenerationDb): Promise<VaultRow | undefined> {
+  return (await db.meta.get(vaultKey))?.value as VaultRow | undefined;
+}
+
+async function deviceKeyOf(db: KeyGenerationDb): Promise<CryptoKey> {
+  const key = (await db.meta.get(deviceKeyName))?.value;
+  if (!(key instanceof CryptoKey)) throw new Error('This generation of keys has lost its device key.');
+  return key;
+}
+
+async function readContents(db: KeyGenerationDb): Promise<Contents> {
+  const [rows, vault] = await Promise.all([db.keys.toArray(), vaultOf(db)]);
+  const contents: Contents = { device: new Map(), passphrase: new Map(), vault };
+  const device = rows.some((row) => row.by === 'device') ? await deviceKeyOf(db) : undefined;
+  for (const row of rows) {
+    if (row.by === 'device' && device) {
+      contents.device.set(row.provider, { key: await unseal(device, row.sealed), updatedAt: row.updatedAt });
+    } else if (row.by === 'passphrase') {
+      contents.passphrase.set(row.provider, { sealed: row.sealed, updatedAt: row.updatedAt });
+    }
   }
+  return contents;
+}
+
+/**
+ * Writes a generation from scratch, with a new device key (AES-256-GCM, not extractable,
+ * so no script can read its bytes). A database left by a change that crashed half-way
+ * is deleted first. WebCrypto work is done before the transaction: a Dexie transaction
+ * commits as soon as it waits on anything that is not IndexedDB.
+ */
+async function writeGeneration(name: string, contents: Contents): Promise<void> {
+  await deleteWhole(name);
+  const device = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+  const rows: SealedKeyRow[] = [];
+  for (const [provider, entry] of contents.device) {
+    rows.push({ provider, sealed: await seal(device, entry.key), by: 'device', updatedAt: entry.updatedAt });
+  }
+  for (const [provider, entry] of contents.passphrase) {
+    rows.push({ provider, sealed: entry.sealed, by: 'passphrase', updatedAt: entry.updatedAt });
+  }
+  const db = new KeyGenerationDb(name);
+  try {
+    await db.transaction('rw', db.keys, db.meta, async () => {
+      await db.keys.bulkPut(rows);
+      await db.meta.put({ key: deviceKeyName, value: device });
+      if (contents.vault) await db.meta.put({ key: vaultKey, value: contents.vault });
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/** Runs `work` holding a Web Lock of that name where there are Web Locks (every tab's worker), else as it is. */
+function exclusive<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  return locks ? (locks.request(name, work) as Promise<T>) : work();
 }
