@@ -36,6 +36,7 @@ import type { RunLimits } from './limits.ts';
 import type { ModelChooser } from './model-choice.ts';
 import type { OutputBus } from './output-bus.ts';
 import { validatePlan } from './plan-validation.ts';
+import { type TaskRefusal, refusalsFromLog } from './refusal-memory.ts';
 import { allFinished, readyTasks } from './scheduler.ts';
 import {
   type AnswerFacts,
@@ -116,7 +117,7 @@ export class ProjectRunner {
    * said: the next attempt goes to another model, once. Cleared when the person retries
    * the task (perhaps with new instructions), so every model may try it again.
    */
-  private readonly refusals = new Map<string, { arms: Set<string>; message: string }>();
+  private readonly refusals = new Map<string, TaskRefusal>();
 
   constructor(
     readonly projectId: string,
@@ -176,6 +177,10 @@ export class ProjectRunner {
    * to run again; then the run goes on if it was running.
    */
   async recover(): Promise<void> {
+    // The models that declined a task are not asked again after a reload either.
+    for (const [taskId, refusal] of refusalsFromLog(await this.deps.store.read(this.projectId))) {
+      if (!this.refusals.has(taskId)) this.refusals.set(taskId, refusal);
+    }
     const state = await this.state();
     const events: EventDraft[] = [];
     for (const cost of state.costs.values()) {

@@ -5,7 +5,14 @@
  */
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createWorkerApi } from '../../../worker/api.ts';
+import { OrchestraDb } from '../../../worker/db/database.ts';
+import { createEngine } from '../../../worker/engine.ts';
+import type { OrchestraEvent } from '../../../worker/events/catalog.ts';
 import { readLog } from '../../../worker/events/log-table.ts';
+import { refusalsFromLog } from '../../../worker/orchestrator/refusal-memory.ts';
+import { ProviderService } from '../../../worker/providers/provider-service.ts';
+import { mulberry32 } from '../../../worker/router/index.ts';
 import { builderAnswer, files } from '../../sim/team-answers.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
 import { roleOf } from '../../sim/agent-script.ts';
@@ -76,4 +83,75 @@ test('a task every model declines pauses the run with the provider’s words; a 
   const task = done.tasks.find((row) => row.taskId === declined.taskId);
   expect(task?.status).toBe('done');
   expect(task?.instructions).toBe('Style the page with plain CSS, nothing else.');
+});
+
+test('after a reload the models that declined a task are still not asked again', async () => {
+  const name = `refusal-reload-${Date.now()}`;
+  // Attempts to spare, so that only the memory of who declined can pause the run.
+  const limits = { maxAttempts: 8 };
+  const first = await engineWithTeam(sim, limits, name);
+  const mark = sim.requests.length;
+  // The page declines on the first model; the attempt on the next model hangs until the tab closes.
+  scriptDefaultTeam(sim, {
+    'ui-designer': (_request, nth) =>
+      nth === 1 ? { kind: 'fixture', name: 'openai-refusal' } : { kind: 'hang', after: 'request' },
+  });
+  const projectId = await approvedRun(first.api, { name: 'Notes', description: 'A notes service with a page.' });
+  const designers = () => sim.requests.slice(mark).filter((request) => roleOf(request) === 'ui-designer');
+  await waitFor(first.api, projectId, () => designers().length >= 2, 20_000);
+  const [declinedBy, hungOn] = designers().map((request) => modelOf(request.body));
+  expect(hungOn).not.toBe(declinedBy);
+
+  // The tab closes; a new engine opens the same database, and every model now declines the page.
+  scriptDefaultTeam(sim, { 'ui-designer': { kind: 'fixture', name: 'openai-refusal' } });
+  const db = new OrchestraDb(name);
+  const second = createWorkerApi({
+    db,
+    engine: createEngine(db),
+    storage: undefined,
+    providers: (options) => Promise.resolve(new ProviderService(db, options)),
+    orchestrator: { limits, random: mulberry32(3), templateDelayMs: 0 },
+  });
+  expect((await second.openProject(projectId)).ok).toBe(true);
+  const paused = await waitFor(second, projectId, (view) => view.project.runStatus === 'paused', 20_000);
+  expect(paused.project.pauseReason).toContain("I'm sorry, I can't help with that request.");
+  const afterReload = designers()
+    .slice(2)
+    .map((request) => modelOf(request.body));
+  // The interrupted attempt runs again and is declined: two models have declined, so the
+  // run pauses. Forgetting the first refusal would send the page to a third model.
+  expect(afterReload).not.toContain(declinedBy);
+  expect(afterReload.length).toBe(1);
+  const refusals = (await readLog(db, projectId)).filter(
+    (event) => event.type === 'task-fail' && event.payload.kind === 'refused',
+  );
+  expect(refusals.length).toBe(2);
+});
+
+test('the refusals read back from the log: arms from the reservations, forgotten on the person’s retry', () => {
+  const at = (seq: number, type: string, payload: object, actor: object = { kind: 'system', component: 'x' }) =>
+    ({ seq, type, payload, actor }) as unknown as OrchestraEvent;
+  const log = [
+    at(1, 'cost-reserve', { reservationId: 'r1', taskId: 'ui', armId: 'gpt-5-mini', maxUsd: 1 }),
+    at(2, 'task-fail', { taskId: 'ui', attempt: 1, kind: 'refused', message: 'No.', retryable: true }),
+    at(3, 'cost-reserve', { reservationId: 'r2', taskId: 'ui', armId: 'gpt-5', maxUsd: 1 }),
+    at(4, 'task-fail', {
+      taskId: 'ui',
+      attempt: 2,
+      kind: 'refused',
+      message: 'Still no. No other model can take this task.',
+      retryable: false,
+    }),
+    at(5, 'cost-reserve', { reservationId: 'r3', taskId: 'api', armId: 'gpt-5-nano', maxUsd: 1 }),
+    at(6, 'task-fail', { taskId: 'api', attempt: 1, kind: 'refused', message: 'Nope.', retryable: true }),
+    at(7, 'task-fail', { taskId: 'tests', attempt: 1, kind: 'network', message: 'Down.', retryable: true }),
+  ];
+  const refusals = refusalsFromLog(log);
+  expect([...refusals.keys()].sort()).toEqual(['api', 'ui']);
+  expect(refusals.get('ui')).toEqual({ arms: new Set(['gpt-5-mini', 'gpt-5']), message: 'Still no.' });
+  const retried = refusalsFromLog([...log, at(8, 'task-retry', { taskId: 'ui', reason: 'r' }, { kind: 'user' })]);
+  expect([...retried.keys()]).toEqual(['api']);
+  // The runner's own retry (to another model) forgets nothing.
+  const system = refusalsFromLog([...log, at(8, 'task-retry', { taskId: 'api', reason: 'r' })]);
+  expect(system.get('api')?.arms).toEqual(new Set(['gpt-5-nano']));
 });
