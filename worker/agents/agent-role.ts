@@ -82,4 +82,10 @@ export interface AgentRole<T> {
    * prompt is neither read nor copied flat to be counted.
    */
   measuredPrompt(input: AgentInput): MeasuredText;
+  /**
+   * How many characters at the start of `prompt(input)` other tasks of this role send
+   * unchanged while the upstream files stay the same (the project, then those files): the
+   * providers' prompt caches can reuse them. Absent for prompts with no such prefix.
+   */
+  stablePrefixChars?(input: AgentInput): number;
 }

@@ -7,7 +7,7 @@ import {
   identityLine,
   languageConventions,
   projectSection,
-  promptOf,
+  cachedPromptOf,
   scaffoldSection,
   taskSection,
   teamNote,
@@ -44,12 +44,13 @@ export const codeGenerator: AgentRole<FileOutput> = {
   responseFormat: { type: 'json', name: 'orchestra_files', schema: jsonSchemaOf(fileOutputSchema) },
   maxOutputTokens: 16_000,
   receivesFrom: ['code-generator'],
-  ...promptOf((input) => [
-    projectSection(input),
-    taskSection(input),
-    scaffoldSection(input),
-    fixSection(input),
-    contextSection(input),
-    'Write the files now. Reply with the JSON object only.',
-  ]),
+  ...cachedPromptOf(
+    (input) => [projectSection(input), contextSection(input)],
+    (input) => [
+      taskSection(input),
+      scaffoldSection(input),
+      fixSection(input),
+      'Write the files now. Reply with the JSON object only.',
+    ],
+  ),
 };

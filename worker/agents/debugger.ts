@@ -5,7 +5,7 @@ import {
   findingsSection,
   identityLine,
   projectSection,
-  promptOf,
+  cachedPromptOf,
   taskSection,
   teamNote,
 } from './prompt-sections.ts';
@@ -59,12 +59,13 @@ export const debuggerAgent: AgentRole<Review> = {
   responseFormat: { type: 'json', name: 'orchestra_review', schema: jsonSchemaOf(reviewSchema) },
   maxOutputTokens: 8_000,
   receivesFrom: ['code-generator', 'ui-designer', 'test-writer'],
-  ...promptOf((input) => [
-    projectSection(input),
-    taskSection(input),
-    previousRoundSection(input),
-    input.testRun ?? false,
-    contextSection(input),
-    `Review the files now (review round ${input.task.round}). Reply with the JSON object only.`,
-  ]),
+  ...cachedPromptOf(
+    (input) => [projectSection(input), contextSection(input)],
+    (input) => [
+      taskSection(input),
+      previousRoundSection(input),
+      input.testRun ?? false,
+      `Review the files now (review round ${input.task.round}). Reply with the JSON object only.`,
+    ],
+  ),
 };

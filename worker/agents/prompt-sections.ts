@@ -161,6 +161,24 @@ export function promptOf(
 }
 
 /**
+ * An agent's prompt laid out for the providers' prompt caches: the `stable` sections
+ * first (the project, then the upstream files in path order: the same text for every
+ * task of the role until a file changes), then the task's own sections. The stable text
+ * is `prompt(input).slice(0, stablePrefixChars(input))`.
+ *
+ * @example cachedPromptOf((input) => [projectSection(input), contextSection(input)], (input) => [taskSection(input)])
+ */
+export function cachedPromptOf(
+  stable: (input: AgentInput) => readonly Section[],
+  particular: (input: AgentInput) => readonly Section[],
+): Pick<AgentRole<unknown>, 'prompt' | 'measuredPrompt' | 'stablePrefixChars'> {
+  return {
+    ...promptOf((input) => [...stable(input), ...particular(input)]),
+    stablePrefixChars: (input) => joinSections(...stable(input)).length,
+  };
+}
+
+/**
  * For a fix task: the findings and what a fix means. Whole files come back because the
  * orchestrator replaces files, it does not apply patches.
  */

@@ -7,7 +7,7 @@ import {
   identityLine,
   languageConventions,
   projectSection,
-  promptOf,
+  cachedPromptOf,
   taskSection,
   teamNote,
 } from './prompt-sections.ts';
@@ -43,11 +43,8 @@ export const testWriter: AgentRole<FileOutput> = {
   responseFormat: { type: 'json', name: 'orchestra_files', schema: jsonSchemaOf(fileOutputSchema) },
   maxOutputTokens: 12_000,
   receivesFrom: ['code-generator', 'ui-designer', 'test-writer'],
-  ...promptOf((input) => [
-    projectSection(input),
-    taskSection(input),
-    fixSection(input),
-    contextSection(input),
-    'Write the test files now. Reply with the JSON object only.',
-  ]),
+  ...cachedPromptOf(
+    (input) => [projectSection(input), contextSection(input)],
+    (input) => [taskSection(input), fixSection(input), 'Write the test files now. Reply with the JSON object only.'],
+  ),
 };

@@ -7,7 +7,7 @@ import {
   identityLine,
   languageConventions,
   projectSection,
-  promptOf,
+  cachedPromptOf,
   scaffoldSection,
   taskSection,
   teamNote,
@@ -45,12 +45,13 @@ export const uiDesigner: AgentRole<FileOutput> = {
   responseFormat: { type: 'json', name: 'orchestra_files', schema: jsonSchemaOf(fileOutputSchema) },
   maxOutputTokens: 16_000,
   receivesFrom: ['code-generator', 'ui-designer'],
-  ...promptOf((input) => [
-    projectSection(input),
-    taskSection(input),
-    scaffoldSection(input),
-    fixSection(input),
-    contextSection(input),
-    'Write the files now — HTML without inline scripts or handlers. Reply with the JSON object only.',
-  ]),
+  ...cachedPromptOf(
+    (input) => [projectSection(input), contextSection(input)],
+    (input) => [
+      taskSection(input),
+      scaffoldSection(input),
+      fixSection(input),
+      'Write the files now — HTML without inline scripts or handlers. Reply with the JSON object only.',
+    ],
+  ),
 };

@@ -303,6 +303,9 @@ function select(
     used += cost;
   }
   built.omitted = unshown.length - built.listed.length;
+  inPathOrder(built.whole, wholeBlocks, (file) => file.path);
+  inPathOrder(built.summarised, summaryBlocks, (summary) => summary.path);
+  built.listed.sort(byCodeUnits);
   const parts = contextParts(built, wholeBlocks, summaryBlocks);
   // The length of the text `renderContext` would make, without making it.
   let chars = 0;
@@ -311,9 +314,26 @@ function select(
   return { built, parts };
 }
 
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Puts the files chosen (and their blocks, in step) in path order. Relevance decides what
+ * is shown whole, outlined or listed; the order shown is the paths', so every task that
+ * sees the same files sends the same text, and the providers' prompt caches can reuse it.
+ */
+function inPathOrder<T>(items: T[], blocks: MeasuredText[], pathOf: (item: T) => string): void {
+  if (items.length < 2) return;
+  const order = items.map((item, at) => ({ item, block: blocks[at] as MeasuredText, path: pathOf(item) }));
+  order.sort((a, b) => byCodeUnits(a.path, b.path));
+  order.forEach((entry, at) => {
+    items[at] = entry.item;
+    blocks[at] = entry.block;
+  });
+}
+
 /**
  * The text block given to the model: a note on what "whole", "summarised" and "listed"
- * mean, then each group. Empty when nothing could be shown at all.
+ * mean, then each group, each in path order. Empty when nothing could be shown at all.
  */
 export function renderContext(built: Omit<BuiltContext, 'tokens'>, cache: ContextCache = sharedContextCache): string {
   const wholeBlocks = built.whole.map((file) => cache.blocks(file).whole);

@@ -21,7 +21,7 @@ import type { Actor } from '../events/schemas/common.ts';
 import { validateOutput } from '../artifacts/parse-output.ts';
 import { sha256Hex } from '../events/hash.ts';
 import type { ProviderAdapter } from '../providers/contract/provider-adapter.ts';
-import type { ProviderMessage, ProviderRequest } from '../providers/contract/provider-request.ts';
+import type { PromptCacheHint, ProviderMessage, ProviderRequest } from '../providers/contract/provider-request.ts';
 import type { ProviderReady } from '../providers/contract/provider-service-api.ts';
 import type { ResilienceObserver } from '../providers/resilience/resilience-records.ts';
 import { taskSignals } from '../router/index.ts';
@@ -156,6 +156,8 @@ export async function runTaskAttempt<T>(
   let firstSentBytes = 0;
   // What the task is about, for the router: read once, not on every pass-over.
   const signals = taskSignals({ instructions: task.instructions, files: task.expectedArtifacts });
+  /** The start of the prompt other tasks of this role send too, for the providers' prompt caches. */
+  let cache: PromptCacheHint | undefined;
   for (;;) {
     if (options.template) {
       destination = { kind: 'template', model: `template:${options.template}`, adapter: deps.template() };
@@ -235,6 +237,8 @@ export async function runTaskAttempt<T>(
     }
     const prompt = agent.measuredPrompt(input);
     messages = [{ role: 'user', content: prompt.text }];
+    const stablePrefixChars = agent.stablePrefixChars?.(input) ?? 0;
+    cache = { key: `${deps.projectId}:${agent.role}`, stablePrefixChars };
     measuredContents = [prompt];
     firstSentBytes = sentUtf8Bytes(agent.systemPrompt, measuredContents, agent.responseFormat);
     if (destination.route.fits({ utf8Bytes: firstSentBytes, maxOutputTokens: agent.maxOutputTokens })) break;
@@ -251,6 +255,7 @@ export async function runTaskAttempt<T>(
     messages: [...messages],
     maxOutputTokens: agent.maxOutputTokens,
     responseFormat: agent.responseFormat,
+    ...(cache ? { cache } : {}),
   });
   const totals = (): TotalUsage => ({ ...(route?.totals ?? { inputTokens: 0, outputTokens: 0, costUsd: 0 }) });
 

@@ -25,162 +25,45 @@ const agents: AgentRole<unknown>[] = [
 const encoded = (text: string) => new TextEncoder().encode(text).length;
 
 /**
- * For seeds 1 to 150 of `randomAgentInput` and `randomFiles`: a digest of every agent's
- * prompt of the input as it is, and of the input carrying the rendered files, made by the
- * code as it was before prompts were measured (commit 03987e8). Prompts must not change
- * by a single code unit.
+ * For seeds 1 to 31 of `randomAgentInput` and `randomFiles`: a digest of every agent's
+ * prompt of the input as it is, and of the input carrying the rendered files. First made
+ * by the code as it was before prompts were measured (commit 03987e8); made again when
+ * prompts were laid out stable prefix first (project, upstream files in path order, then
+ * the task). Prompts must not change by a single code unit unless the layout is changed
+ * on purpose, and the plain and measured prompts never differ.
  */
 const before = [
-  'adfcc1216ac1ea9d',
-  '471ce9b66e85273e',
-  'c30b8bcd80e43c1e',
-  '41ee9752e77fdf78',
-  '3c7819091c684dc6',
-  '4939125deb2b89e7',
-  'c949bd3af4b7caa4',
-  '15f64f91821f6e6a',
-  '157ed9da58b55d92',
-  '0e0d4e3638a5cb28',
-  '0a278954fa7d621c',
-  '0a45f730d9fd98e3',
-  '419b4375bf450c09',
-  '90b5e42f3d83af84',
-  'ce16504fda9af3bf',
-  'f3e09a71accd477d',
-  '2fea2e4463fdd1e1',
-  '8a4ba9d667d2e081',
-  'da29c97f0bab3953',
-  'fc6a3a3fee5fb3f8',
-  '8dc7525f3560e131',
-  'e6832b160138c786',
-  '8173996079328b5b',
-  '5c624aef45f80768',
-  'b028d414eda57f02',
-  '938214eb46bec90c',
-  '85838115e74c6f0d',
-  '391a2933ec4a8575',
-  'ae5b2d157764eec9',
-  '7e0d28e8232d5ecf',
-  'fb841015c6a00281',
-  '652d052b5322d85d',
-  'a08279889965f865',
-  'fd429f29cdf162fa',
-  'ad908550de66b219',
-  'aa1361f3c461e020',
-  '8b5225ce358a6f20',
-  'ae2a1b14aab4b676',
-  'ff6ad1e23f92ef75',
-  '2d4d25a4103d8271',
-  'e32f9ec5f3b34ebc',
-  'e4235cf27b42505c',
-  'bb886f60064155ca',
-  'ce67b61f1e18c9e6',
-  '34cd6a639a622f16',
-  'a9d14a683c50d68d',
-  'b17d2f126feabc9e',
-  '6ff45be88f0b6682',
-  'deb992544db0c9e9',
-  'd37f109ad214d590',
-  'bfe0d6529f0be382',
-  '5c92477de6f0f78c',
-  'd57dcdea6ec576f5',
-  '73f33229a5b2c1a3',
-  'cf451b15707b5023',
-  '50c4aae98c0b0c34',
-  'd84a38533d4419c3',
-  '59a17585fbd4637b',
-  'ee039d3aa407ed03',
-  '4d87a44f1bf0f4cc',
-  '74306848b950ba71',
-  '90fb16513d476023',
-  'ff72db46cba131ad',
-  '85c585894739ca9c',
-  '7d1c587b7fecf7a0',
-  '28d6ddd6e4278fa1',
-  '6f43928f53b2a9fd',
-  '6167b351570c422d',
-  '3e1e2e68c01ab3af',
-  '27a252e99bd0dc78',
-  '488baa7f90a27300',
-  '5277a70bfbd151ee',
-  '8e7c077bf4039868',
-  '7e5a11dbe1b934fd',
-  'cacb3446d81ec588',
-  '536a64ba514906bf',
-  'a8fc7fc58de0e774',
-  '2bec8b9b6d4a9be0',
-  'eb451115f118011d',
-  'ee6ba77019e4ea2a',
-  'd41907b0cbdc33b5',
-  'a4c7ea5777a0b8cb',
-  '328a56d2649026b2',
-  '94d076cf24276583',
-  '026107c28f249245',
-  '3dedc761fd0e5533',
-  'bb70170534d32c98',
-  '373306f44b20be8a',
-  '68ad30bd74cc75f4',
-  '1a1961da066a1b6c',
-  'bd11c7e8db831ecd',
-  'b571d8ccfe1ae37f',
-  'c7f4518a5620594d',
-  'e39bf281d5e73336',
-  'bbffa8d4242788f5',
-  'd0398e585fd85971',
-  '9684dd43d393df73',
-  'd97f0b03cfc34a71',
-  '9d872da88257939d',
-  'cec0852cff23cbc7',
-  'f87e2cea17207614',
-  '4fed89443a8db67f',
-  '1e02c607f6913371',
-  '162838e082ba3fe7',
-  'e6e1b9309e20fe52',
-  'c74d9b90add55fc4',
-  '7652ce178392b52f',
-  '298621d20338ab36',
-  '7c2e87c659e714c2',
-  'cc917841e5aa0771',
-  'ee6b7439ea5d944c',
-  'f916613645733302',
-  'cb9980984c2cf934',
-  'acc2c56c98720280',
-  '5cbc0779bc6bf3f6',
-  '62979e887774b86e',
-  'd409e04caefb69fd',
-  '51c626e3a2b35f7b',
-  '23db4b221ae1951e',
-  '7646d5fdb892cc36',
-  'a6c1b0a38a6dc1af',
-  'fcad44ee1c0c203f',
-  '9d53b4cfe8214df8',
-  '45cb49ad349e009a',
-  '59a66b5cc52ec08c',
-  'a438fce9df5f757c',
-  '3d4c32fcdfe6a5c6',
-  '43502ccd07677092',
-  '8f653a5e037e13dd',
-  '4be7c0734a0c3bd5',
-  '9ae14a28295c6b30',
-  '9aae8fa9a083ce20',
-  'e580f71a5baa1e5d',
-  '0781e054c317c952',
-  '5a93a6c12103ba02',
-  'b49c3a609a013281',
-  '36c7fdd3d5a7ba37',
-  '68669cc8fb66e0c1',
-  '39dcf8314786d2d7',
-  'f2c804612aaee7a8',
-  '04f820adc9f83f8f',
-  'afa59af363a7d00b',
-  'c861a7b623f60ed0',
-  'ba2b70c283a431c6',
-  'c435cf68e6d24b85',
-  '865cea93514e64e1',
-  '383e8b0322d21269',
-  'ddfcb652bc7a6c5d',
-  'bd7f3cd23efc1e42',
-  '0b2353978d393800',
+  'cf177e522db2e022',
+  'b09581cbadbae84e',
+  '67362fb592c27886',
+  '473cf2dcac9601de',
+  '8105bff943aaa41f',
+  '908f8f16f1bfc971',
+  '4c0f07fd16ac115c',
+  'feb5a52693a62b53',
+  'ba678610139bb9e1',
+  'a2fb79ebc9bdef95',
+  '67d2c0c609007598',
+  '5a2b46540c765a1b',
+  '684256235d192a4a',
+  'ace305d4745cd293',
+  '634c01870ee41a3c',
+  'f07034653ecb2e38',
+  '2be0eafe4394c0ae',
+  '28e35bac03d5af31',
+  'd2d3eb81d6203672',
+  '09d5923883707b3c',
+  '0be26616977d7252',
+  '5a0bf54979fa7026',
+  'e87958d8221327b2',
+  'b8ded835f8c87b96',
+  'cd39cae3c2b03fa5',
+  'bd64be6de666ec84',
+  '9173f176818a96ff',
+  '9abe671fa1e552b4',
+  'e25169e2b3d43683',
+  '3b1cd7d8a0f398e9',
+  '289268ac82ccf498',
 ];
 
 /** The first 16 hex digits of the SHA-256 of every prompt, each as its length and its UTF-16 code units. */
@@ -238,6 +121,34 @@ test('property: a measured prompt is the prompt, with the UTF-8 length TextEncod
       }
       // The measured context changes how the prompt is counted, never what it says.
       expect(agent.prompt(inputs[3] as AgentInput)).toBe(agent.prompt(inputs[2] as AgentInput));
+    }
+  }
+});
+
+test('property: the stable prefix starts every prompt, holds the project and upstream files, and no task text', () => {
+  const cachedAgents = [codeGenerator, uiDesigner, testWriter, debuggerAgent];
+  for (let seed = 1; seed <= 200; seed++) {
+    const { input, files, budgetTokens, focus } = seeded(seed);
+    const rendered = renderedContextOf(files, { budgetTokens, focus, cache: new ContextCache() });
+    const withFiles: AgentInput = { ...input, context: rendered.text, measuredContext: rendered.shown };
+    // Another task of the same role, on the same project and files: a different task entirely.
+    const other: AgentInput = {
+      ...withFiles,
+      task: { ...withFiles.task, id: `${withFiles.task.id}-other`, title: 'Another task', instructions: 'Other.' },
+      findings: [],
+    };
+    for (const agent of cachedAgents) {
+      const where = `seed ${seed}, ${agent.title}`;
+      const prompt = agent.prompt(withFiles);
+      const cut = agent.stablePrefixChars?.(withFiles) ?? 0;
+      expect(cut, where).toBeGreaterThan(0);
+      const prefix = prompt.slice(0, cut);
+      expect(prefix.startsWith('# Project: '), where).toBe(true);
+      expect(prefix, where).not.toContain('## Your task');
+      expect(prompt.slice(cut), where).toContain('## Your task');
+      if (rendered.shown.text.length > 0) expect(prefix.endsWith(rendered.shown.text), where).toBe(true);
+      expect(agent.prompt(other).slice(0, agent.stablePrefixChars?.(other) ?? 0), where).toBe(prefix);
+      expect(agent.measuredPrompt(withFiles).text.slice(0, cut), where).toBe(prefix);
     }
   }
 });

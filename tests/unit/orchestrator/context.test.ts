@@ -39,7 +39,7 @@ test('estimateTokens is about four characters per token, rounded up', () => {
 test('with room for everything, every file is whole and appears exactly', () => {
   const files = [file('a.py', pythonModule('a', 3)), file('web/index.html', '<p id="x">```</p>\n', true, 'html')];
   const built = buildContext(files, { budgetTokens: 100_000, focus: [] });
-  expect(built.whole.map((f) => f.path)).toEqual(['web/index.html', 'a.py']);
+  expect(built.whole.map((f) => f.path)).toEqual(['a.py', 'web/index.html']);
   expect(built.summarised).toEqual([]);
   expect(built.listed).toEqual([]);
   const text = renderContext(built);
@@ -48,7 +48,7 @@ test('with room for everything, every file is whole and appears exactly', () => 
   expect(built.tokens).toBe(estimateTokens(text));
 });
 
-test('focus files come first and whole, then direct dependencies, then the rest, small before big', () => {
+test('with room for all, every task sees the same files in path order, whatever its focus (a shared prompt prefix)', () => {
   const files = [
     file('src/other_small.py', pythonModule('os', 1)),
     file('src/direct_big.py', pythonModule('db', 6), true),
@@ -58,14 +58,16 @@ test('focus files come first and whole, then direct dependencies, then the rest,
   ];
   const built = buildContext(files, { budgetTokens: 100_000, focus: ['named.py', 'src/deep.py'] });
   expect(built.whole.map((f) => f.path)).toEqual([
-    'src/named.py',
     'lib/src/deep.py',
-    'src/direct_small.py',
     'src/direct_big.py',
+    'src/direct_small.py',
+    'src/named.py',
     'src/other_small.py',
   ]);
   const text = renderContext(built);
-  expect(text.indexOf('src/named.py')).toBeLessThan(text.indexOf('src/direct_small.py'));
+  expect(text.indexOf('lib/src/deep.py')).toBeLessThan(text.indexOf('src/direct_small.py'));
+  const otherFocus = renderContext(buildContext(files, { budgetTokens: 100_000, focus: ['src/other_small.py'] }));
+  expect(otherFocus).toBe(text);
 });
 
 test('a focus file is whole even when the budget leaves the others only summarised or listed', () => {
@@ -178,10 +180,10 @@ test('property: random files and budgets — within budget, whole files exact, n
       if (whole.has(f.path)) expect(text).toContain(f.content);
       else expect(text).not.toContain(`BODY-${f.path.slice(4, -3)}-`);
     }
-    // Focus files that were whole come before every non-focus whole file.
-    const isFocus = (path: string) => focus.some((name) => path.endsWith(`/${name}`));
-    const firstOther = built.whole.findIndex((f) => !isFocus(f.path));
-    if (firstOther >= 0) expect(built.whole.slice(firstOther).some((f) => isFocus(f.path))).toBe(false);
+    // Each group is shown in path order, whatever the relevance that chose it.
+    for (const paths of [built.whole.map((f) => f.path), built.summarised.map((s) => s.path), built.listed]) {
+      expect(paths).toEqual([...paths].sort());
+    }
   }
 });
 
