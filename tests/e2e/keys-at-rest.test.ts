@@ -13,6 +13,7 @@ import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
 import type { Simulator } from '../sim/simulator.ts';
 import { chromiumArgs, chromiumPath } from './harness/browser.ts';
+import { leveldbTableText } from './harness/leveldb-text.ts';
 import { configureProvider } from './harness/provider-settings.ts';
 import type { RunningServer } from './harness/server.ts';
 import { startSimulatedServer, stopSimulatedServer } from './harness/simulated-server.ts';
@@ -55,7 +56,10 @@ async function filesUnder(folder: string): Promise<string[]> {
   return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
 }
 
-/** Every file of the profile (IndexedDB's LevelDB tables and logs included) that holds a secret, in UTF-8 or UTF-16. */
+/**
+ * Every file of the profile (IndexedDB's LevelDB tables, decompressed, and logs included)
+ * that holds a secret, in UTF-8 or UTF-16.
+ */
 async function scanProfile(secrets: readonly string[]): Promise<string[]> {
   const needles = secrets.flatMap((secret) => [
     { secret, encoding: 'utf8', bytes: Buffer.from(secret, 'utf8') },
@@ -65,9 +69,13 @@ async function scanProfile(secrets: readonly string[]): Promise<string[]> {
   expect(files.some((file) => file.includes('IndexedDB'))).toBe(true);
   const hits: string[] = [];
   for (const file of files) {
-    const content = await readFile(file).catch(() => Buffer.alloc(0));
+    const raw = await readFile(file).catch(() => Buffer.alloc(0));
+    // LevelDB tables are Snappy-compressed block by block: read them decompressed too.
+    const tables = leveldbTableText(raw);
     for (const needle of needles) {
-      if (content.includes(needle.bytes)) hits.push(`${needle.secret} (${needle.encoding}) in ${file}`);
+      if (raw.includes(needle.bytes)) hits.push(`${needle.secret} (${needle.encoding}) in ${file}`);
+      else if (tables?.includes(needle.bytes))
+        hits.push(`${needle.secret} (${needle.encoding}, compressed) in ${file}`);
     }
   }
   return hits;
