@@ -79,7 +79,8 @@ interface OpenGeneration {
  * so that Chromium compacts it off the disk: a replaced or removed key, even sealed,
  * leaves nothing behind with the device key that opened it. Rows an earlier version kept
  * in the app database (in clear, or sealed in place) move to the first generation; the
- * old rows are deleted and a throwaway database deleted after them to compact them away.
+ * old rows are deleted and a throwaway database deleted after them to make Chromium
+ * compact them away, which is best effort (see `compactByDeleting`).
  *
  * ```
  *   plain ──setPassphrase──▶ encrypted+unlocked ──lock / reload──▶ encrypted+locked

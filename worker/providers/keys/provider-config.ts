@@ -15,6 +15,8 @@ export const providerConfigSchema = z.object({
   proxyToken: z.string().max(200).optional(),
   /** The model "Test key" and the default role choice use. */
   model: z.string().max(200).optional(),
+  /** The models the provider listed for this key at the last Fetch models: catalog models it lacks are not offered. */
+  listedModels: z.array(z.string().min(1).max(200)).max(5000).optional(),
 });
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 
