@@ -1,7 +1,7 @@
 import type { EventDraft } from '../events/catalog.ts';
 import type { Preference } from '../events/projections/rows.ts';
 import type { ProviderReady } from '../providers/contract/provider-service-api.ts';
-import { findModel } from '../providers/catalog.ts';
+import { findModel, listedAs } from '../providers/catalog.ts';
 import type { RemoteProviderId } from '../providers/contract/provider-id.ts';
 import {
   type PerformanceTracker,
@@ -220,6 +220,20 @@ export class ModelChooser {
   ): DistributiveOmit<ChoiceResult, 'records'> {
     const router = this.router(request.preference);
     const ready = new Set(readiness.filter((entry) => entry.ready).map((entry) => entry.provider));
+    // Retired models, and those the provider did not list for this key, are never routed to.
+    const unavailable = new Set(
+      readiness.flatMap((entry) => (entry.unavailableModels ?? []).map((model) => `${entry.provider}\u0000${model}`)),
+    );
+    const listed = new Map(
+      readiness.flatMap((entry) => (entry.listedModels ? [[entry.provider, entry.listedModels]] : [])),
+    );
+    const offered = (provider: RemoteProviderId, model: string) => {
+      const models = listed.get(provider);
+      return (
+        !unavailable.has(`${provider}\u0000${model}`) &&
+        (models === undefined || models.some((id) => listedAs(id, model)))
+      );
+    };
     const compatible = readiness.find((entry) => entry.provider === 'openai-compatible' && entry.ready);
     for (const entry of readiness) {
       if (!entry.ready || !entry.model) continue;
@@ -235,6 +249,7 @@ export class ModelChooser {
         if (shippedPrice(arm) === undefined) return false;
         const provider = providerOfArm(arm);
         if (!provider || !ready.has(provider)) return false;
+        if (!offered(provider, arm.model ?? arm.id)) return false;
         // Only the endpoint's current model, not ones named in earlier settings.
         return provider !== 'openai-compatible' || arm.model === compatible?.model;
       })

@@ -19,6 +19,12 @@ export interface CatalogModel extends ModelInfo {
   provider: ProviderId;
   contextTokens: number;
   price: ModelPrice;
+  /**
+   * The day the provider retires the model (UTC, YYYY-MM-DD): from then on it is never
+   * routed to. Taken from the provider's SDK where it lists end-of-life dates (Anthropic's
+   * `DEPRECATED_MODELS`; a unit test keeps the two in step).
+   */
+  retiresOn?: string;
 }
 
 /**
@@ -28,8 +34,15 @@ export interface CatalogModel extends ModelInfo {
  */
 export const catalog: readonly CatalogModel[] = [
   model('anthropic', 'claude-opus-4-1', 'Claude Opus 4.1', 200_000, [15, 75, 1.5]),
-  model('anthropic', 'claude-sonnet-4-5', 'Claude Sonnet 4.5', 200_000, [3, 15, 0.3]),
-  model('anthropic', 'claude-sonnet-4-5-20250929', 'Claude Sonnet 4.5 (2025-09-29)', 200_000, [3, 15, 0.3]),
+  model('anthropic', 'claude-sonnet-4-5', 'Claude Sonnet 4.5', 200_000, [3, 15, 0.3], '2026-11-30'),
+  model(
+    'anthropic',
+    'claude-sonnet-4-5-20250929',
+    'Claude Sonnet 4.5 (2025-09-29)',
+    200_000,
+    [3, 15, 0.3],
+    '2026-11-30',
+  ),
   model('anthropic', 'claude-haiku-4-5', 'Claude Haiku 4.5', 200_000, [1, 5, 0.1]),
   model('openai', 'gpt-5', 'GPT-5', 400_000, [1.25, 10, 0.125]),
   model('openai', 'gpt-5-mini', 'GPT-5 mini', 400_000, [0.25, 2, 0.025]),
@@ -47,9 +60,53 @@ function model(
   label: string,
   contextTokens: number,
   [input, output, cachedInput]: [number, number, number],
+  retiresOn?: string,
 ): CatalogModel {
   const cacheWrite = input * cacheWriteRatio(provider);
-  return { provider, id, label, contextTokens, price: { input, output, cachedInput, cacheWrite } };
+  return {
+    provider,
+    id,
+    label,
+    contextTokens,
+    price: { input, output, cachedInput, cacheWrite },
+    ...(retiresOn ? { retiresOn } : {}),
+  };
+}
+
+/**
+ * Whether the provider has retired a model by `now` (its catalog entry's `retiresOn`
+ * has begun, in UTC). Models the catalog does not list are not known to be retired.
+ *
+ * @example isRetired('anthropic', 'claude-sonnet-4-5', Date.parse('2026-12-01')) // true
+ */
+export function isRetired(provider: ProviderId, model: string, now: number): boolean {
+  const retiresOn = findModel(provider, model)?.retiresOn;
+  return retiresOn !== undefined && now >= Date.parse(`${retiresOn}T00:00:00Z`);
+}
+
+/**
+ * Whether a provider's listed model id is `model` itself or a dated snapshot of it
+ * (`gpt-5-mini-2025-08-07`, `claude-sonnet-4-5-20250929`), not another model whose
+ * name merely starts the same (`gpt-5-mini` is not `gpt-5`).
+ */
+export function listedAs(listedId: string, model: string): boolean {
+  if (listedId === model) return true;
+  return listedId.startsWith(`${model}-`) && /^\d{4}-?\d{2}-?\d{2}$/.test(listedId.slice(model.length + 1));
+}
+
+/**
+ * The catalog models of a provider that are not offered for its key at `now`: those
+ * retired, and, once the provider's model list was fetched (`listed`), those it lacks
+ * (a dated snapshot in the list stands for its family name).
+ */
+export function unavailableModels(provider: ProviderId, now: number, listed?: readonly string[]): string[] {
+  return catalog
+    .filter((entry) => entry.provider === provider)
+    .filter(
+      (entry) =>
+        isRetired(provider, entry.id, now) || (listed !== undefined && !listed.some((id) => listedAs(id, entry.id))),
+    )
+    .map((entry) => entry.id);
 }
 
 function cacheWriteRatio(provider: ProviderId): number {
@@ -101,7 +158,15 @@ export function findModel(provider: ProviderId, id: string): CatalogModel | unde
 
 /** Models of one provider from the catalog, for the model pickers. */
 export function catalogModels(provider: ProviderId): ModelInfo[] {
-  return catalog.filter((entry) => entry.provider === provider).map(({ id, label }) => ({ id, label }));
+  return catalog
+    .filter((entry) => entry.provider === provider)
+    .map(({ id, label, retiresOn }) => ({ id, label, ...(retiresOn ? { retiresOn } : {}) }));
+}
+
+/** A listed model with the retirement date the catalog knows for it (a dated snapshot takes its family's). */
+export function withRetirement(provider: ProviderId, model: ModelInfo): ModelInfo {
+  const retiresOn = findModel(provider, model.id)?.retiresOn;
+  return retiresOn ? { ...model, retiresOn } : model;
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { type Result, fail, ok } from '../contract/result.ts';
 import { storageMessage } from '../contract/storage-message.ts';
-import { catalogModels } from './catalog.ts';
+import { catalogModels, listedAs, withRetirement } from './catalog.ts';
 import type { ModelInfo } from './contract/provider-adapter.ts';
 import { ProviderError } from './contract/provider-error.ts';
 import { type RemoteProviderId, providerIdSchema } from './contract/provider-id.ts';
@@ -185,9 +185,15 @@ export function createProviderCommands(deps: ProviderCommandDeps): ProviderComma
       );
       if (!fetched.ok)
         return known.length > 0 ? ok({ models: known, fetched: false, problem: fetched.message }) : fetched;
-      const ids = new Set(known.map((model) => model.id));
+      // A catalog model the provider did not list for this key is not offered for it.
+      const listed = fetched.value.map((model) => model.id);
+      const offered = known.filter((model) => listed.some((id) => listedAs(id, model.id)));
+      const ids = new Set(offered.map((model) => model.id));
       return ok({
-        models: [...known, ...fetched.value.filter((model) => !ids.has(model.id))],
+        models: [
+          ...offered,
+          ...fetched.value.filter((model) => !ids.has(model.id)).map((model) => withRetirement(id, model)),
+        ],
         fetched: true,
         problem: null,
       });

@@ -1,5 +1,5 @@
 import type { OrchestraDb } from '../db/database.ts';
-import { catalogModels } from './catalog.ts';
+import { catalogModels, unavailableModels } from './catalog.ts';
 import type { ProviderConnection } from './contract/connection.ts';
 import type { ModelInfo, ProviderAdapter } from './contract/provider-adapter.ts';
 import { ProviderError } from './contract/provider-error.ts';
@@ -107,15 +107,32 @@ export class ProviderService implements ProviderServiceApi {
    */
   async testKey(provider: RemoteProviderId, signal: AbortSignal): Promise<KeyTestResult> {
     const started = performance.now();
-    const models = await this.fetchModels(provider, signal);
+    const models = (await this.#listModels(provider, signal)) ?? catalogModels(provider);
     return { provider, models: models.length, latencyMs: Math.round(performance.now() - started) };
   }
 
+  /**
+   * Settings › Fetch models: the provider's own list for this key, kept so that catalog
+   * models it lacks are not offered for the key (see `readiness`). Without a list (an
+   * adapter that cannot list), the catalog's models.
+   */
   async fetchModels(provider: RemoteProviderId, signal: AbortSignal): Promise<ModelInfo[]> {
+    const listed = await this.#listModels(provider, signal);
+    if (listed === undefined) return catalogModels(provider);
+    if (provider !== 'openai-compatible') {
+      await this.db.providerConfigs.put({
+        ...(await this.config(provider)),
+        listedModels: listed.map((model) => model.id).slice(0, 5000),
+      });
+    }
+    return listed;
+  }
+
+  async #listModels(provider: RemoteProviderId, signal: AbortSignal): Promise<ModelInfo[] | undefined> {
     const connection = await this.connection(provider);
     const adapter = createAdapter(connection);
     try {
-      return (await adapter.listModels?.(signal)) ?? catalogModels(provider);
+      return await adapter.listModels?.(signal);
     } catch (error) {
       throw asProviderError(provider, error, connection.apiKey, signal);
     }
@@ -129,7 +146,15 @@ export class ProviderService implements ProviderServiceApi {
       const model = config?.model ? { model: config.model } : {};
       const serverHeld =
         config?.useProxy === true && config.proxyToken !== undefined && provider !== 'openai-compatible';
-      const verdict = (ready: boolean, detail: string): ProviderReady => ({ provider, ready, detail, ...model });
+      const unavailable = unavailableModels(provider, (this.options.now ?? Date.now)(), config?.listedModels);
+      const verdict = (ready: boolean, detail: string): ProviderReady => ({
+        provider,
+        ready,
+        detail,
+        ...model,
+        ...(unavailable.length > 0 ? { unavailableModels: unavailable } : {}),
+        ...(config?.listedModels ? { listedModels: config.listedModels } : {}),
+      });
       if (!status.stored.includes(provider) && !serverHeld) return verdict(false, 'No key: add one in Settings.');
       if (status.stored.includes(provider) && !status.unlocked && !serverHeld) {
         return verdict(false, 'Your keys are locked: enter your passphrase in Settings.');

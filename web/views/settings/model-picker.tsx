@@ -3,6 +3,7 @@ import type { ModelInfo, RemoteProviderId } from '../../../worker/api.ts';
 import { Problem } from '../../components/problem.tsx';
 import { callEngine } from '../../worker-client.ts';
 import { settle } from './command-result.ts';
+import { retirement } from '../../format/retirement.ts';
 
 /**
  * A provider's model: "Fetch models" asks the engine for the catalog's models plus the
@@ -60,6 +61,7 @@ export function ModelPicker(props: {
             {(model) => (
               <option value={model.id} selected={model.id === props.model}>
                 {model.label === model.id ? model.id : `${model.label} (${model.id})`}
+                {model.retiresOn ? ` — ${retirement(model.retiresOn)}` : ''}
               </option>
             )}
           </For>

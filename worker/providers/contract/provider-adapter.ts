@@ -6,6 +6,8 @@ import type { StreamPart } from './stream-part.ts';
 export interface ModelInfo {
   id: string;
   label: string;
+  /** The day the provider retires it (UTC, YYYY-MM-DD), when known: never routed to from then on. */
+  retiresOn?: string;
 }
 
 /**

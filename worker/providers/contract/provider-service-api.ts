@@ -34,4 +34,8 @@ export interface ProviderReady {
   detail: string;
   /** The model chosen in Settings (the one an OpenAI-compatible endpoint needs). */
   model?: string;
+  /** Catalog models never to route to with this key: retired, or missing from the provider's model list. */
+  unavailableModels?: readonly string[];
+  /** The models the provider listed for this key at the last Fetch models; others are not routed to. */
+  listedModels?: readonly string[];
 }
