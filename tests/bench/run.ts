@@ -10,6 +10,7 @@ import { repoRoot } from '../../server/build/build-stamp.ts';
 import type { BenchResult } from './result.ts';
 import { changesSuite } from './suites/changes.ts';
 import { checksSuite } from './suites/checks.ts';
+import { costsSuite } from './suites/costs.ts';
 import { engineSuite } from './suites/engine.ts';
 import { providersSuite } from './suites/providers.ts';
 import { routerSuite } from './suites/router.ts';
@@ -24,6 +25,7 @@ const suites: Record<string, () => Promise<BenchResult[]>> = {
   checks: checksSuite,
   changes: changesSuite,
   sync: syncSuite,
+  costs: costsSuite,
 };
 // Suites that measure the built app; the others build what they need themselves, or are pure code.
 const needsBuild = new Set(['ui', 'checks']);

@@ -303,9 +303,11 @@ function select(
     used += cost;
   }
   built.omitted = unshown.length - built.listed.length;
-  inPathOrder(built.whole, wholeBlocks, (file) => file.path);
-  inPathOrder(built.summarised, summaryBlocks, (summary) => summary.path);
-  built.listed.sort(byCodeUnits);
+  const given = new Map(files.map((file, at) => [file.path, at]));
+  const placeOf = (path: string) => given.get(path) ?? 0;
+  inGivenOrder(built.whole, wholeBlocks, (file) => placeOf(file.path));
+  inGivenOrder(built.summarised, summaryBlocks, (summary) => placeOf(summary.path));
+  built.listed.sort((a, b) => placeOf(a) - placeOf(b));
   const parts = contextParts(built, wholeBlocks, summaryBlocks);
   // The length of the text `renderContext` would make, without making it.
   let chars = 0;
@@ -314,17 +316,17 @@ function select(
   return { built, parts };
 }
 
-const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 /**
- * Puts the files chosen (and their blocks, in step) in path order. Relevance decides what
- * is shown whole, outlined or listed; the order shown is the paths', so every task that
- * sees the same files sends the same text, and the providers' prompt caches can reuse it.
+ * Puts the files chosen (and their blocks, in step) back in the order they were given:
+ * the order the project made them, which only grows at the end. Relevance decides what
+ * is shown whole, outlined or listed; the order shown is the files' own, so every task
+ * that sees the same files sends the same text, and a new file adds to the end of it:
+ * the providers' prompt caches keep reading everything before.
  */
-function inPathOrder<T>(items: T[], blocks: MeasuredText[], pathOf: (item: T) => string): void {
+function inGivenOrder<T>(items: T[], blocks: MeasuredText[], placeOf: (item: T) => number): void {
   if (items.length < 2) return;
-  const order = items.map((item, at) => ({ item, block: blocks[at] as MeasuredText, path: pathOf(item) }));
-  order.sort((a, b) => byCodeUnits(a.path, b.path));
+  const order = items.map((item, at) => ({ item, block: blocks[at] as MeasuredText, place: placeOf(item) }));
+  order.sort((a, b) => a.place - b.place);
   order.forEach((entry, at) => {
     items[at] = entry.item;
     blocks[at] = entry.block;
@@ -333,7 +335,7 @@ function inPathOrder<T>(items: T[], blocks: MeasuredText[], pathOf: (item: T) =>
 
 /**
  * The text block given to the model: a note on what "whole", "summarised" and "listed"
- * mean, then each group, each in path order. Empty when nothing could be shown at all.
+ * mean, then each group, each in the order the files were given. Empty when nothing could be shown at all.
  */
 export function renderContext(built: Omit<BuiltContext, 'tokens'>, cache: ContextCache = sharedContextCache): string {
   const wholeBlocks = built.whole.map((file) => cache.blocks(file).whole);

@@ -48,7 +48,7 @@ test('with room for everything, every file is whole and appears exactly', () => 
   expect(built.tokens).toBe(estimateTokens(text));
 });
 
-test('with room for all, every task sees the same files in path order, whatever its focus (a shared prompt prefix)', () => {
+test('with room for all, every task sees the same files in the order they were made, whatever its focus (a shared prompt prefix)', () => {
   const files = [
     file('src/other_small.py', pythonModule('os', 1)),
     file('src/direct_big.py', pythonModule('db', 6), true),
@@ -57,15 +57,9 @@ test('with room for all, every task sees the same files in path order, whatever 
     file('lib/src/deep.py', pythonModule('dp', 9)),
   ];
   const built = buildContext(files, { budgetTokens: 100_000, focus: ['named.py', 'src/deep.py'] });
-  expect(built.whole.map((f) => f.path)).toEqual([
-    'lib/src/deep.py',
-    'src/direct_big.py',
-    'src/direct_small.py',
-    'src/named.py',
-    'src/other_small.py',
-  ]);
+  expect(built.whole.map((f) => f.path)).toEqual(files.map((f) => f.path));
   const text = renderContext(built);
-  expect(text.indexOf('lib/src/deep.py')).toBeLessThan(text.indexOf('src/direct_small.py'));
+  expect(text.indexOf('src/other_small.py')).toBeLessThan(text.indexOf('src/named.py'));
   const otherFocus = renderContext(buildContext(files, { budgetTokens: 100_000, focus: ['src/other_small.py'] }));
   expect(otherFocus).toBe(text);
 });
@@ -180,9 +174,11 @@ test('property: random files and budgets — within budget, whole files exact, n
       if (whole.has(f.path)) expect(text).toContain(f.content);
       else expect(text).not.toContain(`BODY-${f.path.slice(4, -3)}-`);
     }
-    // Each group is shown in path order, whatever the relevance that chose it.
+    // Each group is shown in the order the files were given, whatever the relevance that chose it.
+    const given = new Map(files.map((f, at) => [f.path, at]));
     for (const paths of [built.whole.map((f) => f.path), built.summarised.map((s) => s.path), built.listed]) {
-      expect(paths).toEqual([...paths].sort());
+      const places = paths.map((path) => given.get(path) ?? -1);
+      expect(places).toEqual([...places].sort((a, b) => a - b));
     }
   }
 });
