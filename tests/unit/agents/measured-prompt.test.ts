@@ -28,42 +28,42 @@ const encoded = (text: string) => new TextEncoder().encode(text).length;
  * For seeds 1 to 31 of `randomAgentInput` and `randomFiles`: a digest of every agent's
  * prompt of the input as it is, and of the input carrying the rendered files. First made
  * by the code as it was before prompts were measured (commit 03987e8); made again when
- * prompts were laid out stable prefix first (project, upstream files in path order, then
- * the task). Prompts must not change by a single code unit unless the layout is changed
+ * prompts were laid out stable prefix first (project, upstream files in the order they
+ * were made, then the task). Prompts must not change by a single code unit unless the layout is changed
  * on purpose, and the plain and measured prompts never differ.
  */
 const before = [
-  'cf177e522db2e022',
-  'b09581cbadbae84e',
-  '67362fb592c27886',
-  '473cf2dcac9601de',
-  '8105bff943aaa41f',
-  '908f8f16f1bfc971',
-  '4c0f07fd16ac115c',
-  'feb5a52693a62b53',
-  'ba678610139bb9e1',
-  'a2fb79ebc9bdef95',
-  '67d2c0c609007598',
+  '768ca4e72d27e33c',
+  'de7924d0bb392c5a',
+  '143dad4a3db9fdbc',
+  '9cca6bedc61dfd39',
+  '0a969964f6e1a2b8',
+  '8758f51fc9213c27',
+  '1a9cb5821a131cc0',
+  'e79c20a85d691a1d',
+  '5266fc4b081821f0',
+  '6d7980a468d4ccac',
+  'e95bf48ca5d3cac4',
   '5a2b46540c765a1b',
-  '684256235d192a4a',
-  'ace305d4745cd293',
-  '634c01870ee41a3c',
+  '659f98dffec3491c',
+  '528716e8e8456864',
+  '779af915440dc75f',
   'f07034653ecb2e38',
-  '2be0eafe4394c0ae',
-  '28e35bac03d5af31',
-  'd2d3eb81d6203672',
-  '09d5923883707b3c',
-  '0be26616977d7252',
-  '5a0bf54979fa7026',
+  '537e10bbf01a8343',
+  '75edb6bd97be654b',
+  '63c161c72dd82663',
+  'cd35ba18369d1ed3',
+  '44047b62dcc70086',
+  '4421ba645bb690a5',
   'e87958d8221327b2',
-  'b8ded835f8c87b96',
-  'cd39cae3c2b03fa5',
+  'df01305f287a297a',
+  'e262e3f8a5fad4d5',
   'bd64be6de666ec84',
   '9173f176818a96ff',
   '9abe671fa1e552b4',
-  'e25169e2b3d43683',
-  '3b1cd7d8a0f398e9',
-  '289268ac82ccf498',
+  '98d591c28ba9e677',
+  '551c7b4c2eb75137',
+  '266195d9b4974508',
 ];
 
 /** The first 16 hex digits of the SHA-256 of every prompt, each as its length and its UTF-16 code units. */
