@@ -4,7 +4,8 @@
  *
  * - Anthropic: explicit. A prefix is cached at each `cache_control` breakpoint (at most
  *   four) once it is at least 1,024 tokens; a later request with the same prefix up to a
- *   breakpoint reads it (`cache_read_input_tokens`), a new one writes it
+ *   breakpoint, or up to one of the 20 block boundaries before it, reads it
+ *   (`cache_read_input_tokens`), and what the breakpoint adds is written
  *   (`cache_creation_input_tokens`, billed at 1.25× input); `input_tokens` is what follows.
  *   Entries live five minutes, renewed by each read.
  * - OpenAI: automatic for prompts of 1,024 tokens or more: the longest prefix shared with a
@@ -31,6 +32,8 @@ export const cacheRules: Record<'anthropic' | 'openai' | 'gemini', CacheRules> =
 };
 
 const tokensOf = (chars: number) => Math.ceil(chars / 4);
+/** Anthropic looks for a cached prefix at up to 20 block boundaries before each breakpoint. */
+const lookbackBlocks = 20;
 const stringOf = (value: unknown) => (typeof value === 'string' ? value : '');
 
 interface Segment {
@@ -89,17 +92,26 @@ export class PromptCaches {
       let read = 0;
       let written = 0;
       let length = 0;
+      /** The ends of the blocks so far: Anthropic looks for a cached prefix at the last 20 before a breakpoint. */
+      const ends: number[] = [];
+      const cached = (end: number) => {
+        const expires = this.#prefixes.get(`${key}\u0000${text.slice(0, end)}`);
+        return expires !== undefined && expires > now;
+      };
+      // Looked up in the cache as it was before this request; what it writes comes after.
+      const renewed: number[] = [];
       for (const segment of segments) {
         length += segment.text.length;
+        ends.push(length);
         if (!segment.breakpoint) continue;
-        const prefixKey = `${key}\u0000${text.slice(0, length)}`;
         const tokens = tokensOf(length);
         if (tokens < rules.minimumTokens) continue;
-        const expires = this.#prefixes.get(prefixKey);
-        if (expires !== undefined && expires > now) read = tokens;
-        else written = tokens;
-        this.#prefixes.set(prefixKey, now + rules.lifetimeMs);
+        const hit = ends.slice(-lookbackBlocks).reverse().find(cached);
+        if (hit !== undefined) read = Math.max(read, tokensOf(hit));
+        if (hit !== length) written = tokens;
+        renewed.push(length, ...(hit !== undefined ? [hit] : []));
       }
+      for (const end of renewed) this.#prefixes.set(`${key}\u0000${text.slice(0, end)}`, now + rules.lifetimeMs);
       const cacheWriteTokens = Math.max(0, written - read);
       return { inputTokens, cachedInputTokens: read, cacheWriteTokens };
     }

@@ -88,4 +88,6 @@ export interface AgentRole<T> {
    * providers' prompt caches can reuse them. Absent for prompts with no such prefix.
    */
   stablePrefixChars?(input: AgentInput): number;
+  /** Offsets inside that prefix where a part ends: the project, then each upstream file. */
+  stableBlockEnds?(input: AgentInput): number[];
 }

@@ -171,11 +171,21 @@ export function promptOf(
 export function cachedPromptOf(
   stable: (input: AgentInput) => readonly Section[],
   particular: (input: AgentInput) => readonly Section[],
-): Pick<AgentRole<unknown>, 'prompt' | 'measuredPrompt' | 'stablePrefixChars'> {
+): Pick<AgentRole<unknown>, 'prompt' | 'measuredPrompt' | 'stablePrefixChars' | 'stableBlockEnds'> {
   return {
     ...promptOf((input) => [...stable(input), ...particular(input)]),
     stablePrefixChars: (input) => joinSections(...stable(input)).length,
+    stableBlockEnds: (input) => blockEndsOf(joinSections(...stable(input))),
   };
+}
+
+/** Where each part of a stable prefix ends: before each section heading and each file's heading. */
+function blockEndsOf(prefix: string): number[] {
+  const ends: number[] = [];
+  for (let at = prefix.indexOf('\n#'); at !== -1; at = prefix.indexOf('\n#', at + 1)) {
+    if (/^\n#{2,4} /.test(prefix.slice(at, at + 6))) ends.push(at + 1);
+  }
+  return ends;
 }
 
 /**

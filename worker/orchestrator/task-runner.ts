@@ -238,7 +238,12 @@ export async function runTaskAttempt<T>(
     const prompt = agent.measuredPrompt(input);
     messages = [{ role: 'user', content: prompt.text }];
     const stablePrefixChars = agent.stablePrefixChars?.(input) ?? 0;
-    cache = { key: `${deps.projectId}:${agent.role}`, stablePrefixChars };
+    const blockEnds = agent.stableBlockEnds?.(input) ?? [];
+    cache = {
+      key: `${deps.projectId}:${agent.role}`,
+      stablePrefixChars,
+      ...(blockEnds.length > 0 ? { blockEnds } : {}),
+    };
     measuredContents = [prompt];
     firstSentBytes = sentUtf8Bytes(agent.systemPrompt, measuredContents, agent.responseFormat);
     if (destination.route.fits({ utf8Bytes: firstSentBytes, maxOutputTokens: agent.maxOutputTokens })) break;

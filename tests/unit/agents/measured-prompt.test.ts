@@ -149,6 +149,13 @@ test('property: the stable prefix starts every prompt, holds the project and ups
       if (rendered.shown.text.length > 0) expect(prefix.endsWith(rendered.shown.text), where).toBe(true);
       expect(agent.prompt(other).slice(0, agent.stablePrefixChars?.(other) ?? 0), where).toBe(prefix);
       expect(agent.measuredPrompt(withFiles).text.slice(0, cut), where).toBe(prefix);
+      const ends = agent.stableBlockEnds?.(withFiles) ?? [];
+      for (const end of ends) {
+        expect(end, where).toBeGreaterThan(0);
+        expect(end, where).toBeLessThan(cut);
+        expect(prefix[end], where).toBe('#');
+      }
+      expect(ends, where).toEqual([...ends].sort((a, b) => a - b));
     }
   }
 });

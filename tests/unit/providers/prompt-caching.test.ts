@@ -86,3 +86,35 @@ test('Anthropic: breakpoints after the system prompt and the stable prefix, only
   // Under 1,024 tokens a breakpoint caches nothing: none is sent.
   expect(short).toEqual({ system: 'Be terse.', messages: [{ role: 'user', content: 'Short project.\n\nTask.' }] });
 });
+
+test('Anthropic: a stable prefix that grew by a file still reads what the shorter one cached, at a block boundary', async () => {
+  clock.now += 3_600_000;
+  const file = (name: string) => `#### ${name} (whole, 40 lines)\n${'print("a line of the file")\n'.repeat(40)}\n`;
+  const project = `# Project: Notes\n\n${'A notes service with a small web page. '.repeat(120)}\n\n## Upstream files from the team\n\n`;
+  const ask = (files: string[], task: string): ProviderRequest => {
+    const prefix = project + files.join('');
+    const ends = [project.length];
+    let at = project.length;
+    for (const text of files) ends.push((at += text.length));
+    return {
+      model: 'claude-haiku-4-5',
+      system,
+      messages: [{ role: 'user', content: `${prefix}\n\n## Your task: ${task}` }],
+      maxOutputTokens: 256,
+      cache: { key: 'p:code-generator', stablePrefixChars: prefix.length, blockEnds: ends.slice(0, -1) },
+    };
+  };
+  const shorter = ask([file('a.py'), file('b.py')], 'first');
+  const marked = withCacheBreakpoints(shorter);
+  const blocks = marked.messages[0]?.content as { text: string; cache_control?: unknown }[];
+  expect(blocks.map((block) => block.text).join('')).toBe(shorter.messages[0]?.content);
+  expect(blocks.filter((block) => block.cache_control).length).toBe(1);
+  expect(blocks.length).toBe(4);
+  await usageOf('anthropic', shorter);
+  const grown = await usageOf('anthropic', ask([file('a.py'), file('b.py'), file('c.py')], 'second'));
+  const shorterTokens = Math.ceil((system.length + project.length + 2 * file('a.py').length) / 4);
+  expect(grown?.cachedInputTokens).toBe(shorterTokens);
+  expect(grown?.cacheWriteTokens).toBe(
+    Math.ceil((system.length + project.length + 3 * file('a.py').length) / 4) - shorterTokens,
+  );
+});

@@ -5,6 +5,8 @@ import { estimateTokens } from '../contract/usage.ts';
 export const minimumCachedTokens = 1024;
 /** Anthropic allows at most four `cache_control` breakpoints in a request. */
 export const maximumBreakpoints = 4;
+/** Anthropic checks for a cached prefix at this many block boundaries before a breakpoint, the breakpoint's own included. */
+export const lookbackBlocks = 20;
 
 interface TextBlock {
   type: 'text';
@@ -43,7 +45,17 @@ export function withCacheBreakpoints(request: ProviderRequest): {
     const prefix = first.content.slice(0, cut);
     if (systemTokens + estimateTokens(prefix) >= minimumCachedTokens) {
       const rest = first.content.slice(cut);
-      const blocks: TextBlock[] = [{ type: 'text', text: prefix, cache_control: { type: 'ephemeral' } }];
+      // The prefix in blocks, so that Anthropic finds what an earlier, shorter prefix
+      // cached at one of the boundaries before the breakpoint (it looks back 20 blocks).
+      const ends = (request.cache.blockEnds ?? []).filter((end) => end > 0 && end < cut).slice(-(lookbackBlocks - 1));
+      const blocks: TextBlock[] = [];
+      let from = 0;
+      for (const end of ends) {
+        if (end <= from) continue;
+        blocks.push({ type: 'text', text: prefix.slice(from, end) });
+        from = end;
+      }
+      blocks.push({ type: 'text', text: prefix.slice(from), cache_control: { type: 'ephemeral' } });
       if (rest.length > 0) blocks.push({ type: 'text', text: rest });
       return { system, messages: [{ role: first.role, content: blocks }, ...plain.slice(1)] };
     }

@@ -24,6 +24,13 @@ export interface PromptCacheHint {
   key: string;
   /** Characters at the start of the first message that other calls send unchanged. */
   stablePrefixChars: number;
+  /**
+   * Where the stable prefix may be split into blocks (offsets in the first message, each
+   * below `stablePrefixChars`): after the project, after each upstream file. Anthropic
+   * looks for a cached prefix at the block boundaries before a breakpoint, so a prefix
+   * that grew by a file still reads what an earlier call cached.
+   */
+  blockEnds?: readonly number[];
 }
 
 /** What an agent asks a model for; the same shape for every provider. */
