@@ -66,7 +66,9 @@ function billingOf(events: readonly OrchestraEvent[]): Billing {
     billing.cachedTokens += cached;
     billing.withoutCacheUsd += (input * arm.inputPricePerMillion) / 1_000_000;
     billing.withCacheUsd +=
-      ((input - cached - written) * arm.inputPricePerMillion + cached * prices.cachedInput + written * prices.cacheWrite) /
+      ((input - cached - written) * arm.inputPricePerMillion +
+        cached * prices.cachedInput +
+        written * prices.cacheWrite) /
       1_000_000;
   }
   return billing;
@@ -128,7 +130,9 @@ async function runOn(provider: RemoteProviderId): Promise<OrchestraEvent[]> {
       const view = await api.getProjectView(projectId);
       if (view.ok && view.value.project.runStatus !== 'running' && view.value.project.plan?.status === 'approved') {
         if (view.value.project.runStatus !== 'stopped') {
-          throw new Error(`The ${provider} run ended ${view.value.project.runStatus}: ${view.value.project.pauseReason}`);
+          throw new Error(
+            `The ${provider} run ended ${view.value.project.runStatus}: ${view.value.project.pauseReason}`,
+          );
         }
         break;
       }
