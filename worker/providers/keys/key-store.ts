@@ -306,8 +306,13 @@ async function writeGeneration(name: string, contents: Contents): Promise<void> 
   }
 }
 
+/** The part of `navigator.locks` used here (in every worker of Chromium; absent in Node). */
+interface WebLocks {
+  request<T>(name: string, work: () => Promise<T>): Promise<T>;
+}
+
 /** Runs `work` holding a Web Lock of that name where there are Web Locks (every tab's worker), else as it is. */
 function exclusive<T>(name: string, work: () => Promise<T>): Promise<T> {
-  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
-  return locks ? (locks.request(name, work) as Promise<T>) : work();
+  const { locks } = (globalThis as { navigator?: { locks?: WebLocks } }).navigator ?? {};
+  return locks ? locks.request(name, work) : work();
 }
