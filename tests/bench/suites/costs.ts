@@ -8,6 +8,8 @@
  * it (cache reads and writes at their prices) and as it would be billed with no cache at
  * all (every input token at the input price), which is the baseline.
  */
+// The engine's database in Node, as the unit tests run it (the other suites run in Chromium).
+import 'fake-indexeddb/auto';
 import { ulid } from 'ulid';
 import type { OrchestraEvent } from '../../../worker/events/catalog.ts';
 import type { ProviderId, RemoteProviderId } from '../../../worker/providers/contract/provider-id.ts';
@@ -151,7 +153,6 @@ async function runOn(provider: RemoteProviderId): Promise<OrchestraEvent[]> {
 const round = (value: number, digits = 4) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 export async function costsSuite(): Promise<BenchResult[]> {
-  await import('fake-indexeddb/auto');
   const results: BenchResult[] = [];
   for (const provider of providers) {
     const billing = billingOf(await runOn(provider));
