@@ -83,7 +83,8 @@ test('keys an earlier version stored in the app database move to a generation an
   expect(await store.get('gemini')).toBe(secrets[2]);
   expect(await store.get('openai')).toBe(secrets[0]);
   expect(await db.providerKeys.count()).toBe(0);
-  expect(await db.meta.get('deviceKey')).toBeUndefined();
+  // The app database's device key stays: the sync space's secret is sealed with it.
+  expect((await db.meta.get('deviceKey'))?.value).toBeInstanceOf(CryptoKey);
   const { generation, keys } = await currentGeneration(db);
   expect(generation).toBe(1);
   expect(((await keys.meta.get('deviceKey'))?.value as CryptoKey) === oldDevice).toBe(false);

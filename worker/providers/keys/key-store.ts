@@ -219,8 +219,9 @@ export class KeyStore {
    * Moves keys an earlier version kept in the app database into generation 1, once: rows
    * in clear, rows sealed in place with the old device key (opened and sealed again with
    * the new one), rows sealed with the passphrase (kept as they are, with its check). The
-   * old rows, device key and check are deleted with the pointer's write, in one
-   * transaction, then compacted away.
+   * old rows and check are deleted with the pointer's write, in one transaction, then
+   * compacted away (best effort). The app database's device key is left in place: the
+   * sync space's secret is sealed with it.
    */
   #migrate(): Promise<void> {
     // A lock of its own: a change holds the keys' lock while it reads the generation.
@@ -242,7 +243,8 @@ export class KeyStore {
       await writeGeneration(generationName(this.db.name, first), contents);
       await this.db.transaction('rw', this.db.providerKeys, this.db.meta, async () => {
         await this.db.providerKeys.clear();
-        await this.db.meta.bulkDelete([deviceKeyName, vaultKey]);
+        // The old device key stays: the sync space's secret is sealed with it (worker/sync/).
+        await this.db.meta.delete(vaultKey);
         await this.db.meta.put({ key: generationPointer, value: first });
       });
       if (rows.length > 0 || oldDevice !== undefined || oldVault !== undefined) {
