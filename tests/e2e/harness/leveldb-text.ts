@@ -99,14 +99,10 @@ export function leveldbTableText(file: Buffer): Buffer | undefined {
   if (file.length < footerBytes || file.readBigUInt64LE(file.length - 8) !== magic) return undefined;
   try {
     const footer = file.subarray(file.length - footerBytes);
-    let at = 0;
-    let metaOffset: number, metaSize: number, indexOffset: number, indexSize: number;
-    [metaOffset, at] = varint(footer, at);
-    [metaSize, at] = varint(footer, at);
-    [indexOffset, at] = varint(footer, at);
-    [indexSize] = varint(footer, at);
-    void metaOffset;
-    void metaSize;
+    const [, afterMetaOffset] = varint(footer, 0);
+    const [, afterMetaSize] = varint(footer, afterMetaOffset);
+    const [indexOffset, afterIndexOffset] = varint(footer, afterMetaSize);
+    const [indexSize] = varint(footer, afterIndexOffset);
     const index = block(file, indexOffset, indexSize);
     return Buffer.concat(handlesIn(index).map(([offset, size]) => block(file, offset, size)));
   } catch {
