@@ -7,7 +7,7 @@ import { type RevertPlan, revertFile, revertProject, versionAt } from './revert.
 import { type IncomingFile, prepareImport, readZip } from './import-files.ts';
 import { ulid } from 'ulid';
 import type { EventDraft } from '../events/catalog.ts';
-import type { BlobText } from '../events/event-store.ts';
+import type { BlobText } from '../events/store/contract.ts';
 import { sha256Hex } from '../events/hash.ts';
 
 /** A diff between two versions of a file, as the Artifacts view draws it. */

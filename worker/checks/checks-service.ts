@@ -1,5 +1,5 @@
 import { pooledUlid } from '../events/ids.ts';
-import type { EventStore } from '../events/event-store.ts';
+import type { EventLog } from '../events/store/contract.ts';
 import { sha256Hex } from '../events/hash.ts';
 import type { CheckSummary } from '../events/projections/rows.ts';
 import type { Actor } from '../events/schemas/common.ts';
@@ -45,7 +45,7 @@ export class ChecksService {
   private executor: CheckExecutor | undefined;
   private readonly running = new Map<string, Promise<CheckRunResult>>();
 
-  constructor(private readonly store: EventStore) {}
+  constructor(private readonly store: EventLog) {}
 
   /** The page lends (or takes back, with `undefined`) the means to run code. */
   setExecutor(executor: CheckExecutor | undefined): void {

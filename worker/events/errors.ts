@@ -24,3 +24,11 @@ export const isQuotaError = (error: unknown) => isNamed(error, 'QuotaExceededErr
 
 /** A key that already exists: for the log, another writer appended first. */
 export const isConstraintError = (error: unknown) => isNamed(error, 'ConstraintError');
+
+/** What a write refused because another tab or device wrote first says. */
+export const staleMessage =
+  'This project changed elsewhere (another tab or device) since this tab last read it. It has been reloaded; try again.';
+
+/** What a write refused for want of room says. */
+export const storageFullMessage =
+  'The browser has no room left for Orchestra’s data, so this step was not saved. Free space in the Data view (export and delete old projects) and try again; nothing already saved was lost.';

@@ -1,12 +1,17 @@
 import type { OrchestraDb } from '../db/database.ts';
 import type { EventDraft, OrchestraEvent } from './catalog.ts';
-import { currentVersions } from './catalog.ts';
-import { ConcurrencyError, StorageFullError, isConstraintError, isQuotaError } from './errors.ts';
+import {
+  ConcurrencyError,
+  StorageFullError,
+  isConstraintError,
+  isQuotaError,
+  staleMessage,
+  storageFullMessage,
+} from './errors.ts';
 import { foldEvents } from './fold.ts';
-import { sha256Hex } from './hash.ts';
 import { eventIds } from './ids.ts';
 import { commitOf, commitsOf, deleteLogRows, logHead, readLog } from './log-table.ts';
-import { clearReadModels, projectRange, writeChanges } from './projections/materialize.ts';
+import { clearReadModels, writeChanges } from './projections/materialize.ts';
 import {
   Changes,
   type ProjectState,
@@ -16,8 +21,12 @@ import {
 } from './projections/project-state.ts';
 import { reduce } from './projections/reduce.ts';
 import { parsePayload } from './validate.ts';
-import { type Text, addTexts, deleteTexts, readTexts } from './text-table.ts';
+import { addTexts, deleteTexts } from './text-table.ts';
 import { WriteQueue } from './write-queue.ts';
+import type { AppendOptions, EventLog, StoredText } from './store/contract.ts';
+import { stampAndFold } from './store/stamp.ts';
+import { Snapshots } from './store/snapshots.ts';
+import { TextCache } from './store/text-cache.ts';
 
 export interface EventStoreOptions {
   now?: () => number;
@@ -47,40 +56,6 @@ export interface EventStoreOptions {
   onWriteFailed?: (projectId: string, error: unknown) => void;
 }
 
-export interface AppendOptions {
-  /**
-   * The sequence number the caller last saw. The append is refused if the log has
-   * moved on since (another tab or device wrote): stale writers are never merged.
-   * Defaults to what this store last saw.
-   */
-  expectedSeq?: number;
-  /**
-   * Texts the events refer to by hash (artifact contents, checkpoints), with their
-   * SHA-256 when the caller has just computed it for the events.
-   */
-  blobs?: BlobText[];
-  /**
-   * Called once the events are folded into the project's cached state (`load` shows
-   * them), before their transaction commits — as a rule during the `append` call itself:
-   * a caller that computes its next events from that state need not wait for the commit
-   * to start on them. Not called if the write fails before then.
-   */
-  folded?: () => void;
-  /**
-   * What must hold of the project's state when the events are folded (e.g. "this task's
-   * start is in it"): otherwise the append is refused with `message`. Lets a caller
-   * append what follows an earlier append without waiting for its write: if that write
-   * fails, the state it is folded on no longer holds it.
-   */
-  requires?: { holds: (state: ProjectState) => boolean; message: string };
-}
-
-/** A text to store by its SHA-256: given as is, or with the hash its caller computed. */
-export type BlobText = string | { hash: string; content: string };
-
-const staleMessage =
-  'This project changed elsewhere (another tab or device) since this tab last read it. It has been reloaded; try again.';
-
 /** Every table an append or import writes: the log, its texts and snapshots, and the read models. */
 const readModelStores = ['commits', 'texts', 'snapshots', 'projects', 'plans', ...readModelTables];
 
@@ -89,7 +64,7 @@ interface PendingAppend {
   drafts: EventDraft[];
   folded: (() => void) | undefined;
   payloads: unknown[];
-  blobs: Promise<Text[]>;
+  blobs: Promise<StoredText[]>;
   resolve: (events: OrchestraEvent[]) => void;
   reject: (error: unknown) => void;
   requires: AppendOptions['requires'];
@@ -121,34 +96,22 @@ interface Cached {
  * open project are cached in memory; anything that goes wrong drops them, and the next
  * use rebuilds them from the latest snapshot and the log.
  */
-export class EventStore {
+export class EventStore implements EventLog {
   private readonly states = new Map<string, Cached>();
   private readonly loading = new Map<string, Promise<Cached>>();
   /** Appends (and deletes) queued per project that have not folded yet: while any wait, later appends wait too. */
   private readonly waiting = new Map<string, number>();
   /** Why an `ahead` state was dropped: appends folded on it fail with that. */
   private readonly dropped = new WeakMap<ProjectState, Error>();
-  private readonly snapshotSeqs = new Map<string, number>();
   /**
    * One write at a time per project: appends fold ahead of their transaction; were two in
    * flight and the first failed, the second would write after events that never were.
    */
   private readonly queue = new WriteQueue<PendingAppend>((projectId, group) => this.commit(projectId, group));
   private readonly nextId = eventIds();
-  /**
-   * Texts recently written or read, by hash. A blob never changes under its hash, so a
-   * cached one is never stale; without it, every prompt re-read each upstream file in a
-   * transaction of its own (a 200-task run made 35k reads, and its appends queued behind them).
-   */
-  private readonly blobCache = new Map<string, string>();
-  /** Texts of appends not written yet, whatever their size, and the hashing still under way. */
-  private readonly unwritten = new Map<string, string>();
-  private readonly hashing = new Set<Promise<unknown>>();
-  private blobCacheChars = 0;
-  /** Texts asked of the database this turn, with who waits for each. */
-  private reads: Map<string, Reader[]> | undefined;
+  private readonly texts: TextCache;
   private readonly now: () => number;
-  private readonly snapshotEvery: number;
+  private readonly snapshots: Snapshots;
   private readonly maxUnwrittenEvents: number;
 
   constructor(
@@ -156,8 +119,9 @@ export class EventStore {
     private readonly options: EventStoreOptions = {},
   ) {
     this.now = options.now ?? Date.now;
-    this.snapshotEvery = options.snapshotEvery ?? 5000;
+    this.snapshots = new Snapshots(db, options.snapshotEvery ?? 5000);
     this.maxUnwrittenEvents = options.maxUnwrittenEvents ?? 1024;
+    this.texts = new TextCache(db);
   }
 
   /**
@@ -172,7 +136,7 @@ export class EventStore {
     if (drafts.length === 0) return [];
     // Checked before queueing: a bad draft fails its own append, never its neighbours'.
     const payloads = drafts.map((draft) => parsePayload(draft.type, draft.payload));
-    const blobs = this.hashBlobs(options.blobs ?? []);
+    const blobs = this.texts.hash(options.blobs ?? []);
     return new Promise<OrchestraEvent[]>((resolve, reject) => {
       const pending: PendingAppend = {
         drafts,
@@ -198,28 +162,6 @@ export class EventStore {
     });
   }
 
-  /**
-   * Hashes an append's texts and keeps them readable (`blob`) from then until its write
-   * settles: its events may be folded, and a task started on them, before it commits.
-   */
-  private hashBlobs(texts: BlobText[]): Promise<Text[]> {
-    if (texts.length === 0) return Promise.resolve([]);
-    const hashed = Promise.all(
-      texts.map(async (text) =>
-        typeof text === 'string'
-          ? { hash: await sha256Hex(text), content: text }
-          : { hash: text.hash, content: text.content },
-      ),
-    ).then((rows) => {
-      for (const row of rows) this.unwritten.set(row.hash, row.content);
-      return rows;
-    });
-    this.hashing.add(hashed);
-    const done = () => void this.hashing.delete(hashed);
-    hashed.then(done, done);
-    return hashed;
-  }
-
   private wait(projectId: string, change: number): void {
     const count = (this.waiting.get(projectId) ?? 0) + change;
     if (count > 0) this.waiting.set(projectId, count);
@@ -235,25 +177,7 @@ export class EventStore {
       pending.reject(new ConcurrencyError(pending.requires.message));
       return;
     }
-    const at = this.now();
-    const correlation = this.nextId();
-    const discard = new Changes();
-    pending.events = pending.drafts.map((draft, index) => {
-      const event = {
-        id: this.nextId(),
-        projectId,
-        seq: ahead.lastSeq + 1,
-        type: draft.type,
-        v: currentVersions[draft.type],
-        at,
-        actor: draft.actor,
-        correlationId: draft.correlationId ?? correlation,
-        causationId: draft.causationId ?? null,
-        payload: pending.payloads[index],
-      } as OrchestraEvent;
-      reduce(ahead, event, discard);
-      return event;
-    });
+    pending.events = stampAndFold(ahead, pending.drafts, pending.payloads, this.now(), this.nextId);
     pending.basis = ahead;
     pending.folded?.();
   }
@@ -275,7 +199,7 @@ export class EventStore {
       // wrote) would follow events that never were: they fail, with the reason it was
       // dropped. The appends made after the drop are folded now and written.
       live = [];
-      const blobs: Text[] = [];
+      const blobs: StoredText[] = [];
       group.forEach((pending, index) => {
         const own = texts[index] ?? [];
         if (pending.events && pending.basis !== ahead) {
@@ -293,14 +217,14 @@ export class EventStore {
             return;
           }
         }
-        for (const blob of own) this.unwritten.delete(blob.hash);
+        this.texts.abandoned(own.map((blob) => blob.hash));
       });
       if (live.length === 0) return;
       const events = live.flatMap((pending) => pending.events ?? []);
       if (events[0]?.seq !== durable.lastSeq + 1) throw new Error('The log and the state of this project disagree.');
       const changes = new Changes();
       for (const event of events) reduce(durable, event, changes);
-      const snapshot = this.snapshotDue(projectId, durable.lastSeq);
+      const snapshot = this.snapshots.due(projectId, durable.lastSeq);
       await this.db.transaction('rw', readModelStores, async () => {
         // No read of the head first: a commit's key is [projectId+first], so if another
         // writer got there first, adding at lastSeq + 1 fails on the existing key and the
@@ -312,13 +236,10 @@ export class EventStore {
         // Stored even when this tab has it cached: another tab, or a delete still under
         // way, may be removing it; a text stored twice is found once and deleted twice.
         if (blobs.length > 0) writes.push(addTexts(this.db, blobs));
-        if (snapshot) writes.push(this.writeSnapshot(durable));
+        if (snapshot) writes.push(this.snapshots.write(durable));
         await Promise.all(writes);
       });
-      for (const blob of blobs) {
-        this.rememberBlob(blob.hash, blob.content);
-        this.unwritten.delete(blob.hash);
-      }
+      this.texts.written(blobs);
       this.options.onAppend?.(events);
       for (const pending of live) pending.resolve(pending.events ?? []);
     } catch (error) {
@@ -326,7 +247,7 @@ export class EventStore {
       const failure = storeError(error);
       this.drop(projectId, failure);
       this.wait(projectId, -unfolded);
-      for (const hash of pendingHashes) this.unwritten.delete(hash);
+      this.texts.abandoned(pendingHashes);
       this.options.onWriteFailed?.(projectId, failure);
       for (const pending of live) pending.reject(failure);
     }
@@ -344,11 +265,7 @@ export class EventStore {
    * (an imported bundle), with its texts, read models and snapshots, in one transaction.
    * @throws ConcurrencyError when the project already has events here
    */
-  async importLog(
-    projectId: string,
-    events: OrchestraEvent[],
-    blobs: { hash: string; content: string }[],
-  ): Promise<ProjectState> {
+  async importLog(projectId: string, events: OrchestraEvent[], blobs: StoredText[]): Promise<ProjectState> {
     try {
       const state = await this.db.transaction('rw', readModelStores, async () => {
         if ((await this.headSeq(projectId)) !== 0) {
@@ -358,20 +275,18 @@ export class EventStore {
         const changes = new Changes();
         // Only the latest snapshot is kept, as appends keep it: the state at the last
         // multiple of the snapshot gap, folded on the way.
-        let snapshot: { projectId: string; seq: number; state: ProjectState } | undefined;
-        const last = events.at(-1)?.seq ?? 0;
-        const snapshotSeq = last - (last % this.snapshotEvery);
+        let snapshot: ProjectState | undefined;
+        const snapshotSeq = this.snapshots.importSeq(events.at(-1)?.seq ?? 0);
         for (const event of events) {
           reduce(state, event, changes);
-          if (event.seq === snapshotSeq) snapshot = { projectId, seq: event.seq, state: structuredClone(state) };
+          if (event.seq === snapshotSeq) snapshot = structuredClone(state);
         }
         await Promise.all([
           this.db.commits.bulkAdd(commitsOf(events)),
           addTexts(this.db, blobs),
-          snapshot ? this.db.snapshots.put(snapshot) : undefined,
+          snapshot ? this.snapshots.write(snapshot) : undefined,
           writeChanges(this.db, state, changes),
         ]);
-        if (snapshot) this.snapshotSeqs.set(projectId, snapshot.seq);
         return state;
       });
       this.states.set(projectId, { durable: state, ahead: cloneState(state) });
@@ -390,11 +305,7 @@ export class EventStore {
    * they refer to come with them. Subscribers hear them as any append.
    * @throws ConcurrencyError when the first event does not follow the log's head
    */
-  appendStamped(
-    projectId: string,
-    events: OrchestraEvent[],
-    blobs: { hash: string; content: string }[],
-  ): Promise<void> {
+  appendStamped(projectId: string, events: OrchestraEvent[], blobs: StoredText[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
     this.wait(projectId, 1);
     return this.queue
@@ -404,21 +315,21 @@ export class EventStore {
           if (events[0]!.seq !== durable.lastSeq + 1) throw new ConcurrencyError(staleMessage);
           const changes = new Changes();
           for (const event of events) reduce(durable, event, changes);
-          const snapshot = this.snapshotDue(projectId, durable.lastSeq);
+          const snapshot = this.snapshots.due(projectId, durable.lastSeq);
           await this.db.transaction('rw', readModelStores, async () => {
             const writes: Promise<unknown>[] = [
               this.db.commits.bulkAdd(commitsOf(events)),
               writeChanges(this.db, durable, changes),
             ];
             if (blobs.length > 0) writes.push(addTexts(this.db, blobs));
-            if (snapshot) writes.push(this.writeSnapshot(durable));
+            if (snapshot) writes.push(this.snapshots.write(durable));
             await Promise.all(writes);
           });
           // Appends folded ahead meanwhile (this device writing too) follow a state that
           // is gone: they fail as stale, as when another tab wrote.
           this.drop(projectId, new ConcurrencyError(staleMessage));
           this.states.set(projectId, { durable, ahead: cloneState(durable) });
-          for (const blob of blobs) this.rememberBlob(blob.hash, blob.content);
+          this.texts.written(blobs);
           this.options.onAppend?.(events);
         } catch (error) {
           this.drop(projectId, error);
@@ -440,31 +351,13 @@ export class EventStore {
     await this.db.transaction('rw', readModelStores, async () => {
       await Promise.all([
         deleteLogRows(this.db, projectId),
-        this.db.snapshots.where('projectId').equals(projectId).delete(),
+        this.snapshots.delete(projectId),
         deleteTexts(this.db, blobHashes),
         clearReadModels(this.db, projectId),
       ]);
     });
     this.drop(projectId, new ConcurrencyError('This project was deleted.'));
-    this.forgetBlobs(blobHashes);
-  }
-
-  private snapshotDue(projectId: string, seq: number): boolean {
-    const last = this.snapshotSeqs.get(projectId) ?? 0;
-    return seq - last >= Math.max(this.snapshotEvery, Math.floor(seq / 10));
-  }
-
-  /** Puts the state as the project's snapshot (IndexedDB copies it at once) and drops older ones. */
-  private async writeSnapshot(state: ProjectState): Promise<void> {
-    const { projectId, lastSeq } = state;
-    this.snapshotSeqs.set(projectId, lastSeq);
-    await Promise.all([
-      this.db.snapshots.put({ projectId, seq: lastSeq, state }),
-      this.db.snapshots
-        .where('[projectId+seq]')
-        .between(...projectRange(projectId, 0, lastSeq))
-        .delete(),
-    ]);
+    this.texts.forget(blobHashes);
   }
 
   /**
@@ -495,12 +388,7 @@ export class EventStore {
   }
 
   private async rebuild(projectId: string): Promise<Cached> {
-    const snapshot = await this.db.snapshots
-      .where('[projectId+seq]')
-      .between(...projectRange(projectId))
-      .last();
-    const durable = snapshot?.state ?? emptyProjectState(projectId);
-    this.snapshotSeqs.set(projectId, durable.lastSeq);
+    const durable = await this.snapshots.latest(projectId);
     const after = await readLog(this.db, projectId, durable.lastSeq + 1);
     foldEvents(projectId, after, durable);
     const cached = { durable, ahead: cloneState(durable) };
@@ -523,80 +411,13 @@ export class EventStore {
     return logHead(this.db, projectId);
   }
 
-  async blob(hash: string): Promise<string | undefined> {
-    if (!this.blobCache.has(hash) && !this.unwritten.has(hash) && this.hashing.size > 0) {
-      await Promise.allSettled([...this.hashing]);
-    }
-    const pending = this.unwritten.get(hash);
-    if (pending !== undefined) return pending;
-    const cached = this.blobCache.get(hash);
-    if (cached !== undefined) {
-      this.rememberBlob(hash, cached); // most recently used last
-      return cached;
-    }
-    return this.readStored(hash);
+  blob(hash: string): Promise<string | undefined> {
+    return this.texts.get(hash);
   }
 
-  /**
-   * Reads a stored text. The reads asked for in the same turn (a prompt's upstream files)
-   * go out as one query, and a pack found is read once whatever it holds.
-   */
-  private readStored(hash: string): Promise<string | undefined> {
-    let batch = this.reads;
-    if (!batch) {
-      const asked = new Map<string, Reader[]>();
-      batch = asked;
-      this.reads = asked;
-      queueMicrotask(() => {
-        this.reads = undefined;
-        readTexts(this.db, asked.keys()).then(
-          (found) => {
-            for (const [wanted, readers] of asked) {
-              const content = found.get(wanted);
-              if (content !== undefined) this.rememberBlob(wanted, content);
-              for (const reader of readers) reader.resolve(content);
-            }
-          },
-          (error: unknown) => {
-            for (const readers of asked.values()) for (const reader of readers) reader.reject(error);
-          },
-        );
-      });
-    }
-    const readers = batch;
-    return new Promise((resolve, reject) => readers.set(hash, [...(readers.get(hash) ?? []), { resolve, reject }]));
-  }
-
-  /** Keeps a text in the cache, dropping the least recently used past 8 million characters. */
-  private rememberBlob(hash: string, content: string): void {
-    const limit = 8_000_000;
-    this.forgetBlob(hash);
-    if (content.length > limit / 8) return;
-    this.blobCache.set(hash, content);
-    this.blobCacheChars += content.length;
-    for (const [oldest, text] of this.blobCache) {
-      if (this.blobCacheChars <= limit) break;
-      this.blobCache.delete(oldest);
-      this.blobCacheChars -= text.length;
-    }
-  }
-
-  /** Drops texts from the cache after they were deleted from the blob store (compaction). */
   forgetBlobs(hashes: Iterable<string>): void {
-    for (const hash of hashes) this.forgetBlob(hash);
+    this.texts.forget(hashes);
   }
-
-  private forgetBlob(hash: string): void {
-    const text = this.blobCache.get(hash);
-    if (text === undefined) return;
-    this.blobCache.delete(hash);
-    this.blobCacheChars -= text.length;
-  }
-}
-
-interface Reader {
-  resolve: (content: string | undefined) => void;
-  reject: (error: unknown) => void;
 }
 
 /** What a failed write means for the person: a stale view, a full disk, or the error itself. */
@@ -604,9 +425,7 @@ function storeError(error: unknown): unknown {
   if (error instanceof ConcurrencyError) return error;
   if (isConstraintError(error)) return new ConcurrencyError(staleMessage);
   if (isQuotaError(error)) {
-    return new StorageFullError(
-      'The browser has no room left for Orchestra’s data, so this step was not saved. Free space in the Data view (export and delete old projects) and try again; nothing already saved was lost.',
-    );
+    return new StorageFullError(storageFullMessage);
   }
   return error;
 }

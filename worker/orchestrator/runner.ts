@@ -23,7 +23,7 @@ import { changeOutputSchema } from '../changes/change-output.ts';
 import { changePlanSchema } from '../changes/change-plan.ts';
 import { type CostGovernor, createCostGovernor, defaultBudgetsUsd } from '../budget/index.ts';
 import type { EventDraft } from '../events/catalog.ts';
-import type { BlobText, EventStore } from '../events/event-store.ts';
+import type { BlobText, EventLog } from '../events/store/contract.ts';
 import { pooledUlid } from '../events/ids.ts';
 import type { ProjectState } from '../events/projections/project-state.ts';
 import type { PauseKind, TaskRow } from '../events/projections/rows.ts';
@@ -66,7 +66,7 @@ import { describeCheck } from '../query/describe-check.ts';
 import { runState } from '../run-state/run-state.ts';
 
 export interface RunnerDeps {
-  store: EventStore;
+  store: EventLog;
   bus: OutputBus;
   chooser: ModelChooser;
   limits: RunLimits;

@@ -12,7 +12,7 @@ import { scoreTask } from '../artifacts/quality.ts';
 import { checkFileSet, safeFileName } from '../artifacts/safe-path.ts';
 import { testFailureFindings } from '../checks/test-findings.ts';
 import type { EventDraft, PayloadOf } from '../events/catalog.ts';
-import type { BlobText } from '../events/event-store.ts';
+import type { BlobText } from '../events/store/contract.ts';
 import { sha256Hex } from '../events/hash.ts';
 import { type ProjectState, joinKey } from '../events/projections/project-state.ts';
 import type { TaskRow } from '../events/projections/rows.ts';

@@ -14,7 +14,7 @@ import type { AgentInput, AgentRole, Finding } from '../agents/index.ts';
 import { repairPrompt } from '../agents/index.ts';
 import { type CostGovernor, type MeasuredText, measure } from '../budget/index.ts';
 import type { EventDraft } from '../events/catalog.ts';
-import type { EventStore } from '../events/event-store.ts';
+import type { EventLog } from '../events/store/contract.ts';
 import type { ProjectState } from '../events/projections/project-state.ts';
 import type { TaskRow } from '../events/projections/rows.ts';
 import type { Actor } from '../events/schemas/common.ts';
@@ -40,7 +40,7 @@ export type Destination =
   | { kind: 'template'; model: string; adapter: ProviderAdapter };
 
 export interface TaskRunnerDeps {
-  store: EventStore;
+  store: EventLog;
   projectId: string;
   bus: OutputBus;
   chooser: ModelChooser;

@@ -1,6 +1,6 @@
 import { DurableStream, IdempotentProducer, StaleEpochError } from '@durable-streams/client';
 import type { OrchestraEvent } from '../events/catalog.ts';
-import type { EventStore } from '../events/event-store.ts';
+import type { EventLog } from '../events/store/contract.ts';
 import type { DeviceSyncState, ProjectCursor } from './device-sync-state.ts';
 import { projectStreamUrl } from './project-stream.ts';
 import { textHashes } from './project-texts.ts';
@@ -19,7 +19,7 @@ import type { SpaceConnection } from './sync-space.ts';
 /** What a project's sync needs from the service that runs it. */
 export interface ProjectSyncHost {
   connection: SpaceConnection;
-  store: EventStore;
+  store: EventLog;
   state: DeviceSyncState;
   /** Something moved: events folded in from another device, or pushed from this one. */
   changed(): void;
