@@ -4,6 +4,8 @@
  * approval a change is a revised proposal; after it, the tasks themselves change. Every
  * change is an event, like everything else.
  */
+import { startSource } from '../run-state/start-source.ts';
+import { remedy } from '../providers/contract/provider-error.ts';
 import type { ChatReply, PlanTask } from '../agents/index.ts';
 import { chatReplySchema, projectManagerChat, repairPrompt } from '../agents/index.ts';
 import { validateOutput } from '../artifacts/parse-output.ts';
@@ -70,7 +72,11 @@ export async function answerMessage(
     return [
       ...routed.events,
       reply(
-        'The Project Manager needs a model to answer: add a key in Settings. Your message is kept with the project.',
+        startSource(readiness) === 'locked'
+          ? 'The Project Manager needs a model to answer, and your model keys are locked: unlock them in Settings, then send your message again.'
+          : routed.budget
+            ? routed.message
+            : 'The Project Manager needs a model to answer: add a key in Settings, then send your message again.',
       ),
     ];
   }
@@ -115,10 +121,13 @@ export async function answerMessage(
     const { result } = made;
     events.push(...made.settled);
     if (result.error) {
+      // Retries are over by now: what to do next, never "Orchestra tries again".
+      const fix = remedy(result.error.provider, result.error.kind);
+      const next = fix ? `${fix}, then send your message again.` : 'Send your message again in a moment.';
       return [
         ...events,
         ...route.withdraw(),
-        reply(`The Project Manager could not be reached: ${result.error.message} ${result.error.action}`),
+        reply(`The Project Manager could not be reached: ${result.error.message} ${next}`),
       ];
     }
     const checked = validateOutput(chatReplySchema, result.text);

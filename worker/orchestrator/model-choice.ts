@@ -2,6 +2,7 @@ import type { EventDraft } from '../events/catalog.ts';
 import type { Preference } from '../events/projections/rows.ts';
 import type { ProviderReady } from '../providers/contract/provider-service-api.ts';
 import { findModel, listedAs } from '../providers/catalog.ts';
+import { startSource } from '../run-state/start-source.ts';
 import type { RemoteProviderId } from '../providers/contract/provider-id.ts';
 import {
   type PerformanceTracker,
@@ -254,14 +255,7 @@ export class ModelChooser {
         return provider !== 'openai-compatible' || arm.model === compatible?.model;
       })
       .map((arm) => arm.id);
-    if (candidates.length === 0) {
-      return {
-        ok: false,
-        budget: false,
-        message:
-          'No model provider can take calls now: add a key in Settings, or wait for a paused provider to recover.',
-      };
-    }
+    if (candidates.length === 0) return { ok: false, budget: false, message: noModelMessage(readiness) };
     const decision = router.choose({
       taskType: request.taskType,
       features: {
@@ -302,6 +296,17 @@ export class ModelChooser {
       },
     };
   }
+}
+
+/** Why no model can take a call, and the one thing to do about it. */
+function noModelMessage(readiness: readonly ProviderReady[]): string {
+  if (startSource(readiness) === 'locked') {
+    return 'Your model keys are locked. Press Continue orchestra and enter your passphrase to go on.';
+  }
+  if (readiness.some((entry) => entry.blocked === 'cooling-down')) {
+    return 'No model provider can take calls now: the providers with a key are paused after repeated failures. Wait a minute, then press Continue orchestra.';
+  }
+  return 'No model provider can take calls now. Add a key in Settings, then press Continue orchestra.';
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

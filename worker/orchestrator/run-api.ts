@@ -4,6 +4,7 @@
  * in `run-commands.ts`.
  */
 import type { Result } from '../contract/result.ts';
+import type { ProviderBlock } from '../providers/contract/provider-service-api.ts';
 import type { PauseKind, Preference, TaskKind } from '../events/projections/rows.ts';
 import type { Role } from '../events/schemas/common.ts';
 import type { ProjectView } from '../projects/project-view.ts';
@@ -54,6 +55,8 @@ export interface ProviderReadiness {
   ready: boolean;
   /** Why not, or what it will use ("key stored", "no key: add one in Settings"). */
   detail: string;
+  /** Why it cannot take calls, when it cannot (the template always can). */
+  blocked?: ProviderBlock;
 }
 
 export interface ZipExport {

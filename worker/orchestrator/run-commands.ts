@@ -19,7 +19,8 @@ import { validatePlan } from './plan-validation.ts';
 import { validateChangePlan } from '../changes/change-plan.ts';
 import { editablePaths } from './change-mode.ts';
 import type { OutputUpdate, PlanEdit, ProviderReadiness, RouterReport, RunCommands, ZipExport } from './run-api.ts';
-import { RunError } from './runner.ts';
+import { KeysLockedError, RunError } from './runner.ts';
+import { type StartSource, startSource } from '../run-state/start-source.ts';
 import { reviewOf } from './task-results.ts';
 import { checkIsCurrent } from '../checks/test-findings.ts';
 import { describeCheck } from '../query/describe-check.ts';
@@ -76,6 +77,7 @@ export function createRunCommands(
         return fail('not_found', 'There is no such project on this device.');
       return await work();
     } catch (error) {
+      if (error instanceof KeysLockedError) return fail('locked', error.message);
       if (error instanceof RunError) return fail('bad_input', error.message);
       return toFailure(error);
     }
@@ -388,21 +390,24 @@ export function createRunCommands(
 
     async providerReadiness(): Promise<Result<ProviderReadiness[]>> {
       const remote = await orchestrator.readiness();
-      const anyReady = remote.some((entry) => entry.ready);
+      const templateDetail: Record<StartSource, string> = {
+        models: 'Always available; used when no model can be reached.',
+        locked: 'Not used while your model keys are locked: Start asks for your passphrase instead.',
+        template: 'No model key yet: Start builds a runnable starter from a template, labelled Template (no AI).',
+      };
       return ok([
         ...remote.map((entry) => ({
           provider: entry.provider,
           label: providerLabels[entry.provider],
           ready: entry.ready,
           detail: entry.detail,
+          ...(entry.blocked ? { blocked: entry.blocked } : {}),
         })),
         {
           provider: 'template' as const,
           label: providerLabels.template,
           ready: true,
-          detail: anyReady
-            ? 'Always available; used when no model can be reached.'
-            : 'No model key yet: Start builds a runnable starter from a template, labelled Template (no AI).',
+          detail: templateDetail[startSource(remote)],
         },
       ]);
     },

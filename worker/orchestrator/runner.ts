@@ -37,7 +37,7 @@ import type { ModelChooser } from './model-choice.ts';
 import type { OutputBus } from './output-bus.ts';
 import { validatePlan } from './plan-validation.ts';
 import { type TaskRefusal, refusalsFromLog } from './refusal-memory.ts';
-import { allFinished, readyTasks } from './scheduler.ts';
+import { allFinished, isFinished, readyTasks } from './scheduler.ts';
 import {
   type AnswerFacts,
   type Completion,
@@ -64,6 +64,10 @@ import type { ChecksService } from '../checks/checks-service.ts';
 import { checkIsCurrent, testFailureFindings } from '../checks/test-findings.ts';
 import { describeCheck } from '../query/describe-check.ts';
 import { runState } from '../run-state/run-state.ts';
+import { startSource } from '../run-state/start-source.ts';
+import { taskDeclinedSentence, taskFailedSentence, taskLoopSentence } from '../run-state/task-stop-sentences.ts';
+import { errorKindSchema } from '../providers/contract/error-kind.ts';
+import { remedy } from '../providers/contract/provider-error.ts';
 
 export interface RunnerDeps {
   store: EventLog;
@@ -241,9 +245,16 @@ export class ProjectRunner {
     }
     const runId = ulid();
     const readiness = await this.deps.readiness();
-    const events: EventDraft[] = [{ type: 'run-start', actor: { kind: 'user' }, payload: { runId } }];
+    const source = startSource(readiness);
     const project = state.project;
     const approved = state.plan?.status === 'approved';
+    // Locked keys are asked for, not worked around: nothing is written until they open.
+    // A run that calls no model goes on without them: a template plan, or a finished one
+    // whose Start only re-checks the tests.
+    const unfinished = [...state.tasks.values()].some((task) => !isFinished(task));
+    const needsModel = !approved || (state.plan?.source !== 'template' && unfinished);
+    if (source === 'locked' && needsModel) throw new KeysLockedError('the run starts');
+    const events: EventDraft[] = [{ type: 'run-start', actor: { kind: 'user' }, payload: { runId } }];
     if (approved) {
       // Start on an ended run goes on with what is left (after an emergency stop, a
       // failure): those tasks run again.
@@ -259,7 +270,7 @@ export class ProjectRunner {
       }
     }
     if (!approved) {
-      if (!readiness.some((entry) => entry.ready)) {
+      if (source === 'template') {
         const plan = templatePlan(project?.description ?? '', project?.template ?? null);
         events.push({ type: 'plan-propose', actor: system, payload: plan });
         if (project?.autoApprove)
@@ -327,9 +338,10 @@ export class ProjectRunner {
     }
     const runId = ulid();
     events.push({ type: 'run-start', actor: { kind: 'user' }, payload: { runId } });
-    const readiness = await this.deps.readiness();
+    const source = startSource(await this.deps.readiness());
+    if (source === 'locked') throw new KeysLockedError('the change is planned');
     const taskIds = new Set(state.tasks.keys());
-    if (!readiness.some((entry) => entry.ready)) {
+    if (source === 'template') {
       const plan = templateChangePlan(asked, {
         files,
         taskIds,
@@ -359,6 +371,15 @@ export class ProjectRunner {
     await this.append(events);
     this.pump();
     return runId;
+  }
+
+  /**
+   * Refuses, before anything is written, to go on with a model-built run while the keys
+   * are locked: every task would fail for want of a model. A template plan needs none.
+   */
+  private async needKeys(state: ProjectState, then: string): Promise<void> {
+    if (state.plan?.source === 'template') return;
+    if (startSource(await this.deps.readiness()) === 'locked') throw new KeysLockedError(then);
   }
 
   /** Appends events from a command, then lets the run move. */
@@ -395,6 +416,7 @@ export class ProjectRunner {
     const state = await this.state();
     const project = state.project;
     if (!project?.currentRunId || project.runStatus !== 'paused') throw new RunError('The run is not paused.');
+    await this.needKeys(state, 'the run goes on');
     // Past a run limit, going on counts the limits afresh from here (the resume event
     // records the point, so a reload keeps it).
     await this.append([{ type: 'run-resume', actor: { kind: 'user' }, payload: { runId: project.currentRunId } }]);
@@ -408,6 +430,7 @@ export class ProjectRunner {
     if (!project?.currentRunId || (project.runStatus !== 'running' && project.runStatus !== 'paused')) {
       throw new RunError('Start the run first.');
     }
+    await this.needKeys(state, 'the next task runs');
     if (project.runStatus === 'running') {
       await this.append([
         {
@@ -832,7 +855,7 @@ export class ProjectRunner {
         task,
         Math.max(1, task.attempt),
         'no_role',
-        `Task “${task.title}” (${task.taskId}) has no role: no agent can do it.`,
+        `Task “${task.title}” has no role: no agent can do it.`,
         false,
       );
       return;
@@ -1030,7 +1053,7 @@ export class ProjectRunner {
             payload: { taskId, attempt: outcome.attempt, kind: 'loop', message: outcome.message, retryable: false },
           },
         ]);
-        await this.pause('loop', `${outcome.message} Retry task to try again, or Cancel task to go on without it.`);
+        await this.pause('loop', taskLoopSentence(task, outcome.message).slice(0, 1000));
         return;
       case 'failed':
         await this.fail(task, outcome.attempt, outcome.errorKind, outcome.message, outcome.retryable);
@@ -1168,13 +1191,7 @@ export class ProjectRunner {
   /** A task no model would do: the run pauses with the provider's sentence and the ways on. */
   private async pauseForRefusal(task: TaskRow, message: string, also: EventDraft[]): Promise<void> {
     if (also.length > 0) await this.append(also);
-    await this.pause(
-      'failure',
-      `Task “${task.title}” was declined: ${message} Edit the task’s instructions and retry it, or Cancel task to go on without it.`.slice(
-        0,
-        1000,
-      ),
-    );
+    await this.pause('failure', taskDeclinedSentence(task, message).slice(0, 1000));
   }
 
   /** A failed attempt: retried automatically while attempts remain and it can help, else the run pauses. */
@@ -1202,18 +1219,17 @@ export class ProjectRunner {
       return;
     }
     await this.append(events);
-    const tries = attempt > 1 ? ` after ${attempt} attempts` : '';
-    // Name the model that failed, and one way on: nothing can go on without the plan.
+    // Name the model that failed and why, and one way on (nothing goes on without the plan).
     const parsed = providerIdSchema.safeParse(task.provider);
-    const on =
-      parsed.success && parsed.data !== 'template' && task.model
-        ? ` on ${providerLabels[parsed.data]} ${task.model}`
-        : '';
-    const next =
-      task.role === 'project-manager'
-        ? 'Then press Retry task: the run needs a plan to go on.'
-        : 'Then press Retry task, or Cancel task to go on without it.';
-    await this.pause('failure', `Task “${task.title}” failed${on}${tries}: ${message} ${next}`.slice(0, 1000));
+    const provider = parsed.success && parsed.data !== 'template' ? parsed.data : null;
+    const errorKind = errorKindSchema.safeParse(kind);
+    const sentence = taskFailedSentence(task, {
+      on: provider && task.model ? `${providerLabels[provider]} ${task.model}` : null,
+      attempts: attempt,
+      cause: message || 'The task failed.',
+      remedy: provider && errorKind.success ? remedy(provider, errorKind.data) : undefined,
+    });
+    await this.pause('failure', sentence.slice(0, 1000));
   }
 
   /** Something unexpected (storage, a bug): recorded, and the run pauses instead of spinning. */
@@ -1251,4 +1267,13 @@ function planErrors(value: unknown, maxTasks: number): string[] {
 /** A command that cannot be done now, with the reason for the person. */
 export class RunError extends Error {
   override name = 'RunError';
+}
+
+/** The run needs the model keys, which are locked: the person enters the passphrase, then tries again. */
+export class KeysLockedError extends RunError {
+  override name = 'KeysLockedError';
+  /** `then`: what happens once they open ("the run starts"). */
+  constructor(then: string) {
+    super(`Your model keys are locked: enter your passphrase to unlock them, and ${then}.`);
+  }
 }

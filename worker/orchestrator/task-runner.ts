@@ -382,7 +382,9 @@ export async function runTaskAttempt<T>(
         kind: 'failed',
         attempt,
         errorKind: result.error.kind,
-        message: `${result.error.message} ${result.error.action}`.trim(),
+        // The cause alone: what to do about it depends on whether the task is retried,
+        // which the runner decides (its pause sentence says the one way on).
+        message: result.error.message,
         retryable: result.error.isRetryable,
         destination,
       };

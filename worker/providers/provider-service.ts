@@ -4,7 +4,12 @@ import type { ProviderConnection } from './contract/connection.ts';
 import type { ModelInfo, ProviderAdapter } from './contract/provider-adapter.ts';
 import { ProviderError } from './contract/provider-error.ts';
 import type { RemoteProviderId } from './contract/provider-id.ts';
-import type { KeyTestResult, ProviderReady, ProviderServiceApi } from './contract/provider-service-api.ts';
+import type {
+  KeyTestResult,
+  ProviderBlock,
+  ProviderReady,
+  ProviderServiceApi,
+} from './contract/provider-service-api.ts';
 import { createAdapter } from './create-adapter.ts';
 import { KeyStore } from './keys/key-store.ts';
 import { type ProviderConfig, type ProviderConfigPatch, providerConfigSchema } from './keys/provider-config.ts';
@@ -147,25 +152,29 @@ export class ProviderService implements ProviderServiceApi {
       const serverHeld =
         config?.useProxy === true && config.proxyToken !== undefined && provider !== 'openai-compatible';
       const unavailable = unavailableModels(provider, (this.options.now ?? Date.now)(), config?.listedModels);
-      const verdict = (ready: boolean, detail: string): ProviderReady => ({
+      const verdict = (detail: string, blocked?: ProviderBlock): ProviderReady => ({
         provider,
-        ready,
+        ready: blocked === undefined,
         detail,
         ...model,
+        ...(blocked ? { blocked } : {}),
         ...(unavailable.length > 0 ? { unavailableModels: unavailable } : {}),
         ...(config?.listedModels ? { listedModels: config.listedModels } : {}),
       });
-      if (!status.stored.includes(provider) && !serverHeld) return verdict(false, 'No key: add one in Settings.');
+      if (!status.stored.includes(provider) && !serverHeld) return verdict('No key: add one in Settings.', 'no-key');
       if (status.stored.includes(provider) && !status.unlocked && !serverHeld) {
-        return verdict(false, 'Your keys are locked: enter your passphrase in Settings.');
+        return verdict('Your keys are locked: enter your passphrase to use them.', 'locked');
       }
       if (provider === 'openai-compatible' && (!config?.baseUrl || !config.model)) {
-        return verdict(false, 'Needs a base URL and a model name in Settings.');
+        return verdict('Needs a base URL and a model name in Settings.', 'incomplete');
       }
       if (this.#breakers.get(provider)?.state === 'open') {
-        return verdict(false, 'Paused for a moment after repeated failures; Orchestra will try it again shortly.');
+        return verdict(
+          'Paused for a moment after repeated failures; Orchestra will try it again shortly.',
+          'cooling-down',
+        );
       }
-      return verdict(true, serverHeld ? 'Key held by the Orchestra server.' : 'Key stored on this device.');
+      return verdict(serverHeld ? 'Key held by the Orchestra server.' : 'Key stored on this device.');
     });
   }
 

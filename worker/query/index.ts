@@ -17,3 +17,4 @@ export {
   runSentence,
   runState,
 } from '../run-state/run-state.ts';
+export { type StartSource, startSource } from '../run-state/start-source.ts';

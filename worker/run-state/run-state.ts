@@ -1,5 +1,6 @@
 import type { PauseKind, PlanView, ProjectRow, TaskRow, TaskStatus } from '../events/projections/rows.ts';
 import { isFinished, readyTasks } from '../orchestrator/scheduler.ts';
+import type { StartSource } from './start-source.ts';
 
 /**
  * The run lifecycle as one state machine. Every label, badge, enabled control and
@@ -151,15 +152,19 @@ export interface RunControls {
   emergencyStop: RunControl;
 }
 
+/** How Start's sentence begins while the keys it needs are locked. */
+const lockedLead = 'Your model keys are locked: Start asks for your passphrase, then ';
+
 const off = (does: string): RunControl => ({ enabled: false, does });
 const on = (does: string): RunControl => ({ enabled: true, does });
 const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
 
 /**
  * The controls that do something in this state; an observer tab (another tab writes this
- * project) may use none.
+ * project) may use none. `source` is what Start would build with (see `startSource`):
+ * Start's sentence says when it asks for the passphrase, or builds a Template starter.
  */
-export function runControls(state: RunState, canWrite: boolean): RunControls {
+export function runControls(state: RunState, canWrite: boolean, source: StartSource = 'models'): RunControls {
   const controls: RunControls = {
     start: off('Starts a run.'),
     pause: off('Pauses the run: calls in flight finish, nothing new starts.'),
@@ -173,15 +178,19 @@ export function runControls(state: RunState, canWrite: boolean): RunControls {
   switch (state.phase) {
     case 'idle':
       controls.start = on(
-        'Start: the Project Manager plans the project, and you approve the plan before anything is built.',
+        source === 'template'
+          ? 'No model key is set up: Start builds a runnable starter from a template, labelled Template (no AI), and no AI reads your description. Add a key in Settings to have the Project Manager plan it.'
+          : `${source === 'locked' ? lockedLead : 'Start: '}the Project Manager plans the project, and you approve the plan before anything is built.`,
       );
       break;
     case 'ended':
       controls.start = on(
         !state.planned
-          ? 'Start plans the project again: a new plan comes to you for approval before anything is built.'
+          ? source === 'locked'
+            ? `${lockedLead}the Project Manager plans the project again, and a new plan comes to you for approval before anything is built.`
+            : 'Start plans the project again: a new plan comes to you for approval before anything is built.'
           : state.unfinished.length > 0
-            ? `Start goes on with the approved plan: ${plural(state.unfinished.length, 'unfinished task')} run again (${state.unfinished.join(', ')}); finished work is kept.`
+            ? `${source === 'locked' ? lockedLead : 'Start '}goes on with the approved plan: ${plural(state.unfinished.length, 'unfinished task')} run again (${state.unfinished.join(', ')}); finished work is kept.`
             : 'Every task is done: Start builds nothing again. It runs the project’s tests if its files changed since they last ran, then ends. To change the project, send the team a message.',
       );
       break;

@@ -151,7 +151,7 @@ test('repair: with attempts left, a malformed attempt is retried whole, each att
     [3, 'malformed_output'],
   ]);
   expect(view.project.pauseReason).toContain(`after ${defaultLimits.maxAttempts} attempts`);
-  expect(view.project.pauseReason).toMatch(/Then press Retry task, or Cancel task to go on without it\.$/);
+  expect(view.project.pauseReason).toMatch(/Press Retry task, or Cancel task to go on without it\.$/);
 });
 
 test('loop detection: the same invalid answer twice fails the task as a loop and pauses the run for it', async () => {
@@ -237,7 +237,7 @@ test('a Project Manager that keeps answering invalid plans fails the plan task w
   expect(view.project.pauseReason).toContain('Plan the project');
   // Issue 20, point 4: it names the model that failed and one way on; cancelling the plan is no way on.
   expect(view.project.pauseReason).toMatch(/^Task “Plan the project” failed on OpenAI \(GPT\) gpt-\S+: /);
-  expect(view.project.pauseReason).toMatch(/Then press Retry task: the run needs a plan to go on\.$/);
+  expect(view.project.pauseReason).toMatch(/Press Retry task: the run needs a plan to go on\.$/);
   expect(view.project.pauseReason).not.toContain('Cancel task');
   expect(requests().filter(of('project-manager'))).toHaveLength(1 + defaultLimits.maxRepairs);
 });

@@ -1,5 +1,6 @@
 import { A } from '@solidjs/router';
 import { For, Show, createResource } from 'solid-js';
+import { startSource } from '../../../worker/query/index.ts';
 import { Problem } from '../../components/problem.tsx';
 import { callEngine } from '../../worker-client.ts';
 
@@ -15,7 +16,7 @@ export function ProviderReadiness() {
     const current = readiness.state === 'ready' ? readiness() : undefined;
     return current && !current.ok ? current.message : undefined;
   };
-  const anyModel = () => list().some((entry) => entry.ready && entry.provider !== 'template');
+  const source = () => startSource(list().filter((entry) => entry.provider !== 'template'));
   return (
     <section class="readiness" aria-labelledby="readiness-title" data-testid="provider-readiness">
       <h2 id="readiness-title">Model providers</h2>
@@ -31,13 +32,18 @@ export function ProviderReadiness() {
           )}
         </For>
       </ul>
-      <Show when={list().length > 0 && !anyModel()}>
+      <Show when={list().length > 0 && source() === 'template'}>
         <p class="hint">
           No model key is set up, so the <strong>Template (no AI)</strong> provider will build a runnable starter
           project instead. <A href="/settings">Add a key in Settings</A> to have AI agents build it.
         </p>
       </Show>
-      <Show when={anyModel()}>
+      <Show when={source() === 'locked'}>
+        <p class="hint" data-testid="keys-locked">
+          Your model keys are locked: Start asks for your passphrase, then AI agents build the project.
+        </p>
+      </Show>
+      <Show when={source() === 'models'}>
         <p class="hint">
           Keys and endpoints are managed in <A href="/settings">Settings</A>.
         </p>

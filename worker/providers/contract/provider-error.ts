@@ -149,3 +149,34 @@ function action(provider: ProviderId, kind: ErrorKind): string {
       return 'Nothing to do.';
   }
 }
+
+/**
+ * What the person can do about a failure Orchestra has stopped retrying, before trying
+ * again: a clause to go before "then press Retry task", or nothing where trying again is
+ * all there is. Unlike `action`, it never says Orchestra will try again: it has stopped.
+ * @example remedy('openai', 'auth') // 'Check your OpenAI key in Settings'
+ */
+export function remedy(provider: ProviderId, kind: ErrorKind): string | undefined {
+  const name = providerLabels[provider];
+  switch (kind) {
+    case 'auth':
+      return `Check your ${name} key in Settings`;
+    case 'permission':
+      return `Allow this model for your key in the ${name} console`;
+    case 'rate_limited':
+    case 'overloaded':
+      return 'Wait a minute';
+    case 'bad_request':
+      return 'Check the model name and base URL in Settings';
+    case 'network':
+      return `Check your connection and your ${name} key in Settings`;
+    case 'context_too_long':
+    case 'timeout':
+    case 'malformed_response':
+    case 'incomplete':
+    case 'refused':
+    case 'cut_off':
+    case 'cancelled':
+      return undefined;
+  }
+}

@@ -38,4 +38,13 @@ export interface ProviderReady {
   unavailableModels?: readonly string[];
   /** The models the provider listed for this key at the last Fetch models; others are not routed to. */
   listedModels?: readonly string[];
+  /** Why it cannot take calls, when it cannot: what Start does depends on it (see `startSource`). */
+  blocked?: ProviderBlock;
 }
+
+/**
+ * Why a provider cannot take calls: no key (nor a server that holds one), a stored key
+ * locked behind the passphrase, settings missing (an OpenAI-compatible endpoint's base
+ * URL or model), or a pause after repeated failures.
+ */
+export type ProviderBlock = 'no-key' | 'locked' | 'incomplete' | 'cooling-down';
