@@ -1,7 +1,8 @@
 /**
  * Refusals in a real page: a model that declines a task mid-run hands it to another model
  * and the feed shows the provider's explanation; a prompt Gemini blocks pauses the run
- * with the reason, and is never sent again (the simulator counts the requests).
+ * with the reason and one way on that the controls agree with, and is never sent again
+ * (the simulator counts the requests).
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
@@ -74,6 +75,18 @@ test('a prompt Gemini blocks pauses the run with the reason, and is not sent aga
   await expect
     .poll(async () => (await page.getByTestId('pause-banner').textContent()) ?? '')
     .toContain('PROHIBITED_CONTENT');
+  // Issue 20, point 4: one way on for the plan, and the controls agree with it. Going on
+  // without a plan is neither suggested nor offered.
+  const banner = (await page.getByTestId('pause-banner').textContent()) ?? '';
+  expect(banner).toContain('Edit the task’s instructions and retry it: the run needs a plan to go on.');
+  expect(banner).not.toContain('Cancel task');
+  expect(banner).not.toContain('Continue orchestra');
+  for (const name of ['Continue orchestra', 'Next agent', 'Execute all']) {
+    expect(await button(page, name).isDisabled(), `${name} is not offered`).toBe(true);
+  }
+  expect(await button(page, 'Continue orchestra').getAttribute('title')).toBe(
+    'Nothing can run until you retry “Plan the project”: press Retry task on it.',
+  );
   const generated = sim.requests
     .slice(mark)
     .filter((request) => request.provider === 'gemini' && request.path.includes(':streamGenerateContent'));

@@ -11,6 +11,7 @@ export {
   type RunControls,
   type RunOutcome,
   type RunState,
+  blockedSentence,
   rowBadge,
   runBadge,
   runControls,

@@ -45,7 +45,12 @@ export type RunState =
   | { phase: 'working'; working: number; ready: number }
   /** Paused, with calls that were in flight still finishing: nothing new starts. */
   | { phase: 'pausing'; kind: PauseKind; reason: string; finishing: number }
-  | { phase: 'paused'; kind: PauseKind; reason: string }
+  /**
+   * Paused with nothing in flight. `blocked` names the tasks that must be retried before
+   * anything can run again: while it is not empty, Continue, Next agent
+   * and Execute all would do nothing, so they are not offered.
+   */
+  | { phase: 'paused'; kind: PauseKind; reason: string; blocked: string[] }
   /**
    * A run is going but nothing can run and not every task has ended: the engine resolves
    * this at its next step (it pauses naming the blocking tasks). Never shown as "Running".
@@ -118,7 +123,8 @@ export function runState(facts: RunFacts): RunState {
     case 'paused': {
       const kind = project.pauseKind ?? 'user';
       const reason = project.pauseReason ?? '';
-      return working > 0 ? { phase: 'pausing', kind, reason, finishing: working } : { phase: 'paused', kind, reason };
+      if (working > 0) return { phase: 'pausing', kind, reason, finishing: working };
+      return { phase: 'paused', kind, reason, blocked: blockedTasks(tasks) };
     }
     case 'running': {
       if (plan?.status === 'proposed') return { phase: 'awaiting-approval' };
@@ -133,6 +139,23 @@ export function runState(facts: RunFacts): RunState {
       return approved ? { phase: 'working', working: 0, ready: 0 } : { phase: 'planning', working: 0 };
     }
   }
+}
+
+/**
+ * The tasks nothing can run without, when nothing can run: some task has not ended, none
+ * is running and none can start. The failed or cut-off ones, else every open one.
+ */
+function blockedTasks(tasks: RunFacts['tasks']): string[] {
+  if (tasks.some((task) => task.status === 'running')) return [];
+  if (readyTasks(tasks, new Set(), tasks.length).length > 0) return [];
+  const open = tasks.filter((task) => !isFinished(task));
+  const stopped = open.filter((task) => task.status === 'failed' || task.status === 'interrupted');
+  return (stopped.length > 0 ? stopped : open).map((task) => task.title);
+}
+
+/** What a paused run with `blocked` tasks waits for, and the one way on. */
+export function blockedSentence(blocked: readonly string[]): string {
+  return `Nothing can run until you retry ${quoted(blocked)}: press Retry task on ${blocked.length === 1 ? 'it' : 'each'}.`;
 }
 
 /** The run controls, each with whether it applies now and what it will do. */
@@ -157,6 +180,7 @@ const lockedLead = 'Your model keys are locked: Start asks for your passphrase, 
 
 const off = (does: string): RunControl => ({ enabled: false, does });
 const on = (does: string): RunControl => ({ enabled: true, does });
+const quoted = (titles: readonly string[]) => titles.map((title) => `“${title}”`).join(', ');
 const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
 
 /**
@@ -207,15 +231,25 @@ export function runControls(state: RunState, canWrite: boolean, source: StartSou
       controls.emergencyStop = on(controls.emergencyStop.does);
       break;
     case 'pausing':
-    case 'paused':
+    case 'paused': {
       // Calls still finishing (or hung) do not lock stepping or going on; only a run with
-      // nothing in flight can be stopped by you.
-      controls.resume = on(controls.resume.does);
-      controls.step = on(controls.step.does);
-      controls.executeAll = on(controls.executeAll.does);
+      // nothing in flight can be stopped by you. With tasks blocking everything, going on
+      // would do nothing: Retry task on them is the way on.
+      const blocked = state.phase === 'paused' ? state.blocked : [];
+      if (blocked.length === 0) {
+        controls.resume = on(controls.resume.does);
+        controls.step = on(controls.step.does);
+        controls.executeAll = on(controls.executeAll.does);
+      } else {
+        const waiting = blockedSentence(blocked);
+        controls.resume = off(waiting);
+        controls.step = off(waiting);
+        controls.executeAll = off(waiting);
+      }
       if (state.phase === 'paused') controls.stop = on(controls.stop.does);
       controls.emergencyStop = on(controls.emergencyStop.does);
       break;
+    }
   }
   return controls;
 }

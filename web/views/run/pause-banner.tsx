@@ -1,12 +1,27 @@
 import { Show, createSignal } from 'solid-js';
-import type { ProjectRow } from '../../../worker/api.ts';
+import type { ProjectRow, ProjectWithPlan, TaskRow } from '../../../worker/api.ts';
+import { blockedSentence } from '../../../worker/query/index.ts';
 import { Problem } from '../../components/problem.tsx';
 import { formatUsd } from '../../format/money.ts';
 import { callEngine } from '../../worker-client.ts';
+import { viewRunState } from './control-state.ts';
 import { createCommand } from './create-command.ts';
 
-/** Why the run is paused; after a budget stop, a way to raise the budget before continuing. */
-export function PauseBanner(props: { project: ProjectRow; canWrite: boolean; onChange: () => void }) {
+/**
+ * Why the run is paused; after a budget stop, a way to raise the budget before continuing.
+ * One next step, matching the controls the paused state offers.
+ */
+export function PauseBanner(props: {
+  project: ProjectWithPlan;
+  tasks: readonly TaskRow[];
+  canWrite: boolean;
+  onChange: () => void;
+}) {
+  const state = () => viewRunState(props);
+  const blocked = () => {
+    const current = state();
+    return current.phase === 'paused' ? current.blocked : [];
+  };
   return (
     <Show when={props.project.runStatus === 'paused' && props.project.pauseReason}>
       <div
@@ -23,7 +38,11 @@ export function PauseBanner(props: { project: ProjectRow; canWrite: boolean; onC
         </Show>
         {/* A failure, a loop or a limit says its own way on; one next step per message. */}
         <Show when={props.project.pauseKind === 'user' || props.project.pauseKind === 'step'}>
-          <p class="hint">Press “Continue orchestra” to go on, or “Next agent” to run one task.</p>
+          <p class="hint" data-testid="pause-next">
+            {blocked().length > 0
+              ? blockedSentence(blocked())
+              : 'Press “Continue orchestra” to go on, or “Next agent” to run one task.'}
+          </p>
         </Show>
       </div>
     </Show>

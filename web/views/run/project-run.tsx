@@ -63,7 +63,7 @@ export function ProjectRun(props: { projectId: string }) {
               <Progress tasks={view().tasks} project={view().project} />
             </div>
           </div>
-          <PauseBanner project={view().project} canWrite={data.canWrite()} onChange={changed} />
+          <PauseBanner project={view().project} tasks={view().tasks} canWrite={data.canWrite()} onChange={changed} />
           <Show when={view().project.plan?.status === 'proposed' && view().project.plan}>
             {(plan) => (
               <PlanReview projectId={props.projectId} plan={plan()} canWrite={data.canWrite()} onChange={changed} />
