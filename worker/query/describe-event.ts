@@ -122,6 +122,8 @@ export function describeEvent(event: OrchestraEvent, context: EventContext = {})
         ? `While on task ${task(event.payload.taskId)}: ${event.payload.message}`
         : event.payload.message;
     case 'plan-propose':
+      if (event.payload.change)
+        return `${who} proposed a change plan of ${event.payload.tasks.length} task${event.payload.tasks.length === 1 ? '' : 's'} for “${event.payload.change.request.slice(0, 200)}”${event.payload.source === 'template' ? ' — Template (no AI)' : ''}.`;
       return `${who} proposed a plan of ${event.payload.tasks.length} task${event.payload.tasks.length === 1 ? '' : 's'} (${event.payload.complexity})${event.payload.source === 'template' ? ' — Template (no AI)' : ''}.`;
     case 'plan-approve':
       return event.payload.auto

@@ -18,6 +18,16 @@ import {
   toPlanEdit,
 } from './plan-edit.ts';
 
+/** What a change plan's task touches, as a line: "Modifies a.js, b.js · Adds c.js"; null for a plan that names none. */
+function filesOf(plan: PlanView, id: string): string | null {
+  const task = plan.tasks.find((entry) => entry.id === id);
+  const parts = [
+    task?.modifies && task.modifies.length > 0 ? `Modifies ${task.modifies.join(', ')}` : '',
+    task?.adds && task.adds.length > 0 ? `Adds ${task.adds.join(', ')}` : '',
+  ].filter((part) => part !== '');
+  return parts.length > 0 ? parts.join(' · ') : null;
+}
+
 /**
  * The proposed plan, for the person to read, edit (instructions, order, removals) and
  * approve or reject before anything is built.
@@ -69,13 +79,20 @@ export function PlanReview(props: { projectId: string; plan: PlanView; canWrite:
   return (
     <section class="plan-review panel" data-testid="plan-review" aria-labelledby="plan-review-title">
       <h3 id="plan-review-title" tabindex="-1" ref={heading}>
-        Plan to approve
-        <Show when={props.plan.revision > 1}> (revision {props.plan.revision})</Show>
+        {props.plan.change ? 'Change plan to approve' : 'Plan to approve'}
+        <Show when={props.plan.revision > 1 && !props.plan.change}> (revision {props.plan.revision})</Show>
       </h3>
       <Show when={props.plan.source === 'template'}>
         <p>
           <span class="badge template-badge">Template (no AI)</span> Made by Orchestra from a template, not by a model.
         </p>
+      </Show>
+      <Show when={props.plan.change}>
+        {(change) => (
+          <p class="change-request" data-testid="change-request">
+            You asked: “{change().request}”
+          </p>
+        )}
       </Show>
       <p class="plan-summary">{props.plan.summary}</p>
       <dl class="facts">
@@ -107,6 +124,13 @@ export function PlanReview(props: { projectId: string; plan: PlanView; canWrite:
               <p class="plan-task-head">
                 <span class="badge">{roleName(task().role)}</span> <strong>{task().title}</strong>
               </p>
+              <Show when={filesOf(props.plan, task().id)}>
+                {(files) => (
+                  <p class="hint plan-task-files" data-testid="plan-task-files">
+                    {files()}
+                  </p>
+                )}
+              </Show>
               <Show when={keptDependencies(draft(), task()).length > 0}>
                 <p class="hint">After: {keptDependencies(draft(), task()).map(titleOf).join(', ')}</p>
               </Show>

@@ -6,6 +6,7 @@ import { SyncBadge } from '../../components/sync-badge.tsx';
 import { ChecksPanel } from '../../checks/checks-panel.tsx';
 import { AgentsPanel } from './agents-panel.tsx';
 import { ArtifactTimeline } from './artifact-timeline.tsx';
+import { AskForChange } from './ask-for-change.tsx';
 import { ChangeSummary } from './change-summary.tsx';
 import { BudgetMeter, Progress } from './budget-meter.tsx';
 import { createRunData } from './create-run-data.ts';
@@ -71,6 +72,7 @@ export function ProjectRun(props: { projectId: string }) {
           </Show>
           <RunEnd view={view()} />
           <ChangeSummary projectId={props.projectId} events={data.events()} />
+          <AskForChange view={view()} canWrite={data.canWrite()} onChange={changed} />
           <AgentsPanel view={view()} />
           <section class="tasks-section" aria-labelledby="tasks-title">
             <h3 id="tasks-title" tabindex="-1">

@@ -43,7 +43,14 @@ export function RunEnd(props: { view: ProjectView }) {
         <Show when={props.view.project.runMessage}>
           <p data-testid="run-message">{props.view.project.runMessage}</p>
         </Show>
-        <Show when={props.view.project.plan?.source === 'template'}>
+        <Show when={props.view.project.plan?.source === 'template' && props.view.project.plan.change}>
+          <p data-testid="template-note">
+            <span class="badge template-badge">Template (no AI)</span> No AI read your request: with no model key, it
+            was written down in the project and nothing else changed. With a model key in{' '}
+            <A href="/settings">Settings</A>, the Project Manager plans a change and the agents make it.
+          </p>
+        </Show>
+        <Show when={props.view.project.plan?.source === 'template' && !props.view.project.plan.change}>
           <p data-testid="template-note">
             <span class="badge template-badge">Template (no AI)</span> No AI read your description: this is a starter
             from a template. With a model key in <A href="/settings">Settings</A>, a project’s Project Manager reads its
