@@ -2,7 +2,9 @@
  * Changing a project after it is built, from a real page: a project brought in from a
  * ZIP exports the same bytes; a change that edited two files and added one shows exactly
  * those lines in the diff view, and reverting the project to the first version brings its
- * files back and its tests pass again.
+ * files back and its tests pass again — once from a hand-made log, once asked for on the
+ * Live run screen of a Template project and made by the scripted team on the simulator
+ * (the real OpenAI SDK in the worker).
  */
 import 'fake-indexeddb/auto';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -15,7 +17,31 @@ import { createEngine } from '../../worker/engine.ts';
 import type { EventDraft } from '../../worker/events/catalog.ts';
 import { sha256Hex } from '../../worker/events/hash.ts';
 import { createHousekeeping } from '../../worker/projects/housekeeping.ts';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { scriptTeam } from '../sim/agent-script.ts';
+import {
+  changeRequestText,
+  clearCompletedSource,
+  clearTestSource,
+  testImportAfter,
+  testImportBefore,
+  webAppChangeTeam,
+} from '../sim/change-answers.ts';
+import type { Simulator } from '../sim/simulator.ts';
 import { expect, test } from './harness/fixtures.ts';
+import { createProject } from './harness/new-project.ts';
+import { configureProvider } from './harness/provider-settings.ts';
+import type { RunningServer } from './harness/server.ts';
+import { startSimulatedServer, stopSimulatedServer } from './harness/simulated-server.ts';
+
+let simulated: { sim: Simulator; server: RunningServer } | undefined;
+beforeAll(async () => {
+  simulated = await startSimulatedServer();
+});
+afterAll(async () => {
+  if (simulated) await stopSimulatedServer(simulated);
+});
 
 const utf8 = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
 const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0xff, 0xfe, 0x80]);
@@ -195,3 +221,95 @@ test('a change that edited two files and added one: the diff shows exactly those
   await page.getByLabel('Version').selectOption('3');
   await expect.poll(() => page.getByTestId('diff-stat').textContent()).toContain('v2 → v3');
 });
+
+const runStatus = (page: Page) => page.getByTestId('run-status').getAttribute('data-status');
+const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
+/**
+ * The lines a diff view marks as added or removed, as "add <code>" / "remove <code>", sorted:
+ * which lines changed, whichever way the line diff aligns a moved closing brace.
+ */
+const changedLines = (page: Page) =>
+  page
+    .getByTestId('diff-unified')
+    .locator('tr[data-kind="add"], tr[data-kind="remove"]')
+    .evaluateAll((rows) =>
+      rows
+        .map((row) => `${row.getAttribute('data-kind')} ${row.querySelector('.diff-code')?.textContent ?? ''}`)
+        .sort(),
+    );
+const marked = (kind: 'add' | 'remove', lines: readonly string[]) => lines.map((line) => `${kind} ${line}`);
+
+test(
+  'a Template project, then a change asked for on the Live run screen: the team edits two files and adds one, the diff shows exactly that, and a revert brings the first version back with its tests passing',
+  { timeout: 180_000 },
+  async ({ profile }) => {
+    const { page } = profile;
+    if (!simulated) throw new Error('The simulator did not start.');
+    const { sim, server } = simulated;
+    await createProject(page, server.url, { name: 'Chores', description: 'A chores list', template: 'web-app' });
+    const runUrl = page.url();
+    // No key: the Template provider builds the starter, whose tests pass.
+    await button(page, 'Start').click();
+    await page.getByTestId('plan-review').waitFor();
+    await button(page, 'Approve plan').click();
+    await expect.poll(() => runStatus(page), { timeout: 60_000 }).toBe('stopped');
+    await expect
+      .poll(() => page.getByTestId('run-message').textContent(), { timeout: 60_000 })
+      .toBe('Every task is done. 2 of 2 tests pass.');
+
+    // A key (the simulator's), and the scripted team's answers to the change.
+    scriptTeam(sim, 'openai', webAppChangeTeam({ firstTokenMs: 20, tokensPerSecond: 4000 }));
+    await page.goto(`${server.url}/settings`);
+    await configureProvider(page, 'openai', sim.baseUrl('openai'), 'sk-proj-AskForChange-0123456789abcdef');
+    await page.goto(runUrl);
+
+    const ask = page.getByRole('region', { name: 'Ask for a change' });
+    await ask.getByLabel('What should change?').fill(changeRequestText);
+    await ask.getByRole('button', { name: 'Ask for a change' }).click();
+    const review = page.getByTestId('plan-review');
+    await expect.poll(() => review.getByRole('heading').first().textContent()).toBe('Change plan to approve');
+    expect(await review.getByTestId('change-request').textContent()).toBe(`You asked: “${changeRequestText}”`);
+    expect(await review.getByTestId('plan-task-files').allTextContents()).toEqual([
+      'Modifies src/tasks.js · Adds src/summary.js',
+      'Modifies test/tasks.test.js',
+    ]);
+    await button(page, 'Approve plan').click();
+    await expect.poll(() => runStatus(page), { timeout: 120_000 }).toBe('stopped');
+    await expect
+      .poll(() => page.getByTestId('run-message').textContent(), { timeout: 60_000 })
+      .toBe('Every task is done. 3 of 3 tests pass.');
+    // The change, summed up: two files edited, one added, nothing else touched.
+    await expect.poll(() => page.getByTestId('change-sentence').textContent()).toBe('3 files changed, +14 \u22121');
+    expect(await page.getByTestId('change-summary').locator('li a').allTextContents()).toEqual(
+      expect.arrayContaining(['src/tasks.js', 'test/tasks.test.js', 'src/summary.js']),
+    );
+    expect(await page.getByTestId('change-summary').locator('li').count()).toBe(3);
+
+    // The diff view shows exactly the lines the edit blocks changed.
+    await page.getByTestId('change-summary').getByRole('link', { name: 'src/tasks.js' }).click();
+    await page.waitForURL(/\/artifacts\?project=/);
+    await expect
+      .poll(() => changedLines(page))
+      .toEqual(marked('add', clearCompletedSource.split('\n').slice(0, -1)).sort());
+    const projectUrl = page.url().replace(/&path=.*$/, '');
+    await page.goto(`${projectUrl}&path=${encodeURIComponent('test/tasks.test.js')}`);
+    await expect
+      .poll(() => changedLines(page))
+      .toEqual(
+        [
+          ...marked('remove', [testImportBefore]),
+          ...marked('add', [testImportAfter, ...clearTestSource.split('\n').slice(0, -1)]),
+        ].sort(),
+      );
+
+    // Back to the first version: the change's files return, its tests pass again.
+    await page.getByLabel('Version').selectOption('1');
+    await page.getByRole('button', { name: 'Revert the whole project to this point' }).click();
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'went back' }).textContent())
+      .toBe('2 files went back to this point; 1 made later was kept (src/summary.js).');
+    const checks = page.getByTestId('checks-panel');
+    await page.getByRole('button', { name: 'Run tests', exact: true }).click();
+    await expect.poll(() => checks.textContent(), { timeout: 60_000 }).toMatch(/2 of 2 tests pass/);
+  },
+);

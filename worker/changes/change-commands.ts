@@ -3,7 +3,7 @@ import type { Engine } from '../engine.ts';
 import { joinKey, type ProjectState } from '../events/projections/project-state.ts';
 import { toFailure } from '../projects/to-failure.ts';
 import { type ChangeSummary, type FileChange, type FileDiff, diffCounts, diffFiles, summarize } from './file-diff.ts';
-import { type RevertPlan, revertFile, revertProject, versionAt } from './revert.ts';
+import { type RevertPlan, pointOf, revertFile, revertProject, versionAt } from './revert.ts';
 import { type IncomingFile, prepareImport, readZip } from './import-files.ts';
 import { ulid } from 'ulid';
 import type { EventDraft } from '../events/catalog.ts';
@@ -113,6 +113,8 @@ export function createChangeCommands(engine: Engine) {
         const state = await store.load(projectId);
         const files: FileChange[] = [];
         for (const file of state.artifacts.values()) {
+          // The project's files: a review report is the team's note about the change, not part of it.
+          if (file.kind !== 'source') continue;
           const now = state.artifactVersions.get(joinKey(file.path, String(file.latest)));
           if (!now || now.seq <= sinceSeq) continue;
           const then = versionAt(state, file.path, sinceSeq);
@@ -205,9 +207,9 @@ export function createChangeCommands(engine: Engine) {
     revertFile: (projectId: string, path: string, version: number): Promise<Result<RevertDone>> =>
       revert(projectId, (state) => revertFile(state, path, version)),
 
-    /** Brings every file back to how it was right after event `seq`, as new versions. */
+    /** Brings every file back to how it was right after event `seq` (to the end of the task that wrote the version at `seq`), as new versions. */
     revertProject: (projectId: string, seq: number): Promise<Result<RevertDone>> =>
-      revert(projectId, (state) => revertProject(state, seq)),
+      revert(projectId, (state) => revertProject(state, pointOf(state, seq))),
   };
 }
 

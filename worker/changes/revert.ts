@@ -77,8 +77,30 @@ export function revertFile(state: ProjectState, path: string, version: number): 
 }
 
 /**
+ * The point a version stands for: the end of the task attempt that wrote it. A task's
+ * files are written together, each its own event, so going back "to this version" of one
+ * of them means to the project as that task left it, its other files included — not to
+ * the middle of its batch. A version no task wrote (yours, an import) stands for itself.
+ *
+ * @example pointOf(state, versionRow.seq) // the seq of the last file its task wrote
+ */
+export function pointOf(state: ProjectState, seq: number): number {
+  let chosen: ArtifactVersionRow | undefined;
+  for (const row of state.artifactVersions.values()) if (row.seq === seq) chosen = row;
+  const taskId = chosen?.provenance.taskId;
+  if (!chosen || taskId === undefined) return seq;
+  let end = seq;
+  for (const row of state.artifactVersions.values()) {
+    const same = row.provenance.taskId === taskId && row.provenance.attempt === chosen.provenance.attempt;
+    if (same && row.provenance.source === chosen.provenance.source && row.seq > end) end = row.seq;
+  }
+  return end;
+}
+
+/**
  * The events that bring every file back to how it was right after event `seq`. Files that
- * did not exist yet are listed in `newer` and kept.
+ * did not exist yet are listed in `newer` and kept. Review reports are the team's notes
+ * about the project, not part of it: they stay as they are.
  */
 export function revertProject(state: ProjectState, seq: number): RevertPlan {
   if (!Number.isInteger(seq) || seq < 0 || seq > state.lastSeq) {
@@ -88,6 +110,7 @@ export function revertProject(state: ProjectState, seq: number): RevertPlan {
   const files: { path: string; from: number; to: number }[] = [];
   const newer: string[] = [];
   for (const file of state.artifacts.values()) {
+    if (file.kind === 'review') continue;
     const target = versionAt(state, file.path, seq);
     if (!target) {
       newer.push(file.path);

@@ -140,3 +140,54 @@ test('a revert planned on a state that something else wrote past is refused, and
   expect(state.artifacts.get('src/app.js')?.latest).toBe(4);
   expect(await text(engine, projectId, 'src/app.js')).toBe('v3+\n');
 });
+
+test('going back to a version a task wrote means the project as that task left it; review reports stay as they are', async () => {
+  const { engine, projectId, changes } = await project();
+  const drafts = async (files: [string, string, 'source' | 'review'][], taskId: string) => {
+    const blobs = await Promise.all(files.map(async ([, content]) => ({ hash: await sha256Hex(content), content })));
+    const state = await engine.store.load(projectId);
+    return engine.store.append(
+      projectId,
+      files.map(([path, content, kind], index) => ({
+        type: state.artifacts.has(path) ? ('artifact-version' as const) : ('artifact-create' as const),
+        actor: author,
+        payload: {
+          path,
+          kind,
+          language: 'javascript',
+          contentHash: blobs[index]?.hash ?? '',
+          size: content.length,
+          provenance: { source: 'ai' as const, role: 'code-generator' as const, taskId, attempt: 1 },
+        },
+      })),
+      { blobs },
+    );
+  };
+  const first = await drafts(
+    [
+      ['a.js', 'a1\n', 'source'],
+      ['b.js', 'b1\n', 'source'],
+      ['c.js', 'c1\n', 'source'],
+    ],
+    'scaffold',
+  );
+  await drafts(
+    [
+      ['a.js', 'a2\n', 'source'],
+      ['c.js', 'c2\n', 'source'],
+      ['d.js', 'd1\n', 'source'],
+      ['.orchestra/reviews/review.json', '{}\n', 'review'],
+    ],
+    'change',
+  );
+  // The version of a.js, the first file of its task's batch: c.js, written after it by the same task, goes back too.
+  const reverted = await changes.revertProject(projectId, first[0]?.seq ?? 0);
+  expect(reverted.ok && reverted.value).toEqual({
+    files: [
+      { path: 'a.js', from: 2, to: 1 },
+      { path: 'c.js', from: 2, to: 1 },
+    ],
+    newer: ['d.js'],
+  });
+  expect(await text(engine, projectId, 'c.js')).toBe('c1\n');
+});
