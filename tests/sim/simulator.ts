@@ -36,6 +36,24 @@ export interface RecordedRequest {
   aborted: boolean;
 }
 
+/**
+ * What the simulator billed one generation request for, as a provider would: the input it
+ * received and the output it streamed — up to the cut when the client went away or the
+ * stream was cut — whether or not the client kept the answer. Errors before any output
+ * (429, 500…) and requests never answered are not billed.
+ */
+export interface SimBill {
+  provider: SimProvider;
+  model: string;
+  /** Every input token, cached ones included. */
+  inputTokens: number;
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
+  outputTokens: number;
+  /** The whole answer was sent (its usage frame among it). */
+  complete: boolean;
+}
+
 export interface Simulator {
   origin: string;
   /** The base URL to give the provider's SDK. */
@@ -48,6 +66,8 @@ export interface Simulator {
    */
   respond(provider: SimProvider, responder: Responder | undefined): void;
   readonly requests: readonly RecordedRequest[];
+  /** What each generation request was billed for so far (a streaming one grows as it streams). */
+  readonly bills: readonly SimBill[];
   /** Resolves when every response so far has ended or been cut. */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -97,6 +117,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const queues = new Map<SimProvider, Scenario[]>();
   const responders = new Map<SimProvider, Responder>();
   const requests: RecordedRequest[] = [];
+  const bills: SimBill[] = [];
   const sockets = new Set<Socket>();
   const inFlight = new Set<Promise<void>>();
 
@@ -173,7 +194,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return;
     }
     const scenario = queues.get(provider)?.shift() ?? responders.get(provider)?.(record) ?? { kind: 'fixture' };
-    await play(wire, call, scenario, origin, response, caches?.usageFor(provider, body));
+    await play(wire, call, scenario, origin, response, caches?.usageFor(provider, body), (usage) => {
+      const bill: SimBill = {
+        provider,
+        model: call.model,
+        inputTokens: usage.inputTokens,
+        cachedInputTokens: usage.cachedInputTokens ?? 0,
+        cacheWriteTokens: usage.cacheWriteTokens ?? 0,
+        outputTokens: 0,
+        complete: false,
+      };
+      bills.push(bill);
+      return bill;
+    });
   }
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
@@ -190,6 +223,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       else responders.delete(provider);
     },
     requests,
+    bills,
     async settled() {
       await Promise.allSettled([...inFlight]);
     },
@@ -207,6 +241,15 @@ async function play(
   origin: string,
   response: ServerResponse,
   input?: Pick<SimUsage, 'inputTokens' | 'cachedInputTokens' | 'cacheWriteTokens'>,
+  billFor: (usage: SimUsage) => SimBill = (usage) => ({
+    provider: wire.provider,
+    model: call.model,
+    inputTokens: usage.inputTokens,
+    cachedInputTokens: 0,
+    cacheWriteTokens: 0,
+    outputTokens: 0,
+    complete: false,
+  }),
 ): Promise<void> {
   const usageOf = (text: string): SimUsage => ({ ...usageFor(text), ...input });
   const cors = (status: number) => wire.cors(origin, undefined, status);
@@ -240,7 +283,13 @@ async function play(
         : wire.jsonBody(call, text, usageOf(text));
     response.writeHead(200, { 'content-type': 'application/json', ...cors(200) });
     if (scenario.kind === 'malformed') response.end('{"id": "broken');
-    else response.end(body);
+    else {
+      if (scenario.kind !== 'fixture') {
+        const usage = usageOf(text);
+        Object.assign(billFor(usage), { outputTokens: usage.outputTokens, complete: true });
+      }
+      response.end(body);
+    }
     return;
   }
 
@@ -253,38 +302,59 @@ async function play(
   }
   const text = answerText(scenario);
   const deltas = splitTokens(text, scenario.kind === 'text' ? scenario.tokens : undefined);
+  const usage = scenario.kind === 'text' && scenario.usage ? scenario.usage : usageOf(text);
   const frames =
     scenario.kind === 'fixture'
       ? wire.fixtureFrames(scenario.name ?? wire.defaultFixture)
-      : wire.textFrames(call, deltas, scenario.kind === 'text' && scenario.usage ? scenario.usage : usageOf(text));
+      : wire.textFrames(call, deltas, usage);
+  // A recording bills what it recorded; scripted answers are billed here as they stream.
+  const bill = scenario.kind === 'fixture' ? undefined : billFor(usage);
+  /** Bills the first `count` frames as sent: the deltas among them, counted as `usage` counts. */
+  const sent = (count: number) => {
+    if (!bill) return;
+    if (count >= frames.length) {
+      Object.assign(bill, { outputTokens: usage.outputTokens, complete: true });
+      return;
+    }
+    const streamed = deltas.slice(0, Math.max(0, Math.min(deltas.length, count - wire.openingFrames))).join('');
+    bill.outputTokens = Math.min(usage.outputTokens, streamed === '' ? 0 : splitTokens(streamed).length);
+  };
 
   if (scenario.kind === 'hang') {
-    response.write(frames.slice(0, Math.min(frames.length - 1, 4)).join(''));
+    const count = Math.min(frames.length - 1, 4);
+    response.write(frames.slice(0, count).join(''));
+    sent(count);
     return waitForClose(response);
   }
   if (scenario.kind === 'mid-stream-error') {
     const errorFrame = wire.midStreamErrorFrame();
     response.write(frames.slice(0, 4).join(''));
+    sent(4);
     if (errorFrame) response.write(errorFrame);
     response.end();
     return;
   }
   const pace: Pace = 'firstTokenMs' in scenario || 'tokensPerSecond' in scenario ? scenario : {};
   const cutAt = scenario.kind === 'truncated' ? Math.floor(frames.length / 2) : frames.length;
+  // Heard from the start: a client that goes away while the first token is awaited must
+  // not be written to (a write to a closed response waits for a drain that never comes).
+  let closed = response.destroyed;
+  response.once('close', () => {
+    closed = true;
+  });
   if (pace.firstTokenMs) await sleep(pace.firstTokenMs);
   const gap = pace.tokensPerSecond ? 1000 / pace.tokensPerSecond : 0;
   // Frames keep to a schedule (frame i is due at start + i * gap) rather than sleeping
   // `gap` after each one: timers wake late on a busy machine, and late wakes would add up.
   const startedAt = performance.now();
-  let closed = false;
-  response.once('close', () => {
-    closed = true;
-  });
   for (const [index, frame] of frames.slice(0, cutAt).entries()) {
     if (closed) return;
     const ahead = startedAt + index * gap - performance.now();
     if (gap > 0 && ahead >= 2) await sleep(ahead);
-    if (!response.write(frame)) {
+    if (closed) return;
+    const flushed = response.write(frame);
+    sent(index + 1);
+    if (!flushed) {
       // A client that went away never drains: stop at close too.
       await new Promise<void>((resolve) => {
         response.once('drain', resolve);

@@ -84,6 +84,8 @@ export interface RouterReport {
     /** Input tokens read from prompt caches, and the money that saved against the input price. */
     cachedInputTokens: number;
     cacheSavedUsd: number;
+    /** Of `spentUsd`, charged at an estimate: calls cut off or interrupted before usage was reported. */
+    estimatedUsd: number;
     tasks: number;
     runStatus: string;
   }[];

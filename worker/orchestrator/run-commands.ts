@@ -379,6 +379,7 @@ export function createRunCommands(
               spentUsd: project.spentUsd,
               cachedInputTokens: project.cachedInputTokens ?? 0,
               cacheSavedUsd: project.cacheSavedUsd ?? 0,
+              estimatedUsd: project.estimatedUsd ?? 0,
               tasks: taskCounts.get(project.id) ?? 0,
               runStatus: project.runStatus,
             })),

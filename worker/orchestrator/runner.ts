@@ -33,6 +33,7 @@ import { providerIdSchema, providerLabels } from '../providers/contract/provider
 import type { ProviderReady } from '../providers/contract/provider-service-api.ts';
 import type { ResilienceObserver } from '../providers/resilience/resilience-records.ts';
 import type { RunLimits } from './limits.ts';
+import { closeInterrupted } from './calls/interrupted-charge.ts';
 import type { ModelChooser } from './model-choice.ts';
 import type { OutputBus } from './output-bus.ts';
 import { validatePlan } from './plan-validation.ts';
@@ -177,8 +178,9 @@ export class ProjectRunner {
 
   /**
    * After a reload or a closed tab: attempts the log says are running have no call behind
-   * them any more. Each is marked interrupted, its reservation given back, and scheduled
-   * to run again; then the run goes on if it was running.
+   * them any more. Each is marked interrupted and scheduled to run again; the call it had
+   * made is charged at its estimate (it went out, so the provider bills it: see
+   * `closeInterrupted`); then the run goes on if it was running.
    */
   async recover(): Promise<void> {
     // The models that declined a task are not asked again after a reload either.
@@ -187,9 +189,16 @@ export class ProjectRunner {
     }
     const state = await this.state();
     const events: EventDraft[] = [];
+    let charged = false;
     for (const cost of state.costs.values()) {
       if (cost.status === 'reserved' && !(cost.taskId && this.inFlight.has(cost.taskId))) {
-        events.push({ type: 'cost-release', actor: system, payload: { reservationId: cost.reservationId } });
+        const task = cost.taskId ? state.tasks.get(cost.taskId) : undefined;
+        const close = closeInterrupted(cost, {
+          checkpointChars: task?.status === 'running' ? task.outputChars : 0,
+          unsavedChars: this.deps.limits.checkpointEveryChars,
+        });
+        charged ||= close.type === 'cost-settle';
+        events.push(close);
       }
     }
     for (const task of state.tasks.values()) {
@@ -232,6 +241,9 @@ export class ProjectRunner {
       });
     }
     if (events.length > 0) await this.append(events);
+    // What was charged is in the project's row now: a governor made before (Continue after
+    // a full disk) is made again from it, so the budget counts it.
+    if (charged && this.inFlight.size === 0) this.governor = undefined;
     this.pump();
   }
 

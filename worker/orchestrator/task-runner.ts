@@ -264,10 +264,11 @@ export async function runTaskAttempt<T>(
   });
   const totals = (): TotalUsage => ({ ...(route?.totals ?? { inputTokens: 0, outputTokens: 0, costUsd: 0 }) });
 
-  // The first call starts once task-start is folded into the project's state, not when it
-  // commits: all the call leads to is written after it anyway (one write at a time per
-  // project). An answer goes back without waiting for the commit (see `started`); any
-  // other outcome waits for it.
+  // A model call leaves only once its task-start and reservation are committed: it is
+  // billed as soon as it goes out, so the log must know of it even if the tab dies the
+  // next instant (a fresh runner charges it, `closeInterrupted`). The Template provider
+  // bills nothing: its call starts once task-start is folded into the state, and its
+  // answer goes back without waiting for the commit (see `started`).
   let startWritten: Promise<unknown> = Promise.resolve();
   const writeStart = async (reserved: EventDraft[]) => {
     let folded = () => undefined as void;
@@ -282,7 +283,8 @@ export async function runTaskAttempt<T>(
       { folded },
     );
     void startWritten.catch(() => undefined); // awaited below, or by whoever completes the answer
-    await Promise.race([startFolded, startWritten]);
+    if (route) await startWritten;
+    else await Promise.race([startFolded, startWritten]);
   };
 
   let started = performance.now();

@@ -187,7 +187,9 @@ export function describeEvent(event: OrchestraEvent, context: EventContext = {})
     case 'cost-reserve':
       return `Reserved up to ${usd(event.payload.maxUsd)} for ${event.payload.armId}.`;
     case 'cost-settle':
-      return `A call cost ${usd(event.payload.actualUsd)} (${event.payload.inputTokens} in, ${event.payload.outputTokens} out).`;
+      return event.payload.estimated
+        ? `A call was charged an estimated ${usd(event.payload.actualUsd)} (about ${event.payload.inputTokens} in, ${event.payload.outputTokens} out): it was cut off or interrupted before the provider reported its usage.`
+        : `A call cost ${usd(event.payload.actualUsd)} (${event.payload.inputTokens} in, ${event.payload.outputTokens} out).`;
     case 'cost-violate':
       return `Budget stop: ${event.payload.message}`;
     case 'artifact-create':

@@ -29,6 +29,7 @@ function usageOf(usage: SimUsage, outputTokens: number) {
 export const anthropicWire: WireProtocol = {
   provider: 'anthropic',
   defaultFixture: 'anthropic-text',
+  openingFrames: 3,
   contentType: 'text/event-stream; charset=utf-8',
 
   parse(method, path, body) {

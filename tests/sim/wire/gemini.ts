@@ -49,6 +49,7 @@ function response(call: { model: string }, text: string, usage: SimUsage, output
 export const geminiWire: WireProtocol = {
   provider: 'gemini',
   defaultFixture: 'google-text',
+  openingFrames: 0,
   contentType: 'text/event-stream',
 
   parse(method, path) {

@@ -45,6 +45,7 @@ export function openaiWire(provider: SimProvider, defaultFixture: string): WireP
   return {
     provider,
     defaultFixture,
+    openingFrames: 1,
     contentType: 'text/event-stream; charset=utf-8',
 
     parse(method, path, body) {

@@ -29,6 +29,8 @@ export interface WireProtocol {
   /** Complete server-sent event frames replaying a recorded stream. */
   fixtureFrames(name: string): string[];
   fixtureJson(name: string): string;
+  /** How many frames `textFrames` sends before the first delta's. */
+  readonly openingFrames: number;
   /** Frames streaming `deltas` as this API does: opening frames, one per delta, closing ones. */
   textFrames(call: SimCall, deltas: readonly string[], usage: SimUsage): string[];
   jsonBody(call: SimCall, text: string, usage: SimUsage): string;

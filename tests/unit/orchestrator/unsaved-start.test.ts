@@ -27,14 +27,15 @@ const plan = {
   })),
 };
 
-/** Calls made and answered so far. */
-const calls = { made: 0, answered: 0 };
+/** Calls made and answered so far, and the tasks they were made for. */
+const calls = { made: 0, answered: 0, tasks: [] as string[] };
 
 /** Answers every call after 30 ms: long after the write of the attempt's start settles. */
 const slowAdapter: ProviderAdapter = {
   provider: 'openai',
   async *stream(request) {
     calls.made += 1;
+    calls.tasks.push(taskIdOfRequest(request));
     await new Promise((resolve) => setTimeout(resolve, 30));
     calls.answered += 1;
     const taskId = taskIdOfRequest(request);
@@ -73,11 +74,14 @@ test('an answer whose start was never saved is not saved either; the run pauses,
   const projectId = await approvedRun(api, { name: 'Two', description: 'Two modules.', maxParallel: 2 });
 
   const paused = await waitFor(api, projectId, (view) => view.project.runStatus !== 'running');
-  // Both builders' calls were in flight: let the other one's answer come back (and be
+  // A call in flight (a's, if its start was written apart from b's) comes back (and is
   // refused, or written) before Continue, or its report would pause the run again.
-  await expect.poll(() => calls.made >= 3 && calls.answered === calls.made).toBe(true);
+  await expect.poll(() => calls.answered === calls.made).toBe(true);
   await new Promise((resolve) => setTimeout(resolve, 100));
   expect(failed).toBe(true);
+  // b's call never went out: a call leaves only once its start and reservation are
+  // committed, so nothing is billed that the log does not know of (issue 19).
+  expect(calls.tasks.filter((taskId) => taskId === 'b')).toEqual([]);
   expect(paused.project.runStatus).toBe('paused');
   // A refused write names storage at once (issue 19), from memory: the log cannot say it.
   expect(paused.project.pauseReason).toMatch(/out of room for Orchestra|no room left|not saved/);
@@ -92,6 +96,7 @@ test('an answer whose start was never saved is not saved either; the run pauses,
     'b:done',
     'plan:done',
   ]);
+  expect(calls.tasks.filter((taskId) => taskId === 'b')).toEqual(['b']);
   // Every completion in the log follows a start of the same attempt.
   const events = await eventsOf(api, projectId);
   for (const [index, event] of events.entries()) {

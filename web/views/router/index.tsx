@@ -172,7 +172,16 @@ export default function RouterView() {
                             <td>
                               <A href={`/run?project=${project.id}`}>{project.name}</A>
                             </td>
-                            <td>{formatUsd(project.spentUsd)}</td>
+                            <td>
+                              {formatUsd(project.spentUsd)}
+                              <Show when={project.estimatedUsd > 0}>
+                                <span class="hint" data-testid="estimated-spend">
+                                  {' '}
+                                  (of which {formatUsd(project.estimatedUsd)} estimated: calls cut off or interrupted
+                                  before the provider reported their usage)
+                                </span>
+                              </Show>
+                            </td>
                             <td>{project.cachedInputTokens.toLocaleString('en')} tokens</td>
                             <td>{formatUsd(project.cacheSavedUsd)}</td>
                             <td>

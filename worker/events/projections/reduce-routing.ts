@@ -69,7 +69,7 @@ export const routingHandlers: Handlers<
   'breaker-change': () => undefined,
   'call-retry': () => undefined,
   'cost-reserve': (state, event, changes) => {
-    const { reservationId, taskId, armId, maxUsd } = event.payload;
+    const { reservationId, taskId, armId, maxUsd, basis } = event.payload;
     state.costs.set(reservationId, {
       projectId: state.projectId,
       reservationId,
@@ -81,6 +81,7 @@ export const routingHandlers: Handlers<
       inputTokens: 0,
       outputTokens: 0,
       latencyMs: null,
+      ...(basis ? { basis: { ...basis } } : {}),
     });
     changes.touch('costs', reservationId);
     projectRow(state, event.at, changes).reservedUsd = reservedUsd(state);
@@ -93,10 +94,12 @@ export const routingHandlers: Handlers<
       project.cachedInputTokens = (project.cachedInputTokens ?? 0) + event.payload.cachedInputTokens;
       project.cacheSavedUsd = (project.cacheSavedUsd ?? 0) + (event.payload.cacheSavedUsd ?? 0);
     }
+    if (event.payload.estimated) project.estimatedUsd = (project.estimatedUsd ?? 0) + event.payload.actualUsd;
     const session = currentSession(state, changes);
     if (session) session.tokens += event.payload.inputTokens + event.payload.outputTokens;
     if (!cost) return;
     cost.status = 'settled';
+    if (event.payload.estimated) cost.estimated = true;
     cost.actualUsd = event.payload.actualUsd;
     cost.inputTokens = event.payload.inputTokens;
     cost.outputTokens = event.payload.outputTokens;

@@ -77,6 +77,8 @@ export interface ProjectRow {
    */
   cachedInputTokens?: number;
   cacheSavedUsd?: number;
+  /** Of `spentUsd`, charged at an estimate (calls cut off or interrupted). Absent: none. */
+  estimatedUsd?: number;
   planId: string | null;
   planSummary: string;
   complexity: 'small' | 'medium' | 'large' | null;
@@ -203,6 +205,17 @@ export interface CostRow {
   inputTokens: number;
   outputTokens: number;
   latencyMs: number | null;
+  /** What an interrupted call is charged from (see `cost-reserve`); absent in older logs. */
+  basis?: CostBasis;
+  /** Settled at an estimate rather than the provider's figures. */
+  estimated?: boolean;
+}
+
+export interface CostBasis {
+  inputTokens: number;
+  maxOutputTokens: number;
+  inputPricePerMillion: number;
+  outputPricePerMillion: number;
 }
 
 /** One agent role of a project: what it is doing and how it has done. */

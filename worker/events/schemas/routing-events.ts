@@ -35,6 +35,19 @@ export const routingEvents = {
     taskId: localIdSchema.optional(),
     armId: armSchema,
     maxUsd: usdSchema,
+    /**
+     * What the call sends and the prices it is made at: what it is charged from if it is
+     * interrupted with no usage saved (a closed tab). Absent in logs written before.
+     */
+    basis: z
+      .object({
+        /** The prompt's input tokens, estimated from its measured UTF-8 bytes. */
+        inputTokens: tokensSchema,
+        maxOutputTokens: tokensSchema,
+        inputPricePerMillion: usdSchema,
+        outputPricePerMillion: usdSchema,
+      })
+      .optional(),
   }),
   'cost-settle': z.object({
     reservationId: localIdSchema,
@@ -47,6 +60,12 @@ export const routingEvents = {
     cacheSavedUsd: usdSchema.optional(),
     /** Of the input, written to the prompt cache. */
     cacheWriteTokens: tokensSchema.optional(),
+    /**
+     * The tokens were estimated, not reported by the provider: a call cut off (its
+     * received text counted) or interrupted by a closed tab (charged on recovery from its
+     * reservation's basis and its last checkpoint). Absent: reported.
+     */
+    estimated: z.literal(true).optional(),
   }),
   /** A reservation given back unused: the call was never made, or was stopped before billing. */
   'cost-release': z.object({ reservationId: localIdSchema }),

@@ -121,7 +121,13 @@ export class MeteredRoute {
   }): Promise<MeteredCallResult> {
     const reserved = this.reserve(input.size);
     if (!reserved.ok) return { kind: 'budget', message: reserved.message };
-    await input.beforeCall(reserved.events);
+    try {
+      await input.beforeCall(reserved.events);
+    } catch (error) {
+      // The reservation never reached the log, so the call is not made: its money is free again.
+      this.meter.governor.release(reserved.reservation);
+      throw error;
+    }
     const result = await callModel(input.adapter, input.request, input.signal, input.onDelta ?? (() => undefined));
     return { kind: 'made', result, settled: this.settle(reserved.reservationId, reserved.reservation, result) };
   }
@@ -193,6 +199,12 @@ export class MeteredRoute {
         ...(taskId !== undefined ? { taskId } : {}),
         armId: choice.armId,
         maxUsd: result.reservation.amountUsd,
+        basis: {
+          inputTokens: Math.ceil(size.utf8Bytes / 4),
+          maxOutputTokens: size.maxOutputTokens,
+          inputPricePerMillion: choice.inputPricePerMillion,
+          outputPricePerMillion: choice.outputPricePerMillion,
+        },
       },
     });
     return { ok: true, reservationId, reservation: result.reservation, events };
@@ -232,6 +244,8 @@ export class MeteredRoute {
               }
             : {}),
           ...(cacheWriteTokens > 0 ? { cacheWriteTokens } : {}),
+          // A cut stream's tokens were counted from the texts (`callModel`): an estimate.
+          ...(usage.estimated ? { estimated: true as const } : {}),
         },
       },
     ];

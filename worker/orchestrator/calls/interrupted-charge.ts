@@ -1,0 +1,67 @@
+/**
+ * What a call interrupted by a closed tab, a reload or a crash is charged on recovery.
+ * Its request went out (the reservation is committed before it leaves), so the provider
+ * bills the input it received and the output it generated, whether or not the answer
+ * was kept; the log has no usage for it, only its reservation and the checkpoints of
+ * its streamed output. So it is charged at an estimate, marked as one:
+ *
+ * - input: the prompt's tokens as measured when it was sent (the reservation's basis);
+ * - output: the last checkpoint's text, plus one checkpoint interval of text that may
+ *   have arrived after it and was not saved yet (checkpoints are written every
+ *   `checkpointEveryChars` at most), never more than the call's output limit;
+ * - both at four characters a token, as every estimate of the engine (`estimateTokens`),
+ *   at the prices of the reservation.
+ *
+ * A reservation written before the basis was recorded cannot be estimated: it is given
+ * back, as it always was.
+ */
+import type { EventDraft } from '../../events/catalog.ts';
+import type { CostRow } from '../../events/projections/rows.ts';
+import type { Actor } from '../../events/schemas/common.ts';
+
+const system: Actor = { kind: 'system', component: 'orchestrator' };
+
+export interface InterruptedOutput {
+  /** Characters of the call's output in its last checkpoint (0 if none was written). */
+  checkpointChars: number;
+  /** The most characters that may have arrived after that checkpoint unsaved. */
+  unsavedChars: number;
+}
+
+/** Tokens and dollars an interrupted call is charged, or null when its reservation has no basis. */
+export function interruptedCharge(
+  cost: Pick<CostRow, 'basis'>,
+  output: InterruptedOutput,
+): { inputTokens: number; outputTokens: number; usd: number } | null {
+  const basis = cost.basis;
+  if (!basis) return null;
+  const inputTokens = basis.inputTokens;
+  const outputTokens = Math.min(
+    basis.maxOutputTokens,
+    Math.ceil((Math.max(0, output.checkpointChars) + Math.max(0, output.unsavedChars)) / 4),
+  );
+  const usd = (inputTokens * basis.inputPricePerMillion + outputTokens * basis.outputPricePerMillion) / 1_000_000;
+  return { inputTokens, outputTokens, usd };
+}
+
+/**
+ * The event that closes an interrupted call's reservation: a `cost-settle` marked as an
+ * estimate, or a `cost-release` when the reservation predates the basis.
+ * @example closeInterrupted(cost, { checkpointChars: task.outputChars, unsavedChars: limits.checkpointEveryChars })
+ */
+export function closeInterrupted(cost: CostRow, output: InterruptedOutput): EventDraft {
+  const charge = interruptedCharge(cost, output);
+  if (!charge) return { type: 'cost-release', actor: system, payload: { reservationId: cost.reservationId } };
+  return {
+    type: 'cost-settle',
+    actor: system,
+    payload: {
+      reservationId: cost.reservationId,
+      actualUsd: charge.usd,
+      inputTokens: charge.inputTokens,
+      outputTokens: charge.outputTokens,
+      latencyMs: 0,
+      estimated: true,
+    },
+  };
+}
