@@ -34,18 +34,26 @@ async function startCatcher() {
 /** What the app keeps in IndexedDB that matters here: its databases and its key store. */
 async function appStorage(page: Page): Promise<string> {
   return page.evaluate(async () => {
-    const names = (await indexedDB.databases()).map((database) => database.name).sort();
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open('orchestra');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(new Error(String(request.error)));
-    });
-    const keys = await new Promise<unknown[]>((resolve, reject) => {
-      const request = db.transaction('providerKeys').objectStore('providerKeys').getAll();
-      request.onsuccess = () => resolve(request.result as unknown[]);
-      request.onerror = () => reject(new Error(String(request.error)));
-    });
-    db.close();
+    const names = (await indexedDB.databases()).map((database) => database.name ?? '').sort();
+    const rowsOf = async (name: string, store: string) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(name);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(new Error(String(request.error)));
+      });
+      const rows = await new Promise<unknown[]>((resolve, reject) => {
+        const request = db.transaction(store).objectStore(store).getAll();
+        request.onsuccess = () => resolve(request.result as unknown[]);
+        request.onerror = () => reject(new Error(String(request.error)));
+      });
+      db.close();
+      return rows;
+    };
+    // The keys live in a database of their own generation (orchestra-keys-<n>), sealed.
+    const keys = [];
+    for (const name of names.filter((each) => each.startsWith('orchestra-keys-'))) {
+      keys.push({ name, keys: await rowsOf(name, 'keys'), meta: await rowsOf(name, 'meta') });
+    }
     return JSON.stringify({ names, keys, local: { ...localStorage } });
   });
 }
