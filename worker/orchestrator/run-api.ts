@@ -119,6 +119,11 @@ export interface RunCommands {
    * `instructions` when given (after a model declined it, say).
    */
   retryTask(projectId: string, taskId: string, instructions?: string): Promise<Result<void>>;
+  /**
+   * "Switch model": a task's call has had no answer for a while; it is stopped and the
+   * task runs again on another model (the silent one left out for that attempt).
+   */
+  switchModel(projectId: string, taskId: string): Promise<Result<void>>;
   /** "Emergency stop": aborts every call at once, gives back reservations, marks tasks interrupted. */
   emergencyStop(projectId: string): Promise<Result<void>>;
   /** "Stop run": a paused run with nothing in flight ends here, by your choice; Start later goes on. */

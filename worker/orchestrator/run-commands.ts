@@ -195,6 +195,12 @@ export function createRunCommands(
         return done;
       }),
 
+    switchModel: (projectId, taskId) =>
+      asWriter(projectId, async () => {
+        await (await runner(projectId)).switchModel(taskId);
+        return done;
+      }),
+
     retryTask: (projectId, taskId, instructions) =>
       asWriter(projectId, async () => {
         if (instructions !== undefined && (typeof instructions !== 'string' || instructions.length > 20_000)) {

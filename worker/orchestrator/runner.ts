@@ -123,6 +123,12 @@ export class ProjectRunner {
    * the task (perhaps with new instructions), so every model may try it again.
    */
   private readonly refusals = new Map<string, TaskRefusal>();
+  /**
+   * Tasks whose call the person stopped to switch models (the model was silent), by the
+   * model left: the next attempt goes to another one. That attempt only: the model may
+   * answer again later.
+   */
+  private readonly switchedFrom = new Map<string, string>();
 
   constructor(
     readonly projectId: string,
@@ -478,6 +484,18 @@ export class ProjectRunner {
       { type: 'task-cancel', actor: { kind: 'user' }, payload: { taskId, reason: 'Cancelled by you.' } },
     ]);
     this.pump();
+  }
+
+  /**
+   * "Switch model": the task's call has been silent too long. It is stopped, and the task
+   * runs again at once on another model the router picks, the silent one left out for
+   * that attempt.
+   */
+  async switchModel(taskId: string): Promise<void> {
+    const running = this.inFlight.get(taskId);
+    if (!running || running.released) throw new RunError('This task is not waiting on a model any more.');
+    running.controller.abort('switch');
+    await running.done;
   }
 
   /** "Retry task": a failed, cancelled or interrupted task is scheduled again; a failure pause lifts. */
@@ -887,11 +905,14 @@ export class ProjectRunner {
     // The planner hears what the person said to the team before (and why a plan was rejected).
     const conversation = isPlan ? conversationOf(await this.deps.store.read(this.projectId)) : [];
     const refused = this.refusals.get(taskId);
+    const silent = this.switchedFrom.get(taskId);
+    this.switchedFrom.delete(taskId);
+    const avoidArms = new Set([...(refused?.arms ?? []), ...(silent === undefined ? [] : [silent])]);
     const outcome = await runTaskAttempt(this.taskDeps(await this.budget()), state, task, agent, {
       signal,
       findings,
       template,
-      ...(refused ? { avoidArms: refused.arms } : {}),
+      ...(avoidArms.size > 0 ? { avoidArms } : {}),
       ...(isPlan
         ? { extraCheck: (value: unknown) => planErrors(value, this.deps.limits.maxPlanTasks), conversation }
         : {}),
@@ -1043,6 +1064,26 @@ export class ProjectRunner {
       case 'stopped':
         // Stopped by a full disk: nothing can be written; Continue recovers the task.
         if (this.halted) return;
+        if (outcome.reason === 'switch') {
+          if (outcome.armId) this.switchedFrom.set(taskId, outcome.armId);
+          await this.append([
+            {
+              type: 'task-interrupt',
+              actor: { kind: 'user' },
+              payload: {
+                taskId,
+                attempt: outcome.attempt,
+                reason: `No answer from ${outcome.armId ?? 'the model'}: you switched to another model.`,
+              },
+            },
+            {
+              type: 'task-retry',
+              actor: { kind: 'user' },
+              payload: { taskId, reason: 'Runs again on another model.' },
+            },
+          ]);
+          return;
+        }
         await this.append([
           outcome.reason === 'cancel'
             ? {

@@ -101,15 +101,24 @@ export type TaskAttemptOutcome<T> =
       /** The prompt was blocked: another model of the same provider would see the same prompt. */
       promptBlocked: boolean;
     }
-  | { kind: 'stopped'; attempt: number; reason: 'cancel' | 'emergency' }
+  | {
+      kind: 'stopped';
+      attempt: number;
+      reason: StopReason;
+      /** The model the stopped call went to (null: the Template provider). */
+      armId: string | null;
+    }
   | { kind: 'loop'; attempt: number; message: string };
 
 export type { TotalUsage };
 
 const system: Actor = { kind: 'system', component: 'orchestrator' };
 
-/** Why a call was aborted: the person cancelled its task, or stopped everything. */
-export type StopReason = 'cancel' | 'emergency';
+/**
+ * Why a call was aborted: the person cancelled its task, stopped everything, or chose
+ * another model for it (the one it went to was silent).
+ */
+export type StopReason = 'cancel' | 'emergency' | 'switch';
 
 /**
  * Runs one attempt of `task` with `agent`. `extraCheck` adds the checks a schema cannot
@@ -362,9 +371,15 @@ export async function runTaskAttempt<T>(
     if (settled.length > 0) await deps.store.append(deps.projectId, settled);
 
     if (options.signal.aborted) {
-      const reason = options.signal.reason === 'emergency' ? 'emergency' : 'cancel';
+      const why: unknown = options.signal.reason;
+      const reason: StopReason = why === 'emergency' || why === 'switch' ? why : 'cancel';
       await closeRoute('withdraw');
-      return { kind: 'stopped', attempt, reason };
+      return {
+        kind: 'stopped',
+        attempt,
+        reason,
+        armId: destination.kind === 'model' ? destination.choice.armId : null,
+      };
     }
     if (result.error?.kind === 'refused') {
       // The model's own answer to this task: the router learns it, as it does a worthless one.

@@ -4,29 +4,74 @@ import type { TaskRow } from '../../../worker/api.ts';
 import { roleName } from '../../format/roles.ts';
 import { watchOutput } from '../../worker-client.ts';
 import { CodeView } from '../artifacts/code-view.tsx';
+import { createNow } from './create-now.ts';
 import { type TaskOutput, applyOutput } from './output-buffer.ts';
+import { SilenceNotice } from './silence-notice.tsx';
+import { makeSilenceWatch } from './silence-watch.ts';
 import { type StreamedFile, streamedAnswer } from './streamed-answer.ts';
 
-/** What each running agent is writing, as it streams in: files as code under their paths. */
+/**
+ * What each running agent is writing, as it streams in: files as code under their paths.
+ * A call silent for 40 s says so, with "Keep waiting" and "Switch model" (`silence-watch.ts`).
+ */
 export function LiveOutput(props: { projectId: string; tasks: TaskRow[] }) {
   const [outputs, setOutputs] = createSignal<ReadonlyMap<string, TaskOutput>>(new Map());
+  const watch = makeSilenceWatch();
   createEffect(() => {
-    const stop = watchOutput(props.projectId, (updates) => setOutputs((current) => applyOutput(current, updates)));
+    const stop = watchOutput(props.projectId, (updates) => {
+      for (const update of updates) watch.heard(update.taskId, update.attempt);
+      setOutputs((current) => applyOutput(current, updates));
+    });
     onCleanup(stop);
   });
+  const now = createNow(1000);
+  /** Bumped when the person chooses to keep waiting: the silences are read again at once. */
+  const [waited, setWaited] = createSignal(0);
+  const silent = createMemo(
+    () => {
+      now();
+      outputs();
+      waited();
+      const calls = props.tasks
+        .filter((task) => task.status === 'running')
+        .map((task) => ({ taskId: task.taskId, attempt: task.attempt, startedAt: task.startedAt }));
+      return new Set(watch.silent(calls).map((silence) => silence.taskId));
+    },
+    new Set<string>(),
+    { equals: (a, b) => a.size === b.size && [...a].every((taskId) => b.has(taskId)) },
+  );
+  const keepWaiting = (taskId: string) => {
+    watch.keepWaiting(taskId);
+    setWaited((count) => count + 1);
+  };
   const running = createMemo(
     () => props.tasks.filter((task) => task.status === 'running').map((task) => task.taskId),
     undefined,
     { equals: (a, b) => a.length === b.length && a.every((id, index) => id === b[index]) },
   );
-  const titleOf = (taskId: string) => props.tasks.find((task) => task.taskId === taskId)?.title ?? taskId;
+  const taskOf = (taskId: string) => props.tasks.find((task) => task.taskId === taskId);
+  const titleOf = (taskId: string) => taskOf(taskId)?.title ?? taskId;
 
   return (
     <section class="live-output" data-testid="live-output" aria-labelledby="live-output-title">
       <h3 id="live-output-title">Agents writing now</h3>
       <Show when={running().length > 0} fallback={<p class="hint">No agent is writing right now.</p>}>
         <For each={running()}>
-          {(taskId) => <OutputPane title={titleOf(taskId)} taskId={taskId} output={outputs().get(taskId)} />}
+          {(taskId) => (
+            <>
+              <Show when={silent().has(taskId) && taskOf(taskId)}>
+                {(task) => (
+                  <SilenceNotice
+                    projectId={props.projectId}
+                    task={task()}
+                    thresholdMs={watch.thresholdMs}
+                    onKeepWaiting={() => keepWaiting(taskId)}
+                  />
+                )}
+              </Show>
+              <OutputPane title={titleOf(taskId)} taskId={taskId} output={outputs().get(taskId)} />
+            </>
+          )}
         </For>
       </Show>
     </section>
