@@ -142,7 +142,14 @@ test('the log charges at least what the simulator billed, whatever the interrupt
       expect(finished.project.spentUsd).toBeCloseTo(charged, 10);
       for (const tab of tabs) tab.close(projectId);
     }),
-    { numRuns: runs, endOnFailure: true },
+    {
+      numRuns: runs,
+      endOnFailure: true,
+      // Besides the random points, two fixed ones that cut a builder mid-answer (two build at
+      // once; the second call's bill marks the first done), so the check below cannot
+      // pass for want of an interrupted call.
+      examples: [[[{ call: 2, afterMs: 60 }]], [[{ call: 3, afterMs: 30 }]]],
+    },
   );
   // The runs did interrupt calls mid-stream: some were charged at their estimate.
   expect(estimatedCharges).toBeGreaterThan(0);
