@@ -22,7 +22,7 @@ import { projectManagerChange } from '../agents/project-manager-change.ts';
 import { changeOutputSchema } from '../changes/change-output.ts';
 import { changePlanSchema } from '../changes/change-plan.ts';
 import { type CostGovernor, createCostGovernor, defaultBudgetsUsd } from '../budget/index.ts';
-import type { EventDraft } from '../events/catalog.ts';
+import type { EventDraft, PayloadOf } from '../events/catalog.ts';
 import type { BlobText, EventLog } from '../events/store/contract.ts';
 import { pooledUlid } from '../events/ids.ts';
 import type { ProjectState } from '../events/projections/project-state.ts';
@@ -290,32 +290,44 @@ export class ProjectRunner {
     if (!approved) {
       if (source === 'template') {
         const plan = templatePlan(project?.description ?? '', project?.template ?? null);
-        events.push({ type: 'plan-propose', actor: system, payload: plan });
-        if (project?.autoApprove)
-          events.push({ type: 'plan-approve', actor: system, payload: { planId: plan.planId, auto: true } });
+        events.push(...proposal(plan, project?.autoApprove === true));
       } else {
-        events.push({
-          type: 'task-schedule',
-          actor: system,
-          payload: {
+        events.push(
+          this.planningTask({
             taskId: state.tasks.has(planTaskId) ? `${planTaskId}-${runId.slice(-6).toLowerCase()}` : planTaskId,
-            role: 'project-manager',
             title: 'Plan the project',
-            dependsOn: [],
             instructions: project?.template
               ? `Plan the whole project described above. The person chose the "${project.template}" template as a starting point: plan files of that shape.`
               : 'Plan the whole project described above.',
-            expectedArtifacts: [],
-            acceptance: [maxTasksAcceptance(this.deps.limits.maxPlanTasks)],
             kind: 'build',
-            round: 1,
-          },
-        });
+          }),
+        );
       }
     }
     await this.append(events);
     this.pump();
     return runId;
+  }
+
+  /** The Project Manager's task that plans the project or a change: its answer is the plan. */
+  private planningTask(task: {
+    taskId: string;
+    title: string;
+    instructions: string;
+    kind: 'build' | 'change';
+  }): EventDraft {
+    return {
+      type: 'task-schedule',
+      actor: system,
+      payload: {
+        ...task,
+        role: 'project-manager',
+        dependsOn: [],
+        expectedArtifacts: [],
+        acceptance: [maxTasksAcceptance(this.deps.limits.maxPlanTasks)],
+        round: 1,
+      },
+    };
   }
 
   /**
@@ -366,25 +378,16 @@ export class ProjectRunner {
         stack: state.plan?.stack ?? [],
         languages: state.plan?.languages ?? [],
       });
-      events.push({ type: 'plan-propose', actor: system, payload: plan });
-      if (project.autoApprove)
-        events.push({ type: 'plan-approve', actor: system, payload: { planId: plan.planId, auto: true } });
+      events.push(...proposal(plan, project.autoApprove));
     } else {
-      events.push({
-        type: 'task-schedule',
-        actor: system,
-        payload: {
+      events.push(
+        this.planningTask({
           taskId: freeTaskId('plan-change', taskIds),
-          role: 'project-manager',
           title: 'Plan the change',
-          dependsOn: [],
           instructions: asked.slice(0, 20_000),
-          expectedArtifacts: [],
-          acceptance: [maxTasksAcceptance(this.deps.limits.maxPlanTasks)],
           kind: 'change',
-          round: 1,
-        },
-      });
+        }),
+      );
     }
     await this.append(events);
     this.pump();
@@ -1329,4 +1332,12 @@ export class KeysLockedError extends RunError {
   constructor(then: string) {
     super(`Your model keys are locked: enter your passphrase to unlock them, and ${then}.`);
   }
+}
+
+/** A plan proposed, and approved at once when the project approves its plans automatically. */
+function proposal(plan: PayloadOf<'plan-propose'>, autoApprove: boolean): EventDraft[] {
+  const proposed: EventDraft = { type: 'plan-propose', actor: system, payload: plan };
+  return autoApprove
+    ? [proposed, { type: 'plan-approve', actor: system, payload: { planId: plan.planId, auto: true } }]
+    : [proposed];
 }
