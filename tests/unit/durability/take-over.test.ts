@@ -9,7 +9,8 @@ import { type Simulator, startSimulator } from '../../sim/simulator.ts';
 import { scriptTeam } from '../../sim/agent-script.ts';
 import { builderAnswer, files, passingReview, teamPlan } from '../../sim/team-answers.ts';
 import { summary, waitFor } from '../orchestrator/helpers.ts';
-import { MemoryLocks, type Tab, openTab } from './tabs.ts';
+import { MemoryLocks } from '../events/memory-locks.ts';
+import { type Tab, openTab } from './tabs.ts';
 
 let sim: Simulator;
 beforeAll(async () => {
