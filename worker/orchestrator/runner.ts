@@ -14,78 +14,41 @@
  *  any state ──Emergency stop──▶ stopped (emergency): calls aborted, reservations given back
  *  paused ──Next agent──▶ exactly one ready task runs, the run stays paused
  * ```
+ *
+ * Who does what: `run-start.ts` writes a run's first events (Start, Ask for a change);
+ * the loop (`pump` → `tick`) launches ready tasks (`scheduler.ts`); each launch runs one
+ * attempt (`task-runner.ts`), whose outcome `task-outcome.ts` turns into events
+ * (`task-results.ts` for an answer); `run-end.ts` closes the run or pauses a stalled one;
+ * `recovery.ts` closes what a closed tab left running. The commands arrive through
+ * `run-commands.ts`.
  */
-import { ulid } from 'ulid';
-import type { AgentRole } from '../agents/index.ts';
-import { maxTasksAcceptance, planSchema, projectManager } from '../agents/index.ts';
+import { planSchema, projectManager } from '../agents/index.ts';
 import { projectManagerChange } from '../agents/project-manager-change.ts';
 import { changeOutputSchema } from '../changes/change-output.ts';
-import { changePlanSchema } from '../changes/change-plan.ts';
 import { type CostGovernor, createCostGovernor, defaultBudgetsUsd } from '../budget/index.ts';
-import type { EventDraft, PayloadOf } from '../events/catalog.ts';
-import type { BlobText, EventLog } from '../events/store/contract.ts';
+import type { EventDraft } from '../events/catalog.ts';
+import type { BlobText } from '../events/store/contract.ts';
 import { pooledUlid } from '../events/ids.ts';
 import type { ProjectState } from '../events/projections/project-state.ts';
 import type { PauseKind, TaskRow } from '../events/projections/rows.ts';
-import type { Actor } from '../events/schemas/common.ts';
-import type { ProviderAdapter } from '../providers/contract/provider-adapter.ts';
-import { providerIdSchema, providerLabels } from '../providers/contract/provider-id.ts';
-import type { ProviderReady } from '../providers/contract/provider-service-api.ts';
-import type { ResilienceObserver } from '../providers/resilience/resilience-records.ts';
-import type { RunLimits } from './limits.ts';
-import { closeInterrupted } from './calls/interrupted-charge.ts';
-import type { ModelChooser } from './model-choice.ts';
-import type { OutputBus } from './output-bus.ts';
+import { ulid } from 'ulid';
 import { validatePlan } from './plan-validation.ts';
-import { type TaskRefusal, refusalsFromLog } from './refusal-memory.ts';
-import { allFinished, isFinished, readyTasks } from './scheduler.ts';
-import {
-  type AnswerFacts,
-  type Completion,
-  fileCompletion,
-  findingsFor,
-  planCompletion,
-  proposalOf,
-  remainingFindings,
-  reviewCompletion,
-} from './task-results.ts';
-import { type TaskAttemptOutcome, type TaskRunnerDeps, runTaskAttempt } from './task-runner.ts';
-import { templateFor, templatePlan } from './template-plan.ts';
-import { freeTaskId, templateChangePlan } from './template-change-plan.ts';
-import {
-  agentForTask,
-  applyChange,
-  changePlanErrors,
-  changeProposal,
-  editablePaths,
-  isEditingAgent,
-} from './change-mode.ts';
+import { refusalsFromLog } from './refusal-memory.ts';
+import { recoveryEvents } from './recovery.ts';
+import { type RunContext, type RunnerDeps, system } from './run-context.ts';
+import { finishRun, pauseIfStalled, runChecks } from './run-end.ts';
+import { RunError } from './run-errors.ts';
+import { askForChange, needKeys, startRun } from './run-start.ts';
+import { allFinished, readyTasks } from './scheduler.ts';
+import { findingsFor, remainingFindings } from './task-results.ts';
+import { TaskOutcomes } from './task-outcome.ts';
+import { type TaskRunnerDeps, runTaskAttempt } from './task-runner.ts';
+import { templateFor } from './template-plan.ts';
+import { agentForTask, applyChange, changePlanErrors, isEditingAgent } from './change-mode.ts';
 import { conversationOf } from './chat.ts';
-import type { ChecksService } from '../checks/checks-service.ts';
-import { checkIsCurrent, testFailureFindings } from '../checks/test-findings.ts';
-import { describeCheck } from '../query/describe-check.ts';
-import { runState } from '../run-state/run-state.ts';
-import { startSource } from '../run-state/start-source.ts';
-import { taskDeclinedSentence, taskFailedSentence, taskLoopSentence } from '../run-state/task-stop-sentences.ts';
-import { errorKindSchema } from '../providers/contract/error-kind.ts';
-import { remedy } from '../providers/contract/provider-error.ts';
 
-export interface RunnerDeps {
-  store: EventLog;
-  bus: OutputBus;
-  chooser: ModelChooser;
-  limits: RunLimits;
-  readiness(): Promise<ProviderReady[]>;
-  adapter(provider: ProviderReady['provider'], observer?: ResilienceObserver): Promise<ProviderAdapter>;
-  template(): ProviderAdapter;
-  /** Runs the project's own tests in the page's sandbox; absent where no page is (Node tests). */
-  checks?: ChecksService | undefined;
-  /** The time limit of a test run, from the device's settings. */
-  checkTimeoutMs?: (() => Promise<number>) | undefined;
-}
-
-const system: Actor = { kind: 'system', component: 'orchestrator' };
-const planTaskId = 'plan';
+export type { RunnerDeps } from './run-context.ts';
+export { KeysLockedError, RunError } from './run-errors.ts';
 
 interface InFlight {
   controller: AbortController;
@@ -115,25 +78,34 @@ export class ProjectRunner {
   private stopping = 0;
   /** The run status the loop last saw. */
   private lastStatus: string | undefined;
-  /** The completion being written, so the next is computed from the state it leaves. */
-  private completing: Promise<void> = Promise.resolve();
-  /**
-   * Tasks a provider declined, by the models that declined them and the last sentence
-   * said: the next attempt goes to another model, once. Cleared when the person retries
-   * the task (perhaps with new instructions), so every model may try it again.
-   */
-  private readonly refusals = new Map<string, TaskRefusal>();
-  /**
-   * Tasks whose call the person stopped to switch models (the model was silent), by the
-   * model left: the next attempt goes to another one. That attempt only: the model may
-   * answer again later.
-   */
-  private readonly switchedFrom = new Map<string, string>();
+  /** What an attempt's outcome becomes, and the refusals and switches the next attempt avoids. */
+  private readonly outcomes: TaskOutcomes;
+  /** What the parts of the run (start, end, outcomes) use of this runner. */
+  private readonly context: RunContext;
 
   constructor(
     readonly projectId: string,
     private readonly deps: RunnerDeps,
-  ) {}
+  ) {
+    this.context = {
+      projectId,
+      deps,
+      state: () => this.state(),
+      append: (events, blobs) => this.append(events, blobs),
+      pause: (kind, reason, also) => this.pause(kind, reason, also),
+      report: (error, taskId) => this.report(error, taskId),
+    };
+    this.outcomes = new TaskOutcomes(this.context, {
+      halted: () => this.halted,
+      release: (taskId) => {
+        const entry = this.inFlight.get(taskId);
+        if (entry && !entry.released) {
+          entry.released = true;
+          this.pump();
+        }
+      },
+    });
+  }
 
   private state(): Promise<ProjectState> {
     return this.deps.store.load(this.projectId);
@@ -190,62 +162,17 @@ export class ProjectRunner {
    */
   async recover(): Promise<void> {
     // The models that declined a task are not asked again after a reload either.
+    const { refusals } = this.outcomes;
     for (const [taskId, refusal] of refusalsFromLog(await this.deps.store.read(this.projectId))) {
-      if (!this.refusals.has(taskId)) this.refusals.set(taskId, refusal);
+      if (!refusals.has(taskId)) refusals.set(taskId, refusal);
     }
     const state = await this.state();
-    const events: EventDraft[] = [];
-    let charged = false;
-    for (const cost of state.costs.values()) {
-      if (cost.status === 'reserved' && !(cost.taskId && this.inFlight.has(cost.taskId))) {
-        const task = cost.taskId ? state.tasks.get(cost.taskId) : undefined;
-        const close = closeInterrupted(cost, {
-          checkpointChars: task?.status === 'running' ? task.outputChars : 0,
-          unsavedChars: this.deps.limits.checkpointEveryChars,
-        });
-        charged ||= close.type === 'cost-settle';
-        events.push(close);
-      }
-    }
-    for (const task of state.tasks.values()) {
-      if (task.status !== 'running' || this.inFlight.has(task.taskId)) continue;
-      events.push(
-        {
-          type: 'task-interrupt',
-          actor: system,
-          payload: {
-            taskId: task.taskId,
-            attempt: Math.max(1, task.attempt),
-            reason: 'The tab running it was closed or reloaded.',
-          },
-        },
-        {
-          type: 'task-retry',
-          actor: system,
-          payload: { taskId: task.taskId, reason: 'Resumed after the interruption.' },
-        },
-      );
-    }
-    // A test run the closed tab was making never reports: it is recorded as stopped.
-    const dangling = state.project?.checkRunning;
-    if (dangling && !this.deps.checks?.isRunning(this.projectId)) {
-      events.push({
-        type: 'check-result',
-        actor: { kind: 'system', component: 'checks' },
-        payload: {
-          runId: dangling.runId,
-          runtime: state.project?.lastCheck?.runtime ?? 'node',
-          outcome: 'stopped',
-          reason: 'The tab running the tests was closed or reloaded before they finished.',
-          counts: { pass: 0, fail: 0, error: 0, skip: 0, todo: 0 },
-          durationMs: 0,
-          command: '',
-          files: [],
-          cases: [],
-          atSeq: state.lastSeq,
-        },
-      });
-    }
+    const { events, charged } = recoveryEvents(
+      state,
+      new Set(this.inFlight.keys()),
+      this.deps.checks?.isRunning(this.projectId) === true,
+      this.deps.limits,
+    );
     if (events.length > 0) await this.append(events);
     // What was charged is in the project's row now: a governor made before (Continue after
     // a full disk) is made again from it, so the budget counts it.
@@ -255,152 +182,18 @@ export class ProjectRunner {
 
   // ── Commands ────────────────────────────────────────────────────────────────────
 
-  /** "Start": a new run; the Project Manager plans, or the template makes the plan without a key. */
+  /** "Start": a new run; the Project Manager plans, or the template makes the plan without a key (`run-start.ts`). */
   async start(): Promise<string> {
-    const state = await this.state();
-    if (state.project?.runStatus === 'running' || state.project?.runStatus === 'paused') {
-      throw new RunError('A run of this project is already going: pause or stop it first.');
-    }
-    const runId = ulid();
-    const readiness = await this.deps.readiness();
-    const source = startSource(readiness);
-    const project = state.project;
-    const approved = state.plan?.status === 'approved';
-    // Locked keys are asked for, not worked around: nothing is written until they open.
-    // A run that calls no model goes on without them: a template plan, or a finished one
-    // whose Start only re-checks the tests.
-    const unfinished = [...state.tasks.values()].some((task) => !isFinished(task));
-    const needsModel = !approved || (state.plan?.source !== 'template' && unfinished);
-    if (source === 'locked' && needsModel) throw new KeysLockedError('the run starts');
-    const events: EventDraft[] = [{ type: 'run-start', actor: { kind: 'user' }, payload: { runId } }];
-    if (approved) {
-      // Start on an ended run goes on with what is left (after an emergency stop, a
-      // failure): those tasks run again.
-      // With nothing left, the run re-checks the project's tests and ends.
-      for (const task of state.tasks.values()) {
-        if (task.status === 'failed' || task.status === 'interrupted') {
-          events.push({
-            type: 'task-retry',
-            actor: { kind: 'user' },
-            payload: { taskId: task.taskId, reason: 'Started again by you.' },
-          });
-        }
-      }
-    }
-    if (!approved) {
-      if (source === 'template') {
-        const plan = templatePlan(project?.description ?? '', project?.template ?? null);
-        events.push(...proposal(plan, project?.autoApprove === true));
-      } else {
-        events.push(
-          this.planningTask({
-            taskId: state.tasks.has(planTaskId) ? `${planTaskId}-${runId.slice(-6).toLowerCase()}` : planTaskId,
-            title: 'Plan the project',
-            instructions: project?.template
-              ? `Plan the whole project described above. The person chose the "${project.template}" template as a starting point: plan files of that shape.`
-              : 'Plan the whole project described above.',
-            kind: 'build',
-          }),
-        );
-      }
-    }
-    await this.append(events);
+    const runId = await startRun(this.context);
     this.pump();
     return runId;
   }
 
-  /** The Project Manager's task that plans the project or a change: its answer is the plan. */
-  private planningTask(task: {
-    taskId: string;
-    title: string;
-    instructions: string;
-    kind: 'build' | 'change';
-  }): EventDraft {
-    return {
-      type: 'task-schedule',
-      actor: system,
-      payload: {
-        ...task,
-        role: 'project-manager',
-        dependsOn: [],
-        expectedArtifacts: [],
-        acceptance: [maxTasksAcceptance(this.deps.limits.maxPlanTasks)],
-        round: 1,
-      },
-    };
-  }
-
-  /**
-   * "Ask for a change": a new run on top of the last. The Project Manager plans the change
-   * on the project as it stands (or, with no key, the Template provider writes the request
-   * down); the plan is approved as a first plan is, then runs with the same team. A paused
-   * run ends here first, its unfinished tasks cancelled, named in the log.
-   */
+  /** "Ask for a change": a new run on top of the last (`run-start.ts`). */
   async askForChange(request: string): Promise<string> {
-    const asked = request.trim();
-    if (asked === '') throw new RunError('Say what to change first.');
-    const state = await this.state();
-    const project = state.project;
-    if (!project) throw new RunError('There is no such project on this device.');
-    if (project.runStatus === 'running') {
-      throw new RunError('A run is going: pause it, or wait for it to end, then ask for the change.');
-    }
-    if (state.plan?.status === 'proposed') throw new RunError('A plan is waiting for you: approve or reject it first.');
-    if (this.inFlight.size > 0) throw new RunError('Calls are still finishing: ask once the run has paused.');
-    const files = editablePaths(state);
-    if (files.size === 0) throw new RunError('There is nothing to change yet: Start builds the project first.');
-
-    const events: EventDraft[] = [];
-    if (project.runStatus === 'paused' && project.currentRunId) {
-      const left = [...state.tasks.values()].filter((task) => task.status !== 'done' && task.status !== 'cancelled');
-      for (const task of left) {
-        events.push({
-          type: 'task-cancel',
-          actor: { kind: 'user' },
-          payload: { taskId: task.taskId, reason: 'Left out: you asked for a change instead.' },
-        });
-      }
-      events.push({
-        type: 'run-stop',
-        actor: { kind: 'user' },
-        payload: { runId: project.currentRunId, outcome: 'stopped', message: 'Stopped by you to ask for a change.' },
-      });
-    }
-    const runId = ulid();
-    events.push({ type: 'run-start', actor: { kind: 'user' }, payload: { runId } });
-    const source = startSource(await this.deps.readiness());
-    if (source === 'locked') throw new KeysLockedError('the change is planned');
-    const taskIds = new Set(state.tasks.keys());
-    if (source === 'template') {
-      const plan = templateChangePlan(asked, {
-        files,
-        taskIds,
-        stack: state.plan?.stack ?? [],
-        languages: state.plan?.languages ?? [],
-      });
-      events.push(...proposal(plan, project.autoApprove));
-    } else {
-      events.push(
-        this.planningTask({
-          taskId: freeTaskId('plan-change', taskIds),
-          title: 'Plan the change',
-          instructions: asked.slice(0, 20_000),
-          kind: 'change',
-        }),
-      );
-    }
-    await this.append(events);
+    const runId = await askForChange(this.context, request, this.inFlight.size);
     this.pump();
     return runId;
-  }
-
-  /**
-   * Refuses, before anything is written, to go on with a model-built run while the keys
-   * are locked: every task would fail for want of a model. A template plan needs none.
-   */
-  private async needKeys(state: ProjectState, then: string): Promise<void> {
-    if (state.plan?.source === 'template') return;
-    if (startSource(await this.deps.readiness()) === 'locked') throw new KeysLockedError(then);
   }
 
   /** Appends events from a command, then lets the run move. */
@@ -437,7 +230,7 @@ export class ProjectRunner {
     const state = await this.state();
     const project = state.project;
     if (!project?.currentRunId || project.runStatus !== 'paused') throw new RunError('The run is not paused.');
-    await this.needKeys(state, 'the run goes on');
+    await needKeys(this.context, state, 'the run goes on');
     // Past a run limit, going on counts the limits afresh from here (the resume event
     // records the point, so a reload keeps it).
     await this.append([{ type: 'run-resume', actor: { kind: 'user' }, payload: { runId: project.currentRunId } }]);
@@ -451,7 +244,7 @@ export class ProjectRunner {
     if (!project?.currentRunId || (project.runStatus !== 'running' && project.runStatus !== 'paused')) {
       throw new RunError('Start the run first.');
     }
-    await this.needKeys(state, 'the next task runs');
+    await needKeys(this.context, state, 'the next task runs');
     if (project.runStatus === 'running') {
       await this.append([
         {
@@ -512,7 +305,7 @@ export class ProjectRunner {
       );
     }
     const project = state.project;
-    this.refusals.delete(taskId);
+    this.outcomes.refusals.delete(taskId);
     const events: EventDraft[] = [
       {
         type: 'task-retry',
@@ -733,7 +526,7 @@ export class ProjectRunner {
       return;
     }
     if (planApproved && busy === 0 && allFinished(tasks)) {
-      await this.finish(state, project.currentRunId);
+      await finishRun(this.context, state, project.currentRunId);
       return;
     }
     const session = state.sessions.get(project.currentRunId);
@@ -755,109 +548,13 @@ export class ProjectRunner {
     const slots = project.maxParallel - busy;
     const ready = readyTasks(tasks, new Set(this.inFlight.keys()), slots);
     for (const task of ready) this.launch(task);
-    if (ready.length === 0 && this.inFlight.size === 0) await this.pauseIfStalled(state);
+    if (ready.length === 0 && this.inFlight.size === 0) await pauseIfStalled(this.context, state);
   }
 
   /**
    * A run that is going but where nothing runs and nothing can start (a failed task that
    * others wait on, a plan that could not be written) pauses at once, naming what blocks
    * it and the one way on: it never shows "Running" while nothing runs.
-   */
-  private async pauseIfStalled(state: ProjectState): Promise<void> {
-    if (!state.project) return;
-    const run = runState({ project: state.project, plan: state.plan, tasks: [...state.tasks.values()] });
-    if (run.phase !== 'stalled') return;
-    const blocked = [...state.tasks.values()].filter(
-      (task) => task.status === 'failed' || task.status === 'interrupted',
-    );
-    const planning = blocked.find((task) => task.role === 'project-manager');
-    const reason = planning
-      ? `The plan could not be written: “${planning.title}” ${planning.status === 'failed' ? 'failed' : 'was cut off'}. Retry task to try again.`
-      : blocked.length > 0
-        ? `Nothing can run until ${blocked.map((task) => `“${task.title}”`).join(', ')} ${blocked.length === 1 ? 'is' : 'are'} retried or cancelled: ${blocked.length === 1 ? 'it' : 'they'} did not finish.`
-        : `Nothing can run: ${run.blocked.map((title) => `“${title}”`).join(', ')} cannot start.`;
-    await this.pause('failure', reason.slice(0, 1000));
-  }
-
-  /** The run's end: done, with the findings the last review left open listed. */
-  private async finish(before: ProjectState, runId: string): Promise<void> {
-    // The run ends by saying how the project's own tests fare on its final files.
-    const tested = await this.runChecks('final');
-    const state = tested ? await this.state() : before;
-    if (state.project?.runStatus !== 'running' || state.project.currentRunId !== runId) return;
-    if (tested && (await this.reviewFailingTests(state))) return;
-    const open = await remainingFindings(state, (hash) => this.deps.store.blob(hash));
-    const check = state.project.lastCheck;
-    const tests = check && checkIsCurrent(state) ? ` ${describeCheck(check.outcome, check.counts, check.reason)}` : '';
-    const cancelled = [...state.tasks.values()].filter((task) => task.status === 'cancelled');
-    const head =
-      cancelled.length === 0
-        ? 'Every task is done'
-        : `Every task is done but the ${cancelled.length} you cancelled (${cancelled.map((task) => `“${task.title}”`).join(', ')})`;
-    const message =
-      open.length === 0
-        ? `${head}.${tests}`
-        : `${head};${tests} The last review left ${open.length} finding${open.length === 1 ? '' : 's'} open: ${open
-            .slice(0, 5)
-            .map(
-              (finding) =>
-                `${finding.severity} in ${finding.file}${finding.line ? `:${finding.line}` : ''} — ${finding.message}`,
-            )
-            .join('; ')}`.slice(0, 2000);
-    await this.append([{ type: 'run-stop', actor: system, payload: { runId, outcome: 'completed', message } }]);
-  }
-
-  /**
-   * Runs the project's tests unless the last run already covers its files, or there is no
-   * page to run them in. Returns whether a run was made. A failure here never stops the
-   * build: the run goes on without test results, and the log says why.
-   */
-  private async runChecks(trigger: 'review' | 'final', taskId?: string): Promise<boolean> {
-    const checks = this.deps.checks;
-    if (!checks?.available) return false;
-    const state = await this.state();
-    if (checkIsCurrent(state)) return false;
-    try {
-      const timeoutMs = (await this.deps.checkTimeoutMs?.()) ?? 60_000;
-      const result = await checks.run(this.projectId, { trigger, taskId, timeoutMs });
-      return result.ran;
-    } catch (error) {
-      await this.report(error, taskId);
-      return false;
-    }
-  }
-
-  /**
-   * Tests that fail at the end of a plan that had no review get one: the Debugger reads
-   * the failures and fix tasks follow, as after any review. Never for a Template build
-   * (no model to fix anything) and never twice.
-   */
-  private async reviewFailingTests(state: ProjectState): Promise<boolean> {
-    const check = state.project?.lastCheck;
-    if (!check || check.failures.length === 0 || state.plan?.source === 'template') return false;
-    const reviewed = [...state.tasks.values()].some((task) => task.role === 'debugger');
-    if (reviewed) return false;
-    await this.append([
-      {
-        type: 'task-schedule',
-        actor: system,
-        payload: {
-          taskId: 'review-tests',
-          role: 'debugger',
-          title: 'Review the failing tests',
-          dependsOn: [],
-          instructions:
-            "The project's own tests fail. Find out why from the failures and the code, and report each cause as a finding on the file to change.",
-          expectedArtifacts: [],
-          acceptance: ['Every failing test is explained by a finding.'],
-          kind: 'review',
-          round: 1,
-        },
-      },
-    ]);
-    return true;
-  }
-
   /** Starts a task's attempt in the background; the loop runs again when it settles. */
   private launch(task: TaskRow): void {
     if (this.stopping > 0) return; // Next agent launches outside the loop
@@ -876,7 +573,7 @@ export class ProjectRunner {
     const before = await this.state();
     const reviewing = before.tasks.get(taskId);
     // A review starts from the project's tests as they run now: its failures are findings.
-    if (reviewing?.role === 'debugger') await this.runChecks('review', taskId);
+    if (reviewing?.role === 'debugger') await runChecks(this.context, 'review', taskId);
     if (signal.aborted) return;
     const state = await this.state();
     const task = state.tasks.get(taskId);
@@ -884,7 +581,7 @@ export class ProjectRunner {
     if (!task.role) {
       // A row no plan made (a retry naming an unknown task): no agent can do it. Failed for
       // good, it pauses the run; left scheduled, the next tick would launch it again.
-      await this.fail(
+      await this.outcomes.fail(
         task,
         Math.max(1, task.attempt),
         'no_role',
@@ -907,9 +604,9 @@ export class ProjectRunner {
     const isPlan = agent === projectManager;
     // The planner hears what the person said to the team before (and why a plan was rejected).
     const conversation = isPlan ? conversationOf(await this.deps.store.read(this.projectId)) : [];
-    const refused = this.refusals.get(taskId);
-    const silent = this.switchedFrom.get(taskId);
-    this.switchedFrom.delete(taskId);
+    const refused = this.outcomes.refusals.get(taskId);
+    const silent = this.outcomes.switchedFrom.get(taskId);
+    this.outcomes.switchedFrom.delete(taskId);
     const avoidArms = new Set([...(refused?.arms ?? []), ...(silent === undefined ? [] : [silent])]);
     const outcome = await runTaskAttempt(this.taskDeps(await this.budget()), state, task, agent, {
       signal,
@@ -932,7 +629,7 @@ export class ProjectRunner {
           }
         : {}),
     });
-    await this.settle(task, agent, outcome);
+    await this.outcomes.settle(task, agent, outcome);
   }
 
   /** What a model call of this project needs: for tasks, and for the Project Manager's chat. */
@@ -953,339 +650,6 @@ export class ProjectRunner {
       template: () => this.deps.template(),
       newId: () => `cost-${pooledUlid()}`,
     };
-  }
-
-  /** Turns an attempt's outcome into events, and decides whether the run goes on. */
-  private async settle(task: TaskRow, agent: AgentRole<unknown>, outcome: TaskAttemptOutcome<unknown>): Promise<void> {
-    const { taskId } = task;
-    switch (outcome.kind) {
-      case 'answered': {
-        // One completion at a time: each is computed from the state the previous one left
-        // (two reviews finishing together must not both name their re-review "review-2").
-        // That state is there once the previous completion is folded, before it commits,
-        // so completions finishing together still share a transaction.
-        const previous = this.completing;
-        let next = () => undefined as void;
-        this.completing = new Promise<void>((resolve) => (next = resolve));
-        // Once the completion is folded, the next completion may be computed, and the
-        // tasks that waited on this one may start: neither waits for the write.
-        const release = () => {
-          next();
-          const entry = this.inFlight.get(taskId);
-          if (entry && !entry.released) {
-            entry.released = true;
-            this.pump();
-          }
-        };
-        await previous;
-        try {
-          await this.completeAnswer(task, agent, outcome, release);
-        } finally {
-          release();
-        }
-        return;
-      }
-      case 'budget': {
-        // Refused at a repair call, the attempt had started: back to the queue with the
-        // pause, or it would stay "running" with no call behind it and never finish.
-        const started = (await this.state()).tasks.get(taskId);
-        await this.pause(
-          'budget',
-          outcome.message,
-          started?.status === 'running'
-            ? [
-                {
-                  type: 'task-interrupt',
-                  actor: system,
-                  payload: { taskId, attempt: started.attempt, reason: 'The budget ran out before its repair call.' },
-                },
-                {
-                  type: 'task-retry',
-                  actor: system,
-                  payload: { taskId, reason: 'Runs again once the budget allows.' },
-                },
-              ]
-            : [],
-        );
-        return;
-      }
-      case 'unavailable': {
-        const refused = this.refusals.get(taskId);
-        if (refused) {
-          // Declined, and no other model to ask: the person decides, with the provider's words.
-          await this.pauseForRefusal(task, refused.message, [
-            {
-              type: 'task-fail',
-              actor: system,
-              payload: {
-                taskId,
-                attempt: Math.max(1, task.attempt),
-                kind: 'refused',
-                message: `${refused.message} No other model can take this task.`.slice(0, 4000),
-                retryable: false,
-              },
-            },
-          ]);
-          return;
-        }
-        await this.pause('failure', outcome.message);
-        return;
-      }
-      case 'refused': {
-        const refused = this.refusals.get(taskId) ?? { arms: new Set<string>(), message: outcome.message };
-        refused.message = outcome.message;
-        if (outcome.armId) refused.arms.add(outcome.armId);
-        this.refusals.set(taskId, refused);
-        // A blocked prompt is about the prompt: another model would be sent the same one.
-        const another = !outcome.promptBlocked && refused.arms.size === 1;
-        const failure: EventDraft = {
-          type: 'task-fail',
-          actor: system,
-          payload: {
-            taskId,
-            attempt: outcome.attempt,
-            kind: 'refused',
-            message: outcome.message.slice(0, 4000),
-            retryable: another,
-          },
-        };
-        if (another && outcome.attempt < this.deps.limits.maxAttempts) {
-          // Once on another model: a refusal is the model's policy, another may not share it.
-          await this.append([
-            failure,
-            {
-              type: 'task-retry',
-              actor: system,
-              payload: { taskId, reason: 'The model declined this task; another model tries it.' },
-            },
-          ]);
-          return;
-        }
-        await this.pauseForRefusal(task, outcome.message, [failure]);
-        return;
-      }
-      case 'stopped':
-        // Stopped by a full disk: nothing can be written; Continue recovers the task.
-        if (this.halted) return;
-        if (outcome.reason === 'switch') {
-          if (outcome.armId) this.switchedFrom.set(taskId, outcome.armId);
-          await this.append([
-            {
-              type: 'task-interrupt',
-              actor: { kind: 'user' },
-              payload: {
-                taskId,
-                attempt: outcome.attempt,
-                reason: `No answer from ${outcome.armId ?? 'the model'}: you switched to another model.`,
-              },
-            },
-            {
-              type: 'task-retry',
-              actor: { kind: 'user' },
-              payload: { taskId, reason: 'Runs again on another model.' },
-            },
-          ]);
-          return;
-        }
-        await this.append([
-          outcome.reason === 'cancel'
-            ? {
-                type: 'task-cancel',
-                actor: { kind: 'user' },
-                payload: { taskId, reason: 'Cancelled by you while it ran; its call was stopped.' },
-              }
-            : {
-                type: 'task-interrupt',
-                actor: { kind: 'user' },
-                payload: { taskId, attempt: outcome.attempt, reason: 'Emergency stop.' },
-              },
-        ]);
-        return;
-      case 'loop':
-        await this.append([
-          {
-            type: 'task-fail',
-            actor: system,
-            payload: { taskId, attempt: outcome.attempt, kind: 'loop', message: outcome.message, retryable: false },
-          },
-        ]);
-        await this.pause('loop', taskLoopSentence(task, outcome.message).slice(0, 1000));
-        return;
-      case 'failed':
-        await this.fail(task, outcome.attempt, outcome.errorKind, outcome.message, outcome.retryable);
-        return;
-    }
-  }
-
-  private async completeAnswer(
-    task: TaskRow,
-    agent: AgentRole<unknown>,
-    outcome: Extract<TaskAttemptOutcome<unknown>, { kind: 'answered' }>,
-    folded: () => void,
-  ): Promise<void> {
-    // The last call's settlement is written with the first append that follows, ahead of
-    // the completion (one append per task fewer); whatever goes wrong, it is written.
-    let settlement = outcome.settlement;
-    const withSettlement = (events: EventDraft[]) => {
-      const all = [...settlement, ...events];
-      settlement = [];
-      return all;
-    };
-    try {
-      await this.writeCompletion(task, agent, outcome, withSettlement, folded);
-    } finally {
-      if (settlement.length > 0) {
-        await outcome.started;
-        await this.append(withSettlement([]));
-      }
-    }
-  }
-
-  private async writeCompletion(
-    task: TaskRow,
-    agent: AgentRole<unknown>,
-    outcome: Extract<TaskAttemptOutcome<unknown>, { kind: 'answered' }>,
-    withSettlement: (events: EventDraft[]) => EventDraft[],
-    folded: () => void,
-  ): Promise<void> {
-    const { taskId } = task;
-    const state = await this.state();
-    const current = state.tasks.get(taskId) ?? task;
-    const facts: AnswerFacts = {
-      task: current,
-      role: agent.role,
-      attempt: outcome.attempt,
-      text: outcome.text,
-      usage: outcome.usage,
-      repairs: outcome.repairs,
-      destination: outcome.destination,
-      durationMs: outcome.latencyMs,
-    };
-    const completion = await this.complete(state, facts, agent, outcome.value);
-    if (completion.failure || completion.loop) {
-      // Anything but the completion itself is written once the attempt's start is.
-      await outcome.started;
-      // A valid answer that left nothing usable is worth nothing to the router either.
-      const records = withSettlement(
-        outcome.destination.kind === 'model' ? outcome.destination.route.observe(0, outcome.latencyMs) : [],
-      );
-      if (records.length > 0) await this.append(records);
-    }
-    if (completion.failure) {
-      await this.fail(current, outcome.attempt, 'no_files', completion.failure, true);
-      return;
-    }
-    if (completion.loop) {
-      await this.settle(task, agent, { kind: 'loop', attempt: outcome.attempt, message: completion.loop });
-      return;
-    }
-    // The router learns from the answer's quality: its record goes into the same batch.
-    const learned =
-      outcome.destination.kind === 'model'
-        ? outcome.destination.route.observe(completion.quality, outcome.latencyMs)
-        : [];
-    // Appended without waiting for the start's write: folded on top of it, it is written
-    // after it or not at all. Were the start's write to fail first, the state would no
-    // longer hold this attempt, and the completion is refused.
-    const attempt = outcome.attempt;
-    await this.deps.store.append(this.projectId, withSettlement([...completion.events, ...learned]), {
-      ...(completion.blobs ? { blobs: completion.blobs } : {}),
-      folded,
-      requires: {
-        holds: (current) => {
-          const row = current.tasks.get(taskId);
-          return row?.status === 'running' && row.attempt === attempt;
-        },
-        message: `The start of ${taskId}'s attempt ${attempt} was not saved, so its answer was not either.`,
-      },
-    });
-  }
-
-  private async complete(
-    state: ProjectState,
-    facts: AnswerFacts,
-    agent: AgentRole<unknown>,
-    value: unknown,
-  ): Promise<Completion> {
-    const planId = `plan-${ulid().slice(-8).toLowerCase()}`;
-    if (agent === projectManagerChange) {
-      const proposal = changeProposal(state, changePlanSchema.parse(value), planId, facts.task.instructions);
-      return planCompletion(state, facts, proposal);
-    }
-    if (facts.role === 'project-manager')
-      return planCompletion(state, facts, proposalOf(planSchema.parse(value), planId));
-    if (isEditingAgent(agent)) {
-      const output = changeOutputSchema.parse(value);
-      // Checked when it came; placed again on the files as they are now (a task of the same
-      // change may have edited one since): blocks that no longer fit fail the attempt.
-      const placed = await applyChange(state, output, (hash) => this.deps.store.blob(hash));
-      if (!placed.ok) {
-        return {
-          events: [],
-          blobs: [],
-          quality: 0,
-          failure: `The edits no longer fit the files, which changed while the task ran: ${placed.errors.slice(0, 3).join(' ')}`,
-        };
-      }
-      return fileCompletion(state, facts, { files: placed.files, notes: output.notes });
-    }
-    if (facts.role === 'debugger') {
-      const tests = checkIsCurrent(state)
-        ? await testFailureFindings(state.project?.lastCheck, state, (hash) => this.deps.store.blob(hash))
-        : [];
-      return reviewCompletion(
-        state,
-        facts,
-        value as Parameters<typeof reviewCompletion>[2],
-        this.deps.limits.maxReviewRounds,
-        tests,
-      );
-    }
-    return fileCompletion(state, facts, value as Parameters<typeof fileCompletion>[2]);
-  }
-
-  /** A task no model would do: the run pauses with the provider's sentence and the ways on. */
-  private async pauseForRefusal(task: TaskRow, message: string, also: EventDraft[]): Promise<void> {
-    if (also.length > 0) await this.append(also);
-    await this.pause('failure', taskDeclinedSentence(task, message).slice(0, 1000));
-  }
-
-  /** A failed attempt: retried automatically while attempts remain and it can help, else the run pauses. */
-  private async fail(task: TaskRow, attempt: number, kind: string, message: string, retryable: boolean): Promise<void> {
-    const events: EventDraft[] = [
-      {
-        type: 'task-fail',
-        actor: system,
-        payload: {
-          taskId: task.taskId,
-          attempt,
-          kind: kind.slice(0, 60),
-          message: message.slice(0, 4000) || 'The task failed.',
-          retryable,
-        },
-      },
-    ];
-    if (retryable && attempt < this.deps.limits.maxAttempts) {
-      events.push({
-        type: 'task-retry',
-        actor: system,
-        payload: { taskId: task.taskId, reason: `Attempt ${attempt} failed; trying again.` },
-      });
-      await this.append(events);
-      return;
-    }
-    await this.append(events);
-    // Name the model that failed and why, and one way on (nothing goes on without the plan).
-    const parsed = providerIdSchema.safeParse(task.provider);
-    const provider = parsed.success && parsed.data !== 'template' ? parsed.data : null;
-    const errorKind = errorKindSchema.safeParse(kind);
-    const sentence = taskFailedSentence(task, {
-      on: provider && task.model ? `${providerLabels[provider]} ${task.model}` : null,
-      attempts: attempt,
-      cause: message || 'The task failed.',
-      remedy: provider && errorKind.success ? remedy(provider, errorKind.data) : undefined,
-    });
-    await this.pause('failure', sentence.slice(0, 1000));
   }
 
   /** Something unexpected (storage, a bug): recorded, and the run pauses instead of spinning. */
@@ -1318,26 +682,4 @@ function planErrors(value: unknown, maxTasks: number): string[] {
   if (!parsed.success) return [];
   const result = validatePlan(parsed.data, { maxTasks });
   return result.ok ? [] : result.errors;
-}
-
-/** A command that cannot be done now, with the reason for the person. */
-export class RunError extends Error {
-  override name = 'RunError';
-}
-
-/** The run needs the model keys, which are locked: the person enters the passphrase, then tries again. */
-export class KeysLockedError extends RunError {
-  override name = 'KeysLockedError';
-  /** `then`: what happens once they open ("the run starts"). */
-  constructor(then: string) {
-    super(`Your model keys are locked: enter your passphrase to unlock them, and ${then}.`);
-  }
-}
-
-/** A plan proposed, and approved at once when the project approves its plans automatically. */
-function proposal(plan: PayloadOf<'plan-propose'>, autoApprove: boolean): EventDraft[] {
-  const proposed: EventDraft = { type: 'plan-propose', actor: system, payload: plan };
-  return autoApprove
-    ? [proposed, { type: 'plan-approve', actor: system, payload: { planId: plan.planId, auto: true } }]
-    : [proposed];
 }
