@@ -95,12 +95,16 @@ export class ModuleSystem {
 
   constructor(private readonly host: ModuleHost) {}
 
-  /** `require(specifier)` from the module at `fromPath`. */
-  require(specifier: string, fromPath: string, parent?: NodeModule): unknown {
+  /**
+   * `require(specifier)` from the module at `fromPath`. An ES module's static imports come
+   * here too (the transform made them `require` calls), resolved with the `import`
+   * condition (`asImport`), as Node resolves them.
+   */
+  require(specifier: string, fromPath: string, parent?: NodeModule, asImport = false): unknown {
     if (typeof specifier !== 'string') {
       throw new TypeError(`The "id" argument must be of type string. Received ${typeof specifier}`);
     }
-    const resolved = resolveModule(this.host.vfs, specifier, fromPath, true);
+    const resolved = resolveModule(this.host.vfs, specifier, fromPath, !asImport);
     if (resolved.kind === 'builtin') return this.host.builtin(resolved.name);
     const record = this.record(resolved.path, parent);
     const result = this.evaluate(record);
@@ -284,10 +288,11 @@ export class ModuleSystem {
           );
         }
       : undefined;
+    const staticImport = esm ? (specifier: string) => this.require(specifier, path, module, true) : module.require;
     return wrapper.call(
       esm ? undefined : module.exports,
       module.exports,
-      module.require,
+      staticImport,
       module,
       path,
       posix.dirname(path),

@@ -138,41 +138,219 @@ function packageMain(vfs: Vfs, dir: string): string | undefined {
   return typeof main === 'string' ? main : undefined;
 }
 
-/** Picks a target from a package.json `exports` value for the conditions we run under. */
-function exportsTarget(value: unknown, subpath: string, require: boolean): string | undefined {
-  if (typeof value === 'string') return subpath === '.' ? value : undefined;
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      const found = exportsTarget(item, subpath, require);
-      if (found) return found;
-    }
-    return undefined;
+/** Node's resolution conditions, as a set: a package's own key order decides among them. */
+const importConditions = new Set(['import', 'node', 'module-sync', 'default']);
+const requireConditions = new Set(['require', 'node', 'module-sync', 'default']);
+
+/** A package.json `exports` or `imports` target that Node refuses to use. */
+export class PackageConfigError extends Error {
+  readonly code: string;
+
+  constructor(message: string, code: string) {
+    super(message);
+    this.name = 'Error';
+    this.code = code;
   }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const keys = Object.keys(value);
-  const record = value as Record<string, unknown>;
-  if (keys.some((key) => key.startsWith('.'))) {
-    if (Object.hasOwn(record, subpath)) return exportsTarget(record[subpath], '.', require);
-    for (const key of keys) {
-      const star = key.indexOf('*');
-      if (star === -1) continue;
-      const prefix = key.slice(0, star);
-      const suffix = key.slice(star + 1);
-      if (subpath.startsWith(prefix) && subpath.endsWith(suffix) && subpath.length >= key.length - 1) {
-        const target = exportsTarget(record[key], '.', require);
-        return target?.replaceAll('*', subpath.slice(prefix.length, subpath.length - suffix.length));
+}
+
+/** A subpath (`pkg/x`) or `#import` the package does not offer; Node's messages and codes. */
+function notExported(packageDir: string, subpath: string, from: string): PackageConfigError {
+  const what =
+    subpath === '.' ? 'No "exports" main defined' : `Package subpath '${subpath}' is not defined by "exports"`;
+  return new PackageConfigError(
+    `${what} in ${posix.join(packageDir, 'package.json')} imported from ${from}`,
+    'ERR_PACKAGE_PATH_NOT_EXPORTED',
+  );
+}
+
+function invalidTarget(packageDir: string, key: string, target: string, from: string): PackageConfigError {
+  return new PackageConfigError(
+    `Invalid "exports" or "imports" target ${JSON.stringify(target)} defined for '${key}' in the package config ${posix.join(packageDir, 'package.json')} imported from ${from}`,
+    'ERR_INVALID_PACKAGE_TARGET',
+  );
+}
+
+const invalidSegment = /(^|\\|\/)(\.\.?|node_modules)(\\|\/|$)/i;
+
+interface TargetContext {
+  vfs: Vfs;
+  packageDir: string;
+  key: string;
+  isImports: boolean;
+  conditions: ReadonlySet<string>;
+  from: string;
+  require: boolean;
+}
+
+/**
+ * Node's PACKAGE_TARGET_RESOLVE: a string target (with `*` replaced), the first usable
+ * entry of an array, or the first key of a conditions object (in the package's order)
+ * that is `default` or one of ours. `null` excludes the path; `undefined` means no match.
+ */
+function targetResolve(
+  context: TargetContext,
+  target: unknown,
+  patternMatch: string | null,
+): Resolved | null | undefined {
+  if (typeof target === 'string') {
+    if (!target.startsWith('./')) {
+      // An `imports` target may name a package ("#dep": "dep"); an export may not.
+      if (
+        context.isImports &&
+        !target.startsWith('../') &&
+        !target.startsWith('/') &&
+        !/^[a-z][a-z0-9+.-]*:/i.test(target)
+      ) {
+        const specifier = patternMatch === null ? target : target.replaceAll('*', patternMatch);
+        return resolvePackage(context.vfs, specifier, context.from, context.require);
+      }
+      throw invalidTarget(context.packageDir, context.key, target, context.from);
+    }
+    if (invalidSegment.test(target.slice(2)))
+      throw invalidTarget(context.packageDir, context.key, target, context.from);
+    if (patternMatch !== null && invalidSegment.test(patternMatch)) {
+      throw new PackageConfigError(
+        `Request '${context.key.replace('*', patternMatch)}' matched a pattern with a path segment that is not allowed in ${posix.join(context.packageDir, 'package.json')}`,
+        'ERR_INVALID_MODULE_SPECIFIER',
+      );
+    }
+    const path = posix.join(context.packageDir, patternMatch === null ? target : target.replaceAll('*', patternMatch));
+    const found = fileOrIndex(context.vfs, path);
+    if (!found) throw new ModuleNotFoundError(path, context.from);
+    return { kind: 'file', path: found };
+  }
+  if (Array.isArray(target)) {
+    let lastError: PackageConfigError | undefined;
+    for (const item of target as unknown[]) {
+      try {
+        const resolved = targetResolve(context, item, patternMatch);
+        if (resolved === undefined) continue;
+        return resolved;
+      } catch (error) {
+        if (!(error instanceof PackageConfigError) || error.code !== 'ERR_INVALID_PACKAGE_TARGET') throw error;
+        lastError = error;
       }
     }
+    if (lastError) throw lastError;
+    return null;
+  }
+  if (typeof target === 'object' && target !== null) {
+    const record = target as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      if (key !== 'default' && !context.conditions.has(key)) continue;
+      const resolved = targetResolve(context, record[key], patternMatch);
+      if (resolved !== undefined) return resolved;
+    }
     return undefined;
   }
-  if (subpath !== '.') return undefined;
-  for (const condition of [require ? 'require' : 'import', 'node', 'module-sync', 'default']) {
-    if (Object.hasOwn(record, condition)) {
-      const found = exportsTarget(record[condition], '.', require);
-      if (found) return found;
-    }
+  if (target === null) return null;
+  return undefined;
+}
+
+/** Node's PATTERN_KEY_COMPARE: the longer prefix before `*` first, then the longer key. */
+function patternKeyCompare(a: string, b: string): number {
+  const baseA = a.indexOf('*');
+  const baseB = b.indexOf('*');
+  const lengthA = baseA === -1 ? a.length : baseA + 1;
+  const lengthB = baseB === -1 ? b.length : baseB + 1;
+  if (lengthA !== lengthB) return lengthB - lengthA;
+  return b.length - a.length;
+}
+
+/** Node's PACKAGE_IMPORTS_EXPORTS_RESOLVE: an exact key, else the most specific `*` pattern. */
+function importsExportsResolve(
+  context: Omit<TargetContext, 'key'>,
+  matchKey: string,
+  matchObject: Record<string, unknown>,
+): Resolved | null | undefined {
+  if (Object.hasOwn(matchObject, matchKey) && !matchKey.includes('*')) {
+    return targetResolve({ ...context, key: matchKey }, matchObject[matchKey], null);
+  }
+  const expansionKeys = Object.keys(matchObject)
+    .filter((key) => key.split('*').length === 2)
+    .sort(patternKeyCompare);
+  for (const key of expansionKeys) {
+    const star = key.indexOf('*');
+    const base = key.slice(0, star);
+    const trailer = key.slice(star + 1);
+    if (!matchKey.startsWith(base) || matchKey === base) continue;
+    if (trailer.length > 0 && !(matchKey.endsWith(trailer) && matchKey.length >= key.length)) continue;
+    const patternMatch = matchKey.slice(base.length, matchKey.length - trailer.length);
+    return targetResolve({ ...context, key }, matchObject[key], patternMatch);
   }
   return undefined;
+}
+
+/** Node's PACKAGE_EXPORTS_RESOLVE for `subpath` ("." or "./x") of the package at `packageDir`. */
+function exportsResolve(
+  vfs: Vfs,
+  packageDir: string,
+  subpath: string,
+  exports: unknown,
+  from: string,
+  require: boolean,
+): Resolved {
+  const context = {
+    vfs,
+    packageDir,
+    isImports: false,
+    conditions: require ? requireConditions : importConditions,
+    from,
+    require,
+  };
+  const isObject = typeof exports === 'object' && exports !== null && !Array.isArray(exports);
+  const keys = isObject ? Object.keys(exports) : [];
+  const dotted = keys.filter((key) => key.startsWith('.'));
+  if (dotted.length > 0 && dotted.length !== keys.length) {
+    throw new PackageConfigError(
+      `Invalid package config ${posix.join(packageDir, 'package.json')}: "exports" cannot contain some keys starting with '.' and some not.`,
+      'ERR_INVALID_PACKAGE_CONFIG',
+    );
+  }
+  let resolved: Resolved | null | undefined;
+  if (subpath === '.') {
+    const main = dotted.length === 0 ? exports : (exports as Record<string, unknown>)['.'];
+    if (main !== undefined) resolved = targetResolve({ ...context, key: '.' }, main, null);
+  } else if (dotted.length > 0) {
+    resolved = importsExportsResolve(context, subpath, exports as Record<string, unknown>);
+  }
+  if (resolved) return resolved;
+  throw notExported(packageDir, subpath, from);
+}
+
+/** The nearest package.json above `path`, with its folder. */
+function packageScope(vfs: Vfs, path: string): { dir: string; manifest: Record<string, unknown> } | undefined {
+  for (let dir = posix.dirname(path); ; dir = posix.dirname(dir)) {
+    if (posix.basename(dir) === 'node_modules') return undefined;
+    const manifest = readPackageJson(vfs, dir);
+    if (manifest) return { dir, manifest };
+    if (dir === '/') return undefined;
+  }
+}
+
+/** Node's PACKAGE_IMPORTS_RESOLVE: `#name` through the nearest package.json's `imports`. */
+function importsResolve(vfs: Vfs, specifier: string, from: string, require: boolean): Resolved {
+  const scope = packageScope(vfs, from);
+  const imports = scope?.manifest.imports;
+  if (scope && specifier !== '#' && !specifier.startsWith('#/') && typeof imports === 'object' && imports !== null) {
+    const resolved = importsExportsResolve(
+      {
+        vfs,
+        packageDir: scope.dir,
+        isImports: true,
+        conditions: require ? requireConditions : importConditions,
+        from,
+        require,
+      },
+      specifier,
+      imports as Record<string, unknown>,
+    );
+    if (resolved) return resolved;
+  }
+  throw new PackageConfigError(
+    `Package import specifier "${specifier}" is not defined${scope ? ` in package ${posix.join(scope.dir, 'package.json')}` : ''} imported from ${from}`,
+    'ERR_PACKAGE_IMPORT_NOT_DEFINED',
+  );
 }
 
 function splitPackage(specifier: string): { name: string; subpath: string } {
@@ -181,6 +359,36 @@ function splitPackage(specifier: string): { name: string; subpath: string } {
   const name = parts.slice(0, size).join('/');
   const rest = parts.slice(size).join('/');
   return { name, subpath: rest === '' ? '.' : `./${rest}` };
+}
+
+/**
+ * Node's PACKAGE_RESOLVE for a bare specifier: the package itself by name (self-reference
+ * through its `exports`), then `node_modules/<name>` in each folder up from the importer,
+ * through `exports` when the package has them (nothing else of it is reachable), else its
+ * `main` or index for the package and plain paths for subpaths.
+ */
+function resolvePackage(vfs: Vfs, specifier: string, fromPath: string, require: boolean): Resolved {
+  if (specifier.startsWith('node:')) return { kind: 'builtin', name: specifier.slice(5) };
+  if (nodeBuiltins.has(specifier)) return { kind: 'builtin', name: specifier };
+  const { name, subpath } = splitPackage(specifier);
+  const self = packageScope(vfs, fromPath);
+  if (self && self.manifest.name === name && self.manifest.exports !== undefined && self.manifest.exports !== null) {
+    return exportsResolve(vfs, self.dir, subpath, self.manifest.exports, fromPath, require);
+  }
+  for (let dir = posix.dirname(fromPath); ; dir = posix.dirname(dir)) {
+    const packageDir = posix.join(dir, 'node_modules', name);
+    if (posix.basename(dir) !== 'node_modules' && vfs.get(packageDir)?.kind === 'dir') {
+      const manifest = readPackageJson(vfs, packageDir);
+      if (manifest && manifest.exports !== undefined && manifest.exports !== null) {
+        return exportsResolve(vfs, packageDir, subpath, manifest.exports, fromPath, require);
+      }
+      const found = fileOrIndex(vfs, posix.join(packageDir, subpath));
+      if (found) return { kind: 'file', path: found };
+      throw new ModuleNotFoundError(specifier, fromPath);
+    }
+    if (dir === '/') break;
+  }
+  throw new MissingPackageError(name, fromPath);
 }
 
 /** Converts a file: URL to a path, as url.fileURLToPath does for POSIX. */
@@ -216,20 +424,8 @@ export function resolveModule(vfs: Vfs, specifier: string, fromPath: string, req
     if (found) return { kind: 'file', path: found };
     throw new ModuleNotFoundError(specifier, fromPath);
   }
-  const { name, subpath } = splitPackage(specifier);
-  for (let dir = posix.dirname(fromPath); ; dir = posix.dirname(dir)) {
-    const packageDir = posix.join(dir, 'node_modules', name);
-    if (vfs.get(packageDir)?.kind === 'dir') {
-      const manifest = readPackageJson(vfs, packageDir);
-      const exported =
-        manifest && 'exports' in manifest ? exportsTarget(manifest.exports, subpath, require) : undefined;
-      const found = fileOrIndex(vfs, posix.join(packageDir, exported ?? subpath));
-      if (found) return { kind: 'file', path: found };
-      throw new ModuleNotFoundError(specifier, fromPath);
-    }
-    if (dir === '/') break;
-  }
-  throw new MissingPackageError(name, fromPath);
+  if (specifier.startsWith('#')) return importsResolve(vfs, specifier, fromPath, require);
+  return resolvePackage(vfs, specifier, fromPath, require);
 }
 
 /** The nearest package.json's `type` for a file: "module" or "commonjs". */

@@ -37,7 +37,9 @@ export class CompileError extends SyntaxError {
 
 const typeScript = /\.[cm]?tsx?$/;
 const jsx = /\.[jt]sx$/;
-const moduleSyntax = /(?:^|[\n;])\s*(?:import\s*(?:[\w$*{]|["'])|export\s*(?:[\w$*{]|default\b))/;
+// `export`/`import` as a statement: a keyword then a name, `*`, `{` or a string — not
+// `exports.x = …` or `imports.push(…)` at the start of a CommonJS statement.
+const moduleSyntax = /(?:^|[\n;])\s*(?:import\s*(?:[*{]|["'])|import\s+[\w$]|export\s*[*{]|export\s+[\w$])/;
 
 /** Whether source code uses ES module syntax (`import …` / `export …` statements). */
 export function hasModuleSyntax(source: string): boolean {
