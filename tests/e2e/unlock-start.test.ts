@@ -103,3 +103,54 @@ test('with locked keys Start asks for the passphrase, refuses a wrong one, and s
   expect(text).not.toContain(passphrase);
   expect(text).not.toContain(key);
 }, 240_000);
+
+test('keys locked during a run pause it as "keys locked", and the banner unlocks them and goes on', async ({
+  profile,
+}) => {
+  const { page } = profile;
+  scriptTeam(sim, 'openai', {
+    'project-manager': { kind: 'json', value: teamPlan },
+    'code-generator': (request) => builderAnswer(request),
+    'ui-designer': { kind: 'json', value: files.ui },
+    'test-writer': { kind: 'json', value: files.tests },
+    debugger: { kind: 'json', value: passingReview },
+  });
+  await page.goto(`${server.url}/settings`);
+  await configureProvider(page, 'openai', sim.baseUrl('openai'), key);
+  const settings = page.getByTestId('passphrase');
+  await settings.getByLabel('New passphrase (8 characters or more)').fill(passphrase);
+  await settings.getByRole('button', { name: 'Encrypt keys' }).click();
+  await expect
+    .poll(() => page.getByTestId('key-status').textContent())
+    .toBe('Keys are encrypted and unlocked for this session.');
+  await createProject(page, server.url, {
+    name: 'Relocked notes',
+    description: 'A notes service with a small web page.',
+  });
+  // Loading the project's page started a new engine: the keys are locked again.
+  await button(page, 'Start').click();
+  await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
+  await button(page, 'Unlock and start').click();
+  await page.getByTestId('plan-review').waitFor();
+
+  // The keys lock while the plan waits (Settings › Lock keys, in the same tab), then the
+  // plan is approved: the first task finds no model to call.
+  await page.getByRole('link', { name: 'Settings', exact: true }).click();
+  await page.getByTestId('passphrase').getByRole('button', { name: 'Lock keys' }).click();
+  await expect.poll(() => page.getByTestId('key-status').textContent()).toBe('Keys are encrypted and locked.');
+  await page.goBack();
+  await button(page, 'Approve plan').click();
+
+  const banner = page.getByTestId('pause-banner');
+  await expect.poll(() => banner.getAttribute('data-kind'), { timeout: 60_000 }).toBe('keys');
+  expect(await page.getByTestId('run-status').textContent()).toContain('Paused: keys locked');
+  expect(await banner.textContent()).toContain('Your model keys are locked, so no model can take the next task.');
+  // No task failed for it: the run waits for the keys.
+  expect(await page.getByText('failed', { exact: false }).count()).toBe(0);
+
+  await banner.getByLabel('Passphrase', { exact: true }).fill(passphrase);
+  await banner.getByRole('button', { name: 'Unlock and continue', exact: true }).click();
+  await expect.poll(() => runStatus(page), { timeout: 120_000 }).toBe('stopped');
+  expect(await page.getByTestId('run-status').textContent()).toContain('Completed');
+  expect(await page.getByTestId('unlock-keys').count()).toBe(0);
+}, 240_000);

@@ -4,7 +4,7 @@
  * approval a change is a revised proposal; after it, the tasks themselves change. Every
  * change is an event, like everything else.
  */
-import { startSource } from '../run-state/start-source.ts';
+import { startSource, waitingSentence } from '../run-state/start-source.ts';
 import { remedy } from '../providers/contract/provider-error.ts';
 import type { ChatReply, PlanTask } from '../agents/index.ts';
 import { chatReplySchema, projectManagerChat, repairPrompt } from '../agents/index.ts';
@@ -76,7 +76,9 @@ export async function answerMessage(
           ? 'The Project Manager needs a model to answer, and your model keys are locked: unlock them in Settings, then send your message again.'
           : routed.budget
             ? routed.message
-            : 'The Project Manager needs a model to answer: add a key in Settings, then send your message again.',
+            : startSource(readiness) === 'waiting'
+              ? waitingSentence(readiness, 'send your message again')
+              : 'The Project Manager needs a model to answer: add a key in Settings, then send your message again.',
       ),
     ];
   }

@@ -2,7 +2,7 @@ import type { EventDraft } from '../events/catalog.ts';
 import type { Preference } from '../events/projections/rows.ts';
 import type { ProviderReady } from '../providers/contract/provider-service-api.ts';
 import { findModel, listedAs } from '../providers/catalog.ts';
-import { startSource } from '../run-state/start-source.ts';
+import { startSource, waitingSentence } from '../run-state/start-source.ts';
 import type { RemoteProviderId } from '../providers/contract/provider-id.ts';
 import {
   type PerformanceTracker,
@@ -301,11 +301,9 @@ export class ModelChooser {
 /** Why no model can take a call, and the one thing to do about it. */
 function noModelMessage(readiness: readonly ProviderReady[]): string {
   if (startSource(readiness) === 'locked') {
-    return 'Your model keys are locked. Press Continue orchestra and enter your passphrase to go on.';
+    return 'Your model keys are locked, so no model can take the next task.';
   }
-  if (readiness.some((entry) => entry.blocked === 'cooling-down')) {
-    return 'No model provider can take calls now: the providers with a key are paused after repeated failures. Wait a minute, then press Continue orchestra.';
-  }
+  if (startSource(readiness) === 'waiting') return waitingSentence(readiness, 'press Continue orchestra');
   return 'No model provider can take calls now. Add a key in Settings, then press Continue orchestra.';
 }
 

@@ -400,6 +400,7 @@ export function createRunCommands(
       const templateDetail: Record<StartSource, string> = {
         models: 'Always available; used when no model can be reached.',
         locked: 'Not used while your model keys are locked: Start asks for your passphrase instead.',
+        waiting: 'Not used while a provider you set up is paused or needs settings: Start waits for it instead.',
         template: 'No model key yet: Start builds a runnable starter from a template, labelled Template (no AI).',
       };
       return ok([

@@ -12,7 +12,7 @@ import { ulid } from 'ulid';
 import { maxTasksAcceptance } from '../agents/index.ts';
 import type { EventDraft, PayloadOf } from '../events/catalog.ts';
 import type { ProjectState } from '../events/projections/project-state.ts';
-import { startSource } from '../run-state/start-source.ts';
+import { startSource, waitingSentence } from '../run-state/start-source.ts';
 import { editablePaths } from './change-mode.ts';
 import type { RunLimits } from './limits.ts';
 import { type RunContext, system } from './run-context.ts';
@@ -40,6 +40,7 @@ export async function startRun(ctx: RunContext): Promise<string> {
   const unfinished = [...state.tasks.values()].some((task) => !isFinished(task));
   const needsModel = !approved || (state.plan?.source !== 'template' && unfinished);
   if (source === 'locked' && needsModel) throw new KeysLockedError('the run starts');
+  if (source === 'waiting' && needsModel) throw new RunError(waitingSentence(readiness, 'press Start again'));
   const events: EventDraft[] = [{ type: 'run-start', actor: { kind: 'user' }, payload: { runId } }];
   if (approved) {
     // Start on an ended run goes on with what is left (after an emergency stop, a
@@ -114,8 +115,10 @@ export async function askForChange(ctx: RunContext, request: string, callsInFlig
   }
   const runId = ulid();
   events.push({ type: 'run-start', actor: { kind: 'user' }, payload: { runId } });
-  const source = startSource(await ctx.deps.readiness());
+  const readiness = await ctx.deps.readiness();
+  const source = startSource(readiness);
   if (source === 'locked') throw new KeysLockedError('the change is planned');
+  if (source === 'waiting') throw new RunError(waitingSentence(readiness, 'ask again'));
   const taskIds = new Set(state.tasks.keys());
   if (source === 'template') {
     const plan = templateChangePlan(asked, {
@@ -141,11 +144,15 @@ export async function askForChange(ctx: RunContext, request: string, callsInFlig
 
 /**
  * Refuses, before anything is written, to go on with a model-built run while the keys
- * are locked: every task would fail for want of a model. A template plan needs none.
+ * are locked, or while every provider set up is paused or incomplete: every task would
+ * fail for want of a model. A template plan needs none.
  */
 export async function needKeys(ctx: RunContext, state: ProjectState, then: string): Promise<void> {
   if (state.plan?.source === 'template') return;
-  if (startSource(await ctx.deps.readiness()) === 'locked') throw new KeysLockedError(then);
+  const readiness = await ctx.deps.readiness();
+  const source = startSource(readiness);
+  if (source === 'locked') throw new KeysLockedError(then);
+  if (source === 'waiting') throw new RunError(waitingSentence(readiness, 'try again'));
 }
 
 /** The Project Manager's task that plans the project or a change: its answer is the plan. */

@@ -46,6 +46,8 @@ import { type TaskRunnerDeps, runTaskAttempt } from './task-runner.ts';
 import { templateFor } from './template-plan.ts';
 import { agentForTask, applyChange, changePlanErrors, isEditingAgent } from './change-mode.ts';
 import { conversationOf } from './chat.ts';
+import { faultSentence } from '../run-state/task-stop-sentences.ts';
+import { toFailure } from '../projects/to-failure.ts';
 
 export type { RunnerDeps } from './run-context.ts';
 export { KeysLockedError, RunError } from './run-errors.ts';
@@ -669,7 +671,8 @@ export class ProjectRunner {
           },
         },
       ]);
-      await this.pause('failure', `Orchestra ran into a problem: ${message}`.slice(0, 1000));
+      const title = taskId ? (await this.state()).tasks.get(taskId)?.title : undefined;
+      await this.pause('fault', faultSentence(toFailure(error), title).slice(0, 1000));
     } catch {
       // Storage itself is failing: nothing more can be recorded; the next command reports it.
     }

@@ -23,6 +23,7 @@ import type { TaskRow } from '../events/projections/rows.ts';
 import { errorKindSchema } from '../providers/contract/error-kind.ts';
 import { providerIdSchema, providerLabels } from '../providers/contract/provider-id.ts';
 import { remedy } from '../providers/contract/provider-error.ts';
+import { startSource } from '../run-state/start-source.ts';
 import { taskDeclinedSentence, taskFailedSentence, taskLoopSentence } from '../run-state/task-stop-sentences.ts';
 import { applyChange, isEditingAgent } from './change-mode.ts';
 import type { TaskRefusal } from './refusal-memory.ts';
@@ -136,7 +137,10 @@ export class TaskOutcomes {
           ]);
           return;
         }
-        await this.ctx.pause('failure', outcome.message);
+        // No model can take the call: the keys are locked (the banner asks for the
+        // passphrase), or no provider is set up or ready (the message says which).
+        const source = startSource(await this.ctx.deps.readiness());
+        await this.ctx.pause(source === 'locked' ? 'keys' : 'no-model', outcome.message);
         return;
       }
       case 'refused': {

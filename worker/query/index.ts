@@ -18,4 +18,4 @@ export {
   runSentence,
   runState,
 } from '../run-state/run-state.ts';
-export { type StartSource, startSource } from '../run-state/start-source.ts';
+export { type StartSource, startSource, waitingSentence } from '../run-state/start-source.ts';

@@ -178,6 +178,10 @@ export interface RunControls {
 /** How Start's sentence begins while the keys it needs are locked. */
 const lockedLead = 'Your model keys are locked: Start asks for your passphrase, then ';
 
+/** Why Start is off while every provider set up is paused or missing settings. */
+const waitingLead =
+  'No model can take calls now: a provider with a key is paused after repeated failures, or an endpoint needs its base URL and model in Settings. Start is back once one can.';
+
 const off = (does: string): RunControl => ({ enabled: false, does });
 const on = (does: string): RunControl => ({ enabled: true, does });
 const quoted = (titles: readonly string[]) => titles.map((title) => `“${title}”`).join(', ');
@@ -201,23 +205,32 @@ export function runControls(state: RunState, canWrite: boolean, source: StartSou
   if (!canWrite) return controls;
   switch (state.phase) {
     case 'idle':
-      controls.start = on(
-        source === 'template'
-          ? 'No model key is set up: Start builds a runnable starter from a template, labelled Template (no AI), and no AI reads your description. Add a key in Settings to have the Project Manager plan it.'
-          : `${source === 'locked' ? lockedLead : 'Start: '}the Project Manager plans the project, and you approve the plan before anything is built.`,
-      );
+      controls.start =
+        source === 'waiting'
+          ? off(waitingLead)
+          : on(
+              source === 'template'
+                ? 'No model key is set up: Start builds a runnable starter from a template, labelled Template (no AI), and no AI reads your description. Add a key in Settings to have the Project Manager plan it.'
+                : `${source === 'locked' ? lockedLead : 'Start: '}the Project Manager plans the project, and you approve the plan before anything is built.`,
+            );
       break;
-    case 'ended':
-      controls.start = on(
-        !state.planned
-          ? source === 'locked'
-            ? `${lockedLead}the Project Manager plans the project again, and a new plan comes to you for approval before anything is built.`
-            : 'Start plans the project again: a new plan comes to you for approval before anything is built.'
-          : state.unfinished.length > 0
-            ? `${source === 'locked' ? lockedLead : 'Start '}goes on with the approved plan: ${plural(state.unfinished.length, 'unfinished task')} run again (${state.unfinished.join(', ')}); finished work is kept.`
-            : 'Every task is done: Start builds nothing again. It runs the project’s tests if its files changed since they last ran, then ends. To change the project, send the team a message.',
-      );
+    case 'ended': {
+      // A finished plan's Start calls no model (it only re-checks the tests).
+      const finished = state.planned && state.unfinished.length === 0;
+      controls.start =
+        source === 'waiting' && !finished
+          ? off(waitingLead)
+          : on(
+              !state.planned
+                ? source === 'locked'
+                  ? `${lockedLead}the Project Manager plans the project again, and a new plan comes to you for approval before anything is built.`
+                  : 'Start plans the project again: a new plan comes to you for approval before anything is built.'
+                : !finished
+                  ? `${source === 'locked' ? lockedLead : 'Start '}goes on with the approved plan: ${plural(state.unfinished.length, 'unfinished task')} run again (${state.unfinished.join(', ')}); finished work is kept.`
+                  : 'Every task is done: Start builds nothing again. It runs the project’s tests if its files changed since they last ran, then ends. To change the project, send the team a message.',
+            );
       break;
+    }
     case 'planning':
     case 'awaiting-approval':
       controls.emergencyStop = on(controls.emergencyStop.does);
@@ -276,6 +289,9 @@ const pauseBadges: Readonly<Record<PauseKind, string>> = {
   failure: 'Paused: a task failed',
   loop: 'Paused: repeating itself',
   limit: 'Paused: run limit',
+  keys: 'Paused: keys locked',
+  'no-model': 'Paused: no model can take calls',
+  fault: 'Paused: a problem in Orchestra',
 };
 
 export function runBadge(state: RunState): RunBadge {

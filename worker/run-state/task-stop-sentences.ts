@@ -1,4 +1,5 @@
 import type { TaskRow } from '../events/projections/rows.ts';
+import type { Failure } from '../contract/result.ts';
 
 /**
  * The sentences a run pauses with when a task stops for good: the cause first (which
@@ -49,4 +50,24 @@ export function taskDeclinedSentence(task: StoppedTask, message: string): string
 function ended(sentence: string): string {
   const trimmed = sentence.trim();
   return /[.!?…”)]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+/**
+ * A fault of Orchestra's own (storage, a bug) that stopped the run, not a task's or a
+ * provider's failure: what happened in the person's words, and the one way on. The raw
+ * error stays in the log's `error-report` event, never in the sentence.
+ * @example faultSentence({ kind: 'storage_full', message: '…' }, 'Write the notes module')
+ */
+export function faultSentence(failure: Pick<Failure, 'kind'>, taskTitle?: string): string {
+  const during = taskTitle ? ` while “${taskTitle}” ran` : '';
+  switch (failure.kind) {
+    case 'storage_full':
+      return `This device’s storage is full, so the run could not save its next step${during}. Free some space (export and delete projects you no longer need), then press Continue orchestra.`;
+    case 'storage':
+      return `Orchestra could not read or write this project’s data on this device${during}. Press Continue orchestra to try again; if it happens again, reload the page first.`;
+    case 'conflict':
+      return `Another tab changed this project while the run was saving${during}. Press Continue orchestra to go on from what is saved.`;
+    default:
+      return `Orchestra hit a problem of its own${during}; nothing you did caused it, and the details are in the feed. Press Continue orchestra to try again; if it repeats, export the project and report it.`;
+  }
 }

@@ -101,6 +101,6 @@ test('locked keys stop Continue and Next agent on a model-built run before anyth
 
 test('with no key at all Start still builds the Template starter', () => {
   expect(startSource([{ ready: false, blocked: 'no-key' }])).toBe('template');
-  expect(startSource([{ ready: false, blocked: 'incomplete' }])).toBe('template');
+  expect(startSource([{ ready: false, blocked: 'incomplete' }])).toBe('waiting');
   expect(startSource([{ ready: false, blocked: 'locked' }, { ready: true }])).toBe('models');
 });

@@ -48,7 +48,10 @@ test('a retried call is a line in its project’s feed, with the wait the provid
 test('a provider failing again and again opens its circuit, and the running project hears of it', async () => {
   const { api, projectId } = await run({ 'code-generator': { kind: 'overloaded' } });
   const paused = await waitFor(api, projectId, (view) => view.project.runStatus === 'paused', 30_000);
-  expect(paused.project.pauseKind).toBe('failure');
+  // With its only provider paused, no model can take the next call: the run says which
+  // provider, and to wait (issue 20: not "a task failed").
+  expect(paused.project.pauseKind).toBe('no-model');
+  expect(paused.project.pauseReason).toContain('OpenAI (GPT) is paused for a minute after repeated failures');
   const events = await api.readEvents(projectId, 1, 1e9);
   if (!events.ok) throw new Error(events.message);
   const changes = events.value.filter((event) => event.type === 'breaker-change');

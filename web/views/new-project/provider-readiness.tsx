@@ -1,6 +1,6 @@
 import { A } from '@solidjs/router';
 import { For, Show, createResource } from 'solid-js';
-import { startSource } from '../../../worker/query/index.ts';
+import { startSource, waitingSentence } from '../../../worker/query/index.ts';
 import { Problem } from '../../components/problem.tsx';
 import { callEngine } from '../../worker-client.ts';
 
@@ -41,6 +41,11 @@ export function ProviderReadiness() {
       <Show when={source() === 'locked'}>
         <p class="hint" data-testid="keys-locked">
           Your model keys are locked: Start asks for your passphrase, then AI agents build the project.
+        </p>
+      </Show>
+      <Show when={source() === 'waiting'}>
+        <p class="hint" data-testid="providers-waiting">
+          {waitingSentence(list(), 'press Start')}
         </p>
       </Show>
       <Show when={source() === 'models'}>

@@ -11,7 +11,7 @@ export const feedFilters: readonly { id: FeedFilter; label: string }[] = [
 ];
 
 const problemTypes = new Set<EventType>(['error-report', 'task-fail', 'task-interrupt', 'cost-violate']);
-const troublePauses = new Set<PauseKind>(['budget', 'failure', 'loop', 'limit']);
+const troublePauses = new Set<PauseKind>(['budget', 'failure', 'loop', 'limit', 'keys', 'no-model', 'fault']);
 const costTypes = new Set<EventType>(['cost-reserve', 'cost-settle', 'cost-release', 'cost-violate', 'budget-change']);
 
 /**

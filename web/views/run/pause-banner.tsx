@@ -1,4 +1,4 @@
-import { Show, createSignal } from 'solid-js';
+import { Show, createEffect, createSignal } from 'solid-js';
 import type { ProjectRow, ProjectWithPlan, TaskRow } from '../../../worker/api.ts';
 import { blockedSentence } from '../../../worker/query/index.ts';
 import { Problem } from '../../components/problem.tsx';
@@ -6,6 +6,7 @@ import { formatUsd } from '../../format/money.ts';
 import { callEngine } from '../../worker-client.ts';
 import { viewRunState } from './control-state.ts';
 import { createCommand } from './create-command.ts';
+import { UnlockKeys } from './unlock-keys.tsx';
 
 /**
  * Why the run is paused; after a budget stop, a way to raise the budget before continuing.
@@ -35,6 +36,13 @@ export function PauseBanner(props: {
         </p>
         <Show when={props.project.pauseKind === 'budget'}>
           <RaiseBudget project={props.project} canWrite={props.canWrite} onChange={props.onChange} />
+        </Show>
+        <Show when={props.project.pauseKind === 'keys' && props.canWrite}>
+          <UnlockToContinue
+            projectId={props.project.id}
+            paused={props.project.runStatus === 'paused'}
+            onChange={props.onChange}
+          />
         </Show>
         {/* A failure, a loop or a limit says its own way on; one next step per message. */}
         <Show when={props.project.pauseKind === 'user' || props.project.pauseKind === 'step'}>
@@ -94,5 +102,38 @@ function RaiseBudget(props: { project: ProjectRow; canWrite: boolean; onChange: 
       </Show>
       <Problem message={command.problem()} />
     </form>
+  );
+}
+
+/**
+ * A run paused because the keys are locked: the passphrase is asked for right here, and
+ * the run goes on once they open (the same command as "Continue orchestra"). "Not now"
+ * puts the form away until the run pauses again.
+ */
+function UnlockToContinue(props: { projectId: string; paused: boolean; onChange: () => void }) {
+  const command = createCommand();
+  const [hidden, setHidden] = createSignal(false);
+  // A new pause (the run went on, then stopped again for the keys) asks again.
+  createEffect(() => {
+    if (!props.paused) setHidden(false);
+  });
+  async function goOn() {
+    setHidden(true);
+    const projectId = props.projectId;
+    await command.run(() => callEngine('resumeRun', projectId));
+    props.onChange();
+  }
+  return (
+    <>
+      <Show when={!hidden()}>
+        <UnlockKeys
+          message="Enter your passphrase to unlock your model keys; the run goes on at once."
+          action="Unlock and continue"
+          onUnlocked={goOn}
+          onCancel={() => setHidden(true)}
+        />
+      </Show>
+      <Problem message={command.problem()} />
+    </>
   );
 }

@@ -53,6 +53,9 @@ export function RunControls(props: {
   };
   const controls = () => runControls(state(), props.canWrite, source());
   const badge = () => runBadge(state());
+  /** Start is off because no provider set up can take calls yet: its hint says why. */
+  const startWaits = () =>
+    !controls().start.enabled && source() === 'waiting' && ['idle', 'ended'].includes(state().phase);
   /** A command the engine refused because the keys are locked: the passphrase is asked for, then it is sent again. */
   const [locked, setLocked] = createSignal<{ method: RunMethod; message: string }>();
   let status: HTMLParagraphElement | undefined;
@@ -101,7 +104,9 @@ export function RunControls(props: {
               type="button"
               class={button.tone}
               title={button.control === 'start' ? undefined : controls()[button.control].does}
-              aria-describedby={button.control === 'start' && controls().start.enabled ? 'start-hint' : undefined}
+              aria-describedby={
+                button.control === 'start' && (controls().start.enabled || startWaits()) ? 'start-hint' : undefined
+              }
               disabled={!controls()[button.control].enabled || (button.control !== 'emergencyStop' && command.busy())}
               onClick={() => void send(button.method)}
             >
@@ -110,7 +115,7 @@ export function RunControls(props: {
           )}
         </For>
       </div>
-      <Show when={controls().start.enabled}>
+      <Show when={controls().start.enabled || startWaits()}>
         <p class="hint" id="start-hint" data-testid="start-hint">
           {controls().start.does}
         </p>

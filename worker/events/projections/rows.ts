@@ -2,7 +2,7 @@ import type { RunOutcome } from '../../run-state/run-state.ts';
 import type { Role } from '../schemas/common.ts';
 
 export type Preference = 'best quality' | 'balanced' | 'cheapest';
-export type PauseKind = 'user' | 'step' | 'budget' | 'failure' | 'loop' | 'limit';
+export type PauseKind = 'user' | 'step' | 'budget' | 'failure' | 'loop' | 'limit' | 'keys' | 'no-model' | 'fault';
 export type TaskKind = 'build' | 'fix' | 'review' | 'scaffold' | 'change';
 
 /** One task of a plan as the Project Manager wrote it (or the person edited it). */

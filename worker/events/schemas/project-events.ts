@@ -4,8 +4,22 @@ import { localIdSchema, usdSchema } from './common.ts';
 export { preferenceSchema } from '../../router/records.ts';
 import { preferenceSchema } from '../../router/records.ts';
 
-/** Why a run paused: the person's choice, or a guard that stopped it burning on. */
-export const pauseKindSchema = z.enum(['user', 'step', 'budget', 'failure', 'loop', 'limit']);
+/**
+ * Why a run paused: the person's choice, or a guard that stopped it burning on, or no
+ * model to call: `keys` (locked behind the passphrase), `no-model` (none set up or
+ * ready), `fault` (something in Orchestra itself, not a task or a provider).
+ */
+export const pauseKindSchema = z.enum([
+  'user',
+  'step',
+  'budget',
+  'failure',
+  'loop',
+  'limit',
+  'keys',
+  'no-model',
+  'fault',
+]);
 
 export const projectEvents = {
   'project-create': z.object({
