@@ -1,4 +1,4 @@
-import type { CheckProgress, CheckRequest, CheckRuntimeName } from '../../worker/checks/contract.ts';
+import type { AssetContent, CheckProgress, CheckRequest, CheckRuntimeName } from '../../worker/checks/contract.ts';
 
 /**
  * Messages between the app's page (`web/checks/`) and the code-running frame, and
@@ -14,8 +14,12 @@ import type { CheckProgress, CheckRequest, CheckRuntimeName } from '../../worker
  * runs share a worker, and a warm run does not wait for its runtime to load.
  */
 
-/** Bytes the page fetched for a runtime (the frame has no network), by file name. */
-export type AssetEntries = [name: string, bytes: ArrayBuffer | string][];
+/**
+ * Files the page fetched for a runtime (the frame has no network), by file name: Blobs,
+ * so that handing them on (to the frame, then to each worker) passes a reference rather
+ * than copying tens of megabytes between processes.
+ */
+export type AssetEntries = [name: string, content: AssetContent][];
 
 /** A runtime's code and files, as the page hands them over once per frame. */
 export interface RuntimeBundle {

@@ -12,7 +12,7 @@ import type {
 import { pythonAssets } from './assets.ts';
 import { closeDoors } from './doors.ts';
 import harnessSource from './harness.py?raw';
-import { MissingAssetError, startPyodide } from './load.ts';
+import { MissingAssetError, assetBuffer, startPyodide } from './load.ts';
 import { capWasmMemory, outOfMemoryReason } from './memory.ts';
 import { OutputSink } from './output.ts';
 import { readCase, readFileResult, readPhase } from './read.ts';
@@ -51,7 +51,7 @@ async function startPython(assets: CheckAssets): Promise<Python> {
   const sitePackages = pyodide.runPython('import site; site.getsitepackages()[0]') as string;
   const pytest = assets.get(pythonAssets.pytest);
   if (pytest !== undefined && typeof pytest !== 'string') {
-    pyodide.unpackArchive(pytest, 'zip', { extractDir: sitePackages });
+    pyodide.unpackArchive(await assetBuffer(assets, pythonAssets.pytest), 'zip', { extractDir: sitePackages });
     state.hasPytest = true;
   }
   // (Pyodide types its FS with Emscripten's types, which this project does not load.)

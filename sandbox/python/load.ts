@@ -1,5 +1,5 @@
 import { loadPyodide, type PyodideAPI } from 'pyodide';
-import type { CheckAssets } from '../../worker/checks/contract.ts';
+import type { AssetContent, CheckAssets } from '../../worker/checks/contract.ts';
 import { pythonAssets, requiredPythonAssets } from './assets.ts';
 
 /**
@@ -27,15 +27,23 @@ export class MissingAssetError extends Error {
   }
 }
 
-function assetBytes(assets: CheckAssets, name: string): ArrayBuffer | string {
+function assetContent(assets: CheckAssets, name: string): AssetContent {
   const value = assets.get(name);
   if (value === undefined) throw new MissingAssetError(name);
   return value;
 }
 
-function assetText(assets: CheckAssets, name: string): string {
-  const value = assetBytes(assets, name);
-  return typeof value === 'string' ? value : new TextDecoder().decode(value);
+async function assetText(assets: CheckAssets, name: string): Promise<string> {
+  const value = assetContent(assets, name);
+  if (typeof value === 'string') return value;
+  return value instanceof ArrayBuffer ? new TextDecoder().decode(value) : value.text();
+}
+
+/** An asset's bytes: a Blob is read here, once, when the loader asks for it. */
+export async function assetBuffer(assets: CheckAssets, name: string): Promise<ArrayBuffer> {
+  const value = assetContent(assets, name);
+  if (typeof value === 'string') return new TextEncoder().encode(value).buffer;
+  return value instanceof ArrayBuffer ? value : value.arrayBuffer();
 }
 
 function inNode(): boolean {
@@ -45,8 +53,8 @@ function inNode(): boolean {
 
 /** The package index with its packages left out: none can be fetched here, and the
  *  loader's hints ("install it with micropip") would only mislead. */
-function emptyLockFile(assets: CheckAssets): string {
-  const parsed = JSON.parse(assetText(assets, pythonAssets.lock)) as { info?: unknown };
+async function emptyLockFile(assets: CheckAssets): Promise<string> {
+  const parsed = JSON.parse(await assetText(assets, pythonAssets.lock)) as { info?: unknown };
   return JSON.stringify({ info: parsed.info, packages: {} });
 }
 
@@ -73,8 +81,8 @@ async function withAssetFetch<T>(assets: CheckAssets, load: () => Promise<T>): P
 type CreatePyodideModule = NonNullable<NonNullable<Parameters<typeof loadPyodide>[0]>['createPyodideModule']>;
 
 async function importGlue(assets: CheckAssets): Promise<CreatePyodideModule> {
-  const source = assetText(assets, pythonAssets.glue);
-  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  // A Blob of the glue is wrapped, not read: the new Blob refers to the same bytes.
+  const url = URL.createObjectURL(new Blob([assetContent(assets, pythonAssets.glue)], { type: 'text/javascript' }));
   try {
     const glue = (await import(/* @vite-ignore */ url)) as { default: CreatePyodideModule };
     return glue.default;
@@ -99,16 +107,17 @@ export let startedFrom: 'snapshot' | 'scratch' | undefined;
  * than initialised; a snapshot that does not load falls back to the ordinary start.
  */
 export async function startPyodide(assets: CheckAssets, options: StartOptions = {}): Promise<PyodideAPI> {
-  for (const name of requiredPythonAssets) assetBytes(assets, name);
+  for (const name of requiredPythonAssets) assetContent(assets, name);
   const common = {
     stdLibURL: `${assetBase}${pythonAssets.stdlib}`,
-    lockFileContents: emptyLockFile(assets),
+    lockFileContents: await emptyLockFile(assets),
     packageBaseUrl: assetBase,
     // Python's own stdin reads nothing: a test that asks for input gets end of file.
     stdin: () => null,
     ...(options.makeSnapshot ? { _makeSnapshot: true } : {}),
   };
-  const snapshot = options.ignoreSnapshot || options.makeSnapshot ? undefined : assets.get(pythonAssets.snapshot);
+  const useSnapshot = !options.ignoreSnapshot && !options.makeSnapshot;
+  const snapshot = useSnapshot ? assets.get(pythonAssets.snapshot) : undefined;
   const load = async (extra: object): Promise<PyodideAPI> => {
     if (inNode()) return withAssetFetch(assets, () => loadPyodide({ ...common, ...extra }));
     const createPyodideModule = await importGlue(assets);
@@ -116,7 +125,8 @@ export async function startPyodide(assets: CheckAssets, options: StartOptions = 
   };
   if (snapshot !== undefined && typeof snapshot !== 'string') {
     try {
-      const pyodide = await load({ _loadSnapshot: new Uint8Array(snapshot) });
+      // Read while the glue is imported and the wasm compiled: the loader awaits it last.
+      const pyodide = await load({ _loadSnapshot: assetBuffer(assets, pythonAssets.snapshot) });
       startedFrom = 'snapshot';
       return pyodide;
     } catch {

@@ -44,6 +44,8 @@ test('with no key, a Python description gets the Python starter and is told no A
   // whose start takes long on a busy machine.
   await expect.poll(() => runStatus(page), { timeout: 180_000 }).toBe('stopped');
   expect(await page.getByTestId('progress').textContent()).toContain('1 of 1 task done');
+  // Its tests ran in the tab and passed (Pyodide and pytest handed over to the sandbox).
+  expect(await page.getByTestId('run-message').textContent()).toMatch(/(\d+) of \1 tests pass\.$/);
   expect(await page.getByTestId('template-note').textContent()).toContain('No AI read your description');
   // Start on a finished project says what it will do.
   expect(await page.getByTestId('start-hint').textContent()).toContain(

@@ -123,8 +123,14 @@ export type CheckProgress =
 /**
  * Bytes a runtime needs that the page fetched for it (the frame has no network and no
  * service worker): the Pyodide files, a vendored package archive… keyed by file name.
+ * In the browser they arrive as Blobs: a Blob crosses `postMessage` (page → frame →
+ * worker, between processes) by reference, where an ArrayBuffer's bytes are copied
+ * each time; the runtime reads each one when, and only if, it needs it.
  */
-export type CheckAssets = ReadonlyMap<string, ArrayBuffer | string>;
+export type CheckAssets = ReadonlyMap<string, AssetContent>;
+
+/** One asset's content: a Blob in the browser, bytes or text where it was read directly. */
+export type AssetContent = Blob | ArrayBuffer | string;
 
 /** What a runtime module exports by default. */
 export interface CheckRuntimeModule {

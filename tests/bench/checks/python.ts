@@ -95,17 +95,14 @@ async function runInFrame(
         element.src = '/sandbox/frame.html';
         document.body.append(element);
       });
-      let bundle: { runtime: string; code: string; assets: [string, ArrayBuffer][] } | undefined;
+      let bundle: { runtime: string; code: string; assets: [string, Blob][] } | undefined;
       if (!w.__handedOver) {
         const [code, names] = await Promise.all([
           fetch(runtimeUrl).then((r) => r.text()),
           fetch('/sandbox/python/assets.json').then((r) => r.json() as Promise<string[]>),
         ]);
         const assets = await Promise.all(
-          names.map(
-            async (name) =>
-              [name, await (await fetch(`/sandbox/python/${name}`)).arrayBuffer()] as [string, ArrayBuffer],
-          ),
+          names.map(async (name) => [name, await (await fetch(`/sandbox/python/${name}`)).blob()] as [string, Blob]),
         );
         bundle = { runtime: 'python', code, assets };
         w.__handedOver = true;
@@ -130,11 +127,7 @@ async function runInFrame(
           }
         };
         window.addEventListener('message', listen);
-        frame.contentWindow?.postMessage(
-          { type: 'run', runId, request, bundle },
-          '*',
-          bundle ? bundle.assets.map(([, bytes]) => bytes) : [],
-        );
+        frame.contentWindow?.postMessage({ type: 'run', runId, request, bundle }, '*');
       });
       return { ms: performance.now() - started, report };
     },

@@ -22,16 +22,15 @@ const suite = [
 ];
 
 describe('the start-up snapshot', () => {
-  test('the runtime starts from the build snapshot and reports the suite exactly', async () => {
+  test('the runtime starts from the build snapshot, handed over as Blobs, and reports the suite exactly', async () => {
     const logged: string[] = [];
     const snapshot = pythonSnapshot((line) => logged.push(line));
     expect(logged).toEqual([]);
     expect(snapshot?.byteLength).toBeGreaterThan(1_000_000);
-    const assets = pyodideAssets();
-    assets.set(
-      pythonAssets.snapshot,
-      snapshot!.buffer.slice(snapshot!.byteOffset, snapshot!.byteOffset + snapshot!.byteLength) as ArrayBuffer,
-    );
+    // As the page hands them over: every file a Blob, read by the runtime when it needs it.
+    const assets = new Map<string, Blob>();
+    for (const [name, content] of pyodideAssets()) assets.set(name, new Blob([content]));
+    assets.set(pythonAssets.snapshot, new Blob([snapshot!]));
     const prepared = python.prepare?.(assets);
     await prepared;
     expect(load.startedFrom).toBe('snapshot');
