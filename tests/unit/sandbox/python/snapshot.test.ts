@@ -30,7 +30,7 @@ describe('the start-up snapshot', () => {
     // As the page hands them over: every file a Blob, read by the runtime when it needs it.
     const assets = new Map<string, Blob>();
     for (const [name, content] of pyodideAssets()) assets.set(name, new Blob([content]));
-    assets.set(pythonAssets.snapshot, new Blob([snapshot!]));
+    assets.set(pythonAssets.snapshot, new Blob([new Uint8Array(snapshot!)]));
     const prepared = python.prepare?.(assets);
     await prepared;
     expect(load.startedFrom).toBe('snapshot');
