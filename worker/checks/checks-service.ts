@@ -86,12 +86,15 @@ export class ChecksService {
     );
     const suite = detectSuite(sources.map((artifact) => artifact.path));
     if (!suite) return { ran: false, reason: 'The project has no tests yet.' };
-    const contents = await Promise.all(sources.map((artifact) => this.store.blob(artifact.contentHash)));
+    // Read once: the same texts go to the sandbox and, after, into the import graph that
+    // says which task's code each test touches.
+    const texts = await Promise.all(sources.map((artifact) => this.store.blob(artifact.contentHash)));
     const files: CheckFile[] = [];
     sources.forEach((artifact, index) => {
-      const content = contents[index];
+      const content = texts[index];
       if (content !== undefined) files.push({ path: artifact.path, content });
     });
+    const contents = new Map(files.map((file) => [file.path, file.content]));
     const runId = `check-${pooledUlid()}`;
     const atSeq = state.lastSeq;
     await this.store.append(projectId, [
@@ -138,7 +141,7 @@ export class ChecksService {
     const armOf = new Map<string, string>();
     for (const logged of await this.store.read(projectId))
       if (logged.type === 'route-decide') armOf.set(logged.payload.taskId, logged.payload.chosen);
-    const quality = await testQualityEvents(after, event.payload, (hash) => this.store.blob(hash), armOf);
+    const quality = testQualityEvents(after, event.payload, contents, armOf);
     if (quality.length > 0) await this.store.append(projectId, quality);
     return { ran: true, summary: project.lastCheck };
   }

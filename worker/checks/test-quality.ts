@@ -2,9 +2,7 @@ import { scoreTested } from '../artifacts/quality.ts';
 import type { EventDraft, PayloadOf } from '../events/catalog.ts';
 import { type ProjectState, joinKey } from '../events/projections/project-state.ts';
 import { reachable } from './import-graph.ts';
-import { sourceTexts } from './test-findings.ts';
 
-type ReadBlob = (hash: string) => Promise<string | undefined>;
 const builders = new Set(['code-generator', 'ui-designer', 'test-writer']);
 
 /**
@@ -13,13 +11,14 @@ const builders = new Set(['code-generator', 'ui-designer', 'test-writer']);
  * with the tests factor measured (`scoreTested`). With the task's type and model, the
  * router learns from it as from any assessment.
  */
-export async function testQualityEvents(
+export function testQualityEvents(
   state: ProjectState,
   result: PayloadOf<'check-result'>,
-  readBlob: ReadBlob,
+  /** The texts of the files the run was given, by path: the import graph is read from them. */
+  contents: ReadonlyMap<string, string>,
   /** The model each task's last call went to (its `route-decide`), by task id. */
   armOf: ReadonlyMap<string, string>,
-): Promise<EventDraft[]> {
+): EventDraft[] {
   if (result.outcome !== 'completed' || result.cases.length === 0) return [];
   const byTask = new Map<string, Set<string>>();
   for (const artifact of state.artifacts.values()) {
@@ -33,7 +32,7 @@ export async function testQualityEvents(
   }
   if (byTask.size === 0) return [];
   const testFiles = [...new Set(result.cases.map((one) => one.file))];
-  const graph = reachable(testFiles, await sourceTexts(state, readBlob));
+  const graph = reachable(testFiles, contents);
   const events: EventDraft[] = [];
   for (const [taskId, files] of byTask) {
     const task = state.tasks.get(taskId);
