@@ -1,9 +1,12 @@
 /**
  * Dollars as people read them: cents for sums of a dollar or more, four decimals
- * below, since single calls often cost fractions of a cent.
+ * below, since single calls often cost fractions of a cent. A cost too small to show in
+ * four decimals is "< $0.0001", never "$0.0000", which reads as free.
  * @example formatUsd(0.0123) // "$0.0123"
+ * @example formatUsd(0.00002) // "< $0.0001"
  */
 export function formatUsd(value: number): string {
+  if (value !== 0 && Math.abs(value) < 0.00005) return value > 0 ? '< $0.0001' : '> −$0.0001';
   return `$${value.toFixed(value !== 0 && Math.abs(value) < 1 ? 4 : 2)}`;
 }
 

@@ -52,7 +52,7 @@ export default function ProjectsView() {
                 </span>
                 <span class="hint">
                   {' '}
-                  · {project.status === 'archived' ? 'archived · ' : ''}
+                  {project.status === 'archived' ? 'archived · ' : ''}
                   {project.lastSeq} events · {formatUsd(project.spentUsd)} spent
                   {project.budgetUsd !== null ? ` of ${formatUsd(project.budgetUsd)}` : ''} · updated{' '}
                   {new Date(project.updatedAt).toLocaleString()}
