@@ -1,0 +1,174 @@
+import type { CheckFile } from '../contract.ts';
+import type { DeclaredDependency } from './declared.ts';
+import { InstallBlockedError } from './install-blocked.ts';
+import type { PackageCache } from './package-cache.ts';
+import { RegistryClient } from './registry.ts';
+import {
+  defaultTarballLimits,
+  integrityKey,
+  PackageRefusedError,
+  type TarballLimits,
+  unpackTarball,
+} from './tarball.ts';
+import { type PlacedPackage, placeTree } from './tree.ts';
+
+/**
+ * Installs a project's npm dependencies for one test run, outside the sandbox: the engine
+ * resolves versions against the registry's metadata, downloads each archive from the
+ * registry (only with the person's consent for this run), verifies it against the
+ * registry's integrity, unpacks it with {@link unpackTarball}'s checks, and keeps it in the
+ * device's cache. The result is the files of a node_modules tree, handed to the sandbox
+ * with the project's own; the generated code itself never gets a network.
+ *
+ *   declared deps --placeTree (metadata: cache / registry)--> placed packages
+ *     --archives (cache / registry, verified, unpacked)--> node_modules/** files
+ *
+ * Without consent, everything comes from the cache or the install is blocked, naming the
+ * dependency. Nothing partial is ever handed over: an install is whole or blocked.
+ */
+
+export interface InstallOptions {
+  /** The registry's base URL, e.g. "https://registry.npmjs.org". */
+  registry: string;
+  fetch: typeof fetch;
+  cache: PackageCache;
+  /** The person allowed downloads for this run. Without it, only the cache is read. */
+  allowNetwork: boolean;
+  onProgress?: ((detail: string) => void) | undefined;
+  limits?: Partial<InstallLimits> | undefined;
+}
+
+export interface InstallLimits extends TarballLimits {
+  maxPackages: number;
+  /** All installed files together. */
+  maxTotalBytes: number;
+}
+
+export const defaultInstallLimits: InstallLimits = {
+  ...defaultTarballLimits,
+  maxPackages: 1500,
+  maxTotalBytes: 300 * 1024 * 1024,
+};
+
+export interface InstalledPackage {
+  name: string;
+  version: string;
+  integrity: string;
+  location: string;
+  fromCache: boolean;
+}
+
+export type InstallResult =
+  | { ok: true; files: CheckFile[]; packages: InstalledPackage[]; notes: string[] }
+  | { ok: false; blockedBy: string; kind: InstallBlockedError['kind']; reason: string };
+
+const downloadsAtOnce = 6;
+
+/**
+ * Installs `dependencies` (from {@link declaredDependencies}).
+ * @example const result = await installDependencies(declared, { registry, fetch, cache, allowNetwork: false });
+ */
+export async function installDependencies(
+  dependencies: DeclaredDependency[],
+  options: InstallOptions,
+): Promise<InstallResult> {
+  const limits = { ...defaultInstallLimits, ...options.limits };
+  const client = new RegistryClient(options);
+  const host = client.host;
+  const progress = options.onProgress ?? (() => undefined);
+  try {
+    const unsupported = dependencies.find((dependency) => dependency.unsupported && !dependency.optional);
+    if (unsupported) {
+      throw new InstallBlockedError(
+        unsupported.name,
+        'unsupported-spec',
+        `The npm package '${unsupported.name}' is declared as '${unsupported.spec}', ${unsupported.unsupported}, which cannot be installed in the tab: only versions from the registry can.`,
+      );
+    }
+    const wanted = dependencies.filter((dependency) => !dependency.unsupported);
+    progress(`Resolving ${wanted.length} npm package${wanted.length === 1 ? '' : 's'} from ${host}`);
+    const tree = await placeTree(
+      wanted.map(({ name, spec, optional }) => ({ name, spec, optional })),
+      {
+        packument: (name, neededBy) => client.packument(name, neededBy),
+        // Offline, the newest version the cache holds is taken; online, the registry's choice.
+        ...(options.allowNetwork
+          ? {}
+          : {
+              cached: async (name: string, version: string, meta: PlacedPackage['meta']) => {
+                const key = integrityKey(meta.dist);
+                return key !== undefined && (await options.cache.getTarball(name, version, key)) !== undefined;
+              },
+            }),
+      },
+      host,
+      limits.maxPackages,
+    );
+    const files: CheckFile[] = [];
+    const packages: InstalledPackage[] = [];
+    const notes = [...tree.notes];
+    let done = 0;
+    let totalBytes = 0;
+    const installOne = async (node: PlacedPackage) => {
+      const label = `'${node.name}@${node.version}'`;
+      const key = integrityKey(node.meta.dist);
+      if (key === undefined)
+        throw new InstallBlockedError(node.name, 'refused', `${label} was refused: ${host} lists no integrity for it.`);
+      let bytes = await options.cache.getTarball(node.name, node.version, key).catch(() => undefined);
+      const fromCache = bytes !== undefined;
+      if (!bytes) {
+        if (!options.allowNetwork) {
+          throw new InstallBlockedError(
+            node.name,
+            'needs-consent',
+            `The tests need the npm package ${label}${node.neededBy ? ` (needed by '${node.neededBy}')` : ''}, which is not in this device's package cache, and downloads from ${host} were not allowed for this run.`,
+          );
+        }
+        bytes = await client.tarball(node.meta.dist.tarball, label, limits.maxTarballBytes);
+      }
+      let unpacked;
+      try {
+        unpacked = await unpackTarball(bytes, node.meta.dist, label, limits);
+      } catch (error) {
+        if (error instanceof PackageRefusedError) throw new InstallBlockedError(node.name, 'refused', error.message);
+        throw error;
+      }
+      if (!fromCache) await options.cache.putTarball(node.name, node.version, key, bytes).catch(() => undefined);
+      for (const [path, content] of unpacked.files) {
+        totalBytes += content.length;
+        files.push({ path: `${node.location}/${path}`, content });
+      }
+      if (totalBytes > limits.maxTotalBytes)
+        throw new InstallBlockedError(
+          node.name,
+          'refused',
+          `The project's npm packages unpack to more than ${Math.round(limits.maxTotalBytes / 1024 / 1024)} MB; the tab installs at most that much.`,
+        );
+      for (const skipped of unpacked.skipped) notes.push(`${label}: ${skipped}`);
+      packages.push({ name: node.name, version: node.version, integrity: key, location: node.location, fromCache });
+      done += 1;
+      progress(`Installing npm packages from ${host} (${done} of ${tree.packages.length})`);
+    };
+    const pending = [...tree.packages];
+    const workers = Array.from({ length: Math.min(downloadsAtOnce, pending.length) }, async () => {
+      for (let node = pending.shift(); node; node = pending.shift()) {
+        try {
+          await installOne(node);
+        } catch (error) {
+          pending.length = 0; // the install is blocked: start nothing more
+          throw error;
+        }
+      }
+    });
+    const settled = await Promise.allSettled(workers);
+    const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    packages.sort((a, b) => (a.location < b.location ? -1 : 1));
+    return { ok: true, files, packages, notes };
+  } catch (error) {
+    if (error instanceof InstallBlockedError)
+      return { ok: false, blockedBy: error.packageName, kind: error.kind, reason: error.message };
+    throw error;
+  }
+}
