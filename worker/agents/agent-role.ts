@@ -40,6 +40,11 @@ export interface AgentInput {
   /** For the Project Manager's chat: the conversation so far, oldest first, and the current plan's tasks with their status. */
   conversation: { from: 'user' | 'project-manager'; text: string }[];
   currentTasks: { id: string; role: Role; title: string; status: string; instructions: string }[];
+  /**
+   * The most tasks a plan may have: the run's one limit (`RunLimits.maxPlanTasks`), which
+   * the planner's prompt states and the plan's check holds it to.
+   */
+  maxPlanTasks: number;
 }
 
 /**
@@ -53,6 +58,11 @@ export interface AgentRole<T> {
   title: string;
   /** One sentence, shown in the UI. */
   purpose: string;
+  /**
+   * The router's task type of its tasks: what kind of work it is, which is what models
+   * differ on (a fix of any role is "fix"). Open strings: the router learns any type.
+   */
+  taskType: string;
   /**
    * First line is exactly `You are the ${title} of an Orchestra software team (role: ${role}).`
    * — tests and the provider simulator identify the role from it.

@@ -61,6 +61,7 @@ function changeAgentOf(base: AgentRole<FileOutput>): AgentRole<ChangeOutput> {
     role: base.role,
     title: base.title,
     purpose: base.purpose,
+    taskType: base.taskType,
     systemPrompt: base.systemPrompt.replace(fileOutputRules, changeOutputRules),
     output: changeOutputSchema,
     responseFormat: { type: 'json', name: changeResponseName, schema: jsonSchemaOf(changeOutputSchema) },

@@ -38,6 +38,7 @@ const systemPrompt = [
 export const codeGenerator: AgentRole<FileOutput> = {
   role: 'code-generator',
   title,
+  taskType: 'backend-code',
   purpose: 'Writes the backend, domain logic and algorithms as complete, runnable files.',
   systemPrompt,
   output: fileOutputSchema,

@@ -53,6 +53,7 @@ function previousRoundSection(input: AgentInput): string | false {
 export const debuggerAgent: AgentRole<Review> = {
   role: 'debugger',
   title,
+  taskType: 'review',
   purpose: 'Reviews the code and tests and reports concrete findings with severity, file and line.',
   systemPrompt,
   output: reviewSchema,

@@ -1,5 +1,5 @@
 import type { Role } from '../events/schemas/common.ts';
-import type { AgentRole, TaskKind } from './agent-role.ts';
+import type { AgentRole } from './agent-role.ts';
 import type { FileOutput, Plan, Review } from './contracts.ts';
 import { codeGenerator } from './code-generator.ts';
 import { debuggerAgent } from './debugger.ts';
@@ -21,7 +21,7 @@ export {
   severityRank,
 } from './contracts.ts';
 export { repairPrompt } from './repair.ts';
-export { defaultMaxTasks, maxTasksAcceptance, maxTasksOf, projectManagerChat } from './project-manager.ts';
+export { projectManagerChat } from './project-manager.ts';
 export { codeGenerator, debuggerAgent, projectManager, testWriter, uiDesigner };
 
 /** What each role's task answers with. */
@@ -33,7 +33,11 @@ export interface RoleOutputs {
   debugger: Review;
 }
 
-/** The agent that runs a task of each role. The Project Manager's chat is `projectManagerChat`. */
+/**
+ * The agent of each role. Which one a task gets (a review is always the Debugger's; a
+ * change has agents of its own) is the engine's table, `orchestrator/task-agents.ts`. The
+ * Project Manager's chat is `projectManagerChat`.
+ */
 export const agentRoles: { readonly [R in Role]: AgentRole<RoleOutputs[R]> } = {
   'project-manager': projectManager,
   'code-generator': codeGenerator,
@@ -41,14 +45,3 @@ export const agentRoles: { readonly [R in Role]: AgentRole<RoleOutputs[R]> } = {
   'test-writer': testWriter,
   debugger: debuggerAgent,
 };
-
-/**
- * The agent for a task. Every kind of task of a role shares one definition — the prompt
- * reads `input.task.kind` and adds the findings of a fix or the skeleton of a scaffold —
- * except that a review is always the Debugger's, whichever role the caller names.
- *
- * @example roleFor('code-generator', 'fix').prompt(input)
- */
-export function roleFor<R extends Role>(role: R, kind: TaskKind): AgentRole<RoleOutputs[R]> | AgentRole<Review> {
-  return kind === 'review' ? debuggerAgent : agentRoles[role];
-}

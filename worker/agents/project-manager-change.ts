@@ -3,7 +3,6 @@ import { type ChangePlan, changePlanSchema } from '../changes/change-plan.ts';
 import type { AgentInput, AgentRole } from './agent-role.ts';
 import { jsonSchemaOf } from './contracts.ts';
 import { findingsSection, identityLine, projectSection, promptOf, teamNote } from './prompt-sections.ts';
-import { maxTasksOf } from './project-manager.ts';
 
 /*
  * The Project Manager in change-plan mode: the project is built, and the person asks for a
@@ -63,6 +62,7 @@ function requestSection(input: AgentInput): string {
 export const projectManagerChange: AgentRole<ChangePlan> = {
   role: 'project-manager',
   title,
+  taskType: 'plan',
   purpose: 'Plans a change to the project as it stands: which files each task modifies and adds.',
   systemPrompt,
   output: changePlanSchema,
@@ -79,7 +79,7 @@ export const projectManagerChange: AgentRole<ChangePlan> = {
     [
       '## Change plan requirements',
       '',
-      `- Keep the plan within ${maxTasksOf(input.task.acceptance)} tasks; most changes need 2 to 4.`,
+      `- Keep the plan within ${input.maxPlanTasks} tasks; most changes need 2 to 4.`,
       '- Every file in `modifies` is one of the files listed above, spelled exactly; every file in `adds` is not.',
       '- Finish with a debugger review task that depends on all the other tasks.',
     ].join('\n'),

@@ -4,29 +4,6 @@ import { identityLine, projectSection, promptOf, teamNote } from './prompt-secti
 
 const title = 'Project Manager';
 
-/** Used when the planning task does not state its own limit. */
-export const defaultMaxTasks = 12;
-
-/**
- * The limit on a plan's size travels in the planning task's acceptance criteria, as a line
- * the model reads like any other criterion: the orchestrator adds `maxTasksAcceptance(n)`
- * and passes the same `n` to `validatePlan`, so prompt and check cannot disagree.
- *
- * @example task.acceptance.push(maxTasksAcceptance(10)) // "The plan has at most 10 tasks."
- */
-export function maxTasksAcceptance(maxTasks: number): string {
-  return `The plan has at most ${maxTasks} tasks.`;
-}
-
-/** The limit stated by `maxTasksAcceptance` in a task's acceptance criteria, or the default. */
-export function maxTasksOf(acceptance: readonly string[]): number {
-  for (const line of acceptance) {
-    const match = /at most (\d+) tasks/i.exec(line);
-    if (match?.[1] !== undefined) return Number(match[1]);
-  }
-  return defaultMaxTasks;
-}
-
 const taskRules = [
   '- `id`: short kebab-case, unique in the plan, e.g. "api-core", "ui-shell", "tests-api", "review".',
   '- `role`: only "code-generator" (backend, logic, algorithms, manifests), "ui-designer" (HTML, CSS, front-end JavaScript), "test-writer" (automated tests) or "debugger" (review). Never "project-manager".',
@@ -70,13 +47,14 @@ export const projectManager: AgentRole<Plan> = {
   role: 'project-manager',
   title,
   purpose: 'Plans the project: chooses the stack and splits the work into tasks with dependencies.',
+  taskType: 'plan',
   systemPrompt: planSystemPrompt,
   output: planSchema,
   responseFormat: { type: 'json', name: 'orchestra_plan', schema: jsonSchemaOf(planSchema) },
   maxOutputTokens: 8_000,
   receivesFrom: [],
   ...promptOf((input) => {
-    const maxTasks = maxTasksOf(input.task.acceptance);
+    const maxTasks = input.maxPlanTasks;
     return [
       projectSection(input),
       planningTaskSection(input),
@@ -142,6 +120,7 @@ export const projectManagerChat: AgentRole<ChatReply> = {
   role: 'project-manager',
   title,
   purpose: 'Answers your messages and adjusts the tasks that have not started yet.',
+  taskType: 'chat',
   systemPrompt: chatSystemPrompt,
   output: chatReplySchema,
   responseFormat: { type: 'json', name: 'orchestra_chat_reply', schema: jsonSchemaOf(chatReplySchema) },

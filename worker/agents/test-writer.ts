@@ -37,6 +37,7 @@ const systemPrompt = [
 export const testWriter: AgentRole<FileOutput> = {
   role: 'test-writer',
   title,
+  taskType: 'tests',
   purpose: 'Writes deterministic automated tests that check the generated code against its acceptance criteria.',
   systemPrompt,
   output: fileOutputSchema,

@@ -39,6 +39,7 @@ const systemPrompt = [
 export const uiDesigner: AgentRole<FileOutput> = {
   role: 'ui-designer',
   title,
+  taskType: 'ui-code',
   purpose: 'Builds the accessible, responsive front end in HTML, CSS and JavaScript, wired to the backend.',
   systemPrompt,
   output: fileOutputSchema,

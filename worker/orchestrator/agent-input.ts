@@ -87,6 +87,8 @@ export async function agentInputFor(
     readBlob: ReadBlob;
     budgetTokens: number;
     findings: Finding[];
+    /** The run's limit on a plan's tasks (`RunLimits.maxPlanTasks`). */
+    maxPlanTasks: number;
     conversation?: AgentInput['conversation'];
   },
 ): Promise<AgentInput> {
@@ -124,6 +126,7 @@ export async function agentInputFor(
       : {}),
     ...(agent.role === 'debugger' || task.kind === 'change' ? testRunOf(state) : {}),
     conversation: options.conversation ?? [],
+    maxPlanTasks: options.maxPlanTasks,
     currentTasks: [...state.tasks.values()].map((row) => ({
       id: row.taskId,
       role: row.role ?? 'code-generator',

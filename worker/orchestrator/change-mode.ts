@@ -1,24 +1,20 @@
 /**
- * Changing a built project: which agent a task of a change gets, the checks its answer
- * must pass before it counts (a change plan against the project's files; edit blocks
- * against the files they edit), and what a valid answer becomes in the log.
+ * Changing a built project: the checks a change's answers must pass before they count (a
+ * change plan against the project's files; edit blocks against the files they edit), and
+ * what a change plan becomes in the log. Which agent a task of a change gets is the
+ * team's table (`task-agents.ts`), which calls these.
  *
  *   change-plan task ─▶ Project Manager (change mode) ─▶ plan + file checks ─▶ plan-propose (change)
  *   build task naming an existing file ─▶ builder (edit mode) ─▶ blocks placed? ─▶ new versions
  *                                                                   └─ no: repair with the reason
  */
-import type { AgentRole } from '../agents/index.ts';
-import { roleFor } from '../agents/index.ts';
-import { changeAgentFor } from '../agents/change-builders.ts';
-import { projectManagerChange } from '../agents/project-manager-change.ts';
 import { normalizeArtifactPath } from '../artifacts/safe-path.ts';
 import { isBinaryArtifact } from '../changes/binary-file.ts';
 import type { ChangeOutput } from '../changes/change-output.ts';
-import { type ChangePlan, changePlanSchema, validateChangePlan } from '../changes/change-plan.ts';
+import { type ChangePlan, validateChangePlan } from '../changes/change-plan.ts';
 import { type EditResult, applyEditBlocks, editRepairLines } from '../changes/edit-blocks.ts';
 import type { PayloadOf } from '../events/catalog.ts';
 import type { ProjectState } from '../events/projections/project-state.ts';
-import type { TaskRow } from '../events/projections/rows.ts';
 import type { ReadBlob } from './agent-input.ts';
 import { validatePlan } from './plan-validation.ts';
 
@@ -35,36 +31,15 @@ export function editablePaths(state: ProjectState): Set<string> {
 }
 
 /**
- * The agent for a task: the Project Manager in change mode for a change's planning task,
- * a builder in edit mode for a build task of a change plan or one that names a file the
- * project has, else the role's usual agent.
- */
-export function agentForTask(state: ProjectState, task: TaskRow & { role: NonNullable<TaskRow['role']> }) {
-  if (task.role === 'project-manager' && task.kind === 'change') return projectManagerChange as AgentRole<unknown>;
-  if (task.kind === 'build') {
-    const editor = changeAgentFor(task.role);
-    const existing = editablePaths(state);
-    const changing = state.plan?.change !== undefined || task.expectedArtifacts.some((path) => existing.has(path));
-    if (editor && changing) return editor as AgentRole<unknown>;
-  }
-  return roleFor(task.role, task.kind) as AgentRole<unknown>;
-}
-
-/** Whether an agent answers with edit blocks (its answers go through `applyChange`). */
-export const isEditingAgent = (agent: AgentRole<unknown>) => agent.editsFiles === true;
-
-/**
  * What is wrong with a change plan, as sentences for a repair turn: the plan's graph (as
  * for any plan), then its files against the project's (`validateChangePlan`), and no
  * binary file to modify.
  */
-export function changePlanErrors(value: unknown, state: ProjectState, maxTasks: number): string[] {
-  const parsed = changePlanSchema.safeParse(value);
-  if (!parsed.success) return [];
-  const graph = validatePlan(parsed.data, { maxTasks });
+export function changePlanErrors(plan: ChangePlan, state: ProjectState, maxTasks: number): string[] {
+  const graph = validatePlan(plan, { maxTasks });
   const errors = graph.ok ? [] : [...graph.errors];
-  errors.push(...validateChangePlan(parsed.data.tasks, editablePaths(state)));
-  for (const task of parsed.data.tasks) {
+  errors.push(...validateChangePlan(plan.tasks, editablePaths(state)));
+  for (const task of plan.tasks) {
     for (const raw of task.modifies) {
       const artifact = state.artifacts.get(canonical(raw));
       if (artifact && isBinaryArtifact(state, artifact)) {

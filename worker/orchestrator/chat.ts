@@ -59,7 +59,7 @@ export async function answerMessage(
   const routed = chooseRoute(
     deps,
     {
-      taskType: 'chat',
+      taskType: projectManagerChat.taskType,
       preference: project?.preference ?? 'balanced',
       inputTokens: 3000,
       outputTokens: 1000,
@@ -90,6 +90,7 @@ export async function answerMessage(
     readBlob: (hash) => deps.store.blob(hash),
     budgetTokens: 4000,
     findings: [],
+    maxPlanTasks: deps.limits.maxPlanTasks,
   });
   input.conversation = conversation;
   input.currentTasks = currentTasks(state);

@@ -9,12 +9,10 @@
  *   Ask for a change ─▶ (paused run stopped) ─▶ run-start ─▶ "plan-change" task, or a template change plan
  */
 import { ulid } from 'ulid';
-import { maxTasksAcceptance } from '../agents/index.ts';
 import type { EventDraft, PayloadOf } from '../events/catalog.ts';
 import type { ProjectState } from '../events/projections/project-state.ts';
 import { startSource, waitingSentence } from '../run-state/start-source.ts';
 import { editablePaths } from './change-mode.ts';
-import type { RunLimits } from './limits.ts';
 import { type RunContext, system } from './run-context.ts';
 import { KeysLockedError, RunError } from './run-errors.ts';
 import { isFinished } from './scheduler.ts';
@@ -62,7 +60,7 @@ export async function startRun(ctx: RunContext): Promise<string> {
       events.push(...proposal(plan, project?.autoApprove === true));
     } else {
       events.push(
-        planningTask(ctx.deps.limits, {
+        planningTask({
           taskId: state.tasks.has(planTaskId) ? `${planTaskId}-${runId.slice(-6).toLowerCase()}` : planTaskId,
           title: 'Plan the project',
           instructions: project?.template
@@ -130,7 +128,7 @@ export async function askForChange(ctx: RunContext, request: string, callsInFlig
     events.push(...proposal(plan, project.autoApprove));
   } else {
     events.push(
-      planningTask(ctx.deps.limits, {
+      planningTask({
         taskId: freeTaskId('plan-change', taskIds),
         title: 'Plan the change',
         instructions: asked.slice(0, 20_000),
@@ -156,10 +154,12 @@ export async function needKeys(ctx: RunContext, state: ProjectState, then: strin
 }
 
 /** The Project Manager's task that plans the project or a change: its answer is the plan. */
-function planningTask(
-  limits: RunLimits,
-  task: { taskId: string; title: string; instructions: string; kind: 'build' | 'change' },
-): EventDraft {
+function planningTask(task: {
+  taskId: string;
+  title: string;
+  instructions: string;
+  kind: 'build' | 'change';
+}): EventDraft {
   return {
     type: 'task-schedule',
     actor: system,
@@ -168,7 +168,8 @@ function planningTask(
       role: 'project-manager',
       dependsOn: [],
       expectedArtifacts: [],
-      acceptance: [maxTasksAcceptance(limits.maxPlanTasks)],
+      // The plan's size is held to \`RunLimits.maxPlanTasks\`, which its prompt states.
+      acceptance: [],
       round: 1,
     },
   };

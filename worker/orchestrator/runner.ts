@@ -22,9 +22,6 @@
  * `recovery.ts` closes what a closed tab left running. The commands arrive through
  * `run-commands.ts`.
  */
-import { planSchema, projectManager } from '../agents/index.ts';
-import { projectManagerChange } from '../agents/project-manager-change.ts';
-import { changeOutputSchema } from '../changes/change-output.ts';
 import { type CostGovernor, createCostGovernor, defaultBudgetsUsd } from '../budget/index.ts';
 import type { EventDraft } from '../events/catalog.ts';
 import type { BlobText } from '../events/store/contract.ts';
@@ -32,7 +29,6 @@ import { pooledUlid } from '../events/ids.ts';
 import type { ProjectState } from '../events/projections/project-state.ts';
 import type { PauseKind, TaskRow } from '../events/projections/rows.ts';
 import { ulid } from 'ulid';
-import { validatePlan } from './plan-validation.ts';
 import { refusalsFromLog } from './refusal-memory.ts';
 import { recoveryEvents } from './recovery.ts';
 import { type RunContext, type RunnerDeps, system } from './run-context.ts';
@@ -42,9 +38,9 @@ import { askForChange, needKeys, startRun } from './run-start.ts';
 import { allFinished, readyTasks } from './scheduler.ts';
 import { findingsFor, remainingFindings } from './task-results.ts';
 import { TaskOutcomes } from './task-outcome.ts';
-import { type TaskRunnerDeps, runTaskAttempt } from './task-runner.ts';
+import type { TaskRunnerDeps } from './task-runner.ts';
+import { taskAgentFor } from './task-agents.ts';
 import { templateFor } from './template-plan.ts';
-import { agentForTask, applyChange, changePlanErrors, isEditingAgent } from './change-mode.ts';
 import { conversationOf } from './chat.ts';
 import { faultSentence } from '../run-state/task-stop-sentences.ts';
 import { toFailure } from '../projects/to-failure.ts';
@@ -592,7 +588,7 @@ export class ProjectRunner {
       );
       return;
     }
-    const agent = agentForTask(state, { ...task, role: task.role });
+    const worker = taskAgentFor(state, { ...task, role: task.role });
     const project = state.project;
     // A change is planned by a model even on a project a template started.
     const template =
@@ -603,35 +599,19 @@ export class ProjectRunner {
     // A change is planned with the findings the last review left open.
     const findings =
       task.kind === 'change' ? await remainingFindings(state, readBlob) : await findingsFor(state, task, readBlob);
-    const isPlan = agent === projectManager;
-    // The planner hears what the person said to the team before (and why a plan was rejected).
-    const conversation = isPlan ? conversationOf(await this.deps.store.read(this.projectId)) : [];
     const refused = this.outcomes.refusals.get(taskId);
     const silent = this.outcomes.switchedFrom.get(taskId);
     this.outcomes.switchedFrom.delete(taskId);
     const avoidArms = new Set([...(refused?.arms ?? []), ...(silent === undefined ? [] : [silent])]);
-    const outcome = await runTaskAttempt(this.taskDeps(await this.budget()), state, task, agent, {
+    const outcome = await worker.attempt(this.taskDeps(await this.budget()), state, task, {
       signal,
       findings,
       template,
+      current: () => this.state(),
       ...(avoidArms.size > 0 ? { avoidArms } : {}),
-      ...(isPlan
-        ? { extraCheck: (value: unknown) => planErrors(value, this.deps.limits.maxPlanTasks), conversation }
-        : {}),
-      ...(agent === projectManagerChange
-        ? { extraCheck: (value: unknown) => changePlanErrors(value, state, this.deps.limits.maxPlanTasks) }
-        : {}),
-      ...(isEditingAgent(agent)
-        ? {
-            // Placed on the files as they are when the answer comes, not when the task began.
-            extraCheck: async (value: unknown) => {
-              const placed = await applyChange(await this.state(), changeOutputSchema.parse(value), readBlob);
-              return placed.ok ? [] : placed.errors;
-            },
-          }
-        : {}),
+      ...(worker.hearsConversation ? { conversation: conversationOf(await this.deps.store.read(this.projectId)) } : {}),
     });
-    await this.outcomes.settle(task, agent, outcome);
+    await this.outcomes.settle(task, worker.agent, outcome);
   }
 
   /** What a model call of this project needs: for tasks, and for the Project Manager's chat. */
@@ -677,12 +657,4 @@ export class ProjectRunner {
       // Storage itself is failing: nothing more can be recorded; the next command reports it.
     }
   }
-}
-
-/** The plan checks a schema cannot express, in sentences the Project Manager can act on. */
-function planErrors(value: unknown, maxTasks: number): string[] {
-  const parsed = planSchema.safeParse(value);
-  if (!parsed.success) return [];
-  const result = validatePlan(parsed.data, { maxTasks });
-  return result.ok ? [] : result.errors;
 }

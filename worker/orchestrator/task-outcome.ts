@@ -1,6 +1,6 @@
 /**
  * What an attempt's outcome (`task-runner.ts`) becomes in the log, and whether the run
- * goes on: an answer is completed (`task-results.ts` says what it becomes), a failure
+ * goes on: an answer is completed (its task agent says what it becomes), a failure
  * retried while attempts remain, a refusal sent once to another model, a stop recorded
  * as a cancel or an interruption; anything else pauses the run with a sentence naming
  * the task and the one way on. The runner (`runner.ts`) calls `settle` once per attempt.
@@ -10,34 +10,19 @@
  *   refused ─▶ first refusal? ─▶ task-retry on another model, else pause (failure)
  *   budget / unavailable / loop ─▶ pause;  stopped ─▶ task-cancel / task-interrupt (+ retry on a switch)
  */
-import { ulid } from 'ulid';
 import type { AgentRole } from '../agents/index.ts';
-import { planSchema } from '../agents/index.ts';
-import { projectManagerChange } from '../agents/project-manager-change.ts';
-import { changeOutputSchema } from '../changes/change-output.ts';
-import { changePlanSchema } from '../changes/change-plan.ts';
-import { checkIsCurrent, testFailureFindings } from '../checks/test-findings.ts';
 import type { EventDraft } from '../events/catalog.ts';
-import type { ProjectState } from '../events/projections/project-state.ts';
 import type { TaskRow } from '../events/projections/rows.ts';
 import { errorKindSchema } from '../providers/contract/error-kind.ts';
 import { providerIdSchema, providerLabels } from '../providers/contract/provider-id.ts';
 import { remedy } from '../providers/contract/provider-error.ts';
 import { startSource } from '../run-state/start-source.ts';
 import { taskDeclinedSentence, taskFailedSentence, taskLoopSentence } from '../run-state/task-stop-sentences.ts';
-import { applyChange, isEditingAgent } from './change-mode.ts';
 import type { TaskRefusal } from './refusal-memory.ts';
 import { type RunContext, system } from './run-context.ts';
-import {
-  type AnswerFacts,
-  type Completion,
-  fileCompletion,
-  planCompletion,
-  proposalOf,
-  reviewCompletion,
-} from './task-results.ts';
+import type { Answer } from './task-agent.ts';
+import type { AnswerFacts } from './task-results.ts';
 import type { TaskAttemptOutcome } from './task-runner.ts';
-import { changeProposal } from './change-mode.ts';
 
 /** What the outcomes need of the runner beyond its context: its halt, and the slot of a task. */
 export interface OutcomeHooks {
@@ -69,7 +54,7 @@ export class TaskOutcomes {
   ) {}
 
   /** Turns an attempt's outcome into events, and decides whether the run goes on. */
-  async settle(task: TaskRow, agent: AgentRole<unknown>, outcome: TaskAttemptOutcome<unknown>): Promise<void> {
+  async settle(task: TaskRow, agent: AgentRole<unknown>, outcome: TaskAttemptOutcome<Answer>): Promise<void> {
     const { taskId } = task;
     switch (outcome.kind) {
       case 'answered': {
@@ -232,7 +217,7 @@ export class TaskOutcomes {
   private async completeAnswer(
     task: TaskRow,
     agent: AgentRole<unknown>,
-    outcome: Extract<TaskAttemptOutcome<unknown>, { kind: 'answered' }>,
+    outcome: Extract<TaskAttemptOutcome<Answer>, { kind: 'answered' }>,
     folded: () => void,
   ): Promise<void> {
     // The last call's settlement is written with the first append that follows, ahead of
@@ -256,7 +241,7 @@ export class TaskOutcomes {
   private async writeCompletion(
     task: TaskRow,
     agent: AgentRole<unknown>,
-    outcome: Extract<TaskAttemptOutcome<unknown>, { kind: 'answered' }>,
+    outcome: Extract<TaskAttemptOutcome<Answer>, { kind: 'answered' }>,
     withSettlement: (events: EventDraft[]) => EventDraft[],
     folded: () => void,
   ): Promise<void> {
@@ -273,7 +258,12 @@ export class TaskOutcomes {
       destination: outcome.destination,
       durationMs: outcome.latencyMs,
     };
-    const completion = await this.complete(state, facts, agent, outcome.value);
+    const completion = await outcome.value.complete({
+      state,
+      facts,
+      readBlob: (hash) => this.ctx.deps.store.blob(hash),
+      limits: this.ctx.deps.limits,
+    });
     if (completion.failure || completion.loop) {
       // Anything but the completion itself is written once the attempt's start is.
       await outcome.started;
@@ -311,49 +301,6 @@ export class TaskOutcomes {
         message: `The start of ${taskId}'s attempt ${attempt} was not saved, so its answer was not either.`,
       },
     });
-  }
-
-  private async complete(
-    state: ProjectState,
-    facts: AnswerFacts,
-    agent: AgentRole<unknown>,
-    value: unknown,
-  ): Promise<Completion> {
-    const planId = `plan-${ulid().slice(-8).toLowerCase()}`;
-    if (agent === projectManagerChange) {
-      const proposal = changeProposal(state, changePlanSchema.parse(value), planId, facts.task.instructions);
-      return planCompletion(state, facts, proposal);
-    }
-    if (facts.role === 'project-manager')
-      return planCompletion(state, facts, proposalOf(planSchema.parse(value), planId));
-    if (isEditingAgent(agent)) {
-      const output = changeOutputSchema.parse(value);
-      // Checked when it came; placed again on the files as they are now (a task of the same
-      // change may have edited one since): blocks that no longer fit fail the attempt.
-      const placed = await applyChange(state, output, (hash) => this.ctx.deps.store.blob(hash));
-      if (!placed.ok) {
-        return {
-          events: [],
-          blobs: [],
-          quality: 0,
-          failure: `The edits no longer fit the files, which changed while the task ran: ${placed.errors.slice(0, 3).join(' ')}`,
-        };
-      }
-      return fileCompletion(state, facts, { files: placed.files, notes: output.notes });
-    }
-    if (facts.role === 'debugger') {
-      const tests = checkIsCurrent(state)
-        ? await testFailureFindings(state.project?.lastCheck, state, (hash) => this.ctx.deps.store.blob(hash))
-        : [];
-      return reviewCompletion(
-        state,
-        facts,
-        value as Parameters<typeof reviewCompletion>[2],
-        this.ctx.deps.limits.maxReviewRounds,
-        tests,
-      );
-    }
-    return fileCompletion(state, facts, value as Parameters<typeof fileCompletion>[2]);
   }
 
   /** A task no model would do: the run pauses with the provider's sentence and the ways on. */

@@ -32,7 +32,6 @@ import { estimateTokens } from './context.ts';
 import type { RunLimits } from './limits.ts';
 import type { ModelChoice, ModelChooser } from './model-choice.ts';
 import type { OutputBus } from './output-bus.ts';
-import { taskTypeOf } from './task-types.ts';
 
 /** Where a call goes: a routed model, or the Template provider (no AI, no cost). */
 export type Destination =
@@ -143,7 +142,7 @@ export async function runTaskAttempt<T>(
   const attempt = task.attempt + 1;
   const project = state.project;
   const preference = project?.preference ?? 'balanced';
-  const taskType = taskTypeOf(agent.role, task.kind);
+  const taskType = task.kind === 'fix' ? 'fix' : agent.taskType;
   const readiness = options.template ? [] : await deps.readiness();
 
   // The model first, so the context can be trimmed to its window. A model whose worst
@@ -235,6 +234,7 @@ export async function runTaskAttempt<T>(
       readBlob: (hash) => deps.store.blob(hash),
       budgetTokens,
       findings: options.findings,
+      maxPlanTasks: deps.limits.maxPlanTasks,
       ...(options.conversation ? { conversation: options.conversation } : {}),
     });
     // The Template provider builds from the description alone; models get the whole prompt.

@@ -2,13 +2,12 @@ import { expect, test } from 'vitest';
 import {
   codeGenerator,
   debuggerAgent,
-  maxTasksAcceptance,
-  maxTasksOf,
   projectManager,
   projectManagerChat,
   testWriter,
   uiDesigner,
 } from '../../../worker/agents/index.ts';
+import { projectManagerChange } from '../../../worker/agents/project-manager-change.ts';
 import { sampleFindings, sampleInput } from './sample-input.ts';
 
 const fileWriters = [codeGenerator, uiDesigner, testWriter];
@@ -78,8 +77,8 @@ test('the Debugger asks for severity, file and line, and re-checks earlier findi
   expect(debuggerAgent.prompt(sampleInput({}, { kind: 'review' }))).not.toContain('previous review round');
 });
 
-test('the plan prompt states the planning rules and the task limit from the acceptance criteria', () => {
-  const input = sampleInput({ plan: null }, { acceptance: [maxTasksAcceptance(7)] });
+test('the plan prompt states the planning rules and the run’s task limit', () => {
+  const input = sampleInput({ plan: null, maxPlanTasks: 7 }, { acceptance: [] });
   const prompt = projectManager.prompt(input);
   expect(prompt).toContain('Keep the plan within 7 tasks.');
   expect(prompt).toMatch(/kebab-case/);
@@ -90,10 +89,12 @@ test('the plan prompt states the planning rules and the task limit from the acce
   expect(projectManager.systemPrompt).toMatch(/Never "project-manager"/);
 });
 
-test('the task limit defaults when the acceptance criteria do not state one', () => {
-  expect(maxTasksOf([])).toBe(12);
-  expect(maxTasksOf(['Something else', maxTasksAcceptance(3)])).toBe(3);
-  expect(projectManager.prompt(sampleInput({}, { acceptance: [] }))).toContain('within 12 tasks');
+test('the task limit is the run’s number alone: no line of the acceptance criteria is read for it', () => {
+  const input = sampleInput({ maxPlanTasks: 9 }, { acceptance: ['The plan has at most 3 tasks.'] });
+  for (const planner of [projectManager, projectManagerChange]) {
+    expect(planner.prompt(input)).toContain('within 9 tasks');
+    expect(planner.prompt(input)).not.toContain('within 3 tasks');
+  }
 });
 
 test('the chat prompt carries the conversation in order and the current tasks with their status', () => {

@@ -120,6 +120,8 @@ export function randomAgentInput(random: Random): AgentInput {
       status: pick(random, ['pending', 'running', 'done']),
       instructions: randomText(random, Math.floor(random() * 60)),
     })),
+    // Not drawn: the golden prompt digests were made when 12 was the planner's default limit.
+    maxPlanTasks: 12,
   };
 }
 

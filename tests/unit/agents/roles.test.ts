@@ -1,7 +1,42 @@
 import { expect, test } from 'vitest';
 import type { AgentRole } from '../../../worker/agents/agent-role.ts';
-import { agentRoles, projectManagerChat, roleFor } from '../../../worker/agents/index.ts';
-import { roleSchema } from '../../../worker/events/schemas/common.ts';
+import { agentRoles, projectManagerChat } from '../../../worker/agents/index.ts';
+import { projectManagerChange } from '../../../worker/agents/project-manager-change.ts';
+import { emptyProjectState } from '../../../worker/events/projections/project-state.ts';
+import type { TaskRow } from '../../../worker/events/projections/rows.ts';
+import { type Role, roleSchema } from '../../../worker/events/schemas/common.ts';
+import { taskAgentFor, team } from '../../../worker/orchestrator/task-agents.ts';
+
+const taskRow: TaskRow = {
+  projectId: 'p',
+  taskId: 't',
+  role: null,
+  title: 'A task',
+  dependsOn: [],
+  instructions: '',
+  expectedArtifacts: [],
+  acceptance: [],
+  kind: 'build',
+  round: 1,
+  order: 0,
+  status: 'scheduled',
+  attempt: 0,
+  taskType: null,
+  provider: null,
+  model: null,
+  outputChars: 0,
+  checkpointHash: null,
+  outputHash: null,
+  repairs: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  costUsd: 0,
+  durationMs: 0,
+  lastError: null,
+  quality: null,
+  startedAt: null,
+  endedAt: null,
+};
 
 const all: AgentRole<unknown>[] = [...Object.values(agentRoles), projectManagerChat];
 
@@ -42,10 +77,29 @@ test('agents receive files only from the roles that write them', () => {
   for (const agent of all) expect(agent.receivesFrom).not.toContain('debugger');
 });
 
-test('roleFor gives the role’s agent for every kind, and the Debugger for a review', () => {
-  expect(roleFor('code-generator', 'build')).toBe(agentRoles['code-generator']);
-  expect(roleFor('code-generator', 'fix')).toBe(agentRoles['code-generator']);
-  expect(roleFor('ui-designer', 'scaffold')).toBe(agentRoles['ui-designer']);
-  expect(roleFor('debugger', 'review')).toBe(agentRoles.debugger);
-  expect(roleFor('test-writer', 'review')).toBe(agentRoles.debugger);
+test('the team table gives the role’s agent for every kind, and the Debugger for a review', () => {
+  const state = emptyProjectState('p');
+  const agentOf = (role: Role, kind: TaskRow['kind']) =>
+    taskAgentFor(state, { ...taskRow, role, kind, expectedArtifacts: ['new.py'] }).agent;
+  expect(agentOf('code-generator', 'build')).toBe(agentRoles['code-generator']);
+  expect(agentOf('code-generator', 'fix')).toBe(agentRoles['code-generator']);
+  expect(agentOf('ui-designer', 'scaffold')).toBe(agentRoles['ui-designer']);
+  expect(agentOf('debugger', 'review')).toBe(agentRoles.debugger);
+  expect(agentOf('test-writer', 'review')).toBe(agentRoles.debugger);
+  expect(agentOf('project-manager', 'build')).toBe(agentRoles['project-manager']);
+  expect(agentOf('project-manager', 'change')).toBe(projectManagerChange);
+});
+
+test('every role has an entry in the team table whose agent is the role’s own, and says what it writes', () => {
+  for (const role of roleSchema.options) {
+    expect(team[role].tasks.agent).toBe(agentRoles[role]);
+    expect(team[role].tasks.agent.taskType.length).toBeGreaterThan(0);
+  }
+  expect(team['project-manager'].tasks.writes).toBe('plan');
+  expect(team.debugger.tasks.writes).toBe('review');
+  for (const role of ['code-generator', 'ui-designer', 'test-writer'] as const) {
+    expect(team[role].tasks.writes).toBe('files');
+    expect(team[role].edit?.agent.editsFiles).toBe(true);
+    expect(team[role].edit?.agent.title).toBe(agentRoles[role].title);
+  }
 });

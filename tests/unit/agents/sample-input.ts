@@ -24,6 +24,7 @@ export function sampleInput(overrides: Partial<AgentInput> = {}, task: Partial<A
     findings: [],
     conversation: [],
     currentTasks: [],
+    maxPlanTasks: 30,
     ...overrides,
   };
 }

@@ -40,7 +40,7 @@ test('property: the context an agent gets is counted exactly, and its measured p
     };
     const budgetTokens = 200 + Math.floor(random() * 3000);
     for (const agent of [codeGenerator, uiDesigner, testWriter, debuggerAgent]) {
-      const input = await agentInputFor(state, task, agent, { readBlob, budgetTokens, findings: [] });
+      const input = await agentInputFor(state, task, agent, { readBlob, budgetTokens, findings: [], maxPlanTasks: 30 });
       const files = await upstreamFiles(state, task, agent, readBlob);
       const cache = new ContextCache();
       const where = `seed ${seed}, ${agent.title}`;

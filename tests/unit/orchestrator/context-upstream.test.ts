@@ -33,7 +33,7 @@ test('a file shown before is not read again, and a new version of it is', async 
     return Promise.resolve(blobs.get(hash));
   };
   const task = { ...newTaskRow(state.projectId, 't4', 3), role: 'code-generator' as const, dependsOn: ['t1'] };
-  const options = { readBlob, budgetTokens: 10_000, findings: [] };
+  const options = { readBlob, budgetTokens: 10_000, findings: [], maxPlanTasks: 30 };
 
   const first = await agentInputFor(state, task, codeGenerator, options);
   expect(reads).toHaveLength(2); // the UI Designer's file is not for the Code Generator
@@ -62,7 +62,7 @@ test('upstream files are the same whether their texts come from the cache or the
   const review = { ...newTaskRow(state.projectId, 'review', 12), role: 'debugger' as const, dependsOn: ['t0', 't5'] };
   const cold = await upstreamFiles(state, review, debuggerAgent, readBlob);
   // Shown once (which fills the cache), then gathered again with a store that has nothing.
-  await agentInputFor(state, review, debuggerAgent, { readBlob, budgetTokens: 10_000, findings: [] });
+  await agentInputFor(state, review, debuggerAgent, { readBlob, budgetTokens: 10_000, findings: [], maxPlanTasks: 30 });
   const warm = await upstreamFiles(state, review, debuggerAgent, () => Promise.resolve(undefined));
   expect(warm).toEqual(cold);
   expect(cold).toHaveLength(12);

@@ -216,6 +216,27 @@ test('an invalid plan goes back to the Project Manager with its errors, and the 
   expect(messagesOf(plans[1])).toContain('Tasks form a cycle: ');
 });
 
+test('the plan limit is one number: the prompt states it, a plan over it is repaired, the planning task does not carry it', async () => {
+  const testsTask = { ...apiTask, id: 'tests', role: 'test-writer', expectedArtifacts: ['test_notes.py'] };
+  const tooMany = planOf([apiTask, testsTask, { ...reviewTask, dependsOn: ['api', 'tests'] }]);
+  const { api, projectId, requests } = await startProject(
+    { 'project-manager': (_request, nth) => ({ kind: 'json', value: nth === 1 ? tooMany : planOf([apiTask]) }) },
+    { maxPlanTasks: 2 },
+  );
+  const view = await waitFor(api, projectId, (current) => current.project.plan !== null || settled(current));
+
+  expect(
+    view.project.plan?.tasks.map((task) => task.id),
+    JSON.stringify(summary(view)),
+  ).toEqual(['api']);
+  expect(taskOf(view, 'plan')).toMatchObject({ status: 'done', repairs: 1, acceptance: [] });
+  const plans = requests().filter(of('project-manager'));
+  expect(plans).toHaveLength(2);
+  expect(messagesOf(plans[0])).toContain('Keep the plan within 2 tasks.');
+  expect(messagesOf(plans[0])).not.toContain('at most');
+  expect(messagesOf(plans[1])).toContain('The plan has 3 tasks but may have at most 2');
+});
+
 test('a Project Manager that keeps answering invalid plans fails the plan task with the reason, and no plan is proposed', async () => {
   const { api, projectId, requests } = await startProject(
     {
