@@ -77,7 +77,16 @@ const plainTableRules = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'bench/results/', 'tests/e2e/.artifacts/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'bench/results/',
+      'tests/e2e/.artifacts/',
+      // Packages authored as data for the fixture npm registry: served and run, never imported.
+      'tests/fixtures/npm/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
