@@ -69,3 +69,35 @@ test('after one run, the tests run again with the network off and the server gon
     'completed',
   );
 });
+
+test('opening a Python project warms its runtime; Run tests then uses it, fetching nothing again', async ({
+  server,
+  profile,
+}) => {
+  const { page } = profile;
+  // With no key, a Python description gets the Python starter (a pytest suite).
+  await createProject(page, server.url, { name: 'Warm Python', description: 'a Python weather CLI' });
+  await button(page, 'Start').click();
+  await page.getByTestId('plan-review').waitFor();
+  await button(page, 'Approve plan').click();
+  await expect.poll(() => runStatus(page), { timeout: 180_000 }).toBe('stopped');
+
+  // A fresh page (no frame, no runtime): opening the project loads Python before any run.
+  await page.reload();
+  const wasmFetches = () =>
+    page.evaluate(
+      () =>
+        performance
+          .getEntriesByType('resource')
+          .filter((entry) => new URL(entry.name).pathname === '/sandbox/python/pyodide.asm.wasm').length,
+    );
+  await expect.poll(wasmFetches, { timeout: 60_000 }).toBe(1);
+  expect(await page.locator('iframe[data-role="checks-sandbox"]').count()).toBe(1);
+  await button(page, 'Run tests').click();
+  await expect
+    .poll(() => page.getByTestId('feed').textContent(), { timeout: 120_000 })
+    .toMatch(/asked by you[\s\S]*Tests: (\d+) of \1 tests pass/);
+  // The run was handed the runtime loaded on opening: nothing was fetched for it.
+  expect(await wasmFetches()).toBe(1);
+  expect(await page.locator('iframe[data-role="checks-sandbox"]').count()).toBe(1);
+});

@@ -1,5 +1,5 @@
 import { A } from '@solidjs/router';
-import { For, Show, createMemo, createResource, createSignal } from 'solid-js';
+import { For, Show, createEffect, createMemo, createResource, createSignal, on } from 'solid-js';
 import type { CheckCase, OrchestraEvent } from '../../worker/api.ts';
 import { describeCheck } from '../../worker/query/describe-check.ts';
 import { Problem } from '../components/problem.tsx';
@@ -151,6 +151,16 @@ export function ChecksPanel(props: {
   };
   const live = () => liveCheck(props.projectId)();
   const [problem, setProblem] = createSignal<string>();
+  // Opening a project in the tab that runs its tests warms their runtime (Python takes
+  // seconds to start), so the first Run tests does not wait for it.
+  createEffect(
+    on(
+      () => (props.canWrite && !props.recordedOnly ? props.projectId : undefined),
+      (projectId) => {
+        if (projectId) void callEngine('prepareChecks', projectId).catch(() => undefined);
+      },
+    ),
+  );
   const [asked, setAsked] = createSignal(false);
 
   async function runTests() {

@@ -1,5 +1,12 @@
 import { type Accessor, type Setter, createSignal } from 'solid-js';
-import type { CheckCase, CheckExecutor, CheckProgress, CheckReport, CheckRequest } from '../../worker/api.ts';
+import type {
+  CheckCase,
+  CheckExecutor,
+  CheckProgress,
+  CheckReport,
+  CheckRequest,
+  CheckRuntimeName,
+} from '../../worker/api.ts';
 import { lendCheckExecutor } from '../worker-client.ts';
 import type { SandboxRun } from './sandbox-host.ts';
 
@@ -79,6 +86,10 @@ export function lendSandboxToEngine(): void {
         runs.delete(projectId);
         set(null);
       }
+    },
+    async prepare(runtime: CheckRuntimeName) {
+      const { prepareRuntime } = await import('./sandbox-host.ts');
+      await prepareRuntime(runtime);
     },
     stop(projectId: string) {
       const run = runs.get(projectId);

@@ -2,6 +2,7 @@ import { type Result, fail, ok } from '../contract/result.ts';
 import type { Engine } from '../engine.ts';
 import { toFailure } from '../projects/to-failure.ts';
 import type { CheckExecutor, CheckRunResult, ChecksService } from './checks-service.ts';
+import type { CheckRuntimeName } from './contract.ts';
 
 /** The "Run tests" commands of the worker API. */
 export interface CheckCommands {
@@ -12,6 +13,12 @@ export interface CheckCommands {
   setCheckExecutor(executor: CheckExecutor | undefined): void;
   /** "Run tests": runs the project's own suite now and records the result. */
   runChecks(projectId: string): Promise<Result<CheckRunResult>>;
+  /**
+   * Warms the runtime the project's tests need (the Checks panel calls it when the
+   * project is opened in the tab that runs its tests), so "Run tests" does not wait for
+   * it to load. Resolves with the runtime, or null when there is nothing to warm.
+   */
+  prepareChecks(projectId: string): Promise<Result<CheckRuntimeName | null>>;
   /** "Stop": ends the project's test run at once. */
   stopChecks(projectId: string): Promise<Result<void>>;
   /** The captured output of one of the project's recorded test runs. */
@@ -47,6 +54,15 @@ export function createCheckCommands(
           return fail('unavailable', 'Tests can only run in the app page, which is not connected.');
         return ok(await checks.run(projectId, { trigger: 'manual', timeoutMs: await timeoutMs() }));
       }),
+    async prepareChecks(projectId) {
+      try {
+        // Only the tab whose engine writes the project runs its tests: only it warms up.
+        if (engine.locks.role(projectId) !== 'writer') return ok(null);
+        return ok((await checks.prepare(projectId)) ?? null);
+      } catch (error) {
+        return toFailure(error);
+      }
+    },
     async checkOutput(projectId, runId) {
       try {
         const events = await engine.store.read(projectId);

@@ -3,7 +3,7 @@ import type { EventLog } from '../events/store/contract.ts';
 import { sha256Hex } from '../events/hash.ts';
 import type { CheckSummary } from '../events/projections/rows.ts';
 import type { Actor } from '../events/schemas/common.ts';
-import type { CheckFile, CheckReport, CheckRequest } from './contract.ts';
+import type { CheckFile, CheckReport, CheckRequest, CheckRuntimeName } from './contract.ts';
 import { detectSuite, isRunnableFile } from './detect.ts';
 import { sanitizeReport } from './sanitize.ts';
 import { testQualityEvents } from './test-quality.ts';
@@ -23,6 +23,11 @@ export interface CheckExecutor {
   run(projectId: string, request: CheckRequest): Promise<CheckReport>;
   /** Ends the project's run at once; what ran is still reported by `run`. */
   stop(projectId: string): unknown;
+  /**
+   * Loads a runtime into the sandbox ahead of a run (Python starts in seconds), so that
+   * the run finds it ready. Runs no project code; a failure is left for the run to report.
+   */
+  prepare?(runtime: CheckRuntimeName): unknown;
 }
 
 export type CheckTrigger = 'manual' | 'review' | 'final';
@@ -63,6 +68,27 @@ export class ChecksService {
 
   stop(projectId: string): void {
     if (this.running.has(projectId)) this.executor?.stop(projectId);
+  }
+
+  /**
+   * Warms the runtime this project's tests will need, so that its first run does not
+   * wait for it to load: called when the project is opened where its tests can run, and
+   * when its Test Writer starts. The runtime is the one the project's test files are
+   * written for, or those its tasks are expected to write. Runs nothing.
+   * @example await checks.prepare(projectId); // 'python', or undefined without tests
+   */
+  async prepare(projectId: string): Promise<CheckRuntimeName | undefined> {
+    const executor = this.executor;
+    if (!executor?.prepare || this.running.has(projectId)) return undefined;
+    const state = await this.store.load(projectId);
+    const paths = [...state.artifacts.values()]
+      .filter((artifact) => artifact.kind === 'source')
+      .map((artifact) => artifact.path);
+    for (const task of state.tasks.values()) if (task.status !== 'cancelled') paths.push(...task.expectedArtifacts);
+    const suite = detectSuite([...new Set(paths)].filter(isRunnableFile));
+    if (!suite) return undefined;
+    await executor.prepare(suite.runtime);
+    return suite.runtime;
   }
 
   /**

@@ -576,6 +576,8 @@ export class ProjectRunner {
     const state = await this.state();
     const task = state.tasks.get(taskId);
     if (!task) return;
+    // The tests this task writes run soon after it: their runtime loads while it writes.
+    if (task.role === 'test-writer') void this.deps.checks?.prepare(this.projectId).catch(() => undefined);
     if (!task.role) {
       // A row no plan made (a retry naming an unknown task): no agent can do it. Failed for
       // good, it pauses the run; left scheduled, the next tick would launch it again.

@@ -113,3 +113,43 @@ test("a run reads each of the project's files once, and scores the code its test
   );
   expect(code?.type === 'quality-assess' ? code.payload.signals.tests : undefined).toBe(0.5);
 });
+
+test('prepare warms the runtime the planned tests need, before any test file exists, and nothing without tests', async () => {
+  const store = new MemoryEventLog();
+  await store.append('py', [
+    {
+      type: 'project-create',
+      actor: { kind: 'user' },
+      payload: { name: 'Weather', description: 'd', template: null, budgetUsd: null },
+    },
+    {
+      type: 'task-schedule',
+      actor: { kind: 'system', component: 'test' },
+      payload: {
+        taskId: 'tests',
+        role: 'test-writer',
+        title: 'Write the tests',
+        dependsOn: [],
+        expectedArtifacts: ['tests/test_weather.py', 'tests/conftest.py'],
+      },
+    },
+  ]);
+  await store.append('none', [
+    {
+      type: 'project-create',
+      actor: { kind: 'user' },
+      payload: { name: 'Notes', description: 'd', template: null, budgetUsd: null },
+    },
+  ]);
+  const prepared: string[] = [];
+  const checks = new ChecksService(store);
+  const run = () => Promise.reject(new Error('prepare runs nothing'));
+  checks.setExecutor({ run, stop: () => undefined, prepare: (runtime) => prepared.push(runtime) });
+
+  expect(await checks.prepare('py')).toBe('python');
+  expect(await checks.prepare('none')).toBeUndefined();
+  expect(prepared).toEqual(['python']);
+  // A page that cannot prepare (an older one) is simply not asked.
+  checks.setExecutor({ run, stop: () => undefined });
+  expect(await checks.prepare('py')).toBeUndefined();
+});
