@@ -149,15 +149,28 @@ export function createRunCommands(
         const state = await store.load(projectId);
         const plan = state.plan;
         if (!plan || plan.status !== 'proposed') return fail('bad_input', 'There is no plan waiting for approval.');
-        await (
-          await runner(projectId)
-        ).command([
+        const events: EventDraft[] = [
           {
             type: 'plan-reject',
             actor: { kind: 'user' },
             payload: { planId: plan.planId, reason: String(reason ?? '').slice(0, 2000) },
           },
-        ]);
+        ];
+        // A rejected change ends its run here, saying the project is as it was: the
+        // built plan stands, so the run loop would not end it as a rejection.
+        const runId = state.project?.currentRunId;
+        if (plan.change && runId && state.project?.runStatus !== 'stopped') {
+          events.push({
+            type: 'run-stop',
+            actor: { kind: 'user' },
+            payload: {
+              runId,
+              outcome: 'cancelled',
+              message: 'The change plan was rejected; the project is as it was before you asked.',
+            },
+          });
+        }
+        await (await runner(projectId)).command(events);
         return done;
       }),
 

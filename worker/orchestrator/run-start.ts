@@ -11,6 +11,7 @@
 import { ulid } from 'ulid';
 import type { EventDraft, PayloadOf } from '../events/catalog.ts';
 import type { ProjectState } from '../events/projections/project-state.ts';
+import { planStands } from '../run-state/run-state.ts';
 import { startSource, waitingSentence } from '../run-state/start-source.ts';
 import { editablePaths } from './change-mode.ts';
 import { type RunContext, system } from './run-context.ts';
@@ -31,7 +32,8 @@ export async function startRun(ctx: RunContext): Promise<string> {
   const readiness = await ctx.deps.readiness();
   const source = startSource(readiness);
   const project = state.project;
-  const approved = state.plan?.status === 'approved';
+  // A rejected change left the project as built: its plan still stands.
+  const approved = planStands(state.plan);
   // Locked keys are asked for, not worked around: nothing is written until they open.
   // A run that calls no model goes on without them: a template plan, or a finished one
   // whose Start only re-checks the tests.

@@ -42,6 +42,7 @@ import type { TaskRunnerDeps } from './task-runner.ts';
 import { taskAgentFor } from './task-agents.ts';
 import { templateFor } from './template-plan.ts';
 import { conversationOf } from './chat.ts';
+import { planStands } from '../run-state/run-state.ts';
 import { faultSentence } from '../run-state/task-stop-sentences.ts';
 import { toFailure } from '../projects/to-failure.ts';
 
@@ -189,7 +190,7 @@ export class ProjectRunner {
 
   /** "Ask for a change": a new run on top of the last (`run-start.ts`). */
   async askForChange(request: string): Promise<string> {
-    const runId = await askForChange(this.context, request, this.inFlight.size);
+    const runId = await askForChange(this.context, request, this.callsWorking());
     this.pump();
     return runId;
   }
@@ -415,7 +416,7 @@ export class ProjectRunner {
     const project = state.project;
     if (!project?.currentRunId || project.runStatus !== 'paused')
       throw new RunError('Only a paused run can be stopped.');
-    if (this.inFlight.size > 0) throw new RunError('Calls are still finishing: stop once the run has paused.');
+    if (this.callsWorking() > 0) throw new RunError('Calls are still finishing: stop once the run has paused.');
     const left = [...state.tasks.values()].filter((task) => task.status !== 'done' && task.status !== 'cancelled');
     await this.append([
       {
@@ -478,6 +479,16 @@ export class ProjectRunner {
     });
   }
 
+  /**
+   * Calls still working: a released one has its completion folded already (only its
+   * write is in flight, and later appends are ordered after it), so it holds nothing up.
+   */
+  private callsWorking(): number {
+    let working = 0;
+    for (const entry of this.inFlight.values()) if (!entry.released) working += 1;
+    return working;
+  }
+
   private async tick(): Promise<void> {
     // While an emergency stop is written the stop decides everything: no launch, no pause.
     if (this.stopping > 0) return;
@@ -486,15 +497,15 @@ export class ProjectRunner {
     this.lastStatus = project?.runStatus;
     if (!project || project.runStatus !== 'running' || !project.currentRunId) return;
     const tasks = [...state.tasks.values()];
-    const planApproved = state.plan?.status === 'approved';
-    // Tasks still working; a released one has its completion folded, its write in flight.
-    let busy = 0;
-    for (const entry of this.inFlight.values()) if (!entry.released) busy += 1;
+    const planApproved = planStands(state.plan);
+    const busy = this.callsWorking();
 
     const replanning = tasks.some(
       (task) => task.role === 'project-manager' && (task.status === 'scheduled' || task.status === 'running'),
     );
-    if (state.plan?.status === 'rejected' && !replanning && busy === 0) {
+    // A rejected first plan ends the run (rejecting a change plan ends it at once, in the
+    // same commit: see rejectPlan; a rejected change leaves the built plan standing).
+    if (state.plan?.status === 'rejected' && !planApproved && !replanning && busy === 0) {
       await this.append([
         {
           type: 'run-stop',

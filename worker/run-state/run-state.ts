@@ -77,8 +77,17 @@ export interface RunFacts {
     /** How the last run ended (absent on rows folded before it was kept). */
     lastOutcome?: RunOutcome | null;
   };
-  plan: Pick<PlanView, 'status'> | null;
+  plan: Pick<PlanView, 'status' | 'change'> | null;
   tasks: readonly Pick<TaskRow, 'taskId' | 'title' | 'status' | 'dependsOn' | 'role' | 'order'>[];
+}
+
+/**
+ * Whether the project has a plan that stands: one approved, or a rejected *change* plan
+ * over a project already built (rejecting a change leaves the project as it was, with
+ * its approved plan's work; Start must not plan the whole project again).
+ */
+export function planStands(plan: Pick<PlanView, 'status' | 'change'> | null | undefined): boolean {
+  return plan?.status === 'approved' || (plan?.status === 'rejected' && plan.change !== undefined);
 }
 
 /** The outcomes a `run-stop` event can carry. */
@@ -113,11 +122,10 @@ export function runState(facts: RunFacts): RunState {
         outcome,
         reason: project.runMessage,
         cancelled: tasks.filter((task) => task.status === 'cancelled').map((task) => task.title),
-        planned: plan?.status === 'approved',
-        unfinished:
-          plan?.status === 'approved'
-            ? tasks.filter((task) => retryable.has(task.status)).map((task) => task.title)
-            : [],
+        planned: planStands(plan),
+        unfinished: planStands(plan)
+          ? tasks.filter((task) => retryable.has(task.status)).map((task) => task.title)
+          : [],
       };
     }
     case 'paused': {
@@ -128,7 +136,7 @@ export function runState(facts: RunFacts): RunState {
     }
     case 'running': {
       if (plan?.status === 'proposed') return { phase: 'awaiting-approval' };
-      const approved = plan?.status === 'approved';
+      const approved = planStands(plan);
       const ready = readyTasks(tasks, new Set(), tasks.length).length;
       if (working > 0 || ready > 0)
         return approved ? { phase: 'working', working, ready } : { phase: 'planning', working };
@@ -373,7 +381,8 @@ function endSentence(state: Extract<RunState, { phase: 'ended' }>): string {
     case 'completed-with-cancelled':
       return `The run is complete without ${plural(state.cancelled.length, 'cancelled task')}: ${state.cancelled.join(', ')}.${reason}`;
     case 'rejected':
-      return 'The plan was rejected; nothing was built.';
+      // A rejected change leaves what was built: the run's own sentence says so.
+      return state.reason ?? 'The plan was rejected; nothing was built.';
     case 'stopped':
       return `You stopped the run.${left}`;
     case 'emergency':

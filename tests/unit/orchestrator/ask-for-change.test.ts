@@ -19,6 +19,7 @@ import {
 } from '../../sim/change-answers.ts';
 import { roleOf, scriptTeam } from '../../sim/agent-script.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
+import { runControls, runSentence, runState } from '../../../worker/run-state/run-state.ts';
 import { summary, waitFor } from './helpers.ts';
 
 let sim: Simulator;
@@ -222,4 +223,36 @@ test('asking for a change is refused while a run is going, with nothing built, o
   const projectId = await templateProject(api);
   const blank = await api.askForChange(projectId, '   ');
   expect(blank.ok || blank.message).toBe('Say what to change first.');
+});
+
+test('a rejected change plan leaves the project as built: the run says so, and Start does not plan the whole project again', async () => {
+  const api = engineWithoutKey();
+  const projectId = await templateProject(api);
+  const tasksBefore = await fileText(api, projectId, 'src/tasks.js');
+  await withSimulatedKey(api);
+  scriptTeam(sim, 'openai', webAppChangeTeam());
+  expect((await api.askForChange(projectId, changeRequestText)).ok).toBe(true);
+  await waitFor(api, projectId, (view) => view.project.plan?.status === 'proposed');
+
+  expect((await api.rejectPlan(projectId, 'Not now.')).ok).toBe(true);
+  const rejected = await waitFor(api, projectId, (view) => view.project.runStatus === 'stopped');
+  const ended = runState({ project: rejected.project, plan: rejected.project.plan, tasks: rejected.tasks });
+  expect(ended).toMatchObject({ phase: 'ended', outcome: 'rejected', planned: true, unfinished: [] });
+  expect(runSentence(ended)).toBe('The change plan was rejected; the project is as it was before you asked.');
+  expect(runSentence(ended)).not.toContain('nothing was built');
+  // Start on it says, and does, what Start does on a finished project.
+  expect(runControls(ended, true, 'models').start.does).toContain('Every task is done');
+
+  const before = await api.readEvents(projectId, 1, 1e9);
+  const planCalls = sim.requests.filter((request) => roleOf(request) === 'project-manager').length;
+  expect((await api.startRun(projectId)).ok).toBe(true);
+  const again = await waitFor(api, projectId, (view) => view.project.runStatus === 'stopped');
+  const after = await api.readEvents(projectId, 1, 1e9);
+  if (!before.ok || !after.ok) throw new Error('The log could not be read.');
+  const written = after.value.slice(before.value.length).map((event) => event.type);
+  expect(written).not.toContain('plan-propose');
+  expect(written).not.toContain('task-schedule');
+  expect(sim.requests.filter((request) => roleOf(request) === 'project-manager').length).toBe(planCalls);
+  expect(again.project.lastOutcome).toBe('completed');
+  expect(await fileText(api, projectId, 'src/tasks.js')).toBe(tasksBefore);
 });
