@@ -3,16 +3,20 @@
  * world) can do to a run — Start, Pause, Continue, Next agent, Execute all, Cancel task,
  * Retry task, Emergency stop, Approve, Reject, a budget that runs out and is raised, a
  * provider that fails, a reload — against the real engine on a real (fake-indexeddb)
- * database with a scripted provider in process. After every step the state the screens
- * show (derived by worker/run-state from the projection) is checked against what the
- * engine is doing; after every sequence the run must be able to reach an end.
+ * database. After every step the state the screens show (derived by worker/run-state from
+ * the projection) is checked against what the engine is doing; after every sequence the
+ * run must be able to reach an end.
  *
- * Runs: ORCHESTRA_MODEL_RUNS (default 60 in the suite; the closing note reports a run of
- * thousands).
+ * Two worlds run the same commands: a scripted provider in process (cheap, so many
+ * sequences), and the provider simulator over HTTP through the real OpenAI SDK, the
+ * provider service, its retries and its breaker (fewer sequences: each call is a request).
+ *
+ * Runs: ORCHESTRA_MODEL_RUNS (default 60 in process) and ORCHESTRA_MODEL_SIM_RUNS (default
+ * 12 against the simulator); the closing note reports a run of thousands.
  */
 import 'fake-indexeddb/auto';
 import fc from 'fast-check';
-import { expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createWorkerApi } from '../../../worker/api.ts';
 import { OrchestraDb } from '../../../worker/db/database.ts';
 import { createEngine } from '../../../worker/engine.ts';
@@ -23,6 +27,9 @@ import type { ProviderRequest } from '../../../worker/providers/contract/provide
 import type { StreamPart } from '../../../worker/providers/contract/stream-part.ts';
 import { mulberry32 } from '../../../worker/router/index.ts';
 import { type RunState, runControls, runSentence, runState } from '../../../worker/run-state/run-state.ts';
+import { ProviderService } from '../../../worker/providers/provider-service.ts';
+import { roleOf } from '../../sim/agent-script.ts';
+import { type Simulator, startSimulator } from '../../sim/simulator.ts';
 import { roleOfRequest, scriptedProviders, taskIdOfRequest } from '../orchestrator/scripted-provider.ts';
 
 const plan = {
@@ -50,16 +57,38 @@ const plan = {
 
 /** The world outside the engine: how slow the model is, and faults queued for the next calls. */
 interface World {
+  /** In process, or the provider simulator over HTTP. */
+  kind: 'in-process' | 'simulator';
   faults: number;
   random: () => number;
 }
 
-function answerFor(request: ProviderRequest): unknown {
-  const role = roleOfRequest(request);
+function answerFor(role: string, taskId: string): unknown {
   if (role === 'project-manager') return plan;
   if (role === 'debugger') return { verdict: 'pass', summary: 'Looks good.', findings: [] };
-  const taskId = taskIdOfRequest(request) || 'x';
-  return { files: [{ path: `${taskId}.py`, language: 'python', content: `# ${taskId}\n` }], notes: '' };
+  const id = taskId || 'x';
+  return { files: [{ path: `${id}.py`, language: 'python', content: `# ${id}\n` }], notes: '' };
+}
+
+let sim: Simulator | undefined;
+beforeAll(async () => {
+  if (simRuns > 0) sim = await startSimulator();
+});
+afterAll(() => sim?.close());
+
+/** The simulator answers as the in-process world does: after a small delay, or with a queued fault (a 401). */
+function scriptSimulator(world: World): void {
+  if (!sim) throw new Error('The simulator is not running.');
+  sim.respond('openai', (request) => {
+    const role = roleOf(request);
+    if (!role) return undefined;
+    if (world.faults > 0) {
+      world.faults -= 1;
+      return { kind: 'auth' };
+    }
+    const taskId = /\(id: ([^,]+), [a-z]+, round \d+\)/.exec(JSON.stringify(request.body))?.[1] ?? '';
+    return { kind: 'json', value: answerFor(role, taskId), firstTokenMs: Math.floor(world.random() * 25) };
+  });
 }
 
 function worldAdapter(world: World): ProviderAdapter {
@@ -86,7 +115,7 @@ function worldAdapter(world: World): ProviderAdapter {
         };
         return;
       }
-      const text = JSON.stringify(answerFor(request));
+      const text = JSON.stringify(answerFor(roleOfRequest(request), taskIdOfRequest(request)));
       const half = Math.ceil(text.length / 2);
       yield { type: 'text-delta', text: text.slice(0, half) };
       yield { type: 'text-delta', text: text.slice(half) };
@@ -108,13 +137,15 @@ interface Real {
 let counter = 0;
 function openApi(name: string, world: World) {
   const db = new OrchestraDb(name);
-  const service = scriptedProviders(worldAdapter(world));
+  const service = world.kind === 'in-process' ? scriptedProviders(worldAdapter(world)) : undefined;
   const api = createWorkerApi({
     db,
     engine: createEngine(db),
     storage: undefined,
     appOrigin: '',
-    providers: () => Promise.resolve(service),
+    // The simulator's world: the real provider service (keys in this database, the OpenAI
+    // SDK, retries, the breaker), made anew on each reload as a new tab would.
+    providers: (options) => Promise.resolve(service ?? new ProviderService(db, options)),
     orchestrator: { random: mulberry32(5), templateDelayMs: 0 },
   });
   return { api, db };
@@ -303,13 +334,20 @@ const commands = [
 ];
 
 const runs = Number(process.env['ORCHESTRA_MODEL_RUNS'] ?? 60);
+const simRuns = Number(process.env['ORCHESTRA_MODEL_SIM_RUNS'] ?? 12);
 
-test(`the shown run state matches the engine after every step, and every sequence can reach an end (${runs} sequences)`, async () => {
+/** Random command sequences in `kind`'s world, each driven to an end. */
+async function modelRuns(kind: World['kind'], numRuns: number): Promise<void> {
   await fc.assert(
     fc.asyncProperty(fc.commands(commands, { maxCommands: 14 }), fc.integer(), async (sequence, seed) => {
-      const world: World = { faults: 0, random: mulberry32(seed) };
+      const world: World = { kind, faults: 0, random: mulberry32(seed) };
       const name = `run-model-${++counter}-${Date.now()}`;
       const { api, db } = openApi(name, world);
+      if (kind === 'simulator' && sim) {
+        scriptSimulator(world);
+        await api.updateProvider('openai', { baseUrl: sim.baseUrl('openai') });
+        await api.setKey('openai', 'sk-test-orchestra-0000000000');
+      }
       const created = await api.createProject({ name: 'Model', description: 'Four modules.' });
       if (!created.ok) throw new Error(created.message);
       const real: Real = { api, db, name, projectId: created.value.projectId, world, steps: [] };
@@ -326,11 +364,26 @@ test(`the shown run state matches the engine after every step, and every sequenc
       }
     }),
     {
-      numRuns: runs,
+      numRuns,
       endOnFailure: true,
       ...(process.env['ORCHESTRA_MODEL_SEED']
         ? { seed: Number(process.env['ORCHESTRA_MODEL_SEED']), path: process.env['ORCHESTRA_MODEL_PATH'] ?? '0' }
         : {}),
     },
   );
+}
+
+test(`the shown run state matches the engine after every step, and every sequence can reach an end (${runs} sequences)`, async () => {
+  await modelRuns('in-process', runs);
 }, 1_800_000);
+
+test.skipIf(simRuns === 0)(
+  `against the provider simulator over HTTP, the same holds (${simRuns} sequences)`,
+  async () => {
+    await modelRuns('simulator', simRuns);
+    // The calls went over HTTP: the simulator served the team's requests.
+    const served = sim?.requests.filter((request) => roleOf(request) !== undefined) ?? [];
+    expect(served.length).toBeGreaterThan(simRuns);
+  },
+  1_800_000,
+);
