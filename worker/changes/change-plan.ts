@@ -33,13 +33,18 @@ export interface FileIntent {
   modifies: readonly string[];
   adds: readonly string[];
   deletes?: readonly string[];
+  /** The tasks this one waits for: two tasks writing one file must be ordered by it. */
+  dependsOn?: readonly string[];
 }
 
 /**
  * What is wrong with a change plan's file lists against the project's files, as sentences
  * for a repair turn; empty when nothing is. A task may not modify a file that does not
  * exist (nor one another task deletes), add one that exists or another task adds, or
- * delete one that does not exist.
+ * delete one that does not exist. Two tasks that write one file must be ordered (one
+ * waits for the other, directly or through others), and a task that modifies a file
+ * another adds must wait for the adder: run side by side, the second would edit a file
+ * the first is still changing, and one of the edits would be lost or refused.
  *
  * @example
  * validateChangePlan([{ id: 't1', modifies: ['src/gone.js'], adds: [] }], new Set(['src/app.js']))
@@ -110,6 +115,66 @@ export function validateChangePlan(tasks: readonly FileIntent[], existing: Reado
     const writesFiles = task.role !== 'debugger';
     if (writesFiles && task.modifies.length === 0 && task.adds.length === 0 && (task.deletes ?? []).length === 0) {
       errors.push(`Task ${task.id} names no file to modify or add.`);
+    }
+  }
+  errors.push(...orderingErrors(tasks));
+  return errors;
+}
+
+/** Two writers of one file that do not wait for each other, as sentences. */
+function orderingErrors(tasks: readonly FileIntent[]): string[] {
+  const errors: string[] = [];
+  const waitsFor = new Map(tasks.map((task) => [task.id, task.dependsOn ?? []]));
+  /** Whether `from` waits for `to`, directly or through other tasks. */
+  const waits = (from: string, to: string): boolean => {
+    const seen = new Set<string>();
+    const queue = [...(waitsFor.get(from) ?? [])];
+    while (queue.length > 0) {
+      const next = queue.pop() as string;
+      if (next === to) return true;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      queue.push(...(waitsFor.get(next) ?? []));
+    }
+    return false;
+  };
+  // Who writes each path, in plan order (a Map: paths and ids are model text).
+  const writers = new Map<string, { id: string; adds: boolean }[]>();
+  for (const task of tasks) {
+    const paths = new Map<string, boolean>();
+    for (const raw of task.modifies) {
+      const check = normalizeArtifactPath(raw);
+      if (check.ok && !paths.has(check.path)) paths.set(check.path, false);
+    }
+    for (const raw of task.adds) {
+      const check = normalizeArtifactPath(raw);
+      if (check.ok) paths.set(check.path, true);
+    }
+    for (const [path, adds] of paths) {
+      const list = writers.get(path) ?? [];
+      list.push({ id: task.id, adds });
+      writers.set(path, list);
+    }
+  }
+  for (const [path, list] of writers) {
+    for (let i = 0; i < list.length; i += 1) {
+      for (let j = i + 1; j < list.length; j += 1) {
+        const a = list[i] as { id: string; adds: boolean };
+        const b = list[j] as { id: string; adds: boolean };
+        if (a.id === b.id || (a.adds && b.adds)) continue; // two adders are refused above
+        if (a.adds || b.adds) {
+          const [adder, editor] = a.adds ? [a, b] : [b, a];
+          if (!waits(editor.id, adder.id)) {
+            errors.push(
+              `Task ${editor.id} modifies ${path}, which task ${adder.id} adds, but does not wait for it: list ${adder.id} in its dependsOn.`,
+            );
+          }
+        } else if (!waits(a.id, b.id) && !waits(b.id, a.id)) {
+          errors.push(
+            `Tasks ${a.id} and ${b.id} both modify ${path} but neither waits for the other: list ${a.id} in ${b.id}'s dependsOn, so the second edits the first one's result.`,
+          );
+        }
+      }
     }
   }
   return errors;

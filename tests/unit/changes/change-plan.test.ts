@@ -9,7 +9,13 @@ describe('validateChangePlan', () => {
       validateChangePlan(
         [
           { id: 't1', role: 'code-generator', modifies: ['src/app.js', './src/store.js'], adds: ['src/filter.js'] },
-          { id: 't2', role: 'test-writer', modifies: ['tests/app.test.js', 'src/filter.js'], adds: [] },
+          {
+            id: 't2',
+            role: 'test-writer',
+            modifies: ['tests/app.test.js', 'src/filter.js'],
+            adds: [],
+            dependsOn: ['t1'],
+          },
           { id: 'r', role: 'debugger', modifies: [], adds: [] },
         ],
         existing,
@@ -55,6 +61,31 @@ describe('validateChangePlan', () => {
       'Task b adds src/new.js, which task a also adds: let one task add it.',
       expect.stringMatching(/^Task b adds "\.\.\/escape\.js": .*climbs/),
       'Task c names no file to modify or add.',
+    ]);
+  });
+
+  test('two tasks writing one file must wait for each other; an editor of an added file waits for its adder', () => {
+    const plan = (dependsOn: Record<string, string[]>) =>
+      validateChangePlan(
+        [
+          { id: 'a', modifies: ['src/app.js'], adds: ['src/new.js'], dependsOn: dependsOn['a'] ?? [] },
+          { id: 'b', modifies: ['./src/app.js'], adds: [], dependsOn: dependsOn['b'] ?? [] },
+          { id: 'c', modifies: ['src/store.js'], adds: [], dependsOn: dependsOn['c'] ?? [] },
+          { id: 'd', modifies: ['src/new.js'], adds: [], dependsOn: dependsOn['d'] ?? [] },
+        ],
+        existing,
+      );
+    // Side by side: both errors, each naming the file and the fix.
+    expect(plan({})).toEqual([
+      "Tasks a and b both modify src/app.js but neither waits for the other: list a in b's dependsOn, so the second edits the first one's result.",
+      'Task d modifies src/new.js, which task a adds, but does not wait for it: list a in its dependsOn.',
+    ]);
+    // Either order will do for two editors, directly or through another task.
+    expect(plan({ a: ['b'], d: ['a'] })).toEqual([]);
+    expect(plan({ b: ['c'], c: ['a'], d: ['b'] })).toEqual([]);
+    // The editor of an added file must come after its adder, not before.
+    expect(plan({ b: ['a'], a: ['d'] })).toEqual([
+      'Task d modifies src/new.js, which task a adds, but does not wait for it: list a in its dependsOn.',
     ]);
   });
 
