@@ -28,6 +28,13 @@ export interface TypeCell {
   /** Discounted log of latency per latency unit. */
   latencyN: number;
   latencyLog: number;
+  /**
+   * Discounted sum of what the context effects predicted for this arm's tasks of the type
+   * (before each score). Divided by `n` it is their mean, taken off every reading: the
+   * Beta is the arm's mean over its tasks, the effects say only how a context differs from
+   * that mean, so a feature every task has (a size class, one language) is no second mean.
+   */
+  effectSum: number;
 }
 
 /** One arm on one task type in one context bucket. */
@@ -84,6 +91,7 @@ export function emptyTypeCell(tick: number): TypeCell {
     costLog: 0,
     latencyN: 0,
     latencyLog: 0,
+    effectSum: 0,
   };
 }
 
@@ -147,6 +155,7 @@ export function decayTypeCell(cell: TypeCell, tick: number, gamma: number): void
   cell.costLog *= d;
   cell.latencyN *= d;
   cell.latencyLog *= d;
+  cell.effectSum *= d;
   cell.tick = tick;
 }
 
@@ -194,7 +203,9 @@ export function detectChange(cell: TypeCell, quality: number, reference: number,
   const weight = observationWeight(mean, qualityVariance(cell), tuning);
   // The run's own scores become the whole sample; its variance is unknown, keep the old.
   const variance = qualityVariance(cell);
+  const effectMean = cell.n > 0 ? cell.effectSum / cell.n : 0;
   cell.n = cell.runN - 1;
+  cell.effectSum = effectMean * cell.n;
   cell.sum = mean * cell.n;
   cell.sumSq = (variance + mean * mean) * cell.n;
   cell.a = weight * cell.n * mean;

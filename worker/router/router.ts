@@ -58,6 +58,7 @@ import {
   tB,
   tCostLog,
   tCostN,
+  tEffectSum,
   tEpoch,
   tLatencyLog,
   tLatencyN,
@@ -124,6 +125,10 @@ interface State {
   /** Kept from older logs and snapshots (context buckets, no longer learned or read). */
   buckets: Map<string, Map<string, Map<string, BucketCell>>>;
   features: Map<string, Map<string, Map<string, FeatureCell>>>;
+  /** Per context feature and arm, its effect across all task types (tick: outcomes of any type). */
+  shared: Map<string, Map<string, FeatureCell>>;
+  /** Outcomes of every task type: the sum of `ticks`, the clock of the shared effects. */
+  outcomes: number;
   global: Map<string, ArmCell>;
   inflight: Map<string, number>;
   decisions: number;
@@ -157,6 +162,8 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
   const tuning: RouterTuning = { ...defaultTuning, ...snapshot?.tuning, ...options.tuning };
   const gamma = discount(tuning);
   const power = makePowers(gamma);
+  const sharedGamma = tuning.forgetting ? 1 - 1 / tuning.sharedMemory : 1;
+  const sharedPower = makePowers(sharedGamma);
   const preference: Preference = parsePreference(options.preference ?? snapshot?.preference ?? 'balanced');
   const weights: UtilityWeights = weightsFor(preference);
   const sampler: Sampler = makeSampler(options.random ?? Math.random);
@@ -171,9 +178,11 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
   // Decisions read `state` through these copies by arm index (views.ts); rebuilt whenever
   // the catalog changes, written through whenever learning changes a cell.
   const views = new Map<string, TypeView>();
+  const sharedViews = new Map<string, Float64Array>();
   let table: ArmTable = makeArmTable([], state.global, state.inflight);
   function catalogChanged(): void {
     views.clear();
+    sharedViews.clear();
     table = makeArmTable(state.arms, state.global, state.inflight);
   }
   for (const arm of options.arms) upsertArm(state, arm);
@@ -199,6 +208,16 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     return rows;
   }
 
+  function sharedRows(key: string): Float64Array {
+    let rows = sharedViews.get(key);
+    if (rows === undefined) {
+      rows = makeFeatureRows(state.arms, state.shared.get(key));
+      if (sharedViews.size >= maxViews) sharedViews.clear();
+      sharedViews.set(key, rows);
+    }
+    return rows;
+  }
+
   // Scratch space reused by every decision, so choosing allocates only its record.
   let cost = new Float64Array(16);
   let latency = new Float64Array(16);
@@ -207,6 +226,7 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
   let decay = new Float64Array(16);
   const keys: string[] = [];
   const featureList: Float64Array[] = [];
+  const sharedList: Float64Array[] = [];
   let featureCount = 0;
 
   /**
@@ -271,14 +291,20 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
 
   /**
    * The summed effect on arm `index` of the task's context features (`featureCount` rows
-   * in `featureList`): each feature's mean difference from the type's posterior, shrunk
-   * towards none by `contextShrink` pseudo-outcomes. Effects from before a detected change
-   * (an older epoch) are ignored.
+   * in `featureList` and `sharedList`): each feature's effect on the arm across task types,
+   * shrunk towards none by `sharedContextShrink` pseudo-outcomes, plus its deviation on this
+   * task type, shrunk by `contextShrink`. Deviations from before a detected change (an
+   * older epoch) are ignored.
    */
   function contextEffect(index: number, epoch: number, tick: number): number {
     let effect = 0;
     const o = index * featureRowSize;
     for (let f = 0; f < featureCount; f++) {
+      const shared = sharedList[f] as Float64Array;
+      if (shared[o + fPresent] === 1) {
+        const d = sharedPower(state.outcomes - (shared[o + fTick] as number));
+        effect += ((shared[o + fSum] as number) * d) / ((shared[o + fN] as number) * d + tuning.sharedContextShrink);
+      }
       const rows = featureList[f] as Float64Array;
       if (rows[o + fPresent] !== 1 || rows[o + fEpoch] !== epoch) continue;
       const d = power(tick - (rows[o + fTick] as number));
@@ -320,7 +346,10 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     const view = typeView(taskType);
     const rows = view.rows;
     featureCount = featureKeys(bucket, features.signals, keys);
-    for (let f = 0; f < featureCount; f++) featureList[f] = featureRows(view, taskType, keys[f] as string);
+    for (let f = 0; f < featureCount; f++) {
+      featureList[f] = featureRows(view, taskType, keys[f] as string);
+      sharedList[f] = sharedRows(keys[f] as string);
+    }
     const { ids, inputPrice, outputPrice, contextWindow } = table;
     const excluded: RouteExclusion[] = [];
     const units = latencyUnits(features.outputTokens);
@@ -402,7 +431,11 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
       const b = betaOut[1] as number;
       const t = i * typeRowSize;
       const present = rows[t + tPresent] === 1;
-      const effect = present ? contextEffect(i, rows[t + tEpoch] as number, tick) : 0;
+      // Centred on the arm's own tasks of the type: the Beta already holds their mean.
+      const n = rows[t + tN] as number;
+      const effect =
+        contextEffect(i, present ? (rows[t + tEpoch] as number) : 0, tick) -
+        (present && n > 0 ? (rows[t + tEffectSum] as number) / n : 0);
       const typeMean = a / (a + b);
       const posteriorMean = clampQuality(typeMean + effect);
       const evidence = present ? (rows[t + tN] as number) * d : 0;
@@ -540,6 +573,7 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     const { armId, taskType, bucket, outcome } = record;
     const tick = (state.ticks.get(taskType) ?? 0) + 1;
     state.ticks.set(taskType, tick);
+    state.outcomes += 1;
     const index = state.armIndex.get(armId);
     const view = index === undefined ? undefined : typeView(taskType);
 
@@ -554,6 +588,8 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
       typeCells.set(armId, cell);
     }
     decayTypeCell(cell, tick, gamma);
+    // What the effects predicted on average for this arm's tasks of the type, before this one.
+    const effectMean = cell.n > 0 ? cell.effectSum / cell.n : 0;
     let m0 = 0.5;
     let strength = tuning.priorStrength;
     if (view !== undefined) {
@@ -614,22 +650,49 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
         featureCell.epoch = cell.epoch;
       }
       decayFeatureCell(featureCell, tick, gamma);
-      learnCells[f] = featureCell;
-      const precision = featureCell.n + tuning.contextShrink;
-      learnEffects[f] = featureCell.sum / precision;
-      total += learnEffects[f] as number;
-      spread += 1 / precision;
+      let sharedCells = state.shared.get(key);
+      if (sharedCells === undefined) {
+        sharedCells = new Map<string, FeatureCell>();
+        state.shared.set(key, sharedCells);
+      }
+      let sharedCell = sharedCells.get(armId);
+      if (sharedCell === undefined) {
+        sharedCell = { n: 0, sum: 0, tick: state.outcomes, epoch: 0 };
+        sharedCells.set(armId, sharedCell);
+      }
+      decayFeatureCell(sharedCell, state.outcomes, sharedGamma);
+      // The shared effect first, then this type's deviation from it: 2f and 2f + 1.
+      learnCells[2 * f] = sharedCell;
+      learnShrink[2 * f] = tuning.sharedContextShrink;
+      learnCells[2 * f + 1] = featureCell;
+      learnShrink[2 * f + 1] = tuning.contextShrink;
+      for (let j = 2 * f; j <= 2 * f + 1; j++) {
+        const learnCell = learnCells[j] as FeatureCell;
+        const precision = learnCell.n + (learnShrink[j] as number);
+        learnEffects[j] = learnCell.sum / precision;
+        total += learnEffects[j] as number;
+        spread += 1 / precision;
+      }
     }
     const typeMean = (strength * m0 + cell.a) / (strength + cell.a + cell.b);
-    const error = q - typeMean - total;
-    for (let f = 0; f < count; f++) {
-      const featureCell = learnCells[f] as FeatureCell;
-      const gain = 1 / ((featureCell.n + tuning.contextShrink) * (1 / weight + spread));
-      const effect = (learnEffects[f] as number) + gain * error;
-      featureCell.n += weight;
-      featureCell.sum = effect * (featureCell.n + tuning.contextShrink);
-      const rows = view?.features.get(learnKeys[f] as string);
-      if (rows !== undefined) writeFeatureRow(rows, index as number, featureCell);
+    const error = q - typeMean - (total - effectMean);
+    cell.effectSum += total;
+    for (let j = 0; j < 2 * count; j++) {
+      const learnCell = learnCells[j] as FeatureCell;
+      const shrink = learnShrink[j] as number;
+      const gain = 1 / ((learnCell.n + shrink) * (1 / weight + spread));
+      const effect = (learnEffects[j] as number) + gain * error;
+      learnCell.n += weight;
+      learnCell.sum = effect * (learnCell.n + shrink);
+    }
+    if (index !== undefined) {
+      for (let f = 0; f < count; f++) {
+        const key = learnKeys[f] as string;
+        const rows = view?.features.get(key);
+        if (rows !== undefined) writeFeatureRow(rows, index, learnCells[2 * f + 1]);
+        const shared = sharedViews.get(key);
+        if (shared !== undefined) writeFeatureRow(shared, index, learnCells[2 * f]);
+      }
     }
 
     let global = state.global.get(armId);
@@ -683,6 +746,7 @@ const clampQuality = (q: number) => (q < 0 ? 0 : q > 1 ? 1 : q);
 const learnKeys: string[] = [];
 const learnCells: FeatureCell[] = [];
 const learnEffects: number[] = [];
+const learnShrink: number[] = [];
 
 function upsertArm(state: State, entry: ModelArm): void {
   const arm = normalizeArm(entry);
@@ -701,6 +765,8 @@ function emptyState(): State {
     types: new Map(),
     buckets: new Map(),
     features: new Map(),
+    shared: new Map(),
+    outcomes: 0,
     global: new Map(),
     inflight: new Map(),
     decisions: 0,
@@ -723,6 +789,7 @@ function toSnapshot(state: State, preference: Preference, tuning: RouterTuning):
     types: object(state.types, (cells) => object(cells, (cell) => ({ ...cell }))),
     buckets: object(state.buckets, (byBucket) => object(byBucket, (cells) => object(cells, (cell) => ({ ...cell })))),
     features: object(state.features, (byKey) => object(byKey, (cells) => object(cells, (cell) => ({ ...cell })))),
+    sharedFeatures: object(state.shared, (cells) => object(cells, (cell) => ({ ...cell }))),
     global: object(state.global, (cell) => ({ ...cell })),
     inflight: object(new Map([...state.inflight].filter(([, count]) => count > 0)), (count) => count),
     decisions: state.decisions,
@@ -739,6 +806,8 @@ function fromSnapshot(snapshot: RouterSnapshot): State {
   state.types = map(snapshot.types, (cells) => map(cells, (cell) => ({ ...cell })));
   state.buckets = map(snapshot.buckets, (byBucket) => map(byBucket, (cells) => map(cells, (cell) => ({ ...cell }))));
   state.features = map(snapshot.features, (byKey) => map(byKey, (cells) => map(cells, (cell) => ({ ...cell }))));
+  state.shared = map(snapshot.sharedFeatures, (cells) => map(cells, (cell) => ({ ...cell })));
+  for (const tick of state.ticks.values()) state.outcomes += tick;
   state.global = map(snapshot.global, (cell) => ({ ...cell }));
   state.inflight = map(snapshot.inflight, (count) => count);
   state.decisions = snapshot.decisions;

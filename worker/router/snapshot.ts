@@ -18,6 +18,8 @@ const typeCellSchema = z.object({
   costLog: z.number(),
   latencyN: z.number(),
   latencyLog: z.number(),
+  // Older snapshots have none: their effects are read uncentred until they learn more.
+  effectSum: z.number().default(0),
 });
 
 const bucketCellSchema = z.object({ a: z.number(), b: z.number(), n: z.number(), tick: z.number(), epoch: z.number() });
@@ -29,6 +31,9 @@ const tuningSchema = z.object({
   priorStrength: z.number().positive(),
   backoffStrength: z.number().nonnegative(),
   contextShrink: z.number().nonnegative().default(8),
+  // Older snapshots have none: they get the defaults.
+  sharedContextShrink: z.number().nonnegative().default(40),
+  sharedMemory: z.number().positive().default(1500),
   maxObservationWeight: z.number().min(1),
   changeShift: z.number().nonnegative(),
   changeThreshold: z.number().positive(),
@@ -55,6 +60,8 @@ export const routerSnapshotSchema = z.object({
   buckets: z.record(z.string(), z.record(z.string(), z.record(z.string(), bucketCellSchema))),
   /** Per task type, context feature and arm: the feature's effect (older snapshots have none). */
   features: z.record(z.string(), z.record(z.string(), z.record(z.string(), featureCellSchema))).default({}),
+  /** Per context feature and arm: its effect across task types (older snapshots have none). */
+  sharedFeatures: z.record(z.string(), z.record(z.string(), featureCellSchema)).default({}),
   global: z.record(z.string(), z.object({ n: z.number(), sum: z.number() })),
   inflight: z.record(z.string(), z.number()),
   decisions: z.number().int().nonnegative(),

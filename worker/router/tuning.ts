@@ -16,6 +16,14 @@ export interface RouterTuning {
    */
   contextShrink: number;
   /**
+   * Pseudo-outcomes of "no effect" behind each context feature's effect on an arm across
+   * all task types (a model weak on Rust or on SQL is weak on it whatever the task): the
+   * per-type effect is then a deviation from this shared one, shrunk by `contextShrink`.
+   */
+  sharedContextShrink: number;
+  /** Effective memory of the shared effects, in outcomes of any task type. */
+  sharedMemory: number;
+  /**
    * An outcome counts as up to this many Bernoulli trials: a quality score that varies
    * little around its mean says more than a coin flip (weight = p(1 − p) / variance).
    */
@@ -54,7 +62,9 @@ export const defaultTuning: RouterTuning = {
   memory: 300,
   priorStrength: 2,
   backoffStrength: 30,
-  contextShrink: 8,
+  contextShrink: 40,
+  sharedContextShrink: 40,
+  sharedMemory: 1500,
   maxObservationWeight: 8,
   changeShift: 0.25,
   changeThreshold: 10,

@@ -16,7 +16,7 @@ import type { ArmCell, FeatureCell, TypeCell } from './posterior.ts';
 import { priorLatencyPerUnitMs } from './priors.ts';
 
 // Offsets in a type row. `present` is 1 when the arm has a cell for the type, else 0.
-export const typeRowSize = 10;
+export const typeRowSize = 11;
 export const tPresent = 0;
 export const tTick = 1;
 export const tA = 2;
@@ -27,6 +27,7 @@ export const tCostLog = 6;
 export const tCostN = 7;
 export const tLatencyLog = 8;
 export const tLatencyN = 9;
+export const tEffectSum = 10;
 
 // Offsets in a feature row.
 export const featureRowSize = 5;
@@ -52,6 +53,7 @@ export function writeTypeRow(rows: Float64Array, index: number, cell: TypeCell |
   rows[o + tCostN] = cell.costN;
   rows[o + tLatencyLog] = cell.latencyLog;
   rows[o + tLatencyN] = cell.latencyN;
+  rows[o + tEffectSum] = cell.effectSum;
 }
 
 export function writeFeatureRow(rows: Float64Array, index: number, cell: FeatureCell | undefined): void {
