@@ -26,9 +26,14 @@ export interface StreamMapper<Event> {
 /**
  * Runs an SDK stream through a mapper and holds every adapter to the contract: nothing
  * is thrown (failures become one `error` part), an abort is always `cancelled`, and
- * usage is always reported — estimated from the text when the provider never said
- * (OpenAI sends it only in the last chunk, so a cut stream has none), because the cost
- * governor must settle every call. One generator per stream, not one per layer: every
+ * usage is reported for every request the provider took — estimated from what was sent
+ * and the text when the provider never said (OpenAI sends it only in the last chunk, so
+ * a cut stream has none), because the cost governor must charge every call that was
+ * billed. A request counts as taken once its answer began (the SDK's stream opened), or
+ * when it was aborted while in flight (cancelled, switched away from, timed out): the
+ * provider was reading it, and bills its input even if no word came back. A request
+ * refused with an error status, or one that never got through (a network failure
+ * before any answer), is not billed. One generator per stream, not one per layer: every
  * layer costs time on every token.
  */
 export async function* guardStream<Event>(
@@ -39,9 +44,15 @@ export async function* guardStream<Event>(
   let outputChars = 0;
   let output = '';
   let usageSeen = false;
+  /** The provider's answer began: it has the request. */
+  let opened = false;
+  /** Aborted before it was made: nothing went out. */
+  const abortedBefore = options.signal.aborted;
   const estimate = (): StreamPart => ({ type: 'usage', usage: estimatedUsage(options.request, output, outputChars) });
   try {
-    for await (const event of await open()) {
+    const events = await open();
+    opened = true;
+    for await (const event of events) {
       const part = mapper.event(event);
       if (part === undefined) continue;
       if (part.type === 'text-delta') {
@@ -71,7 +82,8 @@ export async function* guardStream<Event>(
     const failure = options.signal.aborted
       ? new ProviderError({ provider: options.provider, kind: 'cancelled', cause: error })
       : options.toError(error);
-    if (!usageSeen && outputChars > 0) yield estimate();
+    const taken = opened || outputChars > 0 || (options.signal.aborted && !abortedBefore);
+    if (!usageSeen && taken) yield estimate();
     yield { type: 'error', error: failure };
   }
 }
