@@ -52,6 +52,8 @@ export interface SimBill {
   outputTokens: number;
   /** The whole answer was sent (its usage frame among it). */
   complete: boolean;
+  /** The request billed (absent where a scenario is played without one). */
+  request?: RecordedRequest;
 }
 
 export interface Simulator {
@@ -203,6 +205,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         cacheWriteTokens: usage.cacheWriteTokens ?? 0,
         outputTokens: 0,
         complete: false,
+        request: record,
       };
       bills.push(bill);
       return bill;

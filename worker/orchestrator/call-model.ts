@@ -16,9 +16,10 @@ export interface CallResult {
 
 /**
  * Makes one streaming call and gathers it, handing each delta to `onDelta` as it comes.
- * Never throws: a failure is `error`. When the provider never reported usage but text
- * came (a cut stream, a cancelled call), tokens are estimated from the texts so the bill
- * still counts.
+ * Never throws: a failure is `error`. The usage is the sum of every usage part: each
+ * attempt the resilience layer made reports its own (a retried attempt that reached the
+ * provider was billed too). When the provider never reported usage but text came (a cut
+ * stream, a cancelled call), tokens are estimated from the texts so the bill still counts.
  */
 export async function callModel(
   adapter: ProviderAdapter,
@@ -36,7 +37,7 @@ export async function callModel(
       text += part.text;
       onDelta(part.text);
     } else if (part.type === 'usage') {
-      usage = part.usage;
+      usage = usage ? addUsage(usage, part.usage) : part.usage;
     } else if (part.type === 'finish') {
       finish = part.reason;
     } else {
@@ -60,5 +61,21 @@ export async function callModel(
     finish,
     error,
     latencyMs: performance.now() - started,
+  };
+}
+
+/** Two attempts' usage, billed one after the other: summed, an estimate if either was. */
+export function addUsage(a: Usage, b: Usage): Usage {
+  const sum = (x: number | undefined, y: number | undefined) =>
+    x === undefined && y === undefined ? undefined : (x ?? 0) + (y ?? 0);
+  const cacheWriteTokens = sum(a.cacheWriteTokens, b.cacheWriteTokens);
+  const reasoningTokens = sum(a.reasoningTokens, b.reasoningTokens);
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    cachedInputTokens: a.cachedInputTokens + b.cachedInputTokens,
+    ...(cacheWriteTokens === undefined ? {} : { cacheWriteTokens }),
+    ...(reasoningTokens === undefined ? {} : { reasoningTokens }),
+    estimated: a.estimated || b.estimated,
   };
 }

@@ -156,6 +156,8 @@ export async function runTaskAttempt<T>(
     if (events.length > 0) await deps.store.append(deps.projectId, events);
   };
   const passedOver = new Set<string>();
+  /** The reservation of the call under way: its retries are charged to it. */
+  let reservation: string | undefined;
   let destination: Destination;
   let messages: ProviderMessage[];
   /** The messages' contents, measured: a repair's reservation counts the first prompt from its count. */
@@ -209,15 +211,17 @@ export async function runTaskAttempt<T>(
               : routed.message,
         };
       }
-      // Each retry of this task's calls is a line in the feed.
+      // Each retry of this task's calls is a line in the feed, written before the retry
+      // goes out: a billed one is charged to the call's reservation if the tab dies.
       const retries: ResilienceObserver = {
-        onRetry: (record) => {
-          void deps.store
-            .append(deps.projectId, [
-              { type: 'call-retry', actor: system, payload: { ...record, taskId: task.taskId } },
-            ])
-            .catch(() => undefined);
-        },
+        onRetry: (record) =>
+          deps.store.append(deps.projectId, [
+            {
+              type: 'call-retry',
+              actor: system,
+              payload: { ...record, taskId: task.taskId, ...(reservation ? { reservationId: reservation } : {}) },
+            },
+          ]),
       };
       const { route } = routed;
       destination = {
@@ -319,6 +323,7 @@ export async function runTaskAttempt<T>(
       checkpoints.add(delta);
     };
     const beforeCall = async (reserved: EventDraft[]) => {
+      for (const event of reserved) if (event.type === 'cost-reserve') reservation = event.payload.reservationId;
       if (first) {
         await writeStart(reserved);
         started = performance.now();

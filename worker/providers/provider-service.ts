@@ -197,7 +197,7 @@ export class ProviderService implements ProviderServiceApi {
 function mergeObservers(observers: ResilienceObserver[]): ResilienceObserver {
   return {
     onBreakerChange: (record) => observers.forEach((observer) => observer.onBreakerChange?.(record)),
-    onRetry: (record) => observers.forEach((observer) => observer.onRetry?.(record)),
+    onRetry: (record) => Promise.all(observers.map((observer) => observer.onRetry?.(record))),
     onUsage: (record) => observers.forEach((observer) => observer.onUsage?.(record)),
     onFail: (record) => observers.forEach((observer) => observer.onFail?.(record)),
   };

@@ -2,7 +2,9 @@
  * Every call that went out is paid for in the log (issue 19): over random interruption
  * points — a tab killed while calls stream, its successor taking over from the log — the
  * sum the log charges is never below what the simulator billed for the calls it received
- * (the input of each, and the output it streamed before the cut).
+ * (the input of each, and the output it streamed before the cut). Every builder's first
+ * request is cut before any text, so each of its calls is retried within one reservation:
+ * both attempts are billed, and both must be charged, live or on recovery.
  *
  * Runs `CHARGE_PROPERTY_RUNS` runs (3 by default: each is a whole run of the team,
  * killed once or twice, a few seconds each).
@@ -14,6 +16,7 @@ import type { OrchestraEvent } from '../../../worker/events/catalog.ts';
 import { cachePrices } from '../../../worker/providers/catalog.ts';
 import { defaultCatalog } from '../../../worker/router/catalog.ts';
 import { scriptTeam } from '../../sim/agent-script.ts';
+import type { RecordedRequest } from '../../sim/simulator.ts';
 import { type SimBill, type Simulator, startSimulator } from '../../sim/simulator.ts';
 import { builderAnswer, files, passingReview, teamPlan } from '../../sim/team-answers.ts';
 import { summary, waitFor } from '../orchestrator/helpers.ts';
@@ -24,9 +27,19 @@ let sim: Simulator;
 beforeAll(async () => {
   sim = await startSimulator({ promptCache: true });
   const pace = { firstTokenMs: 20, tokensPerSecond: 250 };
+  // The first time a prompt is sent, the simulator takes it and cuts the stream before any
+  // text (billed for the input): the call is retried. The same prompt again is answered.
+  const seen = new Set<string>();
+  const firstCut = (request: RecordedRequest) => {
+    const key = JSON.stringify(request.body);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  };
   scriptTeam(sim, 'openai', {
     'project-manager': { kind: 'json', value: teamPlan, ...pace },
-    'code-generator': (request) => ({ ...builderAnswer(request), ...pace }),
+    'code-generator': (request) =>
+      firstCut(request) ? { kind: 'truncated', text: '' } : { ...builderAnswer(request), ...pace },
     'ui-designer': { kind: 'json', value: files.ui, ...pace },
     'test-writer': { kind: 'json', value: files.tests, ...pace },
     debugger: { kind: 'json', value: passingReview, ...pace },
@@ -42,19 +55,46 @@ const runs = Number(process.env['CHARGE_PROPERTY_RUNS'] ?? 3);
 /** What the simulator billed, at the list prices the router knows each model by. */
 function billedUsd(bills: readonly SimBill[]): number {
   let total = 0;
-  for (const bill of bills) {
-    const arm = defaultCatalog.find((entry) => entry.provider === 'openai' && (entry.model ?? entry.id) === bill.model);
-    if (!arm) throw new Error(`No price for ${bill.model}.`);
-    const cache = cachePrices('openai', bill.model, arm.inputPricePerMillion);
-    const fresh = bill.inputTokens - bill.cachedInputTokens - bill.cacheWriteTokens;
-    total +=
-      (fresh * arm.inputPricePerMillion +
-        bill.cachedInputTokens * cache.cachedInput +
-        bill.cacheWriteTokens * cache.cacheWrite +
-        bill.outputTokens * arm.outputPricePerMillion) /
-      1_000_000;
-  }
+  for (const bill of bills) total += billUsd(bill);
   return total;
+}
+
+/** The task a request was for: named in its prompt (`## Your task: … (id: api, …)`), or the plan. */
+function taskOf(bill: SimBill): string {
+  const body = JSON.stringify(bill.request?.body ?? '');
+  return /\(id: ([a-z0-9-]+), /.exec(body)?.[1] ?? 'plan';
+}
+
+/** What the log charged each task's calls, and what the simulator billed for them. */
+function byTask(events: readonly OrchestraEvent[], bills: readonly SimBill[]) {
+  const tasks = new Map<string, { charged: number; billed: number }>();
+  const row = (taskId: string) => {
+    let entry = tasks.get(taskId);
+    if (!entry) tasks.set(taskId, (entry = { charged: 0, billed: 0 }));
+    return entry;
+  };
+  const taskOfReservation = new Map<string, string>();
+  for (const event of events) {
+    if (event.type === 'cost-reserve') taskOfReservation.set(event.payload.reservationId, event.payload.taskId ?? '?');
+    if (event.type === 'cost-settle')
+      row(taskOfReservation.get(event.payload.reservationId) ?? '?').charged += event.payload.actualUsd;
+  }
+  for (const bill of bills) row(taskOf(bill)).billed += billUsd(bill);
+  return tasks;
+}
+
+function billUsd(bill: SimBill): number {
+  const arm = defaultCatalog.find((entry) => entry.provider === 'openai' && (entry.model ?? entry.id) === bill.model);
+  if (!arm) throw new Error(`No price for ${bill.model}.`);
+  const cache = cachePrices('openai', bill.model, arm.inputPricePerMillion);
+  const fresh = bill.inputTokens - bill.cachedInputTokens - bill.cacheWriteTokens;
+  return (
+    (fresh * arm.inputPricePerMillion +
+      bill.cachedInputTokens * cache.cachedInput +
+      bill.cacheWriteTokens * cache.cacheWrite +
+      bill.outputTokens * arm.outputPricePerMillion) /
+    1_000_000
+  );
 }
 
 async function eventsOf(tab: Tab, projectId: string): Promise<OrchestraEvent[]> {
@@ -70,6 +110,7 @@ async function stopped(tab: Tab, projectId: string): Promise<boolean> {
 
 let counter = 0;
 let estimatedCharges = 0;
+let billedRetries = 0;
 
 /** One interruption: once the `call`-th call of the run is streaming, `afterMs` later the writer dies. */
 const interruption = fc.record({ call: fc.integer({ min: 1, max: 5 }), afterMs: fc.integer({ min: 0, max: 400 }) });
@@ -122,6 +163,7 @@ test('the log charges at least what the simulator billed, whatever the interrupt
       let charged = 0;
       let estimatedUsd = 0;
       for (const event of events) {
+        if (event.type === 'call-retry' && event.payload.billed) billedRetries += 1;
         if (event.type !== 'cost-settle') continue;
         charged += event.payload.actualUsd;
         if (event.payload.estimated) {
@@ -138,6 +180,12 @@ test('the log charges at least what the simulator billed, whatever the interrupt
       );
       const billed = billedUsd(sim.bills.slice(firstBill));
       expect(charged).toBeGreaterThanOrEqual(billed - 1e-12);
+      // And task by task: no call's overcharge hides another's undercharge.
+      for (const [taskId, task] of byTask(events, sim.bills.slice(firstBill))) {
+        expect(task.charged, `task ${taskId}: charged ${task.charged}, billed ${task.billed}`).toBeGreaterThanOrEqual(
+          task.billed - 1e-12,
+        );
+      }
       // Every reservation was closed, and the project's spend is what the log charged.
       expect(finished.project.reservedUsd).toBe(0);
       expect(finished.project.spentUsd).toBeCloseTo(charged, 10);
@@ -154,4 +202,6 @@ test('the log charges at least what the simulator billed, whatever the interrupt
   );
   // The runs did interrupt calls mid-stream: some were charged at their estimate.
   expect(estimatedCharges).toBeGreaterThan(0);
+  // And calls were retried after a billed attempt.
+  expect(billedRetries).toBeGreaterThan(0);
 }, 300_000);

@@ -76,3 +76,11 @@ test('the feed says an estimated charge is an estimate', () => {
   };
   expect(describeEvent(event)).toMatch(/^A call was charged an estimated \$[\d.]+ \(about 1200 in, 100 out\)/);
 });
+
+test('an interrupted call retried after billed attempts is charged each attempt’s input', () => {
+  // Two attempts the provider billed before the one under way: three inputs.
+  expect(interruptedCharge({ basis, billedRetries: 2 }, { checkpointChars: 0, unsavedChars: 0 })).toMatchObject({
+    inputTokens: 3600,
+    outputTokens: 0,
+  });
+});

@@ -67,7 +67,14 @@ export const routingHandlers: Handlers<
   'route-record': () => undefined,
   // What a provider went through: told in the feed, no row of its own.
   'breaker-change': () => undefined,
-  'call-retry': () => undefined,
+  // Told in the feed; a billed retry is one more input an interrupted call is charged for.
+  'call-retry': (state, event, changes) => {
+    const { billed, reservationId } = event.payload;
+    const cost = billed && reservationId ? state.costs.get(reservationId) : undefined;
+    if (!cost || cost.status !== 'reserved') return;
+    cost.billedRetries = (cost.billedRetries ?? 0) + 1;
+    changes.touch('costs', cost.reservationId);
+  },
   'cost-reserve': (state, event, changes) => {
     const { reservationId, taskId, armId, maxUsd, basis } = event.payload;
     state.costs.set(reservationId, {

@@ -209,6 +209,8 @@ export interface CostRow {
   basis?: CostBasis;
   /** Settled at an estimate rather than the provider's figures. */
   estimated?: boolean;
+  /** Attempts before the last that the provider billed (`call-retry` with `billed`): each read the input. */
+  billedRetries?: number;
 }
 
 export interface CostBasis {

@@ -8,8 +8,12 @@ const armSchema = z.string().min(1).max(200);
 export const routingEvents = {
   /** A provider's circuit breaker changed state (opened after repeated failures, probing, closed again). */
   'breaker-change': breakerChangeSchema,
-  /** A call was retried after a failure the provider said was temporary. */
-  'call-retry': callRetrySchema.extend({ taskId: localIdSchema.optional() }),
+  /**
+   * A call was retried after a failure the provider said was temporary. Written before
+   * the retry goes out; `billed` with the reservation the call was made under means that
+   * reservation pays for one more attempt's input if the call is interrupted.
+   */
+  'call-retry': callRetrySchema.extend({ taskId: localIdSchema.optional(), reservationId: localIdSchema.optional() }),
   /**
    * One record of the router (a decision, an outcome it learned from, a withdrawn
    * decision, a catalog change), whole: the router's posteriors are the fold of these

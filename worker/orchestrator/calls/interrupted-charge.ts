@@ -5,7 +5,9 @@
  * was kept; the log has no usage for it, only its reservation and the checkpoints of
  * its streamed output. So it is charged at an estimate, marked as one:
  *
- * - input: the prompt's tokens as measured when it was sent (the reservation's basis);
+ * - input: the prompt's tokens as measured when it was sent (the reservation's basis),
+ *   once for the call and once more for each retry the provider billed before it
+ *   (`call-retry` events with `billed`, written before each retry went out);
  * - output: the last checkpoint's text, plus one checkpoint interval of text that may
  *   have arrived after it and was not saved yet (checkpoints are written every
  *   `checkpointEveryChars` at most), never more than the call's output limit;
@@ -30,12 +32,12 @@ export interface InterruptedOutput {
 
 /** Tokens and dollars an interrupted call is charged, or null when its reservation has no basis. */
 export function interruptedCharge(
-  cost: Pick<CostRow, 'basis'>,
+  cost: Pick<CostRow, 'basis' | 'billedRetries'>,
   output: InterruptedOutput,
 ): { inputTokens: number; outputTokens: number; usd: number } | null {
   const basis = cost.basis;
   if (!basis) return null;
-  const inputTokens = basis.inputTokens;
+  const inputTokens = basis.inputTokens * (1 + (cost.billedRetries ?? 0));
   const outputTokens = Math.min(
     basis.maxOutputTokens,
     Math.ceil((Math.max(0, output.checkpointChars) + Math.max(0, output.unsavedChars)) / 4),

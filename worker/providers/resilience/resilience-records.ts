@@ -32,6 +32,11 @@ export const callRetrySchema = z.object({
   delayMs: z.number().nonnegative(),
   /** Whether the delay is the provider's own retry-after. */
   fromRetryAfter: z.boolean(),
+  /**
+   * The failed attempt reached the provider, which bills it (it reported usage, counted
+   * or estimated): the retry is a second bill within the same call. Absent: not billed.
+   */
+  billed: z.literal(true).optional(),
 });
 export type CallRetry = z.infer<typeof callRetrySchema>;
 
@@ -55,7 +60,12 @@ export type CallFail = z.infer<typeof callFailSchema>;
 /** Typed callbacks for everything the layer reports; each is optional. */
 export interface ResilienceObserver {
   onBreakerChange?(record: BreakerChange): void;
-  onRetry?(record: CallRetry): void;
+  /**
+   * A failed attempt is about to be tried again. A promise it returns is awaited before
+   * the retry goes out (with the backoff), and if it fails the call is not retried: a
+   * billed retry is made only once the log knows of it.
+   */
+  onRetry?(record: CallRetry): unknown;
   onUsage?(record: CallUsage): void;
   onFail?(record: CallFail): void;
 }

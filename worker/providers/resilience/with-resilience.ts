@@ -100,6 +100,8 @@ export function withResilience(adapter: ProviderAdapter, options: ResilienceOpti
         attemptControl.abort();
       });
       let delivered = false;
+      /** The attempt reported usage: the provider took it and bills it. */
+      let billed = false;
       let finished = false;
       let failure: ProviderError | undefined;
       // Iterated by hand so that an early exit aborts the request before the adapter's
@@ -117,6 +119,7 @@ export function withResilience(adapter: ProviderAdapter, options: ResilienceOpti
           if (part.type === 'text-delta') delivered = true;
           else if (part.type === 'finish') finished = true;
           else if (part.type === 'usage') {
+            billed = true;
             const modelPrice = price(request.model);
             options.observer?.onUsage?.({
               provider,
@@ -167,15 +170,27 @@ export function withResilience(adapter: ProviderAdapter, options: ResilienceOpti
       }
       if (failure.kind === 'incomplete') incompleteRetried = true;
       const delayMs = retryAfter ?? fullJitterDelay(attempt, options.baseDelayMs, options.maxDelayMs, random);
-      options.observer?.onRetry?.({
+      const noted = options.observer?.onRetry?.({
         provider,
         model: request.model,
         attempt,
         kind: failure.kind,
         delayMs,
         fromRetryAfter: retryAfter !== undefined,
+        ...(billed ? { billed: true as const } : {}),
       });
-      await sleep(delayMs, signal);
+      const [, recorded] = await Promise.all([
+        sleep(delayMs, signal),
+        Promise.resolve(noted).then(
+          () => true,
+          () => false,
+        ),
+      ]);
+      if (!recorded) {
+        // The retry could not be recorded (the log refused the write): it is not made.
+        yield fail(failure, attempt);
+        return;
+      }
     }
   }
 
