@@ -2,7 +2,7 @@ import type { ProviderAdapter } from '../providers/contract/provider-adapter.ts'
 import type { ProviderError } from '../providers/contract/provider-error.ts';
 import type { ProviderRequest } from '../providers/contract/provider-request.ts';
 import type { FinishReason } from '../providers/contract/stream-part.ts';
-import { type Usage, estimateTokens } from '../providers/contract/usage.ts';
+import { type Usage, estimateOutputTokens, estimateTokens } from '../providers/contract/usage.ts';
 
 /** What one model call gave back: its whole text, usage (counted or estimated) and how it ended. */
 export interface CallResult {
@@ -54,7 +54,7 @@ export async function callModel(
         ? null
         : {
             inputTokens: estimateTokens(sent),
-            outputTokens: estimateTokens(text),
+            outputTokens: estimateOutputTokens(text.length),
             cachedInputTokens: 0,
             estimated: true,
           }),

@@ -29,7 +29,8 @@ export function recoveryEvents(
       const task = cost.taskId ? state.tasks.get(cost.taskId) : undefined;
       const close = closeInterrupted(cost, {
         checkpointChars: task?.status === 'running' ? task.outputChars : 0,
-        unsavedChars: limits.checkpointEveryChars,
+        // One interval accumulating, and one that came while the last checkpoint was written.
+        unsavedChars: 2 * limits.checkpointEveryChars,
       });
       charged ||= close.type === 'cost-settle';
       events.push(close);

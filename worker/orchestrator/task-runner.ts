@@ -19,7 +19,6 @@ import type { ProjectState } from '../events/projections/project-state.ts';
 import type { TaskRow } from '../events/projections/rows.ts';
 import type { Actor } from '../events/schemas/common.ts';
 import { validateOutput } from '../artifacts/parse-output.ts';
-import { sha256Hex } from '../events/hash.ts';
 import type { ProviderAdapter } from '../providers/contract/provider-adapter.ts';
 import type { PromptCacheHint, ProviderMessage, ProviderRequest } from '../providers/contract/provider-request.ts';
 import type { ProviderReady } from '../providers/contract/provider-service-api.ts';
@@ -27,6 +26,7 @@ import type { ResilienceObserver } from '../providers/resilience/resilience-reco
 import { taskSignals } from '../router/index.ts';
 import { agentInputFor } from './agent-input.ts';
 import { type CallResult, callModel } from './call-model.ts';
+import { Checkpointer } from './calls/checkpointer.ts';
 import { type MeteredRoute, type TotalUsage, chooseRoute, sentUtf8Bytes } from './calls/metered-call.ts';
 import { estimateTokens } from './context.ts';
 import type { RunLimits } from './limits.ts';
@@ -317,7 +317,7 @@ export async function runTaskAttempt<T>(
   let previousText: string | null = null;
   for (let repairs = 0; ; repairs += 1) {
     const first = repairs === 0;
-    const checkpoints = new Checkpointer(deps, task.taskId, attempt);
+    const checkpoints = new Checkpointer({ ...deps, taskId: task.taskId, attempt });
     const onDelta = (delta: string) => {
       publish(delta, false);
       checkpoints.add(delta);
@@ -438,58 +438,5 @@ export async function runTaskAttempt<T>(
     const repair = repairPrompt(errors, result.text);
     messages.push({ role: 'assistant', content: result.text }, { role: 'user', content: repair });
     measuredContents.push(measure(result.text), measure(repair));
-  }
-}
-
-/**
- * Keeps a streaming answer durable: every so often its text so far goes to the blob store
- * with a `task-checkpoint`, so a reload shows how far the agent got.
- */
-class Checkpointer {
-  private text = '';
-  private lastChars = 0;
-  private lastAt = performance.now();
-  private writing: Promise<unknown> = Promise.resolve();
-
-  constructor(
-    private readonly deps: TaskRunnerDeps,
-    private readonly taskId: string,
-    private readonly attempt: number,
-  ) {}
-
-  add(delta: string): void {
-    this.text += delta;
-    const now = performance.now();
-    const { checkpointEveryChars, checkpointEveryMs } = this.deps.limits;
-    if (this.text.length - this.lastChars < checkpointEveryChars && now - this.lastAt < checkpointEveryMs) return;
-    this.lastChars = this.text.length;
-    this.lastAt = now;
-    const text = this.text;
-    this.writing = this.writing.then(() => this.write(text));
-  }
-
-  async done(): Promise<void> {
-    await this.writing;
-  }
-
-  /**
-   * Appends a checkpoint. Settles once the append is made, not written: appends keep
-   * their order, so what the attempt appends next lands after it either way.
-   */
-  private async write(text: string): Promise<void> {
-    const textHash = await sha256Hex(text);
-    void this.deps.store
-      .append(
-        this.deps.projectId,
-        [
-          {
-            type: 'task-checkpoint',
-            actor: system,
-            payload: { taskId: this.taskId, attempt: this.attempt, outputChars: text.length, textHash },
-          },
-        ],
-        { blobs: [{ hash: textHash, content: text }] },
-      )
-      .catch(() => undefined); // A checkpoint is a convenience: the final answer is what counts.
   }
 }

@@ -20,12 +20,12 @@ const cost = (extra: Partial<CostRow> = {}): CostRow => ({
   ...extra,
 });
 
-test('an interrupted call is charged its input and its checkpointed output, plus one unsaved interval', () => {
-  // 800 checkpointed + 200 that may have arrived unsaved: 1,000 characters, 250 tokens.
-  expect(interruptedCharge({ basis }, { checkpointChars: 800, unsavedChars: 200 })).toEqual({
+test('an interrupted call is charged its input and its checkpointed output, plus what may be unsaved', () => {
+  // 800 checkpointed + 400 that may have arrived unsaved: 1,200 characters of JSON, 400 tokens.
+  expect(interruptedCharge({ basis }, { checkpointChars: 800, unsavedChars: 400 })).toEqual({
     inputTokens: 1200,
-    outputTokens: 250,
-    usd: (1200 * 2 + 250 * 10) / 1_000_000,
+    outputTokens: 400,
+    usd: (1200 * 2 + 400 * 10) / 1_000_000,
   });
   // Never more output than the call was allowed.
   expect(interruptedCharge({ basis }, { checkpointChars: 40_000, unsavedChars: 4000 })?.outputTokens).toBe(1000);
@@ -35,7 +35,7 @@ test('the charge is a cost-settle marked as an estimate; a reservation from an o
   const settle = closeInterrupted(cost({ basis }), { checkpointChars: 0, unsavedChars: 400 });
   expect(settle).toMatchObject({
     type: 'cost-settle',
-    payload: { reservationId: 'cost-1', inputTokens: 1200, outputTokens: 100, estimated: true },
+    payload: { reservationId: 'cost-1', inputTokens: 1200, outputTokens: 134, estimated: true },
   });
   expect(() => parsePayload(settle.type, settle.payload)).not.toThrow();
   expect(closeInterrupted(cost(), { checkpointChars: 800, unsavedChars: 400 })).toMatchObject({
@@ -74,7 +74,7 @@ test('the feed says an estimated charge is an estimate', () => {
     causationId: null,
     ...settle,
   };
-  expect(describeEvent(event)).toMatch(/^A call was charged an estimated \$[\d.]+ \(about 1200 in, 100 out\)/);
+  expect(describeEvent(event)).toMatch(/^A call was charged an estimated \$[\d.]+ \(about 1200 in, 134 out\)/);
 });
 
 test('an interrupted call retried after billed attempts is charged each attempt’s input', () => {

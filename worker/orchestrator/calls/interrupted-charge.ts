@@ -8,11 +8,14 @@
  * - input: the prompt's tokens as measured when it was sent (the reservation's basis),
  *   once for the call and once more for each retry the provider billed before it
  *   (`call-retry` events with `billed`, written before each retry went out);
- * - output: the last checkpoint's text, plus one checkpoint interval of text that may
- *   have arrived after it and was not saved yet (checkpoints are written every
- *   `checkpointEveryChars` at most), never more than the call's output limit;
- * - both at four characters a token, as every estimate of the engine (`estimateTokens`),
- *   at the prices of the reservation.
+ * - output: the last checkpoint's text, plus the text that may have arrived after it
+ *   unsaved: a checkpoint is made at least every `checkpointEveryChars` and only once
+ *   the one before it is written (`checkpointer.ts`), so while the next one was being
+ *   written one more interval may have come — two intervals in all (the caller passes
+ *   them as `unsavedChars`), never more than the call's output limit;
+ * - input at four characters a token (the reservation's basis, measured as it was
+ *   sent), output at three (`estimateOutputTokens`: answers are JSON and code), at the
+ *   prices of the reservation.
  *
  * A reservation written before the basis was recorded cannot be estimated: it is given
  * back, as it always was.
@@ -20,6 +23,7 @@
 import type { EventDraft } from '../../events/catalog.ts';
 import type { CostRow } from '../../events/projections/rows.ts';
 import type { Actor } from '../../events/schemas/common.ts';
+import { estimateOutputTokens } from '../../providers/contract/usage.ts';
 
 const system: Actor = { kind: 'system', component: 'orchestrator' };
 
@@ -40,7 +44,7 @@ export function interruptedCharge(
   const inputTokens = basis.inputTokens * (1 + (cost.billedRetries ?? 0));
   const outputTokens = Math.min(
     basis.maxOutputTokens,
-    Math.ceil((Math.max(0, output.checkpointChars) + Math.max(0, output.unsavedChars)) / 4),
+    estimateOutputTokens(Math.max(0, output.checkpointChars) + Math.max(0, output.unsavedChars)),
   );
   const usd = (inputTokens * basis.inputPricePerMillion + outputTokens * basis.outputPricePerMillion) / 1_000_000;
   return { inputTokens, outputTokens, usd };

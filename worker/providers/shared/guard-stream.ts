@@ -2,7 +2,7 @@ import type { ProviderId } from '../contract/provider-id.ts';
 import { ProviderError } from '../contract/provider-error.ts';
 import type { ProviderRequest } from '../contract/provider-request.ts';
 import type { StreamPart } from '../contract/stream-part.ts';
-import { type Usage, estimateTokens } from '../contract/usage.ts';
+import { type Usage, estimateOutputTokens, estimateTokens } from '../contract/usage.ts';
 
 export interface GuardOptions {
   provider: ProviderId;
@@ -92,7 +92,7 @@ function estimatedUsage(request: ProviderRequest, output: string, outputChars: n
   const prompt = [request.system ?? '', ...request.messages.map((message) => message.content)].join('\n');
   return {
     inputTokens: estimateTokens(prompt),
-    outputTokens: Math.max(estimateTokens(output), Math.ceil(outputChars / 4)),
+    outputTokens: estimateOutputTokens(Math.max(output.length, outputChars)),
     cachedInputTokens: 0,
     estimated: true,
   };
