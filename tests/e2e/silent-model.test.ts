@@ -3,7 +3,9 @@
  * 40 s — "No answer from <model> for 40 s" — with "Keep waiting" and "Switch model"; the
  * switch stops that call and the task runs on another model. The page's clock is moved
  * forward (Playwright's clock), so the test does not wait 40 s; the engine's worker keeps
- * real time, so its own first-token deadline does not fire meanwhile.
+ * real time, so its own first-token deadline does not fire meanwhile. The silent call
+ * is charged what it sent, and the budget meter marks that part of the spend "≈ …
+ * estimated".
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
@@ -70,8 +72,14 @@ test('a silent model is named after 40 s; Keep waiting waits, Switch model runs 
   expect(builders()[0]?.aborted).toBe(true);
   expect(modelOf(builders()[1]?.body)).not.toBe(silentModel);
   await expect
-    .poll(() => page.getByTestId('run-status').getAttribute('data-status'), { timeout: 30_000 })
+    .poll(() => page.getByTestId('run-status').getAttribute('data-status'), { timeout: 120_000 })
     .toBe('stopped');
   await expect.poll(() => page.getByTestId('run-message').textContent()).toMatch(/^Every task is done/);
+  // The silent call had gone out: it is charged what it sent, and the budget meter says
+  // that part of the spend is an estimate.
+  const estimate = page.getByTestId('budget-meter').getByTestId('estimated-spend');
+  await expect
+    .poll(() => estimate.textContent())
+    .toMatch(/^ \(of which ≈ \$\d+\.\d+ estimated: calls were cut off before the provider said what they cost\)$/);
   sim.respond('openai', undefined);
 });

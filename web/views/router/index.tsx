@@ -3,6 +3,7 @@ import { For, Show, createResource } from 'solid-js';
 import type { ModelRecord, RouterReport } from '../../../worker/api.ts';
 import { Problem } from '../../components/problem.tsx';
 import { ViewFrame } from '../../components/view-frame.tsx';
+import { EstimatedNote } from '../../components/estimated-note.tsx';
 import { formatUsd } from '../../format/money.ts';
 import { callEngine } from '../../worker-client.ts';
 import { describeSpend, qualityGrid, spendOverTime } from './chart-data.ts';
@@ -174,13 +175,7 @@ export default function RouterView() {
                             </td>
                             <td>
                               {formatUsd(project.spentUsd)}
-                              <Show when={project.estimatedUsd > 0}>
-                                <span class="hint" data-testid="estimated-spend">
-                                  {' '}
-                                  (of which {formatUsd(project.estimatedUsd)} estimated: calls cut off or interrupted
-                                  before the provider reported their usage)
-                                </span>
-                              </Show>
+                              <EstimatedNote estimatedUsd={project.estimatedUsd} />
                             </td>
                             <td>{project.cachedInputTokens.toLocaleString('en')} tokens</td>
                             <td>{formatUsd(project.cacheSavedUsd)}</td>

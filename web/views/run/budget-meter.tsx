@@ -2,6 +2,7 @@ import { Show } from 'solid-js';
 import type { ProjectRow, ProjectWithPlan, TaskRow } from '../../../worker/api.ts';
 import { approvedProgress } from './approved-progress.ts';
 import { formatUsd } from '../../format/money.ts';
+import { EstimatedNote } from '../../components/estimated-note.tsx';
 
 /** Money so far: spent plus reserved, of the budget (or with no limit). */
 export function BudgetMeter(props: { project: ProjectRow }) {
@@ -19,14 +20,17 @@ export function BudgetMeter(props: { project: ProjectRow }) {
         when={props.project.budgetUsd !== null}
         fallback={
           <span>
-            {formatUsd(props.project.spentUsd)} spent + {formatUsd(props.project.reservedUsd)} reserved · no limit set
+            {formatUsd(props.project.spentUsd)} spent
+            <EstimatedNote estimatedUsd={props.project.estimatedUsd} /> + {formatUsd(props.project.reservedUsd)}{' '}
+            reserved · no limit set
           </span>
         }
       >
         <meter aria-labelledby="budget-label" min={0} max={1} low={0.7} high={0.9} optimum={0} value={share()} />
         <span>
-          {formatUsd(props.project.spentUsd)} spent + {formatUsd(props.project.reservedUsd)} reserved of{' '}
-          {formatUsd(props.project.budgetUsd ?? 0)} ({Math.round(share() * 100)}%)
+          {formatUsd(props.project.spentUsd)} spent
+          <EstimatedNote estimatedUsd={props.project.estimatedUsd} /> + {formatUsd(props.project.reservedUsd)} reserved
+          of {formatUsd(props.project.budgetUsd ?? 0)} ({Math.round(share() * 100)}%)
         </span>
       </Show>
     </div>
