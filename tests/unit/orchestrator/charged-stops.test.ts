@@ -80,13 +80,15 @@ test('an emergency stop charges the calls it cut before their first word', async
   expect((await api.emergencyStop(projectId)).ok).toBe(true);
   await waitFor(api, projectId, (view) => view.project.reservedUsd === 0);
 
+  // Every builder request that reached the simulator was cut (it hears of that a moment later).
+  const received = builders().length;
+  expect(received).toBeGreaterThanOrEqual(cut);
+  await expect.poll(() => builders().filter((request) => request.aborted).length).toBe(received);
   const events = await readLog(db, projectId);
-  // The cut builders' calls: every one was charged at an estimate of its input, none given back.
-  const aborted = builders().filter((request) => request.aborted).length;
-  expect(aborted).toBeGreaterThanOrEqual(cut);
-  expect(events.filter((event) => event.type === 'cost-release')).toEqual([]);
+  // Each was charged at an estimate of its input. (A call stopped before it was sent is
+  // given back: nothing reached the provider.)
   const estimated = events.filter((event) => event.type === 'cost-settle' && event.payload.estimated);
-  expect(estimated.length).toBeGreaterThanOrEqual(aborted);
+  expect(estimated.length).toBeGreaterThanOrEqual(received);
   for (const settle of estimated) {
     if (settle.type === 'cost-settle') expect(settle.payload.inputTokens).toBeGreaterThan(0);
   }
