@@ -30,4 +30,8 @@ test('an agent card says running with the running task and model, done, failed, 
     summariseAgent({ agents: [], tasks: [task('c', { status: 'failed', startedAt: 3 })] }, 'code-generator').state,
   ).toBe('failed');
   expect(summariseAgent({ agents: [], tasks: [task('d')] }, 'code-generator').state).toBe('waiting');
+  // Issue 20, point 5: an agent cut off by an emergency stop or a pause did not fail.
+  expect(
+    summariseAgent({ agents: [], tasks: [task('e', { status: 'interrupted', startedAt: 4 })] }, 'code-generator').state,
+  ).toBe('interrupted');
 });

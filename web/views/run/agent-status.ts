@@ -1,7 +1,7 @@
 import type { Role } from '../../../worker/events/schemas/common.ts';
 import type { ProjectView, TaskRow } from '../../../worker/api.ts';
 
-export type AgentState = 'idle' | 'waiting' | 'running' | 'done' | 'failed';
+export type AgentState = 'idle' | 'waiting' | 'running' | 'done' | 'failed' | 'interrupted';
 
 /** One agent role as its card shows it. */
 export interface AgentSummary {
@@ -18,12 +18,12 @@ export interface AgentSummary {
 }
 
 const waitingStatuses = new Set<TaskRow['status']>(['pending', 'scheduled']);
-const troubleStatuses = new Set<TaskRow['status']>(['failed', 'interrupted']);
-
 /**
  * What one role is doing, from the view's agent row and its tasks: running when one of
- * its tasks runs, failed when its latest ended badly, waiting while it has tasks to come,
- * done when all of its tasks are done, idle when it has none.
+ * its tasks runs; failed when its latest task failed; interrupted when its latest was cut
+ * off by a stop, a pause or a closed tab (nothing went wrong with it: Start or Retry runs
+ * it again); waiting while it has tasks to come; done when all of its tasks are done;
+ * idle when it has none.
  */
 export function summariseAgent(view: Pick<ProjectView, 'agents' | 'tasks'>, role: Role): AgentSummary {
   const row = view.agents.find((agent) => agent.role === role);
@@ -36,7 +36,8 @@ export function summariseAgent(view: Pick<ProjectView, 'agents' | 'tasks'>, role
     running ?? (row?.currentTaskId ? tasks.find((entry) => entry.taskId === row.currentTaskId) : undefined) ?? latest;
   let state: AgentState = 'idle';
   if (running || (row?.running ?? 0) > 0) state = 'running';
-  else if (latest && troubleStatuses.has(latest.status)) state = 'failed';
+  else if (latest?.status === 'failed') state = 'failed';
+  else if (latest?.status === 'interrupted') state = 'interrupted';
   else if (tasks.some((entry) => waitingStatuses.has(entry.status))) state = 'waiting';
   else if (tasks.length > 0 && tasks.every((entry) => entry.status === 'done' || entry.status === 'cancelled'))
     state = 'done';

@@ -1,0 +1,94 @@
+/**
+ * Issue 20, points 1, 2 and 5, on the real engine against the provider simulator: each
+ * way a run ends is recorded with its own outcome and sentence, and Start after an
+ * emergency stop goes on by itself (no Retry task on each task).
+ */
+import 'fake-indexeddb/auto';
+import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
+import { rowBadge, runSentence, runState } from '../../../worker/run-state/run-state.ts';
+import type { ProjectView } from '../../../worker/projects/project-view.ts';
+import { type Simulator, startSimulator } from '../../sim/simulator.ts';
+import { builderAnswer, passingReview } from '../../sim/team-answers.ts';
+import { engineWithTeam, scriptDefaultTeam, waitFor } from './helpers.ts';
+
+let sim: Simulator;
+beforeAll(async () => {
+  sim = await startSimulator();
+});
+afterAll(() => sim.close());
+beforeEach(() => sim.respond('openai', undefined));
+
+/** A project whose builders take a while to answer, planned and approved. */
+async function approvedRun(firstTokenMs: number) {
+  const { api } = await engineWithTeam(sim);
+  scriptDefaultTeam(sim, {
+    'code-generator': (request) => builderAnswer(request, { firstTokenMs }),
+    debugger: { kind: 'json', value: passingReview },
+  });
+  const created = await api.createProject({ name: 'Notes', description: 'A notes service with a page.' });
+  if (!created.ok) throw new Error(created.message);
+  const { projectId } = created.value;
+  expect((await api.openProject(projectId)).ok).toBe(true);
+  expect((await api.startRun(projectId)).ok).toBe(true);
+  await waitFor(api, projectId, (view) => view.project.plan?.status === 'proposed');
+  expect((await api.approvePlan(projectId)).ok).toBe(true);
+  return { api, projectId };
+}
+
+const stateOf = (view: ProjectView) => runState({ project: view.project, plan: view.project.plan, tasks: view.tasks });
+
+test('Start after an emergency stop goes on with what was cut off, with no Retry task, to the end (point 1)', async () => {
+  const { api, projectId } = await approvedRun(1500);
+  await waitFor(api, projectId, (view) =>
+    view.tasks.some((task) => task.taskId === 'api' && task.status === 'running'),
+  );
+  expect((await api.emergencyStop(projectId)).ok).toBe(true);
+  const stopped = await waitFor(api, projectId, (view) => view.project.runStatus === 'stopped');
+  expect(stopped.project.lastOutcome).toBe('emergency');
+  expect(rowBadge(stopped.project)).toEqual({ label: 'Emergency stop', tone: 'danger' });
+  const state = stateOf(stopped);
+  expect(state).toMatchObject({ phase: 'ended', outcome: 'emergency' });
+  expect(stopped.tasks.find((task) => task.taskId === 'api')?.status).toBe('interrupted');
+  expect(runSentence(state)).toMatch(/^The run was ended with the emergency stop\. Not finished: .*Notes module/);
+
+  // Start, and nothing else: the cut-off task runs again and the run ends complete.
+  expect((await api.startRun(projectId)).ok).toBe(true);
+  const done = await waitFor(api, projectId, (view) => view.project.runStatus === 'stopped', 30_000);
+  expect(done.project.lastOutcome).toBe('completed');
+  expect(done.tasks.every((task) => task.status === 'done')).toBe(true);
+}, 40_000);
+
+test('Stop run on a paused run ends it as "stopped by you", naming what was not finished', async () => {
+  const { api, projectId } = await approvedRun(800);
+  await waitFor(api, projectId, (view) => view.tasks.some((task) => task.status === 'running'));
+  expect((await api.pauseRun(projectId)).ok).toBe(true);
+  // Stop waits for the calls in flight: it is refused until the run has paused.
+  await waitFor(api, projectId, (view) => stateOf(view).phase === 'paused', 20_000);
+  expect((await api.stopRun(projectId)).ok).toBe(true);
+  const stopped = await waitFor(api, projectId, (view) => view.project.runStatus === 'stopped');
+  expect(stopped.project.lastOutcome).toBe('stopped');
+  expect(rowBadge(stopped.project)).toEqual({ label: 'Stopped by you', tone: 'neutral' });
+  const state = stateOf(stopped);
+  expect(state).toMatchObject({ phase: 'ended', outcome: 'stopped' });
+  const unfinished = state.phase === 'ended' ? state.unfinished : [];
+  expect(unfinished.length).toBeGreaterThan(0);
+  expect(runSentence(state)).toBe(
+    `You stopped the run. Not finished: ${unfinished.join(', ')}. Start retries ${unfinished.length === 1 ? 'it' : 'them'}.`,
+  );
+  // A stopped run is not paused: Stop again is refused, with a sentence.
+  const again = await api.stopRun(projectId);
+  expect(again).toMatchObject({ ok: false, message: 'Only a paused run can be stopped.' });
+}, 40_000);
+
+test('cancelling the last open task ends "complete without" it, named, never "every task is done" (point 2)', async () => {
+  const { api, projectId } = await approvedRun(0);
+  expect((await api.cancelTask(projectId, 'review')).ok).toBe(true);
+  const ended = await waitFor(api, projectId, (view) => view.project.runStatus === 'stopped', 30_000);
+  expect(ended.project.lastOutcome).toBe('completed-with-cancelled');
+  expect(ended.project.runMessage).toMatch(
+    /^Every task is done but the 1 you cancelled \(“Review the code and tests”\)/,
+  );
+  const state = stateOf(ended);
+  expect(runSentence(state)).toMatch(/^The run is complete without 1 cancelled task: Review the code and tests\./);
+  expect(rowBadge(ended.project)).toEqual({ label: 'Completed, tasks cancelled', tone: 'warning' });
+}, 40_000);
