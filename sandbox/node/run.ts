@@ -16,6 +16,7 @@ import { FileContext } from './context.ts';
 import { discoverTestFiles } from './discover.ts';
 import { hostFetch, hostNow, inWorker } from './host.ts';
 import { hideGlobal, lockDownGlobal } from './lockdown.ts';
+import { type BufferMemoryCap, capBufferMemory, outOfMemoryReason } from './memory.ts';
 import { OutputSink } from './output.ts';
 import posix from './path.ts';
 import { projectRoot, Vfs } from './vfs.ts';
@@ -41,6 +42,9 @@ function missingReason(missing: Set<string>): string {
   return `The tests need ${parts.join(', and ')}.`;
 }
 
+/** The worker's memory bound, installed before the first project file loads (one run per worker). */
+let memory: BufferMemoryCap | undefined;
+
 /** Runs the request's suite; see the module comment. */
 export async function runChecks(request: CheckRequest, emit: (progress: CheckProgress) => void): Promise<CheckReport> {
   const started = hostNow();
@@ -50,8 +54,11 @@ export async function runChecks(request: CheckRequest, emit: (progress: CheckPro
   const files: CheckFileResult[] = [];
   const counts = emptyCounts();
   let command = 'node --test';
-  const report = (outcome: CheckReport['outcome'], reason?: string): CheckReport => {
+  const report = (asked: CheckReport['outcome'], said?: string): CheckReport => {
     output.flush();
+    // A refused allocation fails one test; the run as a whole ran out of memory.
+    const outcome = memory?.exceeded ? 'out-of-memory' : asked;
+    const reason = memory?.exceeded ? outOfMemoryReason(memory) : said;
     return {
       runtime: 'node',
       outcome,
@@ -75,6 +82,7 @@ export async function runChecks(request: CheckRequest, emit: (progress: CheckPro
     if (inWorker) {
       lockDownGlobal(globalThis);
       hideGlobal(globalThis, 'fetch');
+      memory ??= capBufferMemory();
       globalThis.addEventListener('unhandledrejection', onRejection);
     }
     errorConstructor.stackTraceLimit = 50;

@@ -6,7 +6,14 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { scriptTeam, roleOf } from '../sim/agent-script.ts';
-import { checkedPlan, codeAnswer, endlessAnswer, hostileAnswer, testsAnswer } from '../sim/checked-project.ts';
+import {
+  checkedPlan,
+  codeAnswer,
+  endlessAnswer,
+  greedyAnswer,
+  hostileAnswer,
+  testsAnswer,
+} from '../sim/checked-project.ts';
 import type { Simulator } from '../sim/simulator.ts';
 import { passingReview } from '../sim/team-answers.ts';
 import { configureProvider } from './harness/provider-settings.ts';
@@ -160,6 +167,36 @@ test(
     expect(await page.getByTestId('checks-summary').getAttribute('data-outcome')).toBe('timed-out');
     expect(await page.getByTestId('checks-summary').textContent()).toContain('Stopped after 5 s');
     // The page answered while the test spun.
+    expect(await page.evaluate(() => 1 + 1)).toBe(2);
+  },
+);
+
+test(
+  'a test that allocates without bound ends the run as out of memory, with the app responsive',
+  { timeout: 180_000 },
+  async ({ profile }) => {
+    const { page } = profile;
+    const fast = { firstTokenMs: 50, tokensPerSecond: 4000 };
+    scriptTeam(sim, 'openai', {
+      'project-manager': { kind: 'json', value: { ...checkedPlan, tasks: checkedPlan.tasks.slice(0, 2) } },
+      'code-generator': { kind: 'json', value: codeAnswer(true), ...fast },
+      'test-writer': { kind: 'json', value: greedyAnswer, ...fast },
+    });
+    await buildWithAi(page, 'Greedy');
+    const summary = page.getByTestId('checks-summary');
+    expect(await summary.getAttribute('data-outcome')).toBe('out-of-memory');
+    expect(await summary.textContent()).toContain('Ran out of memory');
+    expect(await summary.textContent()).toContain('512 MB');
+    // The case before it was reported; the greedy one swallowed its refusal and still
+    // did not make the run a pass.
+    const outcomes = await page
+      .getByTestId('check-case')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-outcome')));
+    expect(outcomes[0]).toBe('pass');
+    const message = await page.getByTestId('run-message').textContent();
+    expect(message).toContain('Every task is done. Ran out of memory');
+    expect(message).not.toMatch(/\d+ of \d+ tests pass\./);
+    // The page answered throughout: the allocations were the sandbox worker's.
     expect(await page.evaluate(() => 1 + 1)).toBe(2);
   },
 );

@@ -145,3 +145,35 @@ export const endlessAnswer = {
   ],
   notes: 'An endless test.',
 };
+
+/**
+ * A test that allocates without bound and swallows the refusal: the run still ends as out
+ * of memory (the sandbox counts what was refused, not what the test reports), with the
+ * case before it passed.
+ */
+export const greedyAnswer = {
+  files: [
+    {
+      path: 'test/greedy.test.js',
+      language: 'javascript',
+      content: [
+        "import assert from 'node:assert/strict';",
+        "import { test } from 'node:test';",
+        '',
+        "test('adds', () => {",
+        '  assert.equal(1 + 1, 2);',
+        '});',
+        "test('allocates without bound', () => {",
+        '  const kept = [];',
+        '  try {',
+        '    for (;;) kept.push(Buffer.alloc(32 * 1024 * 1024));',
+        '  } catch {',
+        '    kept.length = 0;',
+        '  }',
+        '});',
+        '',
+      ].join('\n'),
+    },
+  ],
+  notes: 'A greedy test.',
+};
