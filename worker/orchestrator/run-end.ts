@@ -2,8 +2,9 @@
  * How a run ends, or stops short: the project's own tests before the last word
  * (`runChecks`), a Debugger review when those tests fail and no review was planned, the
  * closing message with the findings left open (`finishRun`), and the pause of a run in
- * which nothing can run any more (`pauseIfStalled`). Called by the runner's loop
- * (`runner.ts`) when every task is finished, or when nothing is ready.
+ * which nothing can run any more (`pauseIfStalled`), and the pause after something
+ * unexpected (`reportFault`). Called by the runner's loop (`runner.ts`) when every task is
+ * finished, when nothing is ready, or when something threw.
  *
  *   every task finished ─▶ tests (unless current) ─▶ failing, no review yet? ─▶ schedule "review-tests"
  *                                                    └─ else ─▶ run-stop (completed) with tests and open findings
@@ -11,7 +12,9 @@
 import { checkIsCurrent } from '../checks/test-findings.ts';
 import type { ProjectState } from '../events/projections/project-state.ts';
 import { describeCheck } from '../query/describe-check.ts';
+import { toFailure } from '../projects/to-failure.ts';
 import { runState } from '../run-state/run-state.ts';
+import { faultSentence } from '../run-state/task-stop-sentences.ts';
 import { type RunContext, system } from './run-context.ts';
 import { remainingFindings } from './task-results.ts';
 
@@ -111,4 +114,26 @@ export async function pauseIfStalled(ctx: RunContext, state: ProjectState): Prom
       ? `Nothing can run until ${blocked.map((task) => `“${task.title}”`).join(', ')} ${blocked.length === 1 ? 'is' : 'are'} retried or cancelled: ${blocked.length === 1 ? 'it' : 'they'} did not finish.`
       : `Nothing can run: ${run.blocked.map((title) => `“${title}”`).join(', ')} cannot start.`;
   await ctx.pause('failure', reason.slice(0, 1000));
+}
+
+/** Something unexpected (storage, a bug): recorded, and the run pauses instead of spinning. */
+export async function reportFault(ctx: RunContext, error: unknown, taskId?: string): Promise<void> {
+  const message = error instanceof Error ? error.message : String(error);
+  try {
+    await ctx.append([
+      {
+        type: 'error-report',
+        actor: system,
+        payload: {
+          kind: 'engine',
+          message: message.slice(0, 4000) || 'Unknown error',
+          ...(taskId ? { taskId } : {}),
+        },
+      },
+    ]);
+    const title = taskId ? (await ctx.state()).tasks.get(taskId)?.title : undefined;
+    await ctx.pause('fault', faultSentence(toFailure(error), title).slice(0, 1000));
+  } catch {
+    // Storage itself is failing: nothing more can be recorded; the next command reports it.
+  }
 }

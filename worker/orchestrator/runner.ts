@@ -15,36 +15,30 @@
  *  paused ──Next agent──▶ exactly one ready task runs, the run stays paused
  * ```
  *
- * Who does what: `run-start.ts` writes a run's first events (Start, Ask for a change);
- * the loop (`pump` → `tick`) launches ready tasks (`scheduler.ts`); each launch runs one
- * attempt (`task-runner.ts`), whose outcome `task-outcome.ts` turns into events
- * (`task-results.ts` for an answer); `run-end.ts` closes the run or pauses a stalled one;
- * `recovery.ts` closes what a closed tab left running. The commands arrive through
- * `run-commands.ts`.
+ * What calls what (each file's comment says what it owns):
+ *   run-commands.ts ─▶ start / askForChange (run-start.ts), the controls (run-controls.ts)
+ *   pump ─▶ tick ─▶ runGuard (run-guards.ts): stop, finishRun (run-end.ts), pause; else launch
+ *   launch ─▶ executeTask (task-launch.ts) ─▶ taskAgentFor (task-agents.ts) ─▶ attempt
+ *     (task-runner.ts, calls/metered-call.ts) ─▶ settle (task-outcome.ts) ─▶ complete (task-results.ts)
+ *   recover ─▶ recoveryEvents (recovery.ts); nothing can start ─▶ pauseIfStalled (run-end.ts)
  */
-import { type CostGovernor, createCostGovernor, defaultBudgetsUsd } from '../budget/index.ts';
 import type { EventDraft } from '../events/catalog.ts';
 import type { BlobText } from '../events/store/contract.ts';
-import { pooledUlid } from '../events/ids.ts';
 import type { ProjectState } from '../events/projections/project-state.ts';
 import type { PauseKind, TaskRow } from '../events/projections/rows.ts';
-import { ulid } from 'ulid';
 import { refusalsFromLog } from './refusal-memory.ts';
 import { recoveryEvents } from './recovery.ts';
 import { type RunContext, type RunnerDeps, system } from './run-context.ts';
-import { finishRun, pauseIfStalled, runChecks } from './run-end.ts';
+import { finishRun, pauseIfStalled, reportFault } from './run-end.ts';
+import { RunBudget, callDepsOf } from './run-budget.ts';
+import { executeTask } from './task-launch.ts';
 import { RunError } from './run-errors.ts';
-import { askForChange, needKeys, startRun } from './run-start.ts';
-import { allFinished, readyTasks } from './scheduler.ts';
-import { findingsFor, remainingFindings } from './task-results.ts';
+import { askForChange, startRun } from './run-start.ts';
+import { readyTasks } from './scheduler.ts';
+import { cancelTask, emergencyStopEvents, pauseRun, resumeRun, retryTask, stepRun, stopRun } from './run-controls.ts';
+import { runGuard } from './run-guards.ts';
 import { TaskOutcomes } from './task-outcome.ts';
 import type { TaskRunnerDeps } from './task-runner.ts';
-import { taskAgentFor } from './task-agents.ts';
-import { templateFor } from './template-plan.ts';
-import { conversationOf } from './chat.ts';
-import { planStands } from '../run-state/run-state.ts';
-import { faultSentence } from '../run-state/task-stop-sentences.ts';
-import { toFailure } from '../projects/to-failure.ts';
 
 export type { RunnerDeps } from './run-context.ts';
 export { KeysLockedError, RunError } from './run-errors.ts';
@@ -62,9 +56,6 @@ interface InFlight {
 
 export class ProjectRunner {
   private readonly inFlight = new Map<string, InFlight>();
-  private governor: CostGovernor | undefined;
-  /** A budget the governor could not take yet (see `budget`), said once in the log. */
-  private heldBudget: number | undefined;
   private pumping: Promise<void> | undefined;
   private again = false;
   private closed = false;
@@ -81,6 +72,8 @@ export class ProjectRunner {
   private readonly outcomes: TaskOutcomes;
   /** What the parts of the run (start, end, outcomes) use of this runner. */
   private readonly context: RunContext;
+  /** The project's cost governor, in step with its row. */
+  private readonly budget: RunBudget;
 
   constructor(
     readonly projectId: string,
@@ -94,6 +87,7 @@ export class ProjectRunner {
       pause: (kind, reason, also) => this.pause(kind, reason, also),
       report: (error, taskId) => this.report(error, taskId),
     };
+    this.budget = new RunBudget(this.context);
     this.outcomes = new TaskOutcomes(this.context, {
       halted: () => this.halted,
       release: (taskId) => {
@@ -112,43 +106,6 @@ export class ProjectRunner {
 
   private append(events: EventDraft[], blobs?: BlobText[]) {
     return this.deps.store.append(this.projectId, events, blobs ? { blobs } : {});
-  }
-
-  /**
-   * The cost governor of this project, rebuilt from its row: what is spent and the budget.
-   * A budget below what the governor has committed (calls in flight whose reservations are
-   * not in the row yet) cannot be taken now: the governor holds at what is committed, so
-   * no new call is made, the log says why once, and the change is taken when the calls end.
-   */
-  private async budget(): Promise<CostGovernor> {
-    const state = await this.state();
-    const project = state.project;
-    const budgetUsd = project?.budgetUsd ?? defaultBudgetsUsd[state.plan?.complexity ?? 'medium'];
-    if (!this.governor) {
-      this.governor = createCostGovernor({
-        budgetUsd: Math.max(budgetUsd, project?.spentUsd ?? 0),
-        spentUsd: project?.spentUsd ?? 0,
-      });
-    } else if (this.governor.status().budgetUsd !== budgetUsd) {
-      const changed = this.governor.setBudget(budgetUsd);
-      if (!changed.ok) {
-        this.governor.setBudget(changed.committedUsd);
-        if (this.heldBudget !== budgetUsd) {
-          this.heldBudget = budgetUsd;
-          await this.append([
-            {
-              type: 'error-report',
-              actor: system,
-              payload: {
-                kind: 'budget',
-                message: `The budget of $${budgetUsd.toFixed(2)} is below the $${changed.committedUsd.toFixed(2)} already spent or set aside for calls in flight: no new call starts until they end, then the new budget holds.`,
-              },
-            },
-          ]);
-        }
-      } else this.heldBudget = undefined;
-    }
-    return this.governor;
   }
 
   // ── Recovery ────────────────────────────────────────────────────────────────────
@@ -175,7 +132,7 @@ export class ProjectRunner {
     if (events.length > 0) await this.append(events);
     // What was charged is in the project's row now: a governor made before (Continue after
     // a full disk) is made again from it, so the budget counts it.
-    if (charged && this.inFlight.size === 0) this.governor = undefined;
+    if (charged && this.inFlight.size === 0) this.budget.forget();
     this.pump();
   }
 
@@ -203,20 +160,7 @@ export class ProjectRunner {
 
   /** "Pause": calls in flight finish; nothing new starts. `also` is appended with the pause, atomically. */
   async pause(kind: PauseKind, reason: string, also: EventDraft[] = []): Promise<void> {
-    const state = await this.state();
-    const runId = state.project?.currentRunId;
-    if (!runId || state.project?.runStatus !== 'running') {
-      if (also.length > 0) await this.append(also);
-      return;
-    }
-    await this.append([
-      {
-        type: 'run-pause',
-        actor: kind === 'user' || kind === 'step' ? { kind: 'user' } : system,
-        payload: { runId, reason, kind },
-      },
-      ...also,
-    ]);
+    await pauseRun(this.context, kind, reason, also);
   }
 
   /** "Continue orchestra" / "Execute all": the run goes on; a limit the person passed is raised for this run. */
@@ -226,38 +170,13 @@ export class ProjectRunner {
       // The halt was never in the log: a run it stopped is still "running" there, and goes on.
       if ((await this.state()).project?.runStatus === 'running') return;
     }
-    const state = await this.state();
-    const project = state.project;
-    if (!project?.currentRunId || project.runStatus !== 'paused') throw new RunError('The run is not paused.');
-    await needKeys(this.context, state, 'the run goes on');
-    // Past a run limit, going on counts the limits afresh from here (the resume event
-    // records the point, so a reload keeps it).
-    await this.append([{ type: 'run-resume', actor: { kind: 'user' }, payload: { runId: project.currentRunId } }]);
+    await resumeRun(this.context);
     this.pump();
   }
 
   /** "Next agent": exactly one ready task runs now; the run is (or becomes) paused. */
   async step(): Promise<string | null> {
-    const state = await this.state();
-    const project = state.project;
-    if (!project?.currentRunId || (project.runStatus !== 'running' && project.runStatus !== 'paused')) {
-      throw new RunError('Start the run first.');
-    }
-    await needKeys(this.context, state, 'the next task runs');
-    if (project.runStatus === 'running') {
-      await this.append([
-        {
-          type: 'run-pause',
-          actor: { kind: 'user' },
-          payload: {
-            runId: project.currentRunId,
-            reason: 'Step by step: each “Next agent” runs one task.',
-            kind: 'step',
-          },
-        },
-      ]);
-    }
-    const [task] = readyTasks((await this.state()).tasks.values(), new Set(this.inFlight.keys()), 1);
+    const task = await stepRun(this.context, new Set(this.inFlight.keys()));
     if (!task) return null;
     this.launch(task);
     return task.taskId;
@@ -271,13 +190,7 @@ export class ProjectRunner {
       await running.done;
       return;
     }
-    const task = (await this.state()).tasks.get(taskId);
-    if (!task) throw new RunError('There is no such task.');
-    if (task.status === 'done' || task.status === 'cancelled')
-      throw new RunError(`Task “${task.title}” has already ${task.status === 'done' ? 'finished' : 'been cancelled'}.`);
-    await this.append([
-      { type: 'task-cancel', actor: { kind: 'user' }, payload: { taskId, reason: 'Cancelled by you.' } },
-    ]);
+    await cancelTask(this.context, taskId);
     this.pump();
   }
 
@@ -293,39 +206,10 @@ export class ProjectRunner {
     await running.done;
   }
 
-  /** "Retry task": a failed, cancelled or interrupted task is scheduled again; a failure pause lifts. */
+  /** "Retry task": scheduled again, every model may try it again; a failure pause lifts. */
   async retry(taskId: string, instructions?: string): Promise<void> {
-    const state = await this.state();
-    const task = state.tasks.get(taskId);
-    if (!task) throw new RunError('There is no such task.');
-    if (!['failed', 'cancelled', 'interrupted'].includes(task.status)) {
-      throw new RunError(
-        `Task “${task.title}” is ${task.status}: only failed, cancelled or interrupted tasks can be retried.`,
-      );
-    }
-    const project = state.project;
+    await retryTask(this.context, taskId, instructions);
     this.outcomes.refusals.delete(taskId);
-    const events: EventDraft[] = [
-      {
-        type: 'task-retry',
-        actor: { kind: 'user' },
-        payload: {
-          taskId,
-          reason: instructions === undefined ? 'Retried by you.' : 'Retried by you with new instructions.',
-          ...(instructions === undefined ? {} : { instructions }),
-        },
-      },
-    ];
-    if (project?.runStatus === 'stopped' || project?.runStatus === 'idle' || !project?.currentRunId) {
-      events.unshift({ type: 'run-start', actor: { kind: 'user' }, payload: { runId: ulid() } });
-    } else if (project.runStatus === 'paused' && (project.pauseKind === 'failure' || project.pauseKind === 'loop')) {
-      const othersFailed = [...state.tasks.values()].some(
-        (other) => other.taskId !== taskId && other.status === 'failed',
-      );
-      if (!othersFailed)
-        events.push({ type: 'run-resume', actor: { kind: 'user' }, payload: { runId: project.currentRunId } });
-    }
-    await this.append(events);
     this.pump();
   }
 
@@ -357,24 +241,7 @@ export class ProjectRunner {
       this.deps.checks?.stop(this.projectId);
       await Promise.all([...calls.map((call) => call.done), this.pumping]);
     }
-    const calls = [...aborted];
-    const state = await this.state();
-    const runId = state.project?.currentRunId;
-    const events: EventDraft[] = [];
-    for (const cost of state.costs.values()) {
-      events.push({ type: 'cost-release', actor: system, payload: { reservationId: cost.reservationId } });
-    }
-    if (runId && state.project?.runStatus !== 'stopped') {
-      events.push({
-        type: 'run-stop',
-        actor: { kind: 'user' },
-        payload: {
-          runId,
-          outcome: 'emergency',
-          message: `Emergency stop: ${calls.length} call${calls.length === 1 ? '' : 's'} aborted; interrupted tasks can be retried.`,
-        },
-      });
-    }
+    const events = emergencyStopEvents(await this.state(), aborted.size);
     if (events.length > 0) await this.append(events);
   }
 
@@ -407,31 +274,9 @@ export class ProjectRunner {
     }
   }
 
-  /**
-   * "Stop run": a paused run ends here, by your choice; what was built stays, and Start
-   * later goes on with the tasks left.
-   */
+  /** "Stop run": a paused run ends here, by your choice (`run-controls.ts`). */
   async stop(): Promise<void> {
-    const state = await this.state();
-    const project = state.project;
-    if (!project?.currentRunId || project.runStatus !== 'paused')
-      throw new RunError('Only a paused run can be stopped.');
-    if (this.callsWorking() > 0) throw new RunError('Calls are still finishing: stop once the run has paused.');
-    const left = [...state.tasks.values()].filter((task) => task.status !== 'done' && task.status !== 'cancelled');
-    await this.append([
-      {
-        type: 'run-stop',
-        actor: { kind: 'user' },
-        payload: {
-          runId: project.currentRunId,
-          outcome: 'stopped',
-          message:
-            left.length === 0
-              ? 'Stopped by you.'
-              : `Stopped by you with ${left.length} task${left.length === 1 ? '' : 's'} not done: Start goes on with them.`,
-        },
-      },
-    ]);
+    await stopRun(this.context, this.callsWorking());
   }
 
   /** Stops the runner without writing (the tab lost the lock or the project is deleted). */
@@ -496,81 +341,36 @@ export class ProjectRunner {
     const project = state.project;
     this.lastStatus = project?.runStatus;
     if (!project || project.runStatus !== 'running' || !project.currentRunId) return;
-    const tasks = [...state.tasks.values()];
-    const planApproved = planStands(state.plan);
     const busy = this.callsWorking();
-
-    const replanning = tasks.some(
-      (task) => task.role === 'project-manager' && (task.status === 'scheduled' || task.status === 'running'),
-    );
-    // A rejected first plan ends the run (rejecting a change plan ends it at once, in the
-    // same commit: see rejectPlan; a rejected change leaves the built plan standing).
-    if (state.plan?.status === 'rejected' && !planApproved && !replanning && busy === 0) {
+    const guard = runGuard(state, project.currentRunId, busy, this.deps.limits);
+    if (guard?.kind === 'stop') {
+      const { outcome, message } = guard;
       await this.append([
-        {
-          type: 'run-stop',
-          actor: system,
-          payload: {
-            runId: project.currentRunId,
-            outcome: 'cancelled',
-            message: 'The plan was rejected; nothing was built.',
-          },
-        },
+        { type: 'run-stop', actor: system, payload: { runId: project.currentRunId, outcome, message } },
       ]);
       return;
     }
-    if (!planApproved && !replanning && busy === 0 && state.plan?.status !== 'proposed' && allFinished(tasks)) {
-      // The planning task was cancelled: with no plan there is nothing to build.
-      await this.append([
-        {
-          type: 'run-stop',
-          actor: system,
-          payload: {
-            runId: project.currentRunId,
-            outcome: 'stopped',
-            message: 'Planning was cancelled, so nothing was built. Start plans the project again.',
-          },
-        },
-      ]);
-      return;
-    }
-    if (planApproved && busy === 0 && allFinished(tasks)) {
+    if (guard?.kind === 'finish') {
       await finishRun(this.context, state, project.currentRunId);
       return;
     }
-    const session = state.sessions.get(project.currentRunId);
-    const { maxRunTokens, maxRunTasks } = this.deps.limits;
-    if (session && session.tokens - session.limitTokenBase > maxRunTokens) {
-      await this.pause(
-        'limit',
-        `This run has used ${(session.tokens - session.limitTokenBase).toLocaleString('en')} tokens, past its limit of ${maxRunTokens.toLocaleString('en')}. Continue orchestra to allow as many again, or stop.`,
-      );
-      return;
-    }
-    if (session && session.tasks - session.limitTaskBase > maxRunTasks) {
-      await this.pause(
-        'limit',
-        `This run has added ${session.tasks - session.limitTaskBase} tasks, past its limit of ${maxRunTasks}. Continue orchestra to allow as many again, or stop.`,
-      );
+    if (guard?.kind === 'pause') {
+      await this.pause('limit', guard.reason);
       return;
     }
     const slots = project.maxParallel - busy;
-    const ready = readyTasks(tasks, new Set(this.inFlight.keys()), slots);
+    const ready = readyTasks(state.tasks.values(), new Set(this.inFlight.keys()), slots);
     for (const task of ready) this.launch(task);
     if (ready.length === 0 && this.inFlight.size === 0) await pauseIfStalled(this.context, state);
   }
 
-  /**
-   * A run that is going but where nothing runs and nothing can start (a failed task that
-   * others wait on, a plan that could not be written) pauses at once, naming what blocks
-   * it and the one way on: it never shows "Running" while nothing runs.
   /** Starts a task's attempt in the background; the loop runs again when it settles. */
   private launch(task: TaskRow): void {
     if (this.stopping > 0) return; // Next agent launches outside the loop
     const controller = new AbortController();
     const entry: InFlight = { controller, done: Promise.resolve(), released: false };
     this.inFlight.set(task.taskId, entry);
-    entry.done = this.execute(task.taskId, controller.signal)
+    entry.done = executeTask(this.context, this.outcomes, task.taskId, controller.signal, () => this.callDeps())
       .catch((error: unknown) => this.report(error, task.taskId))
       .finally(() => {
         this.inFlight.delete(task.taskId);
@@ -578,96 +378,15 @@ export class ProjectRunner {
       });
   }
 
-  private async execute(taskId: string, signal: AbortSignal): Promise<void> {
-    const before = await this.state();
-    const reviewing = before.tasks.get(taskId);
-    // A review starts from the project's tests as they run now: its failures are findings.
-    if (reviewing?.role === 'debugger') await runChecks(this.context, 'review', taskId);
-    if (signal.aborted) return;
-    const state = await this.state();
-    const task = state.tasks.get(taskId);
-    if (!task) return;
-    // The tests this task writes run soon after it: their runtime loads while it writes.
-    if (task.role === 'test-writer') void this.deps.checks?.prepare(this.projectId).catch(() => undefined);
-    if (!task.role) {
-      // A row no plan made (a retry naming an unknown task): no agent can do it. Failed for
-      // good, it pauses the run; left scheduled, the next tick would launch it again.
-      await this.outcomes.fail(
-        task,
-        Math.max(1, task.attempt),
-        'no_role',
-        `Task “${task.title}” has no role: no agent can do it.`,
-        false,
-      );
-      return;
-    }
-    const worker = taskAgentFor(state, { ...task, role: task.role });
-    const project = state.project;
-    // A change is planned by a model even on a project a template started.
-    const template =
-      project && state.plan?.source === 'template' && task.kind !== 'change'
-        ? templateFor(project.description, project.template).id
-        : null;
-    const readBlob = (hash: string) => this.deps.store.blob(hash);
-    // A change is planned with the findings the last review left open.
-    const findings =
-      task.kind === 'change' ? await remainingFindings(state, readBlob) : await findingsFor(state, task, readBlob);
-    const refused = this.outcomes.refusals.get(taskId);
-    const silent = this.outcomes.switchedFrom.get(taskId);
-    this.outcomes.switchedFrom.delete(taskId);
-    const avoidArms = new Set([...(refused?.arms ?? []), ...(silent === undefined ? [] : [silent])]);
-    const outcome = await worker.attempt(this.taskDeps(await this.budget()), state, task, {
-      signal,
-      findings,
-      template,
-      current: () => this.state(),
-      ...(avoidArms.size > 0 ? { avoidArms } : {}),
-      ...(worker.hearsConversation ? { conversation: conversationOf(await this.deps.store.read(this.projectId)) } : {}),
-    });
-    await this.outcomes.settle(task, worker.agent, outcome);
-  }
-
   /** What a model call of this project needs: for tasks, and for the Project Manager's chat. */
   async callDeps(): Promise<TaskRunnerDeps> {
-    return this.taskDeps(await this.budget());
-  }
-
-  private taskDeps(governor: CostGovernor): TaskRunnerDeps {
-    return {
-      store: this.deps.store,
-      projectId: this.projectId,
-      bus: this.deps.bus,
-      chooser: this.deps.chooser,
-      governor,
-      limits: this.deps.limits,
-      readiness: () => this.deps.readiness(),
-      adapter: (provider, observer) => this.deps.adapter(provider, observer),
-      template: () => this.deps.template(),
-      newId: () => `cost-${pooledUlid()}`,
-    };
+    return callDepsOf(this.deps, this.projectId, await this.budget.current());
   }
 
   /** Something unexpected (storage, a bug): recorded, and the run pauses instead of spinning. */
   private async report(error: unknown, taskId?: string): Promise<void> {
     // A full disk was told already (from memory); another write would only fail again.
     if (this.halted) return;
-    const message = error instanceof Error ? error.message : String(error);
-    try {
-      await this.append([
-        {
-          type: 'error-report',
-          actor: system,
-          payload: {
-            kind: 'engine',
-            message: message.slice(0, 4000) || 'Unknown error',
-            ...(taskId ? { taskId } : {}),
-          },
-        },
-      ]);
-      const title = taskId ? (await this.state()).tasks.get(taskId)?.title : undefined;
-      await this.pause('fault', faultSentence(toFailure(error), title).slice(0, 1000));
-    } catch {
-      // Storage itself is failing: nothing more can be recorded; the next command reports it.
-    }
+    await reportFault(this.context, error, taskId);
   }
 }

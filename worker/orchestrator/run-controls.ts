@@ -1,0 +1,171 @@
+/**
+ * The person's controls on a run, as the log sees them: Pause, Continue, Next agent,
+ * Cancel task, Retry task, Stop run, and what an emergency stop writes. Each checks the
+ * project's state, says no with a `RunError` when the control does not apply, and
+ * appends its events. The runner (`runner.ts`) calls these from its commands, and does
+ * what only it can: abort calls in flight, launch a task, move the loop.
+ *
+ *   running ──Pause──▶ paused ──Continue──▶ running        paused ──Stop run──▶ stopped
+ *   running/paused ──Next agent──▶ paused, one ready task launched
+ *   failed/cancelled/interrupted task ──Retry──▶ scheduled (a failure pause lifts; an ended run starts again)
+ */
+import { ulid } from 'ulid';
+import type { EventDraft } from '../events/catalog.ts';
+import type { ProjectState } from '../events/projections/project-state.ts';
+import type { PauseKind, TaskRow } from '../events/projections/rows.ts';
+import { type RunContext, system } from './run-context.ts';
+import { RunError } from './run-errors.ts';
+import { needKeys } from './run-start.ts';
+import { readyTasks } from './scheduler.ts';
+
+/** "Pause": calls in flight finish; nothing new starts. `also` is appended with the pause, atomically. */
+export async function pauseRun(ctx: RunContext, kind: PauseKind, reason: string, also: EventDraft[]): Promise<void> {
+  const state = await ctx.state();
+  const runId = state.project?.currentRunId;
+  if (!runId || state.project?.runStatus !== 'running') {
+    if (also.length > 0) await ctx.append(also);
+    return;
+  }
+  await ctx.append([
+    {
+      type: 'run-pause',
+      actor: kind === 'user' || kind === 'step' ? { kind: 'user' } : system,
+      payload: { runId, reason, kind },
+    },
+    ...also,
+  ]);
+}
+
+/** "Continue orchestra" / "Execute all": the run goes on; a limit the person passed is raised for this run. */
+export async function resumeRun(ctx: RunContext): Promise<void> {
+  const state = await ctx.state();
+  const project = state.project;
+  if (!project?.currentRunId || project.runStatus !== 'paused') throw new RunError('The run is not paused.');
+  await needKeys(ctx, state, 'the run goes on');
+  // Past a run limit, going on counts the limits afresh from here (the resume event
+  // records the point, so a reload keeps it).
+  await ctx.append([{ type: 'run-resume', actor: { kind: 'user' }, payload: { runId: project.currentRunId } }]);
+}
+
+/**
+ * "Next agent": the run is (or becomes) paused, and the one ready task to run now is
+ * returned for the runner to launch; null when none is ready. `busy`: tasks with a call.
+ */
+export async function stepRun(ctx: RunContext, busy: ReadonlySet<string>): Promise<TaskRow | null> {
+  const state = await ctx.state();
+  const project = state.project;
+  if (!project?.currentRunId || (project.runStatus !== 'running' && project.runStatus !== 'paused')) {
+    throw new RunError('Start the run first.');
+  }
+  await needKeys(ctx, state, 'the next task runs');
+  if (project.runStatus === 'running') {
+    await ctx.append([
+      {
+        type: 'run-pause',
+        actor: { kind: 'user' },
+        payload: {
+          runId: project.currentRunId,
+          reason: 'Step by step: each “Next agent” runs one task.',
+          kind: 'step',
+        },
+      },
+    ]);
+  }
+  const [task] = readyTasks((await ctx.state()).tasks.values(), busy, 1);
+  return task ?? null;
+}
+
+/** "Cancel task" on a task with no call running: it is marked cancelled. */
+export async function cancelTask(ctx: RunContext, taskId: string): Promise<void> {
+  const task = (await ctx.state()).tasks.get(taskId);
+  if (!task) throw new RunError('There is no such task.');
+  if (task.status === 'done' || task.status === 'cancelled')
+    throw new RunError(`Task “${task.title}” has already ${task.status === 'done' ? 'finished' : 'been cancelled'}.`);
+  await ctx.append([
+    { type: 'task-cancel', actor: { kind: 'user' }, payload: { taskId, reason: 'Cancelled by you.' } },
+  ]);
+}
+
+/** "Retry task": a failed, cancelled or interrupted task is scheduled again; a failure pause lifts. */
+export async function retryTask(ctx: RunContext, taskId: string, instructions?: string): Promise<void> {
+  const state = await ctx.state();
+  const task = state.tasks.get(taskId);
+  if (!task) throw new RunError('There is no such task.');
+  if (!['failed', 'cancelled', 'interrupted'].includes(task.status)) {
+    throw new RunError(
+      `Task “${task.title}” is ${task.status}: only failed, cancelled or interrupted tasks can be retried.`,
+    );
+  }
+  const project = state.project;
+  const events: EventDraft[] = [
+    {
+      type: 'task-retry',
+      actor: { kind: 'user' },
+      payload: {
+        taskId,
+        reason: instructions === undefined ? 'Retried by you.' : 'Retried by you with new instructions.',
+        ...(instructions === undefined ? {} : { instructions }),
+      },
+    },
+  ];
+  if (project?.runStatus === 'stopped' || project?.runStatus === 'idle' || !project?.currentRunId) {
+    events.unshift({ type: 'run-start', actor: { kind: 'user' }, payload: { runId: ulid() } });
+  } else if (project.runStatus === 'paused' && (project.pauseKind === 'failure' || project.pauseKind === 'loop')) {
+    const othersFailed = [...state.tasks.values()].some(
+      (other) => other.taskId !== taskId && other.status === 'failed',
+    );
+    if (!othersFailed)
+      events.push({ type: 'run-resume', actor: { kind: 'user' }, payload: { runId: project.currentRunId } });
+  }
+  await ctx.append(events);
+}
+
+/**
+ * "Stop run": a paused run ends here, by your choice; what was built stays, and Start
+ * later goes on with the tasks left. `callsInFlight`: calls still finishing in this tab.
+ */
+export async function stopRun(ctx: RunContext, callsInFlight: number): Promise<void> {
+  const state = await ctx.state();
+  const project = state.project;
+  if (!project?.currentRunId || project.runStatus !== 'paused') throw new RunError('Only a paused run can be stopped.');
+  if (callsInFlight > 0) throw new RunError('Calls are still finishing: stop once the run has paused.');
+  const left = [...state.tasks.values()].filter((task) => task.status !== 'done' && task.status !== 'cancelled');
+  await ctx.append([
+    {
+      type: 'run-stop',
+      actor: { kind: 'user' },
+      payload: {
+        runId: project.currentRunId,
+        outcome: 'stopped',
+        message:
+          left.length === 0
+            ? 'Stopped by you.'
+            : `Stopped by you with ${left.length} task${left.length === 1 ? '' : 's'} not done: Start goes on with them.`,
+      },
+    },
+  ]);
+}
+
+/**
+ * What an emergency stop writes once every call is aborted: each reservation given back,
+ * and the run's end naming how many calls were cut.
+ */
+export function emergencyStopEvents(state: ProjectState, callsAborted: number): EventDraft[] {
+  const runId = state.project?.currentRunId;
+  const events: EventDraft[] = [];
+  for (const cost of state.costs.values()) {
+    events.push({ type: 'cost-release', actor: system, payload: { reservationId: cost.reservationId } });
+  }
+  if (runId && state.project?.runStatus !== 'stopped') {
+    events.push({
+      type: 'run-stop',
+      actor: { kind: 'user' },
+      payload: {
+        runId,
+        outcome: 'emergency',
+        message: `Emergency stop: ${callsAborted} call${callsAborted === 1 ? '' : 's'} aborted; interrupted tasks can be retried.`,
+      },
+    });
+  }
+  return events;
+}
