@@ -60,6 +60,8 @@ interface World {
   /** In process, or the provider simulator over HTTP. */
   kind: 'in-process' | 'simulator';
   faults: number;
+  /** Model calls started so far (the simulator's requests, or the adapter's streams). */
+  calls: number;
   random: () => number;
 }
 
@@ -82,6 +84,7 @@ function scriptSimulator(world: World): void {
   sim.respond('openai', (request) => {
     const role = roleOf(request);
     if (!role) return undefined;
+    world.calls += 1;
     if (world.faults > 0) {
       world.faults -= 1;
       return { kind: 'auth' };
@@ -95,6 +98,7 @@ function worldAdapter(world: World): ProviderAdapter {
   return {
     provider: 'openai',
     async *stream(request: ProviderRequest, signal: AbortSignal): AsyncIterable<StreamPart> {
+      world.calls += 1;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.floor(world.random() * 25));
         signal.addEventListener('abort', () => {
@@ -225,6 +229,14 @@ async function checkShown(real: Real): Promise<void> {
       view.tasks.some((task) => task.status === 'running'),
       `a task runs while paused ${where}`,
     ).toBe(false);
+    // Nor does any call start while it stays paused (a launch would read "pausing", then
+    // end, and the state alone would never show it).
+    const calls = real.world.calls;
+    await sleep(40);
+    const after = await viewOf(real);
+    if (after.project.runStatus === 'paused') {
+      expect(real.world.calls - calls, `a model call started while paused ${where}`).toBe(0);
+    }
   }
 }
 
@@ -340,7 +352,7 @@ const simRuns = Number(process.env['ORCHESTRA_MODEL_SIM_RUNS'] ?? 12);
 async function modelRuns(kind: World['kind'], numRuns: number): Promise<void> {
   await fc.assert(
     fc.asyncProperty(fc.commands(commands, { maxCommands: 14 }), fc.integer(), async (sequence, seed) => {
-      const world: World = { kind, faults: 0, random: mulberry32(seed) };
+      const world: World = { kind, faults: 0, calls: 0, random: mulberry32(seed) };
       const name = `run-model-${++counter}-${Date.now()}`;
       const { api, db } = openApi(name, world);
       if (kind === 'simulator' && sim) {
