@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { EntryRecord, NewStream, SpaceRecord, StoreTx, SyncStore } from './contract.ts';
-import { spaceFromRow, streamCells, streamFromRow } from './rows.ts';
+import { readWithinBytes, spaceFromRow, streamCells, streamFromRow } from './rows.ts';
 
 const schemaSql = `
 CREATE TABLE IF NOT EXISTS spaces (
@@ -251,25 +251,29 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         .rows[0] as Row | undefined;
       return row ? streamFromRow(row) : undefined;
     },
-    readEntries: async (streamId, fromSeq, maxBytes) => {
-      const out: EntryRecord[] = [];
-      let bytes = 0;
-      let from = fromSeq;
-      for (;;) {
-        const { rows } = await pool.query(
-          'SELECT seq, data, count FROM entries WHERE stream_id = $1 AND seq >= $2 ORDER BY seq LIMIT 256',
-          [streamId, from],
-        );
-        for (const row of rows as Row[]) {
-          const entry = entryFromRow(row);
-          if (out.length > 0 && bytes + entry.data.byteLength > maxBytes) return out;
-          out.push(entry);
-          bytes += entry.data.byteLength;
-          from = entry.seq + 1;
-        }
-        if (rows.length < 256) return out;
-      }
-    },
+    readEntries: (streamId, fromSeq, maxBytes) =>
+      readWithinBytes(
+        fromSeq,
+        maxBytes,
+        async (from, limit) =>
+          (
+            (
+              await pool.query(
+                'SELECT seq, octet_length(data) AS size FROM entries WHERE stream_id = $1 AND seq >= $2 ORDER BY seq LIMIT $3',
+                [streamId, from, limit],
+              )
+            ).rows as Row[]
+          ).map((row) => ({ seq: Number(row['seq']), size: Number(row['size']) })),
+        async (from, to) =>
+          (
+            (
+              await pool.query(
+                'SELECT seq, data, count FROM entries WHERE stream_id = $1 AND seq >= $2 AND seq < $3 ORDER BY seq',
+                [streamId, from, to],
+              )
+            ).rows as Row[]
+          ).map(entryFromRow),
+      ),
     async transact<T>(spaceId: string, fn: (tx: StoreTx) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       const pending = new Set<number>();

@@ -1,4 +1,4 @@
-import type { NewStream, SpaceRecord, StreamRecord } from './contract.ts';
+import type { EntryRecord, NewStream, SpaceRecord, StreamRecord } from './contract.ts';
 
 /** The columns both stores share, in the order `insertStream` writes them. */
 export const streamColumns = [
@@ -103,4 +103,31 @@ export function spaceFromRow(row: Row): SpaceRecord {
     bytesUsed: toNumber(row['bytes_used']),
     streamCount: toNumber(row['stream_count']),
   };
+}
+
+/** Rows a size query looks at a time. */
+const sizePage = 256;
+
+/**
+ * Committed entries from `fromSeq` on, at least one when any exist, stopping before the
+ * one that would pass `maxBytes`. Sizes are read first and data only for the entries
+ * taken: a stream of 1 MB entries read a page of 256 whole ones to answer with one.
+ */
+export async function readWithinBytes(
+  fromSeq: number,
+  maxBytes: number,
+  sizes: (fromSeq: number, limit: number) => Promise<Array<{ seq: number; size: number }>>,
+  range: (fromSeq: number, toSeq: number) => Promise<EntryRecord[]>,
+): Promise<EntryRecord[]> {
+  let bytes = 0;
+  let end = fromSeq;
+  for (;;) {
+    const page = await sizes(end, sizePage);
+    for (const { seq, size } of page) {
+      if (end > fromSeq && bytes + size > maxBytes) return range(fromSeq, end);
+      bytes += size;
+      end = seq + 1;
+    }
+    if (page.length < sizePage) return end > fromSeq ? range(fromSeq, end) : [];
+  }
 }

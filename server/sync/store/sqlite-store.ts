@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { EntryRecord, NewStream, ProducerRecord, SpaceRecord, StoreTx, SyncStore } from './contract.ts';
-import { spaceFromRow, streamCells, streamFromRow } from './rows.ts';
+import { readWithinBytes, spaceFromRow, streamCells, streamFromRow } from './rows.ts';
 
 const schema = `
 CREATE TABLE IF NOT EXISTS spaces (
@@ -87,8 +87,12 @@ export function openSqliteStore(file: string): SyncStore {
   const getStreamStmt = (db: Database.Database) => db.prepare('SELECT * FROM streams WHERE space_id = ? AND path = ?');
   const readStream = getStreamStmt(reader);
   const readSpace = reader.prepare('SELECT * FROM spaces WHERE id = ?');
-  const readEntriesFrom = reader.prepare(
-    'SELECT seq, data, count FROM entries WHERE stream_id = ? AND seq >= ? ORDER BY seq LIMIT ?',
+  // length() of a blob comes from the record header: sizes are read without the data.
+  const readSizesFrom = reader.prepare(
+    'SELECT seq, length(data) AS size FROM entries WHERE stream_id = ? AND seq >= ? ORDER BY seq LIMIT ?',
+  );
+  const readRange = reader.prepare(
+    'SELECT seq, data, count FROM entries WHERE stream_id = ? AND seq >= ? AND seq < ? ORDER BY seq',
   );
 
   const w = {
@@ -215,23 +219,19 @@ export function openSqliteStore(file: string): SyncStore {
       const row = readStream.get(spaceId, path) as Row | undefined;
       return Promise.resolve(row ? streamFromRow(row) : undefined);
     },
-    readEntries: (streamId, fromSeq, maxBytes) => {
-      const out: EntryRecord[] = [];
-      let bytes = 0;
-      let from = fromSeq;
-      // Pages of 256 rows until the byte budget is spent or the stream ends.
-      for (;;) {
-        const rows = readEntriesFrom.all(streamId, from, 256) as Row[];
-        for (const row of rows) {
-          const entry = entryFromRow(row);
-          if (out.length > 0 && bytes + entry.data.byteLength > maxBytes) return Promise.resolve(out);
-          out.push(entry);
-          bytes += entry.data.byteLength;
-          from = entry.seq + 1;
-        }
-        if (rows.length < 256) return Promise.resolve(out);
-      }
-    },
+    readEntries: (streamId, fromSeq, maxBytes) =>
+      readWithinBytes(
+        fromSeq,
+        maxBytes,
+        (from, limit) =>
+          Promise.resolve(
+            (readSizesFrom.all(streamId, from, limit) as Row[]).map((row) => ({
+              seq: Number(row['seq']),
+              size: Number(row['size']),
+            })),
+          ),
+        (from, to) => Promise.resolve((readRange.all(streamId, from, to) as Row[]).map(entryFromRow)),
+      ),
     transact<T>(_spaceId: string, fn: (tx: StoreTx) => Promise<T>): Promise<T> {
       const run = async (): Promise<T> => {
         const pending = new Set<number>();

@@ -116,6 +116,25 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
       expect(await store.readEntries(stream.id, 4, 100)).toEqual([]);
     });
 
+    test('a read stops at its byte budget across many entries, and takes exactly those that fit', async () => {
+      const space = await newSpace(store);
+      const stream = await store.transact(space, async (tx) => {
+        const s = await tx.insertStream(streamRow(space, 'many'));
+        await tx.appendEntries(
+          s.id,
+          Array.from({ length: 600 }, (_, seq) => ({ seq, data: new Uint8Array(10).fill(seq % 256), count: 1 })),
+        );
+        return s;
+      });
+      const page = await store.readEntries(stream.id, 5, 3_005);
+      expect(page.map((e) => e.seq)).toEqual(Array.from({ length: 300 }, (_, i) => 5 + i));
+      expect(page.at(-1)!.data[0]).toBe(304 % 256);
+      expect(await store.readEntries(stream.id, 0, 1_000_000)).toHaveLength(600);
+      expect((await store.readEntries(stream.id, 590, 1_000_000)).map((e) => e.seq)).toEqual(
+        Array.from({ length: 10 }, (_, i) => 590 + i),
+      );
+    });
+
     test('a transaction that throws leaves nothing behind and wakes nobody', async () => {
       const space = await newSpace(store);
       const woken: number[] = [];
