@@ -1,4 +1,5 @@
 import type { OrchestraDb } from '../db/database.ts';
+import { appDeviceKey } from '../providers/keys/device-key.ts';
 import { type Sealed, seal, unseal } from '../providers/keys/passphrase-crypto.ts';
 
 /**
@@ -30,22 +31,8 @@ const spaceKey = 'syncSpace';
 const cursorKey = (projectId: string) => `syncProject:${projectId}`;
 const deletedPrefix = 'syncDeleted:';
 const deletedKey = (projectId: string) => `${deletedPrefix}${projectId}`;
-const deviceKeyName = 'deviceKey';
 
 export const freshCursor = (): ProjectCursor => ({ offset: '-1', remoteSeq: 0, epoch: 0, remote: false });
-
-/** The device key the key store uses, made on first use (see `providers/keys/key-store.ts`). */
-async function deviceKey(db: OrchestraDb): Promise<CryptoKey> {
-  const stored = (await db.meta.get(deviceKeyName))?.value;
-  if (stored instanceof CryptoKey) return stored;
-  const made = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
-  return db.transaction('rw', db.meta, async () => {
-    const raced = (await db.meta.get(deviceKeyName))?.value;
-    if (raced instanceof CryptoKey) return raced;
-    await db.meta.put({ key: deviceKeyName, value: made });
-    return made;
-  });
-}
 
 export class DeviceSyncState {
   constructor(private readonly db: OrchestraDb) {}
@@ -55,13 +42,13 @@ export class DeviceSyncState {
     if (!row) return undefined;
     return {
       serverUrl: row.serverUrl,
-      secret: await unseal(await deviceKey(this.db), row.secret),
+      secret: await unseal(await appDeviceKey(this.db), row.secret),
       deviceName: row.deviceName,
     };
   }
 
   async saveSpace(serverUrl: string, secret: string, deviceName: string): Promise<void> {
-    const sealed = await seal(await deviceKey(this.db), secret);
+    const sealed = await seal(await appDeviceKey(this.db), secret);
     const record: SpaceRecord = { serverUrl, secret: sealed, deviceName, joinedAt: Date.now() };
     await this.db.meta.put({ key: spaceKey, value: record });
   }

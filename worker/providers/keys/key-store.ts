@@ -7,6 +7,7 @@ import {
   deleteWhole,
   generationName,
 } from './key-generation-db.ts';
+import { makeDeviceKey, putDeviceKey, storedDeviceKey } from './device-key.ts';
 import { type Sealed, deriveKey, pbkdf2Iterations, randomSalt, seal, unseal } from './passphrase-crypto.ts';
 
 /**
@@ -49,7 +50,6 @@ export class KeyStoreError extends Error {
 /** The app database's `meta` row naming the current generation of keys. */
 const generationPointer = 'keyGeneration';
 const vaultKey = 'keyVault';
-const deviceKeyName = 'deviceKey';
 const checkText = 'orchestra-key-check';
 
 /** A generation's keys as a change sees them: device-sealed ones opened, passphrase-sealed ones as they are. */
@@ -228,7 +228,7 @@ export class KeyStore {
     this.#migrated ??= exclusive(`${this.db.name}-keys-migration`, async () => {
       if (typeof (await this.db.meta.get(generationPointer))?.value === 'number') return;
       const rows = await this.db.providerKeys.toArray();
-      const oldDevice = (await this.db.meta.get(deviceKeyName))?.value;
+      const oldDevice = await storedDeviceKey(this.db.meta);
       const oldVault = (await this.db.meta.get(vaultKey))?.value as VaultRow | undefined;
       const contents: Contents = { device: new Map(), passphrase: new Map(), vault: oldVault };
       for (const row of rows) {
@@ -261,8 +261,8 @@ async function vaultOf(db: KeyGenerationDb): Promise<VaultRow | undefined> {
 }
 
 async function deviceKeyOf(db: KeyGenerationDb): Promise<CryptoKey> {
-  const key = (await db.meta.get(deviceKeyName))?.value;
-  if (!(key instanceof CryptoKey)) throw new Error('This generation of keys has lost its device key.');
+  const key = await storedDeviceKey(db.meta);
+  if (!key) throw new Error('This generation of keys has lost its device key.');
   return key;
 }
 
@@ -288,7 +288,7 @@ async function readContents(db: KeyGenerationDb): Promise<Contents> {
  */
 async function writeGeneration(name: string, contents: Contents): Promise<void> {
   await deleteWhole(name);
-  const device = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+  const device = await makeDeviceKey();
   const rows: SealedKeyRow[] = [];
   for (const [provider, entry] of contents.device) {
     rows.push({ provider, sealed: await seal(device, entry.key), by: 'device', updatedAt: entry.updatedAt });
@@ -300,7 +300,7 @@ async function writeGeneration(name: string, contents: Contents): Promise<void> 
   try {
     await db.transaction('rw', db.keys, db.meta, async () => {
       await db.keys.bulkPut(rows);
-      await db.meta.put({ key: deviceKeyName, value: device });
+      await putDeviceKey(db.meta, device);
       if (contents.vault) await db.meta.put({ key: vaultKey, value: contents.vault });
     });
   } finally {
