@@ -1,37 +1,17 @@
-import { DurableStream, IdempotentProducer } from '@durable-streams/client';
+import { IdempotentProducer } from '@durable-streams/client';
 import type { OrchestraEvent } from '../events/catalog.ts';
 import type { SpaceConnection } from './sync-space.ts';
-import { SyncError, syncErrorOf, unreachable } from './sync-errors.ts';
-import { type Envelope, envelopeSchema, openBlob, openEvent, sealBlob, sealEvent } from './sync-envelope.ts';
+import { bearer, ensureStream, projectStreamUrl, spaceStream } from './space-streams.ts';
+import { syncFailure } from './sync-errors.ts';
+import { type Envelope, envelopeSchema, openBlob, openEvents, sealBlob, sealEvents } from './sync-envelope.ts';
 
-/** One stream per project in the space; the envelope holds only ids, sequence numbers and ciphertext. */
-export const projectStreamUrl = (connection: SpaceConnection, projectId: string) =>
-  `${connection.serverUrl}/sync/spaces/${connection.spaceId}/streams/projects/${projectId}`;
+export { projectStreamUrl };
 
-const auth = (connection: SpaceConnection) => ({ authorization: `Bearer ${connection.token}` });
-
-function handle(connection: SpaceConnection, projectId: string): DurableStream {
-  return new DurableStream({
-    url: projectStreamUrl(connection, projectId),
-    contentType: 'application/json',
-    headers: auth(connection),
-    fetch: connection.fetch,
-  });
-}
-
-/** The project's stream, created if it is not there yet (creation is idempotent). */
-async function ensureStream(connection: SpaceConnection, projectId: string): Promise<DurableStream> {
-  let response: Response;
-  try {
-    response = await connection.fetch(projectStreamUrl(connection, projectId), {
-      method: 'PUT',
-      headers: { ...auth(connection), 'content-type': 'application/json' },
-    });
-  } catch {
-    throw unreachable(connection.serverUrl);
-  }
-  if (response.status !== 201 && response.status !== 200) throw await syncErrorOf(response, connection.serverUrl);
-  return handle(connection, projectId);
+/** The project's stream, created if it is not there yet. */
+async function ensureProjectStream(connection: SpaceConnection, projectId: string) {
+  const url = projectStreamUrl(connection, projectId);
+  await ensureStream(connection, url);
+  return spaceStream(connection, url);
 }
 
 export interface PushOptions {
@@ -53,21 +33,21 @@ export async function pushProject(
   blobs: ReadonlyArray<{ hash: string; content: string }>,
   options: PushOptions,
 ): Promise<void> {
-  const stream = await ensureStream(connection, projectId);
+  const stream = await ensureProjectStream(connection, projectId);
   const errors: Error[] = [];
   const producer = new IdempotentProducer(stream, options.producerId, {
     epoch: options.epoch,
     lingerMs: 10,
     maxBatchBytes: 1024 * 1024,
     maxInFlight: 4,
-    headers: auth(connection),
+    headers: bearer(connection),
     fetch: connection.fetch,
     onError: (error) => errors.push(error),
   });
   // Texts first: an event never arrives before the text it refers to.
   for (const blob of blobs)
     producer.append(JSON.stringify(await sealBlob(connection.key, projectId, blob.hash, blob.content)));
-  for (const event of events) producer.append(JSON.stringify(await sealEvent(connection.key, event)));
+  for (const envelope of await sealEvents(connection.key, events)) producer.append(JSON.stringify(envelope));
   try {
     await producer.flush();
     await producer.detach();
@@ -75,9 +55,7 @@ export async function pushProject(
     errors.push(error as Error);
   }
   if (errors.length > 0) {
-    const first = errors[0]!;
-    if (first instanceof SyncError) throw first;
-    throw new SyncError('refused', `Pushing the project to the sync server failed: ${first.message}`, true);
+    throw syncFailure(errors[0], connection.serverUrl);
   }
 }
 
@@ -102,13 +80,16 @@ export async function pullProject(
   projectId: string,
   offset = '-1',
 ): Promise<PulledProject> {
-  const response = await handle(connection, projectId).stream<unknown>({ offset, live: 'long-poll' });
+  const response = await spaceStream(connection, projectStreamUrl(connection, projectId)).stream<unknown>({
+    offset,
+    live: 'long-poll',
+  });
   const items = await response.json();
   const events: OrchestraEvent[] = [];
   const blobs: Array<{ hash: string; content: string }> = [];
   for (const item of items) {
     const envelope: Envelope = envelopeSchema.parse(item);
-    if (envelope.kind === 'event') events.push(await openEvent(connection.key, projectId, envelope));
+    if (envelope.kind !== 'blob') events.push(...(await openEvents(connection.key, projectId, envelope)));
     else blobs.push({ hash: envelope.hash, content: await openBlob(connection.key, projectId, envelope) });
   }
   return { events, blobs, offset: response.offset };

@@ -1,18 +1,19 @@
-import { DurableStream, IdempotentProducer, StaleEpochError } from '@durable-streams/client';
+import { type DurableStream, IdempotentProducer, StaleEpochError } from '@durable-streams/client';
 import type { OrchestraEvent } from '../events/catalog.ts';
 import type { EventLog } from '../events/store/contract.ts';
 import type { DeviceSyncState, ProjectCursor } from './device-sync-state.ts';
-import { projectStreamUrl } from './project-stream.ts';
 import { textHashes } from './project-texts.ts';
-import { SyncError, syncErrorOf, unreachable } from './sync-errors.ts';
+import { bearer, ensureStream, projectStreamUrl, spaceStream } from './space-streams.ts';
+import { SyncError, failureRecorder, syncFailure } from './sync-errors.ts';
 import {
+  type AnyEventEnvelope,
   type BlobEnvelope,
-  type EventEnvelope,
   envelopeSchema,
   openBlob,
-  openEvent,
+  openEvents,
+  placesOf,
   sealBlob,
-  sealEvent,
+  sealEvents,
 } from './sync-envelope.ts';
 import type { SpaceConnection } from './sync-space.ts';
 
@@ -35,6 +36,8 @@ export interface ProjectSyncHost {
 }
 
 const writerId = 'writer';
+/** Events read and sealed at a time when pushing. */
+const pushSlice = 4096;
 const retryMs = 1000;
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -66,6 +69,8 @@ export class ProjectSync {
   private upToDate = false;
   /** The highest sequence number handed to the current producer. */
   private pushedSeq = 0;
+  /** The highest sequence number this device's pushes have had accepted by the server. */
+  private confirmedSeq = 0;
   private producer: IdempotentProducer | undefined;
   /** What the current producer's batches failed with (it reports them through a callback). */
   private producerErrors: Error[] = [];
@@ -81,18 +86,18 @@ export class ProjectSync {
   /** Texts read from the stream, until the events that use them are folded. */
   private readonly texts = new Map<string, BlobEnvelope>();
   private readonly stream: DurableStream;
+  /** Why the stream's last request failed (the client's retries are told nothing). */
+  private readonly failures: ReturnType<typeof failureRecorder>;
 
   private constructor(
     private readonly host: ProjectSyncHost,
     readonly projectId: string,
     private cursor: ProjectCursor,
   ) {
-    this.stream = new DurableStream({
-      url: projectStreamUrl(host.connection, projectId),
-      contentType: 'application/json',
-      headers: this.auth(),
-      fetch: host.connection.fetch,
-    });
+    this.failures = failureRecorder(host.connection.fetch, host.connection.serverUrl);
+    this.stream = spaceStream(host.connection, projectStreamUrl(host.connection, projectId), this.failures.fetch, () =>
+      this.host.failed(this.failures.take()),
+    );
   }
 
   static async open(host: ProjectSyncHost, projectId: string): Promise<ProjectSync> {
@@ -107,6 +112,14 @@ export class ProjectSync {
   /** The highest sequence number the stream holds, as last read. */
   get remoteSeq(): number {
     return this.cursor.remoteSeq;
+  }
+
+  /**
+   * The highest sequence number known to be in the stream: read from it, or pushed and
+   * accepted (before the tail has read it back). Events past it wait on this device.
+   */
+  get syncedSeq(): number {
+    return Math.max(this.cursor.remoteSeq, this.confirmedSeq);
   }
 
   start(): void {
@@ -139,41 +152,15 @@ export class ProjectSync {
     })().finally(() => (this.pushing = undefined));
   }
 
-  private auth() {
-    return { authorization: `Bearer ${this.host.connection.token}` };
-  }
-
-  /** Creates the stream if it is not there (creation is idempotent). */
-  private async ensureStream(): Promise<void> {
-    const { connection } = this.host;
-    let response: Response;
-    try {
-      response = await connection.fetch(projectStreamUrl(connection, this.projectId), {
-        method: 'PUT',
-        headers: { ...this.auth(), 'content-type': 'application/json' },
-        signal: this.abort.signal,
-      });
-    } catch {
-      throw unreachable(connection.serverUrl);
-    }
-    if (response.status !== 201 && response.status !== 200) throw await syncErrorOf(response, connection.serverUrl);
-  }
-
   private async tail(): Promise<void> {
     const { signal } = this.abort;
     while (!signal.aborted) {
       try {
-        await this.ensureStream();
+        await ensureStream(this.host.connection, this.stream.url, signal);
         const response = await this.stream.stream<unknown>({
           offset: this.cursor.offset,
           live: 'long-poll',
           signal,
-          backoffOptions: {
-            initialDelay: 200,
-            maxDelay: 3000,
-            multiplier: 1.5,
-            onFailedAttempt: () => this.host.failed(unreachable(this.host.connection.serverUrl)),
-          },
         });
         this.host.reachable();
         await new Promise<void>((resolve, reject) => {
@@ -191,11 +178,7 @@ export class ProjectSync {
         });
       } catch (error) {
         if (signal.aborted) return;
-        this.host.failed(
-          error instanceof SyncError
-            ? error
-            : new SyncError('refused', `Syncing a project failed: ${(error as Error).message}`, true),
-        );
+        this.host.failed(syncFailure(error, this.host.connection.serverUrl));
       }
       await sleep(retryMs, signal);
     }
@@ -208,42 +191,55 @@ export class ProjectSync {
   private async fold(items: readonly unknown[], offset: string, upToDate: boolean): Promise<boolean> {
     const { store, connection } = this.host;
     let remoteSeq = this.cursor.remoteSeq;
-    const incoming: EventEnvelope[] = [];
+    const incoming: Array<{ seq: number; id: string; envelope: AnyEventEnvelope }> = [];
     for (const item of items) {
       const envelope = envelopeSchema.parse(item);
-      if (envelope.kind === 'blob') this.texts.set(envelope.hash, envelope);
+      if (envelope.kind === 'blob') {
+        this.texts.set(envelope.hash, envelope);
+        continue;
+      }
       // The first event at a place is the stream's; a later one there is a retry's
       // duplicate, or a fenced writer's that lost.
-      else if (envelope.seq > remoteSeq) {
-        incoming.push(envelope);
-        remoteSeq = envelope.seq;
+      for (const place of placesOf(envelope)) {
+        if (place.seq <= remoteSeq) continue;
+        incoming.push({ ...place, envelope });
+        remoteSeq = place.seq;
       }
     }
     const head = await store.headSeq(this.projectId);
     // Stopped meanwhile (the project is being deleted here): nothing more is written.
     if (this.abort.signal.aborted) return false;
-    const overlap = incoming.filter((envelope) => envelope.seq <= head);
+    const overlap = incoming.filter((place) => place.seq <= head);
     if (overlap.length > 0) {
       const local = await store.read(this.projectId, overlap[0]!.seq, overlap.at(-1)!.seq);
       const ids = new Map(local.map((event) => [event.seq, event.id]));
-      const differs = overlap.find((envelope) => ids.get(envelope.seq) !== envelope.id);
+      const differs = overlap.find((place) => ids.get(place.seq) !== place.id);
       if (differs) {
         this.stop();
         this.host.diverged(this.projectId, differs.seq);
         return false;
       }
     }
-    const fresh = incoming.filter((envelope) => envelope.seq > head);
+    const fresh = incoming.filter((place) => place.seq > head);
     if (fresh.length > 0) {
-      if (fresh[0]!.seq !== head + 1 || fresh.some((envelope, i) => envelope.seq !== head + 1 + i)) {
+      if (fresh[0]!.seq !== head + 1 || fresh.some((place, i) => place.seq !== head + 1 + i)) {
         // The local log is behind where this device read the stream to (it was removed
         // or replaced meanwhile): read the stream again from its start.
         this.cursor = { ...this.cursor, offset: '-1', remoteSeq: 0 };
         await this.host.state.saveCursor(this.projectId, this.cursor);
         throw new SyncError('refused', 'A synced project was behind its stream; it is read again.', true);
       }
+      // Each envelope opened once, however many of its events are fresh.
+      const opened = new Map<AnyEventEnvelope, Map<number, OrchestraEvent>>();
       const events: OrchestraEvent[] = [];
-      for (const envelope of fresh) events.push(await openEvent(connection.key, this.projectId, envelope));
+      for (const { seq, envelope } of fresh) {
+        let bySeq = opened.get(envelope);
+        if (!bySeq) {
+          const run = await openEvents(connection.key, this.projectId, envelope);
+          opened.set(envelope, (bySeq = new Map(run.map((event) => [event.seq, event]))));
+        }
+        events.push(bySeq.get(seq)!);
+      }
       const blobs: Array<{ hash: string; content: string }> = [];
       for (const hash of new Set(events.flatMap(textHashes))) {
         const sealed = this.texts.get(hash);
@@ -274,9 +270,9 @@ export class ProjectSync {
     return new IdempotentProducer(this.stream, writerId, {
       epoch: this.cursor.epoch,
       lingerMs: 5,
-      maxInFlight: 4,
-      headers: this.auth(),
-      fetch: this.host.connection.fetch,
+      maxInFlight: 1,
+      headers: bearer(this.host.connection),
+      fetch: this.failures.fetch,
       signal: this.abort.signal,
       onError: (error) => this.producerErrors.push(error),
     });
@@ -287,9 +283,11 @@ export class ProjectSync {
     if (!this.upToDate || this.abort.signal.aborted) return;
     const { store, connection } = this.host;
     if (this.recheck) {
-      const tip = await this.stream.head({ signal: this.abort.signal }).catch(() => undefined);
-      if (!tip) {
-        this.host.failed(unreachable(connection.serverUrl));
+      const tip = await this.stream
+        .head({ signal: this.abort.signal })
+        .catch((error: unknown) => syncFailure(error, connection.serverUrl));
+      if (tip instanceof SyncError) {
+        this.host.failed(tip);
         await sleep(retryMs, this.abort.signal);
         this.pushAgain = true;
         return;
@@ -304,21 +302,27 @@ export class ProjectSync {
     const head = await store.headSeq(this.projectId);
     const from = Math.max(this.cursor.remoteSeq, this.pushedSeq) + 1;
     if (head < from) return;
-    const events = await store.read(this.projectId, from, head);
     try {
       this.producer ??= await this.newProducer();
       const producer = this.producer;
-      for (const hash of new Set(events.flatMap(textHashes))) {
-        const content = await store.blob(hash);
-        // Checkpoint texts may have been compacted away; the events stand without them.
-        if (content !== undefined)
-          producer.append(JSON.stringify(await sealBlob(connection.key, this.projectId, hash, content)));
+      // A slice at a time: the producer sends one while the next is read and sealed,
+      // and a long log is never held whole in memory.
+      for (let start = from; start <= head; start += pushSlice) {
+        const events = await store.read(this.projectId, start, Math.min(head, start + pushSlice - 1));
+        for (const hash of new Set(events.flatMap(textHashes))) {
+          const content = await store.blob(hash);
+          // Checkpoint texts may have been compacted away; the events stand without them.
+          if (content !== undefined)
+            producer.append(JSON.stringify(await sealBlob(connection.key, this.projectId, hash, content)));
+        }
+        for (const envelope of await sealEvents(connection.key, events)) producer.append(JSON.stringify(envelope));
+        this.pushedSeq = events.at(-1)?.seq ?? this.pushedSeq;
+        if (this.producerErrors[0]) break;
       }
-      for (const event of events) producer.append(JSON.stringify(await sealEvent(connection.key, event)));
-      this.pushedSeq = head;
       await producer.flush();
       const failure = this.producerErrors[0];
       if (failure) throw failure;
+      this.confirmedSeq = Math.max(this.confirmedSeq, this.pushedSeq);
       this.host.reachable();
       if (this.cursor.remote) {
         this.cursor = { ...this.cursor, remote: false };
@@ -339,13 +343,7 @@ export class ProjectSync {
         this.upToDate = false;
         return;
       }
-      this.host.failed(
-        error instanceof SyncError
-          ? error
-          : error instanceof TypeError
-            ? unreachable(connection.serverUrl)
-            : new SyncError('refused', `Pushing to the sync server failed: ${(error as Error).message}`, true),
-      );
+      this.host.failed(syncFailure(error, connection.serverUrl));
       await sleep(retryMs, this.abort.signal);
       this.pushAgain = true;
     }

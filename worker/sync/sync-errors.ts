@@ -1,5 +1,17 @@
+import { DurableStreamError, FetchError } from '@durable-streams/client';
+import { SyncTamperError } from './sync-envelope.ts';
+
 /** What went wrong talking to the sync server, with a sentence for the person. */
-export type SyncFailureKind = 'unreachable' | 'wrong_secret' | 'no_space' | 'quota' | 'rate_limited' | 'refused';
+export type SyncFailureKind =
+  | 'unreachable'
+  | 'wrong_secret'
+  | 'no_space'
+  | 'quota'
+  | 'rate_limited'
+  | 'malformed'
+  | 'tampered'
+  | 'server_error'
+  | 'refused';
 
 export class SyncError extends Error {
   override name = 'SyncError';
@@ -12,32 +24,88 @@ export class SyncError extends Error {
   }
 }
 
-/** The error for a refusal from the server (its JSON `message` when it sent one). */
-export async function syncErrorOf(response: Response, serverUrl: string): Promise<SyncError> {
-  const body = (await response.json().catch(() => undefined)) as { message?: unknown } | undefined;
-  const said = typeof body?.message === 'string' ? ` (${body.message})` : '';
-  switch (response.status) {
-    case 401:
-    case 403:
-      return new SyncError('wrong_secret', 'This secret does not open the space on this sync server.', false);
-    case 404:
-      return new SyncError(
-        'no_space',
-        `The sync server at ${serverUrl} has no such space: it was deleted, or the secret is wrong.`,
-        false,
-      );
-    case 413:
-    case 507:
-      return new SyncError('quota', `The sync server refused to store more for this space${said}.`, false);
-    case 429:
-      return new SyncError('rate_limited', `The sync server asks to slow down${said}; syncing resumes shortly.`, true);
-    default:
-      return new SyncError(
-        'refused',
-        `The sync server at ${serverUrl} answered ${response.status}${said}.`,
-        response.status >= 500,
-      );
+/** A refusal as the server sends it: `{ error, message }` (see `server/sync/protocol/context.ts`). */
+interface Refusal {
+  status: number;
+  /** The server's code (`quota_bytes`, `rate_limited`…), when it sent one. */
+  code: string | undefined;
+  /** The server's own sentence, when it sent one. */
+  said: string | undefined;
+  retryAfter: string | null | undefined;
+}
+
+const quotaNames = new Map([
+  ['quota_bytes', 'its storage quota'],
+  ['quota_streams', 'its quota of projects (one stream each)'],
+  ['too_large', 'its size limit for one upload'],
+]);
+
+/**
+ * The SyncError for a refusal, one sentence per cause. Exported for tests; callers use
+ * `syncErrorOf` (a Response) or `syncFailure` (anything a request threw).
+ */
+export function syncErrorOfRefusal(refusal: Refusal, serverUrl: string): SyncError {
+  const { status, code, said, retryAfter } = refusal;
+  const because = said ? ` The server said: ${said}` : '';
+  if (status === 401 || status === 403)
+    return new SyncError(
+      'wrong_secret',
+      `The sync server at ${serverUrl} does not accept this device's secret for the space: it is wrong, or the space was made again. Leave the space and join it with the secret from another device.`,
+      false,
+    );
+  if (status === 404 && (code === undefined || code === 'no_space'))
+    return new SyncError(
+      'no_space',
+      `The sync server at ${serverUrl} has no such space: it was deleted, or the secret is wrong.`,
+      false,
+    );
+  if (status === 413 || status === 507) {
+    const quota = quotaNames.get(code ?? (status === 413 ? 'too_large' : 'quota_bytes')) ?? 'a quota';
+    return new SyncError(
+      'quota',
+      `The sync server at ${serverUrl} refused to store more for this space: it is past ${quota}.${because} Changes wait on this device.`,
+      false,
+    );
   }
+  if (status === 429) {
+    const seconds = Number(retryAfter);
+    const when = Number.isFinite(seconds) && seconds > 0 ? `in ${Math.ceil(seconds)} s` : 'shortly';
+    return new SyncError(
+      'rate_limited',
+      `The sync server at ${serverUrl} limits how often this space may call it, and this device went past it; syncing resumes ${when}.${because}`,
+      true,
+    );
+  }
+  if (status === 400)
+    return new SyncError(
+      'malformed',
+      `The sync server at ${serverUrl} could not read a request from this device (a bug in this version of Orchestra, not in your data).${because}`,
+      false,
+    );
+  if (status >= 500)
+    return new SyncError(
+      'server_error',
+      `The sync server at ${serverUrl} failed (${status}); syncing tries again.${because}`,
+      true,
+    );
+  return new SyncError('refused', `The sync server at ${serverUrl} refused a request (${status}).${because}`, false);
+}
+
+const refusalBody = (body: unknown): { code: string | undefined; said: string | undefined } => {
+  const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  return {
+    code: typeof record['error'] === 'string' ? record['error'] : undefined,
+    said: typeof record['message'] === 'string' ? record['message'] : undefined,
+  };
+};
+
+/** The error for a refusal from the server (its JSON code and sentence when it sent them). */
+export async function syncErrorOf(response: Response, serverUrl: string): Promise<SyncError> {
+  const body = (await response.json().catch(() => undefined)) as unknown;
+  return syncErrorOfRefusal(
+    { status: response.status, ...refusalBody(body), retryAfter: response.headers.get('retry-after') },
+    serverUrl,
+  );
 }
 
 export const unreachable = (serverUrl: string) =>
@@ -46,3 +114,71 @@ export const unreachable = (serverUrl: string) =>
     `The sync server at ${serverUrl} is unreachable; changes wait on this device until it is back.`,
     true,
   );
+
+/**
+ * Whatever a sync request failed with — our own fetches, or the official client's
+ * `FetchError` / `DurableStreamError` for a refusal — as the SyncError that says why.
+ * A fetch that threw (no answer at all) is the server being unreachable.
+ */
+export function syncFailure(error: unknown, serverUrl: string): SyncError {
+  if (error instanceof SyncError) return error;
+  if (error instanceof SyncTamperError) return new SyncError('tampered', error.message, false);
+  if (error instanceof FetchError) {
+    const body = error.json ?? (error.text ? safeJson(error.text) : undefined);
+    return syncErrorOfRefusal(
+      { status: error.status, ...refusalBody(body), retryAfter: error.headers['retry-after'] },
+      serverUrl,
+    );
+  }
+  if (error instanceof DurableStreamError && typeof error.status === 'number') {
+    return syncErrorOfRefusal(
+      {
+        status: error.status,
+        ...refusalBody(typeof error.details === 'string' ? safeJson(error.details) : error.details),
+        retryAfter: undefined,
+      },
+      serverUrl,
+    );
+  }
+  if (error instanceof TypeError) return unreachable(serverUrl);
+  const message = error instanceof Error ? error.message : String(error);
+  return new SyncError('refused', `Syncing with the server at ${serverUrl} failed: ${message}`, true);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A fetch that remembers why its last request failed, for the official client's
+ * `backoffOptions.onFailedAttempt`, which is told nothing: without it every failed
+ * attempt, a 429 or a 403 included, could only be called "unreachable".
+ */
+export function failureRecorder(
+  fetcher: typeof globalThis.fetch,
+  serverUrl: string,
+): { fetch: typeof globalThis.fetch; take: () => SyncError } {
+  let last: SyncError | undefined;
+  return {
+    fetch: async (input, init) => {
+      let response: Response;
+      try {
+        response = await fetcher(input, init);
+      } catch (error) {
+        last = unreachable(serverUrl);
+        throw error;
+      }
+      if (!response.ok && response.status !== 304) last = await syncErrorOf(response.clone(), serverUrl);
+      return response;
+    },
+    take: () => {
+      const error = last ?? unreachable(serverUrl);
+      last = undefined;
+      return error;
+    },
+  };
+}

@@ -1,11 +1,11 @@
-import { DurableStream } from '@durable-streams/client';
 import { ulid } from 'ulid';
 import { currentVersions, type OrchestraEvent } from '../events/catalog.ts';
 import type { Engine } from '../engine.ts';
 import { DeviceSyncState, freshCursor } from './device-sync-state.ts';
 import { ProjectSync, type ProjectSyncHost } from './project-sync.ts';
 import { textHashes } from './project-texts.ts';
-import { SyncError, syncErrorOf, unreachable } from './sync-errors.ts';
+import { ensureStream, indexStreamUrl, spaceStream } from './space-streams.ts';
+import { SyncError, failureRecorder, syncFailure } from './sync-errors.ts';
 import { type IndexEntry, indexEnvelopeSchema, openIndexEntry, sealIndexEntry } from './sync-envelope.ts';
 import { createSpace, joinSpace, type SpaceConnection } from './sync-space.ts';
 import { offStatus, type ProjectSyncStatus, type SyncStatus } from './sync-status.ts';
@@ -22,18 +22,18 @@ export interface SyncServiceOptions {
 }
 
 const lockName = 'orchestra-sync';
-const indexUrl = (connection: SpaceConnection) =>
-  `${connection.serverUrl}/sync/spaces/${connection.spaceId}/streams/index`;
 
 /**
  * This device's sync with its space: the index stream (which projects exist) is tailed,
  * and every project in it or on this device gets a `ProjectSync`.
  *
  * ```
- *   off ──create / join──▶ connecting ──server answers──▶ connected ⇄ unreachable
- *    ▲                        │ refused (wrong secret, quota…)      │
- *    │                        ▼                                     │
- *    └────────leave──────── failed ◀────────────────────────────────┘
+ *   off ──create / join──▶ connecting ──server answers──▶ connected ⇄ unreachable (no answer)
+ *    ▲                        │ refused (wrong secret, quota…)     ⇅
+ *    │                        ▼                                  retrying (429, 5xx)
+ *    └────────leave──────── failed ◀─────────────────────────────────┘
+ *
+ * Every failure carries its own sentence (`sync-errors.ts`); an answer puts it back to connected.
  * ```
  *
  * The space secret is kept sealed on this device; only the id, the access token and
@@ -58,6 +58,7 @@ export class SyncService {
   private readonly remoteAtStart = new Set<string>();
   /** Projects of the space deleted on this device: neither the index nor a scan follows them again. */
   private readonly deleted = new Set<string>();
+  private lifecycle: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly engine: Engine,
@@ -69,35 +70,58 @@ export class SyncService {
   }
 
   /** Starts syncing the space this device joined earlier, if any (at the engine's start). */
-  async resume(): Promise<void> {
-    for (const projectId of await this.state.remoteProjects()) this.remoteAtStart.add(projectId);
-    for (const projectId of await this.state.deletedProjects()) this.deleted.add(projectId);
-    const space = await this.state.space();
-    if (!space) return;
-    await this.connect(space.serverUrl, space.secret, space.deviceName, false);
+  resume(): Promise<void> {
+    return this.serial(async () => {
+      // Already syncing (a join or another start came first): one sync per device.
+      if (this.running) return;
+      for (const projectId of await this.state.remoteProjects()) this.remoteAtStart.add(projectId);
+      for (const projectId of await this.state.deletedProjects()) this.deleted.add(projectId);
+      const space = await this.state.space();
+      if (!space) return;
+      await this.connect(space.serverUrl, space.secret, space.deviceName, false);
+    });
   }
 
   /** Makes a new space on the server and syncs this device's projects into it. Returns the secret. */
-  async create(serverUrl: string, deviceName: string): Promise<string> {
-    await this.leave();
-    const { secret } = await createSpace(serverUrl, this.fetcher);
-    await this.connect(serverUrl, secret, deviceName, true);
-    return secret;
+  create(serverUrl: string, deviceName: string): Promise<string> {
+    return this.serial(async () => {
+      await this.leaveNow();
+      const { secret } = await createSpace(serverUrl, this.fetcher);
+      await this.connect(serverUrl, secret, deviceName, true);
+      return secret;
+    });
   }
 
   /** Joins a space with its secret (checked against the server first). */
-  async join(serverUrl: string, secret: string, deviceName: string): Promise<void> {
-    await this.leave();
-    await joinSpace(serverUrl, secret, this.fetcher);
-    await this.connect(serverUrl, secret, deviceName, true);
+  join(serverUrl: string, secret: string, deviceName: string): Promise<void> {
+    return this.serial(async () => {
+      await this.leaveNow();
+      await joinSpace(serverUrl, secret, this.fetcher);
+      await this.connect(serverUrl, secret, deviceName, true);
+    });
   }
 
   /** Stops syncing and forgets the space on this device; projects stay here. */
-  async leave(): Promise<void> {
+  leave(): Promise<void> {
+    return this.serial(() => this.leaveNow());
+  }
+
+  private async leaveNow(): Promise<void> {
     this.stopAll();
     await this.state.leave();
     this.deleted.clear();
     this.set(offStatus);
+  }
+
+  /**
+   * Starts, joins and leaves run one after another: two at once (a join while the
+   * engine's start is still connecting) would run two syncs of one space, with two
+   * readers on every stream.
+   */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.lifecycle.then(work, work);
+    this.lifecycle = next.catch(() => undefined);
+    return next;
   }
 
   /** The space secret, to pair another device; undefined when there is no space. */
@@ -134,7 +158,7 @@ export class SyncService {
     const live = this.projects.get(projectId);
     if (!live) return { synced: false, remote: await this.isRemote(projectId), waiting: 0 };
     const head = await this.engine.store.headSeq(projectId);
-    return { synced: true, remote: live.remote, waiting: Math.max(0, head - live.remoteSeq) };
+    return { synced: true, remote: live.remote, waiting: Math.max(0, head - live.syncedSeq) };
   }
 
   /** This device writes the project from now on (the other device's next write is fenced). */
@@ -250,7 +274,7 @@ export class SyncService {
       },
       failed: (error) => {
         this.patch({
-          state: error.kind === 'unreachable' ? 'unreachable' : error.retryable ? 'unreachable' : 'failed',
+          state: error.kind === 'unreachable' ? 'unreachable' : error.retryable ? 'retrying' : 'failed',
           message: error.message,
         });
       },
@@ -261,7 +285,7 @@ export class SyncService {
   private async refreshWaiting(): Promise<void> {
     let waiting = 0;
     for (const [projectId, sync] of this.projects) {
-      waiting += Math.max(0, (await this.engine.store.headSeq(projectId)) - sync.remoteSeq);
+      waiting += Math.max(0, (await this.engine.store.headSeq(projectId)) - sync.syncedSeq);
     }
     if (waiting !== this.status.waiting || this.projects.size !== this.status.projects)
       this.patch({ waiting, projects: this.projects.size });
@@ -272,21 +296,18 @@ export class SyncService {
    * `read` is called once the index has been read up to date (the first time).
    */
   private async tailIndex(connection: SpaceConnection, signal: AbortSignal, read: () => void): Promise<void> {
-    const stream = this.indexStream(connection);
+    const failures = failureRecorder(connection.fetch, connection.serverUrl);
+    const stream = spaceStream(connection, indexStreamUrl(connection), failures.fetch, () =>
+      this.host(connection).failed(failures.take()),
+    );
     let offset = '-1';
     while (!signal.aborted) {
       try {
-        await this.ensureIndex(connection, signal);
+        await ensureStream(connection, stream.url, signal);
         const response = await stream.stream<unknown>({
           offset,
           live: 'long-poll',
           signal,
-          backoffOptions: {
-            initialDelay: 200,
-            maxDelay: 3000,
-            multiplier: 1.5,
-            onFailedAttempt: () => this.host(connection).failed(unreachable(connection.serverUrl)),
-          },
         });
         this.host(connection).reachable();
         await new Promise<void>((resolve, reject) => {
@@ -308,37 +329,10 @@ export class SyncService {
         });
       } catch (error) {
         if (signal.aborted) return;
-        this.host(connection).failed(
-          error instanceof SyncError
-            ? error
-            : new SyncError('refused', `Reading the space's project list failed: ${(error as Error).message}`, true),
-        );
+        this.host(connection).failed(syncFailure(error, connection.serverUrl));
       }
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
-  }
-
-  private indexStream(connection: SpaceConnection): DurableStream {
-    return new DurableStream({
-      url: indexUrl(connection),
-      contentType: 'application/json',
-      headers: { authorization: `Bearer ${connection.token}` },
-      fetch: connection.fetch,
-    });
-  }
-
-  private async ensureIndex(connection: SpaceConnection, signal: AbortSignal): Promise<void> {
-    let response: Response;
-    try {
-      response = await connection.fetch(indexUrl(connection), {
-        method: 'PUT',
-        headers: { authorization: `Bearer ${connection.token}`, 'content-type': 'application/json' },
-        signal,
-      });
-    } catch {
-      throw unreachable(connection.serverUrl);
-    }
-    if (response.status !== 201 && response.status !== 200) throw await syncErrorOf(response, connection.serverUrl);
   }
 
   /**
@@ -350,11 +344,13 @@ export class SyncService {
     if (!connection) return;
     this.indexed.set(entry.projectId, entry);
     try {
-      await this.indexStream(connection).append(JSON.stringify(await sealIndexEntry(connection.key, entry)));
+      await spaceStream(connection, indexStreamUrl(connection)).append(
+        JSON.stringify(await sealIndexEntry(connection.key, entry)),
+      );
     } catch (error) {
       // Announced again at the next scan.
       this.indexed.delete(entry.projectId);
-      this.host(connection).failed(error instanceof SyncError ? error : unreachable(connection.serverUrl));
+      this.host(connection).failed(syncFailure(error, connection.serverUrl));
     }
   }
 

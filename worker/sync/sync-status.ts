@@ -2,10 +2,11 @@
 export interface SyncStatus {
   /**
    * off: no space on this device; connecting: first contact; connected: the server
-   * answers; unreachable: it does not (changes wait here); failed: it refused (the
-   * message says why and what to do); elsewhere: another tab of this app syncs.
+   * answers; unreachable: it does not (changes wait here); retrying: it answered with a
+   * passing refusal (rate limited, a server error) and the sync tries again; failed: it
+   * refused (the message says why and what to do); elsewhere: another tab of this app syncs.
    */
-  state: 'off' | 'connecting' | 'connected' | 'unreachable' | 'failed' | 'elsewhere';
+  state: 'off' | 'connecting' | 'connected' | 'unreachable' | 'retrying' | 'failed' | 'elsewhere';
   serverUrl: string | null;
   deviceName: string | null;
   /** When a batch last went to or came from the server. */

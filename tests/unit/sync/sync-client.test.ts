@@ -7,7 +7,16 @@ import type { EventDraft, OrchestraEvent } from '../../../worker/events/catalog.
 import { sha256Hex } from '../../../worker/events/hash.ts';
 import { pullProject, pushProject } from '../../../worker/sync/project-stream.ts';
 import { deriveSpaceCredentials, makeSpaceSecret, SpaceSecretError } from '../../../worker/sync/space-secret.ts';
-import { openEvent, sealBlob, sealEvent, SyncTamperError } from '../../../worker/sync/sync-envelope.ts';
+import {
+  maxEventsPerEnvelope,
+  openEvent,
+  openEvents,
+  placesOf,
+  sealBlob,
+  sealEvent,
+  sealEvents,
+  SyncTamperError,
+} from '../../../worker/sync/sync-envelope.ts';
 import { createSpace, joinSpace, SyncError } from '../../../worker/sync/sync-space.ts';
 import { randomHistory, seeded } from '../events/random-history.ts';
 import { openTestStore, startTestServer } from '../server/sync/harness.ts';
@@ -37,6 +46,12 @@ function stamp(projectId: string, drafts: EventDraft[]): OrchestraEvent[] {
 }
 
 const marker = 'PLAINTEXT-MARKER-7f3a9c';
+
+const message = (text: string): EventDraft => ({
+  type: 'user-message',
+  actor: { kind: 'user' },
+  payload: { messageId: ulid(), text },
+});
 
 async function markedProject() {
   const projectId = ulid();
@@ -114,6 +129,45 @@ describe('sealed envelopes', () => {
   });
 });
 
+describe('runs of events sealed as one envelope', () => {
+  test('a run opens as the same events; a gap or the size limit starts a new run', async () => {
+    const { key } = await deriveSpaceCredentials(makeSpaceSecret());
+    const projectId = ulid();
+    const events = stamp(projectId, randomHistory(seeded(3), 1_200));
+    const gapped = [...events.slice(0, 700), ...events.slice(701)];
+    const envelopes = await sealEvents(key, gapped);
+    expect(envelopes.map((envelope) => [envelope.seq, envelope.ids.length])).toEqual([
+      [1, maxEventsPerEnvelope],
+      [513, 700 - maxEventsPerEnvelope],
+      [702, 1_200 - 701],
+    ]);
+    expect(envelopes.flatMap(placesOf)).toEqual(gapped.map((event) => ({ seq: event.seq, id: event.id })));
+    const opened = await Promise.all(envelopes.map((envelope) => openEvents(key, projectId, envelope)));
+    expect(opened.flat()).toEqual(gapped);
+    // Large events: the plaintext limit (256 KiB) cuts runs before the count does.
+    const big = stamp(
+      projectId,
+      Array.from({ length: 10 }, () => message('y'.repeat(60_000))),
+    );
+    expect((await sealEvents(key, big)).map((envelope) => envelope.ids.length)).toEqual([4, 4, 2]);
+  });
+
+  test('a run with an altered id, place, project or ciphertext does not open', async () => {
+    const { key } = await deriveSpaceCredentials(makeSpaceSecret());
+    const { events, projectId } = await markedProject();
+    const [run] = await sealEvents(key, events.slice(0, 20));
+    expect(JSON.stringify(run)).not.toContain(marker);
+    const swapped = [...run!.ids];
+    [swapped[0], swapped[1]] = [swapped[1]!, swapped[0]!];
+    await expect(openEvents(key, projectId, { ...run!, ids: swapped })).rejects.toThrow(SyncTamperError);
+    await expect(openEvents(key, projectId, { ...run!, ids: run!.ids.slice(1) })).rejects.toThrow(SyncTamperError);
+    await expect(openEvents(key, projectId, { ...run!, seq: 2 })).rejects.toThrow(SyncTamperError);
+    await expect(openEvents(key, ulid(), run!)).rejects.toThrow(SyncTamperError);
+    const flipped = { ...run!, ct: (run!.ct[0] === 'A' ? 'B' : 'A') + run!.ct.slice(1) };
+    await expect(openEvents(key, projectId, flipped)).rejects.toThrow("does not open with this space's secret");
+  });
+});
+
 describe('pushing and pulling a project through the real server', () => {
   test('another device joining with the secret pulls the same events and texts; the server holds no plaintext', async () => {
     const running = await server();
@@ -128,6 +182,19 @@ describe('pushing and pulling a project through the real server', () => {
 
     // Resuming from the returned offset yields nothing new.
     expect((await pullProject(other, project.projectId, pulled.offset)).events).toEqual([]);
+  });
+
+  test('a stream written one event per envelope, as earlier versions did, still pulls whole', async () => {
+    const running = await server();
+    const { secret, connection } = await createSpace(running.url);
+    const { projectId, events } = await markedProject();
+    const url = `${running.url}/sync/spaces/${connection.spaceId}/streams/projects/${projectId}`;
+    const headers = { authorization: `Bearer ${connection.token}`, 'content-type': 'application/json' };
+    expect((await fetch(url, { method: 'PUT', headers })).status).toBe(201);
+    const sealed = await Promise.all(events.slice(0, 50).map((event) => sealEvent(connection.key, event)));
+    expect((await fetch(url, { method: 'POST', headers, body: JSON.stringify(sealed) })).status).toBe(204);
+    await pushProject(connection, projectId, events.slice(50), [], { producerId: 'laptop', epoch: 0 });
+    expect((await pullProject(await joinSpace(running.url, secret), projectId)).events).toEqual(events);
   });
 
   test('a log of several megabytes comes back whole, across the pages the server reads it in', async () => {
@@ -180,7 +247,8 @@ describe('nothing readable on the server', () => {
     const db = new Database(join(dir, 'sync.sqlite'), { readonly: true });
     const { count } = db.prepare('SELECT SUM(count) AS count FROM entries').get() as { count: number };
     db.close();
-    expect(count).toBe(project.events.length + project.blobs.length);
+    const runs = await sealEvents(connection.key, project.events);
+    expect(count).toBe(runs.length + project.blobs.length);
     await opened.dispose();
   });
 

@@ -31,6 +31,8 @@ interface Device {
   offline: { value: boolean };
   /** Every request this device made, in order. */
   requests: Array<{ method: string; url: string }>;
+  /** Reads (GET) of each stream waiting for their answer now, and the most there ever were at once. */
+  reads: { open: Map<string, number>; most: Map<string, number> };
 }
 
 function device(name: string): Device {
@@ -38,10 +40,18 @@ function device(name: string): Device {
   const engine = createEngine(db);
   const offline = { value: false };
   const requests: Array<{ method: string; url: string }> = [];
+  const reads = { open: new Map<string, number>(), most: new Map<string, number>() };
   const fetcher: typeof fetch = (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
-    requests.push({ method: init?.method ?? (input instanceof Request ? input.method : 'GET'), url });
-    return offline.value ? Promise.reject(new TypeError('Failed to fetch')) : fetch(input, init);
+    const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
+    requests.push({ method, url });
+    if (offline.value) return Promise.reject(new TypeError('Failed to fetch'));
+    if (method !== 'GET' || !url.includes('/streams/')) return fetch(input, init);
+    const stream = url.split('?')[0]!;
+    const open = (reads.open.get(stream) ?? 0) + 1;
+    reads.open.set(stream, open);
+    reads.most.set(stream, Math.max(open, reads.most.get(stream) ?? 0));
+    return fetch(input, init).finally(() => reads.open.set(stream, (reads.open.get(stream) ?? 1) - 1));
   };
   const sync = new SyncService(engine, { scanMs: 100, fetch: fetcher });
   cleanups.push(async () => {
@@ -49,7 +59,7 @@ function device(name: string): Device {
     db.close();
     await db.delete();
   });
-  return { name, engine, sync, offline, requests };
+  return { name, engine, sync, offline, requests, reads };
 }
 
 const message = (text: string): EventDraft => ({
@@ -318,6 +328,54 @@ describe('a device syncs its projects with the others of its space', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await log(a, projectId)).toEqual([]);
     expect(await names(a)).toEqual(['Kept']);
+  });
+
+  test('a device keeps one read open per stream: one long-poll per project and one for the index', async () => {
+    const { url } = await server();
+    const a = device('laptop');
+    const b = device('phone');
+    const projects = [
+      await newProject(a, 'One'),
+      await newProject(a, 'Two'),
+      await newProject(a, 'Three'),
+      await newProject(a, 'Four'),
+    ];
+    const secret = await a.sync.create(url, 'laptop');
+    // Joining while a start of the same space is still on its way: one sync, not two.
+    await Promise.all([b.sync.join(url, secret, 'phone'), b.sync.resume()]);
+    const holds = (on: Device, count: number) =>
+      until(
+        async () => Promise.all(projects.map(async (projectId) => (await log(on, projectId)).length)),
+        (lengths) => lengths.every((length) => length === count),
+      );
+    await holds(b, 2);
+    for (const projectId of projects) await a.engine.store.append(projectId, [message('live')]);
+    await holds(b, 3);
+    // Cut off and back: every read that failed is made again, once.
+    b.offline.value = true;
+    for (const projectId of projects) await a.engine.store.append(projectId, [message('while B is away')]);
+    await until(
+      () => Promise.resolve(b.sync.current()),
+      (status) => status.state === 'unreachable',
+    );
+    b.offline.value = false;
+    await holds(b, 4);
+    // A restart of A's sync racing a second start.
+    a.sync.stop();
+    await Promise.all([a.sync.resume(), a.sync.resume()]);
+    for (const projectId of projects) await a.engine.store.append(projectId, [message('after the restart')]);
+    await holds(b, 5);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+
+    for (const on of [a, b]) {
+      const streams = [...on.reads.most.keys()].map((stream) => stream.replace(/^.*\/streams\//, ''));
+      expect(streams.sort()).toEqual([...projects.map((projectId) => `projects/${projectId}`), 'index'].sort());
+      expect(Object.fromEntries(on.reads.most)).toEqual(
+        Object.fromEntries([...on.reads.most.keys()].map((k) => [k, 1])),
+      );
+      // Settled: a long-poll waits on each project's stream and on the index, nothing more.
+      expect([...on.reads.open.values()].reduce((sum, open) => sum + open, 0)).toBe(projects.length + 1);
+    }
   });
 
   test('restarting a device adds nothing to the index: its projects are announced once', async () => {

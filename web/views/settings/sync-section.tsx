@@ -9,6 +9,7 @@ const stateWords: Record<SyncStatus['state'], string> = {
   connecting: 'Connecting to the sync server…',
   connected: 'Connected.',
   unreachable: 'The sync server is unreachable; changes wait on this device until it is back.',
+  retrying: 'Sync waits and tries again.',
   failed: 'Sync stopped.',
   elsewhere: 'Another tab of Orchestra syncs for this device.',
 };
