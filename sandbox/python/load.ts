@@ -58,8 +58,30 @@ async function emptyLockFile(assets: CheckAssets): Promise<string> {
   return JSON.stringify({ info: parsed.info, packages: {} });
 }
 
-/** Runs `load` with a global `fetch` that serves `assetBase` from the assets, and nothing else. */
-async function withAssetFetch<T>(assets: CheckAssets, load: () => Promise<T>): Promise<T> {
+/**
+ * Starts compiling Pyodide's wasm from its asset at once (streamed from the Blob), so that
+ * the compile runs while the glue is imported and the snapshot read, instead of after.
+ */
+function compileWasm(assets: CheckAssets): Promise<WebAssembly.Module> {
+  const wasm = new Response(assetContent(assets, pythonAssets.wasm), {
+    headers: { 'Content-Type': 'application/wasm' },
+  });
+  const compiled = WebAssembly.compileStreaming(wasm);
+  // A failure is met again where the loader instantiates, which then compiles as before.
+  compiled.catch(() => undefined);
+  return compiled;
+}
+
+/**
+ * Runs `load` with a global `fetch` that serves `assetBase` from the assets, and nothing
+ * else; with `compiled`, the loader's `instantiateStreaming` instantiates that module
+ * rather than compiling the wasm a second time.
+ */
+async function withAssetFetch<T>(
+  assets: CheckAssets,
+  load: () => Promise<T>,
+  compiled?: Promise<WebAssembly.Module>,
+): Promise<T> {
   const realFetch = globalThis.fetch;
   const assetFetch = (input: string | URL | Request): Promise<Response> => {
     const url = input instanceof Request ? input.url : String(input);
@@ -71,10 +93,24 @@ async function withAssetFetch<T>(assets: CheckAssets, load: () => Promise<T>): P
     return Promise.resolve(new Response(bytes, { headers: { 'Content-Type': type } }));
   };
   globalThis.fetch = assetFetch;
+  const realInstantiate = WebAssembly.instantiateStreaming;
+  const precompiled = async (source: Response | PromiseLike<Response>, imports?: WebAssembly.Imports) => {
+    let module: WebAssembly.Module;
+    try {
+      module = await (compiled as Promise<WebAssembly.Module>);
+    } catch {
+      return realInstantiate(source, imports);
+    }
+    return { module, instance: await WebAssembly.instantiate(module, imports) };
+  };
+  const swap = (value: typeof realInstantiate) =>
+    Object.defineProperty(WebAssembly, 'instantiateStreaming', { value, writable: true, configurable: true });
+  if (compiled) swap(precompiled);
   try {
     return await load();
   } finally {
     globalThis.fetch = realFetch;
+    if (compiled) swap(realInstantiate);
   }
 }
 
@@ -108,6 +144,8 @@ export let startedFrom: 'snapshot' | 'scratch' | undefined;
  */
 export async function startPyodide(assets: CheckAssets, options: StartOptions = {}): Promise<PyodideAPI> {
   for (const name of requiredPythonAssets) assetContent(assets, name);
+  // Under Node the loader reads the wasm beside its own module (see above).
+  const compiled = inNode() ? undefined : compileWasm(assets);
   const common = {
     stdLibURL: `${assetBase}${pythonAssets.stdlib}`,
     lockFileContents: await emptyLockFile(assets),
@@ -121,7 +159,11 @@ export async function startPyodide(assets: CheckAssets, options: StartOptions = 
   const load = async (extra: object): Promise<PyodideAPI> => {
     if (inNode()) return withAssetFetch(assets, () => loadPyodide({ ...common, ...extra }));
     const createPyodideModule = await importGlue(assets);
-    return withAssetFetch(assets, () => loadPyodide({ ...common, ...extra, indexURL: assetBase, createPyodideModule }));
+    return withAssetFetch(
+      assets,
+      () => loadPyodide({ ...common, ...extra, indexURL: assetBase, createPyodideModule }),
+      compiled,
+    );
   };
   if (snapshot !== undefined && typeof snapshot !== 'string') {
     try {
