@@ -8,6 +8,13 @@ export const providerOrigins = [
   'https://generativelanguage.googleapis.com',
 ];
 
+/**
+ * The npm registry the engine downloads a project's packages from, with the person's
+ * consent for a run (never the generated code: its frame has no network). Another
+ * registry is allowed through ORCHESTRA_CONNECT_SRC.
+ */
+export const packageRegistryOrigins = ['https://registry.npmjs.org'];
+
 export interface SecurityOptions {
   /** More origins the app may call, e.g. a self-hosted OpenAI-compatible endpoint. */
   extraConnectSrc?: string[];
@@ -25,7 +32,7 @@ export function securityHeaders(options: SecurityOptions = {}) {
       styleSrc: ["'self'"],
       imgSrc: ["'self'", 'data:', 'blob:'],
       fontSrc: ["'self'"],
-      connectSrc: ["'self'", ...providerOrigins, ...(options.extraConnectSrc ?? [])],
+      connectSrc: ["'self'", ...providerOrigins, ...packageRegistryOrigins, ...(options.extraConnectSrc ?? [])],
       workerSrc: ["'self'"],
       manifestSrc: ["'self'"],
       frameSrc: ["'self'"],

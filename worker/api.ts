@@ -21,6 +21,8 @@ import { Orchestrator, type OrchestratorOptions } from './orchestrator/orchestra
 import { createRunCommands } from './orchestrator/run-commands.ts';
 import type { ResilienceObserver } from './providers/resilience/resilience-records.ts';
 import { type CheckCommands, createCheckCommands } from './checks/check-commands.ts';
+import { createNpmInstaller } from './checks/dependency-installer.ts';
+import { createMemoryPackageCache, openCacheStoragePackageCache } from './checks/npm/package-cache.ts';
 import { type ChangeCommands, createChangeCommands } from './changes/change-commands.ts';
 import { type SyncCommands, createSyncCommands } from './sync/sync-commands.ts';
 import { SyncService } from './sync/sync-service.ts';
@@ -137,6 +139,18 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
     ...deps.orchestrator,
     providers: sharedProviders,
   });
+  // A project's npm packages are fetched here, by the engine, never by its code; they are
+  // kept in Cache Storage (memory where a browser has none) for runs without a network.
+  orchestrator.checks.setInstaller(
+    createNpmInstaller({
+      registry: () => readSettings(db).then((settings) => settings.npmRegistry),
+      fetch: (input, init) => fetch(input, init),
+      cache: () =>
+        typeof caches === 'undefined'
+          ? Promise.resolve(createMemoryPackageCache())
+          : openCacheStoragePackageCache(caches).catch(() => createMemoryPackageCache()),
+    }),
+  );
   const checkCommands = createCheckCommands(deps.engine, orchestrator.checks, checkTimeoutMs);
   const projects = createProjectCommands(deps.engine);
   const housekeeping = createHousekeeping(deps.engine);

@@ -4,6 +4,7 @@ import type { CheckCase, OrchestraEvent } from '../../worker/api.ts';
 import { describeCheck } from '../../worker/query/describe-check.ts';
 import { Problem } from '../components/problem.tsx';
 import { callEngine } from '../worker-client.ts';
+import { DependencyConsent } from './dependency-consent.tsx';
 import { liveCheck } from './live-checks.ts';
 
 type CheckResult = Extract<OrchestraEvent, { type: 'check-result' }>;
@@ -150,6 +151,11 @@ export function ChecksPanel(props: {
     return start !== undefined && result()?.payload.runId !== start.payload.runId && !props.recordedOnly;
   };
   const live = () => liveCheck(props.projectId)();
+  // Whether the project's npm packages are on this device changes with its files and runs.
+  const dependencyKey = createMemo(
+    () =>
+      `${result()?.payload.runId ?? ''}:${props.events.filter((event) => event.type.startsWith('artifact-')).length}`,
+  );
   const [problem, setProblem] = createSignal<string>();
   // Opening a project in the tab that runs its tests warms their runtime (Python takes
   // seconds to start), so the first Run tests does not wait for it.
@@ -163,11 +169,11 @@ export function ChecksPanel(props: {
   );
   const [asked, setAsked] = createSignal(false);
 
-  async function runTests() {
+  async function runTests(allowDownloads = false) {
     setProblem(undefined);
     setAsked(true);
     try {
-      const outcome = await callEngine('runChecks', props.projectId);
+      const outcome = await callEngine('runChecks', props.projectId, allowDownloads ? { allowDownloads } : undefined);
       if (!outcome.ok) setProblem(outcome.message);
       else if (!outcome.value.ran) setProblem(outcome.value.reason);
     } finally {
@@ -248,6 +254,14 @@ export function ChecksPanel(props: {
         </Show>
       </div>
       <Problem message={problem()} />
+      <Show when={!props.recordedOnly}>
+        <DependencyConsent
+          projectId={props.projectId}
+          refreshKey={dependencyKey()}
+          disabled={!props.canWrite || running() || asked()}
+          onAllow={() => void runTests(true)}
+        />
+      </Show>
       <Show when={running()}>
         <div class="checks-progress" role="status">
           <Show
@@ -267,7 +281,7 @@ export function ChecksPanel(props: {
             <Show when={live()} fallback="Running the tests in the tab that runs this project…">
               {(now) => (
                 <>
-                  {now().phase === 'loading'
+                  {now().phase !== 'running'
                     ? (now().detail ?? 'Loading the runtime…')
                     : now().file
                       ? `Running ${now().file} (${now().fileIndex + 1} of ${now().fileTotal})`

@@ -91,6 +91,11 @@ export function lendSandboxToEngine(): void {
       const { prepareRuntime } = await import('./sandbox-host.ts');
       await prepareRuntime(runtime);
     },
+    installing(projectId: string, detail: string | null) {
+      const [, set] = signalOf(projectId);
+      if (detail === null) set((current) => (current?.phase === 'installing' ? null : current));
+      else set({ phase: 'installing', detail, file: null, fileIndex: 0, fileTotal: 0, cases: [], output: '' });
+    },
     stop(projectId: string) {
       const run = runs.get(projectId);
       if (run) run.stop();

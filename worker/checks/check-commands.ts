@@ -3,6 +3,7 @@ import type { Engine } from '../engine.ts';
 import { toFailure } from '../projects/to-failure.ts';
 import type { CheckExecutor, CheckRunResult, ChecksService } from './checks-service.ts';
 import type { CheckRuntimeName } from './contract.ts';
+import type { DependencyNeeds } from './dependency-installer.ts';
 
 /** The "Run tests" commands of the worker API. */
 export interface CheckCommands {
@@ -11,8 +12,18 @@ export interface CheckCommands {
    * takes it back. Without it, tests are not run and the log says so.
    */
   setCheckExecutor(executor: CheckExecutor | undefined): void;
-  /** "Run tests": runs the project's own suite now and records the result. */
-  runChecks(projectId: string): Promise<Result<CheckRunResult>>;
+  /**
+   * "Run tests": runs the project's own suite now and records the result. With
+   * `allowDownloads` (the person's answer to "Allow downloads for this run"), the engine
+   * may download the project's npm packages from the registry for this run; without it,
+   * only packages already on this device are used.
+   */
+  runChecks(projectId: string, options?: { allowDownloads?: boolean }): Promise<Result<CheckRunResult>>;
+  /**
+   * The npm packages the project declares and whether they are all on this device
+   * (`undefined`: it declares none). Asks nothing of the network.
+   */
+  checkDependencies(projectId: string): Promise<Result<DependencyNeeds | undefined>>;
   /**
    * Warms the runtime the project's tests need (the Checks panel calls it when the
    * project is opened in the tab that runs its tests), so "Run tests" does not wait for
@@ -48,17 +59,30 @@ export function createCheckCommands(
     setCheckExecutor(executor) {
       checks.setExecutor(executor);
     },
-    runChecks: (projectId) =>
+    runChecks: (projectId, options) =>
       asWriter(projectId, async () => {
         if (!checks.available)
           return fail('unavailable', 'Tests can only run in the app page, which is not connected.');
-        return ok(await checks.run(projectId, { trigger: 'manual', timeoutMs: await timeoutMs() }));
+        return ok(
+          await checks.run(projectId, {
+            trigger: 'manual',
+            timeoutMs: await timeoutMs(),
+            allowNetwork: options?.allowDownloads === true,
+          }),
+        );
       }),
     async prepareChecks(projectId) {
       try {
         // Only the tab whose engine writes the project runs its tests: only it warms up.
         if (engine.locks.role(projectId) !== 'writer') return ok(null);
         return ok((await checks.prepare(projectId)) ?? null);
+      } catch (error) {
+        return toFailure(error);
+      }
+    },
+    async checkDependencies(projectId) {
+      try {
+        return ok(await checks.dependencyNeeds(projectId));
       } catch (error) {
         return toFailure(error);
       }

@@ -4,6 +4,7 @@ import { sha256Hex } from '../events/hash.ts';
 import type { CheckSummary } from '../events/projections/rows.ts';
 import type { Actor } from '../events/schemas/common.ts';
 import type { CheckFile, CheckReport, CheckRequest, CheckRuntimeName } from './contract.ts';
+import { type DependencyInstaller, type DependencyNeeds, projectDependencies } from './dependency-installer.ts';
 import { detectSuite, isRunnableFile } from './detect.ts';
 import { sanitizeReport } from './sanitize.ts';
 import { testQualityEvents } from './test-quality.ts';
@@ -28,6 +29,11 @@ export interface CheckExecutor {
    * the run finds it ready. Runs no project code; a failure is left for the run to report.
    */
   prepare?(runtime: CheckRuntimeName): unknown;
+  /**
+   * Optional: what the engine is doing before the run reaches the sandbox (installing
+   * the project's npm packages), for the page's progress; `null` when that is over.
+   */
+  installing?(projectId: string, detail: string | null): unknown;
 }
 
 export type CheckTrigger = 'manual' | 'review' | 'final';
@@ -36,6 +42,10 @@ export interface CheckRunOptions {
   trigger: CheckTrigger;
   taskId?: string | undefined;
   timeoutMs: number;
+  /**
+   * The person allowed downloads of the project's npm packages for this run. The
+   * engine fetches them; the generated code never gets a network either way.
+   */
   allowNetwork?: boolean | undefined;
 }
 
@@ -48,6 +58,7 @@ const actor: Actor = { kind: 'system', component: 'checks' };
 
 export class ChecksService {
   private executor: CheckExecutor | undefined;
+  private installer: DependencyInstaller | undefined;
   private readonly running = new Map<string, Promise<CheckRunResult>>();
 
   constructor(private readonly store: EventLog) {}
@@ -55,6 +66,35 @@ export class ChecksService {
   /** The page lends (or takes back, with `undefined`) the means to run code. */
   setExecutor(executor: CheckExecutor | undefined): void {
     this.executor = executor;
+  }
+
+  /** How a run gets the npm packages a project declares; without one they are missing. */
+  setInstaller(installer: DependencyInstaller | undefined): void {
+    this.installer = installer;
+  }
+
+  /**
+   * The npm packages the project declares and whether this device has them all, for the
+   * Checks panel's question before a run. Reads only the cache: nothing goes on the network.
+   */
+  async dependencyNeeds(projectId: string): Promise<DependencyNeeds | undefined> {
+    const installer = this.installer;
+    if (!installer) return undefined;
+    const state = await this.store.load(projectId);
+    const manifest = [...state.artifacts.values()].find((artifact) => artifact.path === 'package.json');
+    const content = manifest ? await this.store.blob(manifest.contentHash) : undefined;
+    const declared = projectDependencies(content === undefined ? [] : [{ path: 'package.json', content }]);
+    if (declared.length === 0) return undefined;
+    const checked = await installer.install(declared, { allowNetwork: false, checkOnly: true });
+    return {
+      registry: await installer.host(),
+      packages: declared.filter((one) => !one.unsupported).map(({ name, spec }) => ({ name, spec })),
+      unsupported: declared.flatMap(({ name, spec, unsupported }) =>
+        unsupported ? [{ name, spec, why: unsupported }] : [],
+      ),
+      cached: checked.ok,
+      ...(checked.ok ? {} : { reason: checked.reason }),
+    };
   }
 
   get available(): boolean {
@@ -137,22 +177,32 @@ export class ChecksService {
         },
       },
     ]);
-    const request: CheckRequest = {
-      runtime: suite.runtime,
-      files,
-      timeoutMs: options.timeoutMs,
-      allowNetwork: options.allowNetwork ?? false,
-    };
+    const allowNetwork = options.allowNetwork ?? false;
     let report: unknown;
+    let installLog = '';
     try {
-      report = await executor.run(projectId, request);
+      const installed =
+        suite.runtime === 'node' ? await this.install(projectId, files, allowNetwork, executor) : undefined;
+      installLog = installed?.log ?? '';
+      if (installed && !installed.ok) report = { outcome: 'not-runnable', reason: installed.reason };
+      else {
+        const request: CheckRequest = {
+          runtime: suite.runtime,
+          files: installed ? [...files, ...installed.files] : files,
+          timeoutMs: options.timeoutMs,
+          allowNetwork,
+        };
+        report = await executor.run(projectId, request);
+      }
     } catch (error) {
       report = {
         outcome: 'crashed',
         reason: `The test run could not be carried out: ${error instanceof Error ? error.message : String(error)}`,
       };
     }
-    const { payload, output } = sanitizeReport(report, suite.runtime);
+    const sanitized = sanitizeReport(report, suite.runtime);
+    const payload = sanitized.payload;
+    const output = installLog + sanitized.output;
     const outputHash = output ? await sha256Hex(output) : undefined;
     const [event] = await this.store.append(
       projectId,
@@ -170,5 +220,41 @@ export class ChecksService {
     const quality = testQualityEvents(after, event.payload, contents, armOf);
     if (quality.length > 0) await this.store.append(projectId, quality);
     return { ran: true, summary: project.lastCheck };
+  }
+
+  /**
+   * Installs the npm packages the project's package.json declares (none: `undefined`),
+   * with downloads only when the person allowed them for this run. The page is told what
+   * happens meanwhile. `log` opens the run's output, as `npm install` would.
+   */
+  private async install(
+    projectId: string,
+    files: CheckFile[],
+    allowNetwork: boolean,
+    executor: CheckExecutor,
+  ): Promise<{ ok: true; files: CheckFile[]; log: string } | { ok: false; reason: string; log: string } | undefined> {
+    const declared = projectDependencies(files);
+    if (declared.length === 0 || !this.installer) return undefined;
+    const tell = (detail: string | null) => {
+      void Promise.resolve()
+        .then(() => executor.installing?.(projectId, detail))
+        .catch(() => undefined);
+    };
+    tell(`Installing ${declared.length} npm package${declared.length === 1 ? '' : 's'}`);
+    try {
+      const result = await this.installer.install(declared, { allowNetwork, onProgress: tell });
+      if (!result.ok) return { ok: false, reason: result.reason, log: '' };
+      const cached = result.packages.filter((one) => one.fromCache).length;
+      const host = await this.installer.host();
+      const log =
+        `Installed ${result.packages.length} npm package${result.packages.length === 1 ? '' : 's'} from ${host}` +
+        `${cached > 0 ? ` (${cached === result.packages.length ? 'all' : cached} from this device's cache)` : ''}: ` +
+        `${result.packages.map((one) => `${one.name}@${one.version}`).join(', ')}\n` +
+        result.notes.map((note) => `${note}\n`).join('') +
+        '\n';
+      return { ok: true, files: result.files, log };
+    } finally {
+      tell(null);
+    }
   }
 }

@@ -123,3 +123,16 @@ test('extra connect-src origins can be allowed for self-hosted model endpoints',
   const csp = (await custom.request('/api/health')).headers.get('content-security-policy') ?? '';
   expect(csp).toMatch(/connect-src 'self' https:\/\/api\.anthropic\.com .* http:\/\/127\.0\.0\.1:11434/);
 });
+
+test('the app may reach the npm registry (the engine installs packages there), and nothing else new', async () => {
+  const app = createApp({ distDir: '/nonexistent', version: '0' });
+  const csp = (await app.request('/api/health')).headers.get('content-security-policy') ?? '';
+  const connect = /connect-src ([^;]+)/.exec(csp)?.[1]?.split(' ');
+  expect(connect).toEqual([
+    "'self'",
+    'https://api.anthropic.com',
+    'https://api.openai.com',
+    'https://generativelanguage.googleapis.com',
+    'https://registry.npmjs.org',
+  ]);
+});

@@ -56,19 +56,27 @@ test('health says so when the browser reports no storage figures', async () => {
   expect(health.persisted).toBe(null);
 });
 
+const npmRegistry = 'https://registry.npmjs.org';
+
 test('settings round-trip, and a bad value or unknown key is refused with a clear message', async () => {
   const db = new OrchestraDb(`api-${++counter}`);
   const engine = connect(db);
-  expect(await engine.getSettings()).toEqual({ ok: true, value: { theme: 'system', checkTimeoutSeconds: 60 } });
+  expect(await engine.getSettings()).toEqual({
+    ok: true,
+    value: { theme: 'system', checkTimeoutSeconds: 60, npmRegistry },
+  });
   expect(await engine.updateSettings({ theme: 'dark' })).toEqual({
     ok: true,
-    value: { theme: 'dark', checkTimeoutSeconds: 60 },
+    value: { theme: 'dark', checkTimeoutSeconds: 60, npmRegistry },
   });
-  expect(await engine.updateSettings({ checkTimeoutSeconds: 30 })).toEqual({
+  expect(await engine.updateSettings({ checkTimeoutSeconds: 30, npmRegistry })).toEqual({
     ok: true,
-    value: { theme: 'dark', checkTimeoutSeconds: 30 },
+    value: { theme: 'dark', checkTimeoutSeconds: 30, npmRegistry },
   });
-  expect(await engine.getSettings()).toEqual({ ok: true, value: { theme: 'dark', checkTimeoutSeconds: 30 } });
+  expect(await engine.getSettings()).toEqual({
+    ok: true,
+    value: { theme: 'dark', checkTimeoutSeconds: 30, npmRegistry },
+  });
 
   const badValue = await engine.updateSettings({ theme: 'neon' as 'dark' });
   expect(badValue).toMatchObject({ ok: false, kind: 'bad_input', retryable: false });
@@ -79,17 +87,32 @@ test('settings round-trip, and a bad value or unknown key is refused with a clea
       ok: false,
       kind: 'bad_input',
     });
+  // The npm registry: https, or http on this machine only (a mirror, the tests' registry).
+  for (const npmRegistry of ['http://registry.example.com', 'ftp://127.0.0.1', 'not a url'])
+    expect(await engine.updateSettings({ npmRegistry })).toMatchObject({ ok: false, kind: 'bad_input' });
+  expect(await engine.updateSettings({ npmRegistry: 'http://127.0.0.1:4873' })).toMatchObject({
+    ok: true,
+    value: { npmRegistry: 'http://127.0.0.1:4873' },
+  });
+  await engine.updateSettings({ npmRegistry });
   const unknownKey = await engine.updateSettings({ apiKey: 'sk-secret' } as never);
   expect(unknownKey).toMatchObject({ ok: false, kind: 'bad_input' });
   expect(await db.settings.get('apiKey')).toBeUndefined();
-  expect(await engine.getSettings()).toEqual({ ok: true, value: { theme: 'dark', checkTimeoutSeconds: 30 } });
+  expect(await engine.getSettings()).toEqual({
+    ok: true,
+    value: { theme: 'dark', checkTimeoutSeconds: 30, npmRegistry },
+  });
 });
 
 test('a stored value that no longer fits falls back to its default', async () => {
   const db = new OrchestraDb(`api-${++counter}`);
   await db.settings.put({ key: 'theme', value: 'sepia', updatedAt: 1 });
   await db.settings.put({ key: 'checkTimeoutSeconds', value: -3, updatedAt: 1 });
-  expect(await connect(db).getSettings()).toEqual({ ok: true, value: { theme: 'system', checkTimeoutSeconds: 60 } });
+  await db.settings.put({ key: 'npmRegistry', value: 'javascript:alert(1)', updatedAt: 1 });
+  expect(await connect(db).getSettings()).toEqual({
+    ok: true,
+    value: { theme: 'system', checkTimeoutSeconds: 60, npmRegistry },
+  });
 });
 
 test('when IndexedDB cannot be opened, health is degraded and commands fail as data', async () => {

@@ -3,6 +3,7 @@ import type { Theme } from '../../../worker/api.ts';
 import { Problem } from '../../components/problem.tsx';
 import { ViewFrame } from '../../components/view-frame.tsx';
 import { saveTheme, theme } from '../../theme.ts';
+import { PackagesSection } from './packages-section.tsx';
 import { ProvidersSection } from './providers-section.tsx';
 import { SyncSection } from './sync-section.tsx';
 
@@ -44,6 +45,7 @@ export default function SettingsView() {
       <Problem message={problem()} />
       <ProvidersSection />
       <SyncSection />
+      <PackagesSection />
     </ViewFrame>
   );
 }

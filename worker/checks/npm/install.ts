@@ -36,6 +36,12 @@ export interface InstallOptions {
   allowNetwork: boolean;
   onProgress?: ((detail: string) => void) | undefined;
   limits?: Partial<InstallLimits> | undefined;
+  /**
+   * Only say whether everything is at hand: versions resolved and every archive in the
+   * cache (or, with the network, that it can be resolved); nothing is downloaded or
+   * unpacked, and `files` is empty.
+   */
+  checkOnly?: boolean | undefined;
 }
 
 export interface InstallLimits extends TarballLimits {
@@ -107,6 +113,27 @@ export async function installDependencies(
     const files: CheckFile[] = [];
     const packages: InstalledPackage[] = [];
     const notes = [...tree.notes];
+    if (options.checkOnly) {
+      for (const node of tree.packages) {
+        const key = integrityKey(node.meta.dist) ?? '';
+        const cached =
+          (await options.cache.getTarball(node.name, node.version, key).catch(() => undefined)) !== undefined;
+        if (!cached && !options.allowNetwork)
+          throw new InstallBlockedError(
+            node.name,
+            'needs-consent',
+            `The tests need the npm package '${node.name}@${node.version}'${node.neededBy ? ` (needed by '${node.neededBy}')` : ''}, which is not in this device's package cache, and downloads from ${host} were not allowed for this run.`,
+          );
+        packages.push({
+          name: node.name,
+          version: node.version,
+          integrity: key,
+          location: node.location,
+          fromCache: cached,
+        });
+      }
+      return { ok: true, files, packages, notes };
+    }
     let done = 0;
     let totalBytes = 0;
     const installOne = async (node: PlacedPackage) => {

@@ -1,0 +1,156 @@
+/**
+ * A project that declares npm packages, run by the checks service as the app runs it: the
+ * engine installs the packages (from the fixture registry, only when allowed for the run,
+ * else from the device's cache) and hands the node_modules tree to the sandbox's runtime
+ * with the project's files; a run that lacks a package is recorded as not runnable, naming
+ * it, and never as passed.
+ */
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import runtime from '../../../sandbox/node/index.ts';
+import { type CheckExecutor, ChecksService } from '../../../worker/checks/checks-service.ts';
+import type { CheckRequest } from '../../../worker/checks/contract.ts';
+import { createNpmInstaller } from '../../../worker/checks/dependency-installer.ts';
+import { type PackageCache, createMemoryPackageCache } from '../../../worker/checks/npm/package-cache.ts';
+import { sha256Hex } from '../../../worker/events/hash.ts';
+import { MemoryEventLog } from '../../../worker/events/store/memory-store.ts';
+import { type NpmRegistry, startNpmRegistry } from '../../sim/npm-registry.ts';
+
+let registry: NpmRegistry;
+beforeAll(async () => {
+  registry = await startNpmRegistry();
+});
+afterAll(() => registry.stop());
+
+const projectFiles: Record<string, string> = {
+  'package.json': JSON.stringify({
+    name: 'greeter',
+    type: 'module',
+    scripts: { test: 'node --test' },
+    dependencies: { 'esm-greet': '^1.2.0' },
+    devDependencies: { 'cjs-sum': '^1.0.0' },
+  }),
+  'src/hello.js': "import { greet } from 'esm-greet';\nexport const hello = () => greet('you');\n",
+  'test/hello.test.js': [
+    "import test from 'node:test';",
+    "import assert from 'node:assert/strict';",
+    "import sum from 'cjs-sum';",
+    "import { hello } from '../src/hello.js';",
+    "test('greets', () => assert.equal(hello(), '<red>HELLO YOU</red>'));",
+    "test('sums', () => assert.equal(sum(2, 3), 5));",
+  ].join('\n'),
+};
+
+async function project(store: MemoryEventLog, projectId: string) {
+  await store.append(projectId, [
+    {
+      type: 'project-create',
+      actor: { kind: 'user' },
+      payload: { name: 'Greeter', description: 'd', template: null, budgetUsd: null },
+    },
+  ]);
+  const blobs = await Promise.all(
+    Object.entries(projectFiles).map(async ([path, content]) => ({ path, content, hash: await sha256Hex(content) })),
+  );
+  await store.append(
+    projectId,
+    blobs.map((blob) => ({
+      type: 'artifact-create' as const,
+      actor: { kind: 'user' as const },
+      payload: {
+        path: blob.path,
+        kind: 'source' as const,
+        language: 'javascript',
+        contentHash: blob.hash,
+        size: blob.content.length,
+        provenance: { source: 'user' as const },
+      },
+    })),
+    { blobs: blobs.map(({ hash, content }) => ({ hash, content })) },
+  );
+}
+
+/** The service with the node runtime as its sandbox, and the installer on the fixture registry. */
+function service(store: MemoryEventLog, cache: PackageCache) {
+  const requests: CheckRequest[] = [];
+  const installing: (string | null)[] = [];
+  const executor: CheckExecutor = {
+    run(_projectId, request) {
+      requests.push(request);
+      return runtime.run(request, new Map(), () => undefined);
+    },
+    stop: () => undefined,
+    installing: (_projectId, detail) => installing.push(detail),
+  };
+  const checks = new ChecksService(store);
+  checks.setExecutor(executor);
+  checks.setInstaller(
+    createNpmInstaller({
+      registry: () => Promise.resolve(registry.url),
+      fetch: globalThis.fetch,
+      cache: () => Promise.resolve(cache),
+    }),
+  );
+  return { checks, requests, installing };
+}
+
+const lastResult = async (store: MemoryEventLog, projectId: string) => {
+  const result = (await store.read(projectId)).findLast((event) => event.type === 'check-result');
+  if (result?.type !== 'check-result') throw new Error('no check-result');
+  return result.payload;
+};
+
+test('declined, then allowed, then offline: blocked naming the package, installed and run, run from the cache', async () => {
+  const store = new MemoryEventLog();
+  const projectId = 'npm-project';
+  await project(store, projectId);
+  const cache = createMemoryPackageCache();
+  const { checks, requests, installing } = service(store, cache);
+  const host = new URL(registry.url).host;
+
+  // Before any run the panel asks: the packages are not on this device.
+  expect(await checks.dependencyNeeds(projectId)).toEqual({
+    registry: host,
+    packages: [
+      { name: 'cjs-sum', spec: '^1.0.0' },
+      { name: 'esm-greet', spec: '^1.2.0' },
+    ],
+    unsupported: [],
+    cached: false,
+    reason: `The tests need the npm package 'cjs-sum', which is not in this device's package cache, and downloads from ${host} were not allowed for this run.`,
+  });
+
+  // Run tests without allowing downloads: nothing reaches the registry or the sandbox.
+  const before = registry.requests.length;
+  await checks.run(projectId, { trigger: 'manual', timeoutMs: 20_000 });
+  expect(registry.requests.length).toBe(before);
+  expect(requests).toHaveLength(0);
+  expect(await lastResult(store, projectId)).toMatchObject({
+    outcome: 'not-runnable',
+    reason: `The tests need the npm package 'cjs-sum', which is not in this device's package cache, and downloads from ${host} were not allowed for this run.`,
+    counts: { pass: 0, fail: 0, error: 0 },
+  });
+
+  // Allowed for this run: the engine installs, the sandbox gets the tree, the suite passes.
+  const allowed = await checks.run(projectId, { trigger: 'manual', timeoutMs: 20_000, allowNetwork: true });
+  expect(allowed).toMatchObject({ ran: true, summary: { outcome: 'completed', counts: { pass: 2, fail: 0 } } });
+  expect(requests[0]?.files.filter((file) => file.path.startsWith('node_modules/')).length).toBeGreaterThan(5);
+  expect(installing.at(-1)).toBeNull();
+  expect(installing).toContain(`Installing npm packages from ${host} (5 of 5)`);
+  const output = await store.blob((await lastResult(store, projectId)).outputHash ?? '');
+  expect(output?.split('\n')[0]).toBe(
+    `Installed 5 npm packages from ${host}: @fixture/scoped@1.0.0, cjs-sum@1.0.0, esm-greet@1.2.0, tiny-color@1.1.0, tiny-color@2.0.0`,
+  );
+
+  // Now the device has them: the panel does not ask, and a run needs no network at all.
+  expect(await checks.dependencyNeeds(projectId)).toMatchObject({ cached: true });
+  registry.setOnline(false);
+  try {
+    const offline = await checks.run(projectId, { trigger: 'final', timeoutMs: 20_000 });
+    expect(offline).toMatchObject({ ran: true, summary: { outcome: 'completed', counts: { pass: 2 } } });
+    expect((await store.blob((await lastResult(store, projectId)).outputHash ?? ''))?.split('\n')[0]).toContain(
+      "(all from this device's cache)",
+    );
+  } finally {
+    registry.setOnline(true);
+  }
+});

@@ -1,0 +1,74 @@
+import type { CheckFile } from './contract.ts';
+import { type DeclaredDependency, declaredDependencies } from './npm/declared.ts';
+import type { InstallResult } from './npm/install.ts';
+import type { PackageCache } from './npm/package-cache.ts';
+
+/**
+ * What the checks service asks of an npm installer (`npm/install.ts`, loaded on first
+ * use so semver and the tar reader stay out of the engine's first chunk). The engine
+ * installs; the sandbox only ever receives the resulting files.
+ */
+export interface DependencyInstaller {
+  /** The registry's host, as the consent question names it: "registry.npmjs.org". */
+  host(): Promise<string>;
+  install(
+    dependencies: DeclaredDependency[],
+    options: { allowNetwork: boolean; checkOnly?: boolean; onProgress?: (detail: string) => void },
+  ): Promise<InstallResult>;
+}
+
+export interface NpmInstallerConfig {
+  /** The registry's base URL, read for each install (a device setting). */
+  registry: () => Promise<string>;
+  fetch: typeof fetch;
+  /** The device's package cache, opened on first use. */
+  cache: () => Promise<PackageCache>;
+}
+
+/**
+ * The installer the engine uses.
+ * @example checks.setInstaller(createNpmInstaller({ registry: async () => 'https://registry.npmjs.org', fetch, cache }));
+ */
+export function createNpmInstaller(config: NpmInstallerConfig): DependencyInstaller {
+  let cache: Promise<PackageCache> | undefined;
+  return {
+    host: async () => new URL(await config.registry()).host,
+    async install(dependencies, options) {
+      const [{ installDependencies }, registry, opened] = await Promise.all([
+        import('./npm/install.ts'),
+        config.registry(),
+        (cache ??= config.cache()),
+      ]);
+      return installDependencies(dependencies, {
+        registry,
+        fetch: config.fetch,
+        cache: opened,
+        allowNetwork: options.allowNetwork,
+        checkOnly: options.checkOnly,
+        onProgress: options.onProgress,
+      });
+    },
+  };
+}
+
+/** The dependencies the project's own package.json (at its root) declares. */
+export function projectDependencies(files: readonly CheckFile[]): DeclaredDependency[] {
+  return declaredDependencies(files.find((file) => file.path === 'package.json')?.content);
+}
+
+/**
+ * What the Checks panel shows before a run: the packages the project declares, and
+ * whether this device can run its tests without downloading anything.
+ */
+export interface DependencyNeeds {
+  /** The registry's host: "registry.npmjs.org". */
+  registry: string;
+  /** Declared packages the tab can install, by name and declared version. */
+  packages: { name: string; spec: string }[];
+  /** Declared packages it cannot (git, URL, path…), with why. */
+  unsupported: { name: string; spec: string; why: string }[];
+  /** Every package needed (and theirs) is in this device's cache. */
+  cached: boolean;
+  /** Why not, naming the package (when `cached` is false). */
+  reason?: string | undefined;
+}
