@@ -62,11 +62,26 @@ async function emptyLockFile(assets: CheckAssets): Promise<string> {
  * Starts compiling Pyodide's wasm from its asset at once (streamed from the Blob), so that
  * the compile runs while the glue is imported and the snapshot read, instead of after.
  */
-function compileWasm(assets: CheckAssets): Promise<WebAssembly.Module> {
+/**
+ * The parts of the WebAssembly API used here, typed locally: the tests' type settings
+ * (Node's) do not declare the streaming functions.
+ */
+type WasmModule = object;
+interface WasmApi {
+  compileStreaming(source: Response): Promise<WasmModule>;
+  instantiate(module: WasmModule, imports?: object): Promise<object>;
+  instantiateStreaming(
+    source: Response | PromiseLike<Response>,
+    imports?: object,
+  ): Promise<{ module: WasmModule; instance: object }>;
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+function compileWasm(assets: CheckAssets): Promise<WasmModule> {
   const wasm = new Response(assetContent(assets, pythonAssets.wasm), {
     headers: { 'Content-Type': 'application/wasm' },
   });
-  const compiled = WebAssembly.compileStreaming(wasm);
+  const compiled = wasmApi.compileStreaming(wasm);
   // A failure is met again where the loader instantiates, which then compiles as before.
   compiled.catch(() => undefined);
   return compiled;
@@ -80,7 +95,7 @@ function compileWasm(assets: CheckAssets): Promise<WebAssembly.Module> {
 async function withAssetFetch<T>(
   assets: CheckAssets,
   load: () => Promise<T>,
-  compiled?: Promise<WebAssembly.Module>,
+  compiled?: Promise<WasmModule>,
 ): Promise<T> {
   const realFetch = globalThis.fetch;
   const assetFetch = (input: string | URL | Request): Promise<Response> => {
@@ -93,18 +108,19 @@ async function withAssetFetch<T>(
     return Promise.resolve(new Response(bytes, { headers: { 'Content-Type': type } }));
   };
   globalThis.fetch = assetFetch;
-  const realInstantiate = WebAssembly.instantiateStreaming;
-  const precompiled = async (source: Response | PromiseLike<Response>, imports?: WebAssembly.Imports) => {
-    let module: WebAssembly.Module;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as it was, called with its object
+  const realInstantiate = wasmApi.instantiateStreaming;
+  const precompiled = async (source: Response | PromiseLike<Response>, imports?: object) => {
+    let module: WasmModule;
     try {
-      module = await (compiled as Promise<WebAssembly.Module>);
+      module = await (compiled as Promise<WasmModule>);
     } catch {
-      return realInstantiate(source, imports);
+      return realInstantiate.call(wasmApi, source, imports);
     }
-    return { module, instance: await WebAssembly.instantiate(module, imports) };
+    return { module, instance: await wasmApi.instantiate(module, imports) };
   };
   const swap = (value: typeof realInstantiate) =>
-    Object.defineProperty(WebAssembly, 'instantiateStreaming', { value, writable: true, configurable: true });
+    Object.defineProperty(wasmApi, 'instantiateStreaming', { value, writable: true, configurable: true });
   if (compiled) swap(precompiled);
   try {
     return await load();
