@@ -404,12 +404,17 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
       chosenIndex[kept++] = i;
     }
 
+    let cheapestList = Number.POSITIVE_INFINITY;
+    for (let j = 0; j < kept; j++) cheapestList = Math.min(cheapestList, listCost[chosenIndex[j] as number] as number);
+    // A wrong pick costs in proportion to the task's size, what it teaches does not: a task
+    // larger than a typical one explores less, by (typical ÷ this)^sizeExploration.
+    const sizeScale =
+      state.taskScale > 0 && cheapestList > state.taskScale && Number.isFinite(cheapestList)
+        ? Math.pow(state.taskScale / cheapestList, tuning.sizeExploration)
+        : 1;
     // The pacer's allowance is for a typical task; a task twice as big may cost twice as much.
     let allowance = 0;
     if (context.allowanceUsd !== undefined && context.allowanceUsd > 0) {
-      let cheapestList = Number.POSITIVE_INFINITY;
-      for (let j = 0; j < kept; j++)
-        cheapestList = Math.min(cheapestList, listCost[chosenIndex[j] as number] as number);
       allowance =
         state.taskScale > 0 && cheapestList > 0 && Number.isFinite(cheapestList)
           ? (context.allowanceUsd * cheapestList) / state.taskScale
@@ -439,7 +444,9 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
       const typeMean = a / (a + b);
       const posteriorMean = clampQuality(typeMean + effect);
       const evidence = present ? (rows[t + tN] as number) * d : 0;
-      const sampled = clampQuality(typeMean + effect + explorationScale(evidence) * (sampler.beta(a, b) - typeMean));
+      const sampled = clampQuality(
+        typeMean + effect + sizeScale * explorationScale(evidence) * (sampler.beta(a, b) - typeMean),
+      );
       const expectedCost = cost[i] as number;
       // Absolute dollars: a task ten times larger weighs its cost ten times more.
       let utility =

@@ -43,6 +43,8 @@ const tuningSchema = z.object({
   pacePenalty: z.number().nonnegative(),
   explorationScale: z.number().positive(),
   explorationHalfEvidence: z.number().nonnegative(),
+  // Older snapshots have none: they get the default.
+  sizeExploration: z.number().nonnegative().default(0.5),
   // Older snapshots have none: they get the defaults.
   typeSpreadPrior: z.number().positive().default(0.1),
   typeSpreadCells: z.number().nonnegative().default(4),

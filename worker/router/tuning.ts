@@ -44,6 +44,11 @@ export interface RouterTuning {
    * below 1 explores less among well-known close arms, where exploring costs the most.
    */
   explorationScale: number;
+  /**
+   * How much less a task larger than a typical one explores: its draws' distance from the
+   * mean is scaled by (typical list cost ÷ its list cost)^sizeExploration (0: not at all).
+   */
+  sizeExploration: number;
   /** Outcomes of evidence at which an arm's draws are halfway between full and scaled. */
   explorationHalfEvidence: number;
   /**
@@ -73,6 +78,7 @@ export const defaultTuning: RouterTuning = {
   pacePenalty: 0.5,
   explorationScale: 0.3,
   explorationHalfEvidence: 2,
+  sizeExploration: 0.5,
   typeSpreadPrior: 0.1,
   typeSpreadCells: 4,
   forgetting: true,
