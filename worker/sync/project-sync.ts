@@ -95,8 +95,14 @@ export class ProjectSync {
     private cursor: ProjectCursor,
   ) {
     this.failures = failureRecorder(host.connection.fetch, host.connection.serverUrl);
-    this.stream = spaceStream(host.connection, projectStreamUrl(host.connection, projectId), this.failures.fetch, () =>
-      this.host.failed(this.failures.take()),
+    // The client reports an attempt cut by stop() as failed too: that is no failure.
+    this.stream = spaceStream(
+      host.connection,
+      projectStreamUrl(host.connection, projectId),
+      this.failures.fetch,
+      () => {
+        if (!this.abort.signal.aborted) this.host.failed(this.failures.take());
+      },
     );
   }
 

@@ -297,9 +297,10 @@ export class SyncService {
    */
   private async tailIndex(connection: SpaceConnection, signal: AbortSignal, read: () => void): Promise<void> {
     const failures = failureRecorder(connection.fetch, connection.serverUrl);
-    const stream = spaceStream(connection, indexStreamUrl(connection), failures.fetch, () =>
-      this.host(connection).failed(failures.take()),
-    );
+    // An attempt cut by leaving or stopping is reported as failed too: that is no failure.
+    const stream = spaceStream(connection, indexStreamUrl(connection), failures.fetch, () => {
+      if (!signal.aborted) this.host(connection).failed(failures.take());
+    });
     let offset = '-1';
     while (!signal.aborted) {
       try {
