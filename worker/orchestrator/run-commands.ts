@@ -270,7 +270,7 @@ export function createRunCommands(
         const tasks = [...state.tasks.values()].sort((a, b) => a.order - b.order);
         const reviews = [];
         for (const task of tasks) {
-          const review = await reviewOf(task, readBlob);
+          const review = await reviewOf(state, task, readBlob);
           if (review)
             reviews.push({
               taskId: task.taskId,

@@ -5,9 +5,8 @@
  * see the files without the completion or the completion without the files.
  */
 import type { FileOutput, Finding, Plan, Review } from '../agents/index.ts';
-import { isBlocking, reviewSchema } from '../agents/index.ts';
+import { agentRoles, isBlocking, reviewSchema } from '../agents/index.ts';
 import { languageOf } from '../artifacts/language.ts';
-import { validateOutput } from '../artifacts/parse-output.ts';
 import { scoreTask } from '../artifacts/quality.ts';
 import { checkFileSet, safeFileName } from '../artifacts/safe-path.ts';
 import { testFailureFindings } from '../checks/test-findings.ts';
@@ -118,7 +117,7 @@ export async function fileCompletion(state: ProjectState, facts: AnswerFacts, ou
       events: [],
       blobs: [],
       quality: 0,
-      loop: `The ${roleTitles[role]} answered the review with the very files it found problems in, unchanged; stopping instead of paying for more rounds of the same.`,
+      loop: `The ${agentRoles[role].title} answered the review with the very files it found problems in, unchanged; stopping instead of paying for more rounds of the same.`,
     };
   }
   const author: Actor = { kind: 'agent', role };
@@ -322,14 +321,6 @@ function ownerOf(state: ProjectState, file: string): Role {
   return role === 'ui-designer' || role === 'test-writer' ? role : 'code-generator';
 }
 
-const roleTitles: Record<Role, string> = {
-  'project-manager': 'Project Manager',
-  'code-generator': 'Code Generator',
-  'ui-designer': 'UI Designer',
-  'test-writer': 'Test Writer',
-  debugger: 'Debugger',
-};
-
 /** One fix task per author of files with serious findings, then a review of the fixes. */
 export function fixTasks(state: ProjectState, reviewTask: TaskRow, review: Review): EventDraft[] {
   const blocking = review.findings.filter(isBlocking);
@@ -361,7 +352,7 @@ export function fixTasks(state: ProjectState, reviewTask: TaskRow, review: Revie
         role,
         title: `Fix review findings in ${list.slice(0, 3).join(', ')}${list.length > 3 ? '…' : ''}`.slice(0, 300),
         dependsOn: [reviewTask.taskId],
-        instructions: `The ${roleTitles.debugger}'s review (${reviewTask.taskId}) found problems of severity major or worse in these files. Fix every finding listed and return the corrected files whole.`,
+        instructions: `The ${agentRoles.debugger.title}'s review (${reviewTask.taskId}) found problems of severity major or worse in these files. Fix every finding listed and return the corrected files whole.`,
         expectedArtifacts: list,
         acceptance: ['Every listed finding is addressed.', 'Nothing that worked before is broken.'],
         kind: 'fix',
@@ -398,7 +389,7 @@ export async function findingsFor(
   const files = new Set(task.expectedArtifacts);
   const findings: Finding[] = [];
   for (const id of task.dependsOn) {
-    const review = await reviewOf(state.tasks.get(id), readBlob);
+    const review = await reviewOf(state, state.tasks.get(id), readBlob);
     if (review) findings.push(...review.findings.filter((finding) => isBlocking(finding) && files.has(finding.file)));
   }
   // The test failures the review was made with, for the files this fix owns.
@@ -408,16 +399,26 @@ export async function findingsFor(
   return findings;
 }
 
-/** A done review task's report, read back from its answer. */
+/**
+ * A done review task's review: the report its completion wrote (`reviewPath`), which is
+ * the answer as validated, with the failing tests it counted as findings. Never the
+ * model's raw text, parsed again.
+ */
 export async function reviewOf(
+  state: ProjectState,
   task: TaskRow | undefined,
   readBlob: (hash: string) => Promise<string | undefined>,
 ): Promise<Review | null> {
-  if (!task || task.role !== 'debugger' || task.status !== 'done' || !task.outputHash) return null;
-  const text = await readBlob(task.outputHash);
+  if (!task || task.role !== 'debugger' || task.status !== 'done') return null;
+  const report = state.artifacts.get(reviewPath(task.taskId));
+  const text = report ? await readBlob(report.contentHash) : undefined;
   if (text === undefined) return null;
-  const parsed = validateOutput(reviewSchema, text);
-  return parsed.ok ? parsed.value : null;
+  try {
+    const parsed = reviewSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The serious findings the last review left open, for the run's closing message. */
@@ -430,7 +431,7 @@ export async function remainingFindings(
   // Every review of the last round: two reviews of one round each leave their own findings.
   const findings: Finding[] = [];
   for (const task of reviews.filter((review) => review.round === lastRound).sort((a, b) => a.order - b.order)) {
-    const review = await reviewOf(task, readBlob);
+    const review = await reviewOf(state, task, readBlob);
     if (review) findings.push(...review.findings.filter(isBlocking));
   }
   return findings;
