@@ -23,8 +23,11 @@ export interface RunnerDeps {
   bus: OutputBus;
   chooser: ModelChooser;
   limits: RunLimits;
+  /** Providers that can take calls now. */
   readiness(): Promise<ProviderReady[]>;
+  /** The resilient adapter of a provider; `observer` hears this call's retries. */
   adapter(provider: ProviderReady['provider'], observer?: ResilienceObserver): Promise<ProviderAdapter>;
+  /** The Template provider (no AI). */
   template(): ProviderAdapter;
   /** Runs the project's own tests in the page's sandbox; absent where no page is (Node tests). */
   checks?: ChecksService | undefined;

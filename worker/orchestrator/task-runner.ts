@@ -14,14 +14,12 @@ import type { AgentInput, AgentRole, Finding } from '../agents/index.ts';
 import { repairPrompt } from '../agents/index.ts';
 import { type CostGovernor, type MeasuredText, measure } from '../budget/index.ts';
 import type { EventDraft } from '../events/catalog.ts';
-import type { EventLog } from '../events/store/contract.ts';
 import type { ProjectState } from '../events/projections/project-state.ts';
 import type { TaskRow } from '../events/projections/rows.ts';
 import type { Actor } from '../events/schemas/common.ts';
 import { validateOutput } from '../artifacts/parse-output.ts';
 import type { ProviderAdapter } from '../providers/contract/provider-adapter.ts';
 import type { PromptCacheHint, ProviderMessage, ProviderRequest } from '../providers/contract/provider-request.ts';
-import type { ProviderReady } from '../providers/contract/provider-service-api.ts';
 import type { ResilienceObserver } from '../providers/resilience/resilience-records.ts';
 import { taskSignals } from '../router/index.ts';
 import { agentInputFor } from './agent-input.ts';
@@ -29,27 +27,21 @@ import { type CallResult, callModel } from './call-model.ts';
 import { Checkpointer } from './calls/checkpointer.ts';
 import { type MeteredRoute, type TotalUsage, chooseRoute, sentUtf8Bytes } from './calls/metered-call.ts';
 import { estimateTokens } from './context.ts';
-import type { RunLimits } from './limits.ts';
-import type { ModelChoice, ModelChooser } from './model-choice.ts';
-import type { OutputBus } from './output-bus.ts';
+import type { RunnerDeps } from './run-context.ts';
+import type { ModelChoice } from './model-choice.ts';
 
 /** Where a call goes: a routed model, or the Template provider (no AI, no cost). */
 export type Destination =
   | { kind: 'model'; choice: ModelChoice; route: MeteredRoute; adapter: ProviderAdapter }
   | { kind: 'template'; model: string; adapter: ProviderAdapter };
 
-export interface TaskRunnerDeps {
-  store: EventLog;
+/** What one model call needs: the runner's store, router, providers and limits, with the project's governor. */
+export interface TaskRunnerDeps extends Pick<
+  RunnerDeps,
+  'store' | 'bus' | 'chooser' | 'limits' | 'readiness' | 'adapter' | 'template'
+> {
   projectId: string;
-  bus: OutputBus;
-  chooser: ModelChooser;
   governor: CostGovernor;
-  limits: RunLimits;
-  /** Providers that can take calls now. */
-  readiness(): Promise<ProviderReady[]>;
-  /** The resilient adapter of a provider; `observer` hears this call's retries. */
-  adapter(provider: ProviderReady['provider'], observer?: ResilienceObserver): Promise<ProviderAdapter>;
-  template(): ProviderAdapter;
   /** A fresh id for a reservation in the log. */
   newId(): string;
 }

@@ -6,37 +6,9 @@ import { emptyProjectState } from '../../../worker/events/projections/project-st
 import type { TaskRow } from '../../../worker/events/projections/rows.ts';
 import { type Role, roleSchema } from '../../../worker/events/schemas/common.ts';
 import { taskAgentFor, team } from '../../../worker/orchestrator/task-agents.ts';
+import { taskRowOf } from '../orchestrator/task-row.ts';
 
-const taskRow: TaskRow = {
-  projectId: 'p',
-  taskId: 't',
-  role: null,
-  title: 'A task',
-  dependsOn: [],
-  instructions: '',
-  expectedArtifacts: [],
-  acceptance: [],
-  kind: 'build',
-  round: 1,
-  order: 0,
-  status: 'scheduled',
-  attempt: 0,
-  taskType: null,
-  provider: null,
-  model: null,
-  outputChars: 0,
-  checkpointHash: null,
-  outputHash: null,
-  repairs: 0,
-  inputTokens: 0,
-  outputTokens: 0,
-  costUsd: 0,
-  durationMs: 0,
-  lastError: null,
-  quality: null,
-  startedAt: null,
-  endedAt: null,
-};
+const taskRow = taskRowOf();
 
 const all: AgentRole<unknown>[] = [...Object.values(agentRoles), projectManagerChat];
 

@@ -1,8 +1,8 @@
 import { expect, test } from 'vitest';
 import type { Review } from '../../../worker/agents/index.ts';
 import { emptyProjectState } from '../../../worker/events/projections/project-state.ts';
-import type { TaskRow } from '../../../worker/events/projections/rows.ts';
 import { remainingFindings, reviewOf, reviewPath } from '../../../worker/orchestrator/task-results.ts';
+import { taskRowOf } from './task-row.ts';
 
 const named = {
   severity: 'major',
@@ -12,6 +12,15 @@ const named = {
   suggestion: '',
 } as const;
 const tested = { severity: 'major', file: 'calc.py', line: 9, message: 'test_add fails.', suggestion: '' } as const;
+
+const reviewTask = taskRowOf({
+  taskId: 'review',
+  role: 'debugger',
+  title: 'Review',
+  kind: 'review',
+  status: 'done',
+  attempt: 1,
+});
 
 /** A done review whose raw answer names one finding, and whose report (what its completion wrote) two. */
 function reviewedState() {
@@ -50,34 +59,3 @@ test('a review with no report has no findings to read: the raw answer is not par
   expect(await reviewOf(state, state.tasks.get('review'), readBlob)).toBeNull();
   expect(await remainingFindings(state, readBlob)).toEqual([]);
 });
-
-const reviewTask: TaskRow = {
-  projectId: 'p',
-  taskId: 'review',
-  role: 'debugger',
-  title: 'Review',
-  dependsOn: [],
-  instructions: '',
-  expectedArtifacts: [],
-  acceptance: [],
-  kind: 'review',
-  round: 1,
-  order: 0,
-  status: 'done',
-  attempt: 1,
-  taskType: null,
-  provider: null,
-  model: null,
-  outputChars: 0,
-  checkpointHash: null,
-  outputHash: null,
-  repairs: 0,
-  inputTokens: 0,
-  outputTokens: 0,
-  costUsd: 0,
-  durationMs: 0,
-  lastError: null,
-  quality: null,
-  startedAt: null,
-  endedAt: null,
-};
