@@ -11,12 +11,8 @@ import { builderAnswer, files, passingReview, reviewWithMajorFinding, teamPlan }
 
 let counter = 0;
 
-/** The worker API as worker/index.ts wires it, on a fresh database, with OpenAI pointed at the simulator. */
-export async function engineWithTeam(
-  sim: Simulator,
-  limits: Partial<RunLimits> = {},
-  name = `orchestrator-${++counter}-${Date.now()}`,
-) {
+/** The worker API as worker/index.ts wires it, on the database `name` (fresh by default), with no key set. */
+export function engineWithoutKey(limits: Partial<RunLimits> = {}, name = `orchestrator-${++counter}-${Date.now()}`) {
   const db = new OrchestraDb(name);
   const api = createWorkerApi({
     db,
@@ -26,6 +22,16 @@ export async function engineWithTeam(
     providers: (options) => Promise.resolve(new ProviderService(db, options)),
     orchestrator: { limits, random: mulberry32(7), templateDelayMs: 0 },
   });
+  return { api, db };
+}
+
+/** The worker API as worker/index.ts wires it, on a fresh database, with OpenAI pointed at the simulator. */
+export async function engineWithTeam(
+  sim: Simulator,
+  limits: Partial<RunLimits> = {},
+  name = `orchestrator-${++counter}-${Date.now()}`,
+) {
+  const { api, db } = engineWithoutKey(limits, name);
   await api.updateProvider('openai', { baseUrl: sim.baseUrl('openai') });
   await api.setKey('openai', 'sk-test-orchestra-0000000000');
   return { api, db };

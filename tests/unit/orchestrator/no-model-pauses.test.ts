@@ -9,16 +9,13 @@
  */
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createWorkerApi } from '../../../worker/api.ts';
 import { OrchestraDb } from '../../../worker/db/database.ts';
 import { createEngine } from '../../../worker/engine.ts';
 import { Orchestrator } from '../../../worker/orchestrator/orchestrator.ts';
 import { createProjectCommands } from '../../../worker/projects/project-commands.ts';
-import { ProviderService } from '../../../worker/providers/provider-service.ts';
-import { mulberry32 } from '../../../worker/router/index.ts';
 import { rowBadge } from '../../../worker/run-state/run-state.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
-import { engineWithTeam, scriptDefaultTeam, waitFor } from './helpers.ts';
+import { engineWithTeam, engineWithoutKey, scriptDefaultTeam, waitFor } from './helpers.ts';
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -54,16 +51,7 @@ test('keys locked while a run waits pause it as "keys locked", and unlocking let
 }, 40_000);
 
 test('a key set up but unusable refuses Start with a sentence naming it, and builds no Template starter', async () => {
-  const name = `no-model-waiting-${++counter}-${Date.now()}`;
-  const db = new OrchestraDb(name);
-  const api = createWorkerApi({
-    db,
-    engine: createEngine(db),
-    storage: undefined,
-    appOrigin: '',
-    providers: (options) => Promise.resolve(new ProviderService(db, options)),
-    orchestrator: { random: mulberry32(7), templateDelayMs: 0 },
-  });
+  const { api } = engineWithoutKey({}, `no-model-waiting-${++counter}-${Date.now()}`);
   // An OpenAI-compatible key with no base URL or model: set up, not usable.
   expect((await api.setKey('openai-compatible', 'sk-local-0000000000')).ok).toBe(true);
   const readiness = await api.providerReadiness();
