@@ -26,10 +26,8 @@ const passphrase = 'correct horse battery staple';
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
 const runStatus = (page: Page) => page.getByTestId('run-status').getAttribute('data-status');
 
-test('with locked keys Start asks for the passphrase, refuses a wrong one, and starts a model run with the right one', async ({
-  profile,
-}) => {
-  const { page } = profile;
+/** The team scripted on the simulator, and an OpenAI key stored encrypted with `passphrase` (unlocked for now). */
+async function teamWithEncryptedKey(page: Page): Promise<void> {
   scriptTeam(sim, 'openai', {
     'project-manager': { kind: 'json', value: teamPlan },
     'code-generator': (request) => builderAnswer(request),
@@ -45,6 +43,13 @@ test('with locked keys Start asks for the passphrase, refuses a wrong one, and s
   await expect
     .poll(() => page.getByTestId('key-status').textContent())
     .toBe('Keys are encrypted and unlocked for this session.');
+}
+
+test('with locked keys Start asks for the passphrase, refuses a wrong one, and starts a model run with the right one', async ({
+  profile,
+}) => {
+  const { page } = profile;
+  await teamWithEncryptedKey(page);
   // A reload forgets the passphrase: the keys are locked.
   await page.reload();
   await expect.poll(() => page.getByTestId('key-status').textContent()).toBe('Keys are encrypted and locked.');
@@ -108,21 +113,7 @@ test('keys locked during a run pause it as "keys locked", and the banner unlocks
   profile,
 }) => {
   const { page } = profile;
-  scriptTeam(sim, 'openai', {
-    'project-manager': { kind: 'json', value: teamPlan },
-    'code-generator': (request) => builderAnswer(request),
-    'ui-designer': { kind: 'json', value: files.ui },
-    'test-writer': { kind: 'json', value: files.tests },
-    debugger: { kind: 'json', value: passingReview },
-  });
-  await page.goto(`${server.url}/settings`);
-  await configureProvider(page, 'openai', sim.baseUrl('openai'), key);
-  const settings = page.getByTestId('passphrase');
-  await settings.getByLabel('New passphrase (8 characters or more)').fill(passphrase);
-  await settings.getByRole('button', { name: 'Encrypt keys' }).click();
-  await expect
-    .poll(() => page.getByTestId('key-status').textContent())
-    .toBe('Keys are encrypted and unlocked for this session.');
+  await teamWithEncryptedKey(page);
   await createProject(page, server.url, {
     name: 'Relocked notes',
     description: 'A notes service with a small web page.',
