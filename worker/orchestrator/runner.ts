@@ -178,7 +178,7 @@ export class ProjectRunner {
   async step(): Promise<string | null> {
     const task = await stepRun(this.context, new Set(this.inFlight.keys()));
     if (!task) return null;
-    this.launch(task);
+    this.launch(task, 'step');
     return task.taskId;
   }
 
@@ -360,17 +360,35 @@ export class ProjectRunner {
     }
     const slots = project.maxParallel - busy;
     const ready = readyTasks(state.tasks.values(), new Set(this.inFlight.keys()), slots);
-    for (const task of ready) this.launch(task);
+    for (const task of ready) this.launch(task, 'loop');
     if (ready.length === 0 && this.inFlight.size === 0) await pauseIfStalled(this.context, state);
   }
 
-  /** Starts a task's attempt in the background; the loop runs again when it settles. */
-  private launch(task: TaskRow): void {
+  /**
+   * Starts a task's attempt in the background; the loop runs again when it settles. It
+   * starts only if, when its `task-start` is written, the run it was launched in still
+   * runs (`loop`) or, for Next agent (`step`), has not ended: a pause written meanwhile
+   * holds it back, and it waits, unstarted, for the run to go on.
+   */
+  private launch(task: TaskRow, by: 'loop' | 'step'): void {
     if (this.stopping > 0) return; // Next agent launches outside the loop
     const controller = new AbortController();
     const entry: InFlight = { controller, done: Promise.resolve(), released: false };
     this.inFlight.set(task.taskId, entry);
-    entry.done = executeTask(this.context, this.outcomes, task.taskId, controller.signal, () => this.callDeps())
+    const mayStart = (state: ProjectState) => {
+      const project = state.project;
+      const status = state.tasks.get(task.taskId)?.status;
+      if (!project || !project.currentRunId || status === 'done' || status === 'cancelled') return false;
+      return project.runStatus === 'running' || (by === 'step' && project.runStatus === 'paused');
+    };
+    entry.done = executeTask(
+      this.context,
+      this.outcomes,
+      task.taskId,
+      controller.signal,
+      () => this.callDeps(),
+      mayStart,
+    )
       .catch((error: unknown) => this.report(error, task.taskId))
       .finally(() => {
         this.inFlight.delete(task.taskId);

@@ -61,6 +61,8 @@ export interface AttemptOptions {
   current: () => Promise<ProjectState>;
   conversation?: AgentInput['conversation'];
   avoidArms?: ReadonlySet<string>;
+  /** Whether the run still lets the task start (see `runTaskAttempt`). */
+  mayStart?: (state: ProjectState) => boolean;
 }
 
 export interface TaskAgent {

@@ -6,6 +6,7 @@
  * person said; `task-outcome.ts` then turns the outcome into events.
  */
 import { runChecks } from './run-end.ts';
+import type { ProjectState } from '../events/projections/project-state.ts';
 import type { RunContext } from './run-context.ts';
 import { findingsFor, remainingFindings } from './task-results.ts';
 import type { TaskOutcomes } from './task-outcome.ts';
@@ -14,13 +15,18 @@ import { taskAgentFor } from './task-agents.ts';
 import { templateFor } from './template-plan.ts';
 import { conversationOf } from './chat.ts';
 
-/** Runs the task's next attempt and settles its outcome. `callDeps`: what its model call needs, read once it is made. */
+/**
+ * Runs the task's next attempt and settles its outcome. `callDeps`: what its model call
+ * needs, read once it is made; `mayStart`: whether the run still lets it start, checked
+ * atomically with its `task-start` (a pause written since the launch wins).
+ */
 export async function executeTask(
   ctx: RunContext,
   outcomes: TaskOutcomes,
   taskId: string,
   signal: AbortSignal,
   callDeps: () => Promise<TaskRunnerDeps>,
+  mayStart: (state: ProjectState) => boolean,
 ): Promise<void> {
   const before = await ctx.state();
   const reviewing = before.tasks.get(taskId);
@@ -64,8 +70,11 @@ export async function executeTask(
     findings,
     template,
     current: () => ctx.state(),
+    mayStart,
     ...(avoidArms.size > 0 ? { avoidArms } : {}),
     ...(worker.hearsConversation ? { conversation: conversationOf(await ctx.deps.store.read(ctx.projectId)) } : {}),
   });
+  // Not started: the model left out after a switch is still left out when it does start.
+  if (outcome.kind === 'not-started' && silent !== undefined) outcomes.switchedFrom.set(taskId, silent);
   await outcomes.settle(task, worker.agent, outcome);
 }

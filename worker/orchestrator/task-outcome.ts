@@ -211,6 +211,9 @@ export class TaskOutcomes {
       case 'failed':
         await this.fail(task, outcome.attempt, outcome.errorKind, outcome.message, outcome.retryable);
         return;
+      case 'not-started':
+        // Paused or stopped before its start was written: it waits, as it was, for the run to go on.
+        return;
     }
   }
 

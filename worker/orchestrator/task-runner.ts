@@ -99,7 +99,9 @@ export type TaskAttemptOutcome<T> =
       /** The model the stopped call went to (null: the Template provider). */
       armId: string | null;
     }
-  | { kind: 'loop'; attempt: number; message: string };
+  | { kind: 'loop'; attempt: number; message: string }
+  /** The run was paused or stopped before the attempt's start was written: no call went out, the task waits. */
+  | { kind: 'not-started' };
 
 export type { TotalUsage };
 
@@ -129,6 +131,11 @@ export async function runTaskAttempt<T>(
     conversation?: AgentInput['conversation'];
     /** Models that declined this task: not chosen again for it. */
     avoidArms?: ReadonlySet<string>;
+    /**
+     * Whether the attempt may still start, checked on the state its `task-start` folds on:
+     * a pause or stop written since the launch was decided wins, and no call goes out.
+     */
+    mayStart?: (state: ProjectState) => boolean;
   },
 ): Promise<TaskAttemptOutcome<T>> {
   const attempt = task.attempt + 1;
@@ -275,18 +282,41 @@ export async function runTaskAttempt<T>(
   // bills nothing: its call starts once task-start is folded into the state, and its
   // answer goes back without waiting for the commit (see `started`).
   let startWritten: Promise<unknown> = Promise.resolve();
+  /** The start was refused because the run no longer lets the task start (`mayStart`). */
+  let notStarted = false;
+  const mayStart = options.mayStart;
   const writeStart = async (reserved: EventDraft[]) => {
     let folded = () => undefined as void;
     const startFolded = new Promise<void>((resolve) => (folded = resolve));
-    startWritten = deps.store.append(
-      deps.projectId,
-      [
-        ...routeEvents.splice(0),
-        ...reserved,
-        { type: 'task-start', actor: system, payload: { taskId: task.taskId, attempt, provider, model } },
-      ],
-      { folded },
-    );
+    const routed = routeEvents.splice(0);
+    startWritten = deps.store
+      .append(
+        deps.projectId,
+        [
+          ...routed,
+          ...reserved,
+          { type: 'task-start', actor: system, payload: { taskId: task.taskId, attempt, provider, model } },
+        ],
+        {
+          folded,
+          ...(mayStart
+            ? {
+                requires: {
+                  holds: (current: ProjectState) => {
+                    notStarted = !mayStart(current);
+                    return !notStarted;
+                  },
+                  message: `The run was paused or stopped before task ${task.taskId} started.`,
+                },
+              }
+            : {}),
+        },
+      )
+      .catch((error: unknown) => {
+        // Its router records go with the withdrawal instead (`closeRoute`).
+        if (notStarted) routeEvents.unshift(...routed);
+        throw error;
+      });
     void startWritten.catch(() => undefined); // awaited below, or by whoever completes the answer
     if (route) await startWritten;
     else await Promise.race([startFolded, startWritten]);
@@ -324,27 +354,35 @@ export async function runTaskAttempt<T>(
     };
     let result: CallResult;
     let settled: EventDraft[] = [];
-    if (route) {
-      const made = await route.call({
-        adapter: destination.adapter,
-        request: request(),
-        size: {
-          utf8Bytes: first ? firstSentBytes : sentUtf8Bytes(agent.systemPrompt, measuredContents, agent.responseFormat),
-          maxOutputTokens: agent.maxOutputTokens,
-        },
-        signal: options.signal,
-        onDelta,
-        beforeCall,
-      });
-      if (made.kind === 'budget') {
-        if (!first) await startWritten;
-        await closeRoute('withdraw');
-        return { kind: 'budget', message: made.message };
+    try {
+      if (route) {
+        const made = await route.call({
+          adapter: destination.adapter,
+          request: request(),
+          size: {
+            utf8Bytes: first
+              ? firstSentBytes
+              : sentUtf8Bytes(agent.systemPrompt, measuredContents, agent.responseFormat),
+            maxOutputTokens: agent.maxOutputTokens,
+          },
+          signal: options.signal,
+          onDelta,
+          beforeCall,
+        });
+        if (made.kind === 'budget') {
+          if (!first) await startWritten;
+          await closeRoute('withdraw');
+          return { kind: 'budget', message: made.message };
+        }
+        ({ result, settled } = made);
+      } else {
+        await beforeCall([]);
+        result = await callModel(destination.adapter, request(), options.signal, onDelta);
       }
-      ({ result, settled } = made);
-    } else {
-      await beforeCall([]);
-      result = await callModel(destination.adapter, request(), options.signal, onDelta);
+    } catch (error) {
+      if (!notStarted) throw error;
+      await closeRoute('withdraw');
+      return { kind: 'not-started' };
     }
     await checkpoints.done();
     const checked = options.signal.aborted || result.error ? null : validateOutput(agent.output, result.text);
