@@ -130,20 +130,33 @@ export async function stopRun(ctx: RunContext, callsInFlight: number): Promise<v
   if (!project?.currentRunId || project.runStatus !== 'paused') throw new RunError('Only a paused run can be stopped.');
   if (callsInFlight > 0) throw new RunError('Calls are still finishing: stop once the run has paused.');
   const left = [...state.tasks.values()].filter((task) => task.status !== 'done' && task.status !== 'cancelled');
+  // A run stopped with a task that failed for good ended because that task failed: the
+  // outcome says so, with the failure's own sentence, rather than "stopped by you".
+  const failed = left.filter((task) => task.status === 'failed');
   await ctx.append([
     {
       type: 'run-stop',
       actor: { kind: 'user' },
       payload: {
         runId: project.currentRunId,
-        outcome: 'stopped',
-        message:
-          left.length === 0
+        outcome: failed.length > 0 ? 'failed' : 'stopped',
+        message: (failed.length > 0
+          ? failedSentence(failed)
+          : left.length === 0
             ? 'Stopped by you.'
-            : `Stopped by you with ${left.length} task${left.length === 1 ? '' : 's'} not done: Start goes on with them.`,
+            : `Stopped by you with ${left.length} task${left.length === 1 ? '' : 's'} not done: Start goes on with them.`
+        ).slice(0, 1000),
       },
     },
   ]);
+}
+
+/** Why a run stopped with failed tasks ended: each task named with the cause it failed on. */
+function failedSentence(failed: readonly TaskRow[]): string {
+  const [first] = failed;
+  const cause = first?.lastError?.message ? `: ${first.lastError.message.replace(/[.\s]+$/, '')}` : '';
+  const others = failed.length > 1 ? ` (and ${failed.length - 1} other task${failed.length === 2 ? '' : 's'})` : '';
+  return `“${first?.title ?? 'A task'}” failed${cause}${others}.`;
 }
 
 /**

@@ -48,8 +48,10 @@ export async function finishRun(ctx: RunContext, before: ProjectState, runId: st
 
 /**
  * Runs the project's tests unless the last run already covers its files, or there is no
- * page to run them in. Returns whether a run was made. A failure here never stops the
- * build: the run goes on without test results, and the log says why.
+ * page to run them in. Returns whether a run was made. Tests that fail, time out or cannot
+ * run are a result (`check-run-end`), never a stop: the run goes on and the log says how
+ * they fared. What can throw here is the store (a full or failing disk, another tab), and
+ * that pauses the run as any fault of Orchestra's does (`reportFault`).
  */
 export async function runChecks(ctx: RunContext, trigger: 'review' | 'final', taskId?: string): Promise<boolean> {
   const checks = ctx.deps.checks;

@@ -84,6 +84,13 @@ export function modelName(provider: string | null | undefined, model: string | n
   return `${name} ${model ?? ''}`.trim();
 }
 
+/** A raw message with the log's internal ids (ULIDs, alone or prefixed) replaced by what they are. */
+export function withoutIds(text: string): string {
+  return text
+    .replace(/\bcost-[0-9A-HJKMNP-TV-Z]{26}\b/g, 'a cost reservation')
+    .replace(/\b(?:[a-z]+-)?[0-9A-HJKMNP-TV-Z]{26}\b/g, 'an internal id');
+}
+
 /**
  * One event as a plain sentence for the collaboration feed.
  * @example describeEvent(event) // "You: Please use TypeScript."
@@ -117,10 +124,13 @@ export function describeEvent(event: OrchestraEvent, context: EventContext = {})
       return `${runEnds.get(event.payload.outcome) ?? 'The run ended.'}${event.payload.message ? ` ${event.payload.message}` : ''}`;
     case 'user-message':
       return `${who}: ${event.payload.text}`;
-    case 'error-report':
-      return event.payload.taskId
-        ? `While on task ${task(event.payload.taskId)}: ${event.payload.message}`
-        : event.payload.message;
+    case 'error-report': {
+      const { kind, message, taskId } = event.payload;
+      // Orchestra's own faults carry the raw error: said as one, with internal ids named for what they are.
+      if (kind === 'engine')
+        return `Orchestra hit a problem of its own${taskId ? ` while ${task(taskId)} ran` : ''}. The details, for a report: ${withoutIds(message)}`;
+      return taskId ? `While on task ${task(taskId)}: ${message}` : message;
+    }
     case 'plan-propose':
       if (event.payload.change)
         return `${who} proposed a change plan of ${event.payload.tasks.length} task${event.payload.tasks.length === 1 ? '' : 's'} for “${event.payload.change.request.slice(0, 200)}”${event.payload.source === 'template' ? ' — Template (no AI)' : ''}.`;

@@ -92,3 +92,34 @@ test('cancelling the last open task ends "complete without" it, named, never "ev
   expect(runSentence(state)).toMatch(/^The run is complete without 1 cancelled task: Review the code and tests\./);
   expect(rowBadge(ended.project)).toEqual({ label: 'Completed, tasks cancelled', tone: 'warning' });
 }, 40_000);
+
+test('Stop run while a task has failed for good ends the run "failed", with the task and its cause', async () => {
+  const { api } = await engineWithTeam(sim);
+  // The page's designer is refused by the provider every time (a request it will not take).
+  scriptDefaultTeam(sim, {
+    'code-generator': (request) => builderAnswer(request),
+    'ui-designer': { kind: 'bad-request' },
+    debugger: { kind: 'json', value: passingReview },
+  });
+  const created = await api.createProject({ name: 'Notes', description: 'A notes service with a page.' });
+  if (!created.ok) throw new Error(created.message);
+  const { projectId } = created.value;
+  expect((await api.openProject(projectId)).ok).toBe(true);
+  expect((await api.startRun(projectId)).ok).toBe(true);
+  await waitFor(api, projectId, (view) => view.project.plan?.status === 'proposed');
+  expect((await api.approvePlan(projectId)).ok).toBe(true);
+  const paused = await waitFor(api, projectId, (view) => stateOf(view).phase === 'paused', 30_000);
+  const failed = paused.tasks.find((task) => task.status === 'failed');
+  expect(failed?.title).toMatch(/Notes page/);
+
+  expect((await api.stopRun(projectId)).ok).toBe(true);
+  const ended = await waitFor(api, projectId, (view) => view.project.runStatus === 'stopped');
+  expect(ended.project.lastOutcome).toBe('failed');
+  expect(rowBadge(ended.project)).toEqual({ label: 'Failed', tone: 'danger' });
+  const state = stateOf(ended);
+  expect(state).toMatchObject({ phase: 'ended', outcome: 'failed' });
+  // The reason names the task and the provider's cause; Start retries what is unfinished.
+  expect(ended.project.runMessage).toMatch(new RegExp(`^“${failed?.title ?? ''}” failed: .+\\.$`));
+  expect(ended.project.runMessage).toContain(failed?.lastError?.message.replace(/[.\s]+$/, '') ?? '?');
+  expect(runSentence(state)).toMatch(/^The run failed\. “.*Notes page.*” failed: .+ Not finished: .*Start retries/);
+}, 40_000);
