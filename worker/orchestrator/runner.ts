@@ -19,7 +19,8 @@
  *   run-commands.ts ─▶ start / askForChange (run-start.ts), the controls (run-controls.ts)
  *   pump ─▶ tick ─▶ runGuard (run-guards.ts): stop, finishRun (run-end.ts), pause; else launch
  *   launch ─▶ executeTask (task-launch.ts) ─▶ taskAgentFor (task-agents.ts) ─▶ attempt
- *     (task-runner.ts, calls/metered-call.ts) ─▶ settle (task-outcome.ts) ─▶ complete (task-results.ts)
+ *     (task-runner.ts, calls/metered-call.ts) ─▶ settle (task-outcome.ts) ─▶ complete
+ *     (task-completion.ts: file-, plan-, review-completion.ts)
  *   recover ─▶ recoveryEvents (recovery.ts); nothing can start ─▶ pauseIfStalled (run-end.ts)
  */
 import type { EventDraft } from '../events/catalog.ts';

@@ -16,7 +16,7 @@ import type { ProjectState } from '../events/projections/project-state.ts';
 import type { TaskRow } from '../events/projections/rows.ts';
 import type { ReadBlob } from './agent-input.ts';
 import type { RunLimits } from './limits.ts';
-import type { AnswerFacts, Completion } from './task-results.ts';
+import type { AnswerFacts, Completion } from './task-completion.ts';
 import { type TaskAttemptOutcome, type TaskRunnerDeps, runTaskAttempt } from './task-runner.ts';
 
 /** What an answer's check may read: the state the attempt began from, and the state now. */

@@ -22,7 +22,9 @@ import type { Role } from '../events/schemas/common.ts';
 import { applyChange, changePlanErrors, changeProposal, editablePaths } from './change-mode.ts';
 import { validatePlan } from './plan-validation.ts';
 import { type TaskAgent, taskAgent } from './task-agent.ts';
-import { fileCompletion, planCompletion, proposalOf, reviewCompletion } from './task-results.ts';
+import { fileCompletion } from './file-completion.ts';
+import { planCompletion, proposalOf } from './plan-completion.ts';
+import { reviewCompletion } from './review-completion.ts';
 
 const newPlanId = () => `plan-${ulid().slice(-8).toLowerCase()}`;
 

@@ -21,7 +21,7 @@ import { taskDeclinedSentence, taskFailedSentence, taskLoopSentence } from '../r
 import type { TaskRefusal } from './refusal-memory.ts';
 import { type RunContext, system } from './run-context.ts';
 import type { Answer } from './task-agent.ts';
-import type { AnswerFacts } from './task-results.ts';
+import type { AnswerFacts } from './task-completion.ts';
 import type { TaskAttemptOutcome } from './task-runner.ts';
 
 /** What the outcomes need of the runner beyond its context: its halt, and the slot of a task. */
