@@ -15,6 +15,7 @@ import {
   sealBlob,
   sealEvents,
 } from './sync-envelope.ts';
+import type { Backoff, SyncRetry } from './sync-retry.ts';
 import type { SpaceConnection } from './sync-space.ts';
 
 /** What a project's sync needs from the service that runs it. */
@@ -22,11 +23,13 @@ export interface ProjectSyncHost {
   connection: SpaceConnection;
   store: EventLog;
   state: DeviceSyncState;
+  /** When a failed request is tried again: after a backoff, or once the person says so. */
+  retry: SyncRetry;
   /** Something moved: events folded in from another device, or pushed from this one. */
   changed(): void;
   /** The server answered (after being unreachable). */
   reachable(): void;
-  /** A request failed; the sync goes on trying. */
+  /** A request failed: the sync tries again after a backoff, or waits for the person (`error.retryable`). */
   failed(error: SyncError): void;
   /**
    * The stream holds another device's event where this log has its own (they wrote the
@@ -38,12 +41,8 @@ export interface ProjectSyncHost {
 const writerId = 'writer';
 /** Events read and sealed at a time when pushing. */
 const pushSlice = 4096;
-const retryMs = 1000;
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-  });
+/** The pause before a long-poll the server ended is made again. */
+const reopenMs = 1000;
 
 /**
  * One project's sync with its stream: the stream is tailed live and another device's
@@ -54,7 +53,9 @@ const sleep = (ms: number, signal: AbortSignal) =>
  *   start ──▶ tailing ◀─────────────────────────────────────────────┐
  *               │ a batch: events that follow the log are folded in │
  *               │ caught up: push what the stream lacks ───────────┤
- *               │ request fails ─▶ retried with backoff ───────────┘
+ *               │ passing failure ─▶ backoff (sync-retry.ts) ──────┤
+ *               │ refusal for good ─▶ stopped until the person ────┘
+ *               │     says Try again (SyncRetry.wake)
  *               │ push fenced (403: another device took the epoch)
  *               │     ─▶ wait for the tail's next batch, then claim the next epoch
  *               │ the stream's event differs from ours at a place ─▶ diverged (stops)
@@ -88,6 +89,8 @@ export class ProjectSync {
   private readonly stream: DurableStream;
   /** Why the stream's last request failed (the client's retries are told nothing). */
   private readonly failures: ReturnType<typeof failureRecorder>;
+  private readonly tailBackoff: Backoff;
+  private readonly pushBackoff: Backoff;
 
   private constructor(
     private readonly host: ProjectSyncHost,
@@ -95,6 +98,8 @@ export class ProjectSync {
     private cursor: ProjectCursor,
   ) {
     this.failures = failureRecorder(host.connection.fetch, host.connection.serverUrl);
+    this.tailBackoff = host.retry.backoff(`tail:${projectId}`);
+    this.pushBackoff = host.retry.backoff(`push:${projectId}`);
     // The client reports an attempt cut by stop() as failed too: that is no failure.
     this.stream = spaceStream(
       host.connection,
@@ -134,6 +139,8 @@ export class ProjectSync {
 
   stop(): void {
     this.abort.abort();
+    this.host.retry.forget(`tail:${this.projectId}`);
+    this.host.retry.forget(`push:${this.projectId}`);
     void this.producer?.detach().catch(() => undefined);
     this.producer = undefined;
   }
@@ -169,11 +176,13 @@ export class ProjectSync {
           signal,
         });
         this.host.reachable();
+        this.tailBackoff.succeeded();
         await new Promise<void>((resolve, reject) => {
           const unsubscribe = response.subscribeJson<unknown>(async (batch) => {
             try {
               if (signal.aborted) return;
               this.host.reachable();
+              this.tailBackoff.succeeded();
               if (!(await this.fold(batch.items, batch.offset, batch.upToDate))) unsubscribe();
             } catch (error) {
               unsubscribe();
@@ -182,11 +191,13 @@ export class ProjectSync {
           });
           response.closed.then(resolve, reject);
         });
+        await this.host.retry.sleep(reopenMs, signal);
       } catch (error) {
         if (signal.aborted) return;
-        this.host.failed(syncFailure(error, this.host.connection.serverUrl));
+        const failure = syncFailure(error, this.host.connection.serverUrl);
+        this.host.failed(failure);
+        await this.tailBackoff.after(failure, signal);
       }
-      await sleep(retryMs, signal);
     }
   }
 
@@ -294,7 +305,7 @@ export class ProjectSync {
         .catch((error: unknown) => syncFailure(error, connection.serverUrl));
       if (tip instanceof SyncError) {
         this.host.failed(tip);
-        await sleep(retryMs, this.abort.signal);
+        await this.pushBackoff.after(tip, this.abort.signal);
         this.pushAgain = true;
         return;
       }
@@ -329,6 +340,7 @@ export class ProjectSync {
       const failure = this.producerErrors[0];
       if (failure) throw failure;
       this.confirmedSeq = Math.max(this.confirmedSeq, this.pushedSeq);
+      this.pushBackoff.succeeded();
       this.host.reachable();
       if (this.cursor.remote) {
         this.cursor = { ...this.cursor, remote: false };
@@ -349,8 +361,9 @@ export class ProjectSync {
         this.upToDate = false;
         return;
       }
-      this.host.failed(syncFailure(error, connection.serverUrl));
-      await sleep(retryMs, this.abort.signal);
+      const failure = syncFailure(error, connection.serverUrl);
+      this.host.failed(failure);
+      await this.pushBackoff.after(failure, this.abort.signal);
       this.pushAgain = true;
     }
   }

@@ -18,6 +18,11 @@ export interface SyncCommands {
   syncJoinSpace(serverUrl: string, secret: string, deviceName: string): Promise<Result<SyncStatus>>;
   /** Stops syncing and forgets the space on this device; projects stay. */
   syncLeave(): Promise<Result<SyncStatus>>;
+  /**
+   * Tries again now: what a refusal stopped (a wrong secret, a quota) is sent once more,
+   * and any backoff ends. The status says what came of it.
+   */
+  syncRetry(): Promise<SyncStatus>;
   /** The space secret again, to pair one more device. */
   syncSecret(): Promise<Result<string>>;
   syncProjectStatus(projectId: string): Promise<ProjectSyncStatus>;
@@ -76,6 +81,11 @@ export function createSyncCommands(sync: SyncService): SyncCommands {
       } catch (error) {
         return failure(error);
       }
+    },
+
+    syncRetry() {
+      sync.retryNow();
+      return Promise.resolve(sync.current());
     },
 
     async syncSecret() {

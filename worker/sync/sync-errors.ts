@@ -6,6 +6,7 @@ export type SyncFailureKind =
   | 'unreachable'
   | 'wrong_secret'
   | 'no_space'
+  | 'gone'
   | 'quota'
   | 'rate_limited'
   | 'malformed'
@@ -18,7 +19,10 @@ export class SyncError extends Error {
   constructor(
     readonly kind: SyncFailureKind,
     message: string,
+    /** A passing failure (no answer, 429, 5xx): tried again after a backoff. Otherwise the sync waits for the person. */
     readonly retryable: boolean,
+    /** The server's Retry-After: no new attempt before it. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
@@ -47,6 +51,8 @@ const quotaNames = new Map([
 export function syncErrorOfRefusal(refusal: Refusal, serverUrl: string): SyncError {
   const { status, code, said, retryAfter } = refusal;
   const because = said ? ` The server said: ${said}` : '';
+  const seconds = Number(retryAfter);
+  const waitMs = retryAfter && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
   if (status === 401 || status === 403)
     return new SyncError(
       'wrong_secret',
@@ -59,6 +65,12 @@ export function syncErrorOfRefusal(refusal: Refusal, serverUrl: string): SyncErr
       `The sync server at ${serverUrl} has no such space: it was deleted, or the secret is wrong.`,
       false,
     );
+  if (status === 404 || status === 410)
+    return new SyncError(
+      'gone',
+      `The sync server at ${serverUrl} no longer holds one of this space's projects (it was deleted there). Press Try again to send this device's copy once more.${because}`,
+      false,
+    );
   if (status === 413 || status === 507) {
     const quota = quotaNames.get(code ?? (status === 413 ? 'too_large' : 'quota_bytes')) ?? 'a quota';
     return new SyncError(
@@ -68,12 +80,12 @@ export function syncErrorOfRefusal(refusal: Refusal, serverUrl: string): SyncErr
     );
   }
   if (status === 429) {
-    const seconds = Number(retryAfter);
-    const when = Number.isFinite(seconds) && seconds > 0 ? `in ${Math.ceil(seconds)} s` : 'shortly';
+    const when = waitMs === undefined ? 'shortly' : `in ${Math.ceil(seconds)} s`;
     return new SyncError(
       'rate_limited',
       `The sync server at ${serverUrl} limits how often this space may call it, and this device went past it; syncing resumes ${when}.${because}`,
       true,
+      waitMs,
     );
   }
   if (status === 400)
@@ -87,6 +99,7 @@ export function syncErrorOfRefusal(refusal: Refusal, serverUrl: string): SyncErr
       'server_error',
       `The sync server at ${serverUrl} failed (${status}); syncing tries again.${because}`,
       true,
+      waitMs,
     );
   return new SyncError('refused', `The sync server at ${serverUrl} refused a request (${status}).${because}`, false);
 }

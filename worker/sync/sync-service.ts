@@ -6,6 +6,7 @@ import { ProjectSync, type ProjectSyncHost } from './project-sync.ts';
 import { textHashes } from './project-texts.ts';
 import { ensureStream, indexStreamUrl, spaceStream } from './space-streams.ts';
 import { SyncError, failureRecorder, syncFailure } from './sync-errors.ts';
+import { type Backoff, realClock, type SyncClock, SyncRetry } from './sync-retry.ts';
 import { type IndexEntry, indexEnvelopeSchema, openIndexEntry, sealIndexEntry } from './sync-envelope.ts';
 import { createSpace, joinSpace, type SpaceConnection } from './sync-space.ts';
 import { offStatus, type ProjectSyncStatus, type SyncStatus } from './sync-status.ts';
@@ -19,6 +20,8 @@ export interface SyncServiceOptions {
   /** Stops the project's runner here before its log is replaced with the stream's. */
   release?: (projectId: string) => Promise<void>;
   now?: () => number;
+  /** The timers of the backoffs (a virtual clock in tests). */
+  clock?: SyncClock;
 }
 
 const lockName = 'orchestra-sync';
@@ -32,8 +35,12 @@ const lockName = 'orchestra-sync';
  *    ▲                        │ refused (wrong secret, quota…)     ⇅
  *    │                        ▼                                  retrying (429, 5xx)
  *    └────────leave──────── failed ◀─────────────────────────────────┘
+ *                             │ Try again / the network is back ─▶ connecting
  *
- * Every failure carries its own sentence (`sync-errors.ts`); an answer puts it back to connected.
+ * Every failure carries its own sentence (`sync-errors.ts`). A passing one is tried
+ * again after a backoff, and an answer puts the state back to connected; a refusal for
+ * good stops the loop that met it, and the state stays failed, with its sentence, until
+ * the person says Try again (`retryNow`) or leaves the space (`sync-retry.ts`).
  * ```
  *
  * The space secret is kept sealed on this device; only the id, the access token and
@@ -59,6 +66,8 @@ export class SyncService {
   /** Projects of the space deleted on this device: neither the index nor a scan follows them again. */
   private readonly deleted = new Set<string>();
   private lifecycle: Promise<unknown> = Promise.resolve();
+  private readonly retry: SyncRetry;
+  private readonly announceBackoff: Backoff;
 
   constructor(
     private readonly engine: Engine,
@@ -67,6 +76,28 @@ export class SyncService {
     this.state = new DeviceSyncState(engine.db);
     this.fetcher = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.now = options.now ?? Date.now;
+    this.retry = new SyncRetry(options.clock ?? realClock, () => this.refusalsChanged());
+    this.announceBackoff = this.retry.backoff('announce');
+    // Back online: what waits is tried at once. (A worker has this event; Node does not.)
+    if (typeof globalThis.addEventListener === 'function') globalThis.addEventListener('online', () => this.retryNow());
+  }
+
+  /**
+   * Tries again now whatever waits: requests refused for good (the person pressed Try
+   * again) and backoffs alike.
+   */
+  retryNow(): void {
+    this.retry.wake();
+  }
+
+  /** The status shows the first refusal a loop stopped on, until none is left. */
+  private refusalsChanged(): void {
+    if (!this.connection) return;
+    const [first] = this.retry.refusals;
+    if (first) {
+      if (this.status.state !== 'failed' || this.status.message !== first.message)
+        this.patch({ state: 'failed', message: first.message });
+    } else if (this.status.state === 'failed') this.patch({ state: 'connecting', message: null });
   }
 
   /** Starts syncing the space this device joined earlier, if any (at the engine's start). */
@@ -206,6 +237,7 @@ export class SyncService {
     this.unsubscribes.clear();
     this.indexed.clear();
     this.connection = undefined;
+    this.retry.forget('announce');
   }
 
   private set(status: SyncStatus): void {
@@ -265,14 +297,18 @@ export class SyncService {
       connection,
       store: this.engine.store,
       state: this.state,
+      retry: this.retry,
       changed: () => {
         this.patch({ lastSyncedAt: this.now() });
         void this.refreshWaiting();
       },
       reachable: () => {
+        // A refusal a loop stopped on stays shown whatever else answers.
+        if (this.retry.refusals.length > 0) return;
         if (this.status.state !== 'connected' || this.status.message) this.patch({ state: 'connected', message: null });
       },
       failed: (error) => {
+        if (error.retryable && this.retry.refusals.length > 0) return;
         this.patch({
           state: error.kind === 'unreachable' ? 'unreachable' : error.retryable ? 'retrying' : 'failed',
           message: error.message,
@@ -301,6 +337,7 @@ export class SyncService {
     const stream = spaceStream(connection, indexStreamUrl(connection), failures.fetch, () => {
       if (!signal.aborted) this.host(connection).failed(failures.take());
     });
+    const backoff = this.retry.backoff('index');
     let offset = '-1';
     while (!signal.aborted) {
       try {
@@ -311,9 +348,11 @@ export class SyncService {
           signal,
         });
         this.host(connection).reachable();
+        backoff.succeeded();
         await new Promise<void>((resolve, reject) => {
           const unsubscribe = response.subscribeJson<unknown>(async (batch) => {
             try {
+              backoff.succeeded();
               for (const item of batch.items) {
                 const entry = await openIndexEntry(connection.key, indexEnvelopeSchema.parse(item));
                 if (!this.indexed.has(entry.projectId)) this.indexed.set(entry.projectId, entry);
@@ -328,11 +367,13 @@ export class SyncService {
           });
           response.closed.then(resolve, reject);
         });
+        await this.retry.sleep(1000, signal);
       } catch (error) {
         if (signal.aborted) return;
-        this.host(connection).failed(syncFailure(error, connection.serverUrl));
+        const failure = syncFailure(error, connection.serverUrl);
+        this.host(connection).failed(failure);
+        await backoff.after(failure, signal);
       }
-      await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }
 
@@ -348,10 +389,13 @@ export class SyncService {
       await spaceStream(connection, indexStreamUrl(connection)).append(
         JSON.stringify(await sealIndexEntry(connection.key, entry)),
       );
+      this.announceBackoff.succeeded();
     } catch (error) {
-      // Announced again at the next scan.
+      // Announced again at a later scan: after a backoff, or once the person says Try again.
       this.indexed.delete(entry.projectId);
-      this.host(connection).failed(syncFailure(error, connection.serverUrl));
+      const failure = syncFailure(error, connection.serverUrl);
+      this.announceBackoff.failed(failure);
+      this.host(connection).failed(failure);
     }
   }
 
@@ -361,7 +405,8 @@ export class SyncService {
     const rows = await this.engine.db.projects.toArray();
     for (const row of rows) {
       if (row.status === 'deleted' || this.deleted.has(row.id)) continue;
-      if (!this.indexed.has(row.id)) await this.announce({ projectId: row.id, name: row.name });
+      if (!this.indexed.has(row.id) && this.announceBackoff.ready())
+        await this.announce({ projectId: row.id, name: row.name });
       await this.follow(row.id);
     }
     await this.refreshWaiting();

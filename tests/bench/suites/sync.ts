@@ -36,6 +36,7 @@ import { MemoryEventLog } from '../../../worker/events/store/memory-store.ts';
 import { DeviceSyncState } from '../../../worker/sync/device-sync-state.ts';
 import { ProjectSync } from '../../../worker/sync/project-sync.ts';
 import { sealEvent } from '../../../worker/sync/sync-envelope.ts';
+import { SyncRetry } from '../../../worker/sync/sync-retry.ts';
 import { createSpace, joinSpace, type SpaceConnection } from '../../../worker/sync/sync-space.ts';
 import { randomHistory, seeded } from '../../unit/events/random-history.ts';
 import { type BenchResult, median, percentile, withBaseline } from '../result.ts';
@@ -110,6 +111,7 @@ async function device(connection: SpaceConnection, projectId: string, log = new 
       connection,
       store: log,
       state: new DeviceSyncState(db),
+      retry: new SyncRetry(),
       changed: () => void check(),
       reachable: () => undefined,
       failed: (error) => process.stderr.write(`sync: ${error.message}\n`),

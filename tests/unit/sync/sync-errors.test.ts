@@ -10,6 +10,7 @@ import { deriveSpaceCredentials, makeSpaceSecret } from '../../../worker/sync/sp
 import { SyncTamperError } from '../../../worker/sync/sync-envelope.ts';
 import { type SyncError, failureRecorder, syncErrorOf, syncFailure } from '../../../worker/sync/sync-errors.ts';
 import { createSpace, type SpaceConnection } from '../../../worker/sync/sync-space.ts';
+import { SyncRetry } from '../../../worker/sync/sync-retry.ts';
 import { openTestStore, startTestServer } from '../server/sync/harness.ts';
 
 const server = 'http://sync.example';
@@ -34,6 +35,17 @@ describe('each refusal of the sync server has its own sentence', () => {
     const error = await syncErrorOf(refusal(404, 'no_space', 'No such space.'), server);
     expect(error).toMatchObject({ kind: 'no_space', retryable: false });
     expect(error.message).toContain('has no such space');
+  });
+
+  test('404 or 410 of a stream: the server no longer holds the project; not retried', async () => {
+    for (const [status, code] of [
+      [404, 'not_found'],
+      [410, 'gone'],
+    ] as const) {
+      const error = await syncErrorOf(refusal(status, code, 'This stream has been deleted.'), server);
+      expect(error).toMatchObject({ kind: 'gone', retryable: false });
+      expect(error.message).toContain('no longer holds one of this space');
+    }
   });
 
   test('507 and 413 name the quota that was passed, with the server’s figure', async () => {
@@ -121,6 +133,7 @@ async function firstFailure(connection: SpaceConnection): Promise<SyncError> {
       connection,
       store: new MemoryEventLog(),
       state: new DeviceSyncState(db),
+      retry: new SyncRetry(),
       changed: () => undefined,
       reachable: () => undefined,
       failed: (error) => report(error),

@@ -86,6 +86,11 @@ export function SyncSection() {
     else setProblem(result.message);
   }
 
+  async function retry() {
+    const next = await callEngine('syncRetry').catch(() => undefined);
+    if (next) setStatus(next);
+  }
+
   async function leave() {
     setSecret(undefined);
     await run(callEngine('syncLeave'));
@@ -107,6 +112,11 @@ export function SyncSection() {
         <p class="problem" role="alert" data-testid="sync-message">
           {status()?.message}
         </p>
+      </Show>
+      <Show when={['failed', 'retrying', 'unreachable'].includes(status()?.state ?? 'off')}>
+        <button type="button" data-testid="sync-retry" onClick={() => void retry()}>
+          Try again
+        </button>
       </Show>
       <Show
         when={on()}
