@@ -63,7 +63,14 @@ export type {
 } from './events/projections/rows.ts';
 export type { CheckExecutor, CheckRunResult } from './checks/checks-service.ts';
 export type * from './checks/contract.ts';
-export type { ChangeCommands, FilesToImport, ImportDone, RevertDone, VersionDiff } from './changes/change-commands.ts';
+export type {
+  ChangeCommands,
+  DeleteDone,
+  FilesToImport,
+  ImportDone,
+  RevertDone,
+  VersionDiff,
+} from './changes/change-commands.ts';
 export type { IncomingFile } from './changes/import-files.ts';
 export type { ChangeSummary, DiffHunk, DiffLine, FileChange, FileDiff } from './changes/file-diff.ts';
 export type { ProjectSyncStatus, SyncStatus } from './sync/sync-status.ts';

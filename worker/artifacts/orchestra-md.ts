@@ -48,6 +48,8 @@ export interface OrchestraSummary {
     at: number;
     added: string[];
     modified: string[];
+    /** Absent in summaries made before files could be deleted. */
+    deleted?: string[];
     reverted: string[];
   }[];
   exportedAt: number;
@@ -193,6 +195,7 @@ function historySection(history: NonNullable<OrchestraSummary['history']>): stri
     const parts: string[] = [];
     if (entry.added.length > 0) parts.push(`added ${entry.added.map(inlineCode).join(', ')}`);
     if (entry.modified.length > 0) parts.push(`changed ${entry.modified.map(inlineCode).join(', ')}`);
+    if (entry.deleted?.length) parts.push(`deleted ${entry.deleted.map(inlineCode).join(', ')}`);
     if (entry.reverted.length > 0) parts.push(`brought back ${entry.reverted.map(inlineCode).join(', ')}`);
     return `${index + 1}. ${historyLabels[entry.kind]}, ${new Date(entry.at).toISOString()}: ${parts.join('; ') || 'no files'}.`;
   });

@@ -3,6 +3,7 @@ import type { Engine } from '../engine.ts';
 import { joinKey, type ProjectState } from '../events/projections/project-state.ts';
 import { toFailure } from '../projects/to-failure.ts';
 import { type ChangeSummary, type FileChange, type FileDiff, diffCounts, diffFiles, summarize } from './file-diff.ts';
+import { deletion } from './delete-file.ts';
 import { type RevertPlan, pointOf, revertFile, revertProject, versionAt } from './revert.ts';
 import { type IncomingFile, prepareImport, readZip } from './import-files.ts';
 import { ulid } from 'ulid';
@@ -23,6 +24,12 @@ export interface VersionDiff {
 export interface RevertDone {
   files: { path: string; from: number; to: number }[];
   newer: string[];
+}
+
+/** What deleting a file did: the version that records the deletion (earlier versions stay in its history). */
+export interface DeleteDone {
+  path: string;
+  version: number;
 }
 
 /** A project brought in from a ZIP or a folder. */
@@ -97,9 +104,10 @@ export function createChangeCommands(engine: Engine) {
         if (!file || !after || (from > 0 && !before)) {
           return fail('not_found', `There is no such version of ${path} in this project.`);
         }
+        // A version that deleted the file is no file: against it, every line is removed (or added).
         const [beforeText, afterText] = await Promise.all([
-          before ? textOf(before.contentHash, path) : Promise.resolve(null),
-          textOf(after.contentHash, path),
+          before && !before.deleted ? textOf(before.contentHash, path) : Promise.resolve(null),
+          after.deleted ? Promise.resolve('') : textOf(after.contentHash, path),
         ]);
         return ok({ path, from, to: toVersion, diff: diffFiles(beforeText, afterText) });
       }),
@@ -117,16 +125,24 @@ export function createChangeCommands(engine: Engine) {
           if (file.kind !== 'source') continue;
           const now = state.artifactVersions.get(joinKey(file.path, String(file.latest)));
           if (!now || now.seq <= sinceSeq) continue;
-          const then = versionAt(state, file.path, sinceSeq);
-          if (then?.contentHash === now.contentHash) continue;
+          const found = versionAt(state, file.path, sinceSeq);
+          // A file deleted at that point was not there: one brought back since is added.
+          const then = found?.deleted ? undefined : found;
+          if (now.deleted ? !then : then?.contentHash === now.contentHash) continue;
           const [before, after] = await Promise.all([
             then ? textOf(then.contentHash, file.path) : Promise.resolve(null),
-            textOf(now.contentHash, file.path),
+            now.deleted ? Promise.resolve('') : textOf(now.contentHash, file.path),
           ]);
           const diff = diffCounts(before, after);
           files.push({
             path: file.path,
-            status: then ? (now.provenance.revertedTo !== undefined ? 'reverted' : 'modified') : 'added',
+            status: now.deleted
+              ? 'deleted'
+              : !then
+                ? 'added'
+                : now.provenance.revertedTo !== undefined
+                  ? 'reverted'
+                  : 'modified',
             added: diff.added,
             removed: diff.removed,
           });
@@ -201,6 +217,27 @@ export function createChangeCommands(engine: Engine) {
           binary: prepared.files.filter((file) => file.binary).length,
           skipped,
         });
+      }),
+
+    /**
+     * Deletes a file from the project's tree, as a new version with no content: its history
+     * keeps it, and reverting to an earlier version brings it back. Refused, writing nothing,
+     * for a path that is not a file of the project.
+     * @example await engine.deleteFile(projectId, 'src/old.js', 'Not used any more')
+     */
+    deleteFile: (projectId: string, path: string, reason: string): Promise<Result<DeleteDone>> =>
+      guarded(async () => {
+        if (locks.role(projectId) !== 'writer') return notWriter();
+        const state = await store.load(projectId);
+        if (state.project?.runStatus === 'running') {
+          return fail('conflict', 'A run is making changes right now: pause it before deleting a file.', true);
+        }
+        const planned = deletion(state, path, reason, { source: 'user' }, { kind: 'user' });
+        if (!planned.ok) return fail('bad_input', planned.message);
+        // Read before the append, which folds into this same state.
+        const version = (state.artifacts.get(planned.path)?.latest ?? 0) + 1;
+        await store.append(projectId, [planned.draft], { expectedSeq: state.lastSeq });
+        return ok({ path: planned.path, version });
       }),
 
     /** Brings one file back to `version`, as a new version. */

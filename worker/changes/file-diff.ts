@@ -92,7 +92,7 @@ function lineChanges(oldText: string, after: string): { value: string; added: bo
 
 export interface FileChange {
   path: string;
-  status: 'added' | 'modified' | 'reverted';
+  status: 'added' | 'modified' | 'reverted' | 'deleted';
   added: number;
   removed: number;
 }

@@ -7,6 +7,8 @@ export interface HistoryEntry {
   at: number;
   added: string[];
   modified: string[];
+  /** Files the change deleted (a revert to a version that had deleted one included). */
+  deleted: string[];
   /** For reverts: the versions brought back, "src/a.js → v1". */
   reverted: string[];
 }
@@ -25,6 +27,10 @@ export function changeHistory(
 ): HistoryEntry[] {
   const runs = [...sessions].sort((a, b) => a.startedAt - b.startedAt);
   const ordered = [...versions].sort((a, b) => a.seq - b.seq);
+  // A version after a deletion brings the file back: an addition, not a modification.
+  const deletions = new Set(ordered.filter((version) => version.deleted).map((version) => version.seq));
+  const byVersion = new Map(ordered.map((version) => [`${version.version}\u0000${version.path}`, version.seq]));
+  const previous = (version: ArtifactVersionRow) => byVersion.get(`${version.version - 1}\u0000${version.path}`);
   const entries: HistoryEntry[] = [];
   let current = null as (HistoryEntry & { key: string }) | null;
   for (const version of ordered) {
@@ -43,13 +49,21 @@ export function changeHistory(
     const key = kind === 'run' ? `run:${run?.startedAt ?? 'none'}` : `${kind}:${version.at}`;
     if (current?.key !== key) {
       const at = kind === 'run' ? (run?.startedAt ?? version.at) : version.at;
-      current = { key, kind, at, added: [], modified: [], reverted: [] };
+      current = { key, kind, at, added: [], modified: [], deleted: [], reverted: [] };
       entries.push(current);
     }
-    if (version.provenance.revertedTo !== undefined)
+    if (version.deleted) current.deleted.push(version.path);
+    else if (version.provenance.revertedTo !== undefined)
       current.reverted.push(`${version.path} → v${version.provenance.revertedTo}`);
-    else if (version.version === 1) current.added.push(version.path);
+    else if (version.version === 1 || deletions.has(previous(version) ?? -1)) current.added.push(version.path);
     else current.modified.push(version.path);
   }
-  return entries.map(({ kind, at, added, modified, reverted }) => ({ kind, at, added, modified, reverted }));
+  return entries.map(({ kind, at, added, modified, deleted, reverted }) => ({
+    kind,
+    at,
+    added,
+    modified,
+    deleted,
+    reverted,
+  }));
 }

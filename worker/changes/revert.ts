@@ -31,6 +31,18 @@ export function versionAt(state: ProjectState, path: string, seq: number): Artif
 }
 
 function revertDraft(file: ArtifactRow, target: ArtifactVersionRow): EventDraft {
+  // Back to a version that deleted the file: the revert deletes it again.
+  if (target.deleted) {
+    return {
+      type: 'artifact-delete',
+      actor: { kind: 'user' },
+      payload: {
+        path: file.path,
+        reason: `Reverted to version ${target.version}, when it was deleted`,
+        provenance: { source: 'user', revertedTo: target.version },
+      },
+    };
+  }
   return {
     type: 'artifact-version',
     actor: { kind: 'user' },
@@ -51,10 +63,16 @@ export type RevertPlan =
       events: EventDraft[];
       /** Files the revert changes, with the version each goes back to. */
       files: { path: string; from: number; to: number }[];
-      /** Files made after the point: the revert leaves them as they are (files are never removed). */
+      /** Files not in the tree at the point (made after it, or deleted then): the revert leaves them as they are. */
       newer: string[];
     }
   | { ok: false; message: string };
+
+/** Whether the file as it stands is what `target` was: the same content, or deleted in both. */
+function same(file: ArtifactRow, target: ArtifactVersionRow): boolean {
+  if (file.deleted || target.deleted) return file.deleted === true && target.deleted !== undefined;
+  return target.contentHash === file.contentHash;
+}
 
 /**
  * The events that bring one file back to `version`.
@@ -65,7 +83,7 @@ export function revertFile(state: ProjectState, path: string, version: number): 
   const file = state.artifacts.get(path);
   const target = file && state.artifactVersions.get(joinKey(path, String(version)));
   if (!file || !target) return { ok: false, message: `There is no version ${version} of ${path} in this project.` };
-  if (target.contentHash === file.contentHash) {
+  if (same(file, target)) {
     return { ok: false, message: `${path} is already as it was in version ${version}.` };
   }
   return {
@@ -98,9 +116,10 @@ export function pointOf(state: ProjectState, seq: number): number {
 }
 
 /**
- * The events that bring every file back to how it was right after event `seq`. Files that
- * did not exist yet are listed in `newer` and kept. Review reports are the team's notes
- * about the project, not part of it: they stay as they are.
+ * The events that bring every file back to how it was right after event `seq`: a file
+ * deleted since comes back. Files that were not in the tree then (not made yet, or deleted
+ * at that point) are listed in `newer` and kept. Review reports are the team's notes about
+ * the project, not part of it: they stay as they are.
  */
 export function revertProject(state: ProjectState, seq: number): RevertPlan {
   if (!Number.isInteger(seq) || seq < 0 || seq > state.lastSeq) {
@@ -112,11 +131,12 @@ export function revertProject(state: ProjectState, seq: number): RevertPlan {
   for (const file of state.artifacts.values()) {
     if (file.kind === 'review') continue;
     const target = versionAt(state, file.path, seq);
-    if (!target) {
-      newer.push(file.path);
+    if (!target || target.deleted) {
+      // Not in the tree then, nor now: nothing to say about it.
+      if (!file.deleted) newer.push(file.path);
       continue;
     }
-    if (target.contentHash === file.contentHash) continue;
+    if (same(file, target)) continue;
     events.push(revertDraft(file, target));
     files.push({ path: file.path, from: file.latest, to: target.version });
   }

@@ -1,3 +1,4 @@
+import { currentFile, currentFiles } from '../artifacts/project-tree.ts';
 import { pooledUlid } from '../events/ids.ts';
 import type { EventLog } from '../events/store/contract.ts';
 import { sha256Hex } from '../events/hash.ts';
@@ -81,7 +82,7 @@ export class ChecksService {
     const installer = this.installer;
     if (!installer) return undefined;
     const state = await this.store.load(projectId);
-    const manifest = [...state.artifacts.values()].find((artifact) => artifact.path === 'package.json');
+    const manifest = currentFile(state, 'package.json');
     const content = manifest ? await this.store.blob(manifest.contentHash) : undefined;
     const declared = projectDependencies(content === undefined ? [] : [{ path: 'package.json', content }]);
     if (declared.length === 0) return undefined;
@@ -121,7 +122,7 @@ export class ChecksService {
     const executor = this.executor;
     if (!executor?.prepare || this.running.has(projectId)) return undefined;
     const state = await this.store.load(projectId);
-    const paths = [...state.artifacts.values()]
+    const paths = currentFiles(state)
       .filter((artifact) => artifact.kind === 'source')
       .map((artifact) => artifact.path);
     for (const task of state.tasks.values()) if (task.status !== 'cancelled') paths.push(...task.expectedArtifacts);
@@ -150,7 +151,7 @@ export class ChecksService {
     const executor = this.executor;
     if (!executor) return { ran: false, reason: 'Tests run in the app page, and no page is connected to this engine.' };
     const state = await this.store.load(projectId);
-    const sources = [...state.artifacts.values()].filter(
+    const sources = currentFiles(state).filter(
       (artifact) => artifact.kind === 'source' && isRunnableFile(artifact.path),
     );
     const suite = detectSuite(sources.map((artifact) => artifact.path));

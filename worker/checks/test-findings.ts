@@ -1,3 +1,4 @@
+import { currentFiles } from '../artifacts/project-tree.ts';
 import type { Finding } from '../agents/index.ts';
 import type { ProjectState } from '../events/projections/project-state.ts';
 import type { CheckSummary } from '../events/projections/rows.ts';
@@ -16,7 +17,7 @@ export function checkIsCurrent(state: ProjectState): boolean {
 
 /** The project's source files and their texts, for the import graph. */
 export async function sourceTexts(state: ProjectState, readBlob: ReadBlob): Promise<Map<string, string>> {
-  const sources = [...state.artifacts.values()].filter(
+  const sources = currentFiles(state).filter(
     (artifact) => artifact.kind === 'source' && !artifact.path.startsWith('.orchestra/'),
   );
   const texts = await Promise.all(sources.map((artifact) => readBlob(artifact.contentHash)));

@@ -1,3 +1,4 @@
+import { currentFiles } from '../artifacts/project-tree.ts';
 import { scoreTested } from '../artifacts/quality.ts';
 import type { EventDraft, PayloadOf } from '../events/catalog.ts';
 import { type ProjectState, joinKey } from '../events/projections/project-state.ts';
@@ -21,7 +22,7 @@ export function testQualityEvents(
 ): EventDraft[] {
   if (result.outcome !== 'completed' || result.cases.length === 0) return [];
   const byTask = new Map<string, Set<string>>();
-  for (const artifact of state.artifacts.values()) {
+  for (const artifact of currentFiles(state)) {
     if (artifact.kind !== 'source') continue;
     const version = state.artifactVersions.get(joinKey(artifact.path, String(artifact.latest)));
     const taskId = version?.provenance.taskId;

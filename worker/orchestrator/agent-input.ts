@@ -1,3 +1,4 @@
+import { currentFiles } from '../artifacts/project-tree.ts';
 import { isBinaryArtifact } from '../changes/binary-file.ts';
 import type { AgentInput, AgentRole, Finding } from '../agents/index.ts';
 import { checkIsCurrent, testRunSection } from '../checks/test-findings.ts';
@@ -42,7 +43,7 @@ export async function upstreamFiles(
   // A file shown before is taken from the context cache; the others are read together.
   const files: (ContextFile | undefined)[] = [];
   const unread: { at: number; artifact: ArtifactRow; direct: boolean }[] = [];
-  for (const artifact of state.artifacts.values()) {
+  for (const artifact of currentFiles(state)) {
     if (artifact.kind !== 'source' || isBinaryArtifact(state, artifact)) continue;
     const version = latestVersion(state, artifact);
     const producer = version?.provenance.taskId ? state.tasks.get(version.provenance.taskId) : undefined;

@@ -8,6 +8,7 @@
  *   build task naming an existing file ─▶ builder (edit mode) ─▶ blocks placed? ─▶ new versions
  *                                                                   └─ no: repair with the reason
  */
+import { currentFile, currentFiles } from '../artifacts/project-tree.ts';
 import { normalizeArtifactPath } from '../artifacts/safe-path.ts';
 import { isBinaryArtifact } from '../changes/binary-file.ts';
 import type { ChangeOutput } from '../changes/change-output.ts';
@@ -24,7 +25,7 @@ export const maxWholeRewriteLines = 150;
 /** The project's text files as they stand: what a change may modify. */
 export function editablePaths(state: ProjectState): Set<string> {
   const paths = new Set<string>();
-  for (const artifact of state.artifacts.values()) {
+  for (const artifact of currentFiles(state)) {
     if (artifact.kind === 'source' && !isBinaryArtifact(state, artifact)) paths.add(artifact.path);
   }
   return paths;
@@ -41,7 +42,7 @@ export function changePlanErrors(plan: ChangePlan, state: ProjectState, maxTasks
   errors.push(...validateChangePlan(plan.tasks, editablePaths(state)));
   for (const task of plan.tasks) {
     for (const raw of task.modifies) {
-      const artifact = state.artifacts.get(canonical(raw));
+      const artifact = currentFile(state, canonical(raw));
       if (artifact && isBinaryArtifact(state, artifact)) {
         errors.push(`Task ${task.id} modifies ${artifact.path}, a binary file no agent can read or change.`);
       }
@@ -125,7 +126,7 @@ export async function applyChange(
   const languages = new Map<string, string>();
   await Promise.all(
     [...named].map(async (path) => {
-      const artifact = state.artifacts.get(path);
+      const artifact = currentFile(state, path);
       if (!artifact || artifact.kind !== 'source') return;
       if (isBinaryArtifact(state, artifact)) {
         errors.push(`${path} is a binary file: it cannot be edited.`);
@@ -138,7 +139,7 @@ export async function applyChange(
     }),
   );
   for (const file of output.files) {
-    const artifact = state.artifacts.get(canonical(file.path));
+    const artifact = currentFile(state, canonical(file.path));
     if (!artifact || artifact.kind !== 'source') continue;
     const lines = (await readBlob(artifact.contentHash))?.split('\n').length ?? 0;
     if (lines > maxWholeRewriteLines) {

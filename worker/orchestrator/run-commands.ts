@@ -14,6 +14,7 @@ import { toFailure } from '../projects/to-failure.ts';
 import { type ProjectView, toProjectView } from '../projects/project-view.ts';
 import type { ProjectNotice } from '../projects/project-notices.ts';
 import { renderOrchestraMd } from '../artifacts/orchestra-md.ts';
+import { currentFiles } from '../artifacts/project-tree.ts';
 import type { Orchestrator } from './orchestrator.ts';
 import { validatePlan } from './plan-validation.ts';
 import { validateChangePlan } from '../changes/change-plan.ts';
@@ -261,7 +262,7 @@ export function createRunCommands(
         if (!project) return fail('not_found', 'There is no such project on this device.');
         const readBlob = (hash: string) => store.blob(hash);
         const files: { path: string; content: string; binary: boolean }[] = [];
-        for (const artifact of state.artifacts.values()) {
+        for (const artifact of currentFiles(state)) {
           if (artifact.kind !== 'source') continue;
           const content = await readBlob(artifact.contentHash);
           if (content !== undefined)
@@ -319,7 +320,7 @@ export function createRunCommands(
             inputTokens: tasks.reduce((sum, task) => sum + task.inputTokens, 0),
             outputTokens: tasks.reduce((sum, task) => sum + task.outputTokens, 0),
           },
-          files: [...state.artifacts.values()]
+          files: currentFiles(state)
             .filter((artifact) => artifact.kind === 'source')
             .map((artifact) => {
               const version = state.artifactVersions.get(joinKey(artifact.path, String(artifact.latest)));

@@ -142,6 +142,9 @@ export function createProjectCommands(engine: Engine) {
             'not_found',
             `There is no version ${version ?? ''} of ${path} in this project.`.replace('  ', ' '),
           );
+        if (row.deleted) {
+          return fail('not_found', `${path} was deleted in version ${row.version}: ${row.deleted.reason}`);
+        }
         const text = await store.blob(row.contentHash);
         return text === undefined ? fail('not_found', `The text of ${path} is not on this device.`) : ok(text);
       }),

@@ -19,7 +19,10 @@ export interface ProjectView {
   project: ProjectWithPlan;
   lastSeq: number;
   tasks: TaskRow[];
+  /** The files in the project's tree now, by path. */
   artifacts: ArtifactRow[];
+  /** Files deleted from the tree, by path: their history (in `artifactVersions`) stays. */
+  deletedArtifacts: ArtifactRow[];
   artifactVersions: ArtifactVersionRow[];
   sessions: SessionRow[];
   costs: CostRow[];
@@ -30,11 +33,13 @@ export interface ProjectView {
 
 export function toProjectView(state: ProjectState): ProjectView | null {
   if (!state.project) return null;
+  const files = [...state.artifacts.values()].sort((a, b) => a.path.localeCompare(b.path));
   return {
     project: { ...state.project, plan: state.plan },
     lastSeq: state.lastSeq,
     tasks: [...state.tasks.values()],
-    artifacts: [...state.artifacts.values()].sort((a, b) => a.path.localeCompare(b.path)),
+    artifacts: files.filter((file) => !file.deleted),
+    deletedArtifacts: files.filter((file) => file.deleted),
     artifactVersions: [...state.artifactVersions.values()],
     sessions: [...state.sessions.values()],
     costs: [...state.costs.values()],

@@ -206,6 +206,8 @@ export function describeEvent(event: OrchestraEvent, context: EventContext = {})
       return `${who} created ${event.payload.path}${fromTemplate(event.payload.provenance.source)}.`;
     case 'artifact-version':
       return `${who} updated ${event.payload.path}${fromTemplate(event.payload.provenance.source)}.`;
+    case 'artifact-delete':
+      return `${who} deleted ${event.payload.path}${fromTemplate(event.payload.provenance.source)}: ${event.payload.reason.replace(/[.\s]+$/, '')}.`;
     case 'artifact-validate':
       return `${event.payload.path} v${event.payload.version} is ${event.payload.status}${event.payload.issues.length ? `: ${event.payload.issues.join('; ')}` : '.'}`;
     case 'quality-assess': {

@@ -29,14 +29,15 @@ test('the history groups versions into what was brought in, each run, and each r
       version('src/b.js', 1, 2, 100, { source: 'user' }),
       version('src/a.js', 2, 10, 2000, { source: 'ai', role: 'code-generator' }),
       version('src/c.js', 1, 11, 2100, { source: 'ai', role: 'code-generator' }),
+      { ...version('src/b.js', 2, 12, 2200, { source: 'ai', role: 'code-generator' }), deleted: { reason: 'unused' } },
       version('src/a.js', 3, 20, 5000, { source: 'user', revertedTo: 1 }),
     ],
     [{ startedAt: 1000, endedAt: 3000 }],
   );
   expect(history).toEqual([
-    { kind: 'import', at: 100, added: ['src/a.js', 'src/b.js'], modified: [], reverted: [] },
-    { kind: 'run', at: 1000, added: ['src/c.js'], modified: ['src/a.js'], reverted: [] },
-    { kind: 'revert', at: 5000, added: [], modified: [], reverted: ['src/a.js → v1'] },
+    { kind: 'import', at: 100, added: ['src/a.js', 'src/b.js'], modified: [], deleted: [], reverted: [] },
+    { kind: 'run', at: 1000, added: ['src/c.js'], modified: ['src/a.js'], deleted: ['src/b.js'], reverted: [] },
+    { kind: 'revert', at: 5000, added: [], modified: [], deleted: [], reverted: ['src/a.js → v1'] },
   ]);
   const md = renderOrchestraMd({
     project: { name: 'P', description: '', template: null },
@@ -53,7 +54,7 @@ test('the history groups versions into what was brought in, each run, and each r
       '## History of changes',
       '',
       '1. Brought in, 1970-01-01T00:00:00.100Z: added `src/a.js`, `src/b.js`.',
-      '2. Run, 1970-01-01T00:00:01.000Z: added `src/c.js`; changed `src/a.js`.',
+      '2. Run, 1970-01-01T00:00:01.000Z: added `src/c.js`; changed `src/a.js`; deleted `src/b.js`.',
       '3. Reverted by you, 1970-01-01T00:00:05.000Z: brought back `src/a.js → v1`.',
     ].join('\n'),
   );
@@ -69,7 +70,7 @@ test('a revert made while a run is paused (the run has no end yet) is a revert, 
     [{ startedAt: 1000, endedAt: null }],
   );
   expect(history).toEqual([
-    { kind: 'run', at: 1000, added: ['src/a.js'], modified: ['src/a.js'], reverted: [] },
-    { kind: 'revert', at: 2000, added: [], modified: [], reverted: ['src/a.js → v1'] },
+    { kind: 'run', at: 1000, added: ['src/a.js'], modified: ['src/a.js'], deleted: [], reverted: [] },
+    { kind: 'revert', at: 2000, added: [], modified: [], deleted: [], reverted: ['src/a.js → v1'] },
   ]);
 });

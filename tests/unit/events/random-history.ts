@@ -162,6 +162,11 @@ export function randomHistory(random: () => number, length: number): EventDraft[
       },
     }),
     () => ({
+      type: 'artifact-delete',
+      actor: { kind: 'agent', role: pick(roles) },
+      payload: { path: path(), reason: 'not needed', provenance: { source: 'ai', taskId: taskId() } },
+    }),
+    () => ({
       type: 'artifact-validate',
       actor: system,
       payload: { path: path(), version: 1 + Math.floor(random() * 3), status: 'valid', issues: [] },

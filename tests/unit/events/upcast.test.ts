@@ -57,5 +57,5 @@ test('a stored event is checked envelope first, then payload', () => {
   expect(() => parseStoredEvent({ ...event, payload: { messageId: 'm' } })).toThrow(
     /user-message event is not valid: text/,
   );
-  expect(eventTypes).toHaveLength(37);
+  expect(eventTypes).toHaveLength(38);
 });

@@ -7,22 +7,23 @@ interface FileChange {
   seq: number;
   at: number;
   path: string;
-  created: boolean;
+  action: 'created' | 'updated' | 'deleted';
   who: string;
   template: boolean;
 }
 
-/** Files as they were created and updated, in order, each linking to its page in Artifacts. */
+/** Files as they were created, updated and deleted, in order, each linking to its page in Artifacts. */
 export function ArtifactTimeline(props: { projectId: string; events: OrchestraEvent[] }) {
   const changes = createMemo(() => {
     const list: FileChange[] = [];
     for (const event of props.events) {
-      if (event.type !== 'artifact-create' && event.type !== 'artifact-version') continue;
+      if (event.type !== 'artifact-create' && event.type !== 'artifact-version' && event.type !== 'artifact-delete')
+        continue;
       list.push({
         seq: event.seq,
         at: event.at,
         path: event.payload.path,
-        created: event.type === 'artifact-create',
+        action: event.type === 'artifact-create' ? 'created' : event.type === 'artifact-delete' ? 'deleted' : 'updated',
         who: describeActor(event.actor),
         template: event.payload.provenance.source === 'template',
       });
@@ -41,8 +42,7 @@ export function ArtifactTimeline(props: { projectId: string; events: OrchestraEv
             {(change) => (
               <li data-seq={change.seq}>
                 <time datetime={new Date(change.at).toISOString()}>{new Date(change.at).toLocaleTimeString()}</time>{' '}
-                <span class="hint">{change.created ? 'created' : 'updated'}</span>{' '}
-                <A href={link(change.path)}>{change.path}</A>
+                <span class="hint">{change.action}</span> <A href={link(change.path)}>{change.path}</A>
                 <span class="hint"> · {change.template ? 'Template (no AI)' : change.who}</span>
               </li>
             )}

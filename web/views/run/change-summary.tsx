@@ -15,7 +15,12 @@ export function ChangeSummary(props: { projectId: string; events: OrchestraEvent
       let versions = 0;
       for (const event of props.events) {
         if (event.type === 'run-start') since = event.seq - 1;
-        else if (event.type === 'artifact-create' || event.type === 'artifact-version') versions = event.seq;
+        else if (
+          event.type === 'artifact-create' ||
+          event.type === 'artifact-version' ||
+          event.type === 'artifact-delete'
+        )
+          versions = event.seq;
       }
       return versions > since ? { projectId: props.projectId, since, versions } : undefined;
     },

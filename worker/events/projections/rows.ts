@@ -162,6 +162,11 @@ export interface ArtifactVersionRow {
   };
   validation: { status: 'valid' | 'invalid'; issues: string[] } | null;
   quality: number | null;
+  /**
+   * Set on the version that deleted the file (`artifact-delete`): it has no content (its
+   * hash is the empty text's) and the reason is why it went.
+   */
+  deleted?: { reason: string };
 }
 
 /** A file of the project as it is now: its latest version (the history is in `artifactVersions`). */
@@ -174,6 +179,11 @@ export interface ArtifactRow {
   contentHash: string;
   size: number;
   updatedAt: number;
+  /**
+   * The latest version deleted the file: it is no longer in the project's tree (not in the
+   * file tree, the export, the checks or the agents' context), only in its history.
+   */
+  deleted?: boolean;
 }
 
 /** A run of the project ("project sessions"). */

@@ -46,6 +46,17 @@ const artifactVersion = z.object({
 export const artifactEvents = {
   'artifact-create': artifactVersion,
   'artifact-version': artifactVersion,
+  /**
+   * A file leaves the project's tree: a new version that is "no file", so its history keeps
+   * every earlier version and a revert to a point before it brings the file back. Written
+   * only for a file that exists (the writer checks; the fold ignores any other).
+   */
+  'artifact-delete': z.object({
+    path: artifactPathSchema,
+    /** Why, in a sentence for the person (the agent's reason, or "Reverted to …"). */
+    reason: z.string().min(1).max(1000),
+    provenance: provenanceSchema,
+  }),
   'artifact-validate': z.object({
     path: artifactPathSchema,
     version: z.number().int().min(1),
