@@ -1,4 +1,4 @@
-import { entryOf, jsonMessages, readLimited } from './body.ts';
+import { entryOf, type JsonEntry, jsonEntry, readLimited } from './body.ts';
 import { liveStream, refuse, type StreamRequest } from './context.ts';
 import { h, isJson, isTrue, mediaType, parseWholeNumber } from './headers.ts';
 import { formatOffset } from './offset.ts';
@@ -63,7 +63,7 @@ export async function appendStream(ctx: StreamRequest): Promise<Response> {
       return refuse(409, 'closed', 'This stream is closed.', closedHeaders);
     }
 
-    let messages: string[] | undefined;
+    let messages: Extract<JsonEntry, { ok: true }> | undefined;
     if (body.byteLength > 0) {
       const contentType = headers.get('content-type');
       if (contentType === null || contentType.trim() === '')
@@ -72,10 +72,10 @@ export async function appendStream(ctx: StreamRequest): Promise<Response> {
         return refuse(409, 'content_type', `This stream holds ${stream.contentType}, not ${contentType}.`);
       }
       if (isJson(stream.contentType)) {
-        const parsed = jsonMessages(body);
+        const parsed = jsonEntry(body);
         if (!parsed.ok) return refuse(400, 'bad_json', parsed.message);
-        if (parsed.messages.length === 0) return refuse(400, 'empty', 'An empty JSON array appends nothing.');
-        messages = parsed.messages;
+        if (parsed.count === 0) return refuse(400, 'empty', 'An empty JSON array appends nothing.');
+        messages = parsed;
       }
     }
 

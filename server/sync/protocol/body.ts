@@ -3,27 +3,41 @@ import type { EntryRecord } from '../store/contract.ts';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-export type Messages = { ok: true; messages: string[] } | { ok: false; message: string };
+export type JsonEntry = { ok: true; data: Uint8Array; count: number } | { ok: false; message: string };
+
+const isSpace = (byte: number | undefined) => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 
 /**
- * A JSON body as the messages it stores: one level of array flattened, each message
- * re-serialized compactly. An empty array is no messages (the caller decides whether
- * that is allowed).
+ * A JSON body as the data of the entry it stores: the messages of a top-level array
+ * (one level flattened) or the one value, as the body's own bytes between the array's
+ * brackets. JSON.parse checks it and counts the messages; nothing is re-serialized,
+ * which cost a push more than storing it. An empty array is no messages (the caller
+ * decides whether that is allowed).
  */
-export function jsonMessages(body: Uint8Array): Messages {
+export function jsonEntry(body: Uint8Array): JsonEntry {
   let value: unknown;
   try {
     value = JSON.parse(decoder.decode(body));
   } catch {
     return { ok: false, message: 'The body is not valid JSON.' };
   }
-  const items = Array.isArray(value) ? (value as unknown[]) : [value];
-  return { ok: true, messages: items.map((item) => JSON.stringify(item)) };
+  // The decoder drops a byte order mark; the stored bytes must not keep it either.
+  let start = body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0;
+  let end = body.byteLength;
+  while (isSpace(body[start])) start += 1;
+  while (isSpace(body[end - 1])) end -= 1;
+  if (!Array.isArray(value)) return { ok: true, data: body.subarray(start, end), count: 1 };
+  // Parsed as an array: the first and last bytes left are its brackets.
+  return { ok: true, data: body.subarray(start + 1, end - 1), count: value.length };
 }
 
-/** One entry per append: bytes as they came, or JSON messages joined by commas. */
-export function entryOf(seq: number, body: Uint8Array, messages: string[] | undefined): EntryRecord {
-  if (messages) return { seq, data: encoder.encode(messages.join(',')), count: messages.length };
+/** One entry per append: bytes as they came, or the messages of a JSON body (`jsonEntry`). */
+export function entryOf(
+  seq: number,
+  body: Uint8Array,
+  json: { data: Uint8Array; count: number } | undefined,
+): EntryRecord {
+  if (json) return { seq, data: json.data, count: json.count };
   return { seq, data: body, count: 1 };
 }
 

@@ -1,5 +1,5 @@
 import type { EntryRecord, NewStream, StreamRecord } from '../store/contract.ts';
-import { entryLength, entryOf, entryPrefix, jsonMessages, readLimited } from './body.ts';
+import { entryLength, entryOf, entryPrefix, jsonEntry, readLimited } from './body.ts';
 import { liveStream, refuse, type StreamRequest, streamHeaders } from './context.ts';
 import { h, isJson, isTrue, mediaType, parseWholeNumber } from './headers.ts';
 import { formatOffset, parseOffset } from './offset.ts';
@@ -153,10 +153,10 @@ export async function createStream(ctx: StreamRequest): Promise<Response> {
     const json = isJson(contentType);
     let initial: EntryRecord[] = [];
     if (body.byteLength > 0) {
-      const messages = json ? jsonMessages(body) : undefined;
-      if (messages && !messages.ok) return refuse(400, 'bad_json', messages.message);
-      const list = messages?.ok ? messages.messages : undefined;
-      if (!list || list.length > 0) initial = [entryOf(0, body, list)];
+      const parsed = json ? jsonEntry(body) : undefined;
+      if (parsed && !parsed.ok) return refuse(400, 'bad_json', parsed.message);
+      const messages = parsed?.ok ? parsed : undefined;
+      if (!messages || messages.count > 0) initial = [entryOf(0, body, messages)];
     }
     const initialBytes = initial.reduce((sum, e) => sum + e.data.byteLength, 0);
     const inheritedBytes = prefix ? prefix.source.bytes : 0;
