@@ -198,7 +198,7 @@ async function main(): Promise<void> {
       ['governor', /^reserve$|^settle$/],
       ['bench model', /^answerFor$|^stream$/],
       ['append (queue, ids)', /^append$/],
-      ['run loop', /^tick$|^launch$|^runTaskAttempt$|^execute$/],
+      ['run loop', /^tick$|^launch$|^runTaskAttempt$|^chooseDestination$|^execute$/],
     ];
     const byPhase = new Map<string, number>();
     for (const [id, micros] of self) {

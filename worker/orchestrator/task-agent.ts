@@ -17,7 +17,8 @@ import type { TaskRow } from '../events/projections/rows.ts';
 import type { ReadBlob } from './agent-input.ts';
 import type { RunLimits } from './limits.ts';
 import type { AnswerFacts, Completion } from './task-completion.ts';
-import { type TaskAttemptOutcome, type TaskRunnerDeps, runTaskAttempt } from './task-runner.ts';
+import type { TaskAttemptOutcome } from './task-attempt-outcome.ts';
+import { type TaskRunnerDeps, runTaskAttempt } from './task-runner.ts';
 
 /** What an answer's check may read: the state the attempt began from, and the state now. */
 export interface CheckContext {

@@ -9,7 +9,7 @@ import type { BlobText } from '../events/store/contract.ts';
 import type { TaskRow } from '../events/projections/rows.ts';
 import type { Role } from '../events/schemas/common.ts';
 import { system } from './run-context.ts';
-import type { Destination, TotalUsage } from './task-runner.ts';
+import type { Destination, TotalUsage } from './task-attempt-outcome.ts';
 
 export interface Completion {
   events: EventDraft[];

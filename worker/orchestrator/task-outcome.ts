@@ -22,7 +22,7 @@ import type { TaskRefusal } from './refusal-memory.ts';
 import { type RunContext, system } from './run-context.ts';
 import type { Answer } from './task-agent.ts';
 import type { AnswerFacts } from './task-completion.ts';
-import type { TaskAttemptOutcome } from './task-runner.ts';
+import type { TaskAttemptOutcome } from './task-attempt-outcome.ts';
 
 /** What the outcomes need of the runner beyond its context: its halt, and the slot of a task. */
 export interface OutcomeHooks {
