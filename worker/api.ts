@@ -10,6 +10,7 @@ import { type Housekeeping, createHousekeeping } from './projects/housekeeping.t
 import { type ProjectCommands, createProjectCommands } from './projects/project-commands.ts';
 import { type Settings, type SettingsPatch, settingsPatchSchema } from './settings/settings.ts';
 import { readSettings, writeSettings } from './settings/settings-store.ts';
+import { type PriceCommands, createPriceCommands } from './settings/price-commands.ts';
 import {
   type ProviderCommandDeps,
   type ProviderCommands,
@@ -30,6 +31,8 @@ import { SyncService } from './sync/sync-service.ts';
 export type { Failure, FailureKind, Result } from './contract/result.ts';
 export type { DatabaseHealth, WorkerHealth } from './contract/worker-health.ts';
 export type { Settings, SettingsPatch, Theme } from './settings/settings.ts';
+export type { ModelPriceRow } from './settings/price-commands.ts';
+export type { ModelPrices, PriceField, PriceResetRequest, PriceSetRequest } from './settings/price-edit.ts';
 export type { EventType, OrchestraEvent } from './events/catalog.ts';
 export type { WriterRole } from './events/writer-lock.ts';
 export type { ProjectRow, TaskRow, ArtifactRow, ArtifactVersionRow } from './events/projections/rows.ts';
@@ -81,7 +84,15 @@ export type { ProjectSyncStatus, SyncStatus } from './sync/sync-status.ts';
  * and `providers/provider-commands.ts`.
  */
 export interface WorkerApi
-  extends ProjectCommands, Housekeeping, ProviderCommands, RunCommands, CheckCommands, ChangeCommands, SyncCommands {
+  extends
+    ProjectCommands,
+    Housekeeping,
+    ProviderCommands,
+    RunCommands,
+    CheckCommands,
+    ChangeCommands,
+    SyncCommands,
+    PriceCommands {
   /** Whether the engine is up, its database, and the browser's storage figures. */
   health(): Promise<WorkerHealth>;
   getSettings(): Promise<Result<Settings>>;
@@ -102,6 +113,13 @@ export interface WorkerDeps extends ProviderCommandDeps {
   orchestrator?: Omit<OrchestratorOptions, 'providers'>;
   /** Sync with a space on a server: `navigator.locks` (one tab syncs), `fetch` (tests). */
   sync?: { locks?: LockManager | undefined; fetch?: typeof globalThis.fetch; scanMs?: number };
+  /** Shared with the other tabs' engines: a price edited in one is used by all. */
+  settingsChannel?: BroadcastChannel | undefined;
+}
+
+/** What crosses the settings channel between tabs: the device's prices changed. */
+interface PricesChanged {
+  kind: 'prices';
 }
 
 export function createWorkerApi(deps: WorkerDeps): WorkerApi {
@@ -163,6 +181,16 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
   const housekeeping = createHousekeeping(deps.engine);
   const runCommands = createRunCommands(deps.engine, orchestrator);
   const changeCommands = createChangeCommands(deps.engine);
+  const settingsChannel = deps.settingsChannel;
+  settingsChannel?.addEventListener('message', (message: MessageEvent<PricesChanged>) => {
+    if (message.data?.kind === 'prices') void orchestrator.reloadPrices().catch(() => undefined);
+  });
+  const priceCommands = createPriceCommands({
+    db,
+    prices: () => orchestrator.loadPrices(),
+    ...(deps.now ? { now: deps.now } : {}),
+    changed: () => settingsChannel?.postMessage({ kind: 'prices' } satisfies PricesChanged),
+  });
 
   const sync = new SyncService(deps.engine, {
     ...deps.sync,
@@ -222,6 +250,7 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
     ...checkCommands,
     ...changeCommands,
     ...syncCommands,
+    ...priceCommands,
 
     async syncTakeOver(projectId) {
       const result = await syncCommands.syncTakeOver(projectId);

@@ -14,6 +14,7 @@ expose(
     appOrigin: self.location.origin,
     orchestrator: { outputChannel: new BroadcastChannel('orchestra-output') },
     sync: { locks: self.navigator.locks },
+    settingsChannel: new BroadcastChannel('orchestra-settings'),
     // Its own chunk, loaded on the first provider command; each SDK loads later still.
     providers: async (options) => {
       const { ProviderService } = await import('./providers/provider-service.ts');

@@ -34,6 +34,15 @@ export interface MetaRow {
   value: unknown;
 }
 
+/**
+ * One event of this device's own settings (`settings/price-edit.ts`): never of a project,
+ * so never in a project's log, export, bundle or sync.
+ */
+export interface DeviceEventRow {
+  seq?: number;
+  event: unknown;
+}
+
 export interface SnapshotRow {
   projectId: string;
   seq: number;
@@ -65,6 +74,8 @@ export class OrchestraDb extends Dexie {
   providerConfigs!: EntityTable<ProviderConfig, 'provider'>;
   /** API keys: in clear only while no passphrase is set, sealed with it otherwise. */
   providerKeys!: EntityTable<ProviderKeyRow, 'provider'>;
+  /** The device's settings events (price edits), oldest first; see `settings/price-store.ts`. */
+  deviceEvents!: Dexie.Table<DeviceEventRow, number>;
 
   constructor(name = databaseName, options?: DexieOptions) {
     super(name, options);

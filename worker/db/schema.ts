@@ -183,6 +183,8 @@ export const schemaHistory: readonly SchemaVersion[] = [
       await Promise.all(pages.map(({ table, rows }) => tx.table(table).bulkPut(rows)));
     },
   },
+  // 10: the events of this device's own settings (price edits), in the order they were made.
+  { version: 10, stores: { deviceEvents: '++seq' } },
 ];
 
 export const latestVersion = schemaHistory[schemaHistory.length - 1]?.version ?? 0;

@@ -1,7 +1,9 @@
 import type { EventDraft } from '../events/catalog.ts';
 import type { Preference } from '../events/projections/rows.ts';
 import type { ProviderReady } from '../providers/contract/provider-service-api.ts';
-import { findModel, listedAs } from '../providers/catalog.ts';
+import { listedAs } from '../providers/catalog.ts';
+import { PriceBook, providerOfArm, shippedPrices } from '../settings/price-book.ts';
+import type { ModelPrices } from '../settings/price-edit.ts';
 import { startSource, waitingSentence } from '../run-state/start-source.ts';
 import type { RemoteProviderId } from '../providers/contract/provider-id.ts';
 import {
@@ -37,49 +39,48 @@ export type ChoiceResult = (
   records: PreferredRecord[];
 };
 
-// The router's catalog names Google's models by vendor; the provider layer by API.
-const providerOfArm = (arm: ModelArm): RemoteProviderId | undefined => {
-  if (arm.provider === 'google' || arm.provider === 'gemini') return 'gemini';
-  if (arm.provider === 'anthropic' || arm.provider === 'openai' || arm.provider === 'openai-compatible') {
-    return arm.provider;
-  }
-  return undefined;
-};
-
 /**
  * A model chosen in Settings that the router's catalog does not name (a newer model, a
- * local one): an arm of its own, priced from the provider catalog when listed there, else
- * at zero (local endpoints cost nothing per token).
+ * local one): an arm of its own, at its shipped price (the provider catalog's when listed
+ * there, else zero); the person's own price for it is set on the router before each choice.
  */
 function settingsArm(provider: RemoteProviderId, model: string): ModelArm {
-  const price = findModel(provider, model)?.price;
+  const price = shippedPrices(provider, model);
   return {
     id: `${provider}:${model}`,
     provider,
     model,
     tier: 'medium',
-    inputPricePerMillion: price?.input ?? 0,
-    outputPricePerMillion: price?.output ?? 0,
+    inputPricePerMillion: price.input,
+    outputPricePerMillion: price.output,
   };
 }
 
 const shippedArms: ReadonlyMap<string, ModelArm> = new Map(defaultCatalog.map((arm) => [arm.id, arm]));
 
 /**
- * What a model costs, from what shipped with the app: the router's catalog for its own
- * models, the provider catalog (or zero, for a local endpoint) for a model chosen in
- * Settings. Undefined for an arm that is neither: no record, imported or not, can name a
- * model or a price the person did not give.
+ * The provider and model an arm's calls go to, for an arm that shipped with the app (the
+ * router's catalog) or one made for a model chosen in Settings; undefined for any other:
+ * no record, imported or not, can name a model the person did not give.
+ */
+function modelOfArm(arm: Pick<ModelArm, 'id' | 'provider' | 'model'>): [RemoteProviderId, string] | undefined {
+  const shipped = shippedArms.get(arm.id);
+  const provider = providerOfArm(shipped ?? arm);
+  if (!provider) return undefined;
+  if (shipped) return [provider, shipped.model ?? shipped.id];
+  if (arm.model === undefined || arm.id !== `${provider}:${arm.model}`) return undefined;
+  return [provider, arm.model];
+}
+
+/**
+ * What a model costs as shipped with the app, by arm; undefined for an arm that is neither
+ * the router catalog's nor one made for a model chosen in Settings.
  */
 export function shippedPrice(
   arm: Pick<ModelArm, 'id' | 'provider' | 'model'>,
 ): { input: number; output: number } | undefined {
-  const shipped = shippedArms.get(arm.id);
-  if (shipped) return { input: shipped.inputPricePerMillion, output: shipped.outputPricePerMillion };
-  const provider = providerOfArm(arm as ModelArm);
-  if (!provider || arm.model === undefined || arm.id !== `${provider}:${arm.model}`) return undefined;
-  const own = settingsArm(provider, arm.model);
-  return { input: own.inputPricePerMillion, output: own.outputPricePerMillion };
+  const model = modelOfArm(arm);
+  return model ? shippedPrices(...model) : undefined;
 }
 
 /** A router record with the preference of the router that made it and its place in the sequence. */
@@ -128,7 +129,21 @@ export class ModelChooser {
   /** How each model did on each kind of task, folded from the same records (all preferences). */
   readonly tracker: PerformanceTracker = createPerformanceTracker();
 
-  constructor(private readonly options: { random?: () => number } = {}) {}
+  /** What every model costs on this device: the router's estimates and the governor read it. */
+  readonly prices: PriceBook;
+
+  constructor(private readonly options: { random?: () => number; prices?: PriceBook } = {}) {
+    this.prices = options.prices ?? new PriceBook();
+  }
+
+  /**
+   * What a call on `arm` is priced at now: the person's latest edit, else the shipped
+   * price; undefined for an arm no catalog or Settings names.
+   */
+  priceOfArm(arm: Pick<ModelArm, 'id' | 'provider' | 'model'>): ModelPrices | undefined {
+    const model = modelOfArm(arm);
+    return model ? this.prices.priceOf(...model) : undefined;
+  }
 
   router(preference: Preference): Router {
     let router = this.routers.get(preference);
@@ -243,11 +258,14 @@ export class ModelChooser {
         .some((arm) => providerOfArm(arm) === entry.provider && (arm.model ?? arm.id) === entry.model);
       if (!known) router.setArm(settingsArm(entry.provider, entry.model));
     }
+    // The router estimates costs at the device's prices as they are now; set without a
+    // record, so no project's log carries the person's prices.
+    router.reprice((arm) => this.priceOfArm(arm));
     const candidates = router
       .arms()
       .filter((arm) => {
         if (passedOver?.has(arm.id)) return false;
-        if (shippedPrice(arm) === undefined) return false;
+        if (modelOfArm(arm) === undefined) return false;
         const provider = providerOfArm(arm);
         if (!provider || !ready.has(provider)) return false;
         if (!offered(provider, arm.model ?? arm.id)) return false;
@@ -271,8 +289,8 @@ export class ModelChooser {
     });
     const arm = decision.arm;
     const provider = arm ? providerOfArm(arm) : undefined;
-    // The governor reserves and settles at these prices: the catalog's, never the router's.
-    const price = arm ? shippedPrice(arm) : undefined;
+    // The router's estimate was at these prices: the device's, never a record's.
+    const price = arm ? this.priceOfArm(arm) : undefined;
     if (!arm || !provider || !price) {
       const budget = decision.excluded.length > 0 && decision.excluded.every((entry) => entry.reason === 'budget');
       return {

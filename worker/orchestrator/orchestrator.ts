@@ -12,6 +12,8 @@ import { ModelChooser, type PreferredRecord } from './model-choice.ts';
 import { OutputBus, type OutputMessage } from './output-bus.ts';
 import { ProjectRunner } from './runner.ts';
 import { ChecksService } from '../checks/checks-service.ts';
+import type { PriceBook } from '../settings/price-book.ts';
+import { readPriceEdits } from '../settings/price-store.ts';
 
 export interface OrchestratorOptions {
   /** The provider service, loaded on first use (its own chunk). */
@@ -91,6 +93,35 @@ export class Orchestrator {
   }
 
   private routerLoaded: Promise<void> | undefined;
+  private pricesLoaded: Promise<PriceBook> | undefined;
+  private pricesReloaded: Promise<unknown> = Promise.resolve();
+
+  /**
+   * The device's prices (`settings/price-book.ts`), folded once from its own settings
+   * events: the book the router's estimates and every reservation read.
+   */
+  loadPrices(): Promise<PriceBook> {
+    this.pricesLoaded ??= readPriceEdits(this.engine.db).then(
+      (edits) => {
+        this.chooser.prices.replace(edits);
+        return this.chooser.prices;
+      },
+      (error: unknown) => {
+        this.pricesLoaded = undefined;
+        throw error;
+      },
+    );
+    return this.pricesLoaded;
+  }
+
+  /** Another tab edited a price: folded again from storage, one reload after another. */
+  reloadPrices(): Promise<unknown> {
+    this.pricesReloaded = this.pricesReloaded
+      .catch(() => undefined)
+      .then(() => readPriceEdits(this.engine.db))
+      .then((edits) => this.chooser.prices.replace(edits));
+    return this.pricesReloaded;
+  }
 
   /**
    * What the router learned on this device, rebuilt once from the log: the `route-record`
@@ -102,6 +133,7 @@ export class Orchestrator {
     this.routerLoaded ??= Promise.all([
       eventsOfType(this.engine.db, 'route-record'),
       importedProjects(this.engine.db),
+      this.loadPrices(),
     ]).then(([events, imported]) => {
       const own: PreferredRecord[] = [];
       const evidence: PreferredRecord[] = [];

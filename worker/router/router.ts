@@ -106,6 +106,12 @@ export interface Router {
   /** Adds a model to the catalog or changes its prices. */
   setArm(arm: ModelArm): void;
   /**
+   * Sets the arms' prices to the device's (the shipped catalog under the person's own
+   * edits) without a record: prices are given to the router, never learned, so no log
+   * carries them and a replay prices nothing. Arms `priceOf` does not know keep theirs.
+   */
+  reprice(priceOf: (arm: ModelArm) => { input: number; output: number } | undefined): void;
+  /**
    * Folds one record into the state: the only way state changes. Replaying a log calls
    * this; it does not emit the record again.
    */
@@ -741,6 +747,16 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     observe,
     cancel,
     setArm: (arm) => commit({ type: 'route-arm-set', arm }),
+    reprice(priceOf) {
+      let changed = false;
+      state.arms.forEach((arm, index) => {
+        const price = priceOf(arm);
+        if (!price || (price.input === arm.inputPricePerMillion && price.output === arm.outputPricePerMillion)) return;
+        state.arms[index] = { ...arm, inputPricePerMillion: price.input, outputPricePerMillion: price.output };
+        changed = true;
+      });
+      if (changed) catalogChanged();
+    },
     apply,
     preference,
     arms: () => state.arms,

@@ -5,6 +5,8 @@ import { ModelChooser, type PreferredRecord, shippedPrice } from '../../../worke
 import type { ProviderReady } from '../../../worker/providers/contract/provider-service-api.ts';
 import { findModel } from '../../../worker/providers/catalog.ts';
 import { type ModelArm, type RouteRecord, defaultCatalog, mulberry32 } from '../../../worker/router/index.ts';
+import { PriceBook } from '../../../worker/settings/price-book.ts';
+import type { PriceEdit } from '../../../worker/settings/price-edit.ts';
 import { prototypeNames } from './hostile-names.ts';
 
 /*
@@ -29,7 +31,7 @@ const armIds = [...catalogIds, 'o1-pro', 'openai:o1-pro', 'openai:gpt-4.1-nano',
 const hostileArm: fc.Arbitrary<ModelArm> = fc.record({
   id: fc.constantFrom(...armIds),
   provider: fc.constantFrom('openai', 'anthropic', 'google', 'gemini', 'openai-compatible'),
-  model: fc.constantFrom('o1-pro', 'gpt-5', 'gpt-4.1-nano', 'claude-opus-4-5'),
+  model: fc.constantFrom('o1-pro', 'gpt-5', 'gpt-5-mini', 'gpt-4.1-nano', 'claude-opus-4-5', 'claude-haiku-4-5'),
   tier: fc.constantFrom('small', 'medium', 'large'),
   contextWindow: fc.constantFrom(8_000, 200_000, 2_000_000),
   inputPricePerMillion: fc.constantFrom(0, 1e-9, 0.01, 150, 1e6),
@@ -59,6 +61,26 @@ const hostileRecord: fc.Arbitrary<RouteRecord> = fc.oneof(
     })),
   fc.constantFrom(...armIds).map((armId): RouteRecord => ({ type: 'route-cancel', decisionId: 'x', armId })),
 );
+
+/**
+ * The person's own edits in Settings (device settings events): the only thing besides the
+ * shipped catalog that prices a call. Records naming the same models at other prices
+ * must not move them.
+ */
+const userEdits: PriceEdit[] = [
+  ['openai', 'gpt-5-mini', 0.3, 2.4],
+  ['anthropic', 'claude-haiku-4-5', 0.8, 4],
+  ['openai', 'gpt-4.1-nano', 0.2, 0.8],
+].map(([provider, model, input, output], index) => ({
+  type: 'price-set',
+  id: `01JEZ00000000000000000000${index}`,
+  at: index,
+  actor: { kind: 'user' },
+  provider: provider as 'openai',
+  model: model as string,
+  prices: { input: input as number, output: output as number, cachedInput: 0.01, cacheWrite: input as number },
+}));
+const userBook = () => new PriceBook(userEdits);
 
 const preferred = (records: RouteRecord[]): PreferredRecord[] =>
   records.map((record, order) => ({ preference: 'balanced', order, record }));
@@ -98,9 +120,9 @@ describe('no sequence of records changes what a call is reserved at', () => {
   test('records learned as evidence (an imported project the user chose to learn from) never price or add a model', () => {
     fc.assert(
       fc.property(fc.array(hostileRecord, { maxLength: 60 }), fc.integer({ min: 1, max: 1000 }), (records, seed) => {
-        const chooser = new ModelChooser({ random: mulberry32(seed) });
+        const chooser = new ModelChooser({ random: mulberry32(seed), prices: userBook() });
         chooser.learnEvidence(preferred(records));
-        const fresh = new ModelChooser({ random: mulberry32(seed) });
+        const fresh = new ModelChooser({ random: mulberry32(seed), prices: userBook() });
         for (let call = 0; call < 6; call++) {
           const result = chooser.choose(request, readiness);
           const control = fresh.choose(request, readiness);
@@ -108,7 +130,7 @@ describe('no sequence of records changes what a call is reserved at', () => {
           if (!result.ok) continue;
           const { choice } = result;
           expect(catalogIds.includes(choice.armId) || choice.armId === 'openai:gpt-4.1-nano').toBe(true);
-          const price = expectedPrice(choice.armId, choice.provider, choice.model);
+          const price = userBook().priceOf(choice.provider, choice.model);
           expect([choice.inputPricePerMillion, choice.outputPricePerMillion]).toEqual([price.input, price.output]);
           expect(reservedAt(choice)).toBe(
             reservedAt({ armId: choice.armId, inputPricePerMillion: price.input, outputPricePerMillion: price.output }),
@@ -130,20 +152,25 @@ describe('no sequence of records changes what a call is reserved at', () => {
   test('even records in the device’s own log cannot reprice or add a model', () => {
     fc.assert(
       fc.property(fc.array(hostileRecord, { maxLength: 60 }), fc.integer({ min: 1, max: 1000 }), (records, seed) => {
-        const chooser = new ModelChooser({ random: mulberry32(seed) });
+        const book = userBook();
+        const chooser = new ModelChooser({ random: mulberry32(seed), prices: book });
         chooser.load(preferred(records));
         for (let call = 0; call < 6; call++) {
           const result = chooser.choose(request, readiness);
           if (!result.ok) continue;
           const { choice } = result;
           expect(choice.armId).not.toMatch(/o1-pro/);
-          const price = expectedPrice(choice.armId, choice.provider, choice.model);
+          const price = book.priceOf(choice.provider, choice.model);
           expect([choice.inputPricePerMillion, choice.outputPricePerMillion]).toEqual([price.input, price.output]);
         }
         for (const arm of chooser.router('balanced').arms()) {
-          const price = shippedPrice(arm);
-          expect(price, arm.id).not.toBeUndefined();
+          expect(shippedPrice(arm), arm.id).not.toBeUndefined();
+          const price = chooser.priceOfArm(arm);
           expect([arm.inputPricePerMillion, arm.outputPricePerMillion]).toEqual([price?.input, price?.output]);
+        }
+        // The edits are the person's and still in force: records moved none of them.
+        for (const edit of userEdits) {
+          expect(book.priceOf(edit.provider, edit.model)).toEqual(edit.type === 'price-set' ? edit.prices : undefined);
         }
       }),
       { numRuns: 150 },

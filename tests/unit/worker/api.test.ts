@@ -42,8 +42,8 @@ test('health reports the open database and the storage figures', async () => {
     status: 'ready',
     database: {
       open: true,
-      version: 9,
-      tables: expect.arrayContaining(['meta', 'settings', 'commits', 'providerKeys']) as string[],
+      version: 10,
+      tables: expect.arrayContaining(['meta', 'settings', 'commits', 'providerKeys', 'deviceEvents']) as string[],
     },
     storage: { usageBytes: 2048, quotaBytes: 1_000_000 },
     persisted: false,

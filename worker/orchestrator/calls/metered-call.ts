@@ -24,12 +24,12 @@ import {
 import type { EventDraft } from '../../events/catalog.ts';
 import type { Preference } from '../../events/projections/rows.ts';
 import type { Actor } from '../../events/schemas/common.ts';
-import { cachePrices } from '../../providers/catalog.ts';
 import type { ProviderAdapter } from '../../providers/contract/provider-adapter.ts';
 import type { ProviderRequest } from '../../providers/contract/provider-request.ts';
 import type { ProviderReady } from '../../providers/contract/provider-service-api.ts';
 import type { Usage } from '../../providers/contract/usage.ts';
 import { type CallResult, callModel } from '../call-model.ts';
+import type { ModelPrices } from '../../settings/price-edit.ts';
 import { type ModelChoice, type ModelChooser, type RouteRequest, recordEvents } from '../model-choice.ts';
 
 /** What a metered call needs: the engine's chooser and the project's governor. */
@@ -92,13 +92,23 @@ export class MeteredRoute {
     private readonly about: { preference: Preference; taskType: string; taskId?: string | undefined },
   ) {}
 
+  /**
+   * What a call on this route is priced at if reserved now: the device's prices (the
+   * person's latest edit in Settings, else the shipped catalog's), read at each
+   * reservation. An edit applies to calls reserved after it, a route's repairs included;
+   * a call already in flight settles at the prices its reservation carries
+   * (`CostGovernor.settle` reads the reservation, never the book).
+   */
+  pricesNow(): ModelPrices {
+    return this.meter.chooser.prices.priceOf(this.choice.provider, this.choice.model);
+  }
+
   /** The most a call of this size can cost on this model: every input token at its dearest price. */
   worstCaseUsd(size: SentSize): number {
-    const { choice } = this;
-    const cache = cachePrices(choice.provider, choice.model, choice.inputPricePerMillion);
-    const inputPrice = Math.max(choice.inputPricePerMillion, cache.cachedInput, cache.cacheWrite);
+    const price = this.pricesNow();
+    const inputPrice = Math.max(price.input, price.cachedInput, price.cacheWrite);
     const inputTokens = worstCaseInputTokens({ utf8Bytes: size.utf8Bytes }).tokens;
-    return (inputTokens * inputPrice + size.maxOutputTokens * choice.outputPricePerMillion) / 1_000_000;
+    return (inputTokens * inputPrice + size.maxOutputTokens * price.output) / 1_000_000;
   }
 
   /** Whether a call of this size fits what is left of the budget now. */
@@ -158,13 +168,13 @@ export class MeteredRoute {
     | { ok: true; reservationId: string; reservation: CostReservation; events: EventDraft[] }
     | { ok: false; message: string } {
     const { choice } = this;
-    const cache = cachePrices(choice.provider, choice.model, choice.inputPricePerMillion);
+    const price = this.pricesNow();
     const result = this.meter.governor.reserve({
       armId: choice.armId,
-      inputPricePerMillion: choice.inputPricePerMillion,
-      outputPricePerMillion: choice.outputPricePerMillion,
-      cachedInputPricePerMillion: cache.cachedInput,
-      cacheWritePricePerMillion: cache.cacheWrite,
+      inputPricePerMillion: price.input,
+      outputPricePerMillion: price.output,
+      cachedInputPricePerMillion: price.cachedInput,
+      cacheWritePricePerMillion: price.cacheWrite,
       input: { utf8Bytes: size.utf8Bytes },
       maxOutputTokens: size.maxOutputTokens,
     });
@@ -202,8 +212,8 @@ export class MeteredRoute {
         basis: {
           inputTokens: Math.ceil(size.utf8Bytes / 4),
           maxOutputTokens: size.maxOutputTokens,
-          inputPricePerMillion: choice.inputPricePerMillion,
-          outputPricePerMillion: choice.outputPricePerMillion,
+          inputPricePerMillion: price.input,
+          outputPricePerMillion: price.output,
         },
       },
     });
