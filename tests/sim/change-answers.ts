@@ -114,3 +114,62 @@ export function webAppChangeTeam(pace: { firstTokenMs?: number; tokensPerSecond?
     debugger: { kind: 'json', value: passingReview, ...pace } as Scenario,
   };
 }
+
+/** A change that deletes a file: the stylesheet goes, its few rules inlined in index.html. */
+export const dropStylesRequestText = 'Drop the separate stylesheet: keep only a font rule, inline in index.html.';
+
+export const stylesLink = '    <link rel="stylesheet" href="styles.css" />\n';
+export const inlineStyle = '    <style>body { font-family: system-ui, sans-serif; }</style>\n';
+export const dropStylesReason = 'Its one remaining rule is inlined in index.html';
+
+export const dropStylesPlan = {
+  summary: 'Inlines the font rule in index.html and deletes styles.css.',
+  complexity: 'small',
+  estimate: { tokens: 4_000, costUsd: 0.01 },
+  stack: ['JavaScript', 'HTML'],
+  languages: ['javascript', 'html'],
+  tasks: [
+    {
+      id: 'inline-styles',
+      role: 'code-generator',
+      title: 'Inline the styles and delete the stylesheet',
+      instructions: 'Replace the stylesheet link in index.html with an inline font rule; delete styles.css.',
+      dependsOn: [],
+      expectedArtifacts: ['index.html'],
+      acceptance: ['index.html no longer links styles.css'],
+      modifies: ['index.html'],
+      adds: [],
+      deletes: ['styles.css'],
+    },
+    {
+      id: 'review',
+      role: 'debugger',
+      title: 'Review the change',
+      instructions: 'Review the change.',
+      dependsOn: ['inline-styles'],
+      expectedArtifacts: [],
+      acceptance: [],
+      modifies: [],
+      adds: [],
+      deletes: [],
+    },
+  ],
+};
+
+/** The Code Generator's answer: one edit block in index.html, and styles.css deleted. */
+export const dropStylesChange = (deletes = [{ path: 'styles.css', reason: dropStylesReason }]) => ({
+  files: [],
+  edits: [{ path: 'index.html', search: stylesLink, replace: inlineStyle }],
+  deletes,
+  notes: 'Inlined the font rule; styles.css is gone.',
+});
+
+/** The team's answers to the stylesheet change, by role (merge them into a `scriptTeam` call). */
+export function dropStylesTeam(pace: { firstTokenMs?: number; tokensPerSecond?: number } = {}) {
+  return {
+    'project-manager': (request: RecordedRequest): Scenario | undefined =>
+      isChangePlanRequest(request) ? { kind: 'json', value: dropStylesPlan, ...pace } : undefined,
+    'code-generator': { kind: 'json', value: dropStylesChange(), ...pace } as Scenario,
+    debugger: { kind: 'json', value: passingReview, ...pace } as Scenario,
+  };
+}

@@ -19,6 +19,8 @@ export interface AgentInput {
     acceptance: string[];
     kind: TaskKind;
     round: number;
+    /** For a task of a change plan: the existing files the plan says it deletes. */
+    deletes?: string[];
   };
   /** Upstream files, already trimmed to the model's window (see worker/orchestrator/context.ts). */
   context: string;

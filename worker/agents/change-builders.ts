@@ -18,10 +18,11 @@ import { uiDesigner } from './ui-designer.ts';
 /** The output rules of an agent that changes files; they match `changeOutputSchema`. */
 export const changeOutputRules = [
   'Output rules (you are changing files that exist):',
-  '- Answer with a single JSON object and nothing else: {"files": [{"path", "language", "content"}], "edits": [{"path", "search", "replace"}], "notes": string}. No Markdown fences, no prose around it.',
+  '- Answer with a single JSON object and nothing else: {"files": [{"path", "language", "content"}], "edits": [{"path", "search", "replace"}], "deletes": [{"path", "reason"}], "notes": string}. No Markdown fences, no prose around it.',
   '- To change an existing file, send edit blocks in `edits`: `search` is text copied exactly from the file as shown under "Files you change" — every character, space and line break — and found exactly once in it; `replace` is what goes in its place. Quote a few whole lines, enough to be unique; not the whole file.',
   '- Several blocks may change one file; they must not overlap. All blocks are placed against the file as shown, before any is applied.',
   '- `files` is only for new files (complete content), or a very short file you rewrite whole. Never send a file both whole and as edits.',
+  '- You may delete an existing file the change makes obsolete (replaced, merged elsewhere, no longer used): list it in `deletes` with a one-sentence `reason`. Delete only files of the project as listed, never one you also send in `files` or `edits`, and update whatever imports it. `deletes` is empty otherwise.',
   '- `path` is relative to the project root with forward slashes, spelled exactly as listed.',
   '- `notes`: two or three sentences for the rest of the team — what you changed and why. An empty string if there is nothing to say.',
 ].join('\n');
@@ -39,6 +40,18 @@ export function editableSection(input: AgentInput): string {
       const marks = fence(file.content);
       return `\n### ${file.path}\n${marks}${file.language}\n${file.content}${file.content.endsWith('\n') ? '' : '\n'}${marks}`;
     }),
+  ].join('\n');
+}
+
+/** The files the plan says this task deletes, when it names any. */
+export function deletionsSection(input: AgentInput): string | false {
+  const paths = input.task.deletes ?? [];
+  if (paths.length === 0) return false;
+  return [
+    '## Files this task deletes (as the plan says)',
+    ...paths.map((path) => `- ${path}`),
+    '',
+    'List each in `deletes` with its reason, and change the files that use it.',
   ].join('\n');
 }
 
@@ -73,8 +86,9 @@ function changeAgentOf(base: AgentRole<FileOutput>): AgentRole<ChangeOutput> {
       projectSection(input),
       taskSection(input),
       editableSection(input),
+      deletionsSection(input),
       contextSection(input),
-      'Make the change now: edit blocks for the files that exist, whole files for new ones. Reply with the JSON object only.',
+      'Make the change now: edit blocks for the files that exist, whole files for new ones, deletions for files that go. Reply with the JSON object only.',
     ]),
   };
 }

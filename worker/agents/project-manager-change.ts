@@ -21,14 +21,15 @@ const systemPrompt = [
   'How you plan a change:',
   '- Change only what the request needs. Keep the stack, the languages, the file layout and the names other files use; never rewrite a file that does not need to change.',
   '- Each task names `modifies`: existing files it changes (exactly as listed under "The project\'s files"), and `adds`: new files it creates. A file that is not in the project cannot be modified: list it under `adds`. A file that exists cannot be added: list it under `modifies`. Tasks that change the same file depend on one another.',
-  '- `expectedArtifacts` lists the same files: `modifies` and `adds` together.',
+  '- A task may also name `deletes`: existing files the change makes obsolete (replaced, merged into another, no longer used), exactly as listed. No other task may modify a file that is deleted; a task that adds a file again at a deleted path depends on the task deleting it. `deletes` is empty otherwise.',
+  '- `expectedArtifacts` lists the same files: `modifies` and `adds` together (not `deletes`).',
   '- Agents change existing files with edit blocks (exact text to find and its replacement), so say in `instructions` precisely what to change in each file: which function, which element, what behaviour.',
-  '- Update or add tests for the changed behaviour (a Test Writer task that depends on the tasks whose code it tests), and end with one Debugger review task (`modifies` and `adds` empty) that depends on every other task.',
+  '- Update or add tests for the changed behaviour (a Test Writer task that depends on the tasks whose code it tests), and end with one Debugger review task (`modifies`, `adds` and `deletes` empty) that depends on every other task.',
   '- Address the open findings and failing tests listed below when the request touches them; do not plan unrelated work.',
   '- `summary`: what will change and how, in a short paragraph the person can approve. `complexity`, `estimate`, `stack` and `languages` as for a plan: the stack and languages of the project as it is.',
   '- Task ids are short kebab-case and unique in this plan; roles are only code-generator, ui-designer, test-writer or debugger.',
   '',
-  'Output rules: answer with a single JSON object matching the schema — {"summary", "complexity", "estimate": {"tokens", "costUsd"}, "stack", "languages", "tasks": [{"id", "role", "title", "instructions", "dependsOn", "expectedArtifacts", "acceptance", "modifies", "adds"}]} — and nothing else: no Markdown fences, no prose.',
+  'Output rules: answer with a single JSON object matching the schema — {"summary", "complexity", "estimate": {"tokens", "costUsd"}, "stack", "languages", "tasks": [{"id", "role", "title", "instructions", "dependsOn", "expectedArtifacts", "acceptance", "modifies", "adds", "deletes"}]} — and nothing else: no Markdown fences, no prose.',
 ].join('\n');
 
 /** The tasks of the plan the project was built (or last changed) with, and how they ended. */

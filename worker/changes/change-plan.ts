@@ -17,6 +17,8 @@ export const changePlanTaskSchema = planTaskSchema.extend({
   modifies: pathList,
   /** Files the task creates. */
   adds: pathList,
+  /** Existing files the task deletes (empty when an answer written before deletions leaves it out). */
+  deletes: pathList.default([]),
 });
 export type ChangePlanTask = z.infer<typeof changePlanTaskSchema>;
 
@@ -140,6 +142,14 @@ function orderingErrors(tasks: readonly FileIntent[]): string[] {
   };
   // Who writes each path, in plan order (a Map: paths and ids are model text).
   const writers = new Map<string, { id: string; adds: boolean }[]>();
+  // A task that adds a path another deletes must come after the deletion, or it is deleted.
+  const deleters = new Map<string, string>();
+  for (const task of tasks) {
+    for (const raw of task.deletes ?? []) {
+      const check = normalizeArtifactPath(raw);
+      if (check.ok && !deleters.has(check.path)) deleters.set(check.path, task.id);
+    }
+  }
   for (const task of tasks) {
     const paths = new Map<string, boolean>();
     for (const raw of task.modifies) {
@@ -151,6 +161,12 @@ function orderingErrors(tasks: readonly FileIntent[]): string[] {
       if (check.ok) paths.set(check.path, true);
     }
     for (const [path, adds] of paths) {
+      const deleter = deleters.get(path);
+      if (adds && deleter !== undefined && deleter !== task.id && !waits(task.id, deleter)) {
+        errors.push(
+          `Task ${task.id} adds ${path}, which task ${deleter} deletes, but does not wait for it: list ${deleter} in its dependsOn.`,
+        );
+      }
       const list = writers.get(path) ?? [];
       list.push({ id: task.id, adds });
       writers.set(path, list);

@@ -100,6 +100,7 @@ export async function agentInputFor(
   const editing = agent.editsFiles === true ? new Set(task.expectedArtifacts) : new Set<string>();
   const editable = upstream.filter((file) => editing.has(file.path));
   const files = editable.length > 0 ? upstream.filter((file) => !editing.has(file.path)) : upstream;
+  const deletes = plan?.change !== undefined ? plan.tasks.find((one) => one.id === task.taskId)?.deletes : undefined;
   const context = files.length
     ? renderedContextOf(files, { budgetTokens: options.budgetTokens, focus: focusOf(task, options.findings) })
     : { text: '', shown: emptyMeasured };
@@ -118,6 +119,7 @@ export async function agentInputFor(
       acceptance: task.acceptance,
       kind: task.kind,
       round: task.round,
+      ...(deletes && deletes.length > 0 ? { deletes: [...deletes] } : {}),
     },
     context: context.text,
     measuredContext: context.shown,

@@ -11,7 +11,8 @@
 import { currentFile, currentFiles } from '../artifacts/project-tree.ts';
 import { normalizeArtifactPath } from '../artifacts/safe-path.ts';
 import { isBinaryArtifact } from '../changes/binary-file.ts';
-import type { ChangeOutput } from '../changes/change-output.ts';
+import type { ChangeOutput, FileDeletion } from '../changes/change-output.ts';
+import { deletion } from '../changes/delete-file.ts';
 import { type ChangePlan, validateChangePlan } from '../changes/change-plan.ts';
 import { type EditResult, applyEditBlocks, editRepairLines } from '../changes/edit-blocks.ts';
 import type { PayloadOf } from '../events/catalog.ts';
@@ -82,6 +83,7 @@ export function changeProposal(
   const tasks = plan.tasks.map((task) => {
     const modifies = [...new Set(task.modifies.map(canonical))];
     const adds = [...new Set(task.adds.map(canonical))];
+    const deletes = [...new Set(task.deletes.map(canonical))];
     return {
       id: idOf(task.id),
       role: task.role,
@@ -92,6 +94,7 @@ export function changeProposal(
       acceptance: task.acceptance,
       modifies,
       adds,
+      ...(deletes.length > 0 ? { deletes } : {}),
     };
   });
   return {
@@ -107,19 +110,91 @@ export function changeProposal(
   };
 }
 
+/** Whether task `from` waits for task `to`, directly or through others. */
+function waitsFor(state: ProjectState, from: string, to: string): boolean {
+  const seen = new Set<string>();
+  const queue = [...(state.tasks.get(from)?.dependsOn ?? [])];
+  while (queue.length > 0) {
+    const next = queue.pop() as string;
+    if (next === to) return true;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    queue.push(...(state.tasks.get(next)?.dependsOn ?? []));
+  }
+  return false;
+}
+
 /**
- * Places an answer's edit blocks on the project's files as they stand now, and refuses a
- * whole-file rewrite of a long existing file. `ok: false` carries the sentences for a
- * repair turn; `ok: true` the files the answer leaves, edited and whole.
+ * A task of the change being run, other than `taskId`, that writes `path` (modifies, adds
+ * or deletes it) and is not ordered with `taskId`: deleting the file under it would make
+ * its edits fail, or undo its work, depending on which ran first.
+ */
+function unorderedWriter(state: ProjectState, taskId: string, path: string): string | undefined {
+  const plan = state.plan;
+  if (plan?.change === undefined || plan.status !== 'approved') return undefined;
+  for (const task of plan.tasks) {
+    if (task.id === taskId || state.tasks.get(task.id)?.status === 'cancelled') continue;
+    const writes = [...task.expectedArtifacts, ...(task.modifies ?? []), ...(task.adds ?? []), ...(task.deletes ?? [])];
+    if (!writes.some((raw) => canonical(raw) === path)) continue;
+    if (!waitsFor(state, taskId, task.id) && !waitsFor(state, task.id, taskId)) return task.id;
+  }
+  return undefined;
+}
+
+/**
+ * An answer's deletions, checked: each a project file in the tree now (the one path rule,
+ * no case-only near miss), not also written by the same answer, and not written by
+ * another task of the change that is not ordered with this one.
+ */
+function checkDeletions(
+  state: ProjectState,
+  output: ChangeOutput,
+  taskId: string | undefined,
+): { errors: string[]; deletes: FileDeletion[] } {
+  const errors: string[] = [];
+  const deletes: FileDeletion[] = [];
+  const written = new Set([...output.files, ...output.edits].map((entry) => canonical(entry.path)));
+  for (const entry of output.deletes) {
+    const checked = deletion(state, entry.path, entry.reason, { source: 'ai' }, { kind: 'system', component: 'check' });
+    if (!checked.ok) {
+      errors.push(checked.message);
+      continue;
+    }
+    const path = checked.path;
+    if (deletes.some((kept) => kept.path === path)) continue;
+    if (written.has(path)) {
+      errors.push(`${path} is both deleted and written in this answer: delete it or change it, not both.`);
+      continue;
+    }
+    const other = taskId === undefined ? undefined : unorderedWriter(state, taskId, path);
+    if (other !== undefined) {
+      errors.push(
+        `${path} cannot be deleted: task ${other} of this change also changes it, and neither task waits for the other. Leave the file, and say why in "notes".`,
+      );
+      continue;
+    }
+    deletes.push({ path, reason: entry.reason });
+  }
+  return { errors, deletes };
+}
+
+/**
+ * Places an answer's edit blocks on the project's files as they stand now, refuses a
+ * whole-file rewrite of a long existing file, and checks its deletions (for the task
+ * `taskId` of the change). `ok: false` carries the sentences for a repair turn; `ok: true`
+ * the files the answer leaves, edited and whole, and the files it deletes.
  */
 export async function applyChange(
   state: ProjectState,
   output: ChangeOutput,
   readBlob: ReadBlob,
+  taskId?: string,
 ): Promise<
-  { ok: true; files: { path: string; language: string; content: string }[] } | { ok: false; errors: string[] }
+  | { ok: true; files: { path: string; language: string; content: string }[]; deletes: FileDeletion[] }
+  | { ok: false; errors: string[] }
 > {
-  const errors: string[] = [];
+  const checked = checkDeletions(state, output, taskId);
+  const errors: string[] = [...checked.errors];
   // Only the files the blocks name are read: a change to one file of 200 reads one.
   const named = new Set(output.edits.map((block) => canonical(block.path)));
   const current = new Map<string, string>();
@@ -162,8 +237,8 @@ export async function applyChange(
     .filter((file) => file.after !== file.before)
     .map((file) => ({ path: file.path, language: languages.get(file.path) ?? '', content: file.after }));
   const files = [...output.files, ...edited];
-  if (files.length === 0) {
+  if (files.length === 0 && checked.deletes.length === 0) {
     return { ok: false, errors: ['The edits change nothing: each replace is the same as its search text.'] };
   }
-  return { ok: true, files };
+  return { ok: true, files, deletes: checked.deletes };
 }

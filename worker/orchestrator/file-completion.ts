@@ -1,13 +1,17 @@
 /**
  * Files from a builder's answer (Code Generator, UI Designer, Test Writer) as artifact
- * versions: unsafe or case-clashing paths refused and reported, a fix that changes nothing
- * caught as a loop, and the task scored by what was kept.
+ * versions, and the files a change's answer deletes (already checked against the project
+ * by `applyChange`): unsafe or case-clashing paths refused and reported, a fix that
+ * changes nothing caught as a loop, and the task scored by what was kept.
  */
 import type { FileOutput } from '../agents/index.ts';
 import { agentRoles } from '../agents/index.ts';
 import { languageOf } from '../artifacts/language.ts';
 import { scoreTask } from '../artifacts/quality.ts';
+import { currentFiles } from '../artifacts/project-tree.ts';
 import { checkFileSet } from '../artifacts/safe-path.ts';
+import type { FileDeletion } from '../changes/change-output.ts';
+import { deletionReason } from '../changes/delete-file.ts';
 import type { EventDraft } from '../events/catalog.ts';
 import type { BlobText } from '../events/store/contract.ts';
 import { sha256Hex } from '../events/hash.ts';
@@ -16,10 +20,15 @@ import type { Actor } from '../events/schemas/common.ts';
 import { type AnswerFacts, type Completion, completeEvent, provenanceOf, qualityEvent } from './task-completion.ts';
 import { system } from './run-context.ts';
 
-/** Files from a Code Generator, UI Designer or Test Writer answer. */
-export async function fileCompletion(state: ProjectState, facts: AnswerFacts, output: FileOutput): Promise<Completion> {
+/** Files from a Code Generator, UI Designer or Test Writer answer, and the files it deletes. */
+export async function fileCompletion(
+  state: ProjectState,
+  facts: AnswerFacts,
+  output: FileOutput,
+  deletes: readonly FileDeletion[] = [],
+): Promise<Completion> {
   const { task, role, destination, attempt } = facts;
-  const existing = new Map([...state.artifacts.keys()].map((path) => [path.toLowerCase(), path]));
+  const existing = new Map(currentFiles(state).map((file) => [file.path.toLowerCase(), file.path]));
   const checked = checkFileSet(output.files);
   const rejected = [...checked.rejected];
   const accepted = checked.accepted.filter((file) => {
@@ -30,7 +39,7 @@ export async function fileCompletion(state: ProjectState, facts: AnswerFacts, ou
     }
     return true;
   });
-  if (accepted.length === 0) {
+  if (accepted.length === 0 && deletes.length === 0) {
     return {
       events: [],
       blobs: [],
@@ -41,6 +50,7 @@ export async function fileCompletion(state: ProjectState, facts: AnswerFacts, ou
   const hashes = await Promise.all(accepted.map((file) => sha256Hex(file.content)));
   if (
     task.kind === 'fix' &&
+    deletes.length === 0 &&
     accepted.every((file, index) => state.artifacts.get(file.path)?.contentHash === hashes[index])
   ) {
     return {
@@ -55,11 +65,13 @@ export async function fileCompletion(state: ProjectState, facts: AnswerFacts, ou
   const blobs: BlobText[] = [];
   for (const [index, file] of accepted.entries()) {
     const contentHash = hashes[index] ?? (await sha256Hex(file.content));
+    // A deleted file written again is created anew; its versions go on from its history.
     const known = state.artifacts.get(file.path);
+    const present = known && !known.deleted ? known : undefined;
     const language = file.language.trim() ? file.language.trim().toLowerCase().slice(0, 40) : languageOf(file.path);
     blobs.push({ hash: contentHash, content: file.content });
     events.push({
-      type: known ? 'artifact-version' : 'artifact-create',
+      type: present ? 'artifact-version' : 'artifact-create',
       actor: author,
       payload: {
         path: file.path,
@@ -70,13 +82,24 @@ export async function fileCompletion(state: ProjectState, facts: AnswerFacts, ou
         provenance: provenanceOf(task, role, destination, attempt),
       },
     });
-    if (known?.contentHash !== contentHash) {
+    if (present?.contentHash !== contentHash) {
       events.push({
         type: 'artifact-validate',
         actor: system,
         payload: { path: file.path, version: (known?.latest ?? 0) + 1, status: 'valid', issues: [] },
       });
     }
+  }
+  for (const entry of deletes) {
+    events.push({
+      type: 'artifact-delete',
+      actor: author,
+      payload: {
+        path: entry.path,
+        reason: deletionReason(entry.reason),
+        provenance: provenanceOf(task, role, destination, attempt),
+      },
+    });
   }
   for (const entry of rejected) {
     events.push({
@@ -93,7 +116,7 @@ export async function fileCompletion(state: ProjectState, facts: AnswerFacts, ou
   const score = scoreTask({
     role,
     repairs: facts.repairs,
-    filesAccepted: accepted.length,
+    filesAccepted: accepted.length + deletes.length,
     filesRejected: rejected.length,
     hasTests,
   });

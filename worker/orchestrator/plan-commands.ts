@@ -53,7 +53,12 @@ export function createPlanCommands(
           // A change plan's files are checked again: a removed task may have been the one adding a file.
           const files = plan.change
             ? validateChangePlan(
-                tasks.map((task) => ({ ...task, modifies: task.modifies ?? [], adds: task.adds ?? [] })),
+                tasks.map((task) => ({
+                  ...task,
+                  modifies: task.modifies ?? [],
+                  adds: task.adds ?? [],
+                  deletes: task.deletes ?? [],
+                })),
                 editablePaths(state),
               )
             : [];

@@ -67,7 +67,7 @@ export async function reviewCompletion(
   }
   for (const [file, findings] of byFile) {
     const artifact = state.artifacts.get(file);
-    if (!artifact || artifact.kind !== 'source') continue;
+    if (!artifact || artifact.kind !== 'source' || artifact.deleted) continue;
     const score = scoreTask({
       role: 'review',
       repairs: 0,

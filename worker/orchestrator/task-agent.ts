@@ -23,6 +23,8 @@ import { type TaskRunnerDeps, runTaskAttempt } from './task-runner.ts';
 /** What an answer's check may read: the state the attempt began from, and the state now. */
 export interface CheckContext {
   state: ProjectState;
+  /** The task the answer is for. */
+  task: TaskRow;
   current: () => Promise<ProjectState>;
   readBlob: ReadBlob;
   limits: RunLimits;
@@ -94,6 +96,7 @@ export function taskAgent<T>(spec: TaskAgentSpec<T>): TaskAgent {
       const check = spec.check;
       const context: CheckContext = {
         state,
+        task,
         current,
         readBlob: (hash) => deps.store.blob(hash),
         limits: deps.limits,

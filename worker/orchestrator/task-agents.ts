@@ -6,7 +6,7 @@
  *
  *   role             its tasks                       in a change
  *   project-manager  plan ─▶ plan-propose            change plan ─▶ plan-propose (change)
- *   builders         whole files ─▶ artifacts        edit blocks placed ─▶ artifacts
+ *   builders         whole files ─▶ artifacts        edit blocks placed, deletions checked ─▶ artifacts
  *   debugger         review ─▶ report + fix tasks    —
  */
 import { ulid } from 'ulid';
@@ -64,14 +64,14 @@ const editor = (agent: AgentRole<ChangeOutput>) =>
     agent,
     writes: 'files',
     // Placed on the files as they are when the answer comes, not when the task began.
-    check: async (output, { current, readBlob }) => {
-      const placed = await applyChange(await current(), output, readBlob);
+    check: async (output, { current, readBlob, task }) => {
+      const placed = await applyChange(await current(), output, readBlob, task.taskId);
       return placed.ok ? [] : placed.errors;
     },
     // Placed again on the files as they are now (a task of the same change may have edited
     // one since): blocks that no longer fit fail the attempt.
     complete: async (output, { state, facts, readBlob }) => {
-      const placed = await applyChange(state, output, readBlob);
+      const placed = await applyChange(state, output, readBlob, facts.task.taskId);
       if (!placed.ok) {
         return {
           events: [],
@@ -80,7 +80,7 @@ const editor = (agent: AgentRole<ChangeOutput>) =>
           failure: `The edits no longer fit the files, which changed while the task ran: ${placed.errors.slice(0, 3).join(' ')}`,
         };
       }
-      return fileCompletion(state, facts, { files: placed.files, notes: output.notes });
+      return fileCompletion(state, facts, { files: placed.files, notes: output.notes }, placed.deletes);
     },
   });
 

@@ -98,6 +98,7 @@ test('a change plan keeps its own ids, renames those earlier tasks used, and lis
     acceptance: [],
     modifies,
     adds,
+    deletes: [],
   });
   const proposal = changeProposal(
     state,

@@ -47,6 +47,31 @@ describe('validateChangePlan', () => {
     ]);
   });
 
+  test('a task that adds a file again at a deleted path must wait for the deletion', () => {
+    const tasks = (dependsOn: string[]) => [
+      { id: 'drop', modifies: [], adds: [], deletes: ['src/store.js'] },
+      { id: 'again', modifies: [], adds: ['src/store.js'], dependsOn },
+    ];
+    expect(validateChangePlan(tasks([]), existing)).toEqual([
+      'Task again adds src/store.js, which task drop deletes, but does not wait for it: list drop in its dependsOn.',
+    ]);
+    expect(validateChangePlan(tasks(['drop']), existing)).toEqual([]);
+    // A plan written before deletions (no `deletes`) still parses, with none.
+    expect(
+      changePlanTaskSchema.parse({
+        id: 't',
+        role: 'code-generator',
+        title: 't',
+        instructions: '',
+        dependsOn: [],
+        expectedArtifacts: [],
+        acceptance: [],
+        modifies: [],
+        adds: ['a.js'],
+      }).deletes,
+    ).toEqual([]);
+  });
+
   test('adding a file that exists, or that another task adds, is refused; so are unsafe paths', () => {
     const errors = validateChangePlan(
       [

@@ -18,12 +18,13 @@ import {
   toPlanEdit,
 } from './plan-edit.ts';
 
-/** What a change plan's task touches, as a line: "Modifies a.js, b.js · Adds c.js"; null for a plan that names none. */
+/** What a change plan's task touches, as a line: "Modifies a.js, b.js · Adds c.js · Deletes d.js"; null for a plan that names none. */
 function filesOf(plan: PlanView, id: string): string | null {
   const task = plan.tasks.find((entry) => entry.id === id);
   const parts = [
     task?.modifies && task.modifies.length > 0 ? `Modifies ${task.modifies.join(', ')}` : '',
     task?.adds && task.adds.length > 0 ? `Adds ${task.adds.join(', ')}` : '',
+    task?.deletes && task.deletes.length > 0 ? `Deletes ${task.deletes.join(', ')}` : '',
   ].filter((part) => part !== '');
   return parts.length > 0 ? parts.join(' · ') : null;
 }

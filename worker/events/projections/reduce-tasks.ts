@@ -110,6 +110,7 @@ const copyTask = (task: PlanTask): PlanTask => ({
   acceptance: [...task.acceptance],
   ...(task.modifies ? { modifies: [...task.modifies] } : {}),
   ...(task.adds ? { adds: [...task.adds] } : {}),
+  ...(task.deletes ? { deletes: [...task.deletes] } : {}),
 });
 
 export const taskHandlers: Handlers<

@@ -17,6 +17,8 @@ export interface PlanTask {
   /** A change plan's task: the existing files it modifies and the files it adds. */
   modifies?: string[] | undefined;
   adds?: string[] | undefined;
+  /** A change plan's task: the existing files it deletes. */
+  deletes?: string[] | undefined;
 }
 
 /**

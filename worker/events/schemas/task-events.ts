@@ -20,11 +20,14 @@ const filePathsSchema = z.array(z.string().max(400)).max(200);
 
 /**
  * A task as a plan event carries it: a change plan's tasks also name the existing files
- * they modify and the files they add (their `expectedArtifacts` are both together).
+ * they modify, the files they add (their `expectedArtifacts` are both together) and the
+ * files they delete.
  */
 export const proposedTaskSchema = planTaskSchema.extend({
   modifies: filePathsSchema.optional(),
   adds: filePathsSchema.optional(),
+  /** Existing files the task deletes (absent: none, as in plans made before deletions). */
+  deletes: filePathsSchema.optional(),
 });
 
 export const taskEvents = {
