@@ -51,6 +51,7 @@ export type {
   ProviderReadiness,
   ModelRecord,
   RouterReport,
+  RunLimits,
   RunSettings,
   TemplateId,
   ZipExport,

@@ -139,7 +139,7 @@ export async function answerMessage(
         ...events,
         ...route.observe(1 - repairs * 0.3, performance.now() - started),
         reply(checked.value.reply, manager),
-        ...planChanges(state, checked.value),
+        ...planChanges(state, checked.value, deps.limits.maxPlanTasks),
       ];
     }
     const repair = repairPrompt(checked.errors, result.text);
@@ -180,9 +180,10 @@ function currentTasks(state: ProjectState) {
 
 /**
  * The reply's changes as events. Only tasks not started may change; a change that would
- * break the plan (a cycle, a missing dependency) is left out and said so.
+ * break the plan (a cycle, a missing dependency) or take a proposed plan past the run's
+ * plan limit (`RunLimits.maxPlanTasks`, the planner's) is left out and said so.
  */
-export function planChanges(state: ProjectState, answer: ChatReply): EventDraft[] {
+export function planChanges(state: ProjectState, answer: ChatReply, maxPlanTasks: number): EventDraft[] {
   const { add, update, cancel } = answer.changes;
   if (add.length === 0 && update.length === 0 && cancel.length === 0) return [];
   const plan = state.plan;
@@ -203,7 +204,7 @@ export function planChanges(state: ProjectState, answer: ChatReply): EventDraft[
       .concat(add);
     const checked = validatePlan(
       { ...plan, estimate: plan.estimate ?? { tokens: 0, costUsd: 0 }, tasks },
-      { maxTasks: 200 },
+      { maxTasks: maxPlanTasks },
     );
     if (!checked.ok) return [notApplied(checked.errors)];
     return [

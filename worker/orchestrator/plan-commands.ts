@@ -1,6 +1,7 @@
 /**
  * The plan commands of the worker API: approving the proposed plan (as proposed, or with
- * tasks removed and instructions edited, checked again as the plan it has become) and
+ * tasks removed and instructions edited, checked again as the plan it has become; either
+ * way within the run's plan limit, `RunLimits.maxPlanTasks`) and
  * rejecting it (which ends a change run on the spot, the project as it was).
  */
 import { validateChangePlan } from '../changes/change-plan.ts';
@@ -9,6 +10,7 @@ import type { Engine } from '../engine.ts';
 import type { EventDraft } from '../events/catalog.ts';
 import { editablePaths } from './change-mode.ts';
 import type { Orchestrator } from './orchestrator.ts';
+import { planLimitProblem } from '../query/plan-limit.ts';
 import { validatePlan } from './plan-validation.ts';
 import type { PlanEdit, RunCommands } from './run-api.ts';
 import type { AsWriter } from './run-writer.ts';
@@ -45,9 +47,15 @@ export function createPlanCommands(
           });
           if (tasks.length === 0)
             return fail('bad_input', 'An approved plan needs at least one task; reject the plan instead.');
+        }
+        // The plan's one limit, as its planner and the plan review have it.
+        const { maxPlanTasks } = orchestrator.limits;
+        const overLimit = planLimitProblem((tasks ?? plan.tasks).length, maxPlanTasks);
+        if (overLimit) return fail('bad_input', overLimit);
+        if (tasks) {
           const checked = validatePlan(
             { ...plan, estimate: plan.estimate ?? { tokens: 0, costUsd: 0 }, tasks },
-            { maxTasks: orchestrator.limits.maxRunTasks },
+            { maxTasks: maxPlanTasks },
           );
           if (!checked.ok) return fail('bad_input', `This plan cannot run: ${checked.errors.join(' ')}`);
           // A change plan's files are checked again: a removed task may have been the one adding a file.

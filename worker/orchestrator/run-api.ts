@@ -10,9 +10,10 @@ import type { Role } from '../events/schemas/common.ts';
 import type { ProjectView } from '../projects/project-view.ts';
 import type { ProjectTemplate } from '../providers/template/project-template.ts';
 import type { HistoryEntry, PerformanceRow } from '../router/tracker.ts';
+import type { RunLimits } from './limits.ts';
 
 export type TemplateId = ProjectTemplate['id'];
-export type { PauseKind, Preference, TaskKind };
+export type { PauseKind, Preference, RunLimits, TaskKind };
 
 /** How a run behaves; chosen on the New project screen. */
 export interface RunSettings {
@@ -139,4 +140,9 @@ export interface RunCommands {
   providerReadiness(): Promise<Result<ProviderReadiness[]>>;
   /** What the router has learned on this device and what each project has cost. */
   getRouterReport(): Promise<Result<RouterReport>>;
+  /**
+   * The engine's run limits: the plan review holds a plan to the same `maxPlanTasks` as
+   * the planner, a chat revision and approving do.
+   */
+  getRunLimits(): Promise<Result<RunLimits>>;
 }

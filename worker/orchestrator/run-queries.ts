@@ -1,7 +1,7 @@
 /**
  * What the worker API reads of runs, writer or not: the project's view (with what the log
- * cannot say), the live output of its agents, its ZIP, the router's report and which
- * providers can take calls.
+ * cannot say), the live output of its agents, its ZIP, the router's report, which
+ * providers can take calls, and the run limits the engine holds runs to.
  */
 import { exportProjectZip } from '../artifacts/project-export.ts';
 import { type Result, fail, ok } from '../contract/result.ts';
@@ -34,7 +34,7 @@ function withNotice(view: ProjectView, notice: ProjectNotice | undefined): Proje
 
 export type RunQueries = Pick<
   RunCommands,
-  'exportZip' | 'getProjectView' | 'watchOutput' | 'getRouterReport' | 'providerReadiness'
+  'exportZip' | 'getProjectView' | 'watchOutput' | 'getRouterReport' | 'providerReadiness' | 'getRunLimits'
 > & { unwatchOutput(id: number): void };
 
 export function createRunQueries(engine: Engine, orchestrator: Orchestrator): RunQueries {
@@ -117,6 +117,8 @@ export function createRunQueries(engine: Engine, orchestrator: Orchestrator): Ru
         return toFailure(error);
       }
     },
+
+    getRunLimits: () => Promise.resolve(ok({ ...orchestrator.limits })),
 
     async providerReadiness(): Promise<Result<ProviderReadiness[]>> {
       const remote = await orchestrator.readiness();

@@ -1,6 +1,7 @@
-import { Index, Show, createEffect, createMemo, createSignal, on, onMount, untrack } from 'solid-js';
+import { Index, Show, createEffect, createMemo, createResource, createSignal, on, onMount, untrack } from 'solid-js';
 import { focusIfLost } from '../../lib/focus.ts';
 import type { PlanView } from '../../../worker/api.ts';
+import { planLimitProblem } from '../../../worker/query/index.ts';
 import { Problem } from '../../components/problem.tsx';
 import { formatTokens, formatUsd } from '../../format/money.ts';
 import { roleName } from '../../format/roles.ts';
@@ -44,6 +45,16 @@ export function PlanReview(props: { projectId: string; plan: PlanView; canWrite:
   const proposal = createMemo(() => `${props.plan.planId}:${props.plan.revision}`);
   createEffect(on(proposal, () => setDraft(makeDraft(untrack(() => props.plan.tasks))), { defer: true }));
   const edit = () => toPlanEdit(props.plan.tasks, draft());
+  // The engine's plan limit, the one its planner and approval hold a plan to.
+  const [limits] = createResource(() => callEngine('getRunLimits'));
+  const maxTasks = () => {
+    const current = limits.state === 'ready' ? limits() : undefined;
+    return current?.ok ? current.value.maxPlanTasks : null;
+  };
+  const overLimit = () => {
+    const max = maxTasks();
+    return max === null ? null : planLimitProblem(draft().length, max);
+  };
   const missing = () => missingDependencies(draft());
   const titleOf = (id: string) => props.plan.tasks.find((task) => task.id === id)?.title ?? id;
   // The graph of the plan as edited: removed tasks and their links are gone.
@@ -113,6 +124,11 @@ export function PlanReview(props: { projectId: string; plan: PlanView; canWrite:
         <dd>{props.plan.stack.join(', ') || '—'}</dd>
         <dt>Languages</dt>
         <dd>{props.plan.languages.join(', ') || '—'}</dd>
+        <dt>Tasks</dt>
+        <dd data-testid="plan-task-count">
+          {draft().length}
+          <Show when={maxTasks()}>{(max) => <> of at most {max()}</>}</Show>
+        </dd>
       </dl>
       <TaskGraph
         tasks={graph()}
@@ -186,6 +202,13 @@ export function PlanReview(props: { projectId: string; plan: PlanView; canWrite:
       <Show when={edit()}>
         <p class="hint">You changed the plan: it will be approved as edited.</p>
       </Show>
+      <Show when={overLimit()}>
+        {(problem) => (
+          <p class="hint warning" data-testid="plan-over-limit">
+            {problem()}
+          </p>
+        )}
+      </Show>
       <label class="reject-reason">
         Reason, if you reject it (optional)
         <input value={reason()} disabled={!props.canWrite} onInput={(event) => setReason(event.currentTarget.value)} />
@@ -194,7 +217,7 @@ export function PlanReview(props: { projectId: string; plan: PlanView; canWrite:
         <button
           type="button"
           class="primary"
-          disabled={!props.canWrite || command.busy() || draft().length === 0}
+          disabled={!props.canWrite || command.busy() || draft().length === 0 || overLimit() !== null}
           onClick={() => void approve()}
         >
           Approve plan
