@@ -16,6 +16,14 @@ import { fromBase64Url, toBase64Url } from './base64url.ts';
  * operation per run instead of one per event, which is what pushing and catching up a
  * long log spend their time on (WebCrypto costs tens of microseconds a call, whatever
  * the size). Envelopes of one event (`event`), as earlier versions wrote them, still open.
+ *
+ * A run of more than a few KiB is deflated before it is sealed (`z: 'deflate-raw'`, bound
+ * into the additional data so it cannot be stripped). Event JSON shrinks about eightfold,
+ * and every later step — base64, the upload, the server's parse and insert, each reader's
+ * download and parse — handles an eighth of the bytes. Compressing before encrypting
+ * tells the server a little about how repetitive a run is, beyond its length; the events
+ * carry no secrets (keys never sync), and what a server could learn from that is far less
+ * than the sizes of the runs already say.
  */
 const base64url = z
   .string()
@@ -40,6 +48,8 @@ export const eventsEnvelopeSchema = z.object({
   /** The first event's sequence number; the others follow it without a gap. */
   seq: z.number().int().positive(),
   ids: z.array(z.string().min(1).max(64)).min(1).max(maxEventsPerEnvelope),
+  /** The plaintext was deflated before it was sealed. */
+  z: z.literal('deflate-raw').optional(),
   iv: base64url,
   ct: base64url,
 });
@@ -88,14 +98,22 @@ const decoder = new TextDecoder();
 
 const eventData = (projectId: string, seq: number, id: string) =>
   encoder.encode(`orchestra-sync-v1|${projectId}|event|${seq}|${id}`);
-const eventsData = (projectId: string, seq: number, ids: readonly string[]) =>
-  encoder.encode(`orchestra-sync-v1|${projectId}|events|${seq}|${ids.join(',')}`);
+const eventsData = (projectId: string, seq: number, ids: readonly string[], compressed: boolean) =>
+  encoder.encode(`orchestra-sync-v1|${projectId}|events|${seq}|${ids.join(',')}${compressed ? '|deflate-raw' : ''}`);
+
+/** Runs smaller than this are sealed as they are: a live append stays one quick step. */
+const deflateFromBytes = 4096;
+
+async function through(bytes: Uint8Array<ArrayBuffer>, transform: CompressionStream | DecompressionStream) {
+  return new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(transform)).arrayBuffer());
+}
 const indexData = encoder.encode('orchestra-sync-v1|index');
 const blobData = (projectId: string, hash: string) => encoder.encode(`orchestra-sync-v1|${projectId}|blob|${hash}`);
 
-async function seal(key: CryptoKey, plain: string, additionalData: Uint8Array<ArrayBuffer>) {
+async function seal(key: CryptoKey, plain: string | Uint8Array<ArrayBuffer>, additionalData: Uint8Array<ArrayBuffer>) {
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const ct = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData }, key, encoder.encode(plain));
+  const bytes = typeof plain === 'string' ? encoder.encode(plain) : plain;
+  const ct = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData }, key, bytes);
   return { iv: toBase64Url(iv), ct: toBase64Url(new Uint8Array(ct)) };
 }
 
@@ -104,12 +122,20 @@ async function open(
   envelope: { iv: string; ct: string },
   additionalData: Uint8Array<ArrayBuffer>,
 ): Promise<string> {
+  return decoder.decode(await openBytes(key, envelope, additionalData));
+}
+
+async function openBytes(
+  key: CryptoKey,
+  envelope: { iv: string; ct: string },
+  additionalData: Uint8Array<ArrayBuffer>,
+): Promise<Uint8Array<ArrayBuffer>> {
   const iv = fromBase64Url(envelope.iv);
   const ct = fromBase64Url(envelope.ct);
   if (!iv || !ct || iv.length !== 12)
     throw new SyncTamperError('A synced message is malformed: it was altered on the way or on the server.');
   try {
-    return decoder.decode(await crypto.subtle.decrypt({ name: 'AES-GCM', iv, additionalData }, key, ct));
+    return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv, additionalData }, key, ct));
   } catch {
     throw new SyncTamperError(
       "A synced message does not open with this space's secret: it was altered on the server, or written with another secret.",
@@ -164,8 +190,14 @@ export async function sealEvents(key: CryptoKey, events: readonly OrchestraEvent
     runs.map(async ({ texts, events: sealed }) => {
       const first = sealed[0]!;
       const ids = sealed.map((event) => event.id);
-      const box = await seal(key, `[${texts.join(',')}]`, eventsData(first.projectId, first.seq, ids));
-      return { v: 1 as const, kind: 'events' as const, seq: first.seq, ids, ...box };
+      const plain = encoder.encode(`[${texts.join(',')}]`);
+      if (plain.byteLength < deflateFromBytes) {
+        const box = await seal(key, plain, eventsData(first.projectId, first.seq, ids, false));
+        return { v: 1 as const, kind: 'events' as const, seq: first.seq, ids, ...box };
+      }
+      const deflated = await through(plain, new CompressionStream('deflate-raw'));
+      const box = await seal(key, deflated, eventsData(first.projectId, first.seq, ids, true));
+      return { v: 1 as const, kind: 'events' as const, seq: first.seq, ids, z: 'deflate-raw' as const, ...box };
     }),
   );
 }
@@ -186,8 +218,17 @@ export async function openEvents(
   envelope: AnyEventEnvelope,
 ): Promise<OrchestraEvent[]> {
   if (envelope.kind === 'event') return [await openEvent(key, projectId, envelope)];
-  const text = await open(key, envelope, eventsData(projectId, envelope.seq, envelope.ids));
-  const items = JSON.parse(text) as unknown;
+  const compressed = envelope.z === 'deflate-raw';
+  const opened = await openBytes(key, envelope, eventsData(projectId, envelope.seq, envelope.ids, compressed));
+  let plain = opened;
+  if (compressed) {
+    try {
+      plain = await through(opened, new DecompressionStream('deflate-raw'));
+    } catch {
+      throw new SyncTamperError('A synced run of events does not inflate: it was written by a faulty device.');
+    }
+  }
+  const items = JSON.parse(decoder.decode(plain)) as unknown;
   if (!Array.isArray(items) || items.length !== envelope.ids.length)
     throw new SyncTamperError('A synced run of events does not match its envelope.');
   return items.map((item, i) => {

@@ -152,6 +152,26 @@ describe('runs of events sealed as one envelope', () => {
     expect((await sealEvents(key, big)).map((envelope) => envelope.ids.length)).toEqual([4, 4, 2]);
   });
 
+  test('a long run is deflated before it is sealed; a short one, a live append, is not', async () => {
+    const { key } = await deriveSpaceCredentials(makeSpaceSecret());
+    const projectId = ulid();
+    const events = stamp(projectId, randomHistory(seeded(5), maxEventsPerEnvelope));
+    const plainBytes = new TextEncoder().encode(JSON.stringify(events)).byteLength;
+    const [run] = await sealEvents(key, events);
+    expect(run!.z).toBe('deflate-raw');
+    // base64 of the ciphertext: under a third of the plaintext's bytes (JSON deflates ~8x).
+    expect(run!.ct.length).toBeLessThan(plainBytes / 3);
+    expect(await openEvents(key, projectId, run!)).toEqual(events);
+    const [live] = await sealEvents(key, events.slice(0, 1));
+    expect(live!.z).toBeUndefined();
+    expect(await openEvents(key, projectId, live!)).toEqual(events.slice(0, 1));
+    // The mark is bound to the ciphertext: stripped (or added) by the server, it does not open.
+    const stripped = { ...run! };
+    delete stripped.z;
+    await expect(openEvents(key, projectId, stripped)).rejects.toThrow(SyncTamperError);
+    await expect(openEvents(key, projectId, { ...live!, z: 'deflate-raw' })).rejects.toThrow(SyncTamperError);
+  });
+
   test('a run with an altered id, place, project or ciphertext does not open', async () => {
     const { key } = await deriveSpaceCredentials(makeSpaceSecret());
     const { events, projectId } = await markedProject();
