@@ -29,6 +29,7 @@ import {
   webAppChangeTeam,
 } from '../sim/change-answers.ts';
 import type { Simulator } from '../sim/simulator.ts';
+import { type ScreenFinding, auditScreen, axeReport } from './harness/axe.ts';
 import { expect, test } from './harness/fixtures.ts';
 import { createProject } from './harness/new-project.ts';
 import { configureProvider } from './harness/provider-settings.ts';
@@ -273,6 +274,9 @@ test(
       'Modifies src/tasks.js · Adds src/summary.js',
       'Modifies test/tasks.test.js',
     ]);
+    const findings: ScreenFinding[] = [];
+    await auditScreen(page, 'run-change-plan-review', findings);
+    expect(axeReport(findings)).toEqual([]);
     await button(page, 'Approve plan').click();
     await expect.poll(() => runStatus(page), { timeout: 120_000 }).toBe('stopped');
     await expect

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { type RoleScript, scriptTeam } from '../sim/agent-script.ts';
 import type { Simulator } from '../sim/simulator.ts';
 import { builderAnswer, files, passingReview, reviewWithMajorFinding, teamPlan } from '../sim/team-answers.ts';
+import { type ScreenFinding, auditScreen, axeReport } from './harness/axe.ts';
 import { configureProvider } from './harness/provider-settings.ts';
 import type { RunningServer } from './harness/server.ts';
 import { startSimulatedServer, stopSimulatedServer } from './harness/simulated-server.ts';
@@ -235,6 +236,9 @@ test('a budget pause appears; raising the budget and Continue orchestra finishes
   const banner = page.getByTestId('pause-banner');
   await expect.poll(() => banner.getAttribute('data-kind'), { timeout: 30_000 }).toBe('budget');
   expect(await banner.textContent()).toContain('Budget reached — raise it or stop');
+  const findings: ScreenFinding[] = [];
+  await auditScreen(page, 'run-paused-budget', findings);
+  expect(axeReport(findings)).toEqual([]);
   await page.getByLabel('New budget (USD)').fill('5');
   await button(page, 'Raise budget').click();
   await expect.poll(() => page.getByTestId('budget-meter').textContent()).toContain('$5.00');

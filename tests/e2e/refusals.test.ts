@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { roleOf, scriptTeam } from '../sim/agent-script.ts';
 import type { Simulator } from '../sim/simulator.ts';
 import { builderAnswer, files, passingReview, teamPlan } from '../sim/team-answers.ts';
+import { type ScreenFinding, auditScreen, axeReport } from './harness/axe.ts';
 import { configureProvider } from './harness/provider-settings.ts';
 import type { RunningServer } from './harness/server.ts';
 import { startSimulatedServer, stopSimulatedServer } from './harness/simulated-server.ts';
@@ -84,6 +85,15 @@ test('a prompt Gemini blocks pauses the run with the reason, and is not sent aga
   for (const name of ['Continue orchestra', 'Next agent', 'Execute all']) {
     expect(await button(page, name).isDisabled(), `${name} is not offered`).toBe(true);
   }
+  // Nor is Cancel task on the plan: its button is off and says why.
+  const cancelPlan = page.locator('button[data-task-id="plan"][data-action="cancel"]');
+  expect(await cancelPlan.isDisabled()).toBe(true);
+  expect(await cancelPlan.getAttribute('title')).toBe(
+    'The run needs a plan to go on: retry “Plan the project”, or Stop run.',
+  );
+  const findings: ScreenFinding[] = [];
+  await auditScreen(page, 'run-paused-refused', findings);
+  expect(axeReport(findings)).toEqual([]);
   expect(await button(page, 'Continue orchestra').getAttribute('title')).toBe(
     'Nothing can run until you retry “Plan the project”: press Retry task on it.',
   );

@@ -10,6 +10,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { roleOf, scriptTeam } from '../sim/agent-script.ts';
 import type { Simulator } from '../sim/simulator.ts';
 import { builderAnswer, files, passingReview, teamPlan } from '../sim/team-answers.ts';
+import { type ScreenFinding, auditScreen, axeReport } from './harness/axe.ts';
 import { expect, test } from './harness/fixtures.ts';
 import { createProject } from './harness/new-project.ts';
 import { configureProvider } from './harness/provider-settings.ts';
@@ -77,6 +78,9 @@ test('with locked keys Start asks for the passphrase, refuses a wrong one, and s
   expect(await page.getByTestId('unlock-keys').textContent()).toContain('Your model keys are locked');
   // Focus went to the field that answers the question.
   await expect.poll(() => field.evaluate((element) => element === document.activeElement)).toBe(true);
+  const findings: ScreenFinding[] = [];
+  await auditScreen(page, 'run-unlock-form', findings);
+  expect(axeReport(findings)).toEqual([]);
   expect(await runStatus(page)).toBe('idle');
   expect(await page.getByTestId('plan-review').count()).toBe(0);
 
@@ -138,6 +142,9 @@ test('keys locked during a run pause it as "keys locked", and the banner unlocks
   expect(await banner.textContent()).toContain('Your model keys are locked, so no model can take the next task.');
   // No task failed for it: the run waits for the keys.
   expect(await page.getByText('failed', { exact: false }).count()).toBe(0);
+  const findings: ScreenFinding[] = [];
+  await auditScreen(page, 'run-paused-keys', findings);
+  expect(axeReport(findings)).toEqual([]);
 
   await banner.getByLabel('Passphrase', { exact: true }).fill(passphrase);
   await banner.getByRole('button', { name: 'Unlock and continue', exact: true }).click();

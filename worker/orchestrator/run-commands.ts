@@ -8,6 +8,7 @@
 import { ok, fail } from '../contract/result.ts';
 import type { Engine } from '../engine.ts';
 import type { Orchestrator } from './orchestrator.ts';
+import { refuseOff } from './run-controls.ts';
 import { createPlanCommands } from './plan-commands.ts';
 import type { RunCommands } from './run-api.ts';
 import { createRunQueries } from './run-queries.ts';
@@ -37,6 +38,7 @@ export function createRunCommands(
       asWriter(projectId, async () => {
         const state = await store.load(projectId);
         if (state.project?.runStatus !== 'running') return fail('bad_input', 'The run is not running.');
+        refuseOff(state, 'pause');
         await (await runner(projectId)).pause('user', 'Paused by you: calls in flight finish, nothing new starts.');
         return done;
       }),

@@ -14,9 +14,21 @@ import type { EventDraft } from '../events/catalog.ts';
 import type { ProjectState } from '../events/projections/project-state.ts';
 import type { PauseKind, TaskRow } from '../events/projections/rows.ts';
 import { type RunContext, system } from './run-context.ts';
+import { controlRefusal, runState } from '../run-state/run-state.ts';
+import { cancelRefusal, retryRefusal } from '../run-state/task-controls.ts';
 import { RunError } from './run-errors.ts';
 import { needKeys } from './run-start.ts';
 import { readyTasks } from './scheduler.ts';
+
+/** Refuses a control the run screen shows off in this state, with the machine's sentence (`controlRefusal`). */
+export function refuseOff(state: ProjectState, control: Parameters<typeof controlRefusal>[1]): void {
+  if (!state.project) return;
+  const refused = controlRefusal(
+    runState({ project: state.project, plan: state.plan, tasks: [...state.tasks.values()] }),
+    control,
+  );
+  if (refused) throw new RunError(refused);
+}
 
 /** "Pause": calls in flight finish; nothing new starts. `also` is appended with the pause, atomically. */
 export async function pauseRun(ctx: RunContext, kind: PauseKind, reason: string, also: EventDraft[]): Promise<void> {
@@ -41,6 +53,7 @@ export async function resumeRun(ctx: RunContext): Promise<void> {
   const state = await ctx.state();
   const project = state.project;
   if (!project?.currentRunId || project.runStatus !== 'paused') throw new RunError('The run is not paused.');
+  refuseOff(state, 'resume');
   await needKeys(ctx, state, 'the run goes on');
   // Past a run limit, going on counts the limits afresh from here (the resume event
   // records the point, so a reload keeps it).
@@ -57,6 +70,7 @@ export async function stepRun(ctx: RunContext, busy: ReadonlySet<string>): Promi
   if (!project?.currentRunId || (project.runStatus !== 'running' && project.runStatus !== 'paused')) {
     throw new RunError('Start the run first.');
   }
+  refuseOff(state, 'step');
   await needKeys(ctx, state, 'the next task runs');
   if (project.runStatus === 'running') {
     await ctx.append([
@@ -75,15 +89,36 @@ export async function stepRun(ctx: RunContext, busy: ReadonlySet<string>): Promi
   return task ?? null;
 }
 
-/** "Cancel task" on a task with no call running: it is marked cancelled. */
+/**
+ * "Cancel task" on a task with no call running: it is marked cancelled. Cancelling the
+ * failed task a run paused for is going on without it: the pause lifts, as the pause's
+ * sentence promised ("Cancel task to go on without it"), unless another task failed too.
+ */
 export async function cancelTask(ctx: RunContext, taskId: string): Promise<void> {
-  const task = (await ctx.state()).tasks.get(taskId);
+  const state = await ctx.state();
+  const task = state.tasks.get(taskId);
   if (!task) throw new RunError('There is no such task.');
-  if (task.status === 'done' || task.status === 'cancelled')
-    throw new RunError(`Task “${task.title}” has already ${task.status === 'done' ? 'finished' : 'been cancelled'}.`);
-  await ctx.append([
+  const refused = cancelRefusal(task);
+  if (refused) throw new RunError(refused);
+  const events: EventDraft[] = [
     { type: 'task-cancel', actor: { kind: 'user' }, payload: { taskId, reason: 'Cancelled by you.' } },
-  ]);
+  ];
+  const resume = liftsFailurePause(state, taskId, true);
+  if (resume) events.push({ type: 'run-resume', actor: { kind: 'user' }, payload: { runId: resume } });
+  await ctx.append(events);
+}
+
+/**
+ * The run to resume when a failure pause waits on no failed task but `taskId`, else null.
+ * `onlyIfFailed`: `taskId` itself must be the failed one (a cancel; a retry lifts it anyway).
+ */
+function liftsFailurePause(state: ProjectState, taskId: string, onlyIfFailed: boolean): string | null {
+  const project = state.project;
+  if (project?.runStatus !== 'paused' || !project.currentRunId) return null;
+  if (project.pauseKind !== 'failure' && project.pauseKind !== 'loop') return null;
+  if (onlyIfFailed && state.tasks.get(taskId)?.status !== 'failed') return null;
+  const othersFailed = [...state.tasks.values()].some((other) => other.taskId !== taskId && other.status === 'failed');
+  return othersFailed ? null : project.currentRunId;
 }
 
 /** "Retry task": a failed, cancelled or interrupted task is scheduled again; a failure pause lifts. */
@@ -91,11 +126,8 @@ export async function retryTask(ctx: RunContext, taskId: string, instructions?: 
   const state = await ctx.state();
   const task = state.tasks.get(taskId);
   if (!task) throw new RunError('There is no such task.');
-  if (!['failed', 'cancelled', 'interrupted'].includes(task.status)) {
-    throw new RunError(
-      `Task “${task.title}” is ${task.status}: only failed, cancelled or interrupted tasks can be retried.`,
-    );
-  }
+  const refused = retryRefusal(task);
+  if (refused) throw new RunError(refused);
   const project = state.project;
   const events: EventDraft[] = [
     {
@@ -110,12 +142,9 @@ export async function retryTask(ctx: RunContext, taskId: string, instructions?: 
   ];
   if (project?.runStatus === 'stopped' || project?.runStatus === 'idle' || !project?.currentRunId) {
     events.unshift({ type: 'run-start', actor: { kind: 'user' }, payload: { runId: ulid() } });
-  } else if (project.runStatus === 'paused' && (project.pauseKind === 'failure' || project.pauseKind === 'loop')) {
-    const othersFailed = [...state.tasks.values()].some(
-      (other) => other.taskId !== taskId && other.status === 'failed',
-    );
-    if (!othersFailed)
-      events.push({ type: 'run-resume', actor: { kind: 'user' }, payload: { runId: project.currentRunId } });
+  } else {
+    const resume = liftsFailurePause(state, taskId, false);
+    if (resume) events.push({ type: 'run-resume', actor: { kind: 'user' }, payload: { runId: resume } });
   }
   await ctx.append(events);
 }

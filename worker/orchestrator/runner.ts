@@ -277,7 +277,13 @@ export class ProjectRunner {
 
   /** "Stop run": a paused run ends here, by your choice (`run-controls.ts`). */
   async stop(): Promise<void> {
-    await stopRun(this.context, this.callsWorking());
+    // Only calls that went out hold it back: a task launched but not yet started never
+    // starts once the stop is written (`launch`'s `mayStart`), as "Paused" promised.
+    const tasks = (await this.state()).tasks;
+    let started = 0;
+    for (const [taskId, entry] of this.inFlight)
+      if (!entry.released && tasks.get(taskId)?.status === 'running') started += 1;
+    await stopRun(this.context, started);
   }
 
   /** Stops the runner without writing (the tab lost the lock or the project is deleted). */

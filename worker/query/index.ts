@@ -20,3 +20,4 @@ export {
   runState,
 } from '../run-state/run-state.ts';
 export { type StartSource, startSource, waitingSentence } from '../run-state/start-source.ts';
+export { type TaskControls, taskControls } from '../run-state/task-controls.ts';

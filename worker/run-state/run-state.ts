@@ -275,6 +275,37 @@ export function runControls(state: RunState, canWrite: boolean, source: StartSou
   return controls;
 }
 
+/**
+ * Why the engine refuses a run control the screen shows off in this state, or null when
+ * it is on: the engine's commands ask this, so a control never does something the screen
+ * said it would not (`runControls` draws the buttons from the same state).
+ */
+export function controlRefusal(
+  state: RunState,
+  name: 'pause' | 'resume' | 'step' | 'executeAll' | 'stop',
+): string | null {
+  const control = runControls(state, true)[name];
+  if (control.enabled) return null;
+  switch (state.phase) {
+    case 'idle':
+      return 'Nothing has run yet: press Start.';
+    case 'planning':
+      return 'The Project Manager is writing the plan: nothing else runs until you approve it.';
+    case 'awaiting-approval':
+      return 'The plan waits for your approval: nothing runs until you approve it.';
+    case 'ended':
+      return 'The run has ended: Start goes on from here.';
+    case 'working':
+      return name === 'stop' ? 'Pause the run first: Stop run ends a paused run.' : 'The run is already going.';
+    case 'stalled':
+      return runSentence(state);
+    case 'pausing':
+      return 'Calls are still finishing: stop once the run has paused.';
+    case 'paused':
+      return name === 'pause' ? 'The run is already paused.' : control.does;
+  }
+}
+
 /** A short name for the state (badges, the Projects list), and its tone. */
 export interface RunBadge {
   label: string;

@@ -1,6 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
+import { artifactsDir } from './fixtures.ts';
 
 const require = createRequire(import.meta.url);
 let source: Promise<string> | undefined;
@@ -43,4 +45,48 @@ export async function runAxe(page: Page): Promise<AxeFinding[]> {
     targets: violation.nodes.slice(0, 5).map((node) => node.target.map(String).join(' ')),
     summary: violation.nodes[0]?.failureSummary?.split('\n').slice(0, 3).join(' ') ?? '',
   }));
+}
+
+/** A violation found in one state of one screen, in one colour scheme and size. */
+export interface ScreenFinding extends AxeFinding {
+  state: string;
+  scheme: string;
+  size: string;
+}
+
+const sizes = [
+  { name: 'desktop', width: 1280, height: 800 },
+  { name: 'phone', width: 390, height: 844 },
+] as const;
+const schemes = ['light', 'dark'] as const;
+const screensDir = join(artifactsDir, 'screens');
+
+/**
+ * Audits the page as it is, in both colour schemes and at desktop and phone sizes, and
+ * saves a screenshot of each into tests/e2e/.artifacts/screens/ (git-ignored) for a
+ * person to review the look.
+ * @example await auditScreen(page, 'run-paused', findings)
+ */
+export async function auditScreen(page: Page, state: string, findings: ScreenFinding[]): Promise<void> {
+  await mkdir(screensDir, { recursive: true });
+  for (const scheme of schemes) {
+    await page.emulateMedia({ colorScheme: scheme });
+    // Let transitions end and the frame repaint in the new scheme before measuring contrast.
+    await page.waitForTimeout(150);
+    for (const size of sizes) {
+      await page.setViewportSize({ width: size.width, height: size.height });
+      for (const finding of await runAxe(page)) findings.push({ ...finding, state, scheme, size: size.name });
+      await page.screenshot({ path: join(screensDir, `${state}-${scheme}-${size.name}.png`), fullPage: true });
+    }
+    await page.setViewportSize({ width: sizes[0].width, height: sizes[0].height });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/** Findings as one readable line each (a test expects the list empty). */
+export function axeReport(findings: readonly ScreenFinding[]): string[] {
+  return findings.map(
+    (finding) =>
+      `${finding.state} (${finding.scheme}, ${finding.size}): ${finding.rule} [${finding.impact ?? 'no impact'}] ${finding.help} — ${finding.targets.join(' | ')} — ${finding.summary}`,
+  );
 }

@@ -53,6 +53,8 @@ const adapter: ProviderAdapter = {
 /** A provider service whose adapter is handed out only when the test lets it: the window between launch and start. */
 function gatedService() {
   const service = scriptedProviders(adapter);
+  /** Closed once the test says so (the builders' calls), open before (the plan's). */
+  let closed = false;
   let open: () => void = () => undefined;
   let asked: () => void = () => undefined;
   const gate = {
@@ -61,13 +63,16 @@ function gatedService() {
   };
   // Everything else is the scripted service's own (its `keys` getter throws if read).
   const gatedAdapter = async (...args: Parameters<typeof service.adapter>) => {
-    asked();
-    await gate.opened;
+    if (closed) {
+      asked();
+      await gate.opened;
+    }
     return service.adapter(...args);
   };
   return {
     service: Object.assign(Object.create(service) as typeof service, { adapter: gatedAdapter }),
     asked: gate.asked,
+    close: () => (closed = true),
     open: () => open(),
   };
 }
@@ -88,8 +93,12 @@ test('a pause written after a task was launched but before it started holds it b
   const { projectId } = created.value;
   await api.openProject(projectId);
   expect((await api.startRun(projectId)).ok).toBe(true);
+  await waitFor(api, projectId, (view) => view.project.plan?.status === 'proposed');
+  expect(calls).toEqual(['project-manager']);
 
-  // The plan task is launched and routed; its adapter is being fetched: pause now.
+  // Approved, task a is launched and routed; its adapter is being fetched: pause now.
+  gated.close();
+  expect((await api.approvePlan(projectId)).ok).toBe(true);
   await gated.asked;
   expect((await api.pauseRun(projectId)).ok).toBe(true);
   gated.open();
@@ -98,17 +107,19 @@ test('a pause written after a task was launched but before it started holds it b
   await new Promise((resolve) => setTimeout(resolve, 50));
   const events = await eventsOf(api, projectId);
   const pauseAt = events.findIndex((event) => event.type === 'run-pause');
+  const startsBefore = events.slice(0, pauseAt).filter((event) => event.type === 'task-start').length;
+  expect(startsBefore).toBe(1); // the plan's
   expect(pauseAt).toBeGreaterThan(0);
   // Nothing was started, reserved or called after the pause; the decision was withdrawn.
   const after = events.slice(pauseAt + 1).map((event) => event.type);
   expect(after).not.toContain('task-start');
   expect(after).not.toContain('cost-reserve');
-  expect(calls).toEqual([]);
-  expect(paused.tasks.find((task) => task.taskId === 'plan')?.status).toBe('scheduled');
+  expect(calls).toEqual(['project-manager']);
+  expect(paused.tasks.find((task) => task.taskId === 'a')?.status).toBe('scheduled');
   expect(paused.project.reservedUsd).toBe(0);
 
-  // Continue: the task starts now, and the plan is proposed.
+  // Continue: the task starts now, and is built.
   expect((await api.resumeRun(projectId)).ok).toBe(true);
-  await waitFor(api, projectId, (view) => view.project.plan?.status === 'proposed');
-  expect(calls).toEqual(['project-manager']);
+  await waitFor(api, projectId, (view) => view.tasks.find((task) => task.taskId === 'a')?.status === 'done');
+  expect(calls).toEqual(['project-manager', 'code-generator']);
 });

@@ -123,3 +123,29 @@ test('Stop run while a task has failed for good ends the run "failed", with the 
   expect(ended.project.runMessage).toContain(failed?.lastError?.message.replace(/[.\s]+$/, '') ?? '?');
   expect(runSentence(state)).toMatch(/^The run failed\. “.*Notes page.*” failed: .+ Not finished: .*Start retries/);
 }, 40_000);
+
+test('Cancel task on the task a run paused for goes on without it, as the pause says, and ends complete without it', async () => {
+  const { api } = await engineWithTeam(sim);
+  scriptDefaultTeam(sim, {
+    'code-generator': (request) => builderAnswer(request),
+    'ui-designer': { kind: 'bad-request' },
+    debugger: { kind: 'json', value: passingReview },
+  });
+  const created = await api.createProject({ name: 'Notes', description: 'A notes service with a page.' });
+  if (!created.ok) throw new Error(created.message);
+  const { projectId } = created.value;
+  expect((await api.openProject(projectId)).ok).toBe(true);
+  expect((await api.startRun(projectId)).ok).toBe(true);
+  await waitFor(api, projectId, (view) => view.project.plan?.status === 'proposed');
+  expect((await api.approvePlan(projectId)).ok).toBe(true);
+  const paused = await waitFor(api, projectId, (view) => stateOf(view).phase === 'paused', 30_000);
+  expect(paused.project.pauseReason).toContain('Cancel task to go on without it');
+  const failed = paused.tasks.find((task) => task.status === 'failed');
+  if (!failed) throw new Error('No task failed.');
+
+  // Cancel alone — no Continue — and the run goes on to its end.
+  expect((await api.cancelTask(projectId, failed.taskId)).ok).toBe(true);
+  const ended = await waitFor(api, projectId, (view) => view.project.runStatus === 'stopped', 30_000);
+  expect(ended.project.lastOutcome).toBe('completed-with-cancelled');
+  expect(runSentence(stateOf(ended))).toMatch(/^The run is complete without 1 cancelled task: .*Notes page/);
+}, 40_000);

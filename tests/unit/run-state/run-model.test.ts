@@ -4,8 +4,9 @@
  * Retry task, Emergency stop, Approve, Reject, a budget that runs out and is raised, a
  * provider that fails, a reload — against the real engine on a real (fake-indexeddb)
  * database. After every step the state the screens show (derived by worker/run-state from
- * the projection) is checked against what the engine is doing; after every sequence the
- * run must be able to reach an end.
+ * the projection) is checked against what the engine is doing; every control pressed is
+ * checked against the screen's (`runControls`, `taskControls`): enabled, it is accepted;
+ * disabled, it writes nothing; after every sequence the run must be able to reach an end.
  *
  * Two worlds run the same commands: a scripted provider in process (cheap, so many
  * sequences), and the provider simulator over HTTP through the real OpenAI SDK, the
@@ -26,7 +27,15 @@ import { ProviderError } from '../../../worker/providers/contract/provider-error
 import type { ProviderRequest } from '../../../worker/providers/contract/provider-request.ts';
 import type { StreamPart } from '../../../worker/providers/contract/stream-part.ts';
 import { mulberry32 } from '../../../worker/router/index.ts';
-import { type RunState, runControls, runSentence, runState } from '../../../worker/run-state/run-state.ts';
+import {
+  type RunControl,
+  type RunControls,
+  type RunState,
+  runControls,
+  runSentence,
+  runState,
+} from '../../../worker/run-state/run-state.ts';
+import { taskControls } from '../../../worker/run-state/task-controls.ts';
 import { ProviderService } from '../../../worker/providers/provider-service.ts';
 import { roleOf } from '../../sim/agent-script.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
@@ -288,15 +297,67 @@ async function driveToEnd(real: Real): Promise<RunState> {
 }
 
 type Cmd = fc.AsyncCommand<object, Real>;
-const command = (name: string, act: (real: Real) => Promise<unknown>): Cmd => ({
+/** What a command answers: an engine result, or nothing when it is not a control. */
+type Answer = { ok: boolean } | undefined;
+/** The control on screen a command presses, in the state and view just before it. */
+type ControlOf = (state: RunState, view: ProjectView) => RunControl | undefined;
+
+const command = (name: string, act: (real: Real) => Promise<unknown>, control?: ControlOf): Cmd => ({
   check: () => true,
   async run(_model, real) {
     real.steps.push(name);
-    await act(real);
+    const before = control ? await viewOf(real) : undefined;
+    const state = before && runState({ project: before.project, plan: before.project.plan, tasks: before.tasks });
+    const shown = before && state ? control?.(state, before) : undefined;
+    const seq = before ? await headSeq(real) : 0;
+    const answer = (await act(real)) as Answer;
+    if (shown && state && settled(state, real)) await checkControl(real, name, shown, answer, seq);
     await checkShown(real);
   },
   toString: () => name,
 });
+
+/** The log's last sequence number. */
+async function headSeq(real: Real): Promise<number> {
+  const events = await real.api.readEvents(real.projectId, 1, 1e9);
+  return events.ok ? (events.value.at(-1)?.seq ?? 0) : 0;
+}
+
+/** A state in which nothing moves by itself, so what a control says it does is all that happens. */
+const settled = (state: RunState, real: Real) =>
+  real.stepped.size === 0 && ['idle', 'ended', 'paused', 'awaiting-approval'].includes(state.phase);
+
+/**
+ * Controls are offered only when they do something: an enabled control is accepted (where
+ * keys are always ready, in process); a disabled one writes nothing of the person's.
+ */
+async function checkControl(real: Real, name: string, shown: RunControl, answer: Answer, seq: number) {
+  const where = `${name} (${shown.enabled ? 'enabled' : 'disabled'}: “${shown.does}”) after ${real.steps.join(' → ')}`;
+  if (shown.enabled) {
+    if (real.world.kind === 'in-process') expect(answer?.ok, `refused though enabled: ${where}`).toBe(true);
+    return;
+  }
+  if (!answer?.ok) return;
+  const events = await real.api.readEvents(real.projectId, seq + 1, 1e9);
+  const written = events.ok
+    ? events.value.filter((event) => event.actor.kind === 'user').map((event) => event.type)
+    : [];
+  expect(written, `wrote ${written.join(', ')} though disabled: ${where}`).toEqual([]);
+}
+
+/** The run screen's control `name` for the state. */
+const runControl =
+  (name: keyof RunControls): ControlOf =>
+  (state) =>
+    runControls(state, true)[name];
+
+/** Cancel task / Retry task on the task at `index`, as its row shows them. */
+const taskControl =
+  (index: number, which: 'cancel' | 'retry'): ControlOf =>
+  (_state, view) => {
+    const task = view.tasks.length === 0 ? undefined : view.tasks[index % view.tasks.length];
+    return task && taskControls(task, true)[which];
+  };
 
 /** A command after which the run goes on: Next agent's exception ends. */
 const goesOn = async (real: Real, command: Promise<unknown>) => {
@@ -310,30 +371,46 @@ const taskAt = async (real: Real, index: number) => {
 };
 
 const commands = [
-  fc.constant(command('Start', (real) => goesOn(real, real.api.startRun(real.projectId)))),
-  fc.constant(command('Pause', (real) => real.api.pauseRun(real.projectId))),
-  fc.constant(command('Continue', (real) => goesOn(real, real.api.resumeRun(real.projectId)))),
+  fc.constant(command('Start', (real) => goesOn(real, real.api.startRun(real.projectId)), runControl('start'))),
+  fc.constant(command('Pause', (real) => real.api.pauseRun(real.projectId), runControl('pause'))),
+  fc.constant(command('Continue', (real) => goesOn(real, real.api.resumeRun(real.projectId)), runControl('resume'))),
   fc.constant(
-    command('Next agent', async (real) => {
-      const stepped = await real.api.stepRun(real.projectId);
-      if (stepped.ok && stepped.value.taskId) real.stepped.add(stepped.value.taskId);
-    }),
+    command(
+      'Next agent',
+      async (real) => {
+        const stepped = await real.api.stepRun(real.projectId);
+        if (stepped.ok && stepped.value.taskId) real.stepped.add(stepped.value.taskId);
+        return stepped;
+      },
+      runControl('step'),
+    ),
   ),
-  fc.constant(command('Execute all', (real) => goesOn(real, real.api.executeAll(real.projectId)))),
-  fc.constant(command('Emergency stop', (real) => real.api.emergencyStop(real.projectId))),
+  fc.constant(
+    command('Execute all', (real) => goesOn(real, real.api.executeAll(real.projectId)), runControl('executeAll')),
+  ),
+  fc.constant(command('Stop run', (real) => real.api.stopRun(real.projectId), runControl('stop'))),
+  fc.constant(command('Emergency stop', (real) => real.api.emergencyStop(real.projectId), runControl('emergencyStop'))),
   fc.constant(command('Approve', (real) => real.api.approvePlan(real.projectId))),
   fc.constant(command('Reject', (real) => real.api.rejectPlan(real.projectId, 'Not this.'))),
   fc.nat(9).map((index) =>
-    command(`Cancel task #${index}`, async (real) => {
-      const task = await taskAt(real, index);
-      if (task) await real.api.cancelTask(real.projectId, task.taskId);
-    }),
+    command(
+      `Cancel task #${index}`,
+      async (real) => {
+        const task = await taskAt(real, index);
+        return task && real.api.cancelTask(real.projectId, task.taskId);
+      },
+      taskControl(index, 'cancel'),
+    ),
   ),
   fc.nat(9).map((index) =>
-    command(`Retry task #${index}`, async (real) => {
-      const task = await taskAt(real, index);
-      if (task) await real.api.retryTask(real.projectId, task.taskId);
-    }),
+    command(
+      `Retry task #${index}`,
+      async (real) => {
+        const task = await taskAt(real, index);
+        return task && real.api.retryTask(real.projectId, task.taskId);
+      },
+      taskControl(index, 'retry'),
+    ),
   ),
   fc.constant(
     command('Budget runs out', async (real) => {

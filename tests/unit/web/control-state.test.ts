@@ -1,6 +1,10 @@
 import { expect, test } from 'vitest';
 import type { PlanView, ProjectWithPlan, TaskRow } from '../../../worker/api.ts';
-import { canCancelTask, canRetryTask, controlState } from '../../../web/views/run/control-state.ts';
+import { type RunView, viewRunState } from '../../../web/views/run/control-state.ts';
+import { runControls, taskControls } from '../../../worker/query/index.ts';
+
+/** The run screen's controls for a view (`run-controls.tsx` reads them the same way). */
+const controlState = (view: RunView, canWrite: boolean) => runControls(viewRunState(view), canWrite);
 
 const enabled = (state: ReturnType<typeof controlState>) =>
   Object.entries(state)
@@ -67,12 +71,28 @@ test('while the plan is written or waits for approval only the emergency stop ap
   ).toEqual([]);
 });
 
-test('tasks can be cancelled until they end, and retried after they failed, were cancelled or cut off', () => {
-  expect(canCancelTask({ status: 'running' }, true)).toBe(true);
-  expect(canCancelTask({ status: 'pending' }, true)).toBe(true);
-  expect(canCancelTask({ status: 'done' }, true)).toBe(false);
-  expect(canRetryTask({ status: 'failed' }, true)).toBe(true);
-  expect(canRetryTask({ status: 'interrupted' }, true)).toBe(true);
-  expect(canRetryTask({ status: 'done' }, true)).toBe(false);
-  expect(canRetryTask({ status: 'failed' }, false)).toBe(false);
+test('tasks can be cancelled until they end (a failed one too, to go on without it), and retried after they failed, were cancelled or cut off', () => {
+  const on = (status: TaskRow['status'], canWrite = true) => {
+    const controls = taskControls({ status, title: 'Notes module', role: 'code-generator' }, canWrite);
+    return { cancel: controls.cancel.enabled, retry: controls.retry.enabled };
+  };
+  expect(on('pending')).toEqual({ cancel: true, retry: false });
+  expect(on('scheduled')).toEqual({ cancel: true, retry: false });
+  expect(on('running')).toEqual({ cancel: true, retry: false });
+  // "Press Retry task, or Cancel task to go on without it" meets two enabled buttons.
+  expect(on('failed')).toEqual({ cancel: true, retry: true });
+  expect(on('interrupted')).toEqual({ cancel: true, retry: true });
+  expect(on('cancelled')).toEqual({ cancel: false, retry: true });
+  expect(on('done')).toEqual({ cancel: false, retry: false });
+  expect(on('failed', false)).toEqual({ cancel: false, retry: false });
+  expect(taskControls({ status: 'done', title: 'Notes module', role: 'code-generator' }, true).cancel.does).toBe(
+    'Task “Notes module” has already finished.',
+  );
+  // Without a plan nothing can go on: a failed planning task is retried, not cancelled.
+  const plan = taskControls({ status: 'failed', title: 'Plan the project', role: 'project-manager' }, true);
+  expect(plan.cancel).toEqual({
+    enabled: false,
+    does: 'The run needs a plan to go on: retry “Plan the project”, or Stop run.',
+  });
+  expect(plan.retry.enabled).toBe(true);
 });

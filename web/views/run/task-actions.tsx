@@ -3,7 +3,7 @@ import type { TaskRow } from '../../../worker/api.ts';
 import { Problem } from '../../components/problem.tsx';
 import { callEngine } from '../../worker-client.ts';
 import { createCommand } from './create-command.ts';
-import { canCancelTask, canRetryTask } from './control-state.ts';
+import { taskControls } from '../../../worker/query/index.ts';
 
 /** The id of a task's title in the task list, so its buttons say which task they act on. */
 export const taskTitleId = (taskId: string) => `task-title-${taskId.replace(/[^\w-]/g, '_')}`;
@@ -14,6 +14,7 @@ export const taskTitleId = (taskId: string) => `task-title-${taskId.replace(/[^\
  */
 export function TaskActions(props: { projectId: string; task: TaskRow; canWrite: boolean; onChange: () => void }) {
   const command = createCommand();
+  const controls = () => taskControls(props.task, props.canWrite);
   async function act(method: 'cancelTask' | 'retryTask') {
     const projectId = props.projectId;
     const taskId = props.task.taskId;
@@ -36,7 +37,8 @@ export function TaskActions(props: { projectId: string; task: TaskRow; canWrite:
         data-task-id={props.task.taskId}
         data-action="cancel"
         aria-describedby={taskTitleId(props.task.taskId)}
-        disabled={!canCancelTask(props.task, props.canWrite) || command.busy()}
+        title={controls().cancel.does}
+        disabled={!controls().cancel.enabled || command.busy()}
         onClick={() => void act('cancelTask')}
       >
         Cancel task
@@ -46,7 +48,8 @@ export function TaskActions(props: { projectId: string; task: TaskRow; canWrite:
         data-task-id={props.task.taskId}
         data-action="retry"
         aria-describedby={taskTitleId(props.task.taskId)}
-        disabled={!canRetryTask(props.task, props.canWrite) || command.busy()}
+        title={controls().retry.does}
+        disabled={!controls().retry.enabled || command.busy()}
         onClick={() => void act('retryTask')}
       >
         Retry task
