@@ -189,7 +189,10 @@ export class ProjectRunner {
     if (running) {
       running.controller.abort('cancel');
       await running.done;
-      return;
+      // Its attempt had already ended (failed, say, and paused the run) and the abort
+      // stopped nothing: the task is cancelled as one with no call would be.
+      const status = (await this.state()).tasks.get(taskId)?.status;
+      if (status === 'cancelled' || status === 'done') return;
     }
     await cancelTask(this.context, taskId);
     this.pump();
