@@ -146,7 +146,18 @@ test('the plan can be edited before approval: a task removed, one moved, instruc
   await button(page, 'Start').click();
   const review = page.getByTestId('plan-review');
   await review.waitFor();
+  // The graph draws each task once and an arrow per dependency: tests after the module,
+  // the review after the module, the page and the tests.
+  const graph = review.getByTestId('task-graph');
+  await expect.poll(() => graph.locator('.graph-node').count()).toBe(4);
+  expect(await graph.locator('.graph-edge').count()).toBe(4);
+  const after = (id: string) => review.locator(`li.plan-task[data-task-id="${id}"] p.hint:has-text("After:")`);
+  expect(await after('review').textContent()).toBe('After: Notes module, Notes page, Tests for the notes module');
   await review.getByRole('button', { name: 'Remove: Notes page' }).click();
+  // Removed, the page leaves the graph, its arrow and the review's "After".
+  await expect.poll(() => graph.locator('.graph-node').count()).toBe(3);
+  expect(await graph.locator('.graph-edge').count()).toBe(3);
+  expect(await after('review').textContent()).toBe('After: Notes module, Tests for the notes module');
   await review.getByRole('button', { name: 'Move up: Tests for the notes module' }).click();
   await review.getByLabel('Instructions for “Notes module”').fill('Write notes.py with a dict keyed by id.');
   await button(page, 'Approve plan').click();
