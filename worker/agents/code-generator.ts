@@ -12,8 +12,9 @@ import {
   taskSection,
   teamNote,
 } from './prompt-sections.ts';
+import { roleTitles } from './role-titles.ts';
 
-const title = 'Code Generator';
+const title = roleTitles['code-generator'];
 
 const systemPrompt = [
   identityLine(title, 'code-generator'),

@@ -9,8 +9,9 @@ import {
   taskSection,
   teamNote,
 } from './prompt-sections.ts';
+import { roleTitles } from './role-titles.ts';
 
-const title = 'Debugger';
+const title = roleTitles['debugger'];
 
 const systemPrompt = [
   identityLine(title, 'debugger'),

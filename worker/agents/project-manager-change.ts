@@ -3,6 +3,7 @@ import { type ChangePlan, changePlanSchema } from '../changes/change-plan.ts';
 import type { AgentInput, AgentRole } from './agent-role.ts';
 import { jsonSchemaOf } from './contracts.ts';
 import { findingsSection, identityLine, projectSection, promptOf, teamNote } from './prompt-sections.ts';
+import { roleTitles } from './role-titles.ts';
 
 /*
  * The Project Manager in change-plan mode: the project is built, and the person asks for a
@@ -11,7 +12,7 @@ import { findingsSection, identityLine, projectSection, promptOf, teamNote } fro
  * they add, so the plan is checked against the project before anyone pays for it.
  */
 
-const title = 'Project Manager';
+const title = roleTitles['project-manager'];
 
 const systemPrompt = [
   identityLine(title, 'project-manager'),

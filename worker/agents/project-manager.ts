@@ -1,8 +1,9 @@
 import type { AgentInput, AgentRole } from './agent-role.ts';
 import { chatReplySchema, jsonSchemaOf, planSchema, type ChatReply, type Plan } from './contracts.ts';
 import { identityLine, projectSection, promptOf, teamNote } from './prompt-sections.ts';
+import { roleTitles } from './role-titles.ts';
 
-const title = 'Project Manager';
+const title = roleTitles['project-manager'];
 
 const taskRules = [
   '- `id`: short kebab-case, unique in the plan, e.g. "api-core", "ui-shell", "tests-api", "review".',

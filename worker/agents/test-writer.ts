@@ -11,8 +11,9 @@ import {
   taskSection,
   teamNote,
 } from './prompt-sections.ts';
+import { roleTitles } from './role-titles.ts';
 
-const title = 'Test Writer';
+const title = roleTitles['test-writer'];
 
 const systemPrompt = [
   identityLine(title, 'test-writer'),

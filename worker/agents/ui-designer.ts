@@ -12,8 +12,9 @@ import {
   taskSection,
   teamNote,
 } from './prompt-sections.ts';
+import { roleTitles } from './role-titles.ts';
 
-const title = 'UI Designer';
+const title = roleTitles['ui-designer'];
 
 const systemPrompt = [
   identityLine(title, 'ui-designer'),

@@ -1,14 +1,11 @@
 import type { OrchestraEvent } from '../events/catalog.ts';
 import type { Actor } from '../events/schemas/common.ts';
+import { roleTitles } from '../agents/role-titles.ts';
 import { describeCheck } from './describe-check.ts';
 
-const roleNames: ReadonlyMap<string, string> = new Map([
-  ['project-manager', 'Project Manager'],
-  ['code-generator', 'Code Generator'],
-  ['ui-designer', 'UI Designer'],
-  ['test-writer', 'Test Writer'],
-  ['debugger', 'Debugger'],
-]);
+// The team's titles (agents/role-titles.ts), looked up as data: a role read from a log
+// is checked by its schema, and an unknown one is shown as it is.
+const roleNames: ReadonlyMap<string, string> = new Map(Object.entries(roleTitles));
 
 /** Who did it, as a person would say it. */
 export function describeActor(actor: Actor): string {

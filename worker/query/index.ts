@@ -5,6 +5,7 @@
 export { type EventContext, describeActor, describeEvent, modelName, taskTitles } from './describe-event.ts';
 export { type SideBySideRow, sideBySide } from './side-by-side.ts';
 export { languageOf } from '../artifacts/language.ts';
+export { roleTitles } from '../agents/role-titles.ts';
 export { planLimitProblem } from './plan-limit.ts';
 export {
   type RunBadge,
