@@ -1,6 +1,6 @@
 import { A } from '@solidjs/router';
 import { For, Show, createResource } from 'solid-js';
-import type { ModelRecord, RouterReport } from '../../../worker/api.ts';
+import type { ModelPriceRow, ModelRecord, RouterReport } from '../../../worker/api.ts';
 import { Problem } from '../../components/problem.tsx';
 import { ViewFrame } from '../../components/view-frame.tsx';
 import { EstimatedNote } from '../../components/estimated-note.tsx';
@@ -63,6 +63,60 @@ function Charts(props: { report: RouterReport }) {
           />
           <QualityChart grid={grid()} description={describeQuality(grid())} testId="router-chart-quality" />
         </div>
+      </Show>
+    </section>
+  );
+}
+
+/** A price per million tokens, to the cent's thousandth where it is that small. */
+const perMillion = (value: number) => `$${Number(value.toPrecision(6))}`;
+
+/** What each model's calls are reserved and charged at now: the person's price, or the shipped one. */
+function PricesTable() {
+  const [prices] = createResource(async (): Promise<ModelPriceRow[]> => {
+    const result = await callEngine('getPrices');
+    if (!result.ok) throw new Error(result.message);
+    return result.value;
+  });
+  return (
+    <section aria-labelledby="prices-title">
+      <h2 id="prices-title">Prices</h2>
+      <p class="hint">
+        US dollars per million tokens: what calls starting now are reserved and charged at. Change them in{' '}
+        <A href="/settings">Settings › Model prices</A>.
+      </p>
+      <Problem message={prices.error instanceof Error ? prices.error.message : undefined} />
+      <Show when={prices()}>
+        {(rows) => (
+          <div class="table-scroll">
+            <table class="data-table" data-testid="router-prices">
+              <thead>
+                <tr>
+                  <th scope="col">Model</th>
+                  <th scope="col">Input</th>
+                  <th scope="col">Output</th>
+                  <th scope="col">Cached input</th>
+                  <th scope="col">Cache write</th>
+                  <th scope="col">Price</th>
+                </tr>
+              </thead>
+              <tbody>
+                <For each={rows()}>
+                  {(row) => (
+                    <tr data-model={row.model}>
+                      <th scope="row">{row.label}</th>
+                      <td>{perMillion(row.prices.input)}</td>
+                      <td>{perMillion(row.prices.output)}</td>
+                      <td>{perMillion(row.prices.cachedInput)}</td>
+                      <td>{perMillion(row.prices.cacheWrite)}</td>
+                      <td>{row.editedAt === undefined ? 'shipped' : 'yours'}</td>
+                    </tr>
+                  )}
+                </For>
+              </tbody>
+            </table>
+          </div>
+        )}
       </Show>
     </section>
   );
@@ -192,6 +246,7 @@ export default function RouterView() {
                 </div>
               </Show>
             </section>
+            <PricesTable />
           </div>
         )}
       </Show>

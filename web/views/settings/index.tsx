@@ -4,6 +4,7 @@ import { Problem } from '../../components/problem.tsx';
 import { ViewFrame } from '../../components/view-frame.tsx';
 import { saveTheme, theme } from '../../theme.ts';
 import { PackagesSection } from './packages-section.tsx';
+import { PricesSection } from './prices-section.tsx';
 import { ProvidersSection } from './providers-section.tsx';
 import { SyncSection } from './sync-section.tsx';
 
@@ -23,7 +24,7 @@ export default function SettingsView() {
   return (
     <ViewFrame
       title="Settings"
-      intro="How Orchestra looks and behaves on this device, the model providers it calls, and sync with your other devices."
+      intro="How Orchestra looks and behaves on this device, the model providers it calls and what their models cost, and sync with your other devices."
     >
       <fieldset class="choices">
         <legend>Theme</legend>
@@ -44,6 +45,7 @@ export default function SettingsView() {
       </fieldset>
       <Problem message={problem()} />
       <ProvidersSection />
+      <PricesSection />
       <SyncSection />
       <PackagesSection />
     </ViewFrame>
