@@ -73,7 +73,11 @@ export function ProjectArtifacts(props: { projectId: string }) {
         allFolders(view()?.artifacts.map((artifact) => artifact.path) ?? []).filter((folder) => !closed().has(folder)),
       ),
   );
-  const artifact = () => view()?.artifacts.find((entry) => entry.path === selected());
+  // A deleted file is still chosen by its path: its history, its deletion's diff and the revert that brings it back.
+  const deleted = () => view()?.deletedArtifacts ?? [];
+  const artifact = () =>
+    view()?.artifacts.find((entry) => entry.path === selected()) ??
+    deleted().find((entry) => entry.path === selected());
   const versions = createMemo(() =>
     (view()?.artifactVersions ?? []).filter((entry) => entry.path === selected()).sort((a, b) => b.version - a.version),
   );
@@ -96,8 +100,11 @@ export function ProjectArtifacts(props: { projectId: string }) {
   const [content] = createResource(
     () => {
       const path = selected();
-      const version = chosenVersion()?.version;
-      return path && version ? { projectId: props.projectId, path, version } : undefined;
+      const chosen = chosenVersion();
+      // A version that deleted the file has no text to read.
+      return path && chosen && !chosen.deleted
+        ? { projectId: props.projectId, path, version: chosen.version }
+        : undefined;
     },
     async (key) => {
       const result = await callEngine('artifactContent', key.projectId, key.path, key.version);
@@ -116,15 +123,49 @@ export function ProjectArtifacts(props: { projectId: string }) {
             </p>
             <ExportZipButton projectId={props.projectId} />
           </header>
-          <Show when={current().artifacts.length > 0} fallback={<p class="empty-state">No files yet.</p>}>
+          <Show
+            when={current().artifacts.length + deleted().length > 0}
+            fallback={<p class="empty-state">No files yet.</p>}
+          >
             <div class="artifacts-body">
-              <FileTree entries={tree()} selected={selected()} open={open()} onToggle={toggle} onSelect={select} />
+              <div class="file-lists">
+                <FileTree entries={tree()} selected={selected()} open={open()} onToggle={toggle} onSelect={select} />
+                <Show when={deleted().length > 0}>
+                  <details class="file-tree deleted-files" data-testid="deleted-files">
+                    <summary>Deleted files ({deleted().length})</summary>
+                    <ul>
+                      <For each={deleted()}>
+                        {(file) => (
+                          <li>
+                            <button
+                              type="button"
+                              class="file"
+                              aria-current={file.path === selected() ? 'true' : undefined}
+                              onClick={() => select(file.path)}
+                            >
+                              {file.path}
+                            </button>
+                          </li>
+                        )}
+                      </For>
+                    </ul>
+                  </details>
+                </Show>
+              </div>
               <section class="file-pane" aria-labelledby="file-title">
                 <Show when={artifact()} fallback={<p class="hint">Choose a file.</p>}>
                   {(file) => (
                     <>
                       <div class="file-head">
-                        <h3 id="file-title">{file().path}</h3>
+                        <h3 id="file-title">
+                          {file().path}
+                          <Show when={file().deleted}>
+                            {' '}
+                            <span class="badge" data-testid="deleted-badge">
+                              deleted
+                            </span>
+                          </Show>
+                        </h3>
                         <label>
                           Version
                           <select
@@ -135,6 +176,7 @@ export function ProjectArtifacts(props: { projectId: string }) {
                               {(entry) => (
                                 <option value={entry.version}>
                                   v{entry.version} · {new Date(entry.at).toLocaleString()}
+                                  {entry.deleted ? ' · deleted' : ''}
                                   {entry.version === file().latest ? ' (latest)' : ''}
                                 </option>
                               )}
@@ -155,7 +197,22 @@ export function ProjectArtifacts(props: { projectId: string }) {
                           />
                         )}
                       </Show>
-                      <Show when={content()} fallback={<p class="loading">Loading the file…</p>}>
+                      <Show when={chosenVersion()?.deleted}>
+                        {(gone) => (
+                          <p class="notice" data-testid="deleted-notice">
+                            Deleted in v{chosenVersion()?.version}: {gone().reason}. Choose an earlier version to see
+                            it, or to bring it back.
+                          </p>
+                        )}
+                      </Show>
+                      <Show
+                        when={chosenVersion()?.deleted ? undefined : content()}
+                        fallback={
+                          <Show when={!chosenVersion()?.deleted}>
+                            <p class="loading">Loading the file…</p>
+                          </Show>
+                        }
+                      >
                         {(loaded) => (
                           <>
                             <Problem message={loaded().problem} />
