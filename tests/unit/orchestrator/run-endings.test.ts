@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { rowBadge, runSentence, runState } from '../../../worker/run-state/run-state.ts';
 import type { ProjectView } from '../../../worker/projects/project-view.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
+import type { Scenario } from '../../sim/scenario.ts';
 import { builderAnswer, passingReview } from '../../sim/team-answers.ts';
 import { engineWithTeam, scriptDefaultTeam, waitFor } from './helpers.ts';
 
@@ -18,11 +19,12 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 beforeEach(() => sim.respond('openai', undefined));
 
-/** A project whose builders take a while to answer, planned and approved. */
-async function approvedRun(firstTokenMs: number) {
+/** A project whose builders take a while to answer, planned and approved; `designer` answers for the page's task. */
+async function approvedRun(firstTokenMs: number, designer?: Scenario) {
   const { api } = await engineWithTeam(sim);
   scriptDefaultTeam(sim, {
     'code-generator': (request) => builderAnswer(request, { firstTokenMs }),
+    ...(designer ? { 'ui-designer': designer } : {}),
     debugger: { kind: 'json', value: passingReview },
   });
   const created = await api.createProject({ name: 'Notes', description: 'A notes service with a page.' });
@@ -94,20 +96,8 @@ test('cancelling the last open task ends "complete without" it, named, never "ev
 }, 40_000);
 
 test('Stop run while a task has failed for good ends the run "failed", with the task and its cause', async () => {
-  const { api } = await engineWithTeam(sim);
   // The page's designer is refused by the provider every time (a request it will not take).
-  scriptDefaultTeam(sim, {
-    'code-generator': (request) => builderAnswer(request),
-    'ui-designer': { kind: 'bad-request' },
-    debugger: { kind: 'json', value: passingReview },
-  });
-  const created = await api.createProject({ name: 'Notes', description: 'A notes service with a page.' });
-  if (!created.ok) throw new Error(created.message);
-  const { projectId } = created.value;
-  expect((await api.openProject(projectId)).ok).toBe(true);
-  expect((await api.startRun(projectId)).ok).toBe(true);
-  await waitFor(api, projectId, (view) => view.project.plan?.status === 'proposed');
-  expect((await api.approvePlan(projectId)).ok).toBe(true);
+  const { api, projectId } = await approvedRun(0, { kind: 'bad-request' });
   const paused = await waitFor(api, projectId, (view) => stateOf(view).phase === 'paused', 30_000);
   const failed = paused.tasks.find((task) => task.status === 'failed');
   expect(failed?.title).toMatch(/Notes page/);
@@ -125,19 +115,7 @@ test('Stop run while a task has failed for good ends the run "failed", with the 
 }, 40_000);
 
 test('Cancel task on the task a run paused for goes on without it, as the pause says, and ends complete without it', async () => {
-  const { api } = await engineWithTeam(sim);
-  scriptDefaultTeam(sim, {
-    'code-generator': (request) => builderAnswer(request),
-    'ui-designer': { kind: 'bad-request' },
-    debugger: { kind: 'json', value: passingReview },
-  });
-  const created = await api.createProject({ name: 'Notes', description: 'A notes service with a page.' });
-  if (!created.ok) throw new Error(created.message);
-  const { projectId } = created.value;
-  expect((await api.openProject(projectId)).ok).toBe(true);
-  expect((await api.startRun(projectId)).ok).toBe(true);
-  await waitFor(api, projectId, (view) => view.project.plan?.status === 'proposed');
-  expect((await api.approvePlan(projectId)).ok).toBe(true);
+  const { api, projectId } = await approvedRun(0, { kind: 'bad-request' });
   const paused = await waitFor(api, projectId, (view) => stateOf(view).phase === 'paused', 30_000);
   expect(paused.project.pauseReason).toContain('Cancel task to go on without it');
   const failed = paused.tasks.find((task) => task.status === 'failed');
