@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
-import JSZip from 'jszip';
 import { expect, test } from 'vitest';
+import JSZip from 'jszip';
 import { buildProjectZip } from '../../../worker/artifacts/zip.ts';
 import { isBinaryArtifact } from '../../../worker/changes/binary-file.ts';
 import { createChangeCommands } from '../../../worker/changes/change-commands.ts';
@@ -119,4 +119,36 @@ test('a file that is not a ZIP, or a ZIP of nothing usable, is refused with a se
   expect(await changes.importFiles({ name: ' ', description: '', source: { kind: 'files', files: [] } })).toMatchObject(
     { ok: false, message: 'Give the project a name.' },
   );
+});
+
+test('an imported folder or ZIP passes every name through the one path rule: 8.3 aliases, invisible and bidi characters, device names', async () => {
+  const hostile = [
+    'GIT~1/hooks/post-checkout',
+    'PROGRA~1/x.txt',
+    '.g\u200cit/config',
+    'src/\u200bapp.js',
+    'docs/report\u202etxt.exe',
+    'COM\u00b9.txt',
+    'lpt\u00b2',
+    'CONIN$',
+    'src/CONOUT$.js',
+  ];
+  const files = [
+    { path: 'proj/src/ok.js', bytes: utf8('ok') },
+    ...hostile.map((path) => ({ path: `proj/${path}`, bytes: utf8('x') })),
+  ];
+  const fromFolder = prepareImport(files, { maxFiles: 100, maxFileBytes: 100, maxTotalBytes: 10_000 });
+  expect(fromFolder.files.map((file) => file.path)).toEqual(['src/ok.js']);
+  expect(fromFolder.skipped.map((entry) => entry.path).sort()).toEqual([...hostile].sort());
+  for (const entry of fromFolder.skipped) expect(entry.reason.length, entry.path).toBeGreaterThan(10);
+
+  // The same names inside a ZIP (written raw with JSZip: our own export would refuse them).
+  const raw = new JSZip();
+  for (const file of files) raw.file(file.path, file.bytes);
+  const read = await readZip(await raw.generateAsync({ type: 'uint8array' }));
+  if (!read.ok) throw new Error(read.message);
+  const fromZip = prepareImport(read.files, { maxFiles: 100, maxFileBytes: 100, maxTotalBytes: 10_000 });
+  expect(fromZip.files.map((file) => file.path)).toEqual(['src/ok.js']);
+  const refused = [...read.skipped, ...fromZip.skipped].map((entry) => entry.path);
+  expect(refused.sort()).toEqual([...hostile].sort());
 });
