@@ -50,7 +50,7 @@ export type RunState =
    * anything can run again: while it is not empty, Continue, Next agent
    * and Execute all would do nothing, so they are not offered.
    */
-  | { phase: 'paused'; kind: PauseKind; reason: string; blocked: string[] }
+  | { phase: 'paused'; kind: PauseKind; reason: string; blocked: string[]; ready: number }
   /**
    * A run is going but nothing can run and not every task has ended: the engine resolves
    * this at its next step (it pauses naming the blocking tasks). Never shown as "Running".
@@ -132,7 +132,13 @@ export function runState(facts: RunFacts): RunState {
       const kind = project.pauseKind ?? 'user';
       const reason = project.pauseReason ?? '';
       if (working > 0) return { phase: 'pausing', kind, reason, finishing: working };
-      return { phase: 'paused', kind, reason, blocked: blockedTasks(tasks) };
+      return {
+        phase: 'paused',
+        kind,
+        reason,
+        blocked: blockedTasks(tasks),
+        ready: readyTasks(tasks, new Set(), tasks.length).length,
+      };
     }
     case 'running': {
       if (plan?.status === 'proposed') return { phase: 'awaiting-approval' };
@@ -259,7 +265,12 @@ export function runControls(state: RunState, canWrite: boolean, source: StartSou
       const blocked = state.phase === 'paused' ? state.blocked : [];
       if (blocked.length === 0) {
         controls.resume = on(controls.resume.does);
-        controls.step = on(controls.step.does);
+        // Next agent runs a ready task; with none ready (every task ended while the run
+        // paused) it would do nothing: Continue finishes the run.
+        controls.step =
+          state.phase === 'paused' && state.ready === 0
+            ? off('No task is ready to run: Continue orchestra finishes the run.')
+            : on(controls.step.does);
         controls.executeAll = on(controls.executeAll.does);
       } else {
         const waiting = blockedSentence(blocked);

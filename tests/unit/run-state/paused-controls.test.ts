@@ -9,6 +9,7 @@ import {
   type RunControl,
   type RunFacts,
   blockedSentence,
+  controlRefusal,
   runControls,
   runState,
 } from '../../../worker/run-state/run-state.ts';
@@ -74,4 +75,17 @@ test('a failed task others do not wait on blocks nothing: Continue still goes on
   };
   expect(runState(facts)).toMatchObject({ phase: 'paused', blocked: [] });
   expect(enabled(facts)).toEqual(['resume', 'step', 'executeAll', 'stop', 'emergencyStop']);
+});
+
+test('paused with every task ended, Next agent is off (it would run nothing) and Continue finishes', () => {
+  const facts: RunFacts = {
+    project: paused('user', 'Paused by you: calls in flight finish, nothing new starts.'),
+    plan: { status: 'approved' },
+    tasks: [task('api', 'Notes module', 'done'), task('ui', 'Notes page', 'done')],
+  };
+  const state = runState(facts);
+  expect(state).toMatchObject({ phase: 'paused', blocked: [], ready: 0 });
+  expect(enabled(facts)).toEqual(['resume', 'executeAll', 'stop', 'emergencyStop']);
+  expect(runControls(state, true).step.does).toBe('No task is ready to run: Continue orchestra finishes the run.');
+  expect(controlRefusal(state, 'step')).toBe('No task is ready to run: Continue orchestra finishes the run.');
 });
