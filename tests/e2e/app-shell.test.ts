@@ -1,3 +1,4 @@
+import { latestVersion } from '../../worker/db/schema.ts';
 import { expect, test } from './harness/fixtures.ts';
 
 test('the app loads, the worker answers over Comlink, and a setting it stored survives a reload', async ({
@@ -36,7 +37,7 @@ test('the Data view shows the engine, its database version and the storage figur
   await page.goto(`${server.url}/data`);
   await expect.poll(() => page.getByTestId('health-status').textContent()).toBe('Ready');
   expect(await page.getByTestId('health-database').textContent()).toMatch(
-    /^orchestra, schema version 9 \(.*commits.*meta.*providerKeys.*settings.*\)$/,
+    new RegExp(`^orchestra, schema version ${latestVersion} \\(.*commits.*meta.*providerKeys.*settings.*\\)$`),
   );
   expect(await page.getByTestId('health-storage').textContent()).toMatch(/ of .* available to this site$/);
   const persisted = await page.getByTestId('health-persisted').textContent();

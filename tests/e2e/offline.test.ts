@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { distDir } from '../../server/build/build-stamp.ts';
+import { latestVersion } from '../../worker/db/schema.ts';
 import { expect, test } from './harness/fixtures.ts';
 import { startServer } from './harness/server.ts';
 
@@ -37,7 +38,7 @@ test('with the network off and the server gone, a reload still opens the app and
   await page.reload();
   await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Data');
   await expect.poll(() => page.getByTestId('health-status').textContent()).toBe('Ready');
-  expect(await page.getByTestId('health-database').textContent()).toContain('schema version 9');
+  expect(await page.getByTestId('health-database').textContent()).toContain(`schema version ${latestVersion}`);
   expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
 
   // Deep links work offline too: the service worker answers app routes with the shell.
