@@ -94,6 +94,7 @@ export class ChecksService {
         unsupported ? [{ name, spec, why: unsupported }] : [],
       ),
       cached: checked.ok,
+      needsConsent: !checked.ok && checked.kind === 'needs-consent',
       ...(checked.ok ? {} : { reason: checked.reason }),
     };
   }

@@ -69,6 +69,12 @@ export interface DependencyNeeds {
   unsupported: { name: string; spec: string; why: string }[];
   /** Every package needed (and theirs) is in this device's cache. */
   cached: boolean;
+  /**
+   * Downloads allowed for a run would get what is missing, so the panel asks. False when
+   * everything is cached, or when what blocks the run is no download: a dependency the
+   * registry cannot hold (Git, URL) or an archive the install refuses.
+   */
+  needsConsent: boolean;
   /** Why not, naming the package (when `cached` is false). */
   reason?: string | undefined;
 }

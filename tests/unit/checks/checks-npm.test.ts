@@ -40,7 +40,7 @@ const projectFiles: Record<string, string> = {
   ].join('\n'),
 };
 
-async function project(store: MemoryEventLog, projectId: string) {
+async function project(store: MemoryEventLog, projectId: string, files: Record<string, string> = projectFiles) {
   await store.append(projectId, [
     {
       type: 'project-create',
@@ -49,7 +49,7 @@ async function project(store: MemoryEventLog, projectId: string) {
     },
   ]);
   const blobs = await Promise.all(
-    Object.entries(projectFiles).map(async ([path, content]) => ({ path, content, hash: await sha256Hex(content) })),
+    Object.entries(files).map(async ([path, content]) => ({ path, content, hash: await sha256Hex(content) })),
   );
   await store.append(
     projectId,
@@ -116,6 +116,7 @@ test('declined, then allowed, then offline: blocked naming the package, installe
     ],
     unsupported: [],
     cached: false,
+    needsConsent: true,
     reason: `The tests need the npm package 'cjs-sum', which is not in this device's package cache, and downloads from ${host} were not allowed for this run.`,
   });
 
@@ -153,4 +154,31 @@ test('declined, then allowed, then offline: blocked naming the package, installe
   } finally {
     registry.setOnline(true);
   }
+});
+
+test('a Git dependency blocks the run, and the panel is told downloads would not help', async () => {
+  const store = new MemoryEventLog();
+  const projectId = 'git-dependency';
+  const manifest = JSON.parse(projectFiles['package.json'] ?? '{}') as Record<string, unknown>;
+  await project(store, projectId, {
+    ...projectFiles,
+    'package.json': JSON.stringify({
+      ...manifest,
+      dependencies: { 'esm-greet': '^1.2.0', mine: 'github:someone/mine' },
+    }),
+  });
+  const { checks } = service(store, createMemoryPackageCache());
+  const before = registry.requests.length;
+  expect(await checks.dependencyNeeds(projectId)).toMatchObject({
+    packages: [
+      { name: 'cjs-sum', spec: '^1.0.0' },
+      { name: 'esm-greet', spec: '^1.2.0' },
+    ],
+    unsupported: [{ name: 'mine', spec: 'github:someone/mine', why: 'a Git repository' }],
+    cached: false,
+    needsConsent: false,
+    reason:
+      "The npm package 'mine' is declared as 'github:someone/mine', a Git repository, which cannot be installed in the tab: only versions from the registry can.",
+  });
+  expect(registry.requests.length).toBe(before);
 });

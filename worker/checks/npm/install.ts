@@ -115,7 +115,14 @@ export async function installDependencies(
     const notes = [...tree.notes];
     if (options.checkOnly) {
       for (const node of tree.packages) {
-        const key = integrityKey(node.meta.dist) ?? '';
+        // As installOne: an archive the registry lists no integrity for is refused, download or not.
+        const key = integrityKey(node.meta.dist);
+        if (key === undefined)
+          throw new InstallBlockedError(
+            node.name,
+            'refused',
+            `'${node.name}@${node.version}' was refused: ${host} lists no integrity for it.`,
+          );
         const cached =
           (await options.cache.getTarball(node.name, node.version, key).catch(() => undefined)) !== undefined;
         if (!cached && !options.allowNetwork)
