@@ -1,4 +1,5 @@
 import type { ProjectNotice } from './project-notices.ts';
+import { currentFile, currentFiles } from '../artifacts/project-tree.ts';
 import type { ProjectState } from '../events/projections/project-state.ts';
 import type {
   AgentPerformanceRow,
@@ -33,13 +34,14 @@ export interface ProjectView {
 
 export function toProjectView(state: ProjectState): ProjectView | null {
   if (!state.project) return null;
-  const files = [...state.artifacts.values()].sort((a, b) => a.path.localeCompare(b.path));
+  const byPath = (a: ArtifactRow, b: ArtifactRow): number => a.path.localeCompare(b.path);
+  const gone = [...state.artifacts.values()].filter((file) => currentFile(state, file.path) === undefined);
   return {
     project: { ...state.project, plan: state.plan },
     lastSeq: state.lastSeq,
     tasks: [...state.tasks.values()],
-    artifacts: files.filter((file) => !file.deleted),
-    deletedArtifacts: files.filter((file) => file.deleted),
+    artifacts: currentFiles(state).sort(byPath),
+    deletedArtifacts: gone.sort(byPath),
     artifactVersions: [...state.artifactVersions.values()],
     sessions: [...state.sessions.values()],
     costs: [...state.costs.values()],
