@@ -3,7 +3,7 @@ import type { Engine } from '../engine.ts';
 import { joinKey, type ProjectState } from '../events/projections/project-state.ts';
 import { toFailure } from '../projects/to-failure.ts';
 import { type ChangeSummary, type FileChange, type FileDiff, diffCounts, diffFiles, summarize } from './file-diff.ts';
-import { deletion } from './delete-file.ts';
+import { deleteDraft, deletion } from './delete-file.ts';
 import { type RevertPlan, pointOf, revertFile, revertProject, versionAt } from './revert.ts';
 import { type IncomingFile, prepareImport, readZip } from './import-files.ts';
 import { ulid } from 'ulid';
@@ -232,11 +232,12 @@ export function createChangeCommands(engine: Engine) {
         if (state.project?.runStatus === 'running') {
           return fail('conflict', 'A run is making changes right now: pause it before deleting a file.', true);
         }
-        const planned = deletion(state, path, reason, { source: 'user' }, { kind: 'user' });
+        const planned = deletion(state, path);
         if (!planned.ok) return fail('bad_input', planned.message);
         // Read before the append, which folds into this same state.
         const version = (state.artifacts.get(planned.path)?.latest ?? 0) + 1;
-        await store.append(projectId, [planned.draft], { expectedSeq: state.lastSeq });
+        const draft = deleteDraft(planned.path, reason, { source: 'user' }, { kind: 'user' });
+        await store.append(projectId, [draft], { expectedSeq: state.lastSeq });
         return ok({ path: planned.path, version });
       }),
 

@@ -10,7 +10,8 @@ import type { Actor } from '../events/schemas/common.ts';
  * be total); this is where such a deletion is refused, with a sentence that says why.
  */
 
-export type DeletionCheck = { ok: true; path: string; draft: EventDraft } | { ok: false; message: string };
+/** Whether a path may be deleted: its canonical form, or why not. */
+export type DeletionCheck = { ok: true; path: string } | { ok: false; message: string };
 
 /** Why a file went, as the event keeps it: trimmed, never empty, within the schema's bound. */
 export function deletionReason(reason: string): string {
@@ -19,20 +20,13 @@ export function deletionReason(reason: string): string {
 }
 
 /**
- * The event that deletes `raw` from the project, or why it cannot: the path must pass the
- * one path rule and name a project file in the tree now (a review report is the team's
- * note, not a file of the project).
+ * Whether `raw` may be deleted from the project, or why not: the path must pass the one
+ * path rule and name a project file in the tree now (a review report is the team's note,
+ * not a file of the project). `deleteDraft` writes the event for a path that may.
  *
- * @example deletion(state, 'src/old.js', 'Replaced by src/new.js', { source: 'user' }, { kind: 'user' })
- * // { ok: true, path: 'src/old.js', draft: { type: 'artifact-delete', … } }
+ * @example deletion(state, 'src/old.js') // { ok: true, path: 'src/old.js' }
  */
-export function deletion(
-  state: ProjectState,
-  raw: string,
-  reason: string,
-  provenance: PayloadOf<'artifact-delete'>['provenance'],
-  actor: Actor,
-): DeletionCheck {
+export function deletion(state: ProjectState, raw: string): DeletionCheck {
   const check = normalizeArtifactPath(raw);
   if (!check.ok) return { ok: false, message: check.reason };
   const path = check.path;
@@ -55,9 +49,21 @@ export function deletion(
       message: `${path} cannot be deleted: it is the team's ${file.kind}, not a file of the project.`,
     };
   }
-  return {
-    ok: true,
-    path,
-    draft: { type: 'artifact-delete', actor, payload: { path, reason: deletionReason(reason), provenance } },
-  };
+  return { ok: true, path };
+}
+
+/**
+ * The one `artifact-delete` event for `path`: whoever deletes (you, an agent's answer, a
+ * revert) writes it here, the reason kept as `deletionReason` makes it. Check the path
+ * with `deletion` first.
+ *
+ * @example deleteDraft('src/old.js', 'Not used any more', { source: 'user' }, { kind: 'user' })
+ */
+export function deleteDraft(
+  path: string,
+  reason: string,
+  provenance: PayloadOf<'artifact-delete'>['provenance'],
+  actor: Actor,
+): EventDraft {
+  return { type: 'artifact-delete', actor, payload: { path, reason: deletionReason(reason), provenance } };
 }

@@ -1,4 +1,5 @@
 import type { EventDraft } from '../events/catalog.ts';
+import { deleteDraft } from './delete-file.ts';
 import { joinKey, type ProjectState } from '../events/projections/project-state.ts';
 import type { ArtifactRow, ArtifactVersionRow } from '../events/projections/rows.ts';
 
@@ -33,15 +34,12 @@ export function versionAt(state: ProjectState, path: string, seq: number): Artif
 function revertDraft(file: ArtifactRow, target: ArtifactVersionRow): EventDraft {
   // Back to a version that deleted the file: the revert deletes it again.
   if (target.deleted) {
-    return {
-      type: 'artifact-delete',
-      actor: { kind: 'user' },
-      payload: {
-        path: file.path,
-        reason: `Reverted to version ${target.version}, when it was deleted`,
-        provenance: { source: 'user', revertedTo: target.version },
-      },
-    };
+    return deleteDraft(
+      file.path,
+      `Reverted to version ${target.version}, when it was deleted`,
+      { source: 'user', revertedTo: target.version },
+      { kind: 'user' },
+    );
   }
   return {
     type: 'artifact-version',

@@ -155,7 +155,7 @@ function checkDeletions(
   const deletes: FileDeletion[] = [];
   const written = new Set([...output.files, ...output.edits].map((entry) => canonical(entry.path)));
   for (const entry of output.deletes) {
-    const checked = deletion(state, entry.path, entry.reason, { source: 'ai' }, { kind: 'system', component: 'check' });
+    const checked = deletion(state, entry.path);
     if (!checked.ok) {
       errors.push(checked.message);
       continue;

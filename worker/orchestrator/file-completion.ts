@@ -11,7 +11,7 @@ import { scoreTask } from '../artifacts/quality.ts';
 import { currentFiles } from '../artifacts/project-tree.ts';
 import { checkFileSet } from '../artifacts/safe-path.ts';
 import type { FileDeletion } from '../changes/change-output.ts';
-import { deletionReason } from '../changes/delete-file.ts';
+import { deleteDraft } from '../changes/delete-file.ts';
 import type { EventDraft } from '../events/catalog.ts';
 import type { BlobText } from '../events/store/contract.ts';
 import { sha256Hex } from '../events/hash.ts';
@@ -91,15 +91,7 @@ export async function fileCompletion(
     }
   }
   for (const entry of deletes) {
-    events.push({
-      type: 'artifact-delete',
-      actor: author,
-      payload: {
-        path: entry.path,
-        reason: deletionReason(entry.reason),
-        provenance: provenanceOf(task, role, destination, attempt),
-      },
-    });
+    events.push(deleteDraft(entry.path, entry.reason, provenanceOf(task, role, destination, attempt), author));
   }
   for (const entry of rejected) {
     events.push({

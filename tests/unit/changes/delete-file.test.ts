@@ -3,6 +3,7 @@ import { ulid } from 'ulid';
 import { expect, test } from 'vitest';
 import { currentFiles } from '../../../worker/artifacts/project-tree.ts';
 import { createChangeCommands } from '../../../worker/changes/change-commands.ts';
+import { deleteDraft, deletion } from '../../../worker/changes/delete-file.ts';
 import { changeHistory } from '../../../worker/changes/history.ts';
 import { OrchestraDb } from '../../../worker/db/database.ts';
 import { createEngine } from '../../../worker/engine.ts';
@@ -147,6 +148,26 @@ test('deleting a path that is not a file of the project is refused with the reas
   ]);
   expect((await engine.store.load(projectId)).lastSeq).toBe(head);
   expect(await paths(engine, projectId)).toEqual(['src/App.js']);
+});
+
+test('deletion only checks the path; deleteDraft is the one event every deleter writes', async () => {
+  const { engine, projectId, write } = await project();
+  await write('src/old.js', 'x\n');
+  const state = await engine.store.load(projectId);
+  // The check answers for the path alone: no event with a made-up actor to throw away.
+  expect(deletion(state, './src/old.js')).toEqual({ ok: true, path: 'src/old.js' });
+  expect(deletion(state, 'src/none.js')).toEqual({
+    ok: false,
+    message: 'src/none.js cannot be deleted: the project has no such file.',
+  });
+  expect(deleteDraft('src/old.js', '  not\n needed  ', { source: 'ai', taskId: 't1' }, author)).toEqual({
+    type: 'artifact-delete',
+    actor: author,
+    payload: { path: 'src/old.js', reason: 'not needed', provenance: { source: 'ai', taskId: 't1' } },
+  });
+  expect(deleteDraft('src/old.js', ' ', { source: 'user' }, { kind: 'user' })).toMatchObject({
+    payload: { reason: 'No reason was given' },
+  });
 });
 
 test('the event refuses hostile or non-canonical paths; a deletion of a missing file folds as nothing', async () => {
