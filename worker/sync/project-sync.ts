@@ -4,7 +4,7 @@ import type { EventLog } from '../events/store/contract.ts';
 import type { DeviceSyncState, ProjectCursor } from './device-sync-state.ts';
 import { textHashes } from './project-texts.ts';
 import { bearer, ensureStream, projectStreamUrl, spaceStream } from './space-streams.ts';
-import { SyncError, failureRecorder, syncFailure } from './sync-errors.ts';
+import { SyncError, syncFailure } from './sync-errors.ts';
 import {
   type AnyEventEnvelope,
   type BlobEnvelope,
@@ -87,8 +87,6 @@ export class ProjectSync {
   /** Texts read from the stream, until the events that use them are folded. */
   private readonly texts = new Map<string, BlobEnvelope>();
   private readonly stream: DurableStream;
-  /** Why the stream's last request failed (the client's retries are told nothing). */
-  private readonly failures: ReturnType<typeof failureRecorder>;
   private readonly tailBackoff: Backoff;
   private readonly pushBackoff: Backoff;
 
@@ -97,18 +95,9 @@ export class ProjectSync {
     readonly projectId: string,
     private cursor: ProjectCursor,
   ) {
-    this.failures = failureRecorder(host.connection.fetch, host.connection.serverUrl);
     this.tailBackoff = host.retry.backoff(`tail:${projectId}`);
     this.pushBackoff = host.retry.backoff(`push:${projectId}`);
-    // The client reports an attempt cut by stop() as failed too: that is no failure.
-    this.stream = spaceStream(
-      host.connection,
-      projectStreamUrl(host.connection, projectId),
-      this.failures.fetch,
-      () => {
-        if (!this.abort.signal.aborted) this.host.failed(this.failures.take());
-      },
-    );
+    this.stream = spaceStream(host.connection, projectStreamUrl(host.connection, projectId));
   }
 
   static async open(host: ProjectSyncHost, projectId: string): Promise<ProjectSync> {
@@ -289,7 +278,7 @@ export class ProjectSync {
       lingerMs: 5,
       maxInFlight: 1,
       headers: bearer(this.host.connection),
-      fetch: this.failures.fetch,
+      fetch: this.host.connection.fetch,
       signal: this.abort.signal,
       onError: (error) => this.producerErrors.push(error),
     });

@@ -1,4 +1,4 @@
-import { type BackoffOptions, DurableStream } from '@durable-streams/client';
+import { BackoffDefaults, DurableStream } from '@durable-streams/client';
 import { syncErrorOf, unreachable } from './sync-errors.ts';
 import type { SpaceConnection } from './sync-space.ts';
 
@@ -14,23 +14,18 @@ export const bearer = (connection: SpaceConnection) => ({ authorization: `Bearer
 
 /**
  * A JSON stream of the space, through the official client, with the space's token.
- * `onFailedAttempt` is told of each failed read before it is retried: the client takes
- * its retry options from the handle only (those given to `stream()` are not used).
+ * The client's own retries are off (`maxRetries: 0`): a failed request, a long-poll's
+ * included, reaches the loop that made it, which backs off as `sync-retry.ts` says
+ * (Retry-After, the `retrying` state, Try again, back online). The client takes its
+ * retry options from the handle only (those given to `stream()` are not used).
  */
-export function spaceStream(
-  connection: SpaceConnection,
-  url: string,
-  fetcher: typeof globalThis.fetch = connection.fetch,
-  onFailedAttempt?: () => void,
-): DurableStream {
-  const backoffOptions: BackoffOptions = { initialDelay: 200, maxDelay: 3000, multiplier: 1.5 };
-  if (onFailedAttempt) backoffOptions.onFailedAttempt = onFailedAttempt;
+export function spaceStream(connection: SpaceConnection, url: string): DurableStream {
   return new DurableStream({
     url,
     contentType: 'application/json',
     headers: bearer(connection),
-    fetch: fetcher,
-    backoffOptions,
+    fetch: connection.fetch,
+    backoffOptions: { ...BackoffDefaults, maxRetries: 0 },
   });
 }
 

@@ -165,33 +165,3 @@ function safeJson(text: string): unknown {
     return undefined;
   }
 }
-
-/**
- * A fetch that remembers why its last request failed, for the official client's
- * `backoffOptions.onFailedAttempt`, which is told nothing: without it every failed
- * attempt, a 429 or a 403 included, could only be called "unreachable".
- */
-export function failureRecorder(
-  fetcher: typeof globalThis.fetch,
-  serverUrl: string,
-): { fetch: typeof globalThis.fetch; take: () => SyncError } {
-  let last: SyncError | undefined;
-  return {
-    fetch: async (input, init) => {
-      let response: Response;
-      try {
-        response = await fetcher(input, init);
-      } catch (error) {
-        last = unreachable(serverUrl);
-        throw error;
-      }
-      if (!response.ok && response.status !== 304) last = await syncErrorOf(response.clone(), serverUrl);
-      return response;
-    },
-    take: () => {
-      const error = last ?? unreachable(serverUrl);
-      last = undefined;
-      return error;
-    },
-  };
-}

@@ -5,7 +5,7 @@ import { DeviceSyncState, freshCursor } from './device-sync-state.ts';
 import { ProjectSync, type ProjectSyncHost } from './project-sync.ts';
 import { textHashes } from './project-texts.ts';
 import { ensureStream, indexStreamUrl, spaceStream } from './space-streams.ts';
-import { SyncError, failureRecorder, syncFailure } from './sync-errors.ts';
+import { SyncError, syncFailure } from './sync-errors.ts';
 import { type Backoff, realClock, type SyncClock, SyncRetry } from './sync-retry.ts';
 import { type IndexEntry, indexEnvelopeSchema, openIndexEntry, sealIndexEntry } from './sync-envelope.ts';
 import { createSpace, joinSpace, type SpaceConnection } from './sync-space.ts';
@@ -332,11 +332,7 @@ export class SyncService {
    * `read` is called once the index has been read up to date (the first time).
    */
   private async tailIndex(connection: SpaceConnection, signal: AbortSignal, read: () => void): Promise<void> {
-    const failures = failureRecorder(connection.fetch, connection.serverUrl);
-    // An attempt cut by leaving or stopping is reported as failed too: that is no failure.
-    const stream = spaceStream(connection, indexStreamUrl(connection), failures.fetch, () => {
-      if (!signal.aborted) this.host(connection).failed(failures.take());
-    });
+    const stream = spaceStream(connection, indexStreamUrl(connection));
     const backoff = this.retry.backoff('index');
     let offset = '-1';
     while (!signal.aborted) {

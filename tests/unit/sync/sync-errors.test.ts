@@ -8,7 +8,7 @@ import { DeviceSyncState } from '../../../worker/sync/device-sync-state.ts';
 import { ProjectSync } from '../../../worker/sync/project-sync.ts';
 import { deriveSpaceCredentials, makeSpaceSecret } from '../../../worker/sync/space-secret.ts';
 import { SyncTamperError } from '../../../worker/sync/sync-envelope.ts';
-import { type SyncError, failureRecorder, syncErrorOf, syncFailure } from '../../../worker/sync/sync-errors.ts';
+import { type SyncError, syncErrorOf, syncFailure } from '../../../worker/sync/sync-errors.ts';
 import { createSpace, type SpaceConnection } from '../../../worker/sync/sync-space.ts';
 import { SyncRetry } from '../../../worker/sync/sync-retry.ts';
 import { openTestStore, startTestServer } from '../server/sync/harness.ts';
@@ -105,16 +105,6 @@ describe('each refusal of the sync server has its own sentence', () => {
       kind: 'wrong_secret',
     });
     expect(syncFailure(new SyncTamperError('altered'), server)).toMatchObject({ kind: 'tampered', retryable: false });
-  });
-
-  test('the failure recorder tells the client’s retries what the last attempt failed with', async () => {
-    let answer: () => Promise<Response> = () => Promise.resolve(refusal(429, 'rate_limited', 'slow down'));
-    const recorder = failureRecorder(() => answer(), server);
-    await recorder.fetch(`${server}/x`);
-    expect(recorder.take()).toMatchObject({ kind: 'rate_limited' });
-    answer = () => Promise.reject(new TypeError('Failed to fetch'));
-    await expect(recorder.fetch(`${server}/x`)).rejects.toThrow(TypeError);
-    expect(recorder.take()).toMatchObject({ kind: 'unreachable' });
   });
 });
 

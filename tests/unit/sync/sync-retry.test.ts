@@ -95,7 +95,7 @@ function counted(connection: SpaceConnection): { connection: SpaceConnection; re
 }
 
 /** One project's sync on a virtual clock; `stopped()` resolves when a loop next waits for the person. */
-async function projectSync(connection: SpaceConnection) {
+async function projectSync(connection: SpaceConnection, reachable: () => void = () => undefined) {
   const clock = new VirtualClock();
   let onChange = () => undefined as void;
   const retry = new SyncRetry(clock, () => onChange());
@@ -115,7 +115,7 @@ async function projectSync(connection: SpaceConnection) {
       state: new DeviceSyncState(db),
       retry,
       changed: () => undefined,
-      reachable: () => undefined,
+      reachable,
       failed: (error) => failures.push(error),
       diverged: () => undefined,
     },
@@ -203,6 +203,57 @@ describe('a passing failure backs off, growing to a cap, never under Retry-After
     expect(failures.every((error) => error.kind === 'rate_limited')).toBe(true);
     expect(Math.min(...clock.waits)).toBeGreaterThanOrEqual(59_000);
     expect(requests.length).toBeLessThanOrEqual(11);
+  });
+
+  test('a read that fails once open (503 after the first batch): our backoff, not the client’s, tries it again', async () => {
+    const { url } = await server();
+    const { connection: real } = await createSpace(url);
+    // The first read of the stream is answered; every read after it, the long-poll
+    // the open read goes on with included, is a 503, sent once the first batch was
+    // taken in (the open read, then its batch: the loop heard the server twice).
+    let reads = 0;
+    let refused = 0;
+    let answers = 0;
+    let batchTaken = () => undefined as void;
+    const taken = new Promise<void>((resolve) => (batchTaken = resolve));
+    const fetcher: typeof fetch = async (input, init) => {
+      const target = new URL(input instanceof Request ? input.url : String(input));
+      if ((init?.method ?? 'GET') === 'GET' && target.pathname.includes('/streams/projects/')) {
+        reads += 1;
+        if (reads > 1) {
+          await taken;
+          refused += 1;
+          const body = JSON.stringify({ error: 'unavailable', message: 'Down for a moment.' });
+          return new Response(body, { status: 503, headers: { 'content-type': 'application/json' } });
+        }
+      }
+      return fetch(input, init);
+    };
+    const { clock, stopped, sync, failures } = await projectSync({ ...real, fetch: fetcher }, () => {
+      answers += 1;
+      if (answers === 2) batchTaken();
+    });
+
+    // Either our loop sleeps, or the client keeps retrying on its own (as it did).
+    const settled = new Promise<void>((resolve) => {
+      const check = () => (clock.sleeping > 0 || refused >= 3 ? resolve() : setTimeout(check, 10));
+      check();
+    });
+    sync.start();
+    await settled;
+    expect(refused).toBe(1);
+    expect(clock.waits).toEqual([375]);
+    expect(failures.map((error) => error.kind)).toEqual(['server_error']);
+    expect(failures[0]!.message).toContain('Down for a moment.');
+
+    await clock.run(10 * minute, stopped);
+    // 0.5 s doubling to the 30 s cap, at the middle of each jitter range: the sum of
+    // these waits is 9 min 46 s; the next would pass ten minutes.
+    const schedule = [375, 750, 1500, 3000, 6000, 12_000, ...Array<number>(25).fill(22_500)];
+    expect(clock.waits).toEqual([...schedule, 22_500]);
+    expect(refused).toBe(schedule.length + 1);
+    expect(failures).toHaveLength(schedule.length + 1);
+    expect(failures.every((error) => error.kind === 'server_error')).toBe(true);
   });
 
   test('the wait honours Retry-After and grows with each failure in a row', () => {
