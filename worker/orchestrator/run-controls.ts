@@ -30,6 +30,21 @@ export function refuseOff(state: ProjectState, control: Parameters<typeof contro
   if (refused) throw new RunError(refused);
 }
 
+/**
+ * Whether a launched task may still start, checked on the state its `task-start` folds on
+ * (`attempt-start.ts`): the run it was launched in still runs or, for Next agent (`step`),
+ * is paused; and the task is still open. A pause or stop written since the launch wins.
+ */
+export function mayStartTask(taskId: string, by: 'loop' | 'step', runId: string | null) {
+  return (state: ProjectState): boolean => {
+    const project = state.project;
+    const status = state.tasks.get(taskId)?.status;
+    if (!project || !runId || project.currentRunId !== runId || status === 'done' || status === 'cancelled')
+      return false;
+    return project.runStatus === 'running' || (by === 'step' && project.runStatus === 'paused');
+  };
+}
+
 /** "Pause": calls in flight finish; nothing new starts. `also` is appended with the pause, atomically. */
 export async function pauseRun(ctx: RunContext, kind: PauseKind, reason: string, also: EventDraft[]): Promise<void> {
   const state = await ctx.state();
@@ -62,9 +77,13 @@ export async function resumeRun(ctx: RunContext): Promise<void> {
 
 /**
  * "Next agent": the run is (or becomes) paused, and the one ready task to run now is
- * returned for the runner to launch; null when none is ready. `busy`: tasks with a call.
+ * returned, with its run, for the runner to launch; null when none is ready. `busy`:
+ * tasks with a call.
  */
-export async function stepRun(ctx: RunContext, busy: ReadonlySet<string>): Promise<TaskRow | null> {
+export async function stepRun(
+  ctx: RunContext,
+  busy: ReadonlySet<string>,
+): Promise<{ task: TaskRow; runId: string } | null> {
   const state = await ctx.state();
   const project = state.project;
   if (!project?.currentRunId || (project.runStatus !== 'running' && project.runStatus !== 'paused')) {
@@ -86,18 +105,21 @@ export async function stepRun(ctx: RunContext, busy: ReadonlySet<string>): Promi
     ]);
   }
   const [task] = readyTasks((await ctx.state()).tasks.values(), busy, 1);
-  return task ?? null;
+  return task ? { task, runId: project.currentRunId } : null;
 }
 
 /**
  * "Cancel task" on a task with no call running: it is marked cancelled. Cancelling the
  * failed task a run paused for is going on without it: the pause lifts, as the pause's
  * sentence promised ("Cancel task to go on without it"), unless another task failed too.
+ * `afterAbort`: its call was just aborted, and a task the abort already cancelled (or that
+ * finished) is left as it is.
  */
-export async function cancelTask(ctx: RunContext, taskId: string): Promise<void> {
+export async function cancelTask(ctx: RunContext, taskId: string, afterAbort = false): Promise<void> {
   const state = await ctx.state();
   const task = state.tasks.get(taskId);
   if (!task) throw new RunError('There is no such task.');
+  if (afterAbort && (task.status === 'cancelled' || task.status === 'done')) return;
   const refused = cancelRefusal(task);
   if (refused) throw new RunError(refused);
   const events: EventDraft[] = [
@@ -151,13 +173,15 @@ export async function retryTask(ctx: RunContext, taskId: string, instructions?: 
 
 /**
  * "Stop run": a paused run ends here, by your choice; what was built stays, and Start
- * later goes on with the tasks left. `callsInFlight`: calls still finishing in this tab.
+ * later goes on with the tasks left. Calls that went out hold it back (the state is
+ * "pausing"); a task launched but not yet started never starts once the stop is written
+ * (`mayStartTask`).
  */
-export async function stopRun(ctx: RunContext, callsInFlight: number): Promise<void> {
+export async function stopRun(ctx: RunContext): Promise<void> {
   const state = await ctx.state();
   const project = state.project;
   if (!project?.currentRunId || project.runStatus !== 'paused') throw new RunError('Only a paused run can be stopped.');
-  if (callsInFlight > 0) throw new RunError('Calls are still finishing: stop once the run has paused.');
+  refuseOff(state, 'stop');
   const left = [...state.tasks.values()].filter((task) => task.status !== 'done' && task.status !== 'cancelled');
   // A run stopped with a task that failed for good ended because that task failed: the
   // outcome says so, with the failure's own sentence, rather than "stopped by you".

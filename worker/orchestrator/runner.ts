@@ -27,7 +27,6 @@ import type { EventDraft } from '../events/catalog.ts';
 import type { BlobText } from '../events/store/contract.ts';
 import type { ProjectState } from '../events/projections/project-state.ts';
 import type { PauseKind, TaskRow } from '../events/projections/rows.ts';
-import { refusalsFromLog } from './refusal-memory.ts';
 import { recoveryEvents } from './recovery.ts';
 import { type RunContext, type RunnerDeps, system } from './run-context.ts';
 import { finishRun, pauseIfStalled, reportFault } from './run-end.ts';
@@ -36,7 +35,16 @@ import { executeTask } from './task-launch.ts';
 import { RunError } from './run-errors.ts';
 import { askForChange, startRun } from './run-start.ts';
 import { readyTasks } from './scheduler.ts';
-import { cancelTask, emergencyStopEvents, pauseRun, resumeRun, retryTask, stepRun, stopRun } from './run-controls.ts';
+import {
+  cancelTask,
+  emergencyStopEvents,
+  mayStartTask,
+  pauseRun,
+  resumeRun,
+  retryTask,
+  stepRun,
+  stopRun,
+} from './run-controls.ts';
 import { runGuard } from './run-guards.ts';
 import { TaskOutcomes } from './task-outcome.ts';
 import type { TaskRunnerDeps } from './task-runner.ts';
@@ -118,11 +126,7 @@ export class ProjectRunner {
    * `closeInterrupted`); then the run goes on if it was running.
    */
   async recover(): Promise<void> {
-    // The models that declined a task are not asked again after a reload either.
-    const { refusals } = this.outcomes;
-    for (const [taskId, refusal] of refusalsFromLog(await this.deps.store.read(this.projectId))) {
-      if (!refusals.has(taskId)) refusals.set(taskId, refusal);
-    }
+    this.outcomes.rememberRefusals(await this.deps.store.read(this.projectId));
     const state = await this.state();
     const { events, charged } = recoveryEvents(
       state,
@@ -177,10 +181,10 @@ export class ProjectRunner {
 
   /** "Next agent": exactly one ready task runs now; the run is (or becomes) paused. */
   async step(): Promise<string | null> {
-    const task = await stepRun(this.context, new Set(this.inFlight.keys()));
-    if (!task) return null;
-    this.launch(task, 'step');
-    return task.taskId;
+    const next = await stepRun(this.context, new Set(this.inFlight.keys()));
+    if (!next) return null;
+    this.launch(next.task, 'step', next.runId);
+    return next.task.taskId;
   }
 
   /** "Cancel task": stops its call if one is running, else marks it cancelled. */
@@ -189,12 +193,9 @@ export class ProjectRunner {
     if (running) {
       running.controller.abort('cancel');
       await running.done;
-      // Its attempt had already ended (failed, say, and paused the run) and the abort
-      // stopped nothing: the task is cancelled as one with no call would be.
-      const status = (await this.state()).tasks.get(taskId)?.status;
-      if (status === 'cancelled' || status === 'done') return;
     }
-    await cancelTask(this.context, taskId);
+    // An attempt that had already ended (failed, say) or not started is cancelled here.
+    await cancelTask(this.context, taskId, running !== undefined);
     this.pump();
   }
 
@@ -280,13 +281,7 @@ export class ProjectRunner {
 
   /** "Stop run": a paused run ends here, by your choice (`run-controls.ts`). */
   async stop(): Promise<void> {
-    // Only calls that went out hold it back: a task launched but not yet started never
-    // starts once the stop is written (`launch`'s `mayStart`), as "Paused" promised.
-    const tasks = (await this.state()).tasks;
-    let started = 0;
-    for (const [taskId, entry] of this.inFlight)
-      if (!entry.released && tasks.get(taskId)?.status === 'running') started += 1;
-    await stopRun(this.context, started);
+    await stopRun(this.context);
   }
 
   /** Stops the runner without writing (the tab lost the lock or the project is deleted). */
@@ -370,27 +365,21 @@ export class ProjectRunner {
     }
     const slots = project.maxParallel - busy;
     const ready = readyTasks(state.tasks.values(), new Set(this.inFlight.keys()), slots);
-    for (const task of ready) this.launch(task, 'loop');
+    for (const task of ready) this.launch(task, 'loop', project.currentRunId);
     if (ready.length === 0 && this.inFlight.size === 0) await pauseIfStalled(this.context, state);
   }
 
   /**
-   * Starts a task's attempt in the background; the loop runs again when it settles. It
-   * starts only if, when its `task-start` is written, the run it was launched in still
-   * runs (`loop`) or, for Next agent (`step`), has not ended: a pause written meanwhile
-   * holds it back, and it waits, unstarted, for the run to go on.
+   * Starts a task's attempt in the background; the loop runs again when it settles. A
+   * pause or stop written before its start holds it back (`mayStartTask`): it waits,
+   * unstarted, for the run to go on.
    */
-  private launch(task: TaskRow, by: 'loop' | 'step'): void {
+  private launch(task: TaskRow, by: 'loop' | 'step', runId: string | null): void {
     if (this.stopping > 0) return; // Next agent launches outside the loop
     const controller = new AbortController();
     const entry: InFlight = { controller, done: Promise.resolve(), released: false };
     this.inFlight.set(task.taskId, entry);
-    const mayStart = (state: ProjectState) => {
-      const project = state.project;
-      const status = state.tasks.get(task.taskId)?.status;
-      if (!project || !project.currentRunId || status === 'done' || status === 'cancelled') return false;
-      return project.runStatus === 'running' || (by === 'step' && project.runStatus === 'paused');
-    };
+    const mayStart = mayStartTask(task.taskId, by, runId);
     entry.done = executeTask(
       this.context,
       this.outcomes,

@@ -11,14 +11,14 @@
  *   budget / unavailable / loop ─▶ pause;  stopped ─▶ task-cancel / task-interrupt (+ retry on a switch)
  */
 import type { AgentRole } from '../agents/index.ts';
-import type { EventDraft } from '../events/catalog.ts';
+import type { EventDraft, OrchestraEvent } from '../events/catalog.ts';
 import type { TaskRow } from '../events/projections/rows.ts';
 import { errorKindSchema } from '../providers/contract/error-kind.ts';
 import { providerIdSchema, providerLabels } from '../providers/contract/provider-id.ts';
 import { remedy } from '../providers/contract/provider-error.ts';
 import { startSource } from '../run-state/start-source.ts';
 import { taskDeclinedSentence, taskFailedSentence, taskLoopSentence } from '../run-state/task-stop-sentences.ts';
-import type { TaskRefusal } from './refusal-memory.ts';
+import { type TaskRefusal, refusalsFromLog } from './refusal-memory.ts';
 import { type RunContext, system } from './run-context.ts';
 import type { Answer } from './task-agent.ts';
 import type { AnswerFacts } from './task-completion.ts';
@@ -52,6 +52,13 @@ export class TaskOutcomes {
     private readonly ctx: RunContext,
     private readonly hooks: OutcomeHooks,
   ) {}
+
+  /** The models that declined a task, read from the log: not asked again after a reload either. */
+  rememberRefusals(events: Iterable<OrchestraEvent>): void {
+    for (const [taskId, refusal] of refusalsFromLog(events)) {
+      if (!this.refusals.has(taskId)) this.refusals.set(taskId, refusal);
+    }
+  }
 
   /** Turns an attempt's outcome into events, and decides whether the run goes on. */
   async settle(task: TaskRow, agent: AgentRole<unknown>, outcome: TaskAttemptOutcome<Answer>): Promise<void> {
