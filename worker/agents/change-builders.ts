@@ -44,7 +44,7 @@ export function editableSection(input: AgentInput): string {
 }
 
 /** The files the plan says this task deletes, when it names any. */
-export function deletionsSection(input: AgentInput): string | false {
+function deletionsSection(input: AgentInput): string | false {
   const paths = input.task.deletes ?? [];
   if (paths.length === 0) return false;
   return [

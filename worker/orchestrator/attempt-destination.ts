@@ -47,8 +47,8 @@ export interface DestinationOptions {
 
 /**
  * Chooses where the attempt's first call goes. The router's records are pushed onto
- * `routeEvents` (the attempt's records not yet written); when no model is left they are
- * written before the attempt ends.
+ * `routeEvents` (the attempt's records not yet written); the caller writes them, with the
+ * start or, when no model is left, before the attempt ends.
  */
 export async function chooseDestination<T>(
   deps: TaskRunnerDeps,
@@ -98,8 +98,6 @@ export async function chooseDestination<T>(
       );
       routeEvents.push(...routed.events);
       if (!routed.ok) {
-        const events = routeEvents.splice(0);
-        if (events.length > 0) await deps.store.append(deps.projectId, events);
         const budgetStop = routed.budget || passedOver.size > 0;
         if (!budgetStop && options.avoidArms && options.avoidArms.size > 0) {
           return { ok: false, kind: 'unavailable', message: 'No other model can take this task.' };

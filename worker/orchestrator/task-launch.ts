@@ -63,7 +63,6 @@ export async function executeTask(
     task.kind === 'change' ? await remainingFindings(state, readBlob) : await findingsFor(state, task, readBlob);
   const refused = outcomes.refusals.get(taskId);
   const silent = outcomes.switchedFrom.get(taskId);
-  outcomes.switchedFrom.delete(taskId);
   const avoidArms = new Set([...(refused?.arms ?? []), ...(silent === undefined ? [] : [silent])]);
   const outcome = await worker.attempt(await callDeps(), state, task, {
     signal,
@@ -74,7 +73,7 @@ export async function executeTask(
     ...(avoidArms.size > 0 ? { avoidArms } : {}),
     ...(worker.hearsConversation ? { conversation: conversationOf(await ctx.deps.store.read(ctx.projectId)) } : {}),
   });
-  // Not started: the model left out after a switch is still left out when it does start.
-  if (outcome.kind === 'not-started' && silent !== undefined) outcomes.switchedFrom.set(taskId, silent);
+  // The model left out after a switch is left out of this attempt only (unless it did not start).
+  if (outcome.kind !== 'not-started') outcomes.switchedFrom.delete(taskId);
   await outcomes.settle(task, worker.agent, outcome);
 }

@@ -80,7 +80,10 @@ export async function runTaskAttempt<T>(
     ...(options.avoidArms ? { avoidArms: options.avoidArms } : {}),
     reservationId: () => reservation,
   });
-  if (!routed.ok) return { kind: routed.kind, message: routed.message };
+  if (!routed.ok) {
+    await writeRouteEvents();
+    return { kind: routed.kind, message: routed.message };
+  }
   const { destination, messages, measuredContents, firstSentBytes, cache } = routed;
 
   const model = destination.kind === 'model' ? destination.choice.model : destination.model;

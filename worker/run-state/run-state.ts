@@ -132,13 +132,8 @@ export function runState(facts: RunFacts): RunState {
       const kind = project.pauseKind ?? 'user';
       const reason = project.pauseReason ?? '';
       if (working > 0) return { phase: 'pausing', kind, reason, finishing: working };
-      return {
-        phase: 'paused',
-        kind,
-        reason,
-        blocked: blockedTasks(tasks),
-        ready: readyTasks(tasks, new Set(), tasks.length).length,
-      };
+      const ready = readyTasks(tasks, new Set(), tasks.length).length;
+      return { phase: 'paused', kind, reason, blocked: ready > 0 ? [] : blockedTasks(tasks), ready };
     }
     case 'running': {
       if (plan?.status === 'proposed') return { phase: 'awaiting-approval' };
@@ -156,12 +151,10 @@ export function runState(facts: RunFacts): RunState {
 }
 
 /**
- * The tasks nothing can run without, when nothing can run: some task has not ended, none
- * is running and none can start. The failed or cut-off ones, else every open one.
+ * The tasks nothing can run without, when nothing can run (none is running, none can
+ * start) and some task has not ended: the failed or cut-off ones, else every open one.
  */
 function blockedTasks(tasks: RunFacts['tasks']): string[] {
-  if (tasks.some((task) => task.status === 'running')) return [];
-  if (readyTasks(tasks, new Set(), tasks.length).length > 0) return [];
   const open = tasks.filter((task) => !isFinished(task));
   const stopped = open.filter((task) => task.status === 'failed' || task.status === 'interrupted');
   return (stopped.length > 0 ? stopped : open).map((task) => task.title);
@@ -291,10 +284,7 @@ export function runControls(state: RunState, canWrite: boolean, source: StartSou
  * it is on: the engine's commands ask this, so a control never does something the screen
  * said it would not (`runControls` draws the buttons from the same state).
  */
-export function controlRefusal(
-  state: RunState,
-  name: 'pause' | 'resume' | 'step' | 'executeAll' | 'stop',
-): string | null {
+export function controlRefusal(state: RunState, name: 'pause' | 'resume' | 'step' | 'stop'): string | null {
   const control = runControls(state, true)[name];
   if (control.enabled) return null;
   switch (state.phase) {
