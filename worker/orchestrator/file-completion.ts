@@ -8,7 +8,7 @@ import type { FileOutput } from '../agents/index.ts';
 import { agentRoles } from '../agents/index.ts';
 import { languageOf } from '../artifacts/language.ts';
 import { scoreTask } from '../artifacts/quality.ts';
-import { currentFiles } from '../artifacts/project-tree.ts';
+import { currentFile, currentFiles } from '../artifacts/project-tree.ts';
 import { checkFileSet } from '../artifacts/safe-path.ts';
 import type { FileDeletion } from '../changes/change-output.ts';
 import { deleteDraft } from '../changes/delete-file.ts';
@@ -51,7 +51,7 @@ export async function fileCompletion(
   if (
     task.kind === 'fix' &&
     deletes.length === 0 &&
-    accepted.every((file, index) => state.artifacts.get(file.path)?.contentHash === hashes[index])
+    accepted.every((file, index) => currentFile(state, file.path)?.contentHash === hashes[index])
   ) {
     return {
       events: [],
@@ -67,7 +67,7 @@ export async function fileCompletion(
     const contentHash = hashes[index] ?? (await sha256Hex(file.content));
     // A deleted file written again is created anew; its versions go on from its history.
     const known = state.artifacts.get(file.path);
-    const present = known && !known.deleted ? known : undefined;
+    const present = currentFile(state, file.path);
     const language = file.language.trim() ? file.language.trim().toLowerCase().slice(0, 40) : languageOf(file.path);
     blobs.push({ hash: contentHash, content: file.content });
     events.push({

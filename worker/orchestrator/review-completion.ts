@@ -6,6 +6,7 @@
 import type { Finding, Review } from '../agents/index.ts';
 import { agentRoles, isBlocking } from '../agents/index.ts';
 import { scoreTask } from '../artifacts/quality.ts';
+import { currentFile } from '../artifacts/project-tree.ts';
 import type { EventDraft } from '../events/catalog.ts';
 import { sha256Hex } from '../events/hash.ts';
 import { type ProjectState, joinKey } from '../events/projections/project-state.ts';
@@ -66,8 +67,8 @@ export async function reviewCompletion(
     byFile.set(finding.file, list);
   }
   for (const [file, findings] of byFile) {
-    const artifact = state.artifacts.get(file);
-    if (!artifact || artifact.kind !== 'source' || artifact.deleted) continue;
+    const artifact = currentFile(state, file);
+    if (artifact?.kind !== 'source') continue;
     const score = scoreTask({
       role: 'review',
       repairs: 0,
@@ -104,7 +105,7 @@ function ownerOf(state: ProjectState, file: string): Role {
 }
 
 /** One fix task per author of files with serious findings, then a review of the fixes. */
-export function fixTasks(state: ProjectState, reviewTask: TaskRow, review: Review): EventDraft[] {
+function fixTasks(state: ProjectState, reviewTask: TaskRow, review: Review): EventDraft[] {
   const blocking = review.findings.filter(isBlocking);
   if (blocking.length === 0) return [];
   const round = reviewTask.round + 1;
