@@ -1,10 +1,5 @@
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
-import { createWorkerApi } from '../../../worker/api.ts';
-import { OrchestraDb } from '../../../worker/db/database.ts';
-import { createEngine } from '../../../worker/engine.ts';
-import { ProviderService } from '../../../worker/providers/provider-service.ts';
-import { mulberry32 } from '../../../worker/router/index.ts';
 import { webApp } from '../../../worker/providers/template/templates/web-app.ts';
 import {
   isChangePlanRequest,
@@ -20,7 +15,7 @@ import {
 import { roleOf, scriptTeam } from '../../sim/agent-script.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
 import { runControls, runSentence, runState } from '../../../worker/run-state/run-state.ts';
-import { summary, waitFor } from './helpers.ts';
+import { engineWithoutKey, summary, templateProject, waitFor } from './helpers.ts';
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -29,38 +24,7 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 beforeEach(() => sim.respond('openai', undefined));
 
-let counter = 0;
-
-/** The worker API with no key: Start builds from a template. */
-function engineWithoutKey() {
-  const db = new OrchestraDb(`ask-for-change-${++counter}-${Date.now()}`);
-  return createWorkerApi({
-    db,
-    engine: createEngine(db),
-    storage: undefined,
-    appOrigin: '',
-    providers: (options) => Promise.resolve(new ProviderService(db, options)),
-    orchestrator: { limits: {}, random: mulberry32(7), templateDelayMs: 0 },
-  });
-}
-type Api = ReturnType<typeof engineWithoutKey>;
-
-/** A Web app project built by the Template provider: its run has ended. */
-async function templateProject(api: Api): Promise<string> {
-  const created = await api.createProject({
-    name: 'Chores',
-    description: 'A chores web app',
-    template: 'web-app',
-  });
-  if (!created.ok) throw new Error(created.message);
-  const { projectId } = created.value;
-  await api.openProject(projectId);
-  await api.startRun(projectId);
-  await waitFor(api, projectId, (view) => view.project.plan?.status === 'proposed');
-  await api.approvePlan(projectId);
-  await waitFor(api, projectId, (view) => view.project.runStatus === 'stopped');
-  return projectId;
-}
+type Api = ReturnType<typeof engineWithoutKey>['api'];
 
 async function fileText(api: Api, projectId: string, path: string): Promise<string> {
   const text = await api.artifactContent(projectId, path);
@@ -74,7 +38,7 @@ async function withSimulatedKey(api: Api) {
 }
 
 test('a change on a built project: the Project Manager plans it on the files as they stand, builders send edit blocks, the files change exactly there', async () => {
-  const api = engineWithoutKey();
+  const { api } = engineWithoutKey();
   const projectId = await templateProject(api);
   const tasksBefore = await fileText(api, projectId, 'src/tasks.js');
   await withSimulatedKey(api);
@@ -131,7 +95,7 @@ test('a change on a built project: the Project Manager plans it on the files as 
 });
 
 test('a change plan that modifies a missing file goes back to the Project Manager with the reason', async () => {
-  const api = engineWithoutKey();
+  const { api } = engineWithoutKey();
   const projectId = await templateProject(api);
   await withSimulatedKey(api);
   const wrong = {
@@ -156,7 +120,7 @@ test('a change plan that modifies a missing file goes back to the Project Manage
 });
 
 test('an edit block whose search text is not in the file goes back for repair with the reason; nothing half-applied', async () => {
-  const api = engineWithoutKey();
+  const { api } = engineWithoutKey();
   const projectId = await templateProject(api);
   const before = await fileText(api, projectId, 'src/tasks.js');
   await withSimulatedKey(api);
@@ -185,7 +149,7 @@ test('an edit block whose search text is not in the file goes back for repair wi
 });
 
 test('with no key, the Template provider makes a plain change plan that says so, and writes the request down with an edit', async () => {
-  const api = engineWithoutKey();
+  const { api } = engineWithoutKey();
   const projectId = await templateProject(api);
   const readme = await fileText(api, projectId, 'README.md');
   const calls = sim.requests.length;
@@ -214,7 +178,7 @@ test('with no key, the Template provider makes a plain change plan that says so,
 });
 
 test('asking for a change is refused while a run is going, with nothing built, or with nothing said', async () => {
-  const api = engineWithoutKey();
+  const { api } = engineWithoutKey();
   const created = await api.createProject({ name: 'Empty', description: 'A web app', template: 'web-app' });
   if (!created.ok) throw new Error(created.message);
   await api.openProject(created.value.projectId);
@@ -226,7 +190,7 @@ test('asking for a change is refused while a run is going, with nothing built, o
 });
 
 test('a rejected change plan leaves the project as built: the run says so, and Start does not plan the whole project again', async () => {
-  const api = engineWithoutKey();
+  const { api } = engineWithoutKey();
   const projectId = await templateProject(api);
   const tasksBefore = await fileText(api, projectId, 'src/tasks.js');
   await withSimulatedKey(api);

@@ -1,12 +1,7 @@
 import 'fake-indexeddb/auto';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
-import { createWorkerApi } from '../../../worker/api.ts';
-import { OrchestraDb } from '../../../worker/db/database.ts';
-import { createEngine } from '../../../worker/engine.ts';
-import { ProviderService } from '../../../worker/providers/provider-service.ts';
 import { describeEvent } from '../../../worker/query/describe-event.ts';
-import { mulberry32 } from '../../../worker/router/index.ts';
 import { roleOf, scriptTeam } from '../../sim/agent-script.ts';
 import {
   dropStylesChange,
@@ -18,7 +13,7 @@ import {
   stylesLink,
 } from '../../sim/change-answers.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
-import { waitFor } from './helpers.ts';
+import { engineWithoutKey, templateProject, waitFor } from './helpers.ts';
 
 /*
  * A change that deletes a file, run by the engine against the scripted team on the
@@ -34,32 +29,7 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 beforeEach(() => sim.respond('openai', undefined));
 
-let counter = 0;
-
-function engineWithoutKey() {
-  const db = new OrchestraDb(`delete-in-change-${++counter}-${Date.now()}`);
-  return createWorkerApi({
-    db,
-    engine: createEngine(db),
-    storage: undefined,
-    appOrigin: '',
-    providers: (options) => Promise.resolve(new ProviderService(db, options)),
-    orchestrator: { limits: {}, random: mulberry32(7), templateDelayMs: 0 },
-  });
-}
-type Api = ReturnType<typeof engineWithoutKey>;
-
-async function templateProject(api: Api): Promise<string> {
-  const created = await api.createProject({ name: 'Chores', description: 'A chores web app', template: 'web-app' });
-  if (!created.ok) throw new Error(created.message);
-  const { projectId } = created.value;
-  await api.openProject(projectId);
-  await api.startRun(projectId);
-  await waitFor(api, projectId, (view) => view.project.plan?.status === 'proposed');
-  await api.approvePlan(projectId);
-  await waitFor(api, projectId, (view) => view.project.runStatus === 'stopped');
-  return projectId;
-}
+type Api = ReturnType<typeof engineWithoutKey>['api'];
 
 async function zipPaths(api: Api, projectId: string): Promise<string[]> {
   const zip = await api.exportZip(projectId);
@@ -69,7 +39,7 @@ async function zipPaths(api: Api, projectId: string): Promise<string[]> {
 }
 
 test('a change deletes a file: gone from the tree and the ZIP, kept in its history, in the feed with its reason, and back after a revert', async () => {
-  const api = engineWithoutKey();
+  const { api } = engineWithoutKey();
   const projectId = await templateProject(api);
   const built = await api.getProjectView(projectId);
   if (!built.ok) throw new Error(built.message);

@@ -94,3 +94,16 @@ export function summary(view: ProjectView) {
     ),
   };
 }
+
+/** A Web app project the Template provider built, its run ended: the start of a change. */
+export async function templateProject(api: ReturnType<typeof engineWithoutKey>['api']): Promise<string> {
+  const created = await api.createProject({ name: 'Chores', description: 'A chores web app', template: 'web-app' });
+  if (!created.ok) throw new Error(created.message);
+  const { projectId } = created.value;
+  await api.openProject(projectId);
+  await api.startRun(projectId);
+  await waitFor(api, projectId, (view) => view.project.plan?.status === 'proposed');
+  await api.approvePlan(projectId);
+  await waitFor(api, projectId, (view) => view.project.runStatus === 'stopped');
+  return projectId;
+}
