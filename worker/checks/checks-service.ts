@@ -86,7 +86,7 @@ export class ChecksService {
     const content = manifest ? await this.store.blob(manifest.contentHash) : undefined;
     const declared = projectDependencies(content === undefined ? [] : [{ path: 'package.json', content }]);
     if (declared.length === 0) return undefined;
-    const checked = await installer.install(declared, { allowNetwork: false, checkOnly: true });
+    const checked = await installer.check(declared);
     return {
       registry: await installer.host(),
       packages: declared.filter((one) => !one.unsupported).map(({ name, spec }) => ({ name, spec })),

@@ -1,6 +1,6 @@
 import type { CheckFile } from './contract.ts';
 import { type DeclaredDependency, declaredDependencies } from './npm/declared.ts';
-import type { InstallResult } from './npm/install.ts';
+import type { InstallBlocked, InstallResult } from './npm/install.ts';
 import type { PackageCache } from './npm/package-cache.ts';
 
 /**
@@ -13,8 +13,10 @@ export interface DependencyInstaller {
   host(): Promise<string>;
   install(
     dependencies: DeclaredDependency[],
-    options: { allowNetwork: boolean; checkOnly?: boolean; onProgress?: (detail: string) => void },
+    options: { allowNetwork: boolean; onProgress?: (detail: string) => void },
   ): Promise<InstallResult>;
+  /** Whether a run could install them from this device's cache alone; nothing is downloaded or read whole. */
+  check(dependencies: DeclaredDependency[]): Promise<{ ok: true } | InstallBlocked>;
 }
 
 export interface NpmInstallerConfig {
@@ -31,22 +33,22 @@ export interface NpmInstallerConfig {
  */
 export function createNpmInstaller(config: NpmInstallerConfig): DependencyInstaller {
   let cache: Promise<PackageCache> | undefined;
+  const load = () => Promise.all([import('./npm/install.ts'), config.registry(), (cache ??= config.cache())]);
   return {
     host: async () => new URL(await config.registry()).host,
     async install(dependencies, options) {
-      const [{ installDependencies }, registry, opened] = await Promise.all([
-        import('./npm/install.ts'),
-        config.registry(),
-        (cache ??= config.cache()),
-      ]);
+      const [{ installDependencies }, registry, opened] = await load();
       return installDependencies(dependencies, {
         registry,
         fetch: config.fetch,
         cache: opened,
         allowNetwork: options.allowNetwork,
-        checkOnly: options.checkOnly,
         onProgress: options.onProgress,
       });
+    },
+    async check(dependencies) {
+      const [{ checkCached }, registry, opened] = await load();
+      return checkCached(dependencies, { registry, fetch: config.fetch, cache: opened });
     },
   };
 }

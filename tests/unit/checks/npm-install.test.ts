@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { declaredDependencies } from '../../../worker/checks/npm/declared.ts';
-import { type InstallOptions, installDependencies } from '../../../worker/checks/npm/install.ts';
-import { createMemoryPackageCache } from '../../../worker/checks/npm/package-cache.ts';
+import { type InstallOptions, checkCached, installDependencies } from '../../../worker/checks/npm/install.ts';
+import { type PackageCache, createMemoryPackageCache } from '../../../worker/checks/npm/package-cache.ts';
 import { type NpmRegistry, startNpmRegistry } from '../../sim/npm-registry.ts';
 import { runFiles } from '../sandbox/node/helpers.ts';
 
@@ -88,6 +88,30 @@ describe('an install', () => {
       ['a CommonJS package sees its own nested version', 'pass', undefined],
     ]);
     expect(report.outcome).toBe('completed');
+  });
+
+  test('offline, each cached archive is read once by the install and not at all by the check', async () => {
+    const dependencies = { 'esm-greet': '^1.0.0', 'cjs-sum': '1.0.0' };
+    const cache = createMemoryPackageCache();
+    const online = await install(dependencies, { cache });
+    expect(online.ok).toBe(true);
+    const reads: string[] = [];
+    const counted: PackageCache = {
+      ...cache,
+      getTarball(name, version, integrity) {
+        reads.push(`${name}@${version}`);
+        return cache.getTarball(name, version, integrity);
+      },
+    };
+    const declared = declaredDependencies(manifest(dependencies));
+    expect(await checkCached(declared, { registry: registry.url, fetch: globalThis.fetch, cache: counted })).toEqual({
+      ok: true,
+    });
+    expect(reads).toEqual([]);
+    const offline = await install(dependencies, { cache: counted, allowNetwork: false });
+    if (!offline.ok) throw new Error(offline.reason);
+    expect(offline.packages.every((item) => item.fromCache)).toBe(true);
+    expect(reads.sort()).toEqual(offline.packages.map((item) => `${item.name}@${item.version}`).sort());
   });
 
   test("takes the registry's latest when it fits, else the highest version that does", async () => {

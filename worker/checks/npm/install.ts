@@ -36,12 +36,6 @@ export interface InstallOptions {
   allowNetwork: boolean;
   onProgress?: ((detail: string) => void) | undefined;
   limits?: Partial<InstallLimits> | undefined;
-  /**
-   * Only say whether everything is at hand: versions resolved and every archive in the
-   * cache (or, with the network, that it can be resolved); nothing is downloaded or
-   * unpacked, and `files` is empty.
-   */
-  checkOnly?: boolean | undefined;
 }
 
 export interface InstallLimits extends TarballLimits {
@@ -64,100 +58,141 @@ export interface InstalledPackage {
   fromCache: boolean;
 }
 
+/** An install (or check) that cannot go on, naming the dependency and saying why. */
+export interface InstallBlocked {
+  ok: false;
+  blockedBy: string;
+  kind: InstallBlockedError['kind'];
+  reason: string;
+}
+
 export type InstallResult =
-  | { ok: true; files: CheckFile[]; packages: InstalledPackage[]; notes: string[] }
-  | { ok: false; blockedBy: string; kind: InstallBlockedError['kind']; reason: string };
+  { ok: true; files: CheckFile[]; packages: InstalledPackage[]; notes: string[] } | InstallBlocked;
 
 const downloadsAtOnce = 6;
+
+/** A blocked install as a result: {@link InstallBlockedError} is its only expected failure. */
+async function blockedAsResult<T>(work: () => Promise<T>): Promise<T | InstallBlocked> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof InstallBlockedError)
+      return { ok: false, blockedBy: error.packageName, kind: error.kind, reason: error.message };
+    throw error;
+  }
+}
+
+/**
+ * Resolves the declared dependencies to a placed tree. Offline, the newest version the
+ * cache holds is taken (asked with `hasTarball`, which reads no archive); online, the
+ * registry's choice.
+ */
+async function resolveTree(
+  dependencies: DeclaredDependency[],
+  client: RegistryClient,
+  options: { cache: PackageCache; allowNetwork: boolean },
+  limits: InstallLimits,
+  progress: (detail: string) => void,
+) {
+  const unsupported = dependencies.find((dependency) => dependency.unsupported && !dependency.optional);
+  if (unsupported) {
+    throw new InstallBlockedError(
+      unsupported.name,
+      'unsupported-spec',
+      `The npm package '${unsupported.name}' is declared as '${unsupported.spec}', ${unsupported.unsupported}, which cannot be installed in the tab: only versions from the registry can.`,
+    );
+  }
+  const wanted = dependencies.filter((dependency) => !dependency.unsupported);
+  progress(`Resolving ${wanted.length} npm package${wanted.length === 1 ? '' : 's'} from ${client.host}`);
+  return placeTree(
+    wanted.map(({ name, spec, optional }) => ({ name, spec, optional })),
+    {
+      packument: (name, neededBy) => client.packument(name, neededBy),
+      ...(options.allowNetwork
+        ? {}
+        : {
+            cached: async (name: string, version: string, meta: PlacedPackage['meta']) => {
+              const key = integrityKey(meta.dist);
+              return key !== undefined && (await options.cache.hasTarball(name, version, key).catch(() => false));
+            },
+          }),
+    },
+    client.host,
+    limits.maxPackages,
+  );
+}
+
+/** The archive's integrity key; an archive the registry lists none for is refused. */
+function archiveKey(node: PlacedPackage, host: string): string {
+  const key = integrityKey(node.meta.dist);
+  if (key === undefined)
+    throw new InstallBlockedError(
+      node.name,
+      'refused',
+      `'${node.name}@${node.version}' was refused: ${host} lists no integrity for it.`,
+    );
+  return key;
+}
+
+/** An archive that is not cached, with downloads not allowed for this run. */
+function notCached(node: PlacedPackage, host: string): InstallBlockedError {
+  return new InstallBlockedError(
+    node.name,
+    'needs-consent',
+    `The tests need the npm package '${node.name}@${node.version}'${node.neededBy ? ` (needed by '${node.neededBy}')` : ''}, which is not in this device's package cache, and downloads from ${host} were not allowed for this run.`,
+  );
+}
+
+/**
+ * Whether a run could install `dependencies` without the network: versions resolved from
+ * the cached metadata and every archive in the cache. Reads no archive and downloads nothing.
+ * @example const check = await checkCached(declared, { registry, fetch, cache }); // { ok: true } or blocked
+ */
+export function checkCached(
+  dependencies: DeclaredDependency[],
+  options: Omit<InstallOptions, 'allowNetwork' | 'onProgress'>,
+): Promise<{ ok: true } | InstallBlocked> {
+  return blockedAsResult(async () => {
+    const limits = { ...defaultInstallLimits, ...options.limits };
+    const offline = { ...options, allowNetwork: false };
+    const client = new RegistryClient(offline);
+    const tree = await resolveTree(dependencies, client, offline, limits, () => undefined);
+    for (const node of tree.packages) {
+      const key = archiveKey(node, client.host);
+      if (!(await options.cache.hasTarball(node.name, node.version, key).catch(() => false)))
+        throw notCached(node, client.host);
+    }
+    return { ok: true as const };
+  });
+}
 
 /**
  * Installs `dependencies` (from {@link declaredDependencies}).
  * @example const result = await installDependencies(declared, { registry, fetch, cache, allowNetwork: false });
  */
-export async function installDependencies(
+export function installDependencies(
   dependencies: DeclaredDependency[],
   options: InstallOptions,
 ): Promise<InstallResult> {
-  const limits = { ...defaultInstallLimits, ...options.limits };
-  const client = new RegistryClient(options);
-  const host = client.host;
-  const progress = options.onProgress ?? (() => undefined);
-  try {
-    const unsupported = dependencies.find((dependency) => dependency.unsupported && !dependency.optional);
-    if (unsupported) {
-      throw new InstallBlockedError(
-        unsupported.name,
-        'unsupported-spec',
-        `The npm package '${unsupported.name}' is declared as '${unsupported.spec}', ${unsupported.unsupported}, which cannot be installed in the tab: only versions from the registry can.`,
-      );
-    }
-    const wanted = dependencies.filter((dependency) => !dependency.unsupported);
-    progress(`Resolving ${wanted.length} npm package${wanted.length === 1 ? '' : 's'} from ${host}`);
-    const tree = await placeTree(
-      wanted.map(({ name, spec, optional }) => ({ name, spec, optional })),
-      {
-        packument: (name, neededBy) => client.packument(name, neededBy),
-        // Offline, the newest version the cache holds is taken; online, the registry's choice.
-        ...(options.allowNetwork
-          ? {}
-          : {
-              cached: async (name: string, version: string, meta: PlacedPackage['meta']) => {
-                const key = integrityKey(meta.dist);
-                return key !== undefined && (await options.cache.getTarball(name, version, key)) !== undefined;
-              },
-            }),
-      },
-      host,
-      limits.maxPackages,
-    );
+  return blockedAsResult(async () => {
+    const limits = { ...defaultInstallLimits, ...options.limits };
+    const client = new RegistryClient(options);
+    const host = client.host;
+    const progress = options.onProgress ?? (() => undefined);
+    const tree = await resolveTree(dependencies, client, options, limits, progress);
     const files: CheckFile[] = [];
     const packages: InstalledPackage[] = [];
     const notes = [...tree.notes];
-    if (options.checkOnly) {
-      for (const node of tree.packages) {
-        // As installOne: an archive the registry lists no integrity for is refused, download or not.
-        const key = integrityKey(node.meta.dist);
-        if (key === undefined)
-          throw new InstallBlockedError(
-            node.name,
-            'refused',
-            `'${node.name}@${node.version}' was refused: ${host} lists no integrity for it.`,
-          );
-        const cached =
-          (await options.cache.getTarball(node.name, node.version, key).catch(() => undefined)) !== undefined;
-        if (!cached && !options.allowNetwork)
-          throw new InstallBlockedError(
-            node.name,
-            'needs-consent',
-            `The tests need the npm package '${node.name}@${node.version}'${node.neededBy ? ` (needed by '${node.neededBy}')` : ''}, which is not in this device's package cache, and downloads from ${host} were not allowed for this run.`,
-          );
-        packages.push({
-          name: node.name,
-          version: node.version,
-          integrity: key,
-          location: node.location,
-          fromCache: cached,
-        });
-      }
-      return { ok: true, files, packages, notes };
-    }
     let done = 0;
     let totalBytes = 0;
     const installOne = async (node: PlacedPackage) => {
       const label = `'${node.name}@${node.version}'`;
-      const key = integrityKey(node.meta.dist);
-      if (key === undefined)
-        throw new InstallBlockedError(node.name, 'refused', `${label} was refused: ${host} lists no integrity for it.`);
+      const key = archiveKey(node, host);
+      // The one read of a cached archive: the tree was placed asking only whether it is there.
       let bytes = await options.cache.getTarball(node.name, node.version, key).catch(() => undefined);
       const fromCache = bytes !== undefined;
       if (!bytes) {
-        if (!options.allowNetwork) {
-          throw new InstallBlockedError(
-            node.name,
-            'needs-consent',
-            `The tests need the npm package ${label}${node.neededBy ? ` (needed by '${node.neededBy}')` : ''}, which is not in this device's package cache, and downloads from ${host} were not allowed for this run.`,
-          );
-        }
+        if (!options.allowNetwork) throw notCached(node, host);
         bytes = await client.tarball(node.meta.dist.tarball, label, limits.maxTarballBytes);
       }
       let unpacked;
@@ -199,10 +234,6 @@ export async function installDependencies(
     if (failed) throw failed.reason;
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     packages.sort((a, b) => (a.location < b.location ? -1 : 1));
-    return { ok: true, files, packages, notes };
-  } catch (error) {
-    if (error instanceof InstallBlockedError)
-      return { ok: false, blockedBy: error.packageName, kind: error.kind, reason: error.message };
-    throw error;
-  }
+    return { ok: true as const, files, packages, notes };
+  });
 }

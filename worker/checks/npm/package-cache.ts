@@ -6,6 +6,8 @@
  */
 export interface PackageCache {
   getTarball(name: string, version: string, integrity: string): Promise<Uint8Array | undefined>;
+  /** Whether the archive is kept, without reading it (placing a tree asks this of every candidate). */
+  hasTarball(name: string, version: string, integrity: string): Promise<boolean>;
   putTarball(name: string, version: string, integrity: string, bytes: Uint8Array): Promise<void>;
   getPackument(registry: string, name: string): Promise<unknown>;
   putPackument(registry: string, name: string, packument: unknown): Promise<void>;
@@ -20,6 +22,7 @@ export function createMemoryPackageCache(): PackageCache {
   const packuments = new Map<string, string>();
   return {
     getTarball: (name, version, integrity) => Promise.resolve(tarballs.get(tarballKey(name, version, integrity))),
+    hasTarball: (name, version, integrity) => Promise.resolve(tarballs.has(tarballKey(name, version, integrity))),
     putTarball(name, version, integrity, bytes) {
       tarballs.set(tarballKey(name, version, integrity), bytes.slice());
       return Promise.resolve();
@@ -52,6 +55,9 @@ export async function openCacheStoragePackageCache(storage: CacheStorage): Promi
   };
   return {
     getTarball: (name, version, integrity) => read(`tarball/${tarballKey(name, version, integrity)}`),
+    // `match` without reading the body: the archive stays on disk.
+    hasTarball: async (name, version, integrity) =>
+      (await cache.match(keyBase + `tarball/${tarballKey(name, version, integrity)}`)) !== undefined,
     putTarball: (name, version, integrity, bytes) =>
       cache.put(
         keyBase + `tarball/${tarballKey(name, version, integrity)}`,
