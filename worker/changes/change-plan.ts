@@ -119,37 +119,40 @@ export function validateChangePlan(tasks: readonly FileIntent[], existing: Reado
       errors.push(`Task ${task.id} names no file to modify or add.`);
     }
   }
-  errors.push(...orderingErrors(tasks));
+  errors.push(...orderingErrors(tasks, deletedBy));
   return errors;
 }
 
-/** Two writers of one file that do not wait for each other, as sentences. */
-function orderingErrors(tasks: readonly FileIntent[]): string[] {
+/**
+ * Whether task `from` waits for task `to`, directly or through others, given each task's
+ * `dependsOn` (a plan's tasks, or a run's). A cycle ends the walk, never loops it.
+ *
+ * @example waitsFor((id) => dependsOn.get(id), 't3', 't1') // true when t3 → t2 → t1
+ */
+export function waitsFor(dependsOn: (id: string) => readonly string[] | undefined, from: string, to: string): boolean {
+  const seen = new Set<string>();
+  const queue = [...(dependsOn(from) ?? [])];
+  while (queue.length > 0) {
+    const next = queue.pop() as string;
+    if (next === to) return true;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    queue.push(...(dependsOn(next) ?? []));
+  }
+  return false;
+}
+
+/**
+ * Two writers of one file that do not wait for each other, as sentences. `deletedBy` is
+ * the deleter of each path, as `validateChangePlan` found it: a task that adds a path
+ * another deletes must come after the deletion, or it is deleted.
+ */
+function orderingErrors(tasks: readonly FileIntent[], deletedBy: ReadonlyMap<string, string>): string[] {
   const errors: string[] = [];
-  const waitsFor = new Map(tasks.map((task) => [task.id, task.dependsOn ?? []]));
-  /** Whether `from` waits for `to`, directly or through other tasks. */
-  const waits = (from: string, to: string): boolean => {
-    const seen = new Set<string>();
-    const queue = [...(waitsFor.get(from) ?? [])];
-    while (queue.length > 0) {
-      const next = queue.pop() as string;
-      if (next === to) return true;
-      if (seen.has(next)) continue;
-      seen.add(next);
-      queue.push(...(waitsFor.get(next) ?? []));
-    }
-    return false;
-  };
+  const dependsOn = new Map(tasks.map((task) => [task.id, task.dependsOn ?? []]));
+  const waits = (from: string, to: string): boolean => waitsFor((id) => dependsOn.get(id), from, to);
   // Who writes each path, in plan order (a Map: paths and ids are model text).
   const writers = new Map<string, { id: string; adds: boolean }[]>();
-  // A task that adds a path another deletes must come after the deletion, or it is deleted.
-  const deleters = new Map<string, string>();
-  for (const task of tasks) {
-    for (const raw of task.deletes ?? []) {
-      const check = normalizeArtifactPath(raw);
-      if (check.ok && !deleters.has(check.path)) deleters.set(check.path, task.id);
-    }
-  }
   for (const task of tasks) {
     const paths = new Map<string, boolean>();
     for (const raw of task.modifies) {
@@ -161,7 +164,7 @@ function orderingErrors(tasks: readonly FileIntent[]): string[] {
       if (check.ok) paths.set(check.path, true);
     }
     for (const [path, adds] of paths) {
-      const deleter = deleters.get(path);
+      const deleter = deletedBy.get(path);
       if (adds && deleter !== undefined && deleter !== task.id && !waits(task.id, deleter)) {
         errors.push(
           `Task ${task.id} adds ${path}, which task ${deleter} deletes, but does not wait for it: list ${deleter} in its dependsOn.`,

@@ -13,7 +13,7 @@ import { normalizeArtifactPath } from '../artifacts/safe-path.ts';
 import { isBinaryArtifact } from '../changes/binary-file.ts';
 import type { ChangeOutput, FileDeletion } from '../changes/change-output.ts';
 import { deletion } from '../changes/delete-file.ts';
-import { type ChangePlan, validateChangePlan } from '../changes/change-plan.ts';
+import { type ChangePlan, validateChangePlan, waitsFor } from '../changes/change-plan.ts';
 import { type EditResult, applyEditBlocks, editRepairLines } from '../changes/edit-blocks.ts';
 import type { PayloadOf } from '../events/catalog.ts';
 import type { ProjectState } from '../events/projections/project-state.ts';
@@ -110,20 +110,6 @@ export function changeProposal(
   };
 }
 
-/** Whether task `from` waits for task `to`, directly or through others. */
-function waitsFor(state: ProjectState, from: string, to: string): boolean {
-  const seen = new Set<string>();
-  const queue = [...(state.tasks.get(from)?.dependsOn ?? [])];
-  while (queue.length > 0) {
-    const next = queue.pop() as string;
-    if (next === to) return true;
-    if (seen.has(next)) continue;
-    seen.add(next);
-    queue.push(...(state.tasks.get(next)?.dependsOn ?? []));
-  }
-  return false;
-}
-
 /**
  * A task of the change being run, other than `taskId`, that writes `path` (modifies, adds
  * or deletes it) and is not ordered with `taskId`: deleting the file under it would make
@@ -136,7 +122,8 @@ function unorderedWriter(state: ProjectState, taskId: string, path: string): str
     if (task.id === taskId || state.tasks.get(task.id)?.status === 'cancelled') continue;
     const writes = [...task.expectedArtifacts, ...(task.modifies ?? []), ...(task.adds ?? []), ...(task.deletes ?? [])];
     if (!writes.some((raw) => canonical(raw) === path)) continue;
-    if (!waitsFor(state, taskId, task.id) && !waitsFor(state, task.id, taskId)) return task.id;
+    const dependsOn = (id: string) => state.tasks.get(id)?.dependsOn;
+    if (!waitsFor(dependsOn, taskId, task.id) && !waitsFor(dependsOn, task.id, taskId)) return task.id;
   }
   return undefined;
 }

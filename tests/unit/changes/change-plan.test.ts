@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { changePlanTaskSchema, validateChangePlan } from '../../../worker/changes/change-plan.ts';
+import { changePlanTaskSchema, validateChangePlan, waitsFor } from '../../../worker/changes/change-plan.ts';
 
 const existing = new Set(['src/app.js', 'src/store.js', 'tests/app.test.js']);
 
@@ -133,4 +133,18 @@ describe('validateChangePlan', () => {
     expect(changePlanTaskSchema.safeParse(task).success).toBe(false);
     expect(changePlanTaskSchema.safeParse({ ...task, modifies: ['a.js'], adds: [] }).success).toBe(true);
   });
+});
+
+test('waitsFor follows dependsOn through other tasks, and a cycle ends the walk', () => {
+  const dependsOn = new Map([
+    ['t3', ['t2']],
+    ['t2', ['t1']],
+    ['a', ['b']],
+    ['b', ['a']],
+  ]);
+  const over = (id: string) => dependsOn.get(id);
+  expect(waitsFor(over, 't3', 't1')).toBe(true);
+  expect(waitsFor(over, 't1', 't3')).toBe(false);
+  expect(waitsFor(over, 'a', 't1')).toBe(false);
+  expect(waitsFor(over, 'missing', 't1')).toBe(false);
 });
