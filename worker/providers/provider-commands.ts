@@ -7,7 +7,7 @@ import { storageMessage } from '../contract/storage-message.ts';
 import { catalogModels, listedAs, withRetirement } from './catalog.ts';
 import type { ModelInfo } from './contract/provider-adapter.ts';
 import { ProviderError } from './contract/provider-error.ts';
-import { type RemoteProviderId, providerIdSchema } from './contract/provider-id.ts';
+import { type RemoteProviderId, remoteProviderIdSchema } from './contract/provider-id.ts';
 import type { KeyTestResult, ProviderServiceApi } from './contract/provider-service-api.ts';
 import { redact } from './contract/redact.ts';
 import type { ResilienceObserver } from './resilience/resilience-records.ts';
@@ -94,7 +94,7 @@ export function createProviderCommands(deps: ProviderCommandDeps): ProviderComma
   }
 
   function checkedProvider(provider: unknown): RemoteProviderId | undefined {
-    const parsed = providerIdSchema.exclude(['template']).safeParse(provider);
+    const parsed = remoteProviderIdSchema.safeParse(provider);
     return parsed.success ? parsed.data : undefined;
   }
 

@@ -5,7 +5,7 @@
 import { ulid } from 'ulid';
 import { type Result, fail, ok } from '../contract/result.ts';
 import type { OrchestraDb } from '../db/database.ts';
-import type { RemoteProviderId } from '../providers/contract/provider-id.ts';
+import { type RemoteProviderId, remoteProviderIdSchema } from '../providers/contract/provider-id.ts';
 import { catalog, findModel } from '../providers/catalog.ts';
 import { defaultCatalog } from '../router/index.ts';
 import { storageMessage } from '../contract/storage-message.ts';
@@ -58,7 +58,7 @@ export interface PriceCommandDeps {
   changed?: () => void;
 }
 
-const providerOrder: readonly RemoteProviderId[] = ['anthropic', 'openai', 'gemini', 'openai-compatible'];
+const providerOrder: readonly RemoteProviderId[] = remoteProviderIdSchema.options;
 
 /** The models Settings prices: the router's and the provider catalog's, and those chosen per provider. */
 async function knownModels(db: OrchestraDb, book: PriceBook): Promise<Map<string, [RemoteProviderId, string]>> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ulidSchema } from '../events/schemas/common.ts';
+import { remoteProviderIdSchema } from '../providers/contract/provider-id.ts';
 
 /**
  * The person's own prices for a model, as events of this device's settings (never of a
@@ -11,8 +12,6 @@ import { ulidSchema } from '../events/schemas/common.ts';
 
 /** No model lists above a few hundred dollars a million tokens; past this it is a typo. */
 export const maxPricePerMillion = 10_000;
-
-export const remoteProviderSchema = z.enum(['anthropic', 'openai', 'gemini', 'openai-compatible']);
 
 /** A model's name is data from the person or an endpoint: only looked up through Maps. */
 export const priceModelSchema = z
@@ -50,7 +49,7 @@ const edited = {
   at: z.number().int().nonnegative(),
   /** Who made it: only the person, in Settings. Nothing else writes prices. */
   actor: z.strictObject({ kind: z.literal('user') }),
-  provider: remoteProviderSchema,
+  provider: remoteProviderIdSchema,
   model: priceModelSchema,
 };
 
@@ -63,14 +62,14 @@ export type PriceSet = Extract<PriceEdit, { type: 'price-set' }>;
 
 /** What Settings sends to change a model's prices. */
 export const priceSetRequestSchema = z.strictObject({
-  provider: remoteProviderSchema,
+  provider: remoteProviderIdSchema,
   model: priceModelSchema,
   prices: modelPricesSchema,
 });
 export type PriceSetRequest = z.infer<typeof priceSetRequestSchema>;
 
 /** What Settings sends to go back to the shipped price of a model. */
-export const priceResetRequestSchema = z.strictObject({ provider: remoteProviderSchema, model: priceModelSchema });
+export const priceResetRequestSchema = z.strictObject({ provider: remoteProviderIdSchema, model: priceModelSchema });
 export type PriceResetRequest = z.infer<typeof priceResetRequestSchema>;
 
 /** A refused request in one sentence per problem, for the person. */

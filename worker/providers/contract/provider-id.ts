@@ -5,7 +5,8 @@ export const providerIdSchema = z.enum(['anthropic', 'openai', 'gemini', 'openai
 export type ProviderId = z.infer<typeof providerIdSchema>;
 
 /** Providers reached over the network with a person's key. */
-export type RemoteProviderId = Exclude<ProviderId, 'template'>;
+export const remoteProviderIdSchema = providerIdSchema.exclude(['template']);
+export type RemoteProviderId = z.infer<typeof remoteProviderIdSchema>;
 
 export const providerLabels: Record<ProviderId, string> = {
   anthropic: 'Anthropic (Claude)',

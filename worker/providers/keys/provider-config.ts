@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { providerIdSchema } from '../contract/provider-id.ts';
+import { remoteProviderIdSchema } from '../contract/provider-id.ts';
 
 /** How one provider is reached; never holds the key (that lives in the key store). */
 export const providerConfigSchema = z.object({
-  provider: providerIdSchema.exclude(['template']),
+  provider: remoteProviderIdSchema,
   /** Overrides the SDK's default host; required for OpenAI-compatible endpoints. */
   baseUrl: z
     .url({ protocol: /^https?$/ })
