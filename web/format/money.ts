@@ -10,6 +10,18 @@ export function formatUsd(value: number): string {
   return `$${value.toFixed(value !== 0 && Math.abs(value) < 1 ? 4 : 2)}`;
 }
 
+/**
+ * A price per million tokens as typed and read: six significant digits, so 0.075 never
+ * shows as 0.07499999999999999, and no trailing zeros. `$` in front unless it goes in an
+ * input, where the person types the number alone.
+ * @example formatPerMillion(0.075) // "$0.075"
+ * @example formatPerMillion(3, { dollar: false }) // "3"
+ */
+export function formatPerMillion(value: number, options: { dollar?: boolean } = {}): string {
+  const digits = String(Number(value.toPrecision(6)));
+  return options.dollar === false ? digits : `$${digits}`;
+}
+
 /** Token counts with thousands separators: "12,345 tokens". */
 export function formatTokens(value: number): string {
   return `${value.toLocaleString('en-US')} tokens`;

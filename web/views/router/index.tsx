@@ -4,7 +4,7 @@ import type { ModelPriceRow, ModelRecord, RouterReport } from '../../../worker/a
 import { Problem } from '../../components/problem.tsx';
 import { ViewFrame } from '../../components/view-frame.tsx';
 import { EstimatedNote } from '../../components/estimated-note.tsx';
-import { formatUsd } from '../../format/money.ts';
+import { formatPerMillion, formatUsd } from '../../format/money.ts';
 import { callEngine } from '../../worker-client.ts';
 import { describeSpend, qualityGrid, spendOverTime } from './chart-data.ts';
 import { QualityChart, SpendChart } from './charts.tsx';
@@ -68,9 +68,6 @@ function Charts(props: { report: RouterReport }) {
   );
 }
 
-/** A price per million tokens, to the cent's thousandth where it is that small. */
-const perMillion = (value: number) => `$${Number(value.toPrecision(6))}`;
-
 /** What each model's calls are reserved and charged at now: the person's price, or the shipped one. */
 function PricesTable() {
   const [prices] = createResource(async (): Promise<ModelPriceRow[]> => {
@@ -105,10 +102,10 @@ function PricesTable() {
                   {(row) => (
                     <tr data-model={row.model}>
                       <th scope="row">{row.label}</th>
-                      <td>{perMillion(row.prices.input)}</td>
-                      <td>{perMillion(row.prices.output)}</td>
-                      <td>{perMillion(row.prices.cachedInput)}</td>
-                      <td>{perMillion(row.prices.cacheWrite)}</td>
+                      <td>{formatPerMillion(row.prices.input)}</td>
+                      <td>{formatPerMillion(row.prices.output)}</td>
+                      <td>{formatPerMillion(row.prices.cachedInput)}</td>
+                      <td>{formatPerMillion(row.prices.cacheWrite)}</td>
                       <td>{row.editedAt === undefined ? 'shipped' : 'yours'}</td>
                     </tr>
                   )}

@@ -1,6 +1,7 @@
 import { For, Index, Show, createResource, createSignal } from 'solid-js';
 import type { ModelPriceRow, ModelPrices, PriceField, RemoteProviderId, Result } from '../../../worker/api.ts';
 import { Problem } from '../../components/problem.tsx';
+import { formatPerMillion } from '../../format/money.ts';
 import { retirement } from '../../format/retirement.ts';
 import { callEngine } from '../../worker-client.ts';
 import { settle } from './command-result.ts';
@@ -18,9 +19,6 @@ const fields: { field: PriceField; label: string; name: string }[] = [
   { field: 'cachedInput', label: 'Cached input', name: 'Cached-input price per million tokens' },
   { field: 'cacheWrite', label: 'Cache write', name: 'Cache-write price per million tokens' },
 ];
-
-/** A price as typed: six significant digits, so 0.075 never shows as 0.07499999999999999. */
-const shown = (value: number) => String(Number(value.toPrecision(6)));
 
 /** What the person typed, as a number; anything else is NaN, which the engine refuses with a sentence. */
 const typed = (text: string) => (text.trim() === '' ? Number.NaN : Number(text.trim()));
@@ -152,7 +150,7 @@ function PriceRow(props: { row: ModelPriceRow; onSaved: (row: ModelPriceRow) => 
               autocomplete="off"
               spellcheck={false}
               aria-label={`${entry.name} for ${name()}`}
-              value={shown(props.row.prices[entry.field])}
+              value={formatPerMillion(props.row.prices[entry.field], { dollar: false })}
               disabled={busy()}
             />
           </label>
