@@ -5,14 +5,22 @@ import type { AgentInput, AgentRole } from './agent-role.ts';
 import { codeGenerator } from './code-generator.ts';
 import type { FileOutput } from './contracts.ts';
 import { jsonSchemaOf } from './contracts.ts';
-import { contextSection, fileOutputRules, projectSection, promptOf, taskSection } from './prompt-sections.ts';
+import {
+  contextSection,
+  fileOutputRules,
+  fixSection,
+  projectSection,
+  promptOf,
+  taskSection,
+} from './prompt-sections.ts';
 import { testWriter } from './test-writer.ts';
 import { uiDesigner } from './ui-designer.ts';
 
 /*
- * The builders when their task changes files that exist: the same agents (same identity,
- * same way of working), answering with edit blocks for the existing files and whole files
- * only for new ones, so a one-line change to a long file costs a few lines, not the file.
+ * The builders when their task changes files that exist — a task of a change plan, or a
+ * fix after a review or failing tests: the same agents (same identity, same way of
+ * working), answering with edit blocks for the existing files and whole files only for new
+ * ones, so a one-line change to a long file costs a few lines, not the file.
  */
 
 /** The output rules of an agent that changes files; they match `changeOutputSchema`. */
@@ -87,8 +95,11 @@ function changeAgentOf(base: AgentRole<FileOutput>): AgentRole<ChangeOutput> {
       taskSection(input),
       editableSection(input),
       deletionsSection(input),
+      fixSection(input, 'edit-blocks'),
       contextSection(input),
-      'Make the change now: edit blocks for the files that exist, whole files for new ones, deletions for files that go. Reply with the JSON object only.',
+      input.task.kind === 'fix'
+        ? 'Fix the findings now: edit blocks for the files that exist, whole files for new ones, deletions for files that go. Reply with the JSON object only.'
+        : 'Make the change now: edit blocks for the files that exist, whole files for new ones, deletions for files that go. Reply with the JSON object only.',
     ]),
   };
 }

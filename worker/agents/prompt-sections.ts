@@ -188,19 +188,37 @@ function blockEndsOf(prefix: string): number[] {
   return ends;
 }
 
+/** How a fix's answer gives back what it changed: whole files, or edit blocks on the files as shown. */
+export type FixAnswer = 'whole-files' | 'edit-blocks';
+
+const fixAnswerLines: Record<FixAnswer, { bare: string; rule: string }> = {
+  'whole-files': {
+    bare: 'Return the corrected full files.',
+    rule: 'Return the corrected full files — each changed file complete from its first line to its last, not a diff and not only the changed part.',
+  },
+  'edit-blocks': {
+    bare: 'Change the files with edit blocks.',
+    rule: 'Fix each file that exists with edit blocks in `edits` — only the lines that change, quoted exactly from the file as shown, never the whole file. New files go whole in `files`. When the fix is to remove a file (dead, duplicated, or not meant to be there), list it in `deletes` with the reason and change whatever uses it.',
+  },
+};
+
 /**
- * For a fix task: the findings and what a fix means. Whole files come back because the
- * orchestrator replaces files, it does not apply patches.
+ * For a fix task: the findings and what a fix means. An agent that writes whole files
+ * returns them whole (the engine replaces files); an agent that edits (`change-builders.ts`)
+ * answers with edit blocks, so a one-line fix to a long file costs a few lines.
+ *
+ * @example fixSection(input, 'edit-blocks') // "## Findings to fix …" or false when input.task.kind !== 'fix'
  */
-export function fixSection(input: AgentInput): string | false {
+export function fixSection(input: AgentInput, answer: FixAnswer = 'whole-files'): string | false {
   if (input.task.kind !== 'fix') return false;
+  const lines = fixAnswerLines[answer];
   if (input.findings.length === 0) {
-    return '## Fix\n\nThis is a fix task: the instructions above say what is wrong. Return the corrected full files.';
+    return `## Fix\n\nThis is a fix task: the instructions above say what is wrong. ${lines.bare}`;
   }
   return [
     findingsSection('## Findings to fix (from the Debugger)', input.findings),
     '',
-    'Address every finding above. Return the corrected full files — each changed file complete from its first line to its last, not a diff and not only the changed part.',
+    `Address every finding above. ${lines.rule}`,
     'Keep everything that already works: do not rename files, exports or functions that other files or tests use unless a finding asks for it.',
     'In `notes`, say for each finding number how you fixed it, or why it needs no change.',
   ].join('\n');

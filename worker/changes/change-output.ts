@@ -15,12 +15,13 @@ export type FileDeletion = z.infer<typeof fileDeletionSchema>;
  * rewrites), and the files it deletes. Every field is required in the JSON schema
  * (OpenAI's strict structured output), so an answer with no whole files sends
  * `files: []`; `deletes` reads as empty when an answer written before it existed (a
- * recorded one) leaves it out.
+ * recorded one) leaves it out, and `edits` when an answer gives whole files only (a fix
+ * of a short file answered the way fixes were before they could edit).
  */
 export const changeOutputSchema = z
   .object({
     files: z.array(generatedFileSchema).max(200),
-    edits: z.array(editBlockSchema).max(500),
+    edits: z.array(editBlockSchema).max(500).default([]),
     deletes: z.array(fileDeletionSchema).max(200).default([]),
     notes: z.string().max(4000),
   })

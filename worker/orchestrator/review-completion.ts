@@ -135,7 +135,7 @@ function fixTasks(state: ProjectState, reviewTask: TaskRow, review: Review): Eve
         role,
         title: `Fix review findings in ${list.slice(0, 3).join(', ')}${list.length > 3 ? '…' : ''}`.slice(0, 300),
         dependsOn: [reviewTask.taskId],
-        instructions: `The ${agentRoles.debugger.title}'s review (${reviewTask.taskId}) found problems of severity major or worse in these files. Fix every finding listed and return the corrected files whole.`,
+        instructions: `The ${agentRoles.debugger.title}'s review (${reviewTask.taskId}) found problems of severity major or worse in these files. Fix every finding listed.`,
         expectedArtifacts: list,
         acceptance: ['Every listed finding is addressed.', 'Nothing that worked before is broken.'],
         kind: 'fix',

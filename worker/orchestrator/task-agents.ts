@@ -7,6 +7,7 @@
  *   role             its tasks                       in a change
  *   project-manager  plan ─▶ plan-propose            change plan ─▶ plan-propose (change)
  *   builders         whole files ─▶ artifacts        edit blocks placed, deletions checked ─▶ artifacts
+ *                    fix of files that exist ─▶ edit blocks placed, deletions checked ─▶ artifacts
  *   debugger         review ─▶ report + fix tasks    —
  */
 import { ulid } from 'ulid';
@@ -99,7 +100,7 @@ export interface TeamRole {
   tasks: TaskAgent;
   /** For a task of kind "change": the agent that plans a change. */
   change?: TaskAgent;
-  /** For a build task that changes files the project has: the agent that edits them. */
+  /** For a build or fix task that changes files the project has: the agent that edits them. */
   edit?: TaskAgent;
 }
 
@@ -113,8 +114,9 @@ export const team: { readonly [R in Role]: TeamRole } = {
 
 /**
  * The agent for a task: a review is always the Debugger's; a change's planning task gets
- * the role's change agent; a build task of a change plan, or one naming a file the
- * project has, gets the role's editing agent; else the role's own.
+ * the role's change agent; a build task of a change plan, or a build or fix task naming a
+ * file the project has, gets the role's editing agent (a one-line fix to a long file is
+ * an edit block, not the file again); else the role's own.
  *
  * @example taskAgentFor(state, { ...task, role: 'test-writer', kind: 'review' }) === team.debugger.tasks
  */
@@ -122,7 +124,7 @@ export function taskAgentFor(state: ProjectState, task: TaskRow & { role: Role }
   if (task.kind === 'review') return team.debugger.tasks;
   const entry = team[task.role];
   if (task.kind === 'change' && entry.change) return entry.change;
-  if (task.kind === 'build' && entry.edit && changesFiles(state, task)) return entry.edit;
+  if ((task.kind === 'build' || task.kind === 'fix') && entry.edit && changesFiles(state, task)) return entry.edit;
   return entry.tasks;
 }
 
