@@ -3,6 +3,7 @@
  * (`web/worker-client.ts`) and imports only the types from this module.
  */
 import { type Result, fail, ok } from './contract/result.ts';
+import { guarded } from './projects/command-guard.ts';
 import type { DatabaseHealth, WorkerHealth } from './contract/worker-health.ts';
 import type { OrchestraDb } from './db/database.ts';
 import type { Engine } from './engine.ts';
@@ -139,14 +140,6 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
       };
     } catch (error) {
       return { open: false, name: db.name, message: storageMessage(error) };
-    }
-  }
-
-  async function guarded<T>(work: () => Promise<T>): Promise<Result<T>> {
-    try {
-      return ok(await work());
-    } catch (error) {
-      return fail('storage', storageMessage(error), true);
     }
   }
 
@@ -305,7 +298,7 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
       };
     },
 
-    getSettings: () => guarded(() => readSettings(db)),
+    getSettings: () => guarded(async () => ok(await readSettings(db))),
 
     async updateSettings(patch) {
       const parsed = settingsPatchSchema.safeParse(patch);
@@ -315,7 +308,7 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
           `These settings cannot be saved: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`,
         );
       }
-      return guarded(() => writeSettings(db, parsed.data));
+      return guarded(async () => ok(await writeSettings(db, parsed.data)));
     },
   };
 }

@@ -1,7 +1,7 @@
 import { type Result, fail, ok } from '../contract/result.ts';
 import type { Engine } from '../engine.ts';
 import { joinKey, type ProjectState } from '../events/projections/project-state.ts';
-import { toFailure } from '../projects/to-failure.ts';
+import { guarded, notWriter } from '../projects/command-guard.ts';
 import { type ChangeSummary, type FileChange, type FileDiff, diffCounts, diffFiles, summarize } from './file-diff.ts';
 import { deleteDraft, deletion } from './delete-file.ts';
 import { type RevertPlan, pointOf, revertFile, revertProject, versionAt } from './revert.ts';
@@ -47,23 +47,12 @@ export interface ImportDone {
   skipped: { path: string; reason: string }[];
 }
 
-const notWriter = () =>
-  fail('not_writer', 'This project is open in another tab, which makes its changes. Close that tab to change it here.');
-
 /**
  * Diffs, change summaries and reverts: the commands of the worker API that read a
  * project's file history and write reverts (as new versions).
  */
 export function createChangeCommands(engine: Engine) {
   const { store, locks } = engine;
-
-  async function guarded<T>(work: () => Promise<Result<T>>): Promise<Result<T>> {
-    try {
-      return await work();
-    } catch (error) {
-      return toFailure(error);
-    }
-  }
 
   async function textOf(hash: string, path: string): Promise<string> {
     const text = await store.blob(hash);

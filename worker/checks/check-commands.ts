@@ -1,6 +1,6 @@
 import { type Result, fail, ok } from '../contract/result.ts';
 import type { Engine } from '../engine.ts';
-import { toFailure } from '../projects/to-failure.ts';
+import { guarded, makeAsWriter } from '../projects/command-guard.ts';
 import type { CheckExecutor, CheckRunResult, ChecksService } from './checks-service.ts';
 import type { CheckRuntimeName } from './contract.ts';
 import type { DependencyNeeds } from './dependency-installer.ts';
@@ -41,19 +41,7 @@ export function createCheckCommands(
   checks: ChecksService,
   timeoutMs: () => Promise<number>,
 ): CheckCommands {
-  async function asWriter<T>(projectId: string, work: () => Promise<Result<T>>): Promise<Result<T>> {
-    try {
-      const role = engine.locks.role(projectId) ?? (await engine.locks.claim(projectId));
-      if (role !== 'writer')
-        return fail('not_writer', 'This project is open in another tab; run its tests there, or close that tab.');
-      const state = await engine.store.load(projectId);
-      if (!state.project || state.project.status === 'deleted')
-        return fail('not_found', 'There is no such project on this device.');
-      return await work();
-    } catch (error) {
-      return toFailure(error);
-    }
-  }
+  const asWriter = makeAsWriter(engine);
 
   return {
     setCheckExecutor(executor) {
@@ -71,33 +59,20 @@ export function createCheckCommands(
           }),
         );
       }),
-    async prepareChecks(projectId) {
-      try {
+    prepareChecks: (projectId) =>
+      guarded(async () =>
         // Only the tab whose engine writes the project runs its tests: only it warms up.
-        if (engine.locks.role(projectId) !== 'writer') return ok(null);
-        return ok((await checks.prepare(projectId)) ?? null);
-      } catch (error) {
-        return toFailure(error);
-      }
-    },
-    async checkDependencies(projectId) {
-      try {
-        return ok(await checks.dependencyNeeds(projectId));
-      } catch (error) {
-        return toFailure(error);
-      }
-    },
-    async checkOutput(projectId, runId) {
-      try {
+        engine.locks.role(projectId) !== 'writer' ? ok(null) : ok((await checks.prepare(projectId)) ?? null),
+      ),
+    checkDependencies: (projectId) => guarded(async () => ok(await checks.dependencyNeeds(projectId))),
+    checkOutput: (projectId, runId) =>
+      guarded(async () => {
         const events = await engine.store.read(projectId);
         const result = events.findLast((event) => event.type === 'check-result' && event.payload.runId === runId);
         if (result?.type !== 'check-result') return fail('not_found', 'This project has no such test run.');
         const hash = result.payload.outputHash;
         return ok(hash ? ((await engine.store.blob(hash)) ?? '') : '');
-      } catch (error) {
-        return toFailure(error);
-      }
-    },
+      }),
     stopChecks: (projectId) =>
       asWriter(projectId, () => {
         checks.stop(projectId);

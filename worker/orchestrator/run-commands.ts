@@ -12,14 +12,14 @@ import { refuseOff } from './run-controls.ts';
 import { createPlanCommands } from './plan-commands.ts';
 import type { RunCommands } from './run-api.ts';
 import { createRunQueries } from './run-queries.ts';
-import { makeAsWriter } from './run-writer.ts';
+import { makeRunWriter } from './run-writer.ts';
 
 export function createRunCommands(
   engine: Engine,
   orchestrator: Orchestrator,
 ): RunCommands & { unwatchOutput(id: number): void } {
   const { store } = engine;
-  const asWriter = makeAsWriter(engine);
+  const asWriter = makeRunWriter(engine);
   const runner = (projectId: string) => orchestrator.runner(projectId);
   const done = ok(undefined);
 

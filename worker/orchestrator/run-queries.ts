@@ -9,7 +9,7 @@ import type { Engine } from '../engine.ts';
 import { providerLabels } from '../providers/contract/provider-id.ts';
 import type { ProjectNotice } from '../projects/project-notices.ts';
 import { type ProjectView, toProjectView } from '../projects/project-view.ts';
-import { toFailure } from '../projects/to-failure.ts';
+import { guarded } from '../projects/command-guard.ts';
 import { type StartSource, startSource } from '../run-state/start-source.ts';
 import type { Orchestrator } from './orchestrator.ts';
 import type { OutputUpdate, ProviderReadiness, RouterReport, RunCommands, ZipExport } from './run-api.ts';
@@ -44,25 +44,19 @@ export function createRunQueries(engine: Engine, orchestrator: Orchestrator): Ru
   let nextWatcher = 1_000_000_001;
 
   return {
-    exportZip: async (projectId): Promise<Result<ZipExport>> => {
-      try {
+    exportZip: (projectId): Promise<Result<ZipExport>> =>
+      guarded(async () => {
         const zip = await exportProjectZip(store, projectId);
         return zip ? ok(zip) : fail('not_found', 'There is no such project on this device.');
-      } catch (error) {
-        return toFailure(error);
-      }
-    },
+      }),
 
-    getProjectView: async (projectId) => {
-      try {
+    getProjectView: (projectId) =>
+      guarded(async () => {
         const view = toProjectView(await store.saved(projectId));
         return view
           ? ok(withNotice(view, engine.notices.get(projectId)))
           : fail('not_found', 'There is no such project on this device.');
-      } catch (error) {
-        return toFailure(error);
-      }
-    },
+      }),
 
     watchOutput(projectId: string, listener: (updates: OutputUpdate[]) => unknown): number {
       const id = nextWatcher++;
@@ -82,8 +76,8 @@ export function createRunQueries(engine: Engine, orchestrator: Orchestrator): Ru
       watchers.delete(id);
     },
 
-    async getRouterReport(): Promise<Result<RouterReport>> {
-      try {
+    getRouterReport: (): Promise<Result<RouterReport>> =>
+      guarded(async () => {
         await orchestrator.loadRouter();
         const tracker = orchestrator.chooser.tracker;
         const projects = await engine.db.projects.toArray();
@@ -113,10 +107,7 @@ export function createRunQueries(engine: Engine, orchestrator: Orchestrator): Ru
               runStatus: project.runStatus,
             })),
         });
-      } catch (error) {
-        return toFailure(error);
-      }
-    },
+      }),
 
     getRunLimits: () => Promise.resolve(ok({ ...orchestrator.limits })),
 

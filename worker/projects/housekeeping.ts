@@ -9,7 +9,7 @@ import { deleteTexts, readTexts } from '../events/text-table.ts';
 import type { ArtifactVersionRow, TaskRow } from '../events/projections/rows.ts';
 import { markImported, unmarkImported } from './imported-projects.ts';
 import { toProjectView } from './project-view.ts';
-import { toFailure } from './to-failure.ts';
+import { guarded, notWriter } from './command-guard.ts';
 
 export interface ProjectUsage {
   projectId: string;
@@ -49,19 +49,11 @@ function fileNameFor(name: string): string {
 export function createHousekeeping(engine: Engine) {
   const { db, store, locks } = engine;
 
-  async function guarded<T>(work: () => Promise<Result<T>>): Promise<Result<T>> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof BundleError) return fail('bad_input', error.message);
-      return toFailure(error);
-    }
-  }
+  // A bundle that fails its checks is the person's input, said as such.
+  const bundleRefused = (error: unknown) =>
+    error instanceof BundleError ? fail('bad_input', error.message) : undefined;
 
-  const refuseIfWatching = (projectId: string) =>
-    locks.role(projectId) === 'observer'
-      ? fail('not_writer', 'This project is open in another tab. Close it there first.')
-      : undefined;
+  const refuseIfWatching = (projectId: string) => (locks.role(projectId) === 'observer' ? notWriter() : undefined);
 
   return {
     /** The portable run bundle of a project, as JSON text and a file name. Holds no keys or settings. */
@@ -126,7 +118,7 @@ export function createHousekeeping(engine: Engine) {
           ]);
         }
         return ok({ projectId, events: events.length });
-      }),
+      }, bundleRefused),
 
     /** Deletes a project with all its events, read models and the texts nothing else uses. */
     deleteProject: (projectId: string): Promise<Result<{ projectId: string }>> =>

@@ -7,7 +7,7 @@ import type { ProjectRow } from '../events/projections/rows.ts';
 import type { WriterRole } from '../events/writer-lock.ts';
 import type { ProjectNotice } from './project-notices.ts';
 import { type ProjectView, toProjectView } from './project-view.ts';
-import { toFailure } from './to-failure.ts';
+import { guarded, notWriter } from './command-guard.ts';
 import type { RunSettings } from '../orchestrator/run-api.ts';
 
 /** A new project: its name and description, and how its runs behave (defaults where left out). */
@@ -25,25 +25,11 @@ export type ProjectUpdate =
   | { kind: 'role'; role: WriterRole }
   | { kind: 'notice'; notice: ProjectNotice | null };
 
-const notWriter = () =>
-  fail(
-    'not_writer',
-    'This project is running in another tab, so this tab only watches it. Close the other tab to take over here.',
-  );
-
 /** The project commands of the worker API: each returns a Result, never throws across the door. */
 export function createProjectCommands(engine: Engine) {
   const { store, feed, locks, db, timeTravel, notices } = engine;
   const watchers = new Map<number, () => void>();
   let nextWatcher = 1;
-
-  async function guarded<T>(work: () => Promise<Result<T>>): Promise<Result<T>> {
-    try {
-      return await work();
-    } catch (error) {
-      return toFailure(error);
-    }
-  }
 
   return {
     createProject: (input: NewProject): Promise<Result<{ projectId: string }>> =>

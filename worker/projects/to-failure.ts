@@ -1,5 +1,6 @@
 import Dexie from 'dexie';
 import { type Failure, fail } from '../contract/result.ts';
+import { storageMessage } from '../contract/storage-message.ts';
 import { ConcurrencyError, StorageFullError } from '../events/errors.ts';
 import { InvalidEventError } from '../events/validate.ts';
 
@@ -13,6 +14,10 @@ export function toFailure(error: unknown): Failure {
   if (error instanceof ConcurrencyError) return fail('conflict', error.message, true);
   if (error instanceof StorageFullError) return fail('storage_full', error.message, true);
   const detail = error instanceof Error ? error.message : String(error);
+  // The browser's quota refusal, raw (Dexie.QuotaExceededError) or as a DOMException: named as such.
+  if ((error instanceof Dexie.DexieError || error instanceof DOMException) && error.name === 'QuotaExceededError') {
+    return fail('storage_full', storageMessage(error), true);
+  }
   if (error instanceof Dexie.DexieError || error instanceof DOMException) {
     return fail('storage', `Orchestra could not read or write its data: ${detail}`, true);
   }

@@ -19,3 +19,15 @@ test('what storage throws is still storage trouble, and the store’s own errors
   expect(toFailure(new ConcurrencyError('moved on'))).toMatchObject({ kind: 'conflict' });
   expect(toFailure(new StorageFullError('full'))).toMatchObject({ kind: 'storage_full' });
 });
+
+test('a quota refusal from the browser names the lack of room, not a fault of reading', () => {
+  for (const error of [
+    new DOMException('The quota has been exceeded.', 'QuotaExceededError'),
+    new Dexie.QuotaExceededError('Encountered full disk while opening backing store for indexedDB.open.'),
+  ]) {
+    const failure = toFailure(error);
+    expect(failure).toMatchObject({ kind: 'storage_full', retryable: true });
+    expect(failure.message).toMatch(/no room left/);
+    expect(failure.message).not.toMatch(/read or write its data/);
+  }
+});
