@@ -19,9 +19,9 @@ import { chooseRoute, sentUtf8Bytes } from './calls/metered-call.ts';
 import { validatePlan } from './plan-validation.ts';
 import { newTaskRow } from '../events/projections/reduce-tasks.ts';
 import type { TaskRunnerDeps } from './task-runner.ts';
+import { system } from './run-context.ts';
 
 const manager: Actor = { kind: 'agent', role: 'project-manager' };
-const system: Actor = { kind: 'system', component: 'orchestrator' };
 
 /** The conversation so far, from the log: the person's messages and the manager's replies. */
 export function conversationOf(
@@ -181,7 +181,8 @@ function currentTasks(state: ProjectState) {
 /**
  * The reply's changes as events. Only tasks not started may change; a change that would
  * break the plan (a cycle, a missing dependency) or take a proposed plan past the run's
- * plan limit (`RunLimits.maxPlanTasks`, the planner's) is left out and said so.
+ * plan limit (`RunLimits.maxPlanTasks`, the planner's) is left out and said so. Tasks added
+ * to an approved plan are bounded by the run's task limit (`RunLimits.maxRunTasks`) instead.
  */
 export function planChanges(state: ProjectState, answer: ChatReply, maxPlanTasks: number): EventDraft[] {
   const { add, update, cancel } = answer.changes;
@@ -244,9 +245,11 @@ export function planChanges(state: ProjectState, answer: ChatReply, maxPlanTasks
       acceptance: task.acceptance,
     }))
     .concat(fresh);
+  // Only the graph's shape is checked here: how many tasks a run may add is the run's own
+  // limit (`RunLimits.maxRunTasks`), which pauses it with the choice to go on.
   const checked = validatePlan(
     { ...plan, estimate: plan.estimate ?? { tokens: 0, costUsd: 0 }, tasks: graph },
-    { maxTasks: 500 },
+    { maxTasks: Number.POSITIVE_INFINITY },
   );
   if (!checked.ok) return [notApplied(checked.errors)];
   for (const task of fresh) {

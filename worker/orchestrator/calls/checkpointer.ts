@@ -13,11 +13,9 @@
  * checkpoint is at most the interval that was being written plus the one since.
  */
 import type { EventLog } from '../../events/store/contract.ts';
-import type { Actor } from '../../events/schemas/common.ts';
 import { sha256Hex } from '../../events/hash.ts';
 import type { RunLimits } from '../limits.ts';
-
-const system: Actor = { kind: 'system', component: 'orchestrator' };
+import { system } from '../run-context.ts';
 
 export interface CheckpointTarget {
   store: Pick<EventLog, 'append'>;

@@ -22,10 +22,8 @@
  */
 import type { EventDraft } from '../../events/catalog.ts';
 import type { CostRow } from '../../events/projections/rows.ts';
-import type { Actor } from '../../events/schemas/common.ts';
 import { estimateOutputTokens } from '../../providers/contract/usage.ts';
-
-const system: Actor = { kind: 'system', component: 'orchestrator' };
+import { system } from '../run-context.ts';
 
 export interface InterruptedOutput {
   /** Characters of the call's output in its last checkpoint (0 if none was written). */

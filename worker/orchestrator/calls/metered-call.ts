@@ -23,7 +23,6 @@ import {
 } from '../../budget/index.ts';
 import type { EventDraft } from '../../events/catalog.ts';
 import type { Preference } from '../../events/projections/rows.ts';
-import type { Actor } from '../../events/schemas/common.ts';
 import type { ProviderAdapter } from '../../providers/contract/provider-adapter.ts';
 import type { ProviderRequest } from '../../providers/contract/provider-request.ts';
 import type { ProviderReady } from '../../providers/contract/provider-service-api.ts';
@@ -31,6 +30,7 @@ import type { Usage } from '../../providers/contract/usage.ts';
 import { type CallResult, callModel } from '../call-model.ts';
 import type { ModelPrices } from '../../settings/price-edit.ts';
 import { type ModelChoice, type ModelChooser, type RouteRequest, recordEvents } from '../model-choice.ts';
+import { system } from '../run-context.ts';
 
 /** What a metered call needs: the engine's chooser and the project's governor. */
 export interface Meter {
@@ -46,8 +46,6 @@ export interface TotalUsage {
   outputTokens: number;
   costUsd: number;
 }
-
-const system: Actor = { kind: 'system', component: 'orchestrator' };
 
 export type RouteChoice =
   | { ok: true; route: MeteredRoute; events: EventDraft[] }
