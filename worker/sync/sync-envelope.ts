@@ -105,11 +105,25 @@ const eventsData = (projectId: string, seq: number, ids: readonly string[], comp
 const deflateFromBytes = 4096;
 
 /**
+ * Most bytes a sealed run may inflate to. A run holds at most 256 KiB of plaintext (one
+ * larger event alone), so this is far past anything a device seals; it stops a run that
+ * a faulty or hostile device of the space deflated from gigabytes of nothing.
+ */
+export const maxInflatedBytes = 64 * 1024 * 1024;
+
+class TooLargeError extends Error {}
+
+/**
  * The bytes through a (de)compression stream, written in one piece and read as they
  * come: a third quicker than piping a Blob's stream through it, whose chunking and
- * copy cost as much as the deflate itself on a long push.
+ * copy cost as much as the deflate itself on a long push. Past `limit` bytes out, the
+ * stream is cancelled and `TooLargeError` thrown.
  */
-async function through(bytes: Uint8Array<ArrayBuffer>, transform: CompressionStream | DecompressionStream) {
+async function through(
+  bytes: Uint8Array<ArrayBuffer>,
+  transform: CompressionStream | DecompressionStream,
+  limit = Number.POSITIVE_INFINITY,
+) {
   const writer = transform.writable.getWriter();
   // Failures surface on the readable side, which is awaited below.
   writer.write(bytes).catch(() => undefined);
@@ -120,8 +134,12 @@ async function through(bytes: Uint8Array<ArrayBuffer>, transform: CompressionStr
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    parts.push(value);
     length += value.byteLength;
+    if (length > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw new TooLargeError();
+    }
+    parts.push(value);
   }
   const out = new Uint8Array(length);
   let at = 0;
@@ -274,8 +292,12 @@ export async function openEvents(
   let plain = opened;
   if (compressed) {
     try {
-      plain = await through(opened, new DecompressionStream('deflate-raw'));
-    } catch {
+      plain = await through(opened, new DecompressionStream('deflate-raw'), maxInflatedBytes);
+    } catch (error) {
+      if (error instanceof TooLargeError)
+        throw new SyncTamperError(
+          `A synced run of events inflates past ${maxInflatedBytes / 1024 / 1024} MiB, far more than a device seals: it was refused unread.`,
+        );
       throw new SyncTamperError('A synced run of events does not inflate: it was written by a faulty device.');
     }
   }

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { ulid } from 'ulid';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -9,6 +10,7 @@ import { pullProject, pushProject } from '../../../worker/sync/project-stream.ts
 import { deriveSpaceCredentials, makeSpaceSecret, SpaceSecretError } from '../../../worker/sync/space-secret.ts';
 import {
   maxEventsPerEnvelope,
+  maxInflatedBytes,
   openEvent,
   openEvents,
   placesOf,
@@ -185,6 +187,34 @@ describe('runs of events sealed as one envelope', () => {
     await expect(openEvents(key, ulid(), run!)).rejects.toThrow(SyncTamperError);
     const flipped = { ...run!, ct: (run!.ct[0] === 'A' ? 'B' : 'A') + run!.ct.slice(1) };
     await expect(openEvents(key, projectId, flipped)).rejects.toThrow("does not open with this space's secret");
+  });
+  test('a run that inflates past the cap is refused unread, with a sentence saying so', async () => {
+    const { key } = await deriveSpaceCredentials(makeSpaceSecret());
+    const projectId = ulid();
+    const ids = [ulid()];
+    // A device of the space (only it holds the key) sealing a deflate bomb: zeros just
+    // past the cap deflate to a few dozen KiB.
+    const bomb = deflateRawSync(new Uint8Array(maxInflatedBytes + 1024));
+    expect(bomb.byteLength).toBeLessThan(256 * 1024);
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    const additionalData = new TextEncoder().encode(
+      `orchestra-sync-v1|${projectId}|events|1|${ids.join(',')}|deflate-raw`,
+    );
+    const ct = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData }, key, bomb));
+    const envelope = {
+      v: 1 as const,
+      kind: 'events' as const,
+      seq: 1,
+      ids,
+      z: 'deflate-raw' as const,
+      iv: Buffer.from(iv).toString('base64url'),
+      ct: Buffer.from(ct).toString('base64url'),
+    };
+    await expect(openEvents(key, projectId, envelope)).rejects.toThrow(
+      new SyncTamperError(
+        'A synced run of events inflates past 64 MiB, far more than a device seals: it was refused unread.',
+      ),
+    );
   });
 });
 
