@@ -174,12 +174,16 @@ export class SyncService {
    * knows, or what this device recorded before it started.
    */
   isRemoteNow(projectId: string): boolean {
+    // Being split: the log is replaced by the stream's, and nothing here may write it
+    // meanwhile (an event of this device there would diverge again: a second copy).
+    if (this.splitting.has(projectId)) return true;
     const live = this.projects.get(projectId);
     return live ? live.remote : this.remoteAtStart.has(projectId);
   }
 
   /** Whether another device writes this project (this device watches it). */
   async isRemote(projectId: string): Promise<boolean> {
+    if (this.splitting.has(projectId)) return true;
     const live = this.projects.get(projectId);
     if (live) return live.remote;
     return (await this.state.cursor(projectId)).remote;

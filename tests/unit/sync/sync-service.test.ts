@@ -35,7 +35,7 @@ interface Device {
   reads: { open: Map<string, number>; most: Map<string, number> };
 }
 
-function device(name: string): Device {
+function device(name: string, options: { release?: (projectId: string) => Promise<void> } = {}): Device {
   const db = new OrchestraDb(`sync-${name}-${ulid()}`);
   const engine = createEngine(db);
   const offline = { value: false };
@@ -53,7 +53,7 @@ function device(name: string): Device {
     reads.most.set(stream, Math.max(open, reads.most.get(stream) ?? 0));
     return fetch(input, init).finally(() => reads.open.set(stream, (reads.open.get(stream) ?? 1) - 1));
   };
-  const sync = new SyncService(engine, { scanMs: 100, fetch: fetcher });
+  const sync = new SyncService(engine, { scanMs: 100, fetch: fetcher, ...options });
   cleanups.push(async () => {
     sync.stop();
     db.close();
@@ -212,6 +212,49 @@ describe('a device syncs its projects with the others of its space', () => {
       (events) => events.length === 5,
     );
     expect(ids(await log(b, copy.id))).toEqual(ids(copyLog));
+  });
+
+  test('while a diverged project is split in two, the device counts it as written elsewhere', async () => {
+    const { url } = await server();
+    const remoteDuringSplit: boolean[] = [];
+    let proceed: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (proceed = resolve));
+    const a: Device = device('laptop', {
+      // The runner is let go here; the app attaches it again to a project it writes
+      // (opening it, a lock handed over) unless the sync says another device writes it.
+      release: async (projectId) => {
+        remoteDuringSplit.push(a.sync.isRemoteNow(projectId), await a.sync.isRemote(projectId));
+        await held;
+      },
+    });
+    const b = device('phone');
+    const projectId = await newProject(a, 'Shop');
+    const secret = await a.sync.create(url, 'laptop');
+    await b.sync.join(url, secret, 'phone');
+    await until(
+      () => log(b, projectId),
+      (events) => events.length === 2,
+    );
+    a.sync.stop();
+    await a.engine.store.append(projectId, [message('laptop 1')]);
+    await b.engine.store.append(projectId, [message('phone 1')]);
+    await until(
+      () => Promise.resolve(b.sync.current()),
+      (status) => status.waiting === 0,
+    );
+    await a.sync.resume();
+    await until(
+      () => Promise.resolve(remoteDuringSplit.length),
+      (count) => count === 2,
+    );
+    expect(remoteDuringSplit).toEqual([true, true]);
+    proceed();
+    await until(names.bind(null, a), (list) => list.join() === 'Shop,Shop (from laptop)');
+    await until(
+      () => log(a, projectId),
+      (events) => events.length === 3,
+    );
+    expect(a.sync.isRemoteNow(projectId)).toBe(true);
   });
 
   test('work done offline waits on the device, says so, and is pushed when the server is back', async () => {
