@@ -1,10 +1,11 @@
-import { DurableStreamError, FetchError } from '@durable-streams/client';
+import { DurableStreamError, FetchError, StaleEpochError } from '@durable-streams/client';
 import { SyncTamperError } from './sync-envelope.ts';
 
 /** What went wrong talking to the sync server, with a sentence for the person. */
 export type SyncFailureKind =
   | 'unreachable'
   | 'wrong_secret'
+  | 'fenced'
   | 'no_space'
   | 'gone'
   | 'quota'
@@ -44,15 +45,26 @@ const quotaNames = new Map([
   ['too_large', 'its size limit for one upload'],
 ]);
 
+/** Another device took a project's writing over: nothing the person must do (see project-sync.ts). */
+const fenced = (serverUrl: string) =>
+  new SyncError(
+    'fenced',
+    `Another device now writes this project on the sync server at ${serverUrl}; this device watches it, and keeps what it wrote meanwhile as a copy.`,
+    true,
+  );
+
 /**
- * The SyncError for a refusal, one sentence per cause. Exported for tests; callers use
- * `syncErrorOf` (a Response) or `syncFailure` (anything a request threw).
+ * The SyncError for a refusal, one sentence per cause; callers use `syncErrorOf` (a
+ * Response) or `syncFailure` (anything a request threw).
  */
-export function syncErrorOfRefusal(refusal: Refusal, serverUrl: string): SyncError {
+function syncErrorOfRefusal(refusal: Refusal, serverUrl: string): SyncError {
   const { status, code, said, retryAfter } = refusal;
   const because = said ? ` The server said: ${said}` : '';
   const seconds = Number(retryAfter);
   const waitMs = retryAfter && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
+  // A 403 for a stale producer epoch is a take-over, not a wrong secret: telling the
+  // person to leave the space and join again would be wrong advice.
+  if (status === 403 && code === 'stale_epoch') return fenced(serverUrl);
   if (status === 401 || status === 403)
     return new SyncError(
       'wrong_secret',
@@ -136,6 +148,7 @@ export const unreachable = (serverUrl: string) =>
 export function syncFailure(error: unknown, serverUrl: string): SyncError {
   if (error instanceof SyncError) return error;
   if (error instanceof SyncTamperError) return new SyncError('tampered', error.message, false);
+  if (error instanceof StaleEpochError) return fenced(serverUrl);
   if (error instanceof FetchError) {
     const body = error.json ?? (error.text ? safeJson(error.text) : undefined);
     return syncErrorOfRefusal(

@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { FetchError } from '@durable-streams/client';
+import { FetchError, StaleEpochError } from '@durable-streams/client';
 import { ulid } from 'ulid';
 import { afterEach, describe, expect, test } from 'vitest';
 import { OrchestraDb } from '../../../worker/db/database.ts';
@@ -29,6 +29,16 @@ describe('each refusal of the sync server has its own sentence', () => {
       expect(error.message).toContain("does not accept this device's secret");
       expect(error.message).not.toContain('unreachable');
     }
+  });
+
+  test('403 for a stale writer is another device taking the project over, not a wrong secret', async () => {
+    const stale = await syncErrorOf(refusal(403, 'stale_epoch', 'A newer writer has taken over this stream.'), server);
+    const wrong = await syncErrorOf(refusal(403, 'wrong_secret', 'This secret does not open this space.'), server);
+    expect(stale).toMatchObject({ kind: 'fenced', retryable: true });
+    expect(stale.message).toContain('Another device now writes this project');
+    expect(stale.message).not.toContain('secret');
+    expect(stale.message).not.toBe(wrong.message);
+    expect(syncFailure(new StaleEpochError(7), server)).toMatchObject({ kind: 'fenced', message: stale.message });
   });
 
   test('404 of the space: deleted, or the wrong secret', async () => {
