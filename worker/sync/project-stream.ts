@@ -5,8 +5,6 @@ import { bearer, ensureStream, projectStreamUrl, spaceStream } from './space-str
 import { syncFailure } from './sync-errors.ts';
 import { type Envelope, envelopeSchema, openBlob, openEvents, sealBlob, sealEvents } from './sync-envelope.ts';
 
-export { projectStreamUrl };
-
 /** The project's stream, created if it is not there yet. */
 async function ensureProjectStream(connection: SpaceConnection, projectId: string) {
   const url = projectStreamUrl(connection, projectId);

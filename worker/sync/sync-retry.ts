@@ -32,7 +32,7 @@ export interface BackoffSchedule {
   maxMs: number;
 }
 
-export const defaultSchedule: BackoffSchedule = { initialMs: 500, multiplier: 2, maxMs: 30_000 };
+const defaultSchedule: BackoffSchedule = { initialMs: 500, multiplier: 2, maxMs: 30_000 };
 
 /**
  * When a sync loop tries a failed request again, for every loop of one device's sync.
