@@ -72,6 +72,15 @@ export function decayFeatureCell(cell: FeatureCell, tick: number, gamma: number)
 export interface ArmCell {
   n: number;
   sum: number;
+  /**
+   * The model-level change detector (`detectModelChange`): a CUSUM over the arm's scores on
+   * every task type, the run feeding it (outcomes, and the sum of score − the type's
+   * posterior mean), and its alarms. Absent in older snapshots: 0.
+   */
+  cusum?: number | undefined;
+  runN?: number | undefined;
+  runShift?: number | undefined;
+  alarms?: number | undefined;
 }
 
 export function emptyTypeCell(tick: number): TypeCell {
@@ -216,4 +225,68 @@ export function detectChange(cell: TypeCell, quality: number, reference: number,
   cell.runN = 0;
   cell.runSum = 0;
   return true;
+}
+
+/**
+ * The same CUSUM as `detectChange`, kept per model across all its task types: a vendor that
+ * degrades a model degrades it on every kind of task, and the model's scores on all of
+ * them together show it sooner than any one type's do (each score is read against its own
+ * type's posterior mean and dispersion, so the calibration is the same: about one false
+ * alarm per e^threshold outcomes of a model that does not change). Call it with the type
+ * cell before the score joins it; only cells with `changeMinEvidence` outcomes feed it.
+ * Returns the mean shift of the run that raised the alarm (negative), or 0 when none.
+ */
+export function detectModelChange(
+  arm: ArmCell,
+  cell: TypeCell,
+  quality: number,
+  reference: number,
+  tuning: RouterTuning,
+): number {
+  if (!tuning.forgetting || !tuning.modelChangeDetection || cell.n < tuning.changeMinEvidence) return 0;
+  const p0 = Math.min(0.98, Math.max(0.02, reference));
+  const p1 = Math.max(0.01, p0 - tuning.changeShift);
+  const dispersion = Math.min(1, Math.max(0.05, qualityVariance(cell) / (p0 * (1 - p0))));
+  const llr = (quality * Math.log(p1 / p0) + (1 - quality) * Math.log((1 - p1) / (1 - p0))) / dispersion;
+  const cusum = (arm.cusum ?? 0) + llr;
+  if (cusum <= 0) {
+    arm.cusum = 0;
+    arm.runN = 0;
+    arm.runShift = 0;
+    return 0;
+  }
+  arm.cusum = cusum;
+  arm.runN = (arm.runN ?? 0) + 1;
+  arm.runShift = (arm.runShift ?? 0) + quality - reference;
+  if (cusum < tuning.changeThreshold) return 0;
+  const shift = Math.min(0, arm.runShift / arm.runN);
+  arm.alarms = (arm.alarms ?? 0) + 1;
+  arm.cusum = 0;
+  arm.runN = 0;
+  arm.runShift = 0;
+  return shift;
+}
+
+/**
+ * After a model-level alarm: a type cell of the model keeps its mean moved by the shift the
+ * alarm's run showed, worth at most `keep` outcomes, in a new epoch (its context
+ * deviations belonged to the old model). Its own detector starts again.
+ */
+export function shiftTypeCell(cell: TypeCell, shift: number, keep: number, tuning: RouterTuning): void {
+  if (cell.n <= 0) return;
+  const mean = Math.min(0.99, Math.max(0.01, cell.sum / cell.n + shift));
+  const variance = qualityVariance(cell);
+  const weight = observationWeight(mean, variance, tuning);
+  const effectMean = cell.effectSum / cell.n;
+  const n = Math.min(cell.n, keep);
+  cell.n = n;
+  cell.sum = mean * n;
+  cell.sumSq = (variance + mean * mean) * n;
+  cell.effectSum = effectMean * n;
+  cell.a = weight * n * mean;
+  cell.b = weight * n * (1 - mean);
+  cell.epoch += 1;
+  cell.cusum = 0;
+  cell.runN = 0;
+  cell.runSum = 0;
 }

@@ -22,13 +22,16 @@ import {
   decayFeatureCell,
   decayTypeCell,
   detectChange,
+  detectModelChange,
   discount,
   emptyTypeCell,
   makePowers,
   observationWeight,
   qualityVariance,
+  shiftTypeCell,
 } from './posterior.ts';
 import { type Preference, type UtilityWeights, parsePreference, weightsFor } from './preference.ts';
+import { type Ladder, fitLadder, ladderPosition, makeLadder } from './ladder.ts';
 import { latencyUnits, priorQuality } from './priors.ts';
 import type {
   RouteCandidate,
@@ -186,10 +189,22 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
   const views = new Map<string, TypeView>();
   const sharedViews = new Map<string, Float64Array>();
   let table: ArmTable = makeArmTable([], state.global, state.inflight);
+  // The price ladder (ladder.ts): per arm its place on it, its capability prior across task
+  // types, and the fitted offset and strength; refitted when the catalog or a mean changes.
+  let position = new Float64Array(0);
+  let capability = new Float64Array(0);
+  let ladder: Ladder = makeLadder(0);
+  const refitLadder = () => fitLadder(ladder, position, capability, table.globalN, table.globalSum, tuning);
   function catalogChanged(): void {
     views.clear();
     sharedViews.clear();
     table = makeArmTable(state.arms, state.global, state.inflight);
+    position = Float64Array.from(state.arms, (arm) =>
+      ladderPosition(arm.inputPricePerMillion, arm.outputPricePerMillion),
+    );
+    capability = Float64Array.from(state.arms, (arm) => priorQuality(arm, ''));
+    ladder = makeLadder(state.arms.length);
+    refitLadder();
   }
   for (const arm of options.arms) upsertArm(state, arm);
   catalogChanged();
@@ -244,14 +259,23 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
    * the mean and the strength (pseudo-outcomes) to `priorOut`.
    */
   const priorOut = [0, 0];
-  function typePrior(index: number, capability: number): void {
+  function typePrior(index: number, typeCapability: number): void {
     const n = table.globalN[index] as number;
-    const m =
-      n > 0
-        ? (tuning.priorStrength * capability + (table.globalSum[index] as number)) / (tuning.priorStrength + n)
-        : capability;
+    // The capability prior moved to where the price ladder puts the arm, worth what its fit allows.
+    let strength = ladder.strength[index] as number;
+    const c = Math.min(0.98, Math.max(0.02, typeCapability + (ladder.offset[index] as number)));
+    if (n > 0 && strength > tuning.priorStrength) {
+      // A Student-t prior, not a Gaussian: an arm whose own mean sits far off the ladder (a
+      // model that got worse, an outlier for its price) is judged on its own outcomes.
+      const bernoulli = Math.max(1e-4, c * (1 - c));
+      const own = (table.globalSum[index] as number) / n - c;
+      const z2 = (own * own) / (bernoulli / (strength + 1) + bernoulli / n);
+      strength = Math.max(tuning.priorStrength, (strength * (ladderTails + 1)) / (ladderTails + z2));
+      strength = Math.min(strength, ladder.strength[index] as number);
+    }
+    const m = n > 0 ? (strength * c + (table.globalSum[index] as number)) / (strength + n) : c;
     const bernoulli = Math.max(1e-4, m * (1 - m));
-    const uncertainty = bernoulli / (tuning.priorStrength + Math.max(0, n));
+    const uncertainty = bernoulli / (strength + Math.max(0, n));
     priorOut[0] = m;
     priorOut[1] = Math.max(tuning.priorStrength, bernoulli / (typeSpread + uncertainty) - 1);
   }
@@ -612,6 +636,13 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
     }
     const reference = (strength * m0 + cell.a) / (strength + cell.a + cell.b);
     const changed = detectChange(cell, outcome.quality, reference, tuning);
+    let global = state.global.get(armId);
+    if (global === undefined) {
+      global = { n: 0, sum: 0 };
+      state.global.set(armId, global);
+    }
+    const modelShift = changed ? 0 : detectModelChange(global, cell, outcome.quality, reference, tuning);
+    if (modelShift < 0) modelChanged(armId, index, global, modelShift);
 
     const q = outcome.quality;
     cell.n += 1;
@@ -708,11 +739,6 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
       }
     }
 
-    let global = state.global.get(armId);
-    if (global === undefined) {
-      global = { n: 0, sum: 0 };
-      state.global.set(armId, global);
-    }
     if (changed) {
       // The model changed: what it did on other task types before is no prior for now.
       global.n = cell.n;
@@ -726,8 +752,31 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
       const at = index as number;
       writeTypeRow(view.rows, at, cell);
       writeGlobal(table, at, global);
+      refitLadder();
     }
     typeSpread = estimateTypeSpread();
+  }
+
+  /**
+   * The model got worse on every task type (a model-level alarm): each of its type cells
+   * keeps its mean moved by the shift the alarm's run showed, worth a few outcomes, and so
+   * does its mean across types, so no type keeps trusting the model it used to be.
+   */
+  function modelChanged(armId: string, index: number | undefined, global: ArmCell, shift: number): void {
+    const keep = tuning.changeMinEvidence;
+    for (const [taskType, byArm] of state.types) {
+      const cell = byArm.get(armId);
+      if (cell === undefined) continue;
+      decayTypeCell(cell, state.ticks.get(taskType) ?? 0, gamma);
+      shiftTypeCell(cell, shift, keep, tuning);
+      const view = views.get(taskType);
+      if (view !== undefined && index !== undefined) writeTypeRow(view.rows, index, cell);
+    }
+    if (global.n > 0) {
+      const mean = Math.min(0.99, Math.max(0.01, global.sum / global.n + shift));
+      global.n = Math.min(global.n, keep);
+      global.sum = mean * global.n;
+    }
   }
 
   function expectedQuality(armId: string, taskType: string): number {
@@ -765,6 +814,9 @@ function build(options: RouterOptions, snapshot: RouterSnapshot | undefined): Ro
   };
 }
 
+// Degrees of freedom of the ladder's Student-t prior (1: Cauchy tails, tuned on seeds 1–20
+// against 0.5, 2 and 4): how soon an arm far off the ladder stops being pulled to it.
+const ladderTails = 1;
 const clampQuality = (q: number) => (q < 0 ? 0 : q > 1 ? 1 : q);
 const learnKeys: string[] = [];
 const learnCells: FeatureCell[] = [];

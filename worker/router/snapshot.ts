@@ -39,6 +39,8 @@ const tuningSchema = z.object({
   changeThreshold: z.number().positive(),
   // Older snapshots have none: they get the default.
   changeMinEvidence: z.number().nonnegative().default(8),
+  // Older snapshots have none: they get the default.
+  modelChangeDetection: z.boolean().default(true),
   balancePenalty: z.number().nonnegative(),
   pacePenalty: z.number().nonnegative(),
   explorationScale: z.number().positive(),
@@ -48,6 +50,8 @@ const tuningSchema = z.object({
   // Older snapshots have none: they get the defaults.
   typeSpreadPrior: z.number().positive().default(0.1),
   typeSpreadCells: z.number().nonnegative().default(4),
+  // Older snapshots have none: they get the default.
+  ladderMaxStrength: z.number().nonnegative().default(60),
   forgetting: z.boolean(),
 });
 
@@ -64,7 +68,18 @@ export const routerSnapshotSchema = z.object({
   features: z.record(z.string(), z.record(z.string(), z.record(z.string(), featureCellSchema))).default({}),
   /** Per context feature and arm: its effect across task types (older snapshots have none). */
   sharedFeatures: z.record(z.string(), z.record(z.string(), featureCellSchema)).default({}),
-  global: z.record(z.string(), z.object({ n: z.number(), sum: z.number() })),
+  global: z.record(
+    z.string(),
+    z.object({
+      n: z.number(),
+      sum: z.number(),
+      // Older snapshots have none: the model-level detector starts from nothing.
+      cusum: z.number().optional(),
+      runN: z.number().optional(),
+      runShift: z.number().optional(),
+      alarms: z.number().optional(),
+    }),
+  ),
   inflight: z.record(z.string(), z.number()),
   decisions: z.number().int().nonnegative(),
   taskScale: z.number().nonnegative(),

@@ -34,6 +34,11 @@ export interface RouterTuning {
   changeThreshold: number;
   /** Discounted outcomes a cell needs before its changes are watched: its mean must mean something first. */
   changeMinEvidence: number;
+  /**
+   * Also watch each model across all its task types (`detectModelChange`): a model that
+   * gets worse everywhere is caught from all its outcomes, not one type's.
+   */
+  modelChangeDetection: boolean;
   /** Utility given up per call already in flight on an arm: spreads parallel tasks. */
   balancePenalty: number;
   /** Utility lost per unit by which an arm's expected cost exceeds the per-task allowance. */
@@ -59,6 +64,13 @@ export interface RouterTuning {
   typeSpreadPrior: number;
   /** How many cells the prior guess of the spread is worth. */
   typeSpreadCells: number;
+  /**
+   * The most outcomes the price ladder's prior may be worth (ladder.ts): a model's mean
+   * across task types is expected where a line through the other models' means against
+   * the log of their prices puts it, worth as many outcomes as that line's residual spread
+   * allows, capped here. At or below `priorStrength` the ladder is off.
+   */
+  ladderMaxStrength: number;
   /** Off: no discounting and no change detection (the stationary baseline). */
   forgetting: boolean;
 }
@@ -74,6 +86,7 @@ export const defaultTuning: RouterTuning = {
   changeShift: 0.25,
   changeThreshold: 10,
   changeMinEvidence: 8,
+  modelChangeDetection: true,
   balancePenalty: 0.01,
   pacePenalty: 0.5,
   explorationScale: 0.3,
@@ -81,5 +94,6 @@ export const defaultTuning: RouterTuning = {
   sizeExploration: 0.5,
   typeSpreadPrior: 0.1,
   typeSpreadCells: 4,
+  ladderMaxStrength: 60,
   forgetting: true,
 };

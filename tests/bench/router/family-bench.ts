@@ -110,6 +110,7 @@ export function runFamilyBench(options: FamilyBenchOptions): FamilyFigures[] {
         const snapshot = router.router.toJSON();
         for (const cells of Object.values(snapshot.types))
           for (const cell of Object.values(cells)) alarms += cell.alarms;
+        for (const cell of Object.values(snapshot.global)) alarms += cell.alarms ?? 0;
         outcomes += options.tasks;
       }
     }

@@ -75,8 +75,9 @@ for (const family of families) {
       costVsOracle: costAtEqualQuality(frontier, figures.quality, figures.cost),
       abandon: tasksUntilAbandoned(episode, figures.choices),
     });
-    for (const cells of Object.values(router.router.toJSON().types))
-      for (const cell of Object.values(cells)) alarms += cell.alarms;
+    const snapshot = router.router.toJSON();
+    for (const cells of Object.values(snapshot.types)) for (const cell of Object.values(cells)) alarms += cell.alarms;
+    for (const cell of Object.values(snapshot.global)) alarms += cell.alarms ?? 0;
   }
   const n = seeds.length;
   const r = (name: string) => (sums.get(name)?.regret ?? 0) / n;
