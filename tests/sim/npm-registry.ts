@@ -132,6 +132,17 @@ function tarballName(name: string, version: string): string {
   return `${name.split('/').pop() ?? name}-${version}.tgz`;
 }
 
+/**
+ * A version's manifest in npm's abbreviated metadata: `scripts` is not sent; the registry
+ * says `hasInstallScript` instead when the package has an install-time script.
+ */
+function abbreviated(manifest: Record<string, unknown>): Record<string, unknown> {
+  const { scripts, ...rest } = manifest;
+  const lifecycle = typeof scripts === 'object' && scripts !== null ? Object.keys(scripts) : [];
+  const installs = lifecycle.some((script) => ['preinstall', 'install', 'postinstall'].includes(script));
+  return installs ? { ...rest, hasInstallScript: true } : rest;
+}
+
 function packument(url: string, name: string, versions: Map<string, Version>) {
   const latest = [...versions.keys()].pop() ?? '';
   return {
@@ -142,7 +153,7 @@ function packument(url: string, name: string, versions: Map<string, Version>) {
       [...versions].map(([version, entry]) => [
         version,
         {
-          ...entry.manifest,
+          ...abbreviated(entry.manifest),
           name,
           version,
           dist: {

@@ -5,7 +5,12 @@ import { sha256Hex } from '../events/hash.ts';
 import type { CheckSummary } from '../events/projections/rows.ts';
 import type { Actor } from '../events/schemas/common.ts';
 import type { CheckFile, CheckReport, CheckRequest, CheckRuntimeName } from './contract.ts';
-import { type DependencyInstaller, type DependencyNeeds, projectDependencies } from './dependency-installer.ts';
+import {
+  type DependencyInstaller,
+  type DependencyNeeds,
+  projectDependencies,
+  projectLockfile,
+} from './dependency-installer.ts';
 import { detectSuite, isRunnableFile } from './detect.ts';
 import { sanitizeReport } from './sanitize.ts';
 import { testQualityEvents } from './test-quality.ts';
@@ -86,7 +91,9 @@ export class ChecksService {
     const content = manifest ? await this.store.blob(manifest.contentHash) : undefined;
     const declared = projectDependencies(content === undefined ? [] : [{ path: 'package.json', content }]);
     if (declared.length === 0) return undefined;
-    const checked = await installer.check(declared);
+    const lock = currentFile(state, 'package-lock.json');
+    const lockfile = lock ? await this.store.blob(lock.contentHash) : undefined;
+    const checked = await installer.check(declared, lockfile);
     return {
       registry: await installer.host(),
       packages: declared.filter((one) => !one.unsupported).map(({ name, spec }) => ({ name, spec })),
@@ -247,7 +254,11 @@ export class ChecksService {
     };
     tell(`Installing ${declared.length} npm package${declared.length === 1 ? '' : 's'}`);
     try {
-      const result = await this.installer.install(declared, { allowNetwork, onProgress: tell });
+      const result = await this.installer.install(declared, {
+        allowNetwork,
+        onProgress: tell,
+        lockfile: projectLockfile(files),
+      });
       if (!result.ok) return { ok: false, reason: result.reason, log: '' };
       const cached = result.packages.filter((one) => one.fromCache).length;
       const host = await this.installer.host();

@@ -13,10 +13,13 @@ export interface DependencyInstaller {
   host(): Promise<string>;
   install(
     dependencies: DeclaredDependency[],
-    options: { allowNetwork: boolean; onProgress?: (detail: string) => void },
+    options: { allowNetwork: boolean; onProgress?: (detail: string) => void; lockfile?: string | undefined },
   ): Promise<InstallResult>;
-  /** Whether a run could install them from this device's cache alone; nothing is downloaded or read whole. */
-  check(dependencies: DeclaredDependency[]): Promise<{ ok: true } | InstallBlocked>;
+  /**
+   * Whether a run could install them (at the versions `lockfile` pins, when given) from this
+   * device's cache alone; nothing is downloaded or read whole.
+   */
+  check(dependencies: DeclaredDependency[], lockfile?: string): Promise<{ ok: true } | InstallBlocked>;
 }
 
 export interface NpmInstallerConfig {
@@ -44,13 +47,19 @@ export function createNpmInstaller(config: NpmInstallerConfig): DependencyInstal
         cache: opened,
         allowNetwork: options.allowNetwork,
         onProgress: options.onProgress,
+        lockfile: options.lockfile,
       });
     },
-    async check(dependencies) {
+    async check(dependencies, lockfile) {
       const [{ checkCached }, registry, opened] = await load();
-      return checkCached(dependencies, { registry, fetch: config.fetch, cache: opened });
+      return checkCached(dependencies, { registry, fetch: config.fetch, cache: opened, lockfile });
     },
   };
+}
+
+/** The text of the project's package-lock.json (at its root), when it has one. */
+export function projectLockfile(files: readonly CheckFile[]): string | undefined {
+  return files.find((file) => file.path === 'package-lock.json')?.content;
 }
 
 /** The dependencies the project's own package.json (at its root) declares. */

@@ -182,3 +182,49 @@ test('a Git dependency blocks the run, and the panel is told downloads would not
   });
   expect(registry.requests.length).toBe(before);
 });
+
+test("a project's package-lock.json pins what is installed, and the output says what was not run", async () => {
+  const store = new MemoryEventLog();
+  const projectId = 'locked-project';
+  const tinyColor = (await (await fetch(`${registry.url}/tiny-color`)).json()) as {
+    versions: Record<string, { dist: { integrity: string } }>;
+  };
+  const lockfile = JSON.stringify({
+    name: 'greeter',
+    lockfileVersion: 3,
+    packages: {
+      '': { name: 'greeter', dependencies: { 'tiny-color': '^1.0.0', 'with-scripts': '^1.0.0' } },
+      'node_modules/tiny-color': {
+        version: '1.0.0',
+        resolved: 'https://registry.npmjs.org/tiny-color/-/tiny-color-1.0.0.tgz',
+        integrity: tinyColor.versions['1.0.0']?.dist.integrity,
+      },
+    },
+  });
+  await project(store, projectId, {
+    'package.json': JSON.stringify({
+      name: 'greeter',
+      scripts: { test: 'node --test' },
+      dependencies: { 'tiny-color': '^1.0.0', 'with-scripts': '^1.0.0' },
+    }),
+    'package-lock.json': lockfile,
+    'test/color.test.js': [
+      "const test = require('node:test');",
+      "const assert = require('node:assert');",
+      "test('the locked version', () => assert.equal(require('tiny-color/package.json').version, '1.0.0'));",
+    ].join('\n'),
+  });
+  const { checks } = service(store, createMemoryPackageCache());
+  const run = await checks.run(projectId, { trigger: 'manual', timeoutMs: 20_000, allowNetwork: true });
+  expect(run).toMatchObject({ ran: true, summary: { outcome: 'completed', counts: { pass: 1, fail: 0 } } });
+  const output = (await store.blob((await lastResult(store, projectId)).outputHash ?? '')) ?? '';
+  const host = new URL(registry.url).host;
+  expect(output.split('\n').slice(0, 4)).toEqual([
+    `Installed 2 npm packages from ${host}: tiny-color@1.0.0, with-scripts@1.0.0`,
+    'From package-lock.json: 1 of 2 packages at their locked versions; resolved afresh, as the lock does not cover them: with-scripts@1.0.0.',
+    "'with-scripts@1.0.0' declares an install script (postinstall: node build.js); it was not run: the tab never runs install scripts, so whatever it would build or download is missing.",
+    "'with-scripts@1.0.0' declares commands (with-scripts, ws-build); they were not linked into node_modules/.bin, and nothing runs them: the tests can import the package, not call its commands.",
+  ]);
+  // The panel's question reads the lock too: what the run installed is what it checks for.
+  expect(await checks.dependencyNeeds(projectId)).toMatchObject({ cached: true });
+});

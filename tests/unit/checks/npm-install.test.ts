@@ -122,6 +122,35 @@ describe('an install', () => {
   });
 });
 
+describe('what an install never does', () => {
+  test('install scripts are not run and bin commands are not linked, and the notes say so', async () => {
+    const result = await install({ 'with-scripts': '1.0.0', 'tiny-color': '1.0.0' });
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.notes).toEqual([
+      "'with-scripts@1.0.0' declares an install script (postinstall: node build.js); it was not run: the tab never runs install scripts, so whatever it would build or download is missing.",
+      "'with-scripts@1.0.0' declares commands (with-scripts, ws-build); they were not linked into node_modules/.bin, and nothing runs them: the tests can import the package, not call its commands.",
+    ]);
+    const paths = result.files.map((file) => file.path);
+    expect(paths).toContain('node_modules/with-scripts/build.js');
+    expect(paths.filter((path) => path.includes('.bin/') || path.endsWith('built.json'))).toEqual([]);
+    // The package itself installs and imports: only what its script would have made is missing.
+    const { report } = await runFiles([
+      { path: 'package.json', content: manifest({ 'with-scripts': '1.0.0' }) },
+      {
+        path: 'test/built.test.js',
+        content: [
+          "import test from 'node:test';",
+          "import assert from 'node:assert/strict';",
+          "import scripts from 'with-scripts';",
+          "test('the postinstall never ran', () => assert.equal(scripts.built, false));",
+        ].join('\n'),
+      },
+      ...result.files,
+    ]);
+    expect(report.cases.map((item) => item.status)).toEqual(['pass']);
+  });
+});
+
 describe('blocked installs name the dependency', () => {
   test('an archive that does not match its integrity is refused, and nothing is installed or cached', async () => {
     const cache = createMemoryPackageCache();

@@ -1,6 +1,8 @@
 import type { CheckFile } from '../contract.ts';
 import type { DeclaredDependency } from './declared.ts';
 import { InstallBlockedError } from './install-blocked.ts';
+import { type Lockfile, readLockfile } from './lockfile.ts';
+import { notRunNotes } from './not-run.ts';
 import type { PackageCache } from './package-cache.ts';
 import { RegistryClient } from './registry.ts';
 import {
@@ -23,6 +25,10 @@ import { type PlacedPackage, placeTree } from './tree.ts';
  *   declared deps --placeTree (metadata: cache / registry)--> placed packages
  *     --archives (cache / registry, verified, unpacked)--> node_modules/** files
  *
+ * With a package-lock.json (lockfileVersion 2 or 3), the packages it holds are installed
+ * at their locked versions, each archive checked against the lock's integrity; only what
+ * the lock does not cover is resolved against the registry.
+ *
  * Without consent, everything comes from the cache or the install is blocked, naming the
  * dependency. Nothing partial is ever handed over: an install is whole or blocked.
  */
@@ -36,6 +42,8 @@ export interface InstallOptions {
   allowNetwork: boolean;
   onProgress?: ((detail: string) => void) | undefined;
   limits?: Partial<InstallLimits> | undefined;
+  /** The text of the project's package-lock.json, when it has one. */
+  lockfile?: string | undefined;
 }
 
 export interface InstallLimits extends TarballLimits {
@@ -56,6 +64,8 @@ export interface InstalledPackage {
   integrity: string;
   location: string;
   fromCache: boolean;
+  /** Installed at the version and integrity package-lock.json records. */
+  locked: boolean;
 }
 
 /** An install (or check) that cannot go on, naming the dependency and saying why. */
@@ -83,17 +93,44 @@ async function blockedAsResult<T>(work: () => Promise<T>): Promise<T | InstallBl
 }
 
 /**
- * Resolves the declared dependencies to a placed tree. Offline, the newest version the
- * cache holds is taken (asked with `hasTarball`, which reads no archive); online, the
- * registry's choice.
+ * The lock's packages, placed where it places them, each archive to be fetched from the
+ * registry in use (npm likewise swaps registry.npmjs.org for the configured registry; the
+ * lock's integrity, not the address, vouches for the bytes).
+ */
+function lockedPackages(lock: Lockfile, client: RegistryClient): Map<string, PlacedPackage> {
+  const placed = new Map<string, PlacedPackage>();
+  for (const [location, entry] of lock.packages)
+    placed.set(location, {
+      name: entry.name,
+      version: entry.version,
+      meta: { ...entry.meta, dist: { ...entry.meta.dist, tarball: client.tarballUrl(entry.name, entry.version) } },
+      location,
+      neededBy: undefined,
+      locked: true,
+    });
+  return placed;
+}
+
+/** The lock read from its text (none: `undefined`), and what the output should say about it. */
+function readLock(text: string | undefined): { lock: Lockfile | undefined; notes: string[] } {
+  if (text === undefined) return { lock: undefined, notes: [] };
+  const read = readLockfile(text);
+  return read.ok ? { lock: read.lock, notes: read.lock.notes } : { lock: undefined, notes: [read.reason] };
+}
+
+/**
+ * Resolves the declared dependencies to a placed tree, starting from the lock's packages
+ * when there is a lock. Offline, the newest version the cache holds is taken (asked with
+ * `hasTarball`, which reads no archive); online, the registry's choice.
  */
 async function resolveTree(
   dependencies: DeclaredDependency[],
   client: RegistryClient,
-  options: { cache: PackageCache; allowNetwork: boolean },
+  options: { cache: PackageCache; allowNetwork: boolean; lockfile?: string | undefined },
   limits: InstallLimits,
   progress: (detail: string) => void,
 ) {
+  const { lock, notes } = readLock(options.lockfile);
   const unsupported = dependencies.find((dependency) => dependency.unsupported && !dependency.optional);
   if (unsupported) {
     throw new InstallBlockedError(
@@ -104,7 +141,7 @@ async function resolveTree(
   }
   const wanted = dependencies.filter((dependency) => !dependency.unsupported);
   progress(`Resolving ${wanted.length} npm package${wanted.length === 1 ? '' : 's'} from ${client.host}`);
-  return placeTree(
+  const tree = await placeTree(
     wanted.map(({ name, spec, optional }) => ({ name, spec, optional })),
     {
       packument: (name, neededBy) => client.packument(name, neededBy),
@@ -119,7 +156,18 @@ async function resolveTree(
     },
     client.host,
     limits.maxPackages,
+    lock ? lockedPackages(lock, client) : undefined,
   );
+  if (lock) {
+    const fresh = tree.packages.filter((node) => !node.locked);
+    notes.push(
+      `From package-lock.json: ${tree.packages.length - fresh.length} of ${tree.packages.length} packages at their locked versions` +
+        (fresh.length > 0
+          ? `; resolved afresh, as the lock does not cover them: ${fresh.map((node) => `${node.name}@${node.version}`).join(', ')}.`
+          : '.'),
+    );
+  }
+  return { packages: tree.packages, notes: [...notes, ...tree.notes] };
 }
 
 /** The archive's integrity key; an archive the registry lists none for is refused. */
@@ -183,6 +231,8 @@ export function installDependencies(
     const files: CheckFile[] = [];
     const packages: InstalledPackage[] = [];
     const notes = [...tree.notes];
+    /** By location, so the notes come out in the tree's order whatever order downloads end in. */
+    const packageNotes = new Map<string, string[]>();
     let done = 0;
     let totalBytes = 0;
     const installOne = async (node: PlacedPackage) => {
@@ -197,7 +247,8 @@ export function installDependencies(
       }
       let unpacked;
       try {
-        unpacked = await unpackTarball(bytes, node.meta.dist, label, limits);
+        const listedBy = node.locked ? 'package-lock.json records' : 'the registry lists';
+        unpacked = await unpackTarball(bytes, node.meta.dist, label, limits, listedBy);
       } catch (error) {
         if (error instanceof PackageRefusedError) throw new InstallBlockedError(node.name, 'refused', error.message);
         throw error;
@@ -213,8 +264,18 @@ export function installDependencies(
           'refused',
           `The project's npm packages unpack to more than ${Math.round(limits.maxTotalBytes / 1024 / 1024)} MB; the tab installs at most that much.`,
         );
-      for (const skipped of unpacked.skipped) notes.push(`${label}: ${skipped}`);
-      packages.push({ name: node.name, version: node.version, integrity: key, location: node.location, fromCache });
+      packageNotes.set(node.location, [
+        ...unpacked.skipped.map((skipped) => `${label}: ${skipped}`),
+        ...notRunNotes(label, unpacked.files),
+      ]);
+      packages.push({
+        name: node.name,
+        version: node.version,
+        integrity: key,
+        location: node.location,
+        fromCache,
+        locked: node.locked === true,
+      });
       done += 1;
       progress(`Installing npm packages from ${host} (${done} of ${tree.packages.length})`);
     };
@@ -234,6 +295,7 @@ export function installDependencies(
     if (failed) throw failed.reason;
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     packages.sort((a, b) => (a.location < b.location ? -1 : 1));
+    for (const item of packages) notes.push(...(packageNotes.get(item.location) ?? []));
     return { ok: true as const, files, packages, notes };
   });
 }

@@ -100,6 +100,14 @@ export class RegistryClient {
     return packument;
   }
 
+  /**
+   * Where this registry keeps a version's archive, as every npm registry lays them out.
+   * @example client.tarballUrl('@scope/pkg', '1.0.0') // "<registry>/@scope/pkg/-/pkg-1.0.0.tgz"
+   */
+  tarballUrl(name: string, version: string): string {
+    return `${this.base}/${name}/-/${name.split('/').pop() ?? name}-${version}.tgz`;
+  }
+
   /** Downloads an archive from the registry's origin, up to `maxBytes`. */
   async tarball(url: string, label: string, maxBytes: number): Promise<Uint8Array> {
     let target: URL;

@@ -138,6 +138,8 @@ export async function unpackTarball(
   dist: { integrity?: string | undefined; shasum?: string | undefined },
   label: string,
   limits: TarballLimits = defaultTarballLimits,
+  /** Who vouches for `dist`, as the refusal says it: "the registry lists", "package-lock.json records". */
+  listedBy = 'the registry lists',
 ): Promise<UnpackedPackage> {
   if (bytes.byteLength > limits.maxTarballBytes)
     throw new PackageRefusedError(
@@ -146,7 +148,7 @@ export async function unpackTarball(
   if (!(await matchesIntegrity(bytes, dist))) {
     const expected = integrityKey(dist) ?? 'none listed';
     throw new PackageRefusedError(
-      `${label} was refused: the downloaded archive does not match the integrity the registry lists (${expected.slice(0, 30)}…). Nothing of it was installed.`,
+      `${label} was refused: the downloaded archive does not match the integrity ${listedBy} (${expected.slice(0, 30)}…). Nothing of it was installed.`,
     );
   }
   const tar = await gunzip(bytes, limits.maxUnpackedBytes, label);

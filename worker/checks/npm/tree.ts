@@ -10,6 +10,12 @@ import type { Packument, PackumentVersion } from './packument.ts';
  * package's dependencies all before theirs), so a placement never changes what an
  * already-placed package resolves. A version satisfying the range that is already
  * visible from the dependent is used again.
+ *
+ * With a lockfile, its packages start out placed where the lock puts them: a dependency
+ * that a locked package satisfies takes it (and then its dependencies are followed from
+ * there), so only what the lock does not cover is resolved against the registry. Locked
+ * packages nothing reaches are left out, and a locked package whose version the project
+ * no longer accepts gives way to a fresh resolution.
  */
 
 export interface PlacedPackage {
@@ -20,6 +26,8 @@ export interface PlacedPackage {
   location: string;
   /** The package that first needed it, "a@1.0.0", or undefined for the project's own. */
   neededBy: string | undefined;
+  /** Taken from package-lock.json: its version and integrity are the lock's. */
+  locked?: boolean | undefined;
 }
 
 export interface TreeSource {
@@ -105,8 +113,19 @@ export interface PlacedTree {
   notes: string[];
 }
 
+/** Whether a package is built for particular systems only (an optional one is then left out). */
+const builtForSome = (meta: PackumentVersion) => (meta.os?.length ?? 0) > 0 || (meta.cpu?.length ?? 0) > 0;
+
+/** Whether `spec` accepts a placed package; a locked one also answers a tag (as npm keeps it). */
+function accepts(placed: PlacedPackage, spec: string): boolean {
+  const range = semver.validRange(spec);
+  if (range !== null) return semver.satisfies(placed.version, range);
+  return placed.version === spec || (placed.locked === true && semver.valid(spec) === null);
+}
+
 /**
- * Resolves and places the project's dependencies and theirs.
+ * Resolves and places the project's dependencies and theirs, starting from the `locked`
+ * packages (by location) when the project has a lockfile.
  * Throws {@link InstallBlockedError} naming the first dependency that cannot be had.
  */
 export async function placeTree(
@@ -114,18 +133,45 @@ export async function placeTree(
   source: TreeSource,
   host: string,
   maxPackages = 1500,
+  locked: ReadonlyMap<string, PlacedPackage> = new Map(),
 ): Promise<PlacedTree> {
-  const placed = new Map<string, PlacedPackage>();
+  const placed = new Map<string, PlacedPackage>(locked);
+  /** Locations in the tree: placed here, or locked and reached by a dependency. */
+  const taken = new Set<string>();
   const notes: string[] = [];
   const queue: { location: string; label: string | undefined; wants: Want[] }[] = [
     { location: '', label: undefined, wants: roots },
   ];
+  /** The placed package `name` resolves to from `location`, as Node walks up. */
+  const visibleFrom = (location: string, name: string) => {
+    for (let at: string | undefined = location; at !== undefined; at = parentOf(at)) {
+      const visible = placed.get(childLocation(at, name));
+      if (visible) return { at, visible };
+    }
+    return undefined;
+  };
+  const take = (node: PlacedPackage) => {
+    if (taken.size >= maxPackages)
+      throw new InstallBlockedError(
+        node.name,
+        'too-many',
+        `The project needs more than ${maxPackages} npm packages; the tab installs at most that many.`,
+      );
+    placed.set(node.location, node);
+    taken.add(node.location);
+    queue.push({ location: node.location, label: `${node.name}@${node.version}`, wants: wantsOf(node.meta) });
+  };
   while (queue.length > 0) {
     const { location, label, wants } = queue.shift() as (typeof queue)[number];
     const neededBy = neededByText(label);
-    // Ask for all of a package's dependencies at once; they are placed in order below.
-    for (const want of wants)
-      if (isPackageName(want.name)) void source.packument(want.name, neededBy).catch(() => undefined);
+    // Ask for all of a package's dependencies at once (not those the lock already has);
+    // they are placed in order below.
+    for (const want of wants) {
+      const seen = visibleFrom(location, want.name);
+      const spec = readSpec(want.spec);
+      if (isPackageName(want.name) && !(seen && spec.kind === 'registry' && accepts(seen.visible, spec.spec)))
+        void source.packument(want.name, neededBy).catch(() => undefined);
+    }
     for (const want of wants) {
       try {
         if (!isPackageName(want.name))
@@ -141,20 +187,29 @@ export async function placeTree(
             'unsupported-spec',
             `The npm package '${want.name}'${neededBy} is declared as '${want.spec}', ${spec.why}, which cannot be installed in the tab: only versions from the registry can.`,
           );
-        let conflictAt: string | undefined;
-        let reused = false;
-        for (let at: string | undefined = location; at !== undefined; at = parentOf(at)) {
-          const visible = placed.get(childLocation(at, want.name));
-          if (!visible) continue;
-          const range = semver.validRange(spec.spec);
-          if (range !== null && semver.satisfies(visible.version, range)) reused = true;
-          else if (visible.version === spec.spec) reused = true;
-          else conflictAt = at;
-          break;
+        const seen = visibleFrom(location, want.name);
+        if (seen && accepts(seen.visible, spec.spec)) {
+          // A locked package is followed the first time something needs it.
+          if (taken.has(seen.visible.location)) continue;
+          if (want.optional && builtForSome(seen.visible.meta)) {
+            notes.push(
+              `${want.name}@${seen.visible.version} was left out: it is optional and built for particular systems.`,
+            );
+            continue;
+          }
+          take({ ...seen.visible, neededBy: label });
+          continue;
         }
-        if (reused) continue;
-        const target = conflictAt === undefined ? childLocation('', want.name) : childLocation(location, want.name);
-        if (placed.has(target))
+        const target = seen === undefined ? childLocation('', want.name) : childLocation(location, want.name);
+        const there = placed.get(target);
+        if (there?.locked && !taken.has(target)) {
+          // The lock's version is one the project no longer accepts: it and what it nests give way.
+          for (const at of [...placed.keys()])
+            if ((at === target || at.startsWith(`${target}/`)) && !taken.has(at)) placed.delete(at);
+          notes.push(
+            `${want.name}@${there.version} in package-lock.json does not match '${want.spec}'${neededBy}; it was resolved afresh.`,
+          );
+        } else if (there)
           throw new InstallBlockedError(
             want.name,
             'no-matching-version',
@@ -170,19 +225,11 @@ export async function placeTree(
           cached ? (candidate, meta) => cached(want.name, candidate, meta) : undefined,
         );
         const meta = packument.versions.get(version) as PackumentVersion;
-        if (want.optional && ((meta.os?.length ?? 0) > 0 || (meta.cpu?.length ?? 0) > 0)) {
+        if (want.optional && builtForSome(meta)) {
           notes.push(`${want.name}@${version} was left out: it is optional and built for particular systems.`);
           continue;
         }
-        if (placed.size >= maxPackages)
-          throw new InstallBlockedError(
-            want.name,
-            'too-many',
-            `The project needs more than ${maxPackages} npm packages; the tab installs at most that many.`,
-          );
-        const node: PlacedPackage = { name: want.name, version, meta, location: target, neededBy: label };
-        placed.set(target, node);
-        queue.push({ location: target, label: `${want.name}@${version}`, wants: wantsOf(meta) });
+        take({ name: want.name, version, meta, location: target, neededBy: label });
       } catch (error) {
         if (want.optional && error instanceof InstallBlockedError && error.kind !== 'needs-consent') {
           notes.push(`The optional package '${want.name}' was left out: ${error.message}`);
@@ -192,5 +239,5 @@ export async function placeTree(
       }
     }
   }
-  return { packages: [...placed.values()], notes };
+  return { packages: [...placed.values()].filter((node) => taken.has(node.location)), notes };
 }
