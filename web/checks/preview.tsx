@@ -5,6 +5,7 @@ import type { PreviewCommand, PreviewEvent, PreviewFiles, PreviewLine } from '..
 import type { ArtifactRow } from '../../worker/api.ts';
 import { makeThrottle } from '../lib/throttle.ts';
 import { callEngine } from '../worker-client.ts';
+import { releaseSandboxFrames } from './sandbox-process.ts';
 import './preview.css';
 
 /** Whether a project has a page to preview (an `index.html`). */
@@ -120,6 +121,9 @@ export function Preview(props: { projectId: string; artifacts: readonly Artifact
     generation += 1;
     setReady(false);
     setStatus('loading');
+    // The page may be stuck in an endless loop, holding the process every sandboxed frame
+    // shares: the new preview page gets a fresh one only if none of them is left.
+    releaseSandboxFrames();
     setFrameKey((key) => key + 1);
   }
 

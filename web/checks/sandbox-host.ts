@@ -2,6 +2,7 @@ import { assetRuntimes, frameUrl, runtimeUrls } from 'virtual:orchestra-sandbox'
 import type { FrameCommand, FrameEvent, RuntimeBundle } from '../../sandbox/frame/protocol.ts';
 import { emptyReport } from '../../sandbox/frame/run-record.ts';
 import type { CheckProgress, CheckReport, CheckRequest } from '../../worker/checks/contract.ts';
+import { holdSandboxFrame } from './sandbox-process.ts';
 
 /**
  * The page's side of the code-running frame. The engine (a worker) cannot make frames,
@@ -12,7 +13,9 @@ import type { CheckProgress, CheckReport, CheckRequest } from '../../worker/chec
  * The frame is sandboxed without `allow-same-origin`: an opaque origin that cannot read
  * the app's storage, caches or engine, open windows, navigate the app, or download.
  * One frame serves every run, one run at a time; if it stops answering past a run's time
- * limit (a crashed renderer), the page removes it and reports the run as crashed.
+ * limit (a crashed renderer), the page removes it and reports the run as crashed. It
+ * shares its process with the Preview's frames (see `sandbox-process.ts`): while no run
+ * uses it, a Preview Reload takes it away and it is made again, warm, right after.
  */
 
 export interface SandboxRun {
@@ -24,6 +27,10 @@ export interface SandboxRun {
 const frameGraceMs = 5_000;
 
 let frame: Promise<HTMLIFrameElement> | undefined;
+/** The current frame's element, from the moment it is made (before it says it is ready). */
+let frameElement: HTMLIFrameElement | undefined;
+/** Runs between their start and their report: a frame with one is never let go. */
+let busy = 0;
 let listener: ((event: FrameEvent) => void) | undefined;
 let runs = 0;
 /** The runtime bundles (by URL) the current frame was handed: it keeps them between runs. */
@@ -46,6 +53,8 @@ function makeFrame(): Promise<HTMLIFrameElement> {
     window.addEventListener('message', onMessage);
     element.addEventListener('error', () => reject(new Error('The checks frame could not be loaded.')));
     element.src = frameUrl;
+    frameElement = element;
+    holdSandboxFrame(releaseIdleFrame);
     document.body.append(element);
     setTimeout(() => reject(new Error('The checks frame did not start within 15 s.')), 15_000);
   });
@@ -54,8 +63,23 @@ function makeFrame(): Promise<HTMLIFrameElement> {
 function dropFrame(): void {
   const current = frame;
   frame = undefined;
+  frameElement = undefined;
   handedOver = new Map();
+  holdSandboxFrame(undefined);
   void current?.then((element) => element.remove()).catch(() => undefined);
+}
+
+/**
+ * Removes the frame at once when no run uses it, and hands its runtimes to a new one on
+ * the next turn, after the caller has made its own fresh sandboxed frame.
+ */
+function releaseIdleFrame(): void {
+  if (busy > 0 || !frameElement) return;
+  const element = frameElement;
+  const warm = [...handedOver.keys()];
+  dropFrame();
+  element.remove();
+  if (warm.length > 0) setTimeout(() => warm.forEach((runtime) => void prepareRuntime(runtime)), 0);
 }
 
 async function fetchText(url: string): Promise<string> {
@@ -129,7 +153,12 @@ export function runInSandbox(request: CheckRequest, onProgress: (progress: Check
   let element: HTMLIFrameElement | undefined;
   let watchdog: ReturnType<typeof setTimeout> | undefined;
 
+  let settled = false;
+  busy += 1;
   const finish = (result: CheckReport) => {
+    if (settled) return;
+    settled = true;
+    busy -= 1;
     clearTimeout(watchdog);
     if (listener === onFrameEvent) listener = undefined;
     settle(result);

@@ -134,6 +134,24 @@ test('prepare warms the runtime the planned tests need, before any test file exi
       },
     },
   ]);
+  await store.append('js', [
+    {
+      type: 'project-create',
+      actor: { kind: 'user' },
+      payload: { name: 'Tasks', description: 'd', template: null, budgetUsd: null },
+    },
+    {
+      type: 'task-schedule',
+      actor: { kind: 'system', component: 'test' },
+      payload: {
+        taskId: 'tests',
+        role: 'test-writer',
+        title: 'Write the tests',
+        dependsOn: [],
+        expectedArtifacts: ['test/tasks.test.js'],
+      },
+    },
+  ]);
   await store.append('none', [
     {
       type: 'project-create',
@@ -147,8 +165,10 @@ test('prepare warms the runtime the planned tests need, before any test file exi
   checks.setExecutor({ run, stop: () => undefined, prepare: (runtime) => prepared.push(runtime) });
 
   expect(await checks.prepare('py')).toBe('python');
+  // JavaScript is warmed too, so a web project's first Run tests does not wait for it.
+  expect(await checks.prepare('js')).toBe('node');
   expect(await checks.prepare('none')).toBeUndefined();
-  expect(prepared).toEqual(['python']);
+  expect(prepared).toEqual(['python', 'node']);
   // A page that cannot prepare (an older one) is simply not asked.
   checks.setExecutor({ run, stop: () => undefined });
   expect(await checks.prepare('py')).toBeUndefined();
