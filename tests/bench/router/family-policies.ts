@@ -26,7 +26,7 @@ export function makeRouterFamilyPolicy(
   episode: Episode,
   tuning: Partial<RouterTuning> = {},
   name = 'router',
-): FamilyPolicy & { router: Router } {
+): FamilyPolicy & { router: Router; lastDecision: () => RouteDecision | undefined } {
   const router = createRouter({
     arms: episode.arms,
     random: mulberry32(episode.seed),
@@ -40,6 +40,7 @@ export function makeRouterFamilyPolicy(
   return {
     name,
     router,
+    lastDecision: () => decision,
     choose(_t, task, isAvailable) {
       allowed = isAvailable;
       decision = router.choose({
