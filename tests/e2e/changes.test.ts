@@ -44,6 +44,10 @@ afterAll(async () => {
   if (simulated) await stopSimulatedServer(simulated);
 });
 
+/** A file in the project's tree (not the deleted files' list). */
+const treeFile = (page: Page, path: string) =>
+  page.locator(`[data-testid="file-tree"] button.file[data-path="${path}"]`);
+
 const utf8 = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
 const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0xff, 0xfe, 0x80]);
 
@@ -205,7 +209,11 @@ test('a change that edited two files and added one: the diff shows exactly those
   await page.getByRole('button', { name: 'Revert the whole project to this point' }).click();
   await expect
     .poll(() => page.getByRole('status').filter({ hasText: 'went back' }).textContent())
-    .toBe('2 files went back to this point; 1 made later was kept (src/format.js).');
+    .toBe('2 files went back to this point; 1 made later was deleted (src/format.js).');
+  // The tree is the tree at that point: the file the change added is gone, kept in its history.
+  await expect.poll(() => treeFile(page, 'src/sum.js').count()).toBe(1);
+  expect(await treeFile(page, 'src/format.js').count()).toBe(0);
+  expect(await page.getByTestId('deleted-files').locator('button.file').allTextContents()).toEqual(['src/format.js']);
   await page.getByRole('button', { name: 'Run tests', exact: true }).click();
   await expect.poll(() => checks.textContent(), { timeout: 60_000 }).toMatch(/1 of 1 tests? pass/);
   await page.getByLabel('Version').selectOption('3');
@@ -221,6 +229,20 @@ test('a change that edited two files and added one: the diff shows exactly those
   await expect.poll(() => compare.inputValue()).toBe('1');
   await page.getByLabel('Version').selectOption('3');
   await expect.poll(() => page.getByTestId('diff-stat').textContent()).toContain('v2 → v3');
+
+  // The revert is reverted like any change: back to the point the deleted file was made, it returns.
+  await page.getByTestId('deleted-files').locator('summary').click();
+  await page.getByTestId('deleted-files').getByRole('button', { name: 'src/format.js' }).click();
+  await expect
+    .poll(() => page.getByTestId('deleted-notice').textContent())
+    .toContain('Reverted the project to a point before this file was made');
+  await page.getByLabel('Version').selectOption('1');
+  await page.getByRole('button', { name: 'Revert the whole project to this point' }).click();
+  await expect
+    .poll(() => page.getByRole('status').filter({ hasText: 'went back' }).textContent())
+    .toBe('3 files went back to this point.');
+  await treeFile(page, 'src/format.js').waitFor();
+  expect(await page.getByTestId('deleted-files').count()).toBe(0);
 });
 
 const runStatus = (page: Page) => page.getByTestId('run-status').getAttribute('data-status');
@@ -311,7 +333,8 @@ test(
     await page.getByRole('button', { name: 'Revert the whole project to this point' }).click();
     await expect
       .poll(() => page.getByRole('status').filter({ hasText: 'went back' }).textContent())
-      .toBe('2 files went back to this point; 1 made later was kept (src/summary.js).');
+      .toBe('2 files went back to this point; 1 made later was deleted (src/summary.js).');
+    expect(await treeFile(page, 'src/summary.js').count()).toBe(0);
     const checks = page.getByTestId('checks-panel');
     await page.getByRole('button', { name: 'Run tests', exact: true }).click();
     await expect.poll(() => checks.textContent(), { timeout: 60_000 }).toMatch(/2 of 2 tests pass/);

@@ -20,7 +20,7 @@ export interface VersionDiff {
   diff: FileDiff;
 }
 
-/** What a revert did: the files it brought back, and the files it kept because they are newer than the point. */
+/** What a revert did: the files it took back to a version, and the files it deleted because they were made after the point. */
 export interface RevertDone {
   files: { path: string; from: number; to: number }[];
   newer: string[];

@@ -1,4 +1,5 @@
 import type { ArtifactVersionRow, SessionRow } from '../events/projections/rows.ts';
+import { madeAfterPoint } from './revert.ts';
 
 /** One change in a project's history: a run, a revert, or files brought in. */
 export interface HistoryEntry {
@@ -7,7 +8,10 @@ export interface HistoryEntry {
   at: number;
   added: string[];
   modified: string[];
-  /** Files the change deleted (a revert to a version that had deleted one included). */
+  /**
+   * Files the change deleted (a revert's included: back to a version that had deleted one,
+   * or the project back to a point before one was made).
+   */
   deleted: string[];
   /** For reverts: the versions brought back, "src/a.js → v1". */
   reverted: string[];
@@ -39,7 +43,7 @@ export function changeHistory(
     );
     // A revert is yours even inside a run's span (a paused run has no end yet).
     const kind: HistoryEntry['kind'] =
-      version.provenance.revertedTo !== undefined
+      version.provenance.revertedTo !== undefined || revertDeletion(version)
         ? 'revert'
         : version.provenance.source !== 'user' || run
           ? 'run'
@@ -66,4 +70,9 @@ export function changeHistory(
     deleted,
     reverted,
   }));
+}
+
+/** A file the project's revert deleted because it was made after the point (no version to name). */
+function revertDeletion(version: ArtifactVersionRow): boolean {
+  return version.provenance.source === 'user' && version.deleted?.reason === madeAfterPoint;
 }

@@ -61,10 +61,13 @@ export type RevertPlan =
       events: EventDraft[];
       /** Files the revert changes, with the version each goes back to. */
       files: { path: string; from: number; to: number }[];
-      /** Files not in the tree at the point (made after it, or deleted then): the revert leaves them as they are. */
+      /** Files in the tree now that were not made yet at the point: the revert deletes them. */
       newer: string[];
     }
   | { ok: false; message: string };
+
+/** Why a file made after the point leaves the tree, in the feed and its history. */
+export const madeAfterPoint = 'Reverted the project to a point before this file was made';
 
 /** Whether the file as it stands is what `target` was: the same content, or deleted in both. */
 function same(file: ArtifactRow, target: ArtifactVersionRow): boolean {
@@ -114,10 +117,13 @@ export function pointOf(state: ProjectState, seq: number): number {
 }
 
 /**
- * The events that bring every file back to how it was right after event `seq`: a file
- * deleted since comes back. Files that were not in the tree then (not made yet, or deleted
- * at that point) are listed in `newer` and kept. Review reports are the team's notes about
- * the project, not part of it: they stay as they are.
+ * The events that bring every file back to how it was right after event `seq`, so the
+ * tree is the tree at that point: a file deleted since comes back, a file made since is
+ * deleted (an `artifact-delete`, so reverting the revert brings it back), a file deleted
+ * at the point and made again since is deleted again. Review reports are the team's notes
+ * about the project, not part of it: they stay as they are.
+ *
+ * @example revertProject(state, 12) // { ok: true, files: [{ path: 'a.js', from: 3, to: 1 }], newer: ['b.js'] }
  */
 export function revertProject(state: ProjectState, seq: number): RevertPlan {
   if (!Number.isInteger(seq) || seq < 0 || seq > state.lastSeq) {
@@ -129,9 +135,11 @@ export function revertProject(state: ProjectState, seq: number): RevertPlan {
   for (const file of state.artifacts.values()) {
     if (file.kind === 'review') continue;
     const target = versionAt(state, file.path, seq);
-    if (!target || target.deleted) {
-      // Not in the tree then, nor now: nothing to say about it.
-      if (!file.deleted) newer.push(file.path);
+    if (!target) {
+      // Not made yet at the point: a file of the project goes, unless it is gone already.
+      if (file.deleted || file.kind !== 'source') continue;
+      events.push(deleteDraft(file.path, madeAfterPoint, { source: 'user' }, { kind: 'user' }));
+      newer.push(file.path);
       continue;
     }
     if (same(file, target)) continue;

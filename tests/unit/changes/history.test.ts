@@ -1,6 +1,7 @@
 import { expect, test } from 'vitest';
 import { renderOrchestraMd } from '../../../worker/artifacts/orchestra-md.ts';
 import { changeHistory } from '../../../worker/changes/history.ts';
+import { madeAfterPoint } from '../../../worker/changes/revert.ts';
 import type { ArtifactVersionRow } from '../../../worker/events/projections/rows.ts';
 
 const version = (
@@ -72,5 +73,25 @@ test('a revert made while a run is paused (the run has no end yet) is a revert, 
   expect(history).toEqual([
     { kind: 'run', at: 1000, added: ['src/a.js'], modified: ['src/a.js'], deleted: [], reverted: [] },
     { kind: 'revert', at: 2000, added: [], modified: [], deleted: [], reverted: ['src/a.js → v1'] },
+  ]);
+});
+
+test('a project revert that deletes the files made after its point is one revert, its deletions included', () => {
+  const history = changeHistory(
+    [
+      version('src/a.js', 1, 2, 1100, { source: 'ai', role: 'code-generator' }),
+      version('src/a.js', 2, 5, 1500, { source: 'ai', role: 'code-generator' }),
+      version('src/b.js', 1, 6, 1600, { source: 'ai', role: 'code-generator' }),
+      version('src/a.js', 3, 9, 4000, { source: 'user', revertedTo: 1 }),
+      { ...version('src/b.js', 2, 10, 4000, { source: 'user' }), deleted: { reason: madeAfterPoint } },
+      // Deleted by you by hand: an edit of its own.
+      { ...version('src/a.js', 4, 12, 5000, { source: 'user' }), deleted: { reason: 'Not needed.' } },
+    ],
+    [{ startedAt: 1000, endedAt: 2000 }],
+  );
+  expect(history).toEqual([
+    { kind: 'run', at: 1000, added: ['src/a.js', 'src/b.js'], modified: ['src/a.js'], deleted: [], reverted: [] },
+    { kind: 'revert', at: 4000, added: [], modified: [], deleted: ['src/b.js'], reverted: ['src/a.js → v1'] },
+    { kind: 'edit', at: 5000, added: [], modified: [], deleted: ['src/a.js'], reverted: [] },
   ]);
 });

@@ -7,6 +7,9 @@ import { createEngine } from '../../../worker/engine.ts';
 import { sha256Hex } from '../../../worker/events/hash.ts';
 import { rebuildReadModels } from '../../../worker/events/replay.ts';
 import { rowsOf } from '../../../worker/events/projections/materialize.ts';
+import { currentFiles } from '../../../worker/artifacts/project-tree.ts';
+import { madeAfterPoint } from '../../../worker/changes/revert.ts';
+import { describeEvent } from '../../../worker/query/describe-event.ts';
 
 let counter = 0;
 const author = { kind: 'agent', role: 'code-generator' } as const;
@@ -78,13 +81,13 @@ test('a file reverted to an earlier version gets a new version with that content
   expect(await changes.revertFile(projectId, '__proto__', 1)).toMatchObject({ ok: false, kind: 'bad_input' });
 });
 
-test('the whole project goes back to a point; files made after it are kept and named', async () => {
+test('the whole project goes back to a point: its tree is the tree then, files made after it deleted and named, and the revert can be reverted', async () => {
   const { engine, projectId, write, changes } = await project();
   await write('src/app.js', 'app 1\n');
   const point = await write('src/store.js', 'store 1\n');
   await write('src/app.js', 'app 2\n');
   await write('src/store.js', 'store 2\n');
-  await write('src/filter.js', 'filter\n');
+  const before = await write('src/filter.js', 'filter\n');
 
   const summary = await changes.changeSummary(projectId, point);
   expect(summary.ok && summary.value.sentence).toBe('3 files changed, +3 \u22122');
@@ -96,9 +99,30 @@ test('the whole project goes back to a point; files made after it are kept and n
 
   const diff = await changes.fileDiff(projectId, 'src/app.js', 2);
   expect(diff.ok && diff.value.diff).toMatchObject({ added: 1, removed: 1 });
+  // The tree is the tree at the point: the file made after it is deleted, by you, with the reason.
+  const state = await engine.store.load(projectId);
+  expect(currentFiles(state).map((file) => file.path)).toEqual(['src/app.js', 'src/store.js']);
+  expect(state.artifacts.get('src/filter.js')).toMatchObject({ latest: 2, deleted: true });
+  const events = await engine.store.read(projectId, point + 1, state.lastSeq);
+  const deletion = events.find((event) => event.type === 'artifact-delete');
+  expect(deletion && describeEvent(deletion)).toBe(`You deleted src/filter.js: ${madeAfterPoint}.`);
+  // Nothing differs from the point any more.
   const afterRevert = await changes.changeSummary(projectId, point);
-  expect(afterRevert.ok && afterRevert.value.files.map((file) => file.path)).toEqual(['src/filter.js']);
+  expect(afterRevert.ok && afterRevert.value.files.map((file) => file.path)).toEqual([]);
   expect(await changes.revertProject(projectId, 10_000)).toMatchObject({ ok: false });
+
+  // Reverting the revert (to the point just before it) brings every file back as it was, filter.js too.
+  const undone = await changes.revertProject(projectId, before);
+  expect(undone.ok && undone.value).toEqual({
+    files: [
+      { path: 'src/app.js', from: 3, to: 2 },
+      { path: 'src/store.js', from: 3, to: 2 },
+      { path: 'src/filter.js', from: 2, to: 1 },
+    ],
+    newer: [],
+  });
+  expect(await text(engine, projectId, 'src/filter.js')).toBe('filter\n');
+  expect(await text(engine, projectId, 'src/app.js')).toBe('app 2\n');
 });
 
 test('reverts are projections of the log: a rebuild from the log gives the same rows', async () => {
@@ -190,4 +214,29 @@ test('going back to a version a task wrote means the project as that task left i
     newer: ['d.js'],
   });
   expect(await text(engine, projectId, 'c.js')).toBe('c1\n');
+  const state = await engine.store.load(projectId);
+  expect(currentFiles(state).map((file) => file.path)).toEqual([
+    'a.js',
+    'b.js',
+    'c.js',
+    '.orchestra/reviews/review.json',
+  ]);
+});
+
+test('a file deleted at the point and made again since is deleted again by the project revert', async () => {
+  const { engine, projectId, write, changes } = await project();
+  await write('src/app.js', 'app 1\n');
+  await write('src/old.js', 'old 1\n');
+  const deleted = await changes.deleteFile(projectId, 'src/old.js', 'Not used.');
+  const point = (await engine.store.load(projectId)).lastSeq;
+  expect(deleted).toEqual({ ok: true, value: { path: 'src/old.js', version: 2 } });
+  await write('src/old.js', 'old again\n');
+  await write('src/new.js', 'new\n');
+
+  const reverted = await changes.revertProject(projectId, point);
+  expect(reverted.ok && reverted.value).toEqual({
+    files: [{ path: 'src/old.js', from: 3, to: 2 }],
+    newer: ['src/new.js'],
+  });
+  expect(currentFiles(await engine.store.load(projectId)).map((file) => file.path)).toEqual(['src/app.js']);
 });

@@ -62,11 +62,11 @@ export function FileChanges(props: {
     setProblem(undefined);
     const result = await callEngine('revertProject', props.projectId, props.chosen.seq);
     if (!result.ok) return setProblem(result.message);
-    const kept = result.value.newer.length;
+    const gone = result.value.newer.length;
     setMessage(
       `${result.value.files.length} file${result.value.files.length === 1 ? '' : 's'} went back to this point` +
-        (kept > 0
-          ? `; ${kept} made later ${kept === 1 ? 'was' : 'were'} kept (${result.value.newer.join(', ')}).`
+        (gone > 0
+          ? `; ${gone} made later ${gone === 1 ? 'was' : 'were'} deleted (${result.value.newer.join(', ')}).`
           : '.'),
     );
   }
