@@ -189,7 +189,8 @@ export function Preview(props: { projectId: string; artifacts: readonly Artifact
             />
           )}
         </Show>
-        <ol class="preview-console" aria-label="Preview console">
+        {/* Focusable: it scrolls, and a keyboard must be able to scroll it too. */}
+        <ol class="preview-console" aria-label="Preview console" tabIndex={0}>
           <For each={lines()}>
             {(line) => (
               <li class={`preview-line preview-${line.level}`}>

@@ -10,6 +10,7 @@ import { makeThrottle } from '../../lib/throttle.ts';
 import { CodeView } from './code-view.tsx';
 import { FileTree } from './file-tree.tsx';
 import { allFolders, buildFileTree, foldersOf } from './file-tree-model.ts';
+import { DeleteFile } from './delete-file.tsx';
 import { FileChanges } from './file-changes.tsx';
 import { VersionDetails } from './version-details.tsx';
 
@@ -54,7 +55,14 @@ export function ProjectArtifacts(props: { projectId: string }) {
     const path = params['path'];
     return typeof path === 'string' && path !== '' ? path : undefined;
   };
-  const select = (path: string) => setParams({ path, version: undefined, line: undefined });
+  // What the last delete or restore did, said until another file is chosen.
+  const [notice, setNotice] = createSignal<string | undefined>();
+  const [problem, setProblem] = createSignal<string | undefined>();
+  const select = (path: string) => {
+    setNotice(undefined);
+    setProblem(undefined);
+    setParams({ path, version: undefined, line: undefined });
+  };
   // The tree opens to the files: every folder is open unless the person closed it.
   const [closed, setClosed] = createSignal<ReadonlySet<string>>(new Set());
   const toggle = (folder: string, isOpen: boolean) =>
@@ -96,6 +104,29 @@ export function ProjectArtifacts(props: { projectId: string }) {
     const first = view()?.artifacts[0];
     if (!selected() && first) setParams({ path: first.path }, { replace: true });
   });
+
+  const canWrite = () => checks.role() === 'writer';
+  /** The chosen file's path when it may be deleted by hand: a file of the project, in the tree. */
+  const deletable = () => {
+    const file = artifact();
+    return canWrite() && file && !file.deleted && file.kind === 'source' ? file.path : undefined;
+  };
+  /** For a deleted file shown at its deletion: the last version that had content, to bring back. */
+  const restorable = () => {
+    const file = artifact();
+    const chosen = chosenVersion();
+    if (!canWrite() || !file?.deleted || chosen?.version !== file.latest) return undefined;
+    return versions().find((entry) => !entry.deleted)?.version;
+  };
+
+  async function restore(path: string, version: number) {
+    setNotice(undefined);
+    setProblem(undefined);
+    const result = await callEngine('revertFile', props.projectId, path, version);
+    if (!result.ok) return setProblem(result.message);
+    setParams({ version: undefined });
+    setNotice(`${path} is back to version ${version}, as a new version.`);
+  }
 
   const [content] = createResource(
     () => {
@@ -183,7 +214,26 @@ export function ProjectArtifacts(props: { projectId: string }) {
                             </For>
                           </select>
                         </label>
+                        <Show when={deletable()} keyed>
+                          {(path) => (
+                            <DeleteFile
+                              projectId={props.projectId}
+                              path={path}
+                              onDeleted={() => {
+                                setNotice(undefined);
+                                setProblem(undefined);
+                                setParams({ version: undefined });
+                              }}
+                            />
+                          )}
+                        </Show>
                       </div>
+                      <Show when={notice()}>
+                        <p role="status" class="notice" data-testid="file-notice">
+                          {notice()}
+                        </p>
+                      </Show>
+                      <Problem message={problem()} />
                       <Show when={chosenVersion()}>{(version) => <VersionDetails version={version()} />}</Show>
                       <Show when={versions().length > 1 ? chosenVersion() : undefined}>
                         {(version) => (
@@ -193,16 +243,25 @@ export function ProjectArtifacts(props: { projectId: string }) {
                             language={file().language}
                             versions={versions()}
                             chosen={version()}
-                            canWrite={checks.role() === 'writer'}
+                            canWrite={canWrite()}
                           />
                         )}
                       </Show>
                       <Show when={chosenVersion()?.deleted}>
                         {(gone) => (
-                          <p class="notice" data-testid="deleted-notice">
-                            Deleted in v{chosenVersion()?.version}: {gone().reason}. Choose an earlier version to see
-                            it, or to bring it back.
-                          </p>
+                          <div class="notice" role="status" data-testid="deleted-notice">
+                            <p>
+                              Deleted in v{chosenVersion()?.version}: {gone().reason}. Choose an earlier version to see
+                              it, or to bring it back.
+                            </p>
+                            <Show when={restorable()}>
+                              {(version) => (
+                                <button type="button" onClick={() => void restore(file().path, version())}>
+                                  Revert {file().path} to v{version()}
+                                </button>
+                              )}
+                            </Show>
+                          </div>
                         )}
                       </Show>
                       <Show
