@@ -56,7 +56,11 @@ async function pair(a: Page, b: Page): Promise<void> {
 /** The project's bundle as the Data page exports it. */
 async function exported(page: Page, name: string): Promise<{ events: Array<{ id: string; seq: number }> }> {
   await page.goto(`${server.url}/data`);
-  const row = page.getByTestId('project-usage').locator('tbody tr', { hasText: name });
+  // The name cell exactly: "Apart" must not also find "Apart (from laptop)".
+  const row = page
+    .getByTestId('project-usage')
+    .locator('tbody tr')
+    .filter({ has: page.getByRole('cell', { name, exact: true }) });
   await row.waitFor();
   const downloading = page.waitForEvent('download');
   await row.getByRole('button', { name: 'Export' }).click();
@@ -136,3 +140,64 @@ test('a run on device A is watched live on device B through disconnects and a se
     await other.close();
   }
 });
+
+test('two devices that ran one project apart both keep their work: the later one becomes a copy, on both', async ({
+  profile,
+}) => {
+  const a = profile.page;
+  const other: Profile = await launchProfile();
+  const b = other.page;
+  const runToEnd = async (page: Page) => {
+    await button(page, 'Start').click();
+    await page.getByTestId('plan-review').waitFor();
+    await button(page, 'Approve plan').click();
+    await expect.poll(() => runStatus(page), { timeout: 60_000 }).toBe('stopped');
+  };
+  try {
+    await pair(a, b);
+    await createProject(a, server.url, {
+      name: 'Apart',
+      description: 'An API service for a reading list.',
+      template: 'api-service',
+    });
+    await openProject(b, 'Apart');
+    await expect.poll(() => b.getByTestId('sync-badge').getAttribute('data-remote')).toBe('true');
+    const shared = (await exported(b, 'Apart')).events.length;
+
+    // A loses the network and runs the project (on its run page); B takes it over and runs it too.
+    await profile.context.setOffline(true);
+    await runToEnd(a);
+    await openProject(b, 'Apart');
+    await button(b, 'Take over here').click();
+    await expect.poll(() => b.getByTestId('sync-badge').getAttribute('data-remote')).toBe('false');
+    await runToEnd(b);
+    await expect.poll(() => b.getByTestId('sync-badge').textContent()).toContain('up to date on the server');
+    const phone = await exported(b, 'Apart');
+
+    // A comes back: its side becomes "Apart (from laptop)"; the project is B's version.
+    await profile.context.setOffline(false);
+    await waitForListed(a, 'Apart (from laptop)');
+    await waitForListed(b, 'Apart (from laptop)');
+    const ids = (bundle: { events: Array<{ id: string; seq: number }> }) =>
+      bundle.events.map((event) => `${event.seq}:${event.id}`);
+    await expect.poll(async () => ids(await exported(a, 'Apart')), { timeout: 30_000 }).toEqual(ids(phone));
+    const copy = await exported(a, 'Apart (from laptop)');
+    // The copy: the shared start, then A's own run (none of it in B's version), then the rename.
+    expect(ids(copy).slice(0, shared)).toEqual(ids(phone).slice(0, shared));
+    const laptopOnly = copy.events.slice(shared, -1).map((event) => event.id);
+    expect(laptopOnly.length).toBeGreaterThan(10);
+    const phoneIds = new Set(phone.events.map((event) => event.id));
+    expect(laptopOnly.filter((id) => phoneIds.has(id))).toEqual([]);
+    await expect
+      .poll(async () => ids(await exported(b, 'Apart (from laptop)')), { timeout: 30_000 })
+      .toEqual(ids(copy));
+    // One copy, not one per device or per retry: each lists the project and its copy once.
+    for (const page of [a, b]) {
+      await page.goto(server.url);
+      const links = page.getByTestId('project-list').getByRole('link', { name: /^Apart/ });
+      await expect.poll(async () => (await links.allTextContents()).sort()).toEqual(['Apart', 'Apart (from laptop)']);
+    }
+  } finally {
+    await other.close();
+  }
+}, 180_000);
