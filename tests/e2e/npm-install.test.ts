@@ -128,4 +128,19 @@ test('the Checks panel asks before downloading, and the packages then work offli
     await context.setOffline(false);
     registry.setOnline(true);
   }
+
+  // Settings › Test runs shows what the cache holds, and clears it: the panel asks again.
+  const projectUrl = page.url();
+  await page.goto(`${server.url}/settings`);
+  const usage = page.getByTestId('package-cache-usage');
+  await expect
+    .poll(() => usage.textContent())
+    .toMatch(/^The package cache holds 5 packages \(\d+(\.\d)? KB\) on this device\.$/);
+  await button(page, 'Clear package cache').click();
+  await expect.poll(() => usage.textContent()).toBe('The package cache is empty.');
+  expect(await page.getByRole('status').filter({ hasText: 'Cleared' }).count()).toBe(1);
+  expect(await button(page, 'Clear package cache').isDisabled()).toBe(true);
+  await page.goto(projectUrl);
+  await question.waitFor();
+  expect(await question.getByRole('button', { name: 'Allow downloads for this run' }).isEnabled()).toBe(true);
 });

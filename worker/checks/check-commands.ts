@@ -4,6 +4,7 @@ import { guarded, makeAsWriter } from '../projects/command-guard.ts';
 import type { CheckExecutor, CheckRunResult, ChecksService } from './checks-service.ts';
 import type { CheckRuntimeName } from './contract.ts';
 import type { DependencyNeeds } from './dependency-installer.ts';
+import type { PackageCacheUsage } from './npm/package-cache.ts';
 
 /** The "Run tests" commands of the worker API. */
 export interface CheckCommands {
@@ -34,6 +35,13 @@ export interface CheckCommands {
   stopChecks(projectId: string): Promise<Result<void>>;
   /** The captured output of one of the project's recorded test runs. */
   checkOutput(projectId: string, runId: string): Promise<Result<string>>;
+  /** What this device's npm package cache holds (Settings › Test runs); null without one. */
+  packageCacheUsage(): Promise<Result<PackageCacheUsage | null>>;
+  /**
+   * "Clear package cache": empties it. Later runs download again (only with the person's
+   * consent) or are blocked, naming the package. Resolves with what it then holds.
+   */
+  clearPackageCache(): Promise<Result<PackageCacheUsage | null>>;
 }
 
 export function createCheckCommands(
@@ -73,6 +81,8 @@ export function createCheckCommands(
         const hash = result.payload.outputHash;
         return ok(hash ? ((await engine.store.blob(hash)) ?? '') : '');
       }),
+    packageCacheUsage: () => guarded(async () => ok((await checks.packageCacheUsage()) ?? null)),
+    clearPackageCache: () => guarded(async () => ok((await checks.clearPackageCache()) ?? null)),
     stopChecks: (projectId) =>
       asWriter(projectId, () => {
         checks.stop(projectId);

@@ -12,6 +12,7 @@ import {
   projectLockfile,
 } from './dependency-installer.ts';
 import { detectSuite, isRunnableFile } from './detect.ts';
+import type { PackageCacheUsage } from './npm/package-cache.ts';
 import { sanitizeReport } from './sanitize.ts';
 import { testQualityEvents } from './test-quality.ts';
 
@@ -104,6 +105,16 @@ export class ChecksService {
       needsConsent: !checked.ok && checked.kind === 'needs-consent',
       ...(checked.ok ? {} : { reason: checked.reason }),
     };
+  }
+
+  /** What this device's npm package cache holds (`undefined`: no installer). */
+  packageCacheUsage(): Promise<PackageCacheUsage | undefined> {
+    return this.installer ? this.installer.cacheUsage() : Promise.resolve(undefined);
+  }
+
+  /** Empties this device's npm package cache; resolves with what it then holds. */
+  clearPackageCache(): Promise<PackageCacheUsage | undefined> {
+    return this.installer ? this.installer.clearCache() : Promise.resolve(undefined);
   }
 
   get available(): boolean {

@@ -1,7 +1,7 @@
 import type { CheckFile } from './contract.ts';
 import { type DeclaredDependency, declaredDependencies } from './npm/declared.ts';
 import type { InstallBlocked, InstallResult } from './npm/install.ts';
-import type { PackageCache } from './npm/package-cache.ts';
+import type { PackageCache, PackageCacheUsage } from './npm/package-cache.ts';
 
 /**
  * What the checks service asks of an npm installer (`npm/install.ts`, loaded on first
@@ -20,6 +20,10 @@ export interface DependencyInstaller {
    * device's cache alone; nothing is downloaded or read whole.
    */
   check(dependencies: DeclaredDependency[], lockfile?: string): Promise<{ ok: true } | InstallBlocked>;
+  /** What this device's package cache holds. */
+  cacheUsage(): Promise<PackageCacheUsage>;
+  /** Empties this device's package cache; resolves with what it then holds (nothing). */
+  clearCache(): Promise<PackageCacheUsage>;
 }
 
 export interface NpmInstallerConfig {
@@ -36,7 +40,8 @@ export interface NpmInstallerConfig {
  */
 export function createNpmInstaller(config: NpmInstallerConfig): DependencyInstaller {
   let cache: Promise<PackageCache> | undefined;
-  const load = () => Promise.all([import('./npm/install.ts'), config.registry(), (cache ??= config.cache())]);
+  const openCache = () => (cache ??= config.cache());
+  const load = () => Promise.all([import('./npm/install.ts'), config.registry(), openCache()]);
   return {
     host: async () => new URL(await config.registry()).host,
     async install(dependencies, options) {
@@ -53,6 +58,12 @@ export function createNpmInstaller(config: NpmInstallerConfig): DependencyInstal
     async check(dependencies, lockfile) {
       const [{ checkCached }, registry, opened] = await load();
       return checkCached(dependencies, { registry, fetch: config.fetch, cache: opened, lockfile });
+    },
+    cacheUsage: async () => (await openCache()).usage(),
+    async clearCache() {
+      const packages = await openCache();
+      await packages.clear();
+      return packages.usage();
     },
   };
 }

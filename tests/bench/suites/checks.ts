@@ -97,6 +97,16 @@ window.runCheck = async (runtime, request) => {
   });
   return { report, ms: performance.now() - started };
 };
+// What opening a project does (prepareRuntime): hand the runtime over before any run and
+// wait until the frame has a worker with it loaded.
+window.warmUp = async (runtime) => {
+  await ready;
+  window.__prepared = false;
+  const code = await (await fetch('/sandbox/runtime-' + runtime + '.js')).text();
+  frame.contentWindow.postMessage({ type: 'load', runtime, code, assets: [] }, '*');
+  window.__sent = true;
+  await window.untilPrepared();
+};
 // A warm run is one whose worker the frame prepared after the last run ended.
 window.untilPrepared = async () => {
   const started = performance.now();
@@ -193,6 +203,47 @@ function assertPassed(report: CheckReport, tests: number, where: string): void {
 
 const round = (value: number) => Math.round(value * 10) / 10;
 
+/**
+ * The first Run tests of a page, with the runtime warmed when the project opened (handed
+ * to the frame, a worker loaded) against without (fetched, handed over and started by the
+ * run): fresh profiles, alternating, in this one process.
+ * @example const result = await firstRunWarmedVsNot(host, languageCases[0], project, 4);
+ */
+export async function firstRunWarmedVsNot(
+  host: SandboxHost,
+  language: LanguageCase,
+  project: LanguageCase['projects'][number],
+  pairs: number,
+): Promise<BenchResult> {
+  const warmed: number[] = [];
+  const unwarmed: number[] = [];
+  for (let index = 0; index < pairs; index += 1) {
+    for (const warm of index % 2 === 0 ? [true, false] : [false, true]) {
+      const profile = await launchProfile();
+      try {
+        await profile.page.goto(host.url);
+        if (warm)
+          await profile.page.evaluate(
+            (runtime) => (window as unknown as { warmUp(runtime: string): Promise<void> }).warmUp(runtime),
+            language.runtime,
+          );
+        const first = await runInTab(profile.page, language.runtime, project.files);
+        assertPassed(first.report, project.tests, `${project.name}'s first run in the tab`);
+        (warm ? warmed : unwarmed).push(first.ms);
+      } finally {
+        await profile.close();
+      }
+    }
+  }
+  return withBaseline({
+    metric: `checks_${language.language}_first_run_warmed_ms`,
+    value: round(median(warmed)),
+    unit: 'ms',
+    baseline: { name: 'first_run_not_warmed', value: round(median(unwarmed)) },
+    target: `informational: ${project.name}'s first run in a fresh profile after the runtime was warmed on opening, against one that loads it itself (median of ${pairs} each)`,
+  });
+}
+
 export async function checksSuite(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   const host = await startSandboxHost();
@@ -260,6 +311,8 @@ export async function checksSuite(): Promise<BenchResult[]> {
           },
         );
       }
+      const firstProject = language.projects[0];
+      if (firstProject) results.push(await firstRunWarmedVsNot(host, language, firstProject, 4));
       results.push(
         withBaseline({
           metric: language.warmMetric,

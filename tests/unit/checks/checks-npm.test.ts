@@ -227,4 +227,11 @@ test("a project's package-lock.json pins what is installed, and the output says 
   ]);
   // The panel's question reads the lock too: what the run installed is what it checks for.
   expect(await checks.dependencyNeeds(projectId)).toMatchObject({ cached: true });
+
+  // Settings counts what the cache holds; cleared, the panel asks again.
+  const usage = await checks.packageCacheUsage();
+  expect(usage?.archives).toBe(2);
+  expect(usage?.bytes).toBeGreaterThan(0);
+  expect(await checks.clearPackageCache()).toEqual({ archives: 0, bytes: 0 });
+  expect(await checks.dependencyNeeds(projectId)).toMatchObject({ cached: false, needsConsent: true });
 });

@@ -11,6 +11,17 @@ export interface PackageCache {
   putTarball(name: string, version: string, integrity: string, bytes: Uint8Array): Promise<void>;
   getPackument(registry: string, name: string): Promise<unknown>;
   putPackument(registry: string, name: string, packument: unknown): Promise<void>;
+  /** What the cache holds, for Settings: its archives and all its bytes (metadata included). */
+  usage(): Promise<PackageCacheUsage>;
+  /** Empties it: later runs download again (with consent) or are blocked, naming the package. */
+  clear(): Promise<void>;
+}
+
+export interface PackageCacheUsage {
+  /** Package archives (one per name@version). */
+  archives: number;
+  /** Archives and metadata together. */
+  bytes: number;
 }
 
 const tarballKey = (name: string, version: string, integrity: string) =>
@@ -35,6 +46,17 @@ export function createMemoryPackageCache(): PackageCache {
       packuments.set(packumentKey(registry, name), JSON.stringify(packument));
       return Promise.resolve();
     },
+    usage() {
+      let bytes = 0;
+      for (const archive of tarballs.values()) bytes += archive.byteLength;
+      for (const text of packuments.values()) bytes += new TextEncoder().encode(text).byteLength;
+      return Promise.resolve({ archives: tarballs.size, bytes });
+    },
+    clear() {
+      tarballs.clear();
+      packuments.clear();
+      return Promise.resolve();
+    },
   };
 }
 
@@ -42,6 +64,14 @@ export function createMemoryPackageCache(): PackageCache {
 export const packageCacheName = 'orchestra-npm-packages-v1';
 /** Cache Storage keys are URLs; these never leave the device. */
 const keyBase = 'https://orchestra.invalid/npm/';
+/** Each entry's size, stored with it, so Settings can add them up without reading archives. */
+const sizeHeader = 'x-orchestra-bytes';
+
+function stored(body: Uint8Array, type: string): Response {
+  return new Response(body.slice().buffer, {
+    headers: { 'content-type': type, [sizeHeader]: String(body.byteLength) },
+  });
+}
 
 /**
  * The package cache in Cache Storage, shared by the app's tabs.
@@ -59,10 +89,7 @@ export async function openCacheStoragePackageCache(storage: CacheStorage): Promi
     hasTarball: async (name, version, integrity) =>
       (await cache.match(keyBase + `tarball/${tarballKey(name, version, integrity)}`)) !== undefined,
     putTarball: (name, version, integrity, bytes) =>
-      cache.put(
-        keyBase + `tarball/${tarballKey(name, version, integrity)}`,
-        new Response(bytes.slice().buffer, { headers: { 'content-type': 'application/gzip' } }),
-      ),
+      cache.put(keyBase + `tarball/${tarballKey(name, version, integrity)}`, stored(bytes, 'application/gzip')),
     async getPackument(registry, name) {
       const bytes = await read(`packument/${packumentKey(registry, name)}`);
       if (!bytes) return undefined;
@@ -75,7 +102,23 @@ export async function openCacheStoragePackageCache(storage: CacheStorage): Promi
     putPackument: (registry, name, packument) =>
       cache.put(
         keyBase + `packument/${packumentKey(registry, name)}`,
-        new Response(JSON.stringify(packument), { headers: { 'content-type': 'application/json' } }),
+        stored(new TextEncoder().encode(JSON.stringify(packument)), 'application/json'),
       ),
+    async usage() {
+      let archives = 0;
+      let bytes = 0;
+      for (const request of await cache.keys()) {
+        const hit = await cache.match(request);
+        if (!hit) continue;
+        if (request.url.startsWith(`${keyBase}tarball/`)) archives += 1;
+        const size = Number(hit.headers.get(sizeHeader));
+        // Entries kept before sizes were stored: the body's size (a handle to it, not a read).
+        bytes += Number.isFinite(size) && size > 0 ? size : (await hit.blob()).size;
+      }
+      return { archives, bytes };
+    },
+    async clear() {
+      for (const request of await cache.keys()) await cache.delete(request);
+    },
   };
 }
