@@ -71,6 +71,7 @@ function templateMessage(input: AgentInput): string {
       instructions: input.task.instructions,
       modifies: (input.editable ?? []).map(({ path, content }) => ({ path, content })),
       adds: input.task.expectedArtifacts.filter((path) => !editable.has(path)),
+      ...(input.task.deletes && input.task.deletes.length > 0 ? { deletes: input.task.deletes } : {}),
     },
   };
   return JSON.stringify(request);

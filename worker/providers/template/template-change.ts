@@ -5,6 +5,8 @@ import { z } from 'zod';
  * it writes the request down where the project keeps its notes — a "Requested changes"
  * section at the end of each file the task modifies, placed with an edit block like any
  * agent's, and the request itself in each file the task adds — and says that no AI read it.
+ * The one change it makes is a deletion the plan names (a request to delete files, read by
+ * the engine, not a model): those files go, with the reason.
  */
 
 /** What the engine sends the Template provider for a change task (its own JSON, not model text). */
@@ -15,9 +17,14 @@ export const templateChangeRequestSchema = z.object({
     modifies: z.array(z.object({ path: z.string().max(400), content: z.string() })).max(200),
     /** The new files the task adds. */
     adds: z.array(z.string().max(400)).max(200),
+    /** The files the task deletes: the plan's, which the engine made from a request to delete them. */
+    deletes: z.array(z.string().max(400)).max(200).optional(),
   }),
 });
 export type TemplateChangeRequest = z.infer<typeof templateChangeRequestSchema>;
+
+/** Why the Template provider deletes a file: you asked, and nothing else was looked at. */
+export const deletedAsAsked = 'You asked for it to be deleted; nothing that uses it was changed';
 
 /** The heading the Template provider writes requests under. */
 export const requestedChangesHeading = '## Requested changes';
@@ -54,6 +61,7 @@ export function uniqueTail(text: string): string {
 export function templateChangeAnswer(request: TemplateChangeRequest): {
   files: { path: string; language: string; content: string }[];
   edits: { path: string; search: string; replace: string }[];
+  deletes: { path: string; reason: string }[];
   notes: string;
 } {
   const line = requestLine(request.change.instructions);
@@ -68,10 +76,14 @@ export function templateChangeAnswer(request: TemplateChangeRequest): {
     language: path.endsWith('.md') ? 'markdown' : 'text',
     content: `# Requested changes\n\n${line}\n`,
   }));
+  const deletes = (request.change.deletes ?? []).map((path) => ({ path, reason: deletedAsAsked }));
   return {
     files,
     edits,
+    deletes,
     notes:
-      'Template (no AI): no model read this request, so the project itself is unchanged; the request is written down for when a model key is set up.',
+      deletes.length > 0
+        ? 'Template (no AI): no model read this request; the files it asked to delete are deleted, nothing that uses them is changed, and the request is written down.'
+        : 'Template (no AI): no model read this request, so the project itself is unchanged; the request is written down for when a model key is set up.',
   };
 }
