@@ -32,3 +32,11 @@ export const staleMessage =
 /** What a write refused for want of room says. */
 export const storageFullMessage =
   'The browser has no room left for Orchestra’s data, so this step was not saved. Free space in the Data view (export and delete old projects) and try again; nothing already saved was lost.';
+
+/** What a failed write means for the person: a stale view, a full disk, or the error itself. */
+export function writeFailure(error: unknown): unknown {
+  if (error instanceof ConcurrencyError) return error;
+  if (isConstraintError(error)) return new ConcurrencyError(staleMessage);
+  if (isQuotaError(error)) return new StorageFullError(storageFullMessage);
+  return error;
+}

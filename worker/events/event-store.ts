@@ -1,29 +1,17 @@
 import type { OrchestraDb } from '../db/database.ts';
 import type { EventDraft, OrchestraEvent } from './catalog.ts';
-import {
-  ConcurrencyError,
-  StorageFullError,
-  isConstraintError,
-  isQuotaError,
-  staleMessage,
-  storageFullMessage,
-} from './errors.ts';
+import { ConcurrencyError, StorageFullError, isQuotaError, staleMessage, writeFailure } from './errors.ts';
 import { foldEvents } from './fold.ts';
 import { eventIds } from './ids.ts';
 import { commitOf, commitsOf, deleteLogRows, logHead, readLog } from './log-table.ts';
-import { clearReadModels, writeChanges } from './projections/materialize.ts';
-import {
-  Changes,
-  type ProjectState,
-  cloneState,
-  emptyProjectState,
-  readModelTables,
-} from './projections/project-state.ts';
+import { clearReadModels } from './projections/materialize.ts';
+import { Changes, type ProjectState, cloneState, emptyProjectState } from './projections/project-state.ts';
 import { reduce } from './projections/reduce.ts';
 import { parsePayload } from './validate.ts';
-import { addTexts, deleteTexts } from './text-table.ts';
+import { deleteTexts } from './text-table.ts';
 import { WriteQueue } from './write-queue.ts';
 import type { AppendOptions, EventLog, StoredText } from './store/contract.ts';
+import { logStores, writeFolded } from './store/write-folded.ts';
 import { stampAndFold } from './store/stamp.ts';
 import { Snapshots } from './store/snapshots.ts';
 import { TextCache } from './store/text-cache.ts';
@@ -55,9 +43,6 @@ export interface EventStoreOptions {
    */
   onWriteFailed?: (projectId: string, error: unknown) => void;
 }
-
-/** Every table an append or import writes: the log, its texts and snapshots, and the read models. */
-const readModelStores = ['commits', 'texts', 'snapshots', 'projects', 'plans', ...readModelTables];
 
 /** One caller's append, waiting for the write that takes it. */
 interface PendingAppend {
@@ -224,27 +209,19 @@ export class EventStore implements EventLog {
       if (events[0]?.seq !== durable.lastSeq + 1) throw new Error('The log and the state of this project disagree.');
       const changes = new Changes();
       for (const event of events) reduce(durable, event, changes);
-      const snapshot = this.snapshots.due(projectId, durable.lastSeq);
-      await this.db.transaction('rw', readModelStores, async () => {
-        // No read of the head first: a commit's key is [projectId+first], so if another
-        // writer got there first, adding at lastSeq + 1 fails on the existing key and the
-        // whole transaction is refused. The check costs nothing extra.
-        const writes: Promise<unknown>[] = [
-          this.db.commits.add(commitOf(events)),
-          writeChanges(this.db, durable, changes),
-        ];
-        // Stored even when this tab has it cached: another tab, or a delete still under
-        // way, may be removing it; a text stored twice is found once and deleted twice.
-        if (blobs.length > 0) writes.push(addTexts(this.db, blobs));
-        if (snapshot) writes.push(this.snapshots.write(durable));
-        await Promise.all(writes);
+      await writeFolded(this.db, this.snapshots, {
+        commits: [commitOf(events)],
+        state: durable,
+        changes,
+        blobs,
+        snapshot: this.snapshots.due(projectId, durable.lastSeq) ? durable : undefined,
       });
       this.texts.written(blobs);
       this.options.onAppend?.(events);
       for (const pending of live) pending.resolve(pending.events ?? []);
     } catch (error) {
       // Folded in place: whatever happened, the states may be ahead of the log now.
-      const failure = storeError(error);
+      const failure = writeFailure(error);
       this.drop(projectId, failure);
       this.wait(projectId, -unfolded);
       this.texts.abandoned(pendingHashes);
@@ -267,27 +244,21 @@ export class EventStore implements EventLog {
    */
   async importLog(projectId: string, events: OrchestraEvent[], blobs: StoredText[]): Promise<ProjectState> {
     try {
-      const state = await this.db.transaction('rw', readModelStores, async () => {
-        if ((await this.headSeq(projectId)) !== 0) {
+      const state = emptyProjectState(projectId);
+      const changes = new Changes();
+      // Only the latest snapshot is kept, as appends keep it: the state at the last
+      // multiple of the snapshot gap, folded on the way.
+      let snapshot: ProjectState | undefined;
+      const snapshotSeq = this.snapshots.importSeq(events.at(-1)?.seq ?? 0);
+      for (const event of events) {
+        reduce(state, event, changes);
+        if (event.seq === snapshotSeq) snapshot = structuredClone(state);
+      }
+      // The head is read in the same transaction as the write (Dexie nests it): no other import slips between.
+      await this.db.transaction('rw', logStores, async () => {
+        if ((await this.headSeq(projectId)) !== 0)
           throw new ConcurrencyError('This project is already on this device.');
-        }
-        const state = emptyProjectState(projectId);
-        const changes = new Changes();
-        // Only the latest snapshot is kept, as appends keep it: the state at the last
-        // multiple of the snapshot gap, folded on the way.
-        let snapshot: ProjectState | undefined;
-        const snapshotSeq = this.snapshots.importSeq(events.at(-1)?.seq ?? 0);
-        for (const event of events) {
-          reduce(state, event, changes);
-          if (event.seq === snapshotSeq) snapshot = structuredClone(state);
-        }
-        await Promise.all([
-          this.db.commits.bulkAdd(commitsOf(events)),
-          addTexts(this.db, blobs),
-          snapshot ? this.snapshots.write(snapshot) : undefined,
-          writeChanges(this.db, state, changes),
-        ]);
-        return state;
+        await writeFolded(this.db, this.snapshots, { commits: commitsOf(events), state, changes, blobs, snapshot });
       });
       this.states.set(projectId, { durable: state, ahead: cloneState(state) });
       return state;
@@ -315,15 +286,12 @@ export class EventStore implements EventLog {
           if (events[0]!.seq !== durable.lastSeq + 1) throw new ConcurrencyError(staleMessage);
           const changes = new Changes();
           for (const event of events) reduce(durable, event, changes);
-          const snapshot = this.snapshots.due(projectId, durable.lastSeq);
-          await this.db.transaction('rw', readModelStores, async () => {
-            const writes: Promise<unknown>[] = [
-              this.db.commits.bulkAdd(commitsOf(events)),
-              writeChanges(this.db, durable, changes),
-            ];
-            if (blobs.length > 0) writes.push(addTexts(this.db, blobs));
-            if (snapshot) writes.push(this.snapshots.write(durable));
-            await Promise.all(writes);
+          await writeFolded(this.db, this.snapshots, {
+            commits: commitsOf(events),
+            state: durable,
+            changes,
+            blobs,
+            snapshot: this.snapshots.due(projectId, durable.lastSeq) ? durable : undefined,
           });
           // Appends folded ahead meanwhile (this device writing too) follow a state that
           // is gone: they fail as stale, as when another tab wrote.
@@ -333,7 +301,7 @@ export class EventStore implements EventLog {
           this.options.onAppend?.(events);
         } catch (error) {
           this.drop(projectId, error);
-          throw storeError(error);
+          throw writeFailure(error);
         }
       })
       .finally(() => this.wait(projectId, -1));
@@ -348,7 +316,7 @@ export class EventStore implements EventLog {
   }
 
   private async deleteNow(projectId: string, blobHashes: string[]): Promise<void> {
-    await this.db.transaction('rw', readModelStores, async () => {
+    await this.db.transaction('rw', logStores, async () => {
       await Promise.all([
         deleteLogRows(this.db, projectId),
         this.snapshots.delete(projectId),
@@ -418,14 +386,4 @@ export class EventStore implements EventLog {
   forgetBlobs(hashes: Iterable<string>): void {
     this.texts.forget(hashes);
   }
-}
-
-/** What a failed write means for the person: a stale view, a full disk, or the error itself. */
-function storeError(error: unknown): unknown {
-  if (error instanceof ConcurrencyError) return error;
-  if (isConstraintError(error)) return new ConcurrencyError(staleMessage);
-  if (isQuotaError(error)) {
-    return new StorageFullError(storageFullMessage);
-  }
-  return error;
 }
