@@ -8,17 +8,14 @@ export { languageOf } from '../artifacts/language.ts';
 export { roleTitles } from '../agents/role-titles.ts';
 export { planLimitProblem } from './plan-limit.ts';
 export {
-  type RunBadge,
   type RunControl,
   type RunControls,
   type RunOutcome,
   type RunState,
   blockedSentence,
-  rowBadge,
-  runBadge,
   runControls,
-  runSentence,
   runState,
 } from '../run-state/run-state.ts';
+export { type RunBadge, rowBadge, runBadge, runSentence } from '../run-state/run-words.ts';
 export { type StartSource, startSource, waitingSentence } from '../run-state/start-source.ts';
 export { type TaskControls, taskControls } from '../run-state/task-controls.ts';

@@ -14,7 +14,8 @@ import {
 } from '../../sim/change-answers.ts';
 import { roleOf, scriptTeam } from '../../sim/agent-script.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
-import { runControls, runSentence, runState } from '../../../worker/run-state/run-state.ts';
+import { runControls, runState } from '../../../worker/run-state/run-state.ts';
+import { runSentence } from '../../../worker/run-state/run-words.ts';
 import { engineWithoutKey, summary, templateProject, waitFor } from './helpers.ts';
 
 let sim: Simulator;

@@ -13,7 +13,7 @@ import { OrchestraDb } from '../../../worker/db/database.ts';
 import { createEngine } from '../../../worker/engine.ts';
 import { Orchestrator } from '../../../worker/orchestrator/orchestrator.ts';
 import { createProjectCommands } from '../../../worker/projects/project-commands.ts';
-import { rowBadge } from '../../../worker/run-state/run-state.ts';
+import { rowBadge } from '../../../worker/run-state/run-words.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
 import { engineWithTeam, engineWithoutKey, scriptDefaultTeam, waitFor } from './helpers.ts';
 

@@ -5,7 +5,8 @@
  */
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
-import { rowBadge, runSentence, runState } from '../../../worker/run-state/run-state.ts';
+import { runState } from '../../../worker/run-state/run-state.ts';
+import { rowBadge, runSentence } from '../../../worker/run-state/run-words.ts';
 import type { ProjectView } from '../../../worker/projects/project-view.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
 import type { Scenario } from '../../sim/scenario.ts';

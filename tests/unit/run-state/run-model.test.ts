@@ -32,9 +32,9 @@ import {
   type RunControls,
   type RunState,
   runControls,
-  runSentence,
   runState,
 } from '../../../worker/run-state/run-state.ts';
+import { runSentence } from '../../../worker/run-state/run-words.ts';
 import { taskControls } from '../../../worker/run-state/task-controls.ts';
 import { ProviderService } from '../../../worker/providers/provider-service.ts';
 import { roleOf } from '../../sim/agent-script.ts';

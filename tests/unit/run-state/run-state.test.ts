@@ -1,12 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import {
-  type RunControl,
-  type RunFacts,
-  runBadge,
-  runControls,
-  runSentence,
-  runState,
-} from '../../../worker/run-state/run-state.ts';
+import { type RunControl, type RunFacts, runControls, runState } from '../../../worker/run-state/run-state.ts';
+import { runBadge, runSentence } from '../../../worker/run-state/run-words.ts';
 
 type Task = RunFacts['tasks'][number];
 const task = (taskId: string, status: Task['status'], dependsOn: string[] = []): Task => ({
