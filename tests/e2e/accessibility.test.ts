@@ -85,6 +85,23 @@ test('a Template project, its plan, its files, its replay and the router have no
   expect(axeReport(findings)).toEqual([]);
 }, 180_000);
 
+test('a run being planned has no axe violation', async ({ profile }) => {
+  const { page } = profile;
+  const findings: ScreenFinding[] = [];
+  await visit(page, '/settings', 'Settings');
+  await configureProvider(page, 'openai', sim.baseUrl('openai'), 'sk-proj-AxePlanKey-0123456789abcdef');
+  // The Project Manager starts its answer and never ends it: the run stays in planning.
+  scriptTeam(sim, 'openai', { 'project-manager': { kind: 'hang', after: 'first-token' } });
+  await createProject(page, server.url, { name: 'Planning', description: 'A notes service with a small web page.' });
+  await button(page, 'Start').click();
+  await expect.poll(() => runPhase(page)).toBe('planning');
+  await auditScreen(page, 'run-planning', findings);
+  await button(page, 'Emergency stop').click();
+  await expect.poll(() => runStatus(page)).toBe('stopped');
+  sim.respond('openai', undefined);
+  expect(axeReport(findings)).toEqual([]);
+}, 120_000);
+
 test('a run with agents at work, paused and emergency-stopped has no axe violation', async ({ profile }) => {
   const { page } = profile;
   const findings: ScreenFinding[] = [];
@@ -108,6 +125,8 @@ test('a run with agents at work, paused and emergency-stopped has no axe violati
   await auditScreen(page, 'run-running', findings);
   await button(page, 'Pause').click();
   await expect.poll(() => runStatus(page)).toBe('paused');
+  // The code's call hangs in flight, so the run is still pausing: the badge and sentence say so.
+  expect(await runPhase(page)).toBe('pausing');
   await auditScreen(page, 'run-paused', findings);
   await button(page, 'Emergency stop').click();
   await expect.poll(() => runStatus(page)).toBe('stopped');
