@@ -185,6 +185,19 @@ async function openBytes(
   }
 }
 
+/**
+ * What opened, as JSON. It was sealed with the space's key, so text that is not JSON
+ * comes from a faulty device: refused for good with a sentence, not a SyntaxError that
+ * the sync would take for a passing failure and try again forever.
+ */
+function parseSealedJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new SyncTamperError('A synced message opens but is not JSON: it was written by a faulty device.');
+  }
+}
+
 /** One event in an envelope of its own, as versions before `sealEvents` wrote them. */
 export async function sealEvent(key: CryptoKey, event: OrchestraEvent): Promise<EventEnvelope> {
   const sealed = await seal(key, JSON.stringify(event), eventData(event.projectId, event.seq, event.id));
@@ -194,7 +207,7 @@ export async function sealEvent(key: CryptoKey, event: OrchestraEvent): Promise<
 /** @throws SyncTamperError when the ciphertext or its place was altered */
 export async function openEvent(key: CryptoKey, projectId: string, envelope: EventEnvelope): Promise<OrchestraEvent> {
   const text = await open(key, envelope, eventData(projectId, envelope.seq, envelope.id));
-  const event = parseStoredEvent(JSON.parse(text));
+  const event = parseStoredEvent(parseSealedJson(text));
   if (event.projectId !== projectId || event.seq !== envelope.seq || event.id !== envelope.id) {
     throw new SyncTamperError('A synced event does not match its envelope.');
   }
@@ -301,7 +314,7 @@ export async function openEvents(
       throw new SyncTamperError('A synced run of events does not inflate: it was written by a faulty device.');
     }
   }
-  const items = JSON.parse(decoder.decode(plain)) as unknown;
+  const items = parseSealedJson(decoder.decode(plain));
   if (!Array.isArray(items) || items.length !== envelope.ids.length)
     throw new SyncTamperError('A synced run of events does not match its envelope.');
   return items.map((item, i) => {
@@ -335,7 +348,7 @@ export async function sealIndexEntry(key: CryptoKey, entry: IndexEntry): Promise
 
 /** @throws SyncTamperError when the entry was altered or is not an index entry */
 export async function openIndexEntry(key: CryptoKey, envelope: IndexEnvelope): Promise<IndexEntry> {
-  const parsed = indexEntrySchema.safeParse(JSON.parse(await open(key, envelope, indexData)));
+  const parsed = indexEntrySchema.safeParse(parseSealedJson(await open(key, envelope, indexData)));
   if (!parsed.success) throw new SyncTamperError('A synced project entry is malformed.');
   return parsed.data;
 }

@@ -188,6 +188,28 @@ describe('runs of events sealed as one envelope', () => {
     const flipped = { ...run!, ct: (run!.ct[0] === 'A' ? 'B' : 'A') + run!.ct.slice(1) };
     await expect(openEvents(key, projectId, flipped)).rejects.toThrow("does not open with this space's secret");
   });
+  test('a run that opens to text that is not JSON is refused as tampered, not thrown as a SyntaxError', async () => {
+    const { key } = await deriveSpaceCredentials(makeSpaceSecret());
+    const projectId = ulid();
+    const ids = [ulid()];
+    // Only a device of the space holds the key: a faulty one sealing a broken run.
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    const additionalData = new TextEncoder().encode(`orchestra-sync-v1|${projectId}|events|1|${ids.join(',')}`);
+    const plain = new TextEncoder().encode('[{"id": "cut off');
+    const ct = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData }, key, plain));
+    const envelope = {
+      v: 1 as const,
+      kind: 'events' as const,
+      seq: 1,
+      ids,
+      iv: Buffer.from(iv).toString('base64url'),
+      ct: Buffer.from(ct).toString('base64url'),
+    };
+    await expect(openEvents(key, projectId, envelope)).rejects.toThrow(
+      new SyncTamperError('A synced message opens but is not JSON: it was written by a faulty device.'),
+    );
+  });
+
   test('a run that inflates past the cap is refused unread, with a sentence saying so', async () => {
     const { key } = await deriveSpaceCredentials(makeSpaceSecret());
     const projectId = ulid();
