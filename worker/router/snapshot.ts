@@ -1,6 +1,13 @@
+/**
+ * The router's snapshot: the schema of `router.toJSON()` (older snapshots parse, with
+ * defaults for what they lack) and the conversions between it and the router's state.
+ */
 import { z } from 'zod';
 import { modelArmSchema } from './catalog.ts';
+import type { Preference } from './preference.ts';
 import { preferenceSchema } from './records.ts';
+import { type RouterState, emptyState, upsertArm } from './state.ts';
+import type { RouterTuning } from './tuning.ts';
 
 const typeCellSchema = z.object({
   a: z.number(),
@@ -85,3 +92,46 @@ export const routerSnapshotSchema = z.object({
   taskScale: z.number().nonnegative(),
 });
 export type RouterSnapshot = z.infer<typeof routerSnapshotSchema>;
+
+const sortedEntries = <V>(map: ReadonlyMap<string, V>): [string, V][] =>
+  [...map.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+
+/** The state as plain JSON, keys sorted, cells copied; arms with nothing in flight left out of `inflight`. */
+export function toSnapshot(state: RouterState, preference: Preference, tuning: RouterTuning): RouterSnapshot {
+  const object = <V, W>(map: ReadonlyMap<string, V>, f: (value: V) => W): Record<string, W> =>
+    Object.fromEntries(sortedEntries(map).map(([key, value]) => [key, f(value)]));
+  return {
+    version: 1,
+    preference,
+    tuning: { ...tuning },
+    arms: state.arms.map((arm) => ({ ...arm })),
+    ticks: object(state.ticks, (tick) => tick),
+    types: object(state.types, (cells) => object(cells, (cell) => ({ ...cell }))),
+    buckets: object(state.buckets, (byBucket) => object(byBucket, (cells) => object(cells, (cell) => ({ ...cell })))),
+    features: object(state.features, (byKey) => object(byKey, (cells) => object(cells, (cell) => ({ ...cell })))),
+    sharedFeatures: object(state.shared, (cells) => object(cells, (cell) => ({ ...cell }))),
+    global: object(state.global, (cell) => ({ ...cell })),
+    inflight: object(new Map([...state.inflight].filter(([, count]) => count > 0)), (count) => count),
+    decisions: state.decisions,
+    taskScale: state.taskScale,
+  };
+}
+
+/** The state a parsed snapshot describes; `outcomes` is recounted from the ticks. */
+export function fromSnapshot(snapshot: RouterSnapshot): RouterState {
+  const map = <V, W>(record: Record<string, V>, f: (value: V) => W): Map<string, W> =>
+    new Map(Object.entries(record).map(([key, value]) => [key, f(value)]));
+  const state = emptyState();
+  for (const arm of snapshot.arms) upsertArm(state, arm);
+  state.ticks = map(snapshot.ticks, (tick) => tick);
+  state.types = map(snapshot.types, (cells) => map(cells, (cell) => ({ ...cell })));
+  state.buckets = map(snapshot.buckets, (byBucket) => map(byBucket, (cells) => map(cells, (cell) => ({ ...cell }))));
+  state.features = map(snapshot.features, (byKey) => map(byKey, (cells) => map(cells, (cell) => ({ ...cell }))));
+  state.shared = map(snapshot.sharedFeatures, (cells) => map(cells, (cell) => ({ ...cell })));
+  for (const tick of state.ticks.values()) state.outcomes += tick;
+  state.global = map(snapshot.global, (cell) => ({ ...cell }));
+  state.inflight = map(snapshot.inflight, (count) => count);
+  state.decisions = snapshot.decisions;
+  state.taskScale = snapshot.taskScale;
+  return state;
+}
