@@ -118,3 +118,54 @@ test('Anthropic: a stable prefix that grew by a file still reads what the shorte
     Math.ceil((system.length + project.length + 3 * file('a.py').length) / 4) - shorterTokens,
   );
 });
+
+/**
+ * A prompt as the agents lay it out: the project and the files (the last one's trailing
+ * blank line trimmed), a blank line, then the task; blocks end before each heading.
+ */
+function laidOut(fileCount: number, task: string): ProviderRequest {
+  const project = `# Project: Stock\n\n${'An inventory service with a search page. '.repeat(60)}\n\n## Upstream files from the team\n\n`;
+  let stable = project;
+  for (let at = 0; at < fileCount; at++) {
+    stable += `#### src/part_${at}.py (whole, 6 lines)\n\`\`\`python\n${`print("part ${at}")\n`.repeat(6)}\`\`\`\n\n`;
+  }
+  stable = stable.trimEnd();
+  const blockEnds: number[] = [];
+  for (let at = stable.indexOf('\n#'); at !== -1; at = stable.indexOf('\n#', at + 1)) blockEnds.push(at + 1);
+  return {
+    model: 'claude-sonnet-4-5',
+    system,
+    messages: [{ role: 'user', content: `${stable}\n\n## Your task: ${task}` }],
+    maxOutputTokens: 256,
+    cache: { key: 'p:code-generator', stablePrefixChars: stable.length, blockEnds },
+  };
+}
+
+const cachedTokensOf = (request: ProviderRequest) =>
+  Math.ceil((system.length + (request.messages[0]?.content.indexOf('## Your task') ?? 0)) / 4);
+
+test('Anthropic: the breakpoint sits after the blank line, where a later prompt with more files has a boundary', async () => {
+  clock.now += 3_600_000;
+  const shorter = laidOut(3, 'first');
+  await usageOf('anthropic', shorter);
+  const grown = await usageOf('anthropic', laidOut(4, 'second'));
+  // Everything the first call sent before its task, the blank line included, is read back.
+  expect(grown?.cachedInputTokens).toBe(cachedTokensOf(shorter));
+  expect(grown?.cacheWriteTokens).toBe(cachedTokensOf(laidOut(4, 'second')) - cachedTokensOf(shorter));
+});
+
+test('Anthropic: a prefix that grew by 45 files (eight tasks finished in between) still reads the shorter one', async () => {
+  clock.now += 3_600_000;
+  const shorter = laidOut(5, 'first');
+  await usageOf('anthropic', shorter);
+  const grownRequest = laidOut(50, 'second');
+  const marked = withCacheBreakpoints(grownRequest);
+  const blocks = marked.messages[0]?.content as { text: string; cache_control?: unknown }[];
+  // Nothing lost or added, and never more than four breakpoints.
+  expect(blocks.map((block) => block.text).join('')).toBe(grownRequest.messages[0]?.content);
+  const systemMarks = Array.isArray(marked.system) ? marked.system.filter((block) => block.cache_control).length : 0;
+  expect(systemMarks + blocks.filter((block) => block.cache_control).length).toBeLessThanOrEqual(4);
+  const grown = await usageOf('anthropic', grownRequest);
+  expect(grown?.cachedInputTokens).toBe(cachedTokensOf(shorter));
+  expect(grown?.cacheWriteTokens).toBe(cachedTokensOf(grownRequest) - cachedTokensOf(shorter));
+});

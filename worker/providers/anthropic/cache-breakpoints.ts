@@ -21,6 +21,14 @@ interface TextBlock {
  * enough to be cached. A breakpoint caches everything before it, so the second one
  * covers the first's prefix too; calls of the same role and project then read both.
  *
+ * The prefix is split into blocks at `blockEnds` (after the project, after each file).
+ * Anthropic looks for an earlier cached prefix only at the 20 block boundaries before a
+ * breakpoint, and a prefix grows by a file per finished upstream task: with eight tasks
+ * in parallel it grows by twenty files or more between two calls of a role, and a single
+ * breakpoint then found nothing and wrote the whole prefix again. The breakpoints left
+ * (at most four in all) go every 20 blocks back from the end of the stable prefix, so
+ * the boundaries looked at reach 80 blocks back.
+ *
  * @example
  * const { system, messages } = withCacheBreakpoints(request);
  * anthropic.messages.create({ model, max_tokens, system, messages, stream: true });
@@ -40,25 +48,52 @@ export function withCacheBreakpoints(request: ProviderRequest): {
     breakpoints += 1;
   }
   const first = request.messages[0];
-  const cut = Math.min(request.cache.stablePrefixChars, first?.content.length ?? 0);
-  if (first && cut > 0 && breakpoints < maximumBreakpoints) {
-    const prefix = first.content.slice(0, cut);
-    if (systemTokens + estimateTokens(prefix) >= minimumCachedTokens) {
-      const rest = first.content.slice(cut);
-      // The prefix in blocks, so that Anthropic finds what an earlier, shorter prefix
-      // cached at one of the boundaries before the breakpoint (it looks back 20 blocks).
-      const ends = (request.cache.blockEnds ?? []).filter((end) => end > 0 && end < cut).slice(-(lookbackBlocks - 1));
-      const blocks: TextBlock[] = [];
-      let from = 0;
-      for (const end of ends) {
-        if (end <= from) continue;
-        blocks.push({ type: 'text', text: prefix.slice(from, end) });
-        from = end;
-      }
-      blocks.push({ type: 'text', text: prefix.slice(from), cache_control: { type: 'ephemeral' } });
-      if (rest.length > 0) blocks.push({ type: 'text', text: rest });
-      return { system, messages: [{ role: first.role, content: blocks }, ...plain.slice(1)] };
-    }
+  const cut = alignedCut(first?.content ?? '', request.cache.stablePrefixChars);
+  if (!first || cut <= 0 || breakpoints >= maximumBreakpoints) return { system, messages: plain };
+  const longEnough = (end: number) => systemTokens + estimateTokens(first.content.slice(0, end)) >= minimumCachedTokens;
+  if (!longEnough(cut)) return { system, messages: plain };
+  const left = maximumBreakpoints - breakpoints;
+  // Block boundaries in the prefix, ascending, the end of the prefix last.
+  const ends: number[] = [];
+  for (const end of request.cache.blockEnds ?? []) {
+    if (end > (ends.at(-1) ?? 0) && end < cut) ends.push(end);
   }
-  return { system, messages: plain };
+  ends.push(cut);
+  // Breakpoints at the end and every 20 boundaries back; what lies before their reach is one block.
+  const marked = new Set<number>();
+  for (let at = ends.length - 1, count = 0; at >= 0 && count < left; at -= lookbackBlocks, count++) {
+    const end = ends[at] as number;
+    if (longEnough(end)) marked.add(end);
+  }
+  const reach = Math.max(0, ends.length - left * lookbackBlocks);
+  const kept = ends.slice(reach);
+  const blocks: TextBlock[] = [];
+  let from = 0;
+  for (const end of kept) {
+    blocks.push({
+      type: 'text',
+      text: first.content.slice(from, end),
+      ...(marked.has(end) ? { cache_control: { type: 'ephemeral' as const } } : {}),
+    });
+    from = end;
+  }
+  if (first.content.length > cut) blocks.push({ type: 'text', text: first.content.slice(cut) });
+  return { system, messages: [{ role: first.role, content: blocks }, ...plain.slice(1)] };
+}
+
+/**
+ * The end of the stable prefix moved past the blank line that joins it to the task. The
+ * agents' prefix ends with its last file, trailing blank line trimmed, but in a later
+ * prompt with more files that file's block is followed by the blank line and the next
+ * file's heading, and the boundary there is after the blank line: a breakpoint before it
+ * is at no block boundary of any later prompt, so no later call could read what it
+ * cached (the costs bench lost a whole wave's prefix to it). A prefix that already ends
+ * in white space is where its author put it.
+ */
+function alignedCut(content: string, stablePrefixChars: number): number {
+  let cut = Math.min(stablePrefixChars, content.length);
+  if (cut <= 0) return 0;
+  if (/\s/.test(content[cut - 1] ?? '')) return cut;
+  while (cut < content.length && (content[cut] === '\n' || content[cut] === ' ')) cut += 1;
+  return cut;
 }
