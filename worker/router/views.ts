@@ -2,7 +2,7 @@
  * The router's state laid out as decisions read it: by arm index, in typed arrays. Per
  * task type, one row per arm with what a decision needs of the arm's type cell, the same
  * per context feature for its feature cells, and per arm its prices, priors, cross-type
- * evidence and calls in flight. The cells in the router's `State` stay the truth (for
+ * evidence and calls in flight. The cells in `RouterState` (state.ts) stay the truth (for
  * learning and snapshots); these copies are derived from them and written through
  * whenever a cell changes, so a decision reads the same numbers, bit for bit.
  *
