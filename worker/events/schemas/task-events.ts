@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { localIdSchema, roleSchema, sha256Schema, tokensSchema, usdSchema } from './common.ts';
 
-const attemptSchema = z.number().int().min(1).max(100);
+/**
+ * An attempt's number has no ceiling: it grows by one with every interruption too (a tab
+ * closed, reloaded or handed over mid-call), and those are not the task's failures, so
+ * nothing bounds them. A ceiling here once refused the start of the 101st attempt: a
+ * task handed over 100 times could never run again (issue 19's hand-over at 100 trials).
+ */
+const attemptSchema = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 
 /** build: from a plan; fix: answers a review; review: a Debugger re-review; change: plans a change to a built project. */
 export const taskKindSchema = z.enum(['build', 'fix', 'review', 'scaffold', 'change']);
