@@ -95,6 +95,11 @@ export function createProjectCommands(engine: Engine) {
       };
       const stopFeed = feed.subscribe(projectId, afterSeq, (events) => send({ kind: 'events', events }));
       const stopRole = locks.onChange(projectId, (role) => send({ kind: 'role', role }));
+      // The role as it is now, first: the lock may have passed to this tab between the page's
+      // `openProject` (which answered "observer") and this call, and that change is not
+      // told again; without this the page would show a writer as a watcher for good.
+      const role = locks.role(projectId);
+      if (role) send({ kind: 'role', role });
       const stopNotices = notices.listen((about, notice) => {
         if (about === projectId) send({ kind: 'notice', notice: notice ?? null });
       });

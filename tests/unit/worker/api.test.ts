@@ -4,6 +4,7 @@ import { afterEach, expect, test } from 'vitest';
 import { type ProjectUpdate, type WorkerApi, createWorkerApi } from '../../../worker/api.ts';
 import { OrchestraDb } from '../../../worker/db/database.ts';
 import { createEngine } from '../../../worker/engine.ts';
+import { MemoryLocks } from '../events/memory-locks.ts';
 
 let counter = 0;
 const channels: MessageChannel[] = [];
@@ -175,4 +176,38 @@ test('a project is created, listed, opened, written to and watched through the d
     ok: true,
     value: { lastSeq: 1, project: { messages: 0 } },
   });
+});
+
+test('a tab that becomes the writer between opening a project and watching it is told so when it watches', async () => {
+  const name = `api-${++counter}`;
+  const locks = new MemoryLocks() as unknown as LockManager;
+  const tab = (db: OrchestraDb) => createWorkerApi({ db, engine: createEngine(db, { locks }), storage: undefined });
+  const first = createEngine(new OrchestraDb(name), { locks });
+  const writer = createWorkerApi({ db: new OrchestraDb(name), engine: first, storage: undefined });
+  const created = await writer.createProject({ name: 'Hand-over', description: 'A tab closes mid-open' });
+  const projectId = created.ok ? created.value.projectId : '';
+  expect(await writer.openProject(projectId)).toMatchObject({ ok: true, value: { role: 'writer' } });
+
+  const observer = tab(new OrchestraDb(name));
+  expect(await observer.openProject(projectId)).toMatchObject({ ok: true, value: { role: 'observer' } });
+  // The writer's tab closes after the page heard "observer" and before it watches.
+  first.locks.release(projectId);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+
+  const updates: ProjectUpdate[] = [];
+  let arrived = () => {};
+  observer.watchProject(projectId, 0, (update) => {
+    updates.push(update);
+    arrived();
+  });
+  // Its first message as the writer is proof it writes; by then the page must know its role.
+  expect(await observer.sendMessage(projectId, 'Still here.')).toMatchObject({ ok: true });
+  await new Promise<void>((resolve) => {
+    arrived = () =>
+      updates.some(
+        (update) => update.kind === 'events' && update.events.some((event) => event.type === 'user-message'),
+      ) && resolve();
+    arrived();
+  });
+  expect(updates.filter((update) => update.kind === 'role')).toEqual([{ kind: 'role', role: 'writer' }]);
 });
