@@ -75,9 +75,18 @@ export class PriceBook {
     else this.edits.delete(key);
   }
 
-  /** What a call to `model` is priced at now: the person's latest edit, else the shipped price. */
+  /**
+   * What a call to `model` is priced at now: the person's latest edit of that model, else
+   * of the family a dated snapshot belongs to (an edit of `claude-sonnet-4-5` prices
+   * `claude-sonnet-4-5-20250929` too, as it does `gpt-5-mini-2025-08-07` for `gpt-5-mini`;
+   * `gpt-5` does not price `gpt-5-mini`), else the shipped price.
+   */
   priceOf(provider: RemoteProviderId, model: string): ModelPrices {
-    return this.edits.get(priceKey(provider, model))?.prices ?? shippedPrices(provider, model);
+    const own = this.edits.get(priceKey(provider, model));
+    if (own !== undefined) return own.prices;
+    const family = snapshotFamily(model);
+    const familyEdit = family === undefined ? undefined : this.edits.get(priceKey(provider, family));
+    return familyEdit?.prices ?? shippedPrices(provider, model);
   }
 
   /** The models the person has priced, as [provider, model]. */
@@ -89,4 +98,10 @@ export class PriceBook {
   editOf(provider: RemoteProviderId, model: string): PriceSet | undefined {
     return this.edits.get(priceKey(provider, model));
   }
+}
+
+/** The family of a dated snapshot (`-20250929`, `-2025-08-07`), or undefined for any other name. */
+function snapshotFamily(model: string): string | undefined {
+  const dated = /^(.+)-(?:\d{8}|\d{4}-\d{2}-\d{2})$/.exec(model);
+  return dated?.[1];
 }

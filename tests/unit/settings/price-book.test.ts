@@ -84,6 +84,24 @@ describe('the effective price: the latest edit over the shipped catalog', () => 
     expect(book.priceOf('openai-compatible', 'gpt-5-mini')).toEqual(prices(9));
   });
 
+  test('an edit of a model family prices its dated snapshots too, unless the snapshot has its own edit', () => {
+    const book = new PriceBook([set('anthropic', 'claude-sonnet-4-5', prices(2)), set('openai', 'gpt-5', prices(9))]);
+    // The snapshot is in the shipped catalog at 3 $/M; the person's edit of its family wins.
+    expect(book.priceOf('anthropic', 'claude-sonnet-4-5-20250929')).toEqual(prices(2));
+    // A family name followed by something that is not a date is another model.
+    expect(book.priceOf('openai', 'gpt-5-mini')).toEqual(shippedPrices('openai', 'gpt-5-mini'));
+    expect(book.priceOf('openai', 'gpt-5-2025-08-07')).toEqual(prices(9));
+    expect(book.priceOf('openai', 'gpt-5-mini-2025-08-07')).toEqual(shippedPrices('openai', 'gpt-5-mini-2025-08-07'));
+    book.apply(set('anthropic', 'claude-sonnet-4-5-20250929', prices(4)));
+    expect(book.priceOf('anthropic', 'claude-sonnet-4-5-20250929')).toEqual(prices(4));
+    book.apply(reset('anthropic', 'claude-sonnet-4-5-20250929'));
+    expect(book.priceOf('anthropic', 'claude-sonnet-4-5-20250929')).toEqual(prices(2));
+    book.apply(reset('anthropic', 'claude-sonnet-4-5'));
+    expect(book.priceOf('anthropic', 'claude-sonnet-4-5-20250929')).toEqual(
+      shippedPrices('anthropic', 'claude-sonnet-4-5-20250929'),
+    );
+  });
+
   test('a fold is the sequence of edits: replaying them into a new book gives the same prices', () => {
     const edit = fc.record({
       kind: fc.constantFrom('set', 'reset'),
