@@ -10,7 +10,7 @@ import {
   fileOutputRules,
   fixSection,
   projectSection,
-  promptOf,
+  cachedPromptOf,
   taskSection,
 } from './prompt-sections.ts';
 import { testWriter } from './test-writer.ts';
@@ -91,17 +91,20 @@ function changeAgentOf(base: AgentRole<FileOutput>): AgentRole<ChangeOutput> {
     receivesFrom: base.receivesFrom,
     editsFiles: true,
     templateMessage,
-    ...promptOf((input) => [
-      projectSection(input),
-      taskSection(input),
-      editableSection(input),
-      deletionsSection(input),
-      fixSection(input, 'edit-blocks'),
-      contextSection(input),
-      input.task.kind === 'fix'
-        ? 'Fix the findings now: edit blocks for the files that exist, whole files for new ones, deletions for files that go. Reply with the JSON object only.'
-        : 'Make the change now: edit blocks for the files that exist, whole files for new ones, deletions for files that go. Reply with the JSON object only.',
-    ]),
+    // The project and the files shown first, the task last: as the builders' own prompts,
+    // so a change or fix task reads the same cached prefix as the role's other calls.
+    ...cachedPromptOf(
+      (input) => [projectSection(input), contextSection(input)],
+      (input) => [
+        taskSection(input),
+        editableSection(input),
+        deletionsSection(input),
+        fixSection(input, 'edit-blocks'),
+        input.task.kind === 'fix'
+          ? 'Fix the findings now: edit blocks for the files that exist, whole files for new ones, deletions for files that go. Reply with the JSON object only.'
+          : 'Make the change now: edit blocks for the files that exist, whole files for new ones, deletions for files that go. Reply with the JSON object only.',
+      ],
+    ),
   };
 }
 
