@@ -1,4 +1,5 @@
 import { isPackageName, readSpec } from './package-name.ts';
+import { objectOf, stringEntries } from './untrusted-json.ts';
 
 /** One dependency a project's package.json declares. */
 export interface DeclaredDependency {
@@ -8,11 +9,6 @@ export interface DeclaredDependency {
   optional: boolean;
   /** Set when the tab cannot install it: why ("a Git repository", "not a package name"). */
   unsupported?: string | undefined;
-}
-
-function entries(value: unknown): [string, string][] {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
-  return Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
 }
 
 /**
@@ -29,15 +25,15 @@ export function declaredDependencies(manifestText: string | undefined): Declared
   } catch {
     return [];
   }
-  if (typeof manifest !== 'object' || manifest === null) return [];
-  const record = manifest as Record<string, unknown>;
+  const record = objectOf(manifest);
+  if (!record) return [];
   const byName = new Map<string, DeclaredDependency>();
   for (const [field, optional] of [
     ['dependencies', false],
     ['devDependencies', false],
     ['optionalDependencies', true],
   ] as const) {
-    for (const [name, spec] of entries(record[field])) {
+    for (const [name, spec] of stringEntries(record[field])) {
       const read = readSpec(spec);
       const unsupported = !isPackageName(name)
         ? 'not a package name the registry can hold'

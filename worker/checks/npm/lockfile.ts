@@ -1,4 +1,5 @@
 import { isPackageName } from './package-name.ts';
+import { objectOf, stringEntries } from './untrusted-json.ts';
 import type { PackumentVersion } from './packument.ts';
 
 /**
@@ -35,19 +36,9 @@ export type ReadLockfile = { ok: true; lock: Lockfile } | { ok: false; reason: s
 
 const lockName = 'package-lock.json';
 
-function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
-
 function stringMap(value: unknown): Record<string, string> | undefined {
-  const map = record(value);
-  if (!map) return undefined;
   // Own properties made by fromEntries: a "__proto__" key is data, never the prototype.
-  return Object.fromEntries(
-    Object.entries(map).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
-  );
+  return objectOf(value) ? Object.fromEntries(stringEntries(value)) : undefined;
 }
 
 function strings(value: unknown): string[] | undefined {
@@ -114,9 +105,9 @@ export function readLockfile(text: string): ReadLockfile {
   } catch {
     return { ok: false, reason: `${lockName} is not valid JSON, so versions were resolved afresh.` };
   }
-  const root = record(parsed);
+  const root = objectOf(parsed);
   const version = root?.['lockfileVersion'];
-  const packages = record(root?.['packages']);
+  const packages = objectOf(root?.['packages']);
   if (!root || (version !== 2 && version !== 3) || !packages)
     return {
       ok: false,
@@ -125,7 +116,7 @@ export function readLockfile(text: string): ReadLockfile {
   const out = new Map<string, LockedPackage>();
   const notes: string[] = [];
   for (const [location, raw] of Object.entries(packages)) {
-    const entry = record(raw);
+    const entry = objectOf(raw);
     if (location === '' || !entry || !isTreeLocation(location)) continue;
     const name = typeof entry['name'] === 'string' ? entry['name'] : nameAt(location);
     if (name === undefined || !isPackageName(name)) continue;
@@ -141,7 +132,7 @@ export function readLockfile(text: string): ReadLockfile {
     // Without a version and an integrity the lock pins nothing we can check: resolved afresh.
     if (locked === undefined || dist === undefined) continue;
     const resolved = typeof entry['resolved'] === 'string' ? entry['resolved'] : undefined;
-    const peersMeta = record(entry['peerDependenciesMeta']);
+    const peersMeta = objectOf(entry['peerDependenciesMeta']);
     const meta: PackumentVersion = {
       version: locked,
       dependencies: stringMap(entry['dependencies']),
@@ -151,7 +142,7 @@ export function readLockfile(text: string): ReadLockfile {
         ? Object.fromEntries(
             Object.entries(peersMeta).map(([peer, value]) => [
               peer,
-              { optional: record(value)?.['optional'] === true },
+              { optional: objectOf(value)?.['optional'] === true },
             ]),
           )
         : undefined,

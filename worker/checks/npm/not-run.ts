@@ -9,13 +9,9 @@
  * metadata, so a registry that leaves out `hasInstallScript` changes nothing.
  */
 
-const installScripts = ['preinstall', 'install', 'postinstall'] as const;
+import { objectOf } from './untrusted-json.ts';
 
-function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
+const installScripts = ['preinstall', 'install', 'postinstall'] as const;
 
 /** The command names a manifest's `bin` declares (a string `bin` is named after the package). */
 function binNames(manifest: Record<string, unknown>): string[] {
@@ -24,7 +20,7 @@ function binNames(manifest: Record<string, unknown>): string[] {
     const name = typeof manifest['name'] === 'string' ? manifest['name'] : '';
     return [name.split('/').pop() ?? name].filter((each) => each !== '');
   }
-  return Object.keys(record(bin) ?? {}).sort();
+  return Object.keys(objectOf(bin) ?? {}).sort();
 }
 
 const cap = (names: string[], most = 5) =>
@@ -38,13 +34,13 @@ const cap = (names: string[], most = 5) =>
 export function notRunNotes(label: string, files: ReadonlyMap<string, string>): string[] {
   let manifest: Record<string, unknown> | undefined;
   try {
-    manifest = record(JSON.parse(files.get('package.json') ?? 'null'));
+    manifest = objectOf(JSON.parse(files.get('package.json') ?? 'null'));
   } catch {
     manifest = undefined;
   }
   if (!manifest) return [];
   const notes: string[] = [];
-  const scripts = record(manifest['scripts']) ?? {};
+  const scripts = objectOf(manifest['scripts']) ?? {};
   const declared = installScripts.filter((name) => typeof scripts[name] === 'string');
   const gyp = declared.length === 0 && files.has('binding.gyp');
   if (declared.length > 0 || gyp) {
