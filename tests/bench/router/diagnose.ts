@@ -14,6 +14,7 @@ import { absoluteUtility, weightsFor } from '../../../worker/router/preference.t
 import { families, tuningSeeds } from './families.ts';
 import { costAtEqualQuality, oracleFrontier } from './family-evaluate.ts';
 import { contextSize, contextVector, makeRouterFamilyPolicy } from './family-policies.ts';
+import { RidgeArms } from './ridge.ts';
 import { type Episode, type FamilyTask, bestArm, makeEpisode, outcomeOf } from './family-world.ts';
 
 const tuning = process.argv[2] ? (JSON.parse(process.argv[2]) as Record<string, unknown>) : {};
@@ -175,23 +176,8 @@ function typeMeanOracle(episode: Episode, weights: ReturnType<typeof weightsFor>
 function fullInformation(episode: Episode, weights: ReturnType<typeof weightsFor>) {
   const K = episode.arms.length;
   const T = episode.tasks.length;
-  const d = contextSize;
-  const inverse = Array.from({ length: K }, () => {
-    const m = new Float64Array(d * d);
-    for (let i = 0; i < d; i++) m[i * d + i] = 1;
-    return m;
-  });
-  const b = Array.from({ length: K }, () => new Float64Array(d));
-  const theta = Array.from({ length: K }, () => new Float64Array(d));
-  const x = new Float64Array(d);
-  const ax = new Float64Array(d);
-  const times = (m: Float64Array, v: Float64Array, out: Float64Array) => {
-    for (let i = 0; i < d; i++) {
-      let sum = 0;
-      for (let j = 0; j < d; j++) sum += (m[i * d + j] as number) * (v[j] as number);
-      out[i] = sum;
-    }
-  };
+  const ridge = new RidgeArms(K, contextSize);
+  const x = new Float64Array(contextSize);
   const from = Math.floor((2 * T) / 3);
   let quality = 0;
   let cost = 0;
@@ -205,10 +191,7 @@ function fullInformation(episode: Episode, weights: ReturnType<typeof weightsFor
     for (let k = 0; k < K; k++) {
       const i = t * K + k;
       if (episode.available[i] === 0) continue;
-      let q = 0;
-      const th = theta[k] as Float64Array;
-      for (let j = 0; j < d; j++) q += (th[j] as number) * (x[j] as number);
-      const u = absoluteUtility(weights, q, episode.cost[i] as number, episode.latency[i] as number);
+      const u = absoluteUtility(weights, ridge.mean(k, x), episode.cost[i] as number, episode.latency[i] as number);
       if (u > bestU) {
         bestU = u;
         best = i;
@@ -222,17 +205,7 @@ function fullInformation(episode: Episode, weights: ReturnType<typeof weightsFor
     }
     for (let k = 0; k < K; k++) {
       if (episode.available[t * K + k] === 0) continue;
-      const score = outcomeOf(episode, t, k).quality;
-      const m = inverse[k] as Float64Array;
-      times(m, x, ax);
-      let denominator = 1;
-      for (let i = 0; i < d; i++) denominator += (x[i] as number) * (ax[i] as number);
-      for (let i = 0; i < d; i++)
-        for (let j = 0; j < d; j++)
-          m[i * d + j] = (m[i * d + j] as number) - ((ax[i] as number) * (ax[j] as number)) / denominator;
-      const bk = b[k] as Float64Array;
-      for (let i = 0; i < d; i++) bk[i] = (bk[i] as number) + score * (x[i] as number);
-      times(m, bk, theta[k] as Float64Array);
+      ridge.learn(k, x, outcomeOf(episode, t, k).quality);
     }
   }
   return {

@@ -13,6 +13,7 @@ import type { RouteDecision } from '../../../worker/router/records.ts';
 import { type Router, createRouter } from '../../../worker/router/router.ts';
 import { makeSampler, mulberry32 } from '../../../worker/router/sampler.ts';
 import type { RouterTuning } from '../../../worker/router/tuning.ts';
+import { RidgeArms } from './ridge.ts';
 import { type Episode, type FamilyTask, type Outcome, bestArm, contentTags } from './family-world.ts';
 
 export interface FamilyPolicy {
@@ -222,24 +223,8 @@ export function makeLinUcbFamilyPolicy(episode: Episode, alpha = 0.4): FamilyPol
   const weights = weightsFor(episode.family.preference);
   const pricing = makePricing(episode);
   const K = episode.arms.length;
-  const d = contextSize;
-  const inverse = Array.from({ length: K }, () => {
-    const m = new Float64Array(d * d);
-    for (let i = 0; i < d; i++) m[i * d + i] = 1;
-    return m;
-  });
-  const b = Array.from({ length: K }, () => new Float64Array(d));
-  // θ starts at the tier's prior on the bias term so unexplored arms are not all 0.
-  const theta = Array.from({ length: K }, () => new Float64Array(d));
-  const x = new Float64Array(d);
-  const ax = new Float64Array(d);
-  const times = (m: Float64Array, v: Float64Array, out: Float64Array) => {
-    for (let i = 0; i < d; i++) {
-      let s = 0;
-      for (let j = 0; j < d; j++) s += (m[i * d + j] as number) * (v[j] as number);
-      out[i] = s;
-    }
-  };
+  const ridge = new RidgeArms(K, contextSize);
+  const x = new Float64Array(contextSize);
   return {
     name: 'LinUCB',
     choose(_t, task, available) {
@@ -248,15 +233,7 @@ export function makeLinUcbFamilyPolicy(episode: Episode, alpha = 0.4): FamilyPol
       let bestUtility = -Infinity;
       for (let k = 0; k < K; k++) {
         if (!available(k)) continue;
-        times(inverse[k] as Float64Array, x, ax);
-        let mean = 0;
-        let spread = 0;
-        const th = theta[k] as Float64Array;
-        for (let i = 0; i < d; i++) {
-          mean += (th[i] as number) * (x[i] as number);
-          spread += (x[i] as number) * (ax[i] as number);
-        }
-        const q = mean + alpha * Math.sqrt(Math.max(0, spread));
+        const q = ridge.mean(k, x) + alpha * Math.sqrt(Math.max(0, ridge.spread(k, x)));
         const u = absoluteUtility(weights, q, pricing.cost(k, task), pricing.latency(k, task));
         if (u > bestUtility) {
           bestUtility = u;
@@ -267,17 +244,7 @@ export function makeLinUcbFamilyPolicy(episode: Episode, alpha = 0.4): FamilyPol
     },
     observe(_t, k, task, outcome) {
       contextVector(task, x);
-      const m = inverse[k] as Float64Array;
-      times(m, x, ax);
-      let denominator = 1;
-      for (let i = 0; i < d; i++) denominator += (x[i] as number) * (ax[i] as number);
-      // Sherman–Morrison: A⁻¹ ← A⁻¹ − (A⁻¹x)(A⁻¹x)ᵀ / (1 + xᵀA⁻¹x); A is symmetric.
-      for (let i = 0; i < d; i++)
-        for (let j = 0; j < d; j++)
-          m[i * d + j] = (m[i * d + j] as number) - ((ax[i] as number) * (ax[j] as number)) / denominator;
-      const bk = b[k] as Float64Array;
-      for (let i = 0; i < d; i++) bk[i] = (bk[i] as number) + outcome.quality * (x[i] as number);
-      times(m, bk, theta[k] as Float64Array);
+      ridge.learn(k, x, outcome.quality);
       pricing.learn(k, task, outcome);
     },
     setArm: (arm) => pricing.setArm(arm),
