@@ -36,6 +36,8 @@ export interface ProjectSyncHost {
    * project apart). The host keeps both sides; this project's sync stops.
    */
   diverged(projectId: string, fromSeq: number): void;
+  /** Another device's events were just folded in: the project is being written elsewhere now. */
+  active?(projectId: string): void;
 }
 
 const writerId = 'writer';
@@ -43,6 +45,8 @@ const writerId = 'writer';
 const pushSlice = 4096;
 /** The pause before a long-poll the server ended is made again. */
 const reopenMs = 1000;
+/** How often a polled tail reads what is new, give or take a fifth (so polls spread out). */
+export const defaultPollMs = 15_000;
 
 /**
  * One project's sync with its stream: the stream is tailed live and another device's
@@ -61,6 +65,11 @@ const reopenMs = 1000;
  *               │ the stream's event differs from ours at a place ─▶ diverged (stops)
  *   stop ──▶ stopped
  * ```
+ *
+ * A tail is live (a long-poll held open: another device's event arrives at once) or
+ * polled (it reads what is new, then rests `pollMs`). Over HTTP/1.1 a browser opens at
+ * most six connections to a server, and each long-poll holds one, so the service keeps
+ * only a few tails live (`setLive`) and polls the rest.
  *
  * Exactly once: the producer dedupes its retries within an epoch; every (re)start
  * takes a fresh epoch and pushes only what is past the stream's highest sequence
@@ -89,19 +98,47 @@ export class ProjectSync {
   private readonly stream: DurableStream;
   private readonly tailBackoff: Backoff;
   private readonly pushBackoff: Backoff;
+  /** Whether the tail holds a long-poll open, or polls. */
+  private live = true;
+  /** Ends the tail's current read or rest early (the tail changed mode). */
+  private interrupt = new AbortController();
+  /** The batch being folded: a read cut short waits for it before the next read begins. */
+  private folding: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly host: ProjectSyncHost,
     readonly projectId: string,
     private cursor: ProjectCursor,
+    private readonly pollMs = defaultPollMs,
   ) {
     this.tailBackoff = host.retry.backoff(`tail:${projectId}`);
     this.pushBackoff = host.retry.backoff(`push:${projectId}`);
     this.stream = spaceStream(host.connection, projectStreamUrl(host.connection, projectId));
   }
 
-  static async open(host: ProjectSyncHost, projectId: string): Promise<ProjectSync> {
-    return new ProjectSync(host, projectId, await host.state.cursor(projectId));
+  static async open(
+    host: ProjectSyncHost,
+    projectId: string,
+    options: { live?: boolean; pollMs?: number } = {},
+  ): Promise<ProjectSync> {
+    const sync = new ProjectSync(host, projectId, await host.state.cursor(projectId), options.pollMs);
+    sync.live = options.live ?? true;
+    return sync;
+  }
+
+  /** Whether the tail holds a long-poll open (true) or polls. */
+  get isLive(): boolean {
+    return this.live;
+  }
+
+  /**
+   * Makes the tail live or polled. A long-poll held open is let go at once (its
+   * connection is free for another); a resting poll goes live at once.
+   */
+  setLive(live: boolean): void {
+    if (this.live === live) return;
+    this.live = live;
+    this.interrupt.abort();
   }
 
   /** Whether the events came from another device and nobody here took the project over. */
@@ -157,12 +194,15 @@ export class ProjectSync {
   private async tail(): Promise<void> {
     const { signal } = this.abort;
     while (!signal.aborted) {
+      if (this.interrupt.signal.aborted) this.interrupt = new AbortController();
+      const interrupted = this.interrupt.signal;
+      const live = this.live;
       try {
         await ensureStream(this.host.connection, this.stream.url, signal);
         const response = await this.stream.stream<unknown>({
           offset: this.cursor.offset,
-          live: 'long-poll',
-          signal,
+          live: live ? 'long-poll' : false,
+          signal: AbortSignal.any([signal, interrupted]),
         });
         this.host.reachable();
         this.tailBackoff.succeeded();
@@ -172,7 +212,9 @@ export class ProjectSync {
               if (signal.aborted) return;
               this.host.reachable();
               this.tailBackoff.succeeded();
-              if (!(await this.fold(batch.items, batch.offset, batch.upToDate))) unsubscribe();
+              const folded = this.fold(batch.items, batch.offset, batch.upToDate);
+              this.folding = folded.catch(() => undefined);
+              if (!(await folded)) unsubscribe();
             } catch (error) {
               unsubscribe();
               reject(error instanceof Error ? error : new Error(String(error)));
@@ -180,9 +222,17 @@ export class ProjectSync {
           });
           response.closed.then(resolve, reject);
         });
-        await this.host.retry.sleep(reopenMs, signal);
+        // A polled tail rests, spread out so that many projects' polls do not come together.
+        const rest = live ? reopenMs : this.pollMs * (0.8 + 0.4 * Math.random());
+        await this.host.retry.sleep(rest, AbortSignal.any([signal, interrupted]));
       } catch (error) {
         if (signal.aborted) return;
+        // The tail changed mode while a read was open: once what it brought is folded
+        // (the cursor moved past it), read again in the new mode.
+        if (interrupted.aborted) {
+          await this.folding;
+          continue;
+        }
         const failure = syncFailure(error, this.host.connection.serverUrl);
         this.host.failed(failure);
         await this.tailBackoff.after(failure, signal);
@@ -255,6 +305,8 @@ export class ProjectSync {
       await store.appendStamped(this.projectId, events, blobs);
       for (const blob of blobs) this.texts.delete(blob.hash);
       this.cursor = { ...this.cursor, remote: true };
+      // News, not a catch-up: another device is writing the project now.
+      if (this.upToDate) this.host.active?.(this.projectId);
     }
     this.cursor = { ...this.cursor, offset, remoteSeq };
     if (this.abort.signal.aborted) return false;

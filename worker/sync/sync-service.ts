@@ -22,9 +22,19 @@ export interface SyncServiceOptions {
   now?: () => number;
   /** The timers of the backoffs (a virtual clock in tests). */
   clock?: SyncClock;
+  /** Projects whose tail holds a long-poll open at once (default 3); the others are polled. */
+  maxLive?: number;
+  /** How often a polled project reads what is new (default 15 s). */
+  pollMs?: number;
 }
 
 const lockName = 'orchestra-sync';
+/**
+ * Long-polls held open at once besides the index's. Over HTTP/1.1 a browser opens at
+ * most six connections to one server: with one long-poll per project, a seventh project
+ * would leave no connection for a push, a read or a proxied model call.
+ */
+const defaultMaxLive = 3;
 
 /**
  * This device's sync with its space: the index stream (which projects exist) is tailed,
@@ -68,6 +78,9 @@ export class SyncService {
   private lifecycle: Promise<unknown> = Promise.resolve();
   private readonly retry: SyncRetry;
   private readonly announceBackoff: Backoff;
+  /** When another device's events last arrived for each project (a counter): the latest keep live tails. */
+  private readonly lastActive = new Map<string, number>();
+  private activity = 0;
 
   constructor(
     private readonly engine: Engine,
@@ -239,6 +252,7 @@ export class SyncService {
     for (const unsubscribe of this.unsubscribes.values()) unsubscribe();
     this.projects.clear();
     this.unsubscribes.clear();
+    this.lastActive.clear();
     this.indexed.clear();
     this.connection = undefined;
     this.retry.forget('announce');
@@ -319,7 +333,38 @@ export class SyncService {
         });
       },
       diverged: (projectId, fromSeq) => void this.diverged(projectId, fromSeq),
+      active: (projectId) => this.promote(projectId),
     };
+  }
+
+  private get maxLive(): number {
+    return this.options.maxLive ?? defaultMaxLive;
+  }
+
+  private liveCount(): number {
+    let live = 0;
+    for (const sync of this.projects.values()) if (sync.isLive) live += 1;
+    return live;
+  }
+
+  /**
+   * Another device writes the project now: its tail goes live, and if that is one too
+   * many, the live tail whose project heard from another device longest ago is polled.
+   */
+  private promote(projectId: string): void {
+    this.lastActive.set(projectId, (this.activity += 1));
+    const sync = this.projects.get(projectId);
+    if (!sync || sync.isLive || this.maxLive <= 0) return;
+    if (this.liveCount() >= this.maxLive) {
+      let coldest: ProjectSync | undefined;
+      let coldestAt = Number.POSITIVE_INFINITY;
+      for (const [id, other] of this.projects) {
+        const at = this.lastActive.get(id) ?? 0;
+        if (other.isLive && at < coldestAt) [coldest, coldestAt] = [other, at];
+      }
+      coldest?.setLive(false);
+    }
+    sync.setLive(true);
   }
 
   private async refreshWaiting(): Promise<void> {
@@ -416,9 +461,14 @@ export class SyncService {
     const connection = this.connection;
     if (!connection || this.projects.has(projectId) || this.splitting.has(projectId) || this.deleted.has(projectId))
       return;
-    const sync = await ProjectSync.open(this.host(connection), projectId);
+    const sync = await ProjectSync.open(this.host(connection), projectId, {
+      live: this.liveCount() < this.maxLive,
+      ...(this.options.pollMs === undefined ? {} : { pollMs: this.options.pollMs }),
+    });
     if (this.projects.has(projectId) || this.connection !== connection || this.deleted.has(projectId)) return;
     this.projects.set(projectId, sync);
+    // Two follows at once may both have seen a free slot.
+    if (sync.isLive && this.liveCount() > this.maxLive) sync.setLive(false);
     sync.start();
     const head = await this.engine.store.headSeq(projectId);
     this.unsubscribes.set(
@@ -430,6 +480,7 @@ export class SyncService {
   private unfollow(projectId: string): void {
     this.projects.get(projectId)?.stop();
     this.projects.delete(projectId);
+    this.lastActive.delete(projectId);
     this.unsubscribes.get(projectId)?.();
     this.unsubscribes.delete(projectId);
   }

@@ -33,14 +33,20 @@ interface Device {
   requests: Array<{ method: string; url: string }>;
   /** Reads (GET) of each stream waiting for their answer now, and the most there ever were at once. */
   reads: { open: Map<string, number>; most: Map<string, number> };
+  /** Long-polls (live reads) waiting for their answer now, and the most there ever were at once. */
+  longPolls: { open: number; most: number };
 }
 
-function device(name: string, options: { release?: (projectId: string) => Promise<void> } = {}): Device {
+function device(
+  name: string,
+  options: { release?: (projectId: string) => Promise<void>; maxLive?: number; pollMs?: number } = {},
+): Device {
   const db = new OrchestraDb(`sync-${name}-${ulid()}`);
   const engine = createEngine(db);
   const offline = { value: false };
   const requests: Array<{ method: string; url: string }> = [];
   const reads = { open: new Map<string, number>(), most: new Map<string, number>() };
+  const longPolls = { open: 0, most: 0 };
   const fetcher: typeof fetch = (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
     const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
@@ -51,7 +57,12 @@ function device(name: string, options: { release?: (projectId: string) => Promis
     const open = (reads.open.get(stream) ?? 0) + 1;
     reads.open.set(stream, open);
     reads.most.set(stream, Math.max(open, reads.most.get(stream) ?? 0));
-    return fetch(input, init).finally(() => reads.open.set(stream, (reads.open.get(stream) ?? 1) - 1));
+    const live = url.includes('live=long-poll');
+    if (live) longPolls.most = Math.max(longPolls.most, (longPolls.open += 1));
+    return fetch(input, init).finally(() => {
+      reads.open.set(stream, (reads.open.get(stream) ?? 1) - 1);
+      if (live) longPolls.open -= 1;
+    });
   };
   const sync = new SyncService(engine, { scanMs: 100, fetch: fetcher, ...options });
   cleanups.push(async () => {
@@ -59,7 +70,7 @@ function device(name: string, options: { release?: (projectId: string) => Promis
     db.close();
     await db.delete();
   });
-  return { name, engine, sync, offline, requests, reads };
+  return { name, engine, sync, offline, requests, reads, longPolls };
 }
 
 const message = (text: string): EventDraft => ({
@@ -373,10 +384,10 @@ describe('a device syncs its projects with the others of its space', () => {
     expect(await names(a)).toEqual(['Kept']);
   });
 
-  test('a device keeps one read open per stream: one long-poll per project and one for the index', async () => {
+  test('a device keeps one read open per stream, and long-polls the index and at most three projects', async () => {
     const { url } = await server();
-    const a = device('laptop');
-    const b = device('phone');
+    const a = device('laptop', { pollMs: 300 });
+    const b = device('phone', { pollMs: 300 });
     const projects = [
       await newProject(a, 'One'),
       await newProject(a, 'Two'),
@@ -416,9 +427,55 @@ describe('a device syncs its projects with the others of its space', () => {
       expect(Object.fromEntries(on.reads.most)).toEqual(
         Object.fromEntries([...on.reads.most.keys()].map((k) => [k, 1])),
       );
-      // Settled: a long-poll waits on each project's stream and on the index, nothing more.
-      expect([...on.reads.open.values()].reduce((sum, open) => sum + open, 0)).toBe(projects.length + 1);
+      // Settled: a long-poll waits on the index and on three of the four projects; the
+      // fourth is polled, so at most one read of it is open.
+      const open = [...on.reads.open.values()].reduce((sum, count) => sum + count, 0);
+      expect(open).toBeGreaterThanOrEqual(4);
+      expect(open).toBeLessThanOrEqual(5);
+      expect(on.longPolls.most).toBeLessThanOrEqual(4);
     }
+  });
+
+  test('with many projects, a device holds few long-polls, polls the rest, and makes live the ones another device writes', async () => {
+    const { url } = await server();
+    const a = device('laptop', { pollMs: 300 });
+    const b = device('phone', { pollMs: 300 });
+    const projects: string[] = [];
+    for (let i = 0; i < 8; i += 1) projects.push(await newProject(a, `Project ${i}`));
+    const secret = await a.sync.create(url, 'laptop');
+    await b.sync.join(url, secret, 'phone');
+    const holds = (count: number) =>
+      until(
+        async () => Promise.all(projects.map(async (projectId) => (await log(b, projectId)).length)),
+        (lengths) => lengths.every((length) => length === count),
+      );
+    // Every project arrives, each one's tail live or polled.
+    await holds(2);
+    const liveReads = (projectId: string) =>
+      b.requests.filter((request) => request.url.includes(projectId) && request.url.includes('live=long-poll')).length;
+    // A project B polls (a catch-up is no sign of activity, so none went live yet)…
+    const busy = projects.find((projectId) => liveReads(projectId) === 0)!;
+    expect(busy).toBeDefined();
+    // …that A writes steadily goes live on B.
+    for (let i = 0; i < 4; i += 1) {
+      await a.engine.store.append(busy, [message(`busy ${i}`)]);
+      await until(
+        () => log(b, busy),
+        (events) => events.length === 3 + i,
+      );
+    }
+    expect(liveReads(busy)).toBeGreaterThan(0);
+    // Every project still gets what A writes, polled or live.
+    for (const projectId of projects) await a.engine.store.append(projectId, [message('to every project')]);
+    await until(
+      async () => Promise.all(projects.map(async (projectId) => (await log(b, projectId)).length)),
+      (lengths) => lengths.every((length, i) => length === (projects[i] === busy ? 7 : 3)),
+    );
+    // Over HTTP/1.1 a browser has six connections to the server: one long-poll per project
+    // would take them all. The index and three projects are long-polled, at most.
+    expect(b.longPolls.most).toBeLessThanOrEqual(4);
+    expect(a.longPolls.most).toBeLessThanOrEqual(4);
+    expect(ids(await log(b, busy))).toEqual(ids(await log(a, busy)));
   });
 
   test('restarting a device adds nothing to the index: its projects are announced once', async () => {
