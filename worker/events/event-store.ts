@@ -369,6 +369,16 @@ export class EventStore implements EventLog {
     this.drop(projectId, new ConcurrencyError(staleMessage));
   }
 
+  /**
+   * Forgets the cached state of a project if the log is past it (`headSeq`, read by the
+   * caller): another tab wrote, and this tab never heard. A state that merely holds
+   * appends still being written is not behind.
+   */
+  dropIfBehind(projectId: string, headSeq: number): void {
+    const cached = this.states.get(projectId);
+    if (cached && cached.durable.lastSeq < headSeq) this.drop(projectId, new ConcurrencyError(staleMessage));
+  }
+
   /** Events of a project with `fromSeq <= seq <= toSeq`, in order. */
   read(projectId: string, fromSeq = 1, toSeq: number = Number.MAX_SAFE_INTEGER): Promise<OrchestraEvent[]> {
     return readLog(this.db, projectId, fromSeq, toSeq);

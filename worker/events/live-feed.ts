@@ -43,6 +43,25 @@ export class LiveFeed {
     }
   }
 
+  /**
+   * Gives a project's subscribers that are behind `headSeq` the events they lack, read
+   * from the log (a notice of another tab's commit was lost). Checked when their turn
+   * comes, so a subscriber that a publish already brought up to date reads nothing.
+   */
+  catchUp(projectId: string, headSeq: number): void {
+    for (const subscription of this.subscriptions) {
+      if (subscription.projectId !== projectId) continue;
+      this.enqueue(subscription, () =>
+        subscription.lastSeq < headSeq ? this.deliver(subscription, []) : Promise.resolve(),
+      );
+    }
+  }
+
+  /** The projects with a subscriber. */
+  projects(): Set<string> {
+    return new Set([...this.subscriptions].map((subscription) => subscription.projectId));
+  }
+
   get size(): number {
     return this.subscriptions.size;
   }
