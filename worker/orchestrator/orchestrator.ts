@@ -187,11 +187,14 @@ export class Orchestrator {
    * (`takeOver`: this tab watched the project before) is a recovery from the log, never
    * from a cache: the state this tab kept while it watched may lack the last commit of
    * the tab before (its broadcast can be lost as that tab closes), so it is reloaded from
-   * the database first.
+   * the database first. A first attach of a tab that got the lock at once is checked
+   * too: the state it loaded before claiming may lack a commit of a writer that closed
+   * in between, and a recovery on it would be refused (and only tried again 0.5 s later).
    */
   async attach(projectId: string, options: { takeOver?: boolean } = {}): Promise<void> {
     const fresh = !this.runners.has(projectId) && !this.recovering.has(projectId);
-    if (options.takeOver && fresh) this.engine.store.invalidate(projectId);
+    if (fresh && options.takeOver) this.engine.store.invalidate(projectId);
+    else if (fresh) this.engine.store.dropIfBehind(projectId, await this.engine.store.headSeq(projectId));
     await this.runner(projectId);
   }
 

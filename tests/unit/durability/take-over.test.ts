@@ -6,7 +6,7 @@
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
-import { scriptTeam } from '../../sim/agent-script.ts';
+import { roleOf, scriptTeam } from '../../sim/agent-script.ts';
 import { builderAnswer, files, passingReview, teamPlan } from '../../sim/team-answers.ts';
 import { summary, waitFor } from '../orchestrator/helpers.ts';
 import { MemoryLocks } from '../events/memory-locks.ts';
@@ -90,3 +90,46 @@ test('A closes, B takes over and closes, C takes over — each last broadcast lo
   expect(finished.project.reservedUsd).toBe(0);
   expect(finished.notice).toBeUndefined();
 }, 90_000);
+
+test('a tab that gets the lock at once after a writer closed unheard recovers on its first try', async () => {
+  const name = `take-over-${Date.now()}-first`;
+  const channelName = `${name}-events`;
+  const locks = new MemoryLocks();
+  // The Project Manager never answers: a writer's recovery calls it again, which is how the
+  // test sees the next tab resume.
+  scriptTeam(sim, 'openai', { 'project-manager': { kind: 'hang', after: 'request' } });
+  const planCalls = () => sim.requests.filter((request) => roleOf(request) === 'project-manager').length;
+  const a = openTab(name, locks, channelName);
+  await a.api.updateProvider('openai', { baseUrl: sim.baseUrl('openai') });
+  await a.api.setKey('openai', 'sk-test-take-over-00000000000000');
+  const created = await a.api.createProject({ name: 'Notes', description: 'Notes.', autoApprove: true });
+  if (!created.ok) throw new Error(created.message);
+  const { projectId } = created.value;
+  expect((await a.api.openProject(projectId)).ok).toBe(true);
+  const before = planCalls();
+  await a.api.startRun(projectId);
+  await expect.poll(planCalls, { timeout: 20_000 }).toBe(before + 1);
+
+  // B reads the project (as a page does before it opens it), then A commits once more
+  // with its notice lost, and closes.
+  const b = openTab(name, locks, channelName);
+  expect((await b.api.getProjectView(projectId)).ok).toBe(true);
+  a.channel.dropping = true;
+  expect((await a.api.sendMessage(projectId, 'Keep it small.')).ok).toBe(true);
+  a.kill(projectId);
+
+  // B opens it and gets the lock at once: its recovery must start from the log, not from
+  // the state it read before A's last commit (refused, and retried only 0.5 s later).
+  const notices: string[] = [];
+  b.api.watchProject(projectId, 0, (update) => {
+    if (update.kind === 'notice' && update.notice) notices.push(update.notice.message);
+  });
+  const opened = await b.api.openProject(projectId);
+  expect(opened.ok && opened.value.role).toBe('writer');
+  await expect.poll(planCalls, { timeout: 20_000 }).toBe(before + 2);
+  expect(notices).toEqual([]);
+  const events = await eventsOf(b, projectId);
+  expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
+  expect(events.some((event) => event.type === 'user-message')).toBe(true);
+  b.kill(projectId);
+}, 60_000);
