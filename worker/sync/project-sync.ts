@@ -173,8 +173,18 @@ export class ProjectSync {
 
   /** This device writes the project from now on: its runs are pushed, the old writer is fenced. */
   async takeOver(): Promise<void> {
-    this.cursor = { ...this.cursor, remote: false };
-    await this.host.state.saveCursor(this.projectId, this.cursor);
+    await this.save({ ...this.cursor, remote: false });
+  }
+
+  /**
+   * Moves the project's place in its stream, here and on disk; a stopped sync writes
+   * nothing, since whoever stopped it may have put a fresh place there (a split project
+   * is read again from the start).
+   */
+  private async save(cursor: ProjectCursor): Promise<void> {
+    if (this.abort.signal.aborted) return;
+    this.cursor = cursor;
+    await this.host.state.saveCursor(this.projectId, cursor);
   }
 
   /** The local log grew: push it once the tail has caught up. */
@@ -281,8 +291,7 @@ export class ProjectSync {
       if (fresh[0]!.seq !== head + 1 || fresh.some((place, i) => place.seq !== head + 1 + i)) {
         // The local log is behind where this device read the stream to (it was removed
         // or replaced meanwhile): read the stream again from its start.
-        this.cursor = { ...this.cursor, offset: '-1', remoteSeq: 0 };
-        await this.host.state.saveCursor(this.projectId, this.cursor);
+        await this.save({ ...this.cursor, offset: '-1', remoteSeq: 0 });
         throw new SyncError('refused', 'A synced project was behind its stream; it is read again.', true);
       }
       // Each envelope opened once, however many of its events are fresh.
@@ -308,9 +317,8 @@ export class ProjectSync {
       // News, not a catch-up: another device is writing the project now.
       if (this.upToDate) this.host.active?.(this.projectId);
     }
-    this.cursor = { ...this.cursor, offset, remoteSeq };
     if (this.abort.signal.aborted) return false;
-    await this.host.state.saveCursor(this.projectId, this.cursor);
+    await this.save({ ...this.cursor, offset, remoteSeq });
     if (fresh.length > 0 || overlap.length > 0) this.host.changed();
     this.upToDate = upToDate;
     if (upToDate) this.grew();
@@ -322,8 +330,7 @@ export class ProjectSync {
     // epoch above every earlier one, or its first batch would be taken for a repeat of
     // the old writer's and dropped. The clock makes that so across devices without a
     // round trip; a device whose clock lags is refused (403) and claims the next one.
-    this.cursor = { ...this.cursor, epoch: Math.max(this.cursor.epoch + 1, Date.now()) };
-    await this.host.state.saveCursor(this.projectId, this.cursor);
+    await this.save({ ...this.cursor, epoch: Math.max(this.cursor.epoch + 1, Date.now()) });
     this.producerErrors = [];
     return new IdempotentProducer(this.stream, writerId, {
       epoch: this.cursor.epoch,
@@ -384,8 +391,7 @@ export class ProjectSync {
       this.pushBackoff.succeeded();
       this.host.reachable();
       if (this.cursor.remote) {
-        this.cursor = { ...this.cursor, remote: false };
-        await this.host.state.saveCursor(this.projectId, this.cursor);
+        await this.save({ ...this.cursor, remote: false });
       }
       this.host.changed();
     } catch (error) {

@@ -1,4 +1,5 @@
 import { DurableStreamError, FetchError, StaleEpochError } from '@durable-streams/client';
+import { InvalidEventError } from '../events/validate.ts';
 import { SyncTamperError } from './sync-envelope.ts';
 
 /** What went wrong talking to the sync server, with a sentence for the person. */
@@ -12,6 +13,7 @@ export type SyncFailureKind =
   | 'rate_limited'
   | 'malformed'
   | 'tampered'
+  | 'unreadable'
   | 'server_error'
   | 'refused';
 
@@ -148,6 +150,14 @@ export const unreachable = (serverUrl: string) =>
 export function syncFailure(error: unknown, serverUrl: string): SyncError {
   if (error instanceof SyncError) return error;
   if (error instanceof SyncTamperError) return new SyncError('tampered', error.message, false);
+  // It opened with the space's key, so it is a device's own event, not one this version
+  // knows: trying again reads the same, so the sync waits for the person.
+  if (error instanceof InvalidEventError)
+    return new SyncError(
+      'unreadable',
+      `A synced event is not one this version of Orchestra can read (${error.message}) It was written by a newer version on another device, or by a faulty one: update Orchestra here (reload the app), then press Try again.`,
+      false,
+    );
   if (error instanceof StaleEpochError) return fenced(serverUrl);
   if (error instanceof FetchError) {
     const body = error.json ?? (error.text ? safeJson(error.text) : undefined);
