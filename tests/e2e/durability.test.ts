@@ -4,7 +4,8 @@
  * worker): nothing in the app knows of them.
  *
  * - Hand-over: three tabs on one project, the writer closed again and again, each writer's
- *   broadcasts of its commits dropped at random; every new writer must resume the run.
+ *   broadcasts of its commits dropped at random; every new writer must resume the run, and
+ *   the observers must see the last writer's stop though its notice is lost.
  * - Storage full: IndexedDB writes refused with QuotaExceededError mid-run; the storage
  *   sentence within a second, and Continue once there is room resumes with no reload.
  */
@@ -186,6 +187,20 @@ test(
     expect(await writer.getByTestId('observer-banner').count()).toBe(0);
     expect(await runStatus(writer)).toBe('running');
     expect(dropped).toBeGreaterThan(0);
+
+    // The writer stops the run and the notice of it is lost (the chaos run's observers said
+    // "running" while the writer was paused): each observer reads it from the log on its
+    // periodic check. (While the plan is written, Emergency stop is the control there is.)
+    await dropCommitBroadcasts(writer);
+    await button(writer, 'Emergency stop').click();
+    await expect.poll(() => runStatus(writer), { timeout: 10_000 }).not.toBe('running');
+    const ended = await runStatus(writer);
+    for (const tab of tabs) {
+      if (tab === writer) continue;
+      await expect
+        .poll(() => runStatus(tab), { timeout: 10_000, message: 'an observer missed the end of the run' })
+        .toBe(ended);
+    }
     resumeMs.sort((a, b) => a - b);
     process.stdout.write(
       `hand-over: ${trials} trials in ${Math.round((performance.now() - started) / 1000)} s (${spares} spare tabs), ${dropped} writers with broadcasts dropped; resume median ${Math.round(resumeMs[Math.floor(resumeMs.length / 2)] ?? 0)} ms, max ${Math.round(resumeMs.at(-1) ?? 0)} ms\n`,
