@@ -2,33 +2,41 @@
  * Two devices, as two Chromium profiles (separate storage) against one real server:
  * pairing through Settings › Sync, a run on one watched live on the other through
  * random disconnects and a server restart, identical logs at the end (compared as
- * exported bundles).
+ * exported bundles); a run taken over by the other device when the first one closes.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import { roleOf, scriptTeam } from '../sim/agent-script.ts';
+import { type Simulator, startSimulator } from '../sim/simulator.ts';
+import { builderAnswer, files, passingReview, teamPlan } from '../sim/team-answers.ts';
 import { type Profile, launchProfile } from './harness/browser.ts';
 import { expect, test } from './harness/fixtures.ts';
 import { createProject } from './harness/new-project.ts';
+import { configureProvider } from './harness/provider-settings.ts';
 import { type RunningServer, startServer } from './harness/server.ts';
 
 let dataDir: string;
 let server: RunningServer;
+let sim: Simulator;
+const env = () => ({ ORCHESTRA_DATA_DIR: dataDir, ORCHESTRA_CONNECT_SRC: sim.origin });
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'orchestra-sync-e2e-'));
-  server = await startServer({ env: { ORCHESTRA_DATA_DIR: dataDir } });
+  sim = await startSimulator();
+  server = await startServer({ env: env() });
 });
 afterAll(async () => {
   await server.stop();
+  await sim.close();
   await rm(dataDir, { recursive: true, force: true });
 });
 
 /** The server killed and started again on the same port and data. */
 async function restartServer(): Promise<void> {
   await server.stop();
-  server = await startServer({ env: { ORCHESTRA_DATA_DIR: dataDir, PORT: String(server.port) } });
+  server = await startServer({ env: { ...env(), PORT: String(server.port) } });
 }
 
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
@@ -201,3 +209,66 @@ test('two devices that ran one project apart both keep their work: the later one
     await other.close();
   }
 }, 180_000);
+
+test('a run whose device closes mid-call is taken over on the other, which finishes it; no task runs twice', async ({
+  profile,
+}) => {
+  // A is a profile of its own, closed mid-run; B is the test's.
+  const laptop: Profile = await launchProfile();
+  const a = laptop.page;
+  const b = profile.page;
+  let closed = false;
+  try {
+    // The code's first call never answers: A is closed while it waits.
+    scriptTeam(sim, 'openai', {
+      'project-manager': { kind: 'json', value: teamPlan },
+      'code-generator': (request, nth) => (nth === 1 ? { kind: 'hang', after: 'first-token' } : builderAnswer(request)),
+      'ui-designer': { kind: 'json', value: files.ui },
+      'test-writer': { kind: 'json', value: files.tests },
+      debugger: { kind: 'json', value: passingReview },
+    });
+    for (const [page, key] of [
+      [a, 'sk-proj-SyncLaptopKey-0123456789abcdef'],
+      [b, 'sk-proj-SyncPhoneKey-0123456789abcdef'],
+    ] as const) {
+      await page.goto(`${server.url}/settings`);
+      await configureProvider(page, 'openai', sim.baseUrl('openai'), key);
+    }
+    await pair(a, b);
+    await createProject(a, server.url, { name: 'Handed over', description: 'A notes service with a small web page.' });
+    await button(a, 'Start').click();
+    await a.getByTestId('plan-review').waitFor();
+    await button(a, 'Approve plan').click();
+    const codeCalls = () => sim.requests.filter((request) => roleOf(request) === 'code-generator').length;
+    await expect.poll(codeCalls, { timeout: 30_000 }).toBe(1);
+
+    await openProject(b, 'Handed over');
+    await expect.poll(() => b.getByTestId('sync-badge').getAttribute('data-remote')).toBe('true');
+    // B holds what A wrote up to the call in flight: the plan approved, the code started.
+    await expect
+      .poll(() => b.locator('[data-testid="task-list"] li[data-status="running"]').count(), { timeout: 30_000 })
+      .toBeGreaterThan(0);
+    await laptop.close();
+    closed = true;
+
+    // B takes the run over: the task A left running is run again here, and the run ends.
+    await button(b, 'Take over here').click();
+    await expect.poll(() => b.getByTestId('sync-badge').getAttribute('data-remote')).toBe('false');
+    await expect.poll(() => runStatus(b), { timeout: 90_000 }).toBe('stopped');
+    expect(await b.getByTestId('run-status').textContent()).toContain('Completed');
+    expect(codeCalls()).toBeGreaterThanOrEqual(2);
+    // And B's run reached the server, A's epoch fenced.
+    await expect.poll(() => b.getByTestId('sync-badge').textContent()).toContain('up to date on the server');
+
+    const log = (await exported(b, 'Handed over')) as unknown as {
+      events: Array<{ id: string; seq: number; type: string; payload: { taskId?: string } }>;
+    };
+    // Every task completed once, whichever device ran it; one gap-free log.
+    const completed = log.events.filter((event) => event.type === 'task-complete').map((event) => event.payload.taskId);
+    expect(completed.sort()).toEqual(['api', 'plan', 'review', 'tests', 'ui']);
+    expect(log.events.map((event) => event.seq)).toEqual(log.events.map((_, i) => i + 1));
+  } finally {
+    sim.respond('openai', undefined);
+    if (!closed) await laptop.close();
+  }
+}, 240_000);

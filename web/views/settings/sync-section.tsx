@@ -55,7 +55,16 @@ export function SyncSection() {
   onMount(() => {
     void refresh();
     const timer = setInterval(() => void refresh(), 1000);
-    onCleanup(() => clearInterval(timer));
+    // A pairing link opened while Settings is already shown changes only the fragment.
+    const fromLink = () => {
+      const linked = secretFromLink();
+      if (linked) setJoining(linked);
+    };
+    addEventListener('hashchange', fromLink);
+    onCleanup(() => {
+      clearInterval(timer);
+      removeEventListener('hashchange', fromLink);
+    });
   });
 
   async function run<T>(command: Promise<Result<T>>): Promise<Result<T>> {
