@@ -1,15 +1,15 @@
-import { ulid } from 'ulid';
-import { currentVersions, type OrchestraEvent } from '../events/catalog.ts';
 import type { Engine } from '../engine.ts';
-import { DeviceSyncState, freshCursor } from './device-sync-state.ts';
+import { DeviceSyncState } from './device-sync-state.ts';
 import { ProjectSync, type ProjectSyncHost } from './project-sync.ts';
-import { textHashes } from './project-texts.ts';
-import { ensureStream, indexStreamUrl, spaceStream } from './space-streams.ts';
-import { SyncError, syncFailure } from './sync-errors.ts';
-import { type Backoff, realClock, type SyncClock, SyncRetry } from './sync-retry.ts';
-import { type IndexEntry, indexEnvelopeSchema, openIndexEntry, sealIndexEntry } from './sync-envelope.ts';
+import { defaultMaxLive, LiveTails } from './live-tails.ts';
+import { SpaceIndex } from './space-index.ts';
+import { splitDiverged } from './sync-divergence.ts';
+import type { IndexEntry } from './sync-envelope.ts';
+import { SyncError } from './sync-errors.ts';
+import { realClock, type SyncClock, SyncRetry } from './sync-retry.ts';
 import { createSpace, joinSpace, type SpaceConnection } from './sync-space.ts';
 import { offStatus, type ProjectSyncStatus, type SyncStatus } from './sync-status.ts';
+import { SyncStatusBoard } from './sync-status-board.ts';
 
 export interface SyncServiceOptions {
   fetch?: typeof globalThis.fetch;
@@ -29,12 +29,6 @@ export interface SyncServiceOptions {
 }
 
 const lockName = 'orchestra-sync';
-/**
- * Long-polls held open at once besides the index's. Over HTTP/1.1 a browser opens at
- * most six connections to one server: with one long-poll per project, a seventh project
- * would leave no connection for a push, a read or a proxied model call.
- */
-const defaultMaxLive = 3;
 
 /**
  * This device's sync with its space: the index stream (which projects exist) is tailed,
@@ -55,32 +49,34 @@ const defaultMaxLive = 3;
  *
  * The space secret is kept sealed on this device; only the id, the access token and
  * sealed envelopes go to the server.
+ *
+ * Its parts: `SpaceIndex` reads and writes the index, `ProjectSync` pulls and pushes one
+ * project, `LiveTails` says which projects' tails hold a long-poll, `SyncStatusBoard`
+ * holds what the person sees, and `splitDiverged` makes a copy of a project two devices
+ * wrote apart. This class starts and stops them.
  */
 export class SyncService {
   private readonly state: DeviceSyncState;
   private connection: SpaceConnection | undefined;
   private deviceName = '';
-  private status: SyncStatus = offStatus;
+  private readonly status: SyncStatusBoard;
   private readonly projects = new Map<string, ProjectSync>();
   private readonly unsubscribes = new Map<string, () => void>();
-  private readonly indexed = new Map<string, IndexEntry>();
+  private readonly index: SpaceIndex;
   /** Projects being split in two after a divergence: not followed until that is done. */
   private readonly splitting = new Set<string>();
   private running: AbortController | undefined;
   private scanTimer: ReturnType<typeof setInterval> | undefined;
   private readonly fetcher: typeof globalThis.fetch;
   private readonly now: () => number;
-  private readonly listeners = new Set<() => void>();
   /** Projects another device writes, as recorded on this device (read at start). */
   private readonly remoteAtStart = new Set<string>();
   /** Projects of the space deleted on this device: neither the index nor a scan follows them again. */
   private readonly deleted = new Set<string>();
   private lifecycle: Promise<unknown> = Promise.resolve();
   private readonly retry: SyncRetry;
-  private readonly announceBackoff: Backoff;
-  /** When another device's events last arrived for each project (a counter): the latest keep live tails. */
-  private readonly lastActive = new Map<string, number>();
-  private activity = 0;
+  /** Which projects' tails hold a long-poll; the others are polled. */
+  private readonly live: LiveTails;
 
   constructor(
     private readonly engine: Engine,
@@ -89,8 +85,17 @@ export class SyncService {
     this.state = new DeviceSyncState(engine.db);
     this.fetcher = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.now = options.now ?? Date.now;
-    this.retry = new SyncRetry(options.clock ?? realClock, () => this.refusalsChanged());
-    this.announceBackoff = this.retry.backoff('announce');
+    this.retry = new SyncRetry(options.clock ?? realClock, () => {
+      if (this.connection) this.status.refusalsChanged();
+    });
+    this.live = new LiveTails(options.maxLive ?? defaultMaxLive, this.projects);
+    this.status = new SyncStatusBoard(() => this.retry.refusals);
+    this.index = new SpaceIndex({
+      retry: this.retry,
+      reachable: () => this.status.reachable(),
+      failed: (error) => this.status.failed(error),
+      follow: (projectId) => this.follow(projectId),
+    });
     // Back online: what waits is tried at once. (A worker has this event; Node does not.)
     if (typeof globalThis.addEventListener === 'function') globalThis.addEventListener('online', () => this.retryNow());
   }
@@ -101,16 +106,6 @@ export class SyncService {
    */
   retryNow(): void {
     this.retry.wake();
-  }
-
-  /** The status shows the first refusal a loop stopped on, until none is left. */
-  private refusalsChanged(): void {
-    if (!this.connection) return;
-    const [first] = this.retry.refusals;
-    if (first) {
-      if (this.status.state !== 'failed' || this.status.message !== first.message)
-        this.patch({ state: 'failed', message: first.message });
-    } else if (this.status.state === 'failed') this.patch({ state: 'connecting', message: null });
   }
 
   /** Starts syncing the space this device joined earlier, if any (at the engine's start). */
@@ -154,7 +149,7 @@ export class SyncService {
     this.stopAll();
     await this.state.leave();
     this.deleted.clear();
-    this.set(offStatus);
+    this.status.set(offStatus);
   }
 
   /**
@@ -174,12 +169,11 @@ export class SyncService {
   }
 
   current(): SyncStatus {
-    return this.status;
+    return this.status.current();
   }
 
   onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.status.onChange(listener);
   }
 
   /**
@@ -252,19 +246,9 @@ export class SyncService {
     for (const unsubscribe of this.unsubscribes.values()) unsubscribe();
     this.projects.clear();
     this.unsubscribes.clear();
-    this.lastActive.clear();
-    this.indexed.clear();
+    this.live.clear();
     this.connection = undefined;
-    this.retry.forget('announce');
-  }
-
-  private set(status: SyncStatus): void {
-    this.status = status;
-    for (const listener of this.listeners) listener();
-  }
-
-  private patch(change: Partial<SyncStatus>): void {
-    this.set({ ...this.status, ...change });
+    this.index.forget();
   }
 
   private async connect(serverUrl: string, secret: string, deviceName: string, save: boolean): Promise<void> {
@@ -283,18 +267,18 @@ export class SyncService {
     if (save) await this.state.saveSpace(connection.serverUrl, secret, deviceName);
     this.connection = connection;
     this.deviceName = deviceName;
-    this.set({ ...offStatus, state: 'connecting', serverUrl: connection.serverUrl, deviceName });
+    this.status.set({ ...offStatus, state: 'connecting', serverUrl: connection.serverUrl, deviceName });
     const running = new AbortController();
     this.running = running;
     const work = async () => {
       if (running.signal.aborted) return;
-      this.patch({ state: 'connecting' });
+      this.status.patch({ state: 'connecting' });
       // Local projects are announced only once the index is known: those it names already
       // are not announced again (each start used to add every project to it once more).
       const aborted = new Promise<void>((resolve) =>
         running.signal.addEventListener('abort', () => resolve(), { once: true }),
       );
-      const indexRead = new Promise<void>((resolve) => void this.tailIndex(connection, running.signal, resolve));
+      const indexRead = new Promise<void>((resolve) => void this.index.tail(connection, running.signal, resolve));
       await Promise.race([indexRead, aborted]);
       if (running.signal.aborted) return;
       await this.scan();
@@ -303,7 +287,7 @@ export class SyncService {
       await aborted;
     };
     if (this.options.locks) {
-      this.patch({ state: 'elsewhere' });
+      this.status.patch({ state: 'elsewhere' });
       void this.options.locks.request(lockName, { signal: running.signal }, work).catch(() => undefined);
     } else {
       void work();
@@ -317,54 +301,14 @@ export class SyncService {
       state: this.state,
       retry: this.retry,
       changed: () => {
-        this.patch({ lastSyncedAt: this.now() });
+        this.status.patch({ lastSyncedAt: this.now() });
         void this.refreshWaiting();
       },
-      reachable: () => {
-        // A refusal a loop stopped on stays shown whatever else answers.
-        if (this.retry.refusals.length > 0) return;
-        if (this.status.state !== 'connected' || this.status.message) this.patch({ state: 'connected', message: null });
-      },
-      failed: (error) => {
-        if (error.retryable && this.retry.refusals.length > 0) return;
-        this.patch({
-          state: error.kind === 'unreachable' ? 'unreachable' : error.retryable ? 'retrying' : 'failed',
-          message: error.message,
-        });
-      },
+      reachable: () => this.status.reachable(),
+      failed: (error) => this.status.failed(error),
       diverged: (projectId, fromSeq) => void this.diverged(projectId, fromSeq),
-      active: (projectId) => this.promote(projectId),
+      active: (projectId) => this.live.promote(projectId),
     };
-  }
-
-  private get maxLive(): number {
-    return this.options.maxLive ?? defaultMaxLive;
-  }
-
-  private liveCount(): number {
-    let live = 0;
-    for (const sync of this.projects.values()) if (sync.isLive) live += 1;
-    return live;
-  }
-
-  /**
-   * Another device writes the project now: its tail goes live, and if that is one too
-   * many, the live tail whose project heard from another device longest ago is polled.
-   */
-  private promote(projectId: string): void {
-    this.lastActive.set(projectId, (this.activity += 1));
-    const sync = this.projects.get(projectId);
-    if (!sync || sync.isLive || this.maxLive <= 0) return;
-    if (this.liveCount() >= this.maxLive) {
-      let coldest: ProjectSync | undefined;
-      let coldestAt = Number.POSITIVE_INFINITY;
-      for (const [id, other] of this.projects) {
-        const at = this.lastActive.get(id) ?? 0;
-        if (other.isLive && at < coldestAt) [coldest, coldestAt] = [other, at];
-      }
-      coldest?.setLive(false);
-    }
-    sync.setLive(true);
   }
 
   private async refreshWaiting(): Promise<void> {
@@ -372,76 +316,13 @@ export class SyncService {
     for (const [projectId, sync] of this.projects) {
       waiting += Math.max(0, (await this.engine.store.headSeq(projectId)) - sync.syncedSeq);
     }
-    if (waiting !== this.status.waiting || this.projects.size !== this.status.projects)
-      this.patch({ waiting, projects: this.projects.size });
+    this.status.waiting(waiting, this.projects.size);
   }
 
-  /**
-   * The index stream: each entry names a project of the space; its stream is followed.
-   * `read` is called once the index has been read up to date (the first time).
-   */
-  private async tailIndex(connection: SpaceConnection, signal: AbortSignal, read: () => void): Promise<void> {
-    const stream = spaceStream(connection, indexStreamUrl(connection));
-    const backoff = this.retry.backoff('index');
-    let offset = '-1';
-    while (!signal.aborted) {
-      try {
-        await ensureStream(connection, stream.url, signal);
-        const response = await stream.stream<unknown>({
-          offset,
-          live: 'long-poll',
-          signal,
-        });
-        this.host(connection).reachable();
-        backoff.succeeded();
-        await new Promise<void>((resolve, reject) => {
-          const unsubscribe = response.subscribeJson<unknown>(async (batch) => {
-            try {
-              backoff.succeeded();
-              for (const item of batch.items) {
-                const entry = await openIndexEntry(connection.key, indexEnvelopeSchema.parse(item));
-                if (!this.indexed.has(entry.projectId)) this.indexed.set(entry.projectId, entry);
-                await this.follow(entry.projectId);
-              }
-              offset = batch.offset;
-              if (batch.upToDate) read();
-            } catch (error) {
-              unsubscribe();
-              reject(error instanceof Error ? error : new Error(String(error)));
-            }
-          });
-          response.closed.then(resolve, reject);
-        });
-        await this.retry.sleep(1000, signal);
-      } catch (error) {
-        if (signal.aborted) return;
-        const failure = syncFailure(error, connection.serverUrl);
-        this.host(connection).failed(failure);
-        await backoff.after(failure, signal);
-      }
-    }
-  }
-
-  /**
-   * Says in the index that a project exists (the name is sealed). The index exists: it
-   * was read (`tailIndex` makes it) before anything is announced.
-   */
+  /** Says in the index that a project exists, while the sync runs. */
   private async announce(entry: IndexEntry): Promise<void> {
     const connection = this.connection;
-    if (!connection) return;
-    this.indexed.set(entry.projectId, entry);
-    try {
-      await spaceStream(connection, indexStreamUrl(connection)).append(
-        JSON.stringify(await sealIndexEntry(connection.key, entry)),
-      );
-      this.announceBackoff.succeeded();
-    } catch (error) {
-      // Announced again at a later scan: after a backoff, or once the person says Try again.
-      this.indexed.delete(entry.projectId);
-      const failure = syncFailure(error, connection.serverUrl);
-      this.announceBackoff.failed(failure);
-      this.host(connection).failed(failure);
-    }
+    if (connection) await this.index.announce(connection, entry);
   }
 
   /** Local projects the index does not name yet are announced and followed. */
@@ -450,8 +331,7 @@ export class SyncService {
     const rows = await this.engine.db.projects.toArray();
     for (const row of rows) {
       if (row.status === 'deleted' || this.deleted.has(row.id)) continue;
-      if (!this.indexed.has(row.id) && this.announceBackoff.ready())
-        await this.announce({ projectId: row.id, name: row.name });
+      if (this.index.lacks(row.id)) await this.announce({ projectId: row.id, name: row.name });
       await this.follow(row.id);
     }
     await this.refreshWaiting();
@@ -462,13 +342,12 @@ export class SyncService {
     if (!connection || this.projects.has(projectId) || this.splitting.has(projectId) || this.deleted.has(projectId))
       return;
     const sync = await ProjectSync.open(this.host(connection), projectId, {
-      live: this.liveCount() < this.maxLive,
+      live: this.live.free(),
       ...(this.options.pollMs === undefined ? {} : { pollMs: this.options.pollMs }),
     });
     if (this.projects.has(projectId) || this.connection !== connection || this.deleted.has(projectId)) return;
     this.projects.set(projectId, sync);
-    // Two follows at once may both have seen a free slot.
-    if (sync.isLive && this.liveCount() > this.maxLive) sync.setLive(false);
+    this.live.added(sync);
     sync.start();
     const head = await this.engine.store.headSeq(projectId);
     this.unsubscribes.set(
@@ -480,53 +359,33 @@ export class SyncService {
   private unfollow(projectId: string): void {
     this.projects.get(projectId)?.stop();
     this.projects.delete(projectId);
-    this.lastActive.delete(projectId);
+    this.live.forget(projectId);
     this.unsubscribes.get(projectId)?.();
     this.unsubscribes.delete(projectId);
   }
 
   /**
-   * This device and another wrote the project apart. The stream's side stays the
-   * project; this device's side from the first difference becomes a copy ("… (from
-   * laptop)") with the shared start, announced and pushed as a project of its own.
+   * This device and another wrote the project apart: it is not followed while it is
+   * split in two (`sync-divergence.ts`), then followed again from the stream's start.
    */
   private async diverged(projectId: string, fromSeq: number): Promise<void> {
     if (this.splitting.has(projectId)) return;
     this.splitting.add(projectId);
     this.unfollow(projectId);
-    const { store } = this.engine;
     try {
-      await this.options.release?.(projectId);
-      const local = await store.read(projectId);
-      const copyId = ulid();
-      const name = (await store.saved(projectId)).project?.name ?? 'Project';
-      const copyName = `${name} (from ${this.deviceName || 'another device'})`.slice(0, 200);
-      const copied: OrchestraEvent[] = local.map((event) => ({ ...event, projectId: copyId }));
-      const last = copied.at(-1);
-      copied.push({
-        id: ulid(),
-        projectId: copyId,
-        seq: (last?.seq ?? 0) + 1,
-        type: 'project-update',
-        v: currentVersions['project-update'],
-        at: this.now(),
-        actor: { kind: 'system', component: 'sync' },
-        correlationId: ulid(),
-        causationId: last?.id ?? null,
-        payload: { name: copyName },
-      });
-      const blobs: Array<{ hash: string; content: string }> = [];
-      for (const hash of new Set(local.flatMap(textHashes))) {
-        const content = await store.blob(hash);
-        if (content !== undefined) blobs.push({ hash, content });
-      }
-      await store.importLog(copyId, copied, blobs);
-      await this.announce({ projectId: copyId, name: copyName, copyOf: projectId });
-      // The project itself becomes the stream's again: read whole from the start.
-      await store.deleteLog(projectId, []);
-      await this.state.saveCursor(projectId, { ...freshCursor(), remote: true });
+      await splitDiverged(
+        {
+          store: this.engine.store,
+          state: this.state,
+          deviceName: this.deviceName,
+          now: this.now,
+          release: this.options.release,
+          announce: (entry) => this.announce(entry),
+        },
+        projectId,
+      );
     } catch (error) {
-      this.patch({
+      this.status.patch({
         state: 'failed',
         message: `A project written on two devices apart (from event ${fromSeq}) could not be split in two: ${(error as Error).message}`,
       });

@@ -1,0 +1,107 @@
+import { ensureStream, indexStreamUrl, spaceStream } from './space-streams.ts';
+import { type SyncError, syncFailure } from './sync-errors.ts';
+import { type IndexEntry, indexEnvelopeSchema, openIndexEntry, sealIndexEntry } from './sync-envelope.ts';
+import type { Backoff, SyncRetry } from './sync-retry.ts';
+import type { SpaceConnection } from './sync-space.ts';
+
+/** What the space's index needs from the service that runs it. */
+export interface SpaceIndexHost {
+  retry: SyncRetry;
+  /** The server answered. */
+  reachable(): void;
+  /** A request failed (see `ProjectSyncHost.failed`). */
+  failed(error: SyncError): void;
+  /** The index names the project: its stream is followed. */
+  follow(projectId: string): Promise<void>;
+}
+
+/**
+ * The space's index stream, which says which projects exist: read (tailed) to follow
+ * every project another device made, written to announce this device's own. Each entry
+ * is sealed; the server sees only ciphertext.
+ */
+export class SpaceIndex {
+  private readonly entries = new Map<string, IndexEntry>();
+  private readonly announcing: Backoff;
+
+  constructor(private readonly host: SpaceIndexHost) {
+    this.announcing = host.retry.backoff('announce');
+  }
+
+  /** Whether the project is to be announced now: the index does not name it, and no backoff holds announcements back. */
+  lacks(projectId: string): boolean {
+    return !this.entries.has(projectId) && this.announcing.ready();
+  }
+
+  /** The sync stopped: what was read of the index, and a refusal of an announcement, are forgotten. */
+  forget(): void {
+    this.entries.clear();
+    this.host.retry.forget('announce');
+  }
+
+  /**
+   * Tails the index: each entry names a project of the space, whose stream is followed.
+   * `read` is called once the index has been read up to date (the first time).
+   */
+  async tail(connection: SpaceConnection, signal: AbortSignal, read: () => void): Promise<void> {
+    const stream = spaceStream(connection, indexStreamUrl(connection));
+    const backoff = this.host.retry.backoff('index');
+    let offset = '-1';
+    while (!signal.aborted) {
+      try {
+        await ensureStream(connection, stream.url, signal);
+        const response = await stream.stream<unknown>({
+          offset,
+          live: 'long-poll',
+          signal,
+        });
+        this.host.reachable();
+        backoff.succeeded();
+        await new Promise<void>((resolve, reject) => {
+          const unsubscribe = response.subscribeJson<unknown>(async (batch) => {
+            try {
+              backoff.succeeded();
+              for (const item of batch.items) {
+                const entry = await openIndexEntry(connection.key, indexEnvelopeSchema.parse(item));
+                if (!this.entries.has(entry.projectId)) this.entries.set(entry.projectId, entry);
+                await this.host.follow(entry.projectId);
+              }
+              offset = batch.offset;
+              if (batch.upToDate) read();
+            } catch (error) {
+              unsubscribe();
+              reject(error instanceof Error ? error : new Error(String(error)));
+            }
+          });
+          response.closed.then(resolve, reject);
+        });
+        await this.host.retry.sleep(1000, signal);
+      } catch (error) {
+        if (signal.aborted) return;
+        const failure = syncFailure(error, connection.serverUrl);
+        this.host.failed(failure);
+        await backoff.after(failure, signal);
+      }
+    }
+  }
+
+  /**
+   * Says in the index that a project exists (the name is sealed). The index exists: it
+   * was read (`tail` makes it) before anything is announced.
+   */
+  async announce(connection: SpaceConnection, entry: IndexEntry): Promise<void> {
+    this.entries.set(entry.projectId, entry);
+    try {
+      await spaceStream(connection, indexStreamUrl(connection)).append(
+        JSON.stringify(await sealIndexEntry(connection.key, entry)),
+      );
+      this.announcing.succeeded();
+    } catch (error) {
+      // Announced again at a later scan: after a backoff, or once the person says Try again.
+      this.entries.delete(entry.projectId);
+      const failure = syncFailure(error, connection.serverUrl);
+      this.announcing.failed(failure);
+      this.host.failed(failure);
+    }
+  }
+}
