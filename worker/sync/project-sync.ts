@@ -104,6 +104,11 @@ export class ProjectSync {
   private interrupt = new AbortController();
   /** The batch being folded: a read cut short waits for it before the next read begins. */
   private folding: Promise<unknown> = Promise.resolve();
+  /**
+   * The runs this device pushed and has not read back yet, by first sequence number: the
+   * tail knows its own events by their ids without reading the local log again.
+   */
+  private readonly ownRuns = new Map<number, readonly string[]>();
 
   private constructor(
     private readonly host: ProjectSyncHost,
@@ -257,11 +262,19 @@ export class ProjectSync {
   private async fold(items: readonly unknown[], offset: string, upToDate: boolean): Promise<boolean> {
     const { store, connection } = this.host;
     let remoteSeq = this.cursor.remoteSeq;
+    let ownReadBack = false;
     const incoming: Array<{ seq: number; id: string; envelope: AnyEventEnvelope }> = [];
     for (const item of items) {
       const envelope = envelopeSchema.parse(item);
       if (envelope.kind === 'blob') {
         this.texts.set(envelope.hash, envelope);
+        continue;
+      }
+      // This device's own run, read back: the same events by id, as the comparison
+      // below would find, without reading the log again.
+      if (envelope.kind === 'events' && envelope.seq === remoteSeq + 1 && this.readBack(envelope.seq, envelope.ids)) {
+        remoteSeq += envelope.ids.length;
+        ownReadBack = true;
         continue;
       }
       // The first event at a place is the stream's; a later one there is a retry's
@@ -319,9 +332,17 @@ export class ProjectSync {
     }
     if (this.abort.signal.aborted) return false;
     await this.save({ ...this.cursor, offset, remoteSeq });
-    if (fresh.length > 0 || overlap.length > 0) this.host.changed();
+    if (fresh.length > 0 || overlap.length > 0 || ownReadBack) this.host.changed();
     this.upToDate = upToDate;
     if (upToDate) this.grew();
+    return true;
+  }
+
+  /** Whether the run at `seq` is one this device pushed, with these ids; it is then forgotten. */
+  private readBack(seq: number, ids: readonly string[]): boolean {
+    const own = this.ownRuns.get(seq);
+    if (!own || own.length !== ids.length || own.some((id, i) => id !== ids[i])) return false;
+    this.ownRuns.delete(seq);
     return true;
   }
 
@@ -380,7 +401,10 @@ export class ProjectSync {
           if (content !== undefined)
             producer.append(JSON.stringify(await sealBlob(connection.key, this.projectId, hash, content)));
         }
-        for (const envelope of await sealEvents(connection.key, events)) producer.append(JSON.stringify(envelope));
+        for (const envelope of await sealEvents(connection.key, events)) {
+          this.ownRuns.set(envelope.seq, envelope.ids);
+          producer.append(JSON.stringify(envelope));
+        }
         this.pushedSeq = events.at(-1)?.seq ?? this.pushedSeq;
         if (this.producerErrors[0]) break;
       }
@@ -399,6 +423,7 @@ export class ProjectSync {
       void this.producer?.detach().catch(() => undefined);
       this.producer = undefined;
       this.pushedSeq = 0;
+      this.ownRuns.clear();
       this.recheck = true;
       if (error instanceof StaleEpochError) {
         // Another device writes the project now. Its events come through the tail: if

@@ -11,6 +11,7 @@ import type { SyncError } from '../../../worker/sync/sync-errors.ts';
 import { sealEvents } from '../../../worker/sync/sync-envelope.ts';
 import { SyncRetry } from '../../../worker/sync/sync-retry.ts';
 import { createSpace, type SpaceConnection } from '../../../worker/sync/sync-space.ts';
+import { randomHistory, seeded } from '../events/random-history.ts';
 import { openTestStore, startTestServer } from '../server/sync/harness.ts';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -105,6 +106,28 @@ describe('one project’s sync with its stream', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     // The stopped push claimed no epoch over the fresh place (it used to write its own).
     expect(await state.cursor(projectId)).toEqual(fresh);
+  });
+
+  test('the writer knows its own events read back by their ids: it reads its log only to push', async () => {
+    const connection = await space();
+    const projectId = ulid();
+    const { sync, log, state, until } = await projectSync(connection, projectId);
+    await log.append(projectId, randomHistory(seeded(3), 10_000));
+    const reads: Array<[number | undefined, number | undefined]> = [];
+    const read = log.read.bind(log);
+    log.read = (id, from, to) => {
+      reads.push([from, to]);
+      return read(id, from, to);
+    };
+    sync.start();
+    await until(async () => (await state.cursor(projectId)).remoteSeq === 10_000);
+    // Three slices of 4096 read to be sealed; none read again to compare with the stream.
+    expect(reads).toEqual([
+      [1, 4096],
+      [4097, 8192],
+      [8193, 10_000],
+    ]);
+    expect(sync.syncedSeq).toBe(10_000);
   });
 
   test('an event this version cannot read (a newer device’s) stops the sync with a sentence; it is not retried', async () => {
