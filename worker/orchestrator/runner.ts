@@ -16,7 +16,8 @@
  * ```
  *
  * What calls what (each file's comment says what it owns):
- *   run-commands.ts ─▶ start / askForChange (run-start.ts), the controls (run-controls.ts)
+ *   run-commands.ts ─▶ this runner's commands ─▶ start / askForChange (run-start.ts),
+ *     the controls (run-controls.ts); then the loop (run-loop.ts) moves the run
  *   pump ─▶ tick ─▶ runGuard (run-guards.ts): stop, finishRun (run-end.ts), pause; else launch
  *   launch ─▶ executeTask (task-launch.ts) ─▶ taskAgentFor (task-agents.ts) ─▶ attempt
  *     (task-runner.ts, calls/metered-call.ts) ─▶ settle (task-outcome.ts) ─▶ complete
@@ -26,57 +27,25 @@
 import type { EventDraft } from '../events/catalog.ts';
 import type { BlobText } from '../events/store/contract.ts';
 import type { ProjectState } from '../events/projections/project-state.ts';
-import type { PauseKind, TaskRow } from '../events/projections/rows.ts';
+import type { PauseKind } from '../events/projections/rows.ts';
 import { recoveryEvents } from './recovery.ts';
-import { type RunContext, type RunnerDeps, system } from './run-context.ts';
-import { finishRun, pauseIfStalled, reportFault } from './run-end.ts';
+import type { RunContext, RunnerDeps } from './run-context.ts';
+import { reportFault } from './run-end.ts';
 import { RunBudget, callDepsOf } from './run-budget.ts';
 import { executeTask } from './task-launch.ts';
 import { RunError } from './run-errors.ts';
+import { RunLoop } from './run-loop.ts';
 import { askForChange, startRun } from './run-start.ts';
-import { readyTasks } from './scheduler.ts';
-import {
-  cancelTask,
-  emergencyStopEvents,
-  mayStartTask,
-  pauseRun,
-  resumeRun,
-  retryTask,
-  stepRun,
-  stopRun,
-} from './run-controls.ts';
-import { runGuard } from './run-guards.ts';
+import { cancelTask, emergencyStopEvents, pauseRun, resumeRun, retryTask, stepRun, stopRun } from './run-controls.ts';
 import { TaskOutcomes } from './task-outcome.ts';
 import type { TaskRunnerDeps } from './task-runner.ts';
 
 export type { RunnerDeps } from './run-context.ts';
 export { KeysLockedError, RunError } from './run-errors.ts';
 
-interface InFlight {
-  controller: AbortController;
-  done: Promise<void>;
-  /**
-   * Its slot is free: the task's completion is folded into the state (its write may
-   * still be in flight), so the tasks waiting on it may start now. The entry stays
-   * until `done`, so idle and finish still wait for the write.
-   */
-  released: boolean;
-}
-
 export class ProjectRunner {
-  private readonly inFlight = new Map<string, InFlight>();
-  private pumping: Promise<void> | undefined;
-  private again = false;
-  private closed = false;
-  /**
-   * The disk refused a write: nothing starts and nothing is written until Continue
-   * (`resume`) finds room again. Held in memory, since the log cannot take a pause.
-   */
-  private halted = false;
-  /** Above 0 while an emergency stop is being written: the loop does nothing, nothing launches. */
-  private stopping = 0;
-  /** The run status the loop last saw. */
-  private lastStatus: string | undefined;
+  /** The calls in flight and the pump that starts them (`run-loop.ts`). */
+  private readonly loop: RunLoop;
   /** What an attempt's outcome becomes, and the refusals and switches the next attempt avoids. */
   private readonly outcomes: TaskOutcomes;
   /** What the parts of the run (start, end, outcomes) use of this runner. */
@@ -97,15 +66,12 @@ export class ProjectRunner {
       report: (error, taskId) => this.report(error, taskId),
     };
     this.budget = new RunBudget(this.context);
+    this.loop = new RunLoop(this.context, (taskId, signal, mayStart) =>
+      executeTask(this.context, this.outcomes, taskId, signal, () => this.callDeps(), mayStart),
+    );
     this.outcomes = new TaskOutcomes(this.context, {
-      halted: () => this.halted,
-      release: (taskId) => {
-        const entry = this.inFlight.get(taskId);
-        if (entry && !entry.released) {
-          entry.released = true;
-          this.pump();
-        }
-      },
+      halted: () => this.loop.halted,
+      release: (taskId) => this.loop.release(taskId),
     });
   }
 
@@ -130,14 +96,14 @@ export class ProjectRunner {
     const state = await this.state();
     const { events, charged } = recoveryEvents(
       state,
-      new Set(this.inFlight.keys()),
+      this.loop.busy(),
       this.deps.checks?.isRunning(this.projectId) === true,
       this.deps.limits,
     );
     if (events.length > 0) await this.append(events);
     // What was charged is in the project's row now: a governor made before (Continue after
     // a full disk) is made again from it, so the budget counts it.
-    if (charged && this.inFlight.size === 0) this.budget.forget();
+    if (charged && this.loop.busy().size === 0) this.budget.forget();
     this.pump();
   }
 
@@ -152,7 +118,7 @@ export class ProjectRunner {
 
   /** "Ask for a change": a new run on top of the last (`run-start.ts`). */
   async askForChange(request: string): Promise<string> {
-    const runId = await askForChange(this.context, request, this.callsWorking());
+    const runId = await askForChange(this.context, request, this.loop.working());
     this.pump();
     return runId;
   }
@@ -170,7 +136,7 @@ export class ProjectRunner {
 
   /** "Continue orchestra" / "Execute all": the run goes on; a limit the person passed is raised for this run. */
   async resume(): Promise<void> {
-    if (this.halted) {
+    if (this.loop.halted) {
       await this.continueAfterStorage();
       // The halt was never in the log: a run it stopped is still "running" there, and goes on.
       if ((await this.state()).project?.runStatus === 'running') return;
@@ -181,15 +147,15 @@ export class ProjectRunner {
 
   /** "Next agent": exactly one ready task runs now; the run is (or becomes) paused. */
   async step(): Promise<string | null> {
-    const next = await stepRun(this.context, new Set(this.inFlight.keys()));
+    const next = await stepRun(this.context, this.loop.busy());
     if (!next) return null;
-    this.launch(next.task, 'step', next.runId);
+    this.loop.launch(next.task, 'step', next.runId);
     return next.task.taskId;
   }
 
   /** "Cancel task": stops its call if one is running, else marks it cancelled. */
   async cancel(taskId: string): Promise<void> {
-    const running = this.inFlight.get(taskId);
+    const running = this.loop.call(taskId);
     if (running) {
       running.controller.abort('cancel');
       await running.done;
@@ -205,7 +171,7 @@ export class ProjectRunner {
    * that attempt.
    */
   async switchModel(taskId: string): Promise<void> {
-    const running = this.inFlight.get(taskId);
+    const running = this.loop.call(taskId);
     if (!running || running.released) throw new RunError('This task is not waiting on a model any more.');
     running.controller.abort('switch');
     await running.done;
@@ -223,31 +189,13 @@ export class ProjectRunner {
    * interrupted with its reservation given back; the run ends.
    */
   async emergencyStop(): Promise<void> {
-    // Nothing launches while the stop is written: a tick that read the state before it
-    // would otherwise start a task after the run ended.
-    this.stopping += 1;
-    try {
-      await this.stopEverything();
-    } finally {
-      this.stopping -= 1;
-    }
-  }
-
-  private async stopEverything(): Promise<void> {
-    const aborted = new Set<InFlight>();
-    for (;;) {
-      const calls = [...this.inFlight.values()].filter((call) => !aborted.has(call));
-      if (calls.length === 0 && !this.pumping) break;
-      for (const call of calls) {
-        aborted.add(call);
-        call.controller.abort('emergency');
-      }
+    // Nothing launches while the stop is written.
+    await this.loop.holding(async () => {
       // A test run under way ends too: generated code never outlives an emergency stop.
-      this.deps.checks?.stop(this.projectId);
-      await Promise.all([...calls.map((call) => call.done), this.pumping]);
-    }
-    const events = emergencyStopEvents(await this.state(), aborted.size);
-    if (events.length > 0) await this.append(events);
+      const aborted = await this.loop.abortUntilQuiet('emergency', () => this.deps.checks?.stop(this.projectId));
+      const events = emergencyStopEvents(await this.state(), aborted);
+      if (events.length > 0) await this.append(events);
+    });
   }
 
   /**
@@ -256,9 +204,9 @@ export class ProjectRunner {
    * nothing can be. Continue (`resume`) picks up from the log.
    */
   halt(): void {
-    if (this.halted || this.closed) return;
-    this.halted = true;
-    for (const call of this.inFlight.values()) call.controller.abort('storage');
+    if (this.loop.halted || this.loop.closed) return;
+    this.loop.halted = true;
+    this.loop.abortAll('storage');
   }
 
   /**
@@ -268,13 +216,13 @@ export class ProjectRunner {
    * goes on. Still no room: the recovery's write fails, and the run stays halted.
    */
   private async continueAfterStorage(): Promise<void> {
-    await this.idle();
+    await this.loop.idle();
     this.deps.store.invalidate(this.projectId);
-    this.halted = false;
+    this.loop.halted = false;
     try {
       await this.recover();
     } catch (error) {
-      this.halted = true;
+      this.loop.halted = true;
       throw error;
     }
   }
@@ -286,113 +234,19 @@ export class ProjectRunner {
 
   /** Stops the runner without writing (the tab lost the lock or the project is deleted). */
   async close(): Promise<void> {
-    this.closed = true;
-    for (const call of this.inFlight.values()) call.controller.abort('emergency');
-    await this.idle();
+    this.loop.closed = true;
+    this.loop.abortAll('emergency');
+    await this.loop.idle();
   }
 
   /** Whether a run of the project is going in this tab (running or paused). */
   get active(): boolean {
-    return this.inFlight.size > 0 || this.lastStatus === 'running' || this.lastStatus === 'paused';
+    return this.loop.active;
   }
-
-  /** Resolves when nothing is in flight and no pump is pending. */
-  private async idle(): Promise<void> {
-    for (;;) {
-      const pending = [...this.inFlight.values()].map((call) => call.done);
-      if (this.pumping) pending.push(this.pumping);
-      if (pending.length === 0) return;
-      await Promise.all(pending);
-    }
-  }
-
-  // ── The loop ────────────────────────────────────────────────────────────────────
 
   /** Looks at the log and starts what may start; called after every change. Never throws. */
   pump(): void {
-    if (this.closed || this.halted) return;
-    if (this.pumping) {
-      this.again = true;
-      return;
-    }
-    this.pumping = (async () => {
-      do {
-        this.again = false;
-        try {
-          await this.tick();
-        } catch (error) {
-          await this.report(error);
-        }
-      } while (this.again && !this.closed);
-    })().finally(() => {
-      this.pumping = undefined;
-    });
-  }
-
-  /**
-   * Calls still working: a released one has its completion folded already (only its
-   * write is in flight, and later appends are ordered after it), so it holds nothing up.
-   */
-  private callsWorking(): number {
-    let working = 0;
-    for (const entry of this.inFlight.values()) if (!entry.released) working += 1;
-    return working;
-  }
-
-  private async tick(): Promise<void> {
-    // While an emergency stop is written the stop decides everything: no launch, no pause.
-    if (this.stopping > 0) return;
-    const state = await this.state();
-    const project = state.project;
-    this.lastStatus = project?.runStatus;
-    if (!project || project.runStatus !== 'running' || !project.currentRunId) return;
-    const busy = this.callsWorking();
-    const guard = runGuard(state, project.currentRunId, busy, this.deps.limits);
-    if (guard?.kind === 'stop') {
-      const { outcome, message } = guard;
-      await this.append([
-        { type: 'run-stop', actor: system, payload: { runId: project.currentRunId, outcome, message } },
-      ]);
-      return;
-    }
-    if (guard?.kind === 'finish') {
-      await finishRun(this.context, state, project.currentRunId);
-      return;
-    }
-    if (guard?.kind === 'pause') {
-      await this.pause('limit', guard.reason);
-      return;
-    }
-    const slots = project.maxParallel - busy;
-    const ready = readyTasks(state.tasks.values(), new Set(this.inFlight.keys()), slots);
-    for (const task of ready) this.launch(task, 'loop', project.currentRunId);
-    if (ready.length === 0 && this.inFlight.size === 0) await pauseIfStalled(this.context, state);
-  }
-
-  /**
-   * Starts a task's attempt in the background; the loop runs again when it settles. A
-   * pause or stop written before its start holds it back (`mayStartTask`): it waits,
-   * unstarted, for the run to go on.
-   */
-  private launch(task: TaskRow, by: 'loop' | 'step', runId: string | null): void {
-    if (this.stopping > 0) return; // Next agent launches outside the loop
-    const controller = new AbortController();
-    const entry: InFlight = { controller, done: Promise.resolve(), released: false };
-    this.inFlight.set(task.taskId, entry);
-    const mayStart = mayStartTask(task.taskId, by, runId);
-    entry.done = executeTask(
-      this.context,
-      this.outcomes,
-      task.taskId,
-      controller.signal,
-      () => this.callDeps(),
-      mayStart,
-    )
-      .catch((error: unknown) => this.report(error, task.taskId))
-      .finally(() => {
-        this.inFlight.delete(task.taskId);
-        this.pump();
-      });
+    this.loop.pump();
   }
 
   /** What a model call of this project needs: for tasks, and for the Project Manager's chat. */
@@ -403,7 +257,7 @@ export class ProjectRunner {
   /** Something unexpected (storage, a bug): recorded, and the run pauses instead of spinning. */
   private async report(error: unknown, taskId?: string): Promise<void> {
     // A full disk was told already (from memory); another write would only fail again.
-    if (this.halted) return;
+    if (this.loop.halted) return;
     await reportFault(this.context, error, taskId);
   }
 }

@@ -1,0 +1,213 @@
+/**
+ * The run's loop: after every change (a command, an attempt settled, a slot released)
+ * it looks at the log and starts what may start. The runner (`runner.ts`) owns the
+ * commands; this owns the calls in flight and the one pump that reads the state.
+ *
+ * ```
+ *  change ──▶ pump ──▶ tick ──(a change came meanwhile)──▶ tick … ──▶ idle
+ *  tick:  an emergency stop is being written ──▶ nothing
+ *         the run is not running ──▶ nothing
+ *         runGuard (run-guards.ts) says stop ──▶ run-stop · finish ──▶ finishRun · pause ──▶ pause
+ *         else ──▶ launch the ready tasks, up to max parallel minus the calls working
+ *         nothing ready and nothing in flight ──▶ pauseIfStalled (run-end.ts)
+ *  launch ──▶ start (task-launch.ts) in the background ──settled──▶ pump
+ *         └─ released (its completion folded) ──▶ its slot is free ──▶ pump
+ * ```
+ */
+import type { ProjectState } from '../events/projections/project-state.ts';
+import type { TaskRow } from '../events/projections/rows.ts';
+import { mayStartTask } from './run-controls.ts';
+import { type RunContext, system } from './run-context.ts';
+import { finishRun, pauseIfStalled } from './run-end.ts';
+import { runGuard } from './run-guards.ts';
+import { readyTasks } from './scheduler.ts';
+
+/** Runs one attempt of a task: `mayStart` says, atomically with its `task-start`, whether the run still lets it. */
+export type StartTask = (
+  taskId: string,
+  signal: AbortSignal,
+  mayStart: (state: ProjectState) => boolean,
+) => Promise<void>;
+
+export interface InFlight {
+  controller: AbortController;
+  done: Promise<void>;
+  /**
+   * Its slot is free: the task's completion is folded into the state (its write may
+   * still be in flight), so the tasks waiting on it may start now. The entry stays
+   * until `done`, so idle and finish still wait for the write.
+   */
+  released: boolean;
+}
+
+export class RunLoop {
+  private readonly inFlight = new Map<string, InFlight>();
+  private pumping: Promise<void> | undefined;
+  private again = false;
+  /** The runner stopped without writing (the tab lost the lock): nothing runs any more. */
+  closed = false;
+  /**
+   * The disk refused a write: nothing starts and nothing is written until Continue
+   * (`resume`) finds room again. Held in memory, since the log cannot take a pause.
+   */
+  halted = false;
+  /** Above 0 while an emergency stop is being written: the loop does nothing, nothing launches. */
+  private stopping = 0;
+  /** The run status the loop last saw. */
+  private lastStatus: string | undefined;
+
+  constructor(
+    private readonly ctx: RunContext,
+    private readonly start: StartTask,
+  ) {}
+
+  /** The call of a task in flight, if any. */
+  call(taskId: string): InFlight | undefined {
+    return this.inFlight.get(taskId);
+  }
+
+  /** The tasks whose calls are in flight. */
+  busy(): Set<string> {
+    return new Set(this.inFlight.keys());
+  }
+
+  /** Whether a run of the project is going in this tab (running or paused). */
+  get active(): boolean {
+    return this.inFlight.size > 0 || this.lastStatus === 'running' || this.lastStatus === 'paused';
+  }
+
+  /**
+   * Calls still working: a released one has its completion folded already (only its
+   * write is in flight, and later appends are ordered after it), so it holds nothing up.
+   */
+  working(): number {
+    let working = 0;
+    for (const entry of this.inFlight.values()) if (!entry.released) working += 1;
+    return working;
+  }
+
+  /** The task's completion is folded: its slot is free for the tasks waiting on it. */
+  release(taskId: string): void {
+    const entry = this.inFlight.get(taskId);
+    if (entry && !entry.released) {
+      entry.released = true;
+      this.pump();
+    }
+  }
+
+  /** Aborts every call in flight, with `reason` as the signal's reason. */
+  abortAll(reason: string): void {
+    for (const call of this.inFlight.values()) call.controller.abort(reason);
+  }
+
+  /**
+   * Runs `work` (the writing of an emergency stop) with the loop held: a tick that read
+   * the state before it would otherwise start a task after the run ended.
+   */
+  async holding<T>(work: () => Promise<T>): Promise<T> {
+    this.stopping += 1;
+    try {
+      return await work();
+    } finally {
+      this.stopping -= 1;
+    }
+  }
+
+  /**
+   * Aborts every call until none is left and no pump is pending, those launched while it
+   * waits too; `meanwhile` runs at each round. Returns how many calls were aborted.
+   */
+  async abortUntilQuiet(reason: string, meanwhile: () => void): Promise<number> {
+    const aborted = new Set<InFlight>();
+    for (;;) {
+      const calls = [...this.inFlight.values()].filter((call) => !aborted.has(call));
+      if (calls.length === 0 && !this.pumping) break;
+      for (const call of calls) {
+        aborted.add(call);
+        call.controller.abort(reason);
+      }
+      meanwhile();
+      await Promise.all([...calls.map((call) => call.done), this.pumping]);
+    }
+    return aborted.size;
+  }
+
+  /** Resolves when nothing is in flight and no pump is pending. */
+  async idle(): Promise<void> {
+    for (;;) {
+      const pending = [...this.inFlight.values()].map((call) => call.done);
+      if (this.pumping) pending.push(this.pumping);
+      if (pending.length === 0) return;
+      await Promise.all(pending);
+    }
+  }
+
+  /** Looks at the log and starts what may start; called after every change. Never throws. */
+  pump(): void {
+    if (this.closed || this.halted) return;
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = (async () => {
+      do {
+        this.again = false;
+        try {
+          await this.tick();
+        } catch (error) {
+          await this.ctx.report(error);
+        }
+      } while (this.again && !this.closed);
+    })().finally(() => {
+      this.pumping = undefined;
+    });
+  }
+
+  private async tick(): Promise<void> {
+    // While an emergency stop is written the stop decides everything: no launch, no pause.
+    if (this.stopping > 0) return;
+    const state = await this.ctx.state();
+    const project = state.project;
+    this.lastStatus = project?.runStatus;
+    if (!project || project.runStatus !== 'running' || !project.currentRunId) return;
+    const busy = this.working();
+    const guard = runGuard(state, project.currentRunId, busy, this.ctx.deps.limits);
+    if (guard?.kind === 'stop') {
+      const { outcome, message } = guard;
+      await this.ctx.append([
+        { type: 'run-stop', actor: system, payload: { runId: project.currentRunId, outcome, message } },
+      ]);
+      return;
+    }
+    if (guard?.kind === 'finish') {
+      await finishRun(this.ctx, state, project.currentRunId);
+      return;
+    }
+    if (guard?.kind === 'pause') {
+      await this.ctx.pause('limit', guard.reason);
+      return;
+    }
+    const slots = project.maxParallel - busy;
+    const ready = readyTasks(state.tasks.values(), this.busy(), slots);
+    for (const task of ready) this.launch(task, 'loop', project.currentRunId);
+    if (ready.length === 0 && this.inFlight.size === 0) await pauseIfStalled(this.ctx, state);
+  }
+
+  /**
+   * Starts a task's attempt in the background; the loop runs again when it settles. A
+   * pause or stop written before its start holds it back (`mayStartTask`): it waits,
+   * unstarted, for the run to go on.
+   */
+  launch(task: TaskRow, by: 'loop' | 'step', runId: string | null): void {
+    if (this.stopping > 0) return; // Next agent launches outside the loop
+    const controller = new AbortController();
+    const entry: InFlight = { controller, done: Promise.resolve(), released: false };
+    this.inFlight.set(task.taskId, entry);
+    entry.done = this.start(task.taskId, controller.signal, mayStartTask(task.taskId, by, runId))
+      .catch((error: unknown) => this.ctx.report(error, task.taskId))
+      .finally(() => {
+        this.inFlight.delete(task.taskId);
+        this.pump();
+      });
+  }
+}
