@@ -6,7 +6,8 @@
  * cached-token fields). Only that provider has a key, so the router chooses among its
  * models. The same run is billed twice from its own settled usage: as the providers bill
  * it (cache reads and writes at their prices) and as it would be billed with no cache at
- * all (every input token at the input price), which is the baseline.
+ * all (every input token at the input price), which is the baseline. Each provider's
+ * figures are three runs billed together.
  */
 // The engine's database in Node, as the unit tests run it (the other suites run in Chromium).
 import 'fake-indexeddb/auto';
@@ -152,14 +153,27 @@ async function runOn(provider: RemoteProviderId): Promise<OrchestraEvent[]> {
 
 const round = (value: number, digits = 4) => Math.round(value * 10 ** digits) / 10 ** digits;
 
+/**
+ * Runs per provider, billed together. The router's choices follow the run's timing (its
+ * observed latencies and the calls in flight), so one run may send a task or two to a
+ * dearer model than the next: one Opus call among Haiku ones is half the bill.
+ */
+const runsPerProvider = 3;
+
 export async function costsSuite(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   for (const provider of providers) {
-    const billing = billingOf(await runOn(provider));
+    const billing: Billing = { inputTokens: 0, cachedTokens: 0, withCacheUsd: 0, withoutCacheUsd: 0, calls: 0 };
+    for (let run = 0; run < runsPerProvider; run++) {
+      const one = billingOf(await runOn(provider));
+      for (const field of ['inputTokens', 'cachedTokens', 'withCacheUsd', 'withoutCacheUsd', 'calls'] as const) {
+        billing[field] += one[field];
+      }
+      process.stdout.write(
+        `${provider} run ${run + 1}: ${one.calls} calls, ${one.inputTokens} input tokens, ${one.cachedTokens} read from cache, billed input ${round(one.withCacheUsd / one.withoutCacheUsd, 3)} of uncached\n`,
+      );
+    }
     const share = billing.inputTokens > 0 ? billing.cachedTokens / billing.inputTokens : 0;
-    process.stdout.write(
-      `${provider}: ${billing.calls} calls, ${billing.inputTokens} input tokens, ${billing.cachedTokens} read from cache\n`,
-    );
     const implicit = provider === 'gemini';
     results.push(
       withBaseline({
