@@ -19,6 +19,7 @@ import { taskSignals } from '../router/index.ts';
 import { agentInputFor } from './agent-input.ts';
 import { chooseRoute, sentUtf8Bytes } from './calls/metered-call.ts';
 import { estimateTokens } from './context.ts';
+import { readLaterExpected } from './prompt-sharing.ts';
 import { system } from './run-context.ts';
 import type { Destination } from './task-attempt-outcome.ts';
 import type { TaskRunnerDeps } from './task-runner.ts';
@@ -164,6 +165,7 @@ export async function chooseDestination<T>(
           key: `${deps.projectId}:${agent.role}`,
           stablePrefixChars,
           ...(blockEnds.length > 0 ? { blockEnds } : {}),
+          readLater: readLaterExpected(state, task),
         },
       };
     }

@@ -10,6 +10,7 @@ import type {
   ProviderReady,
   ProviderServiceApi,
 } from './contract/provider-service-api.ts';
+import { CacheLedger } from './anthropic/cache-ledger.ts';
 import { createAdapter } from './create-adapter.ts';
 import { KeyStore } from './keys/key-store.ts';
 import { type ProviderConfig, type ProviderConfigPatch, providerConfigSchema } from './keys/provider-config.ts';
@@ -40,6 +41,8 @@ const proxyPaths: Record<Exclude<RemoteProviderId, 'openai-compatible'>, string>
 export class ProviderService implements ProviderServiceApi {
   readonly keys: KeyStore;
   readonly #breakers = new Map<RemoteProviderId, CircuitBreaker>();
+  /** What this service's Anthropic adapters asked to cache: they are made per call. */
+  readonly #cacheLedger = new CacheLedger();
 
   constructor(
     private readonly db: OrchestraDb,
@@ -99,7 +102,7 @@ export class ProviderService implements ProviderServiceApi {
   /** The adapter agents call, wrapped once in timeouts, retries and the provider's breaker. */
   async adapter(provider: RemoteProviderId, observer?: ResilienceObserver): Promise<ProviderAdapter> {
     const observers = [this.options.observer, observer].filter((entry) => entry !== undefined);
-    return withResilience(createAdapter(await this.connection(provider)), {
+    return withResilience(createAdapter(await this.connection(provider), { cacheLedger: this.#cacheLedger }), {
       ...defaultResilience,
       breaker: this.#breaker(provider),
       ...(observers.length > 0 ? { observer: mergeObservers(observers) } : {}),

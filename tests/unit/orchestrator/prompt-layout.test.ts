@@ -3,14 +3,17 @@
  * the simulator's cache model: every task's prompt starts with the project and the
  * upstream files (in path order) and ends with the task; the runner sends the cache key
  * of the project and role; calls of a role that see the same files read the prefix from
- * the cache, and the cost settles the cached tokens at the cached price.
+ * the cache, and the cost settles the cached tokens at the cached price. On Anthropic,
+ * where a cache write costs a quarter more than plain input, a prompt nothing later reads
+ * is not marked for caching.
  */
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { eventsOfType } from '../../../worker/events/log-table.ts';
-import { roleOf } from '../../sim/agent-script.ts';
+import { roleOf, scriptTeam } from '../../sim/agent-script.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
-import { approvedRun, engineWithTeam, scriptDefaultTeam, waitFor } from './helpers.ts';
+import { builderAnswer, files, passingReview, reviewWithMajorFinding, teamPlan } from '../../sim/team-answers.ts';
+import { approvedRun, engineWithTeam, engineWithoutKey, scriptDefaultTeam, waitFor } from './helpers.ts';
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -56,4 +59,29 @@ test('every task sends its stable prefix first with the project and role cache k
     expect(event.payload.cachedInputTokens ?? 0).toBeLessThanOrEqual(event.payload.inputTokens);
     expect(event.payload.cacheSavedUsd ?? 0).toBeGreaterThan(0);
   }
+});
+
+test('Anthropic: a team with one task per role marks no prompt for caching, as no later call would read it', async () => {
+  const { api } = engineWithoutKey();
+  await api.updateProvider('anthropic', { baseUrl: sim.baseUrl('anthropic') });
+  await api.setKey('anthropic', 'sk-ant-test-orchestra-0000000000');
+  scriptTeam(sim, 'anthropic', {
+    'project-manager': { kind: 'json', value: teamPlan },
+    'code-generator': (request) => builderAnswer(request),
+    'ui-designer': { kind: 'json', value: files.ui },
+    'test-writer': { kind: 'json', value: files.tests },
+    debugger: (_request, nth) => ({ kind: 'json', value: nth === 1 ? reviewWithMajorFinding : passingReview }),
+  });
+  const mark = sim.requests.length;
+  const billed = sim.bills.length;
+  // Every prompt passes the 1,024-token minimum: each could have been marked.
+  const description = `A notes service with a page. ${'Notes have a title, a body and tags; search by tag. '.repeat(90)}`;
+  const projectId = await approvedRun(api, { name: 'Notes', description });
+  await waitFor(api, projectId, (view) => view.project.runStatus === 'stopped', 30_000);
+
+  const calls = sim.requests.slice(mark).filter((request) => roleOf(request) !== undefined);
+  // The review, the fix it asked for and the second review came after the builders.
+  expect(calls.filter((request) => roleOf(request) === 'debugger')).toHaveLength(2);
+  for (const request of calls) expect(JSON.stringify(request.body), roleOf(request)).not.toContain('cache_control');
+  expect(sim.bills.slice(billed).reduce((sum, bill) => sum + bill.cacheWriteTokens, 0)).toBe(0);
 });

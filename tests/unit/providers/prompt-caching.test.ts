@@ -8,6 +8,7 @@ import type { ProviderRequest } from '../../../worker/providers/contract/provide
 import type { RemoteProviderId } from '../../../worker/providers/contract/provider-id.ts';
 import type { Usage } from '../../../worker/providers/contract/usage.ts';
 import { withCacheBreakpoints } from '../../../worker/providers/anthropic/cache-breakpoints.ts';
+import { CacheLedger } from '../../../worker/providers/anthropic/cache-ledger.ts';
 import { createAdapter } from '../../../worker/providers/create-adapter.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
 import { collect } from './collect.ts';
@@ -168,4 +169,45 @@ test('Anthropic: a prefix that grew by 45 files (eight tasks finished in between
   const grown = await usageOf('anthropic', grownRequest);
   expect(grown?.cachedInputTokens).toBe(cachedTokensOf(shorter));
   expect(grown?.cacheWriteTokens).toBe(cachedTokensOf(grownRequest) - cachedTokensOf(shorter));
+});
+
+test('Anthropic: a prefix no later call reads is sent unmarked, unless it can read what an earlier call marked', async () => {
+  clock.now += 3_600_000;
+  const ledger = new CacheLedger(() => clock.now);
+  const adapter = createAdapter(
+    { provider: 'anthropic', apiKey: 'sk-test-cache', baseUrl: sim.baseUrl('anthropic') },
+    { cacheLedger: ledger },
+  );
+  const send = async (request: ProviderRequest) => {
+    sim.enqueue('anthropic', { kind: 'text', text: 'done' });
+    const parts = await collect(adapter.stream(request, new AbortController().signal));
+    const body = sim.requests.at(-1)?.body as { system?: unknown; messages?: { content?: unknown }[] };
+    const usage = parts.find((part) => part.type === 'usage');
+    return {
+      marked: JSON.stringify(body).includes('cache_control'),
+      usage: usage?.type === 'usage' ? usage.usage : undefined,
+    };
+  };
+  const last = (model: string, task: string): ProviderRequest => {
+    const request = requestFor(model, task, 'project-1:debugger');
+    return { ...request, cache: { ...request.cache!, readLater: false } };
+  };
+  const prefixTokens = Math.ceil((system.length + stable.length) / 4);
+
+  // The only call of its key: a write would cost a quarter more and nothing would read it.
+  const alone = await send(last('claude-sonnet-4-5', 'the only review'));
+  expect(alone.marked).toBe(false);
+  expect(alone.usage).toMatchObject({ cachedInputTokens: 0, cacheWriteTokens: 0 });
+
+  // A call that later ones will read writes; the last of them still marks, to read it.
+  const first = await send(requestFor('claude-sonnet-4-5', 'first of two', 'project-1:debugger'));
+  expect(first.usage?.cacheWriteTokens).toBe(prefixTokens);
+  const second = await send(last('claude-sonnet-4-5', 'second of two'));
+  expect(second.marked).toBe(true);
+  expect(second.usage).toMatchObject({ cachedInputTokens: prefixTokens, cacheWriteTokens: 0 });
+
+  // Nothing of that key on another model, or once the entry has lapsed: unmarked again.
+  expect((await send(last('claude-opus-4-1', 'on another model'))).marked).toBe(false);
+  clock.now += 5 * 60_000 + 1;
+  expect((await send(last('claude-sonnet-4-5', 'after five minutes'))).marked).toBe(false);
 });

@@ -7,6 +7,7 @@ import { ProviderError } from '../contract/provider-error.ts';
 import type { Usage } from '../contract/usage.ts';
 import { mergeCounts } from '../shared/merge-counts.ts';
 import { withCacheBreakpoints } from './cache-breakpoints.ts';
+import type { CacheLedger } from './cache-ledger.ts';
 import { type StreamMapper, guardStream } from '../shared/guard-stream.ts';
 import { browserClientOptions } from '../shared/browser-client-options.ts';
 import { lazy } from '../shared/lazy.ts';
@@ -16,9 +17,13 @@ import { sdkFailure } from '../shared/sdk-failure.ts';
  * Claude through `@anthropic-ai/sdk`. `dangerouslyAllowBrowser` is what makes the SDK
  * send `anthropic-dangerous-direct-browser-access`, without which Anthropic refuses the
  * browser's CORS preflight. The SDK's own retries are off: resilience wraps every
- * adapter once (worker/providers/resilience/).
+ * adapter once (worker/providers/resilience/). `cacheLedger` remembers, across the
+ * adapters of one provider service, which prompts were marked for Anthropic's cache.
  */
-export function createAnthropicAdapter(connection: ProviderConnection): ProviderAdapter {
+export function createAnthropicAdapter(
+  connection: ProviderConnection,
+  options: { cacheLedger?: CacheLedger } = {},
+): ProviderAdapter {
   const client = lazy(async () => {
     const { default: Anthropic } = await import('@anthropic-ai/sdk');
     return new Anthropic(browserClientOptions(connection));
@@ -36,7 +41,7 @@ export function createAnthropicAdapter(connection: ProviderConnection): Provider
       let stopped = false;
       const open = async () => {
         const anthropic = await client();
-        const { system, messages } = withCacheBreakpoints(request);
+        const { system, messages } = withCacheBreakpoints(request, options.cacheLedger);
         return anthropic.messages.create(
           {
             model: request.model,

@@ -1,4 +1,5 @@
-import type { ProviderRequest } from '../contract/provider-request.ts';
+import type { PromptCacheHint, ProviderRequest } from '../contract/provider-request.ts';
+import type { CacheLedger } from './cache-ledger.ts';
 import { estimateTokens } from '../contract/usage.ts';
 
 /** Anthropic caches a prefix only from this many tokens (1,024 on Sonnet and Opus; Haiku wants more). */
@@ -18,7 +19,10 @@ interface TextBlock {
  * The system prompt and messages of a request with Anthropic's `cache_control`
  * breakpoints: after the system prompt, and after the stable prefix of the first message
  * (system prompt, project, upstream files), each only where the prefix up to it is long
- * enough to be cached. A breakpoint caches everything before it, so the second one
+ * enough to be cached. A prefix no later call is expected to read (`cache.readLater`
+ * false) is marked only when `ledger` holds a marked request of the same model and key
+ * within the cache's lifetime, whose entry this one may read; every marked request is
+ * noted in `ledger`. A breakpoint caches everything before it, so the second one
  * covers the first's prefix too; calls of the same role and project then read both.
  *
  * The prefix is split into blocks at `blockEnds` (after the project, after each file).
@@ -30,15 +34,39 @@ interface TextBlock {
  * the boundaries looked at reach 80 blocks back.
  *
  * @example
- * const { system, messages } = withCacheBreakpoints(request);
+ * const { system, messages } = withCacheBreakpoints(request, ledger);
  * anthropic.messages.create({ model, max_tokens, system, messages, stream: true });
  */
-export function withCacheBreakpoints(request: ProviderRequest): {
+export function withCacheBreakpoints(
+  request: ProviderRequest,
+  ledger?: CacheLedger,
+): {
   system: string | TextBlock[] | undefined;
   messages: { role: 'user' | 'assistant'; content: string | TextBlock[] }[];
 } {
   const plain = request.messages.map((message) => ({ role: message.role, content: message.content }));
   if (!request.cache) return { system: request.system, messages: plain };
+  // A write costs a quarter more than plain input: worth it when a later call reads it, or
+  // when this call reads what an earlier one cached (a breakpoint is where reads happen too).
+  const { key } = request.cache;
+  if (request.cache.readLater === false && !ledger?.recent(request.model, key)) {
+    return { system: request.system, messages: plain };
+  }
+  const marked = markedRequest({ ...request, cache: request.cache });
+  if (ledger && [marked.system, ...marked.messages.map((message) => message.content)].some(hasBreakpoint)) {
+    ledger.marked(request.model, key);
+  }
+  return marked;
+}
+
+const hasBreakpoint = (content: string | TextBlock[] | undefined) =>
+  Array.isArray(content) && content.some((block) => block.cache_control !== undefined);
+
+function markedRequest(request: ProviderRequest & { cache: PromptCacheHint }): {
+  system: string | TextBlock[] | undefined;
+  messages: { role: 'user' | 'assistant'; content: string | TextBlock[] }[];
+} {
+  const plain = request.messages.map((message) => ({ role: message.role, content: message.content }));
   // Counted as the cache counts it: tokens up to the breakpoint, the system prompt included.
   const systemTokens = request.system ? estimateTokens(request.system) : 0;
   let breakpoints = 0;

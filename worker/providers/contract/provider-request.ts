@@ -31,6 +31,13 @@ export interface PromptCacheHint {
    * that grew by a file still reads what an earlier call cached.
    */
   blockEnds?: readonly number[];
+  /**
+   * Whether a later call with this key is expected to read this prefix from the model's
+   * cache within its lifetime. Where a cache write costs more than plain input (Anthropic:
+   * 1.25×), a prefix no later call reads is marked only to read what an earlier call of
+   * the key cached. Absent: expected.
+   */
+  readLater?: boolean;
 }
 
 /** What an agent asks a model for; the same shape for every provider. */
