@@ -3,10 +3,14 @@
  * bench can see what a prompt layout saves:
  *
  * - Anthropic: explicit. A prefix is cached at each `cache_control` breakpoint (at most
- *   four) once it is at least 1,024 tokens; a later request with the same prefix up to a
- *   breakpoint, or up to one of the 20 block boundaries before it, reads it
- *   (`cache_read_input_tokens`), and what the breakpoint adds is written
+ *   four) once it is at least the model's minimum (4,096 tokens for Haiku 4.5 and Opus
+ *   4.5/4.6, 2,048 for Haiku 3 and 3.5, 1,024 for the others); a later request with the
+ *   same prefix up to a breakpoint, or up to one of the 20 block boundaries before it,
+ *   reads it (`cache_read_input_tokens`), and what the breakpoint adds is written
  *   (`cache_creation_input_tokens`, billed at 1.25× input); `input_tokens` is what follows.
+ *   What a request writes can be read only once its response has begun (Anthropic: "a
+ *   cache entry only becomes available after the first response begins"), so requests
+ *   sent together all write; a request that fails before answering writes nothing.
  *   Entries live five minutes, renewed by each read.
  * - OpenAI: automatic for prompts of 1,024 tokens or more: the longest prefix shared with a
  *   recent prompt of the same `prompt_cache_key`, in steps of 128 tokens, is read
@@ -30,6 +34,13 @@ export const cacheRules: Record<'anthropic' | 'openai' | 'gemini', CacheRules> =
   openai: { minimumTokens: 1024, lifetimeMs: 5 * 60_000, stepTokens: 128 },
   gemini: { minimumTokens: 1024, lifetimeMs: 5 * 60_000, stepTokens: 1 },
 };
+
+/** Anthropic's minimum cacheable prefix by model, as its prompt-caching guide lists it. */
+function anthropicMinimumTokens(model: string): number {
+  if (/^claude-(haiku-4-5|opus-4-5|opus-4-6)/.test(model)) return 4096;
+  if (/^claude-(3-haiku|3-5-haiku|haiku-3)/.test(model)) return 2048;
+  return cacheRules.anthropic.minimumTokens;
+}
 
 const tokensOf = (chars: number) => Math.ceil(chars / 4);
 /** Anthropic looks for a cached prefix at up to 20 block boundaries before each breakpoint. */
@@ -77,15 +88,21 @@ export class PromptCaches {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** Counts a request's input and what the provider's cache read and wrote for it, and remembers it. */
+  /**
+   * Counts a request's input and what the provider's cache read and wrote for it. What an
+   * Anthropic request writes is kept when `begun()` is called, as its response begins.
+   */
   usageFor(
     provider: SimProvider,
     body: unknown,
-  ): Pick<SimUsage, 'inputTokens' | 'cachedInputTokens' | 'cacheWriteTokens'> {
+  ): { usage: Pick<SimUsage, 'inputTokens' | 'cachedInputTokens' | 'cacheWriteTokens'>; begun: () => void } {
     const { segments, key } = promptOf(provider, body);
     const text = segments.map((segment) => segment.text).join('');
     const inputTokens = tokensOf(text.length);
-    if (provider === 'openai-compatible') return { inputTokens, cachedInputTokens: 0, cacheWriteTokens: 0 };
+    const nothing = () => {};
+    if (provider === 'openai-compatible') {
+      return { usage: { inputTokens, cachedInputTokens: 0, cacheWriteTokens: 0 }, begun: nothing };
+    }
     const rules = cacheRules[provider];
     const now = this.now();
     if (provider === 'anthropic') {
@@ -100,20 +117,29 @@ export class PromptCaches {
       };
       // Looked up in the cache as it was before this request; what it writes comes after.
       const renewed: number[] = [];
+      const writes: number[] = [];
+      const minimum = anthropicMinimumTokens(stringOf((body as Record<string, unknown> | undefined)?.['model']));
       for (const segment of segments) {
         length += segment.text.length;
         ends.push(length);
         if (!segment.breakpoint) continue;
         const tokens = tokensOf(length);
-        if (tokens < rules.minimumTokens) continue;
+        if (tokens < minimum) continue;
         const hit = ends.slice(-lookbackBlocks).reverse().find(cached);
         if (hit !== undefined) read = Math.max(read, tokensOf(hit));
-        if (hit !== length) written = tokens;
-        renewed.push(length, ...(hit !== undefined ? [hit] : []));
+        if (hit !== undefined) renewed.push(hit);
+        if (hit !== length) {
+          written = tokens;
+          writes.push(length);
+        }
       }
       for (const end of renewed) this.#prefixes.set(`${key}\u0000${text.slice(0, end)}`, now + rules.lifetimeMs);
+      const begun = () => {
+        const at = this.now();
+        for (const end of writes) this.#prefixes.set(`${key}\u0000${text.slice(0, end)}`, at + rules.lifetimeMs);
+      };
       const cacheWriteTokens = Math.max(0, written - read);
-      return { inputTokens, cachedInputTokens: read, cacheWriteTokens };
+      return { usage: { inputTokens, cachedInputTokens: read, cacheWriteTokens }, begun };
     }
     const recent = (this.#recent.get(key) ?? []).filter((entry) => entry.expires > now);
     let shared = 0;
@@ -123,7 +149,7 @@ export class PromptCaches {
       inputTokens >= rules.minimumTokens && steps >= rules.minimumTokens ? Math.min(steps, inputTokens) : 0;
     recent.push({ text, expires: now + rules.lifetimeMs });
     this.#recent.set(key, recent.slice(-32));
-    return { inputTokens, cachedInputTokens, cacheWriteTokens: 0 };
+    return { usage: { inputTokens, cachedInputTokens, cacheWriteTokens: 0 }, begun: nothing };
   }
 }
 

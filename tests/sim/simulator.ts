@@ -196,7 +196,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return;
     }
     const scenario = queues.get(provider)?.shift() ?? responders.get(provider)?.(record) ?? { kind: 'fixture' };
-    await play(wire, call, scenario, origin, response, caches?.usageFor(provider, body), (usage) => {
+    const cached = caches?.usageFor(provider, body);
+    await play(wire, call, scenario, origin, response, cached?.usage, cached?.begun, (usage) => {
       const bill: SimBill = {
         provider,
         model: call.model,
@@ -244,6 +245,8 @@ async function play(
   origin: string,
   response: ServerResponse,
   input?: Pick<SimUsage, 'inputTokens' | 'cachedInputTokens' | 'cacheWriteTokens'>,
+  /** Called as the answer begins: what the request wrote to a prompt cache is readable from then on. */
+  begun: () => void = () => {},
   billFor: (usage: SimUsage) => SimBill = (usage) => ({
     provider: wire.provider,
     model: call.model,
@@ -291,6 +294,7 @@ async function play(
         const usage = usageOf(text);
         Object.assign(billFor(usage), { outputTokens: usage.outputTokens, complete: true });
       }
+      begun();
       response.end(body);
     }
     return;
@@ -300,6 +304,7 @@ async function play(
   response.flushHeaders();
 
   if (scenario.kind === 'malformed') {
+    begun();
     response.end(wire.malformedFrame());
     return;
   }
@@ -323,6 +328,7 @@ async function play(
     bill.outputTokens = Math.min(usage.outputTokens, streamed === '' ? 0 : splitTokens(streamed).length);
   };
 
+  if (scenario.kind === 'hang' || scenario.kind === 'mid-stream-error') begun();
   if (scenario.kind === 'hang') {
     const count = Math.min(frames.length - 1, 4);
     response.write(frames.slice(0, count).join(''));
@@ -346,6 +352,8 @@ async function play(
     closed = true;
   });
   if (pace.firstTokenMs) await sleep(pace.firstTokenMs);
+  // The prompt is read (and its prefix cached) before the first event goes out.
+  if (!closed) begun();
   const gap = pace.tokensPerSecond ? 1000 / pace.tokensPerSecond : 0;
   // Frames keep to a schedule (frame i is due at start + i * gap) rather than sleeping
   // `gap` after each one: timers wake late on a busy machine, and late wakes would add up.

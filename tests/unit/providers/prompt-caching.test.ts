@@ -10,6 +10,7 @@ import type { Usage } from '../../../worker/providers/contract/usage.ts';
 import { withCacheBreakpoints } from '../../../worker/providers/anthropic/cache-breakpoints.ts';
 import { CacheLedger } from '../../../worker/providers/anthropic/cache-ledger.ts';
 import { createAdapter } from '../../../worker/providers/create-adapter.ts';
+import { PromptCaches } from '../../sim/prompt-cache.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
 import { collect } from './collect.ts';
 
@@ -98,7 +99,7 @@ test('Anthropic: a stable prefix that grew by a file still reads what the shorte
     let at = project.length;
     for (const text of files) ends.push((at += text.length));
     return {
-      model: 'claude-haiku-4-5',
+      model: 'claude-opus-4-1',
       system,
       messages: [{ role: 'user', content: `${prefix}\n\n## Your task: ${task}` }],
       maxOutputTokens: 256,
@@ -210,4 +211,43 @@ test('Anthropic: a prefix no later call reads is sent unmarked, unless it can re
   expect((await send(last('claude-opus-4-1', 'on another model'))).marked).toBe(false);
   clock.now += 5 * 60_000 + 1;
   expect((await send(last('claude-sonnet-4-5', 'after five minutes'))).marked).toBe(false);
+});
+
+test('Anthropic: on Haiku 4.5 no breakpoint goes under its 4,096-token minimum, where it would cache nothing', () => {
+  // The system prompt alone is about 1,600 tokens: enough on Sonnet 4.5, not on Haiku 4.5.
+  const sonnet = withCacheBreakpoints(requestFor('claude-sonnet-4-5', 'a task'));
+  expect(Array.isArray(sonnet.system)).toBe(true);
+  const haiku = withCacheBreakpoints(requestFor('claude-haiku-4-5-20251001', 'a task'));
+  expect(haiku.system).toBe(system);
+  expect(haiku.messages[0]?.content).toEqual([
+    { type: 'text', text: stable, cache_control: { type: 'ephemeral' } },
+    { type: 'text', text: '\n\n## Your task: a task' },
+  ]);
+});
+
+test('simulator, Anthropic: Haiku 4.5 caches from 4,096 tokens, and a prefix is readable only once the answer that wrote it has begun', () => {
+  const caches = new PromptCaches(() => clock.now);
+  const bodyOf = (model: string, repeat: number) => ({
+    model,
+    messages: [
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'x'.repeat(repeat * 4), cache_control: { type: 'ephemeral' } },
+          { type: 'text', text: 'The task.' },
+        ],
+      },
+    ],
+  });
+  expect(caches.usageFor('anthropic', bodyOf('claude-haiku-4-5', 3000)).usage.cacheWriteTokens).toBe(0);
+  expect(caches.usageFor('anthropic', bodyOf('claude-sonnet-4-5', 3000)).usage.cacheWriteTokens).toBe(3000);
+
+  const first = caches.usageFor('anthropic', bodyOf('claude-haiku-4-5', 5000));
+  expect(first.usage).toMatchObject({ cachedInputTokens: 0, cacheWriteTokens: 5000 });
+  // Sent while the first is still reading its prompt: it writes the same prefix again.
+  const together = caches.usageFor('anthropic', bodyOf('claude-haiku-4-5', 5000));
+  expect(together.usage).toMatchObject({ cachedInputTokens: 0, cacheWriteTokens: 5000 });
+  first.begun();
+  const after = caches.usageFor('anthropic', bodyOf('claude-haiku-4-5', 5000));
+  expect(after.usage).toMatchObject({ cachedInputTokens: 5000, cacheWriteTokens: 0 });
 });

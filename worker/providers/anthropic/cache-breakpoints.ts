@@ -2,8 +2,16 @@ import type { PromptCacheHint, ProviderRequest } from '../contract/provider-requ
 import type { CacheLedger } from './cache-ledger.ts';
 import { estimateTokens } from '../contract/usage.ts';
 
-/** Anthropic caches a prefix only from this many tokens (1,024 on Sonnet and Opus; Haiku wants more). */
-export const minimumCachedTokens = 1024;
+/**
+ * Anthropic caches a prefix only from this many tokens: 4,096 on Haiku 4.5 and Opus
+ * 4.5/4.6, 2,048 on Haiku 3 and 3.5, 1,024 on the others. A breakpoint under it caches
+ * nothing and takes one of the four places.
+ */
+export function minimumCachedTokens(model: string): number {
+  if (/^claude-(haiku-4-5|opus-4-5|opus-4-6)/.test(model)) return 4096;
+  if (/^claude-(3-haiku|3-5-haiku|haiku-3)/.test(model)) return 2048;
+  return 1024;
+}
 /** Anthropic allows at most four `cache_control` breakpoints in a request. */
 export const maximumBreakpoints = 4;
 /** Anthropic checks for a cached prefix at this many block boundaries before a breakpoint, the breakpoint's own included. */
@@ -69,16 +77,17 @@ function markedRequest(request: ProviderRequest & { cache: PromptCacheHint }): {
   const plain = request.messages.map((message) => ({ role: message.role, content: message.content }));
   // Counted as the cache counts it: tokens up to the breakpoint, the system prompt included.
   const systemTokens = request.system ? estimateTokens(request.system) : 0;
+  const minimum = minimumCachedTokens(request.model);
   let breakpoints = 0;
   let system: string | TextBlock[] | undefined = request.system;
-  if (request.system && systemTokens >= minimumCachedTokens) {
+  if (request.system && systemTokens >= minimum) {
     system = [{ type: 'text', text: request.system, cache_control: { type: 'ephemeral' } }];
     breakpoints += 1;
   }
   const first = request.messages[0];
   const cut = alignedCut(first?.content ?? '', request.cache.stablePrefixChars);
   if (!first || cut <= 0 || breakpoints >= maximumBreakpoints) return { system, messages: plain };
-  const longEnough = (end: number) => systemTokens + estimateTokens(first.content.slice(0, end)) >= minimumCachedTokens;
+  const longEnough = (end: number) => systemTokens + estimateTokens(first.content.slice(0, end)) >= minimum;
   if (!longEnough(cut)) return { system, messages: plain };
   const left = maximumBreakpoints - breakpoints;
   // Block boundaries in the prefix, ascending, the end of the prefix last.
