@@ -251,3 +251,51 @@ test('simulator, Anthropic: Haiku 4.5 caches from 4,096 tokens, and a prefix is 
   const after = caches.usageFor('anthropic', bodyOf('claude-haiku-4-5', 5000));
   expect(after.usage).toMatchObject({ cachedInputTokens: 5000, cacheWriteTokens: 0 });
 });
+
+test('Anthropic: a request sent while another of its prefix is still being read waits for that answer to begin, then reads it', async () => {
+  clock.now += 3_600_000;
+  const ledger = new CacheLedger(() => clock.now);
+  const connection = { provider: 'anthropic', apiKey: 'sk-test-cache', baseUrl: sim.baseUrl('anthropic') } as const;
+  const prefixTokens = Math.ceil((system.length + stable.length) / 4);
+  // Both answers take a while to begin, as a model reading thousands of tokens does.
+  sim.enqueue(
+    'anthropic',
+    { kind: 'text', text: 'first', firstTokenMs: 300 },
+    { kind: 'text', text: 'second', firstTokenMs: 300 },
+  );
+  const usageIn = async (request: ProviderRequest) => {
+    const parts = await collect(
+      createAdapter(connection, { cacheLedger: ledger }).stream(request, new AbortController().signal),
+    );
+    const usage = parts.find((part) => part.type === 'usage');
+    return usage?.type === 'usage' ? usage.usage : undefined;
+  };
+  const [first, second] = await Promise.all([
+    usageIn(requestFor('claude-sonnet-4-5', 'one of a wave', 'project-1:ui-designer')),
+    usageIn(requestFor('claude-sonnet-4-5', 'another of the wave', 'project-1:ui-designer')),
+  ]);
+  expect(first).toMatchObject({ cachedInputTokens: 0, cacheWriteTokens: prefixTokens });
+  expect(second).toMatchObject({ cachedInputTokens: prefixTokens, cacheWriteTokens: 0 });
+});
+
+test('Anthropic: the wait for another answer to begin is bounded: a request behind one that hangs still goes out', async () => {
+  clock.now += 3_600_000;
+  const ledger = new CacheLedger(() => clock.now, 50);
+  const connection = { provider: 'anthropic', apiKey: 'sk-test-cache', baseUrl: sim.baseUrl('anthropic') } as const;
+  sim.enqueue('anthropic', { kind: 'hang', after: 'request' }, { kind: 'text', text: 'done' });
+  const stuck = new AbortController();
+  const hanging = collect(
+    createAdapter(connection, { cacheLedger: ledger }).stream(requestFor('claude-sonnet-4-5', 'hangs'), stuck.signal),
+  );
+  // The hanging request is on the wire (the simulator holds it) before the second is sent.
+  await expect.poll(() => sim.requests.filter((request) => request.provider === 'anthropic').length).toBeGreaterThan(0);
+  const parts = await collect(
+    createAdapter(connection, { cacheLedger: ledger }).stream(
+      requestFor('claude-sonnet-4-5', 'behind it'),
+      new AbortController().signal,
+    ),
+  );
+  expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'stop' });
+  stuck.abort();
+  await hanging;
+});

@@ -6,7 +6,7 @@ import type { FinishReason, StreamPart } from '../contract/stream-part.ts';
 import { ProviderError } from '../contract/provider-error.ts';
 import type { Usage } from '../contract/usage.ts';
 import { mergeCounts } from '../shared/merge-counts.ts';
-import { withCacheBreakpoints } from './cache-breakpoints.ts';
+import { hasBreakpoints, withCacheBreakpoints } from './cache-breakpoints.ts';
 import type { CacheLedger } from './cache-ledger.ts';
 import { type StreamMapper, guardStream } from '../shared/guard-stream.ts';
 import { browserClientOptions } from '../shared/browser-client-options.ts';
@@ -18,7 +18,9 @@ import { sdkFailure } from '../shared/sdk-failure.ts';
  * send `anthropic-dangerous-direct-browser-access`, without which Anthropic refuses the
  * browser's CORS preflight. The SDK's own retries are off: resilience wraps every
  * adapter once (worker/providers/resilience/). `cacheLedger` remembers, across the
- * adapters of one provider service, which prompts were marked for Anthropic's cache.
+ * adapters of one provider service, which prompts were marked for Anthropic's cache and
+ * which are still being read: a marked request waits for one of the same prefix to begin
+ * answering, so that it reads what that one caches instead of writing it again.
  */
 export function createAnthropicAdapter(
   connection: ProviderConnection,
@@ -29,6 +31,7 @@ export function createAnthropicAdapter(
     return new Anthropic(browserClientOptions(connection));
   });
   const toError = (error: unknown) => sdkFailure('anthropic', error, [connection.apiKey], kindFromErrorBody);
+  const ledger = options.cacheLedger;
 
   return {
     provider: 'anthropic',
@@ -39,23 +42,37 @@ export function createAnthropicAdapter(
       let reason: FinishReason = 'other';
       let refusal: ProviderError | undefined;
       let stopped = false;
+      /** Called when the answer begins (or the request fails): what it cached is readable. */
+      let begun = () => {};
       const open = async () => {
         const anthropic = await client();
-        const { system, messages } = withCacheBreakpoints(request, options.cacheLedger);
-        return anthropic.messages.create(
-          {
-            model: request.model,
-            max_tokens: request.maxOutputTokens,
-            messages,
-            stream: true,
-            ...(system ? { system } : {}),
-            ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-            ...(request.responseFormat
-              ? { output_config: { format: { type: 'json_schema', schema: request.responseFormat.schema } } }
-              : {}),
-          },
-          { signal },
-        );
+        const marked = withCacheBreakpoints(request, ledger);
+        const { system, messages } = marked;
+        if (ledger && request.cache && hasBreakpoints(marked)) {
+          // A request of the same prefix still being read has not cached it yet: wait for it.
+          const joined = ledger.join(request.model, request.cache.key, signal);
+          begun = joined.begun;
+          await joined.wait;
+        }
+        return anthropic.messages
+          .create(
+            {
+              model: request.model,
+              max_tokens: request.maxOutputTokens,
+              messages,
+              stream: true,
+              ...(system ? { system } : {}),
+              ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+              ...(request.responseFormat
+                ? { output_config: { format: { type: 'json_schema', schema: request.responseFormat.schema } } }
+                : {}),
+            },
+            { signal },
+          )
+          .catch((error: unknown) => {
+            begun();
+            throw error;
+          });
       };
       const mapper: StreamMapper<RawMessageStreamEvent> = {
         event(event) {
@@ -63,6 +80,7 @@ export function createAnthropicAdapter(
             case 'content_block_delta':
               return event.delta.type === 'text_delta' ? { type: 'text-delta', text: event.delta.text } : undefined;
             case 'message_start':
+              begun();
               reported = countUsage(counts, event.message.usage) || reported;
               return undefined;
             case 'message_delta':
@@ -88,6 +106,7 @@ export function createAnthropicAdapter(
           }
         },
         end() {
+          begun();
           if (!stopped && !refusal) return [];
           const usage: StreamPart[] = reported ? [{ type: 'usage', usage: usageOf(counts) }] : [];
           return [...usage, refusal ? { type: 'error', error: refusal } : { type: 'finish', reason }];

@@ -29,9 +29,9 @@ interface TextBlock {
  * (system prompt, project, upstream files), each only where the prefix up to it is long
  * enough to be cached. A prefix no later call is expected to read (`cache.readLater`
  * false) is marked only when `ledger` holds a marked request of the same model and key
- * within the cache's lifetime, whose entry this one may read; every marked request is
- * noted in `ledger`. A breakpoint caches everything before it, so the second one
- * covers the first's prefix too; calls of the same role and project then read both.
+ * within the cache's lifetime, whose entry this one may read. A breakpoint caches
+ * everything before it, so the second one covers the first's prefix too; calls of the
+ * same role and project then read both.
  *
  * The prefix is split into blocks at `blockEnds` (after the project, after each file).
  * Anthropic looks for an earlier cached prefix only at the 20 block boundaries before a
@@ -60,11 +60,12 @@ export function withCacheBreakpoints(
   if (request.cache.readLater === false && !ledger?.recent(request.model, key)) {
     return { system: request.system, messages: plain };
   }
-  const marked = markedRequest({ ...request, cache: request.cache });
-  if (ledger && [marked.system, ...marked.messages.map((message) => message.content)].some(hasBreakpoint)) {
-    ledger.marked(request.model, key);
-  }
-  return marked;
+  return markedRequest({ ...request, cache: request.cache });
+}
+
+/** Whether a request laid out by `withCacheBreakpoints` carries a breakpoint. */
+export function hasBreakpoints(marked: ReturnType<typeof withCacheBreakpoints>): boolean {
+  return [marked.system, ...marked.messages.map((message) => message.content)].some(hasBreakpoint);
 }
 
 const hasBreakpoint = (content: string | TextBlock[] | undefined) =>
