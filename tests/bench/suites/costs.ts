@@ -7,7 +7,7 @@
  * models. The same run is billed twice from its own settled usage: as the providers bill
  * it (cache reads and writes at their prices) and as it would be billed with no cache at
  * all (every input token at the input price), which is the baseline. Each provider's
- * figures are three runs billed together.
+ * figures are five runs billed together.
  */
 // The engine's database in Node, as the unit tests run it (the other suites run in Chromium).
 import 'fake-indexeddb/auto';
@@ -164,7 +164,7 @@ const round = (value: number, digits = 4) => Math.round(value * 10 ** digits) / 
  * observed latencies and the calls in flight), so one run may send a task or two to a
  * dearer model than the next: one Opus call among Haiku ones is half the bill.
  */
-const runsPerProvider = 3;
+const runsPerProvider = 5;
 
 /** The time to a first token of every answer: about what Haiku takes on a prompt of ten thousand tokens. */
 const firstTokenMs = 500;
