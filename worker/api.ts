@@ -95,6 +95,11 @@ export interface WorkerApi
     ChangeCommands,
     SyncCommands,
     PriceCommands {
+  /**
+   * Deletes a project with all its events, read models and the texts nothing else uses;
+   * `everywhere`, in a synced space, deletes it on the space's other devices too.
+   */
+  deleteProject(projectId: string, options?: { everywhere?: boolean }): Promise<Result<{ projectId: string }>>;
   /** Whether the engine is up, its database, and the browser's storage figures. */
   health(): Promise<WorkerHealth>;
   getSettings(): Promise<Result<Settings>>;
@@ -189,6 +194,11 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
   const sync = new SyncService(deps.engine, {
     ...deps.sync,
     release: (projectId) => orchestrator.detach(projectId),
+    // Another device deleted the project from the space; refused while another tab runs it.
+    remove: async (projectId) => {
+      const result = await housekeeping.deleteProject(projectId);
+      return result.ok || result.kind === 'not_found';
+    },
   });
   void sync.resume().catch(() => undefined);
   const syncCommands = createSyncCommands(sync);
@@ -252,12 +262,14 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
       return result;
     },
 
-    async deleteProject(projectId) {
+    async deleteProject(projectId, options = {}) {
+      const name = (await deps.engine.store.saved(projectId)).project?.name ?? 'Project';
       // Sync lets go first, or the project's stream would bring it back.
       const undo = await sync.forget(projectId);
       await orchestrator.detach(projectId);
       const result = await housekeeping.deleteProject(projectId);
       if (!result.ok) await undo();
+      else if (options.everywhere) await sync.retire(projectId, name);
       return result;
     },
 

@@ -272,3 +272,43 @@ test('a run whose device closes mid-call is taken over on the other, which finis
     if (!closed) await laptop.close();
   }
 }, 240_000);
+
+test('a project deleted on every device from the Data page leaves the other device’s list', async ({ profile }) => {
+  const a = profile.page;
+  const other: Profile = await launchProfile();
+  const b = other.page;
+  try {
+    await pair(a, b);
+    await createProject(a, server.url, {
+      name: 'Gone everywhere',
+      description: 'A to-do API.',
+      template: 'api-service',
+    });
+    await createProject(a, server.url, { name: 'Stays', description: 'A reading-list API.', template: 'api-service' });
+    await waitForListed(b, 'Gone everywhere');
+    await waitForListed(b, 'Stays');
+
+    await a.goto(`${server.url}/data`);
+    const row = a
+      .getByTestId('project-usage')
+      .locator('tbody tr')
+      .filter({ has: a.getByRole('cell', { name: 'Gone everywhere', exact: true }) });
+    await row.getByRole('button', { name: 'Delete', exact: true }).click();
+    await row.getByRole('button', { name: 'Delete on every device' }).click();
+    await expect
+      .poll(() => a.getByTestId('storage-notice').textContent())
+      .toBe('Deleted “Gone everywhere” here and on the other devices of the space.');
+
+    const listed = async (page: Page) => {
+      await page.goto(server.url);
+      await page.getByTestId('project-list').waitFor();
+      return (await page.getByTestId('project-list').getByRole('link').allTextContents()).filter((name) =>
+        ['Gone everywhere', 'Stays'].some((wanted) => name.includes(wanted)),
+      );
+    };
+    await expect.poll(() => listed(b), { timeout: 30_000, interval: 1000 }).toEqual(['Stays']);
+    expect(await listed(a)).toEqual(['Stays']);
+  } finally {
+    await other.close();
+  }
+}, 120_000);

@@ -31,6 +31,9 @@ const spaceKey = 'syncSpace';
 const cursorKey = (projectId: string) => `syncProject:${projectId}`;
 const deletedPrefix = 'syncDeleted:';
 const deletedKey = (projectId: string) => `${deletedPrefix}${projectId}`;
+/** Projects deleted here for every device, until the space has been told. */
+const retirePrefix = 'syncRetire:';
+const retireKey = (projectId: string) => `${retirePrefix}${projectId}`;
 
 export const freshCursor = (): ProjectCursor => ({ offset: '-1', remoteSeq: 0, epoch: 0, remote: false });
 
@@ -59,6 +62,7 @@ export class DeviceSyncState {
       await this.db.meta.delete(spaceKey);
       await this.db.meta.where('key').startsWith('syncProject:').delete();
       await this.db.meta.where('key').startsWith(deletedPrefix).delete();
+      await this.db.meta.where('key').startsWith(retirePrefix).delete();
     });
   }
 
@@ -95,6 +99,21 @@ export class DeviceSyncState {
       await this.db.meta.put({ key: deletedKey(projectId), value: true });
       await this.db.meta.delete(cursorKey(projectId));
     });
+  }
+
+  /** The projects deleted here for every device whose deletion the space has not heard of yet, with their names. */
+  async toRetire(): Promise<Array<{ projectId: string; name: string }>> {
+    const rows = await this.db.meta.where('key').startsWith(retirePrefix).toArray();
+    return rows.map((row) => ({ projectId: row.key.slice(retirePrefix.length), name: String(row.value) }));
+  }
+
+  /** Remembers that the space must hear the project was deleted on every device (`retired` once it has). */
+  async markRetire(projectId: string, name: string): Promise<void> {
+    await this.db.meta.put({ key: retireKey(projectId), value: name });
+  }
+
+  async retired(projectId: string): Promise<void> {
+    await this.db.meta.delete(retireKey(projectId));
   }
 
   /** Undoes `markDeleted` (the delete was refused): the cursor goes back as it was. */

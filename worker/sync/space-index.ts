@@ -13,6 +13,8 @@ export interface SpaceIndexHost {
   failed(error: SyncError): void;
   /** The index names the project: its stream is followed. */
   follow(projectId: string): Promise<void>;
+  /** The index says the project was deleted on every device: it goes from this one too. */
+  removed(projectId: string): Promise<void>;
 }
 
 /**
@@ -63,6 +65,12 @@ export class SpaceIndex {
               backoff.succeeded();
               for (const item of batch.items) {
                 const entry = await openIndexEntry(connection.key, indexEnvelopeSchema.parse(item));
+                if (entry.deleted) {
+                  // Its last word: whatever named it before, it is gone from the space.
+                  this.entries.set(entry.projectId, entry);
+                  await this.host.removed(entry.projectId);
+                  continue;
+                }
                 if (!this.entries.has(entry.projectId)) this.entries.set(entry.projectId, entry);
                 await this.host.follow(entry.projectId);
               }
@@ -82,6 +90,28 @@ export class SpaceIndex {
         this.host.failed(failure);
         await backoff.after(failure, signal);
       }
+    }
+  }
+
+  /**
+   * Says in the index that the project was deleted on every device (the name is sealed,
+   * for a device that lists what went). Returns whether the server took it; the caller
+   * tries again later if not.
+   */
+  async retire(connection: SpaceConnection, projectId: string, name: string): Promise<boolean> {
+    if (!this.announcing.ready()) return false;
+    try {
+      await spaceStream(connection, indexStreamUrl(connection)).append(
+        JSON.stringify(await sealIndexEntry(connection.key, { projectId, name, deleted: true })),
+      );
+      this.entries.set(projectId, { projectId, name, deleted: true });
+      this.announcing.succeeded();
+      return true;
+    } catch (error) {
+      const failure = syncFailure(error, connection.serverUrl);
+      this.announcing.failed(failure);
+      this.host.failed(failure);
+      return false;
     }
   }
 

@@ -86,6 +86,8 @@ export const indexEntrySchema = z.object({
   name: z.string().max(200),
   /** A copy made when two devices wrote the project apart: the project it came from. */
   copyOf: z.string().min(1).max(64).optional(),
+  /** The project was deleted on every device of the space (the person chose so on one). */
+  deleted: z.literal(true).optional(),
 });
 export type IndexEntry = z.infer<typeof indexEntrySchema>;
 

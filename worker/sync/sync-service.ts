@@ -1,32 +1,19 @@
 import type { Engine } from '../engine.ts';
+import type { SyncServiceOptions } from './sync-service-options.ts';
 import { DeviceSyncState } from './device-sync-state.ts';
 import { ProjectSync, type ProjectSyncHost } from './project-sync.ts';
 import { defaultMaxLive, LiveTails } from './live-tails.ts';
+import { SpaceDeletions } from './space-deletions.ts';
 import { SpaceIndex } from './space-index.ts';
 import { splitDiverged } from './sync-divergence.ts';
 import type { IndexEntry } from './sync-envelope.ts';
 import { SyncError } from './sync-errors.ts';
-import { realClock, type SyncClock, SyncRetry } from './sync-retry.ts';
+import { realClock, SyncRetry } from './sync-retry.ts';
 import { createSpace, joinSpace, type SpaceConnection } from './sync-space.ts';
 import { offStatus, type ProjectSyncStatus, type SyncStatus } from './sync-status.ts';
 import { SyncStatusBoard } from './sync-status-board.ts';
 
-export interface SyncServiceOptions {
-  fetch?: typeof globalThis.fetch;
-  /** `navigator.locks`: one tab of the app syncs at a time. Without it, this one does. */
-  locks?: LockManager | undefined;
-  /** How often the local project list is checked for new projects. */
-  scanMs?: number;
-  /** Stops the project's runner here before its log is replaced with the stream's. */
-  release?: (projectId: string) => Promise<void>;
-  now?: () => number;
-  /** The timers of the backoffs (a virtual clock in tests). */
-  clock?: SyncClock;
-  /** Projects whose tail holds a long-poll open at once (default 3); the others are polled. */
-  maxLive?: number;
-  /** How often a polled project reads what is new (default 15 s). */
-  pollMs?: number;
-}
+export type { SyncServiceOptions } from './sync-service-options.ts';
 
 const lockName = 'orchestra-sync';
 
@@ -77,6 +64,7 @@ export class SyncService {
   private readonly retry: SyncRetry;
   /** Which projects' tails hold a long-poll; the others are polled. */
   private readonly live: LiveTails;
+  private readonly deletions: SpaceDeletions;
 
   constructor(
     private readonly engine: Engine,
@@ -95,6 +83,26 @@ export class SyncService {
       reachable: () => this.status.reachable(),
       failed: (error) => this.status.failed(error),
       follow: (projectId) => this.follow(projectId),
+      removed: (projectId) => this.deletions.removed(projectId),
+    });
+    this.deletions = new SpaceDeletions({
+      state: this.state,
+      store: engine.store,
+      index: this.index,
+      deleted: this.deleted,
+      syncedSeq: (projectId) => this.projects.get(projectId)?.syncedSeq,
+      unfollow: (projectId) => {
+        this.remoteAtStart.delete(projectId);
+        this.unfollow(projectId);
+      },
+      refollow: async (projectId, remote) => {
+        if (remote) this.remoteAtStart.add(projectId);
+        await this.follow(projectId);
+      },
+      changed: () => void this.refreshWaiting(),
+      release: options.release,
+      remove: options.remove,
+      failed: (error) => this.status.failed(error),
     });
     // Back online: what waits is tried at once. (A worker has this event; Node does not.)
     if (typeof globalThis.addEventListener === 'function') globalThis.addEventListener('online', () => this.retryNow());
@@ -212,24 +220,17 @@ export class SyncService {
   }
 
   /**
-   * The project is being deleted on this device: its stream is no longer tailed, its place
-   * in it is forgotten, and it is remembered as deleted here, so neither the index nor a
-   * later start brings it back (the other devices keep it). Call it before the log goes.
-   * Returns what undoes it, for a delete that was refused.
+   * The project is being deleted on this device: it is no longer followed, and neither the
+   * index nor a later start brings it back (the other devices keep it). Call it before
+   * the log goes. Returns what undoes it, for a delete that was refused.
    */
-  async forget(projectId: string): Promise<() => Promise<void>> {
-    this.deleted.add(projectId);
-    this.remoteAtStart.delete(projectId);
-    this.unfollow(projectId);
-    const cursor = await this.state.cursor(projectId);
-    await this.state.markDeleted(projectId);
-    void this.refreshWaiting();
-    return async () => {
-      await this.state.unmarkDeleted(projectId, cursor);
-      this.deleted.delete(projectId);
-      if (cursor.remote) this.remoteAtStart.add(projectId);
-      await this.follow(projectId);
-    };
+  forget(projectId: string): Promise<() => Promise<void>> {
+    return this.deletions.forgetHere(projectId);
+  }
+
+  /** The project, deleted here (`forget` came first), goes from every device of the space too. */
+  retire(projectId: string, name: string): Promise<void> {
+    return this.deletions.retire(this.connection, projectId, name);
   }
 
   /** Stops every loop (the worker is closing, or a test ends). */
@@ -249,6 +250,7 @@ export class SyncService {
     this.live.clear();
     this.connection = undefined;
     this.index.forget();
+    this.deletions.forget();
   }
 
   private async connect(serverUrl: string, secret: string, deviceName: string, save: boolean): Promise<void> {
@@ -328,6 +330,7 @@ export class SyncService {
   /** Local projects the index does not name yet are announced and followed. */
   private async scan(): Promise<void> {
     if (!this.connection) return;
+    await this.deletions.retryPending(this.connection);
     const rows = await this.engine.db.projects.toArray();
     for (const row of rows) {
       if (row.status === 'deleted' || this.deleted.has(row.id)) continue;

@@ -5,7 +5,10 @@ import { OrchestraDb } from '../../../worker/db/database.ts';
 import { type Engine, createEngine } from '../../../worker/engine.ts';
 import type { EventDraft, OrchestraEvent } from '../../../worker/events/catalog.ts';
 import { sha256Hex } from '../../../worker/events/hash.ts';
+import { createHousekeeping } from '../../../worker/projects/housekeeping.ts';
+import { projectStreamUrl } from '../../../worker/sync/space-streams.ts';
 import { SyncService } from '../../../worker/sync/sync-service.ts';
+import { joinSpace } from '../../../worker/sync/sync-space.ts';
 import { openTestStore, startTestServer } from '../server/sync/harness.ts';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -64,7 +67,13 @@ function device(
       if (live) longPolls.open -= 1;
     });
   };
-  const sync = new SyncService(engine, { scanMs: 100, fetch: fetcher, ...options });
+  // As the worker wires it: another device deleted a project from the space.
+  const housekeeping = createHousekeeping(engine);
+  const remove = async (projectId: string) => {
+    const result = await housekeeping.deleteProject(projectId);
+    return result.ok || result.kind === 'not_found';
+  };
+  const sync = new SyncService(engine, { scanMs: 100, fetch: fetcher, remove, ...options });
   cleanups.push(async () => {
     sync.stop();
     db.close();
@@ -382,6 +391,82 @@ describe('a device syncs its projects with the others of its space', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await log(a, projectId)).toEqual([]);
     expect(await names(a)).toEqual(['Kept']);
+  });
+
+  test('a project deleted on every device goes from the others and from the server, and stays gone', async () => {
+    const { url } = await server();
+    const a = device('laptop');
+    const b = device('phone');
+    const projectId = await newProject(a, 'Shop');
+    const kept = await newProject(a, 'Kept');
+    const secret = await a.sync.create(url, 'laptop');
+    await b.sync.join(url, secret, 'phone');
+    await until(names.bind(null, b), (list) => list.join() === 'Kept,Shop');
+    await until(
+      () => log(b, projectId),
+      (events) => events.length === 2,
+    );
+
+    // As the worker's deleteProject does with "on every device": forget, delete, retire.
+    await a.sync.forget(projectId);
+    expect((await createHousekeeping(a.engine).deleteProject(projectId)).ok).toBe(true);
+    await a.sync.retire(projectId, 'Shop');
+    await until(names.bind(null, b), (list) => list.join() === 'Kept');
+    expect(await log(b, projectId)).toEqual([]);
+    // The server let go of its stream; the other project is untouched.
+    const connection = await joinSpace(url, secret);
+    const read = await fetch(projectStreamUrl(connection, projectId), {
+      headers: { authorization: `Bearer ${connection.token}` },
+    });
+    expect(read.status).toBe(404);
+    await a.engine.store.append(kept, [message('still synced')]);
+    await until(
+      () => log(b, kept),
+      (events) => events.length === 3,
+    );
+
+    // Neither device brings it back on a restart, nor does a third that joins later.
+    for (const on of [a, b]) {
+      on.sync.stop();
+      await on.sync.resume();
+    }
+    const c = device('tablet');
+    await c.sync.join(url, secret, 'tablet');
+    await until(names.bind(null, c), (list) => list.join() === 'Kept');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    for (const on of [a, b, c]) expect(await names(on)).toEqual(['Kept']);
+    expect(await log(c, projectId)).toEqual([]);
+  });
+
+  test('a device that holds work on a project the server never had keeps it when another deletes it everywhere', async () => {
+    const { url } = await server();
+    const a = device('laptop');
+    const b = device('phone');
+    const projectId = await newProject(a, 'Shop');
+    const secret = await a.sync.create(url, 'laptop');
+    await b.sync.join(url, secret, 'phone');
+    await until(
+      () => log(b, projectId),
+      (events) => events.length === 2,
+    );
+    // B works on it offline; A deletes it on every device meanwhile.
+    b.offline.value = true;
+    await b.sync.takeOver(projectId);
+    await b.engine.store.append(projectId, [message('written on the phone, offline')]);
+    await a.sync.forget(projectId);
+    expect((await createHousekeeping(a.engine).deleteProject(projectId)).ok).toBe(true);
+    await a.sync.retire(projectId, 'Shop');
+    b.offline.value = false;
+    b.sync.retryNow();
+    // B heard (its index read the deletion), and kept its copy, no longer synced.
+    await until(
+      async () => (await b.sync.projectStatus(projectId)).synced,
+      (synced) => !synced,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await log(b, projectId)).toHaveLength(3);
+    expect(await names(b)).toEqual(['Shop']);
+    expect(await names(a)).toEqual([]);
   });
 
   test('a device keeps one read open per stream, and long-polls the index and at most three projects', async () => {

@@ -20,6 +20,11 @@ export function ProjectStorage() {
     if (!result.ok) throw new Error(result.message);
     return result.value;
   });
+  // In a synced space a project may also be deleted on the space's other devices.
+  const [syncing, { refetch: refetchSyncing }] = createResource(async () => {
+    const status = await callEngine('syncStatus').catch(() => undefined);
+    return status !== undefined && status.state !== 'off';
+  });
   const [notice, setNotice] = createSignal<{ text: string; problem: boolean }>();
   const [confirming, setConfirming] = createSignal<string>();
   const [pendingCopy, setPendingCopy] = createSignal<string>();
@@ -42,12 +47,20 @@ export function ProjectStorage() {
     await refetch();
   }
 
-  async function remove(project: ProjectUsage) {
-    if (confirming() !== project.projectId) return setConfirming(project.projectId);
+  async function remove(project: ProjectUsage, everywhere = false) {
+    if (confirming() !== project.projectId) {
+      // Asked now: the engine may still have been joining its space when the page loaded.
+      void refetchSyncing();
+      return setConfirming(project.projectId);
+    }
     setConfirming(undefined);
-    const result = await callEngine('deleteProject', project.projectId);
+    const result = await callEngine('deleteProject', project.projectId, { everywhere });
     if (!result.ok) return say(result.message, true);
-    say(`Deleted “${project.name}” and everything it stored.`);
+    say(
+      everywhere
+        ? `Deleted “${project.name}” here and on the other devices of the space.`
+        : `Deleted “${project.name}” and everything it stored.`,
+    );
     await refetch();
   }
 
@@ -125,6 +138,16 @@ export function ProjectStorage() {
                     >
                       {confirming() === project.projectId ? 'Really delete?' : 'Delete'}
                     </button>
+                    <Show when={confirming() === project.projectId && syncing()}>
+                      <button
+                        type="button"
+                        class="danger"
+                        title="Deletes it on every device of the sync space; a device with work on it not yet synced keeps its copy."
+                        onClick={() => void remove(project, true)}
+                      >
+                        Delete on every device
+                      </button>
+                    </Show>
                   </td>
                 </tr>
               )}
