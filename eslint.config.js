@@ -76,6 +76,36 @@ const plainTableRules = {
   ],
 };
 
+// The engine's shape (issue #13). One metered model call: only
+// orchestrator/calls/metered-call.ts reserves with a project's cost governor, settles or
+// releases with it, or asks the model chooser to choose, learn or withdraw; every other
+// caller goes through it (`chooseRoute`, `MeteredRoute`). Roles as data: the team's table
+// (orchestrator/task-agents.ts) keeps each agent's answer typed, so nothing casts to
+// `AgentRole`.
+const meteredOnly = (object, methods) =>
+  `CallExpression[callee.property.name=/^(${methods})$/]:matches([callee.object.name='${object}'], [callee.object.property.name='${object}'])`;
+const agentRoleCast = {
+  selector: "TSAsExpression > TSTypeReference[typeName.name='AgentRole']",
+  message: 'A cast to AgentRole: take the agent from the team table (taskAgentFor), which keeps its answer typed.',
+};
+const meteredCallSelectors = [
+  {
+    selector: meteredOnly('governor', 'reserve|settle|release'),
+    message:
+      'Only the metered call (orchestrator/calls/metered-call.ts) reserves, settles or releases: call through it.',
+  },
+  {
+    selector: meteredOnly('chooser', 'choose|observe|cancel'),
+    message:
+      'Only the metered call (orchestrator/calls/metered-call.ts) chooses a model or tells the router how a call went: call through it.',
+  },
+];
+/** @type {import('eslint').Linter.RulesRecord} */
+const engineShapeRules = {
+  'no-restricted-syntax': [...plainTableRules['no-restricted-syntax'], agentRoleCast, ...meteredCallSelectors],
+};
+const meteredCallFile = 'worker/orchestrator/calls/metered-call.ts';
+
 export default tseslint.config(
   {
     ignores: [
@@ -106,6 +136,16 @@ export default tseslint.config(
   { files: ['web/**/*.{ts,tsx}'], ...solid, languageOptions: { ...solid.languageOptions, globals: globals.browser } },
   { files: ['web/**/*.{ts,tsx}'], rules: webBoundaryRules },
   { files: ['{web,worker,server,sandbox}/**/*.{ts,tsx}'], rules: plainTableRules },
+  // The governor and the chooser themselves (budget/, model-choice.ts) define what the rule guards.
+  {
+    files: ['worker/**/*.ts'],
+    ignores: [meteredCallFile, 'worker/budget/**', 'worker/orchestrator/model-choice.ts'],
+    rules: engineShapeRules,
+  },
+  {
+    files: [meteredCallFile, 'worker/budget/**/*.ts', 'worker/orchestrator/model-choice.ts'],
+    rules: { 'no-restricted-syntax': [...plainTableRules['no-restricted-syntax'], agentRoleCast] },
+  },
   { files: ['worker/**/*.ts'], languageOptions: { globals: globals.worker } },
   // The code-running frame and its runtimes: a page and the workers it starts.
   { files: ['sandbox/**/*.ts'], languageOptions: { globals: { ...globals.browser, ...globals.worker } } },

@@ -123,3 +123,50 @@ test('Maps, closed-key Records and schema-checked JSON built the same ways pass'
   );
   expect(broken.filter((message) => message.startsWith('no-restricted-syntax'))).toEqual([]);
 });
+
+/** A caller that meters a call by hand: reserve, settle and release with the governor, choose and learn with the chooser. */
+const byHand = [
+  "import type { CostGovernor, CostReservation } from '../../budget/index.ts';",
+  "import type { Usage } from '../../providers/contract/usage.ts';",
+  "import type { ModelChooser, RouteRequest } from '../model-choice.ts';",
+  'declare const deps: { governor: CostGovernor; chooser: ModelChooser };',
+  'declare const governor: CostGovernor;',
+  'declare const reservation: CostReservation;',
+  'declare const usage: Usage;',
+  'declare const request: RouteRequest;',
+  "const reserved = deps.governor.reserve({ armId: 'a', inputPricePerMillion: 1, outputPricePerMillion: 1, input: { utf8Bytes: 1 }, maxOutputTokens: 1 });",
+  'const settled = governor.settle(reservation, usage);',
+  'governor.release(reservation);',
+  'const chosen = deps.chooser.choose(request, []);',
+  'if (chosen.ok) deps.chooser.observe(request.preference, chosen.choice.decision, { quality: 1, costUsd: 0, latencyMs: 1 });',
+  'if (chosen.ok) deps.chooser.cancel(request.preference, chosen.choice.decision);',
+  'export const all = [reserved, settled, deps.governor.status()];',
+].join('\n');
+
+test('only the metered call reserves, settles or releases, or chooses, observes or withdraws a route', async () => {
+  const ours = (messages: string[]) => messages.filter((message) => message.startsWith('no-restricted-syntax'));
+  expect(ours(await rulesBroken('worker/orchestrator/chat.ts', byHand))).toEqual([
+    expect.stringContaining('Only the metered call (orchestrator/calls/metered-call.ts) reserves, settles or releases'),
+    expect.stringContaining('Only the metered call (orchestrator/calls/metered-call.ts) reserves, settles or releases'),
+    expect.stringContaining('Only the metered call (orchestrator/calls/metered-call.ts) reserves, settles or releases'),
+    expect.stringContaining('Only the metered call (orchestrator/calls/metered-call.ts) chooses a model'),
+    expect.stringContaining('Only the metered call (orchestrator/calls/metered-call.ts) chooses a model'),
+    expect.stringContaining('Only the metered call (orchestrator/calls/metered-call.ts) chooses a model'),
+  ]);
+  expect(ours(await rulesBroken('worker/orchestrator/calls/metered-call.ts', byHand))).toEqual([]);
+});
+
+test('a cast to AgentRole is an error: the team table keeps each answer typed', async () => {
+  const broken = await rulesBroken(
+    'worker/orchestrator/task-launch.ts',
+    [
+      "import type { AgentRole } from '../agents/index.ts';",
+      'declare const agent: AgentRole<string>;',
+      'export const loose = agent as unknown as AgentRole<unknown>;',
+      'export const typed: AgentRole<string> = agent;',
+    ].join('\n'),
+  );
+  expect(broken.filter((message) => message.startsWith('no-restricted-syntax'))).toEqual([
+    expect.stringContaining('A cast to AgentRole'),
+  ]);
+});
