@@ -3,7 +3,8 @@ import type { OrchestraEvent } from '../events/catalog.ts';
 import type { EventLog } from '../events/store/contract.ts';
 import type { DeviceSyncState, ProjectCursor } from './device-sync-state.ts';
 import { textHashes } from './project-texts.ts';
-import { bearer, ensureStream, projectStreamUrl, spaceStream } from './space-streams.ts';
+import { bearer, projectStreamUrl, spaceStream } from './space-streams.ts';
+import { StreamTail } from './stream-tail.ts';
 import { SyncError, syncFailure } from './sync-errors.ts';
 import {
   type AnyEventEnvelope,
@@ -43,10 +44,6 @@ export interface ProjectSyncHost {
 const writerId = 'writer';
 /** Events read and sealed at a time when pushing. */
 const pushSlice = 4096;
-/** The pause before a long-poll the server ended is made again. */
-const reopenMs = 1000;
-/** How often a polled tail reads what is new, give or take a fifth (so polls spread out). */
-export const defaultPollMs = 15_000;
 
 /**
  * One project's sync with its stream: the stream is tailed live and another device's
@@ -66,10 +63,7 @@ export const defaultPollMs = 15_000;
  *   stop ──▶ stopped
  * ```
  *
- * A tail is live (a long-poll held open: another device's event arrives at once) or
- * polled (it reads what is new, then rests `pollMs`). Over HTTP/1.1 a browser opens at
- * most six connections to a server, and each long-poll holds one, so the service keeps
- * only a few tails live (`setLive`) and polls the rest.
+ * The tail is live or polled (`stream-tail.ts`).
  *
  * Exactly once: the producer dedupes its retries within an epoch; every (re)start
  * takes a fresh epoch and pushes only what is past the stream's highest sequence
@@ -96,14 +90,8 @@ export class ProjectSync {
   /** Texts read from the stream, until the events that use them are folded. */
   private readonly texts = new Map<string, BlobEnvelope>();
   private readonly stream: DurableStream;
-  private readonly tailBackoff: Backoff;
   private readonly pushBackoff: Backoff;
-  /** Whether the tail holds a long-poll open, or polls. */
-  private live = true;
-  /** Ends the tail's current read or rest early (the tail changed mode). */
-  private interrupt = new AbortController();
-  /** The batch being folded: a read cut short waits for it before the next read begins. */
-  private folding: Promise<unknown> = Promise.resolve();
+  private readonly tail: StreamTail;
   /**
    * The runs this device pushed and has not read back yet, by first sequence number: the
    * tail knows its own events by their ids without reading the local log again.
@@ -114,11 +102,18 @@ export class ProjectSync {
     private readonly host: ProjectSyncHost,
     readonly projectId: string,
     private cursor: ProjectCursor,
-    private readonly pollMs = defaultPollMs,
+    options: { live?: boolean; pollMs?: number },
   ) {
-    this.tailBackoff = host.retry.backoff(`tail:${projectId}`);
     this.pushBackoff = host.retry.backoff(`push:${projectId}`);
     this.stream = spaceStream(host.connection, projectStreamUrl(host.connection, projectId));
+    this.tail = new StreamTail(
+      this.stream,
+      host,
+      host.retry.backoff(`tail:${projectId}`),
+      () => this.cursor.offset,
+      (items, offset, upToDate) => this.fold(items, offset, upToDate),
+      options,
+    );
   }
 
   static async open(
@@ -126,14 +121,12 @@ export class ProjectSync {
     projectId: string,
     options: { live?: boolean; pollMs?: number } = {},
   ): Promise<ProjectSync> {
-    const sync = new ProjectSync(host, projectId, await host.state.cursor(projectId), options.pollMs);
-    sync.live = options.live ?? true;
-    return sync;
+    return new ProjectSync(host, projectId, await host.state.cursor(projectId), options);
   }
 
   /** Whether the tail holds a long-poll open (true) or polls. */
   get isLive(): boolean {
-    return this.live;
+    return this.tail.isLive;
   }
 
   /**
@@ -141,9 +134,7 @@ export class ProjectSync {
    * connection is free for another); a resting poll goes live at once.
    */
   setLive(live: boolean): void {
-    if (this.live === live) return;
-    this.live = live;
-    this.interrupt.abort();
+    this.tail.setLive(live);
   }
 
   /** Whether the events came from another device and nobody here took the project over. */
@@ -165,7 +156,7 @@ export class ProjectSync {
   }
 
   start(): void {
-    void this.tail();
+    void this.tail.run(this.abort.signal);
   }
 
   stop(): void {
@@ -204,55 +195,6 @@ export class ProjectSync {
         await this.push();
       } while (this.pushAgain && !this.abort.signal.aborted);
     })().finally(() => (this.pushing = undefined));
-  }
-
-  private async tail(): Promise<void> {
-    const { signal } = this.abort;
-    while (!signal.aborted) {
-      if (this.interrupt.signal.aborted) this.interrupt = new AbortController();
-      const interrupted = this.interrupt.signal;
-      const live = this.live;
-      try {
-        await ensureStream(this.host.connection, this.stream.url, signal);
-        const response = await this.stream.stream<unknown>({
-          offset: this.cursor.offset,
-          live: live ? 'long-poll' : false,
-          signal: AbortSignal.any([signal, interrupted]),
-        });
-        this.host.reachable();
-        this.tailBackoff.succeeded();
-        await new Promise<void>((resolve, reject) => {
-          const unsubscribe = response.subscribeJson<unknown>(async (batch) => {
-            try {
-              if (signal.aborted) return;
-              this.host.reachable();
-              this.tailBackoff.succeeded();
-              const folded = this.fold(batch.items, batch.offset, batch.upToDate);
-              this.folding = folded.catch(() => undefined);
-              if (!(await folded)) unsubscribe();
-            } catch (error) {
-              unsubscribe();
-              reject(error instanceof Error ? error : new Error(String(error)));
-            }
-          });
-          response.closed.then(resolve, reject);
-        });
-        // A polled tail rests, spread out so that many projects' polls do not come together.
-        const rest = live ? reopenMs : this.pollMs * (0.8 + 0.4 * Math.random());
-        await this.host.retry.sleep(rest, AbortSignal.any([signal, interrupted]));
-      } catch (error) {
-        if (signal.aborted) return;
-        // The tail changed mode while a read was open: once what it brought is folded
-        // (the cursor moved past it), read again in the new mode.
-        if (interrupted.aborted) {
-          await this.folding;
-          continue;
-        }
-        const failure = syncFailure(error, this.host.connection.serverUrl);
-        this.host.failed(failure);
-        await this.tailBackoff.after(failure, signal);
-      }
-    }
   }
 
   /**
