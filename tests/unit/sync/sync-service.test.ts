@@ -127,6 +127,28 @@ async function until<T>(what: () => Promise<T>, ok: (value: T) => boolean, ms = 
   }
 }
 
+/** A server, laptop A with a project "Shop" in a new space, and phone B holding it too. */
+async function pairedOnShop() {
+  const { url } = await server();
+  const a = device('laptop');
+  const b = device('phone');
+  const projectId = await newProject(a, 'Shop');
+  const secret = await a.sync.create(url, 'laptop');
+  await b.sync.join(url, secret, 'phone');
+  await until(
+    () => log(b, projectId),
+    (events) => events.length === 2,
+  );
+  return { url, a, b, projectId, secret };
+}
+
+/** As the worker's deleteProject does with "on every device": sync forgets it, the log goes, the space hears. */
+async function deleteEverywhere(on: Device, projectId: string, name: string): Promise<void> {
+  await on.sync.forget(projectId);
+  expect((await createHousekeeping(on.engine).deleteProject(projectId)).ok).toBe(true);
+  await on.sync.retire(projectId, name);
+}
+
 const ids = (events: OrchestraEvent[]) => events.map((event) => `${event.seq}:${event.id}`);
 const log = (on: Device, projectId: string) => on.engine.store.read(projectId);
 const names = async (on: Device) => (await on.engine.db.projects.toArray()).map((row) => row.name).sort();
@@ -169,16 +191,7 @@ describe('a device syncs its projects with the others of its space', () => {
   });
 
   test('events written on B after it takes the project over come back to A; A then watches', async () => {
-    const { url } = await server();
-    const a = device('laptop');
-    const b = device('phone');
-    const projectId = await newProject(a, 'Shop');
-    const secret = await a.sync.create(url, 'laptop');
-    await b.sync.join(url, secret, 'phone');
-    await until(
-      () => log(b, projectId),
-      (events) => events.length === 2,
-    );
+    const { a, b, projectId } = await pairedOnShop();
     await b.sync.takeOver(projectId);
     await b.engine.store.append(projectId, [message('from the phone')]);
     await until(
@@ -191,16 +204,7 @@ describe('a device syncs its projects with the others of its space', () => {
   });
 
   test('two devices that wrote a project apart keep both sides: the later one becomes a copy', async () => {
-    const { url } = await server();
-    const a = device('laptop');
-    const b = device('phone');
-    const projectId = await newProject(a, 'Shop');
-    const secret = await a.sync.create(url, 'laptop');
-    await b.sync.join(url, secret, 'phone');
-    await until(
-      () => log(b, projectId),
-      (events) => events.length === 2,
-    );
+    const { a, b, projectId } = await pairedOnShop();
 
     // A goes offline and keeps working; B writes too, and syncs first.
     a.sync.stop();
@@ -278,16 +282,7 @@ describe('a device syncs its projects with the others of its space', () => {
   });
 
   test('work done offline waits on the device, says so, and is pushed when the server is back', async () => {
-    const { url } = await server();
-    const a = device('laptop');
-    const b = device('phone');
-    const projectId = await newProject(a, 'Shop');
-    const secret = await a.sync.create(url, 'laptop');
-    await b.sync.join(url, secret, 'phone');
-    await until(
-      () => log(b, projectId),
-      (events) => events.length === 2,
-    );
+    const { a, b, projectId } = await pairedOnShop();
 
     a.offline.value = true;
     await a.engine.store.append(projectId, [message('on the train 1'), message('on the train 2')]);
@@ -309,16 +304,7 @@ describe('a device syncs its projects with the others of its space', () => {
   });
 
   test('a device that takes a project over fences the one that ran it: its late events become a copy', async () => {
-    const { url } = await server();
-    const a = device('laptop');
-    const b = device('phone');
-    const projectId = await newProject(a, 'Shop');
-    const secret = await a.sync.create(url, 'laptop');
-    await b.sync.join(url, secret, 'phone');
-    await until(
-      () => log(b, projectId),
-      (events) => events.length === 2,
-    );
+    const { a, b, projectId } = await pairedOnShop();
 
     // A loses the network while running; B takes the project over and goes on.
     a.offline.value = true;
@@ -407,10 +393,7 @@ describe('a device syncs its projects with the others of its space', () => {
       (events) => events.length === 2,
     );
 
-    // As the worker's deleteProject does with "on every device": forget, delete, retire.
-    await a.sync.forget(projectId);
-    expect((await createHousekeeping(a.engine).deleteProject(projectId)).ok).toBe(true);
-    await a.sync.retire(projectId, 'Shop');
+    await deleteEverywhere(a, projectId, 'Shop');
     await until(names.bind(null, b), (list) => list.join() === 'Kept');
     expect(await log(b, projectId)).toEqual([]);
     // The server let go of its stream; the other project is untouched.
@@ -439,23 +422,12 @@ describe('a device syncs its projects with the others of its space', () => {
   });
 
   test('a device that holds work on a project the server never had keeps it when another deletes it everywhere', async () => {
-    const { url } = await server();
-    const a = device('laptop');
-    const b = device('phone');
-    const projectId = await newProject(a, 'Shop');
-    const secret = await a.sync.create(url, 'laptop');
-    await b.sync.join(url, secret, 'phone');
-    await until(
-      () => log(b, projectId),
-      (events) => events.length === 2,
-    );
+    const { a, b, projectId } = await pairedOnShop();
     // B works on it offline; A deletes it on every device meanwhile.
     b.offline.value = true;
     await b.sync.takeOver(projectId);
     await b.engine.store.append(projectId, [message('written on the phone, offline')]);
-    await a.sync.forget(projectId);
-    expect((await createHousekeeping(a.engine).deleteProject(projectId)).ok).toBe(true);
-    await a.sync.retire(projectId, 'Shop');
+    await deleteEverywhere(a, projectId, 'Shop');
     b.offline.value = false;
     b.sync.retryNow();
     // B heard (its index read the deletion), and kept its copy, no longer synced.
