@@ -3,8 +3,11 @@
  * per provider; a request with nothing queued gets `{ kind: 'fixture' }`.
  */
 export type Scenario =
-  /** Replays a recorded response from tests/fixtures/providers (the provider's default one). */
-  | ({ kind: 'fixture'; name?: string } & Pace)
+  /**
+   * Replays a recorded response from tests/fixtures/providers (the provider's default one),
+   * each streamed payload line through `edit` if given (a recording's variant).
+   */
+  | ({ kind: 'fixture'; name?: string; edit?: (line: string) => string } & Pace)
   /** Streams `tokens` deltas of `text` (split on words when `tokens` is absent). */
   | ({ kind: 'text'; text?: string; tokens?: number; usage?: SimUsage } & Pace)
   /** Answers with this value serialised as JSON text (a structured-output answer). */

@@ -313,7 +313,7 @@ async function play(
   const usage = scenario.kind === 'text' && scenario.usage ? scenario.usage : usageOf(text);
   const frames =
     scenario.kind === 'fixture'
-      ? wire.fixtureFrames(scenario.name ?? wire.defaultFixture)
+      ? wire.fixtureFrames(scenario.name ?? wire.defaultFixture, scenario.edit)
       : wire.textFrames(call, deltas, usage);
   // A recording bills what it recorded; scripted answers are billed here as they stream.
   const bill = scenario.kind === 'fixture' ? undefined : billFor(usage);

@@ -42,8 +42,10 @@ export const anthropicWire: WireProtocol = {
     return undefined;
   },
 
-  fixtureFrames: (name) =>
-    readChunks(name).map((line) => `event: ${(JSON.parse(line) as { type: string }).type}\ndata: ${line}\n\n`),
+  fixtureFrames: (name, edit = (line) => line) =>
+    readChunks(name)
+      .map(edit)
+      .map((line) => `event: ${(JSON.parse(line) as { type: string }).type}\ndata: ${line}\n\n`),
   fixtureJson: readJson,
 
   textFrames(call, deltas, usage) {

@@ -67,7 +67,7 @@ export const geminiWire: WireProtocol = {
     return undefined;
   },
 
-  fixtureFrames: (name) => readChunks(name).map((line) => dataFrame(line, separator)),
+  fixtureFrames: (name, edit = (line) => line) => readChunks(name).map((line) => dataFrame(edit(line), separator)),
   fixtureJson: readJson,
 
   textFrames(call, deltas, usage) {

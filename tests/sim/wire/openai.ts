@@ -67,7 +67,10 @@ export function openaiWire(provider: SimProvider, defaultFixture: string): WireP
       return undefined;
     },
 
-    fixtureFrames: (name) => [...readChunks(name).map((line) => dataFrame(line)), dataFrame('[DONE]')],
+    fixtureFrames: (name, edit = (line) => line) => [
+      ...readChunks(name).map((line) => dataFrame(edit(line))),
+      dataFrame('[DONE]'),
+    ],
     fixtureJson: readJson,
 
     textFrames(call, deltas, usage) {

@@ -26,8 +26,8 @@ export interface WireProtocol {
   readonly defaultFixture: string;
   readonly contentType: string;
   parse(method: string, path: string, body: unknown): SimCall | undefined;
-  /** Complete server-sent event frames replaying a recorded stream. */
-  fixtureFrames(name: string): string[];
+  /** Complete server-sent event frames replaying a recorded stream, each payload line through `edit` if given. */
+  fixtureFrames(name: string, edit?: (line: string) => string): string[];
   fixtureJson(name: string): string;
   /** How many frames `textFrames` sends before the first delta's. */
   readonly openingFrames: number;

@@ -6,6 +6,7 @@
  * wrapper, which must send it exactly once (the simulator counts requests) and keep the
  * provider's circuit closed.
  */
+import { FinishReason } from '@google/genai';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ProviderAdapter } from '../../../worker/providers/contract/provider-adapter.ts';
 import type { RemoteProviderId } from '../../../worker/providers/contract/provider-id.ts';
@@ -14,7 +15,7 @@ import { createAdapter } from '../../../worker/providers/create-adapter.ts';
 import { CircuitBreaker } from '../../../worker/providers/resilience/circuit-breaker.ts';
 import type { CallRetry } from '../../../worker/providers/resilience/resilience-records.ts';
 import { withResilience } from '../../../worker/providers/resilience/with-resilience.ts';
-import { type Simulator, startSimulator } from '../../sim/simulator.ts';
+import { type Scenario, type Simulator, startSimulator } from '../../sim/simulator.ts';
 import { collect, errorOf, request, textOf } from './collect.ts';
 
 let sim: Simulator;
@@ -27,6 +28,8 @@ interface Case {
   name: string;
   provider: RemoteProviderId;
   fixture: string;
+  /** A variant of the recording: each payload line through this. */
+  edit?: (line: string) => string;
   /** The text the filter let through, kept. */
   text: string;
   explanation: RegExp;
@@ -85,6 +88,33 @@ const cases: Case[] = [
   },
 ];
 
+/**
+ * The other finish reasons of `@google/genai`'s enum that mean a filter stopped the answer,
+ * each as the SAFETY recording with its reason swapped: the same stream shape, another word.
+ */
+const geminiFilterReasons = [
+  'RECITATION',
+  'BLOCKLIST',
+  'PROHIBITED_CONTENT',
+  'SPII',
+  'IMAGE_SAFETY',
+  'IMAGE_PROHIBITED_CONTENT',
+  'IMAGE_RECITATION',
+] as const;
+const withFinish = (reason: string) => (line: string) =>
+  line.replace('"finishReason":"SAFETY"', `"finishReason":"${reason}"`);
+cases.push(
+  ...geminiFilterReasons.map((reason): Case => ({
+    name: `Gemini ${reason} finish after part of an answer`,
+    provider: 'gemini',
+    fixture: 'google-safety-mid-answer',
+    edit: withFinish(reason),
+    text: 'Step one: gather the parts listed below.',
+    explanation: new RegExp(reason),
+    usage: usage(14, 10),
+  })),
+);
+
 function usage(inputTokens: number, outputTokens: number): Usage {
   return {
     inputTokens,
@@ -109,9 +139,14 @@ function resilient(provider: RemoteProviderId, retries: CallRetry[], breaker: Ci
   });
 }
 
+const scenarioOf = (refusal: Case): Scenario =>
+  refusal.edit
+    ? { kind: 'fixture', name: refusal.fixture, edit: refusal.edit }
+    : { kind: 'fixture', name: refusal.fixture };
+
 describe.each(cases)('$name', (refusal) => {
   test('bare adapter: partial text kept, usage billed, then a refused error with the provider’s words', async () => {
-    sim.enqueue(refusal.provider, { kind: 'fixture', name: refusal.fixture });
+    sim.enqueue(refusal.provider, scenarioOf(refusal));
     const adapter = createAdapter({
       provider: refusal.provider,
       apiKey: 'sk-test',
@@ -133,7 +168,7 @@ describe.each(cases)('$name', (refusal) => {
     const retries: CallRetry[] = [];
     const breaker = new CircuitBreaker(refusal.provider, { failureThreshold: 1, cooldownMs: 60_000, now: Date.now });
     const before = sim.requests.length;
-    sim.enqueue(refusal.provider, { kind: 'fixture', name: refusal.fixture });
+    sim.enqueue(refusal.provider, scenarioOf(refusal));
     const parts = await collect(
       resilient(refusal.provider, retries, breaker).stream(request, new AbortController().signal),
     );
@@ -195,3 +230,35 @@ describe('usage reported late or in several places', () => {
     ]);
   });
 });
+
+/** How the adapter reads each finish reason of the Gemini SDK's enum. */
+const geminiFinishes = new Map<string, 'refused' | 'stop' | 'length' | 'other'>([
+  ['STOP', 'stop'],
+  ['MAX_TOKENS', 'length'],
+  ['SAFETY', 'refused'],
+  ...geminiFilterReasons.map((reason) => [reason, 'refused'] as const),
+  ['FINISH_REASON_UNSPECIFIED', 'other'],
+  ['LANGUAGE', 'other'],
+  ['OTHER', 'other'],
+  ['MALFORMED_FUNCTION_CALL', 'other'],
+  ['UNEXPECTED_TOOL_CALL', 'other'],
+  ['TOO_MANY_TOOL_CALLS', 'other'],
+  ['NO_IMAGE', 'other'],
+  ['IMAGE_OTHER', 'other'],
+  ['CONTINUATION', 'other'],
+]);
+
+test('Gemini: every finish reason the SDK names is decided here; a new one fails this test until it is', () => {
+  expect([...geminiFinishes.keys()].sort()).toEqual(Object.values(FinishReason).sort());
+});
+
+test.each([...geminiFinishes].filter(([, read]) => read !== 'refused'))(
+  'Gemini %s is a finish (%s), not a refusal',
+  async (reason, read) => {
+    sim.enqueue('gemini', { kind: 'fixture', name: 'google-safety-mid-answer', edit: withFinish(reason) });
+    const adapter = createAdapter({ provider: 'gemini', apiKey: 'sk-test', baseUrl: sim.baseUrl('gemini') });
+    const parts = await collect(adapter.stream(request, new AbortController().signal));
+    expect(errorOf(parts)).toBeUndefined();
+    expect(parts.at(-1)).toEqual({ type: 'finish', reason: read });
+  },
+);
