@@ -5,8 +5,12 @@ import type { AssetContent, CheckProgress, CheckRequest, CheckRuntimeName } from
  * between the frame and the runtime workers it starts. Everything here crosses
  * `postMessage`, so it is plain, structured-cloneable data.
  *
- *   page --FrameCommand--> frame --RuntimeCommand--> worker (runtime bundle, blob: URL)
- *   page <--FrameEvent---- frame <--CheckProgress--- worker
+ *   page --FrameCommand--> supervisor --RuntimeCommand--> worker (runtime bundle, blob: URL)
+ *   page <--FrameEvent---- supervisor <--CheckProgress--- worker
+ *
+ * The supervisor is a worker of the frame (`frame.ts` starts it); page and supervisor
+ * talk over a MessagePort the frame hands the page in its `connect` message. The frame's
+ * page itself only says `connect` and answers pings ({@link FrameWindowEvent}).
  *
  * The frame keeps each runtime it was given (code and assets) and one worker per runtime
  * prepared ahead (the runtime loaded, no project code yet): a run takes it, and when the
@@ -41,11 +45,24 @@ export type FrameCommand =
     }
   | { type: 'stop'; runId: string };
 
+/** What the supervisor says on the page's port. `ready` first, once. */
 export type FrameEvent =
   | { type: 'ready' }
   | { type: 'progress'; runId: string; progress: CheckProgress }
   /** A worker for `runtime` has loaded it and waits for a run. */
   | { type: 'prepared'; runtime: CheckRuntimeName; failed?: string };
+
+/**
+ * What the frame's page posts to the page that embeds it: `connect` once, carrying the
+ * port to the supervisor, and a `pong` for each ping (its thread is free).
+ */
+export type FrameWindowEvent = { type: 'connect' } | { type: 'pong'; ping: number };
+
+/** The page asks whether the frame's thread (shared by every sandboxed frame) is free. */
+export interface FramePing {
+  type: 'ping';
+  ping: number;
+}
 
 /** What a runtime worker says once its `prepare` is over, besides its runs' progress. */
 export interface RuntimePrepared {

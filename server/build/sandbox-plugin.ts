@@ -5,7 +5,8 @@ import { type Plugin, build } from 'vite';
 
 /**
  * Builds the code-running frame (`sandbox/`) beside the app: `sandbox/frame.html`, a page
- * whose only script is inlined and allowed by its hash, and one self-contained ES module
+ * whose only script is inlined and allowed by its hash (the supervisor worker's code, which
+ * it starts from a blob: URL, is inside it), and one self-contained ES module
  * per runtime (`sandbox/runtime-<name>-<hash>.js`, from `sandbox/<name>/index.ts` wrapped
  * by `sandbox/frame/worker-main.ts`), and `sandbox/preview.html`, the web Preview's page
  * (`sandbox/preview/`), built the same way. The app learns their URLs from the virtual module
@@ -88,11 +89,14 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('base64');
 }
 
-/** Serves `virtual:orchestra-preview-boot` (the boot script's code) to the preview page's build. */
-function previewBoot(code: string): Plugin {
-  const id = 'virtual:orchestra-preview-boot';
+/**
+ * Serves `virtual:<name>` (built code, as a string) to another bundle's build: the preview
+ * page's boot script, the checks frame's supervisor.
+ */
+function embedCode(name: string, code: string): Plugin {
+  const id = `virtual:${name}`;
   return {
-    name: 'orchestra-preview-boot',
+    name,
     resolveId: (source) => (source === id ? `\0${id}` : null),
     load: (source) => (source === `\0${id}` ? `export default ${JSON.stringify(code)};` : null),
   };
@@ -101,7 +105,9 @@ function previewBoot(code: string): Plugin {
 /** `sandbox/preview.html`: the preview page, its script and the boot script allowed by hash. */
 async function buildPreview(): Promise<string> {
   const boot = inlineSafe(await bundle(join(sandboxRoot, 'preview', 'page-boot.ts'), 'iife'));
-  const script = inlineSafe(await bundle(join(sandboxRoot, 'preview', 'preview.ts'), 'iife', [previewBoot(boot)]));
+  const script = inlineSafe(
+    await bundle(join(sandboxRoot, 'preview', 'preview.ts'), 'iife', [embedCode('orchestra-preview-boot', boot)]),
+  );
   return [
     '<!doctype html>',
     '<html lang="en">',
@@ -153,7 +159,11 @@ function runtimeEntries(): Plugin {
 }
 
 export async function buildSandbox(): Promise<BuiltSandbox> {
-  const frameScript = await bundle(join(sandboxRoot, 'frame', 'frame.ts'), 'iife');
+  // The frame's page starts the supervisor from its own inline script: no file to fetch.
+  const supervisor = await bundle(join(sandboxRoot, 'frame', 'supervisor.ts'), 'iife');
+  const frameScript = await bundle(join(sandboxRoot, 'frame', 'frame.ts'), 'iife', [
+    embedCode('orchestra-supervisor', supervisor),
+  ]);
   // An inline script must not close its own element.
   const safeScript = frameScript.replace(/<\/(script)/gi, '<\\/$1');
   const hash = createHash('sha256').update(safeScript).digest('base64');

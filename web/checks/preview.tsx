@@ -16,7 +16,7 @@ export function hasPreviewPage(artifacts: readonly Pick<ArtifactRow, 'path'>[]):
 /** While a run writes files, the preview follows at most this often. */
 const followEveryMs = 750;
 
-type Status = 'starting' | 'loading' | 'shown' | 'no-page';
+type Status = 'starting' | 'waiting' | 'loading' | 'shown' | 'no-page';
 
 /**
  * The Preview of a web project: its `index.html` with its CSS, scripts and modules, run
@@ -36,7 +36,9 @@ export function Preview(props: { projectId: string; artifacts: readonly Artifact
   const [ready, setReady] = createSignal(false);
   // Each value is a fresh preview page: Reload makes a new one, so a page stuck in an
   // endless loop (which holds the preview page's thread too) is thrown away with it.
+  // 0 while a Reload waits for the test run that holds the sandbox (no frame meanwhile).
   const [frameKey, setFrameKey] = createSignal(1);
+  let lastKey = 1;
   let port: MessagePort | undefined;
   let generation = 0;
   // File texts by content hash: a change to one file reads that file only.
@@ -120,11 +122,18 @@ export function Preview(props: { projectId: string; artifacts: readonly Artifact
     port = undefined;
     generation += 1;
     setReady(false);
-    setStatus('loading');
+    setStatus('waiting');
     // The page may be stuck in an endless loop, holding the process every sandboxed frame
-    // shares: the new preview page gets a fresh one only if none of them is left.
-    releaseSandboxFrames();
-    setFrameKey((key) => key + 1);
+    // shares: the new preview page gets a fresh one only if none of them is left. The old
+    // page goes now; the new one comes when the checks frame has let go (at once, unless
+    // a test run holds it: then when the run ends, or sooner if nothing is stuck).
+    setFrameKey(0);
+    const key = ++lastKey;
+    releaseSandboxFrames(() => {
+      if (key !== lastKey) return;
+      setStatus('loading');
+      setFrameKey(key);
+    });
   }
 
   function connect(frame: HTMLIFrameElement) {
@@ -154,6 +163,7 @@ export function Preview(props: { projectId: string; artifacts: readonly Artifact
         <h3 id="preview-title">Preview</h3>
         <p class="hint" aria-live="polite">
           <Show when={status() === 'loading'}>Loading the page…</Show>
+          <Show when={status() === 'waiting'}>Reloading once the test run lets go of the sandbox…</Show>
           <Show when={status() === 'shown' && page()}>{(shown) => `Showing ${shown()}`}</Show>
         </p>
         <button type="button" onClick={reload} disabled={!hasPage()}>

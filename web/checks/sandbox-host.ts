@@ -1,5 +1,11 @@
 import { assetRuntimes, frameUrl, runtimeUrls } from 'virtual:orchestra-sandbox';
-import type { FrameCommand, FrameEvent, RuntimeBundle } from '../../sandbox/frame/protocol.ts';
+import type {
+  FrameCommand,
+  FrameEvent,
+  FramePing,
+  FrameWindowEvent,
+  RuntimeBundle,
+} from '../../sandbox/frame/protocol.ts';
 import { emptyReport } from '../../sandbox/frame/run-record.ts';
 import type { CheckProgress, CheckReport, CheckRequest } from '../../worker/checks/contract.ts';
 import { holdSandboxFrame } from './sandbox-process.ts';
@@ -13,9 +19,12 @@ import { holdSandboxFrame } from './sandbox-process.ts';
  * The frame is sandboxed without `allow-same-origin`: an opaque origin that cannot read
  * the app's storage, caches or engine, open windows, navigate the app, or download.
  * One frame serves every run, one run at a time; if it stops answering past a run's time
- * limit (a crashed renderer), the page removes it and reports the run as crashed. It
- * shares its process with the Preview's frames (see `sandbox-process.ts`): while no run
- * uses it, a Preview Reload takes it away and it is made again, warm, right after.
+ * limit (a crashed renderer), the page removes it and reports the run as crashed. The page
+ * talks to the frame's supervisor worker on a MessagePort, never through the frame's own
+ * thread, which it shares with the Preview's frames (see `sandbox-process.ts`): runs go on
+ * while a preview page is stuck. A Preview Reload takes the frame away when no run uses
+ * it (it is made again, warm, right after), and otherwise waits until the frame's thread
+ * answers or the run ends.
  */
 
 export interface SandboxRun {
@@ -26,9 +35,20 @@ export interface SandboxRun {
 /** Past a run's limit, how long the frame has to report before the page gives up on it. */
 const frameGraceMs = 5_000;
 
-let frame: Promise<HTMLIFrameElement> | undefined;
+/** A frame whose supervisor is running, and the port to it. */
+interface Frame {
+  element: HTMLIFrameElement;
+  port: MessagePort;
+}
+
+let frame: Promise<Frame> | undefined;
 /** The current frame's element, from the moment it is made (before it says it is ready). */
 let frameElement: HTMLIFrameElement | undefined;
+/** Stops listening to the current frame's window. */
+let unlisten: (() => void) | undefined;
+/** Preview Reloads waiting for the sandbox's thread to be free or for the run to end. */
+let waiting: (() => void)[] = [];
+let pings = 0;
 /** Runs between their start and their report: a frame with one is never let go. */
 let busy = 0;
 let listener: ((event: FrameEvent) => void) | undefined;
@@ -36,7 +56,7 @@ let runs = 0;
 /** The runtime bundles (by URL) the current frame was handed: it keeps them between runs. */
 let handedOver = new Map<CheckRequest['runtime'], string>();
 
-function makeFrame(): Promise<HTMLIFrameElement> {
+function makeFrame(): Promise<Frame> {
   return new Promise((resolve, reject) => {
     const element = document.createElement('iframe');
     element.setAttribute('sandbox', 'allow-scripts');
@@ -45,16 +65,26 @@ function makeFrame(): Promise<HTMLIFrameElement> {
     element.title = 'Checks sandbox';
     element.hidden = true;
     element.dataset['role'] = 'checks-sandbox';
-    const onMessage = (event: MessageEvent<FrameEvent>) => {
+    let connected = false;
+    const onMessage = (event: MessageEvent<FrameWindowEvent>) => {
       if (event.source !== element.contentWindow || typeof event.data !== 'object' || event.data === null) return;
-      if (event.data.type === 'ready') return resolve(element);
-      listener?.(event.data);
+      if (event.data.type === 'pong') return onPong(event.data.ping);
+      const port = event.ports[0];
+      if (event.data.type !== 'connect' || connected || !port) return;
+      connected = true;
+      port.addEventListener('message', (message: MessageEvent<FrameEvent>) => {
+        if (typeof message.data !== 'object' || message.data === null) return;
+        if (message.data.type === 'ready') return resolve({ element, port });
+        listener?.(message.data);
+      });
+      port.start();
     };
     window.addEventListener('message', onMessage);
+    unlisten = () => window.removeEventListener('message', onMessage);
     element.addEventListener('error', () => reject(new Error('The checks frame could not be loaded.')));
     element.src = frameUrl;
     frameElement = element;
-    holdSandboxFrame(releaseIdleFrame);
+    holdSandboxFrame(releaseFrame);
     document.body.append(element);
     setTimeout(() => reject(new Error('The checks frame did not start within 15 s.')), 15_000);
   });
@@ -66,20 +96,55 @@ function dropFrame(): void {
   frameElement = undefined;
   handedOver = new Map();
   holdSandboxFrame(undefined);
-  void current?.then((element) => element.remove()).catch(() => undefined);
+  unlisten?.();
+  unlisten = undefined;
+  void current
+    ?.then(({ element, port }) => {
+      port.close();
+      element.remove();
+    })
+    .catch(() => undefined);
 }
 
 /**
- * Removes the frame at once when no run uses it, and hands its runtimes to a new one on
- * the next turn, after the caller has made its own fresh sandboxed frame.
+ * Removes the frame at once, and hands its runtimes to a new one on the next turn, after
+ * the caller has made its own fresh sandboxed frame.
  */
-function releaseIdleFrame(): void {
-  if (busy > 0 || !frameElement) return;
+function removeIdleFrame(): void {
   const element = frameElement;
   const warm = [...handedOver.keys()];
   dropFrame();
-  element.remove();
+  element?.remove();
   if (warm.length > 0) setTimeout(() => warm.forEach((runtime) => void prepareRuntime(runtime)), 0);
+}
+
+/** Calls every waiting Reload, once: the sandbox's thread is free, or no frame is left. */
+function releaseWaiting(): void {
+  const ready = waiting;
+  waiting = [];
+  ready.forEach((then) => then());
+}
+
+function onPong(ping: number): void {
+  if (ping === pings) releaseWaiting();
+}
+
+/**
+ * How a Preview Reload gets a fresh process (see `sandbox-process.ts`): with no run going,
+ * the frame is removed at once. During a run the frame stays, and the Reload goes on as
+ * soon as the frame's page answers a ping (its thread, which every sandboxed frame shares,
+ * is free: nothing is stuck) or, when it is stuck, once the run has ended and the frame is
+ * removed. The run itself goes on meanwhile: it talks to the supervisor, not to that thread.
+ */
+function releaseFrame(then: () => void): void {
+  if (!frameElement) return then();
+  if (busy === 0) {
+    removeIdleFrame();
+    return then();
+  }
+  waiting.push(then);
+  const ping: FramePing = { type: 'ping', ping: ++pings };
+  frameElement.contentWindow?.postMessage(ping, '*');
 }
 
 async function fetchText(url: string): Promise<string> {
@@ -127,10 +192,10 @@ export async function prepareRuntime(runtime: CheckRequest['runtime']): Promise<
   const url = runtimeUrls.get(runtime);
   if (url === undefined || handedOver.get(runtime) === url) return;
   try {
-    const [bundle, element] = await Promise.all([fetchBundle(runtime, url), (frame ??= makeFrame())]);
+    const [bundle, current] = await Promise.all([fetchBundle(runtime, url), (frame ??= makeFrame())]);
     if (handedOver.get(runtime) === url) return;
     const command: FrameCommand = { type: 'load', ...bundle };
-    element.contentWindow?.postMessage(command, '*');
+    current.port.postMessage(command);
     handedOver.set(runtime, url);
   } catch {
     // The run will try again and say what went wrong.
@@ -150,7 +215,7 @@ export function runInSandbox(request: CheckRequest, onProgress: (progress: Check
   let stopRequested = false;
   let settle: (report: CheckReport) => void = () => undefined;
   const report = new Promise<CheckReport>((resolve) => (settle = resolve));
-  let element: HTMLIFrameElement | undefined;
+  let port: MessagePort | undefined;
   let watchdog: ReturnType<typeof setTimeout> | undefined;
 
   let settled = false;
@@ -161,6 +226,11 @@ export function runInSandbox(request: CheckRequest, onProgress: (progress: Check
     busy -= 1;
     clearTimeout(watchdog);
     if (listener === onFrameEvent) listener = undefined;
+    // A Reload that waited for this run: the frame's thread never answered, so it goes.
+    if (busy === 0 && waiting.length > 0) {
+      if (frameElement) removeIdleFrame();
+      releaseWaiting();
+    }
     settle(result);
   };
   const onFrameEvent = (event: FrameEvent) => {
@@ -179,7 +249,7 @@ export function runInSandbox(request: CheckRequest, onProgress: (progress: Check
       // A frame keeps the runtimes it was handed: only the first run on it sends one.
       const pending = (frame ??= makeFrame());
       if (handedOver.get(request.runtime) !== url) bundle = await fetchBundle(request.runtime, url);
-      element = await pending;
+      port = (await pending).port;
     } catch (error) {
       dropFrame();
       const message = error instanceof Error ? error.message : String(error);
@@ -188,7 +258,7 @@ export function runInSandbox(request: CheckRequest, onProgress: (progress: Check
     if (stopRequested) return finish(failed(request, 'stopped', 'Stopped by you.'));
     listener = onFrameEvent;
     const command: FrameCommand = { type: 'run', runId, request, bundle };
-    element.contentWindow?.postMessage(command, '*');
+    port.postMessage(command);
     handedOver.set(request.runtime, url);
     watchdog = setTimeout(() => {
       // The frame keeps the time limit itself; silence past it means the frame is gone.
@@ -201,9 +271,9 @@ export function runInSandbox(request: CheckRequest, onProgress: (progress: Check
     report,
     stop() {
       stopRequested = true;
-      if (!element) return;
+      if (!port) return;
       const stopCommand: FrameCommand = { type: 'stop', runId };
-      element.contentWindow?.postMessage(stopCommand, '*');
+      port.postMessage(stopCommand);
       // A frame too busy to hear Stop is removed: a run ends at once when asked.
       setTimeout(() => {
         if (listener !== onFrameEvent) return;

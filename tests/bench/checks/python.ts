@@ -73,25 +73,28 @@ async function runInFrame(
     async ({ request, runtimeUrl }) => {
       const started = performance.now();
       const w = window as unknown as {
-        __frame?: Promise<HTMLIFrameElement>;
+        __frame?: Promise<MessagePort>;
         __handedOver?: boolean;
         __prepared?: boolean;
       };
       w.__prepared = false;
-      w.__frame ??= new Promise<HTMLIFrameElement>((resolve) => {
-        window.addEventListener('message', (event) => {
-          if ((event.data as { type?: string }).type === 'prepared') w.__prepared = true;
-        });
+      // The frame hands over a port to its supervisor worker; every run goes over it.
+      w.__frame ??= new Promise<MessagePort>((resolve) => {
         const element = document.createElement('iframe');
         element.setAttribute('sandbox', 'allow-scripts');
         element.hidden = true;
-        const ready = (event: MessageEvent) => {
-          if (event.source === element.contentWindow && (event.data as { type?: string }).type === 'ready') {
-            window.removeEventListener('message', ready);
-            resolve(element);
-          }
+        const connect = (event: MessageEvent) => {
+          const port = event.ports[0];
+          if (event.source !== element.contentWindow || !port) return;
+          window.removeEventListener('message', connect);
+          port.addEventListener('message', (message: MessageEvent) => {
+            const type = (message.data as { type?: string }).type;
+            if (type === 'ready') resolve(port);
+            else if (type === 'prepared') w.__prepared = true;
+          });
+          port.start();
         };
-        window.addEventListener('message', ready);
+        window.addEventListener('message', connect);
         element.src = '/sandbox/frame.html';
         document.body.append(element);
       });
@@ -107,7 +110,7 @@ async function runInFrame(
         bundle = { runtime: 'python', code, assets };
         w.__handedOver = true;
       }
-      const frame = await w.__frame;
+      const port = await w.__frame;
       const runId = `bench-${Math.random()}`;
       const report = await new Promise<CheckReport>((resolve) => {
         const listen = (event: MessageEvent) => {
@@ -122,12 +125,12 @@ async function runInFrame(
             data.progress?.type === 'done' &&
             data.progress.report
           ) {
-            window.removeEventListener('message', listen);
+            port.removeEventListener('message', listen);
             resolve(data.progress.report);
           }
         };
-        window.addEventListener('message', listen);
-        frame.contentWindow?.postMessage({ type: 'run', runId, request, bundle }, '*');
+        port.addEventListener('message', listen);
+        port.postMessage({ type: 'run', runId, request, bundle });
       });
       return { ms: performance.now() - started, report };
     },

@@ -74,12 +74,17 @@ const hostPage = `<!doctype html><html><head><meta charset="utf-8"><title>checks
 const frame = document.createElement('iframe');
 frame.setAttribute('sandbox', 'allow-scripts');
 frame.src = '/sandbox/frame.html';
+// The frame hands over a port to its supervisor worker; every run goes over it.
+let port;
 const ready = new Promise((resolve) => {
   window.addEventListener('message', (event) => {
-    if (event.source !== frame.contentWindow) return;
-    if (event.data.type === 'ready') resolve();
-    else if (event.data.type === 'prepared') window.__prepared = true;
-    else if (event.data.type === 'progress' && event.data.progress.type === 'done') window.__done?.(event.data.progress.report);
+    if (event.source !== frame.contentWindow || event.data.type !== 'connect') return;
+    port = event.ports[0];
+    port.onmessage = ({ data }) => {
+      if (data.type === 'ready') resolve();
+      else if (data.type === 'prepared') window.__prepared = true;
+      else if (data.type === 'progress' && data.progress.type === 'done') window.__done?.(data.progress.report);
+    };
   });
 });
 document.body.append(frame);
@@ -93,7 +98,7 @@ window.runCheck = async (runtime, request) => {
   window.__sent = true;
   const report = await new Promise((resolve) => {
     window.__done = resolve;
-    frame.contentWindow.postMessage({ type: 'run', runId: String(++runs), request, bundle }, '*');
+    port.postMessage({ type: 'run', runId: String(++runs), request, bundle });
   });
   return { report, ms: performance.now() - started };
 };
@@ -103,7 +108,7 @@ window.warmUp = async (runtime) => {
   await ready;
   window.__prepared = false;
   const code = await (await fetch('/sandbox/runtime-' + runtime + '.js')).text();
-  frame.contentWindow.postMessage({ type: 'load', runtime, code, assets: [] }, '*');
+  port.postMessage({ type: 'load', runtime, code, assets: [] });
   window.__sent = true;
   await window.untilPrepared();
 };
