@@ -10,6 +10,7 @@ import { roleOf, scriptTeam } from '../../sim/agent-script.ts';
 import { builderAnswer, files, passingReview, teamPlan } from '../../sim/team-answers.ts';
 import { summary, waitFor } from '../orchestrator/helpers.ts';
 import { MemoryLocks } from '../events/memory-locks.ts';
+import { failWrites } from '../events/failing-writes.ts';
 import { type Tab, openTab } from './tabs.ts';
 
 let sim: Simulator;
@@ -131,5 +132,47 @@ test('a tab that gets the lock at once after a writer closed unheard recovers on
   const events = await eventsOf(b, projectId);
   expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
   expect(events.some((event) => event.type === 'user-message')).toBe(true);
+  b.kill(projectId);
+}, 60_000);
+
+test('a take-over whose recovery cannot be written says so to the watchers and tries again until it is', async () => {
+  const name = `take-over-${Date.now()}-failing`;
+  const channelName = `${name}-events`;
+  const locks = new MemoryLocks();
+  scriptTeam(sim, 'openai', { 'project-manager': { kind: 'hang', after: 'request' } });
+  const planCalls = () => sim.requests.filter((request) => roleOf(request) === 'project-manager').length;
+  const a = openTab(name, locks, channelName);
+  await a.api.updateProvider('openai', { baseUrl: sim.baseUrl('openai') });
+  await a.api.setKey('openai', 'sk-test-take-over-00000000000000');
+  const created = await a.api.createProject({ name: 'Notes', description: 'Notes.', autoApprove: true });
+  if (!created.ok) throw new Error(created.message);
+  const { projectId } = created.value;
+  expect((await a.api.openProject(projectId)).ok).toBe(true);
+  const before = planCalls();
+  await a.api.startRun(projectId);
+  await expect.poll(planCalls, { timeout: 20_000 }).toBe(before + 1);
+
+  // B watches; its log writes fail (not for quota) until the test lets them through.
+  const b = openTab(name, locks, channelName);
+  let failing = true;
+  failWrites(b.db, 'commits', () => failing, 'UnknownError');
+  const notices: (string | null)[] = [];
+  b.api.watchProject(projectId, 0, (update) => {
+    if (update.kind === 'notice') notices.push(update.notice?.message ?? null);
+  });
+  const opened = await b.api.openProject(projectId);
+  expect(opened.ok && opened.value.role).toBe('observer');
+  a.kill(projectId);
+
+  // B is the writer now, and its recovery is refused: the watchers are told, nothing is swallowed.
+  await expect.poll(() => notices.length, { timeout: 20_000 }).toBeGreaterThan(0);
+  expect(notices[0]).toMatch(/^This tab could not pick up the run yet: [\s\S]* Trying again in 0\.5 s\.$/);
+  expect(planCalls()).toBe(before + 1);
+  // Writes go through again: a later try recovers, the notice is cleared, the run goes on.
+  failing = false;
+  await expect.poll(planCalls, { timeout: 30_000 }).toBe(before + 2);
+  await expect.poll(() => notices.at(-1), { timeout: 20_000 }).toBeNull();
+  const events = await eventsOf(b, projectId);
+  expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
   b.kill(projectId);
 }, 60_000);
