@@ -325,6 +325,16 @@ export function ChecksPanel(props: {
                 {' · '}Run it on your machine: <code>{current().payload.command}</code>
               </Show>
             </p>
+            <Show when={current().payload.packages?.length ? current().payload.packages : undefined}>
+              {(packages) => (
+                <p class="hint" data-testid="checks-packages">
+                  Ran against {packages().length} npm package{packages().length === 1 ? '' : 's'}:{' '}
+                  {packages()
+                    .map((one) => `${one.name}@${one.version}${one.locked ? ' (locked)' : ''}`)
+                    .join(', ')}
+                </p>
+              )}
+            </Show>
             <ResultList projectId={props.projectId} result={current().payload} />
             <Show when={current().payload.outputHash}>
               <details class="checks-output">

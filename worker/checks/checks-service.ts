@@ -13,6 +13,7 @@ import {
 } from './dependency-installer.ts';
 import { detectSuite, isRunnableFile } from './detect.ts';
 import type { PackageCacheUsage } from './npm/package-cache.ts';
+import type { InstalledPackage } from './npm/install.ts';
 import { sanitizeReport } from './sanitize.ts';
 import { testQualityEvents } from './test-quality.ts';
 
@@ -200,10 +201,12 @@ export class ChecksService {
     const allowNetwork = options.allowNetwork ?? false;
     let report: unknown;
     let installLog = '';
+    let packages: InstalledPackage[] | undefined;
     try {
       const installed =
         suite.runtime === 'node' ? await this.install(projectId, files, allowNetwork, executor) : undefined;
       installLog = installed?.log ?? '';
+      if (installed?.ok) packages = installed.packages;
       if (installed && !installed.ok) report = { outcome: 'not-runnable', reason: installed.reason };
       else {
         const request: CheckRequest = {
@@ -226,7 +229,20 @@ export class ChecksService {
     const outputHash = output ? await sha256Hex(output) : undefined;
     const [event] = await this.store.append(
       projectId,
-      [{ type: 'check-result', actor, payload: { ...payload, runId, atSeq, ...(outputHash ? { outputHash } : {}) } }],
+      [
+        {
+          type: 'check-result',
+          actor,
+          payload: {
+            ...payload,
+            runId,
+            atSeq,
+            // What the tests ran against, for Replay and the export: name, version, locked or not.
+            ...(packages ? { packages: packages.map(({ name, version, locked }) => ({ name, version, locked })) } : {}),
+            ...(outputHash ? { outputHash } : {}),
+          },
+        },
+      ],
       outputHash ? { blobs: [{ hash: outputHash, content: output }] } : {},
     );
     const after = await this.store.load(projectId);
@@ -252,7 +268,11 @@ export class ChecksService {
     files: CheckFile[],
     allowNetwork: boolean,
     executor: CheckExecutor,
-  ): Promise<{ ok: true; files: CheckFile[]; log: string } | { ok: false; reason: string; log: string } | undefined> {
+  ): Promise<
+    | { ok: true; files: CheckFile[]; packages: InstalledPackage[]; log: string }
+    | { ok: false; reason: string; log: string }
+    | undefined
+  > {
     const declared = projectDependencies(files);
     if (declared.length === 0 || !this.installer) return undefined;
     const tell = (detail: string | null) => {
@@ -276,7 +296,7 @@ export class ChecksService {
         `${result.packages.map((one) => `${one.name}@${one.version}`).join(', ')}\n` +
         result.notes.map((note) => `${note}\n`).join('') +
         '\n';
-      return { ok: true, files: result.files, log };
+      return { ok: true, files: result.files, packages: result.packages, log };
     } finally {
       tell(null);
     }

@@ -141,6 +141,14 @@ test('declined, then allowed, then offline: blocked naming the package, installe
   expect(output?.split('\n')[0]).toBe(
     `Installed 5 npm packages from ${host}: @fixture/scoped@1.0.0, cjs-sum@1.0.0, esm-greet@1.2.0, tiny-color@1.1.0, tiny-color@2.0.0`,
   );
+  // The result records them too, as data: Replay and the export see what the tests ran against.
+  expect((await lastResult(store, projectId)).packages).toEqual([
+    { name: '@fixture/scoped', version: '1.0.0', locked: false },
+    { name: 'cjs-sum', version: '1.0.0', locked: false },
+    { name: 'esm-greet', version: '1.2.0', locked: false },
+    { name: 'tiny-color', version: '1.1.0', locked: false },
+    { name: 'tiny-color', version: '2.0.0', locked: false },
+  ]);
 
   // Now the device has them: the panel does not ask, and a run needs no network at all.
   expect(await checks.dependencyNeeds(projectId)).toMatchObject({ cached: true });
@@ -224,6 +232,10 @@ test("a project's package-lock.json pins what is installed, and the output says 
     'From package-lock.json: 1 of 2 packages at their locked versions; resolved afresh, as the lock does not cover them: with-scripts@1.0.0.',
     "'with-scripts@1.0.0' declares an install script (postinstall: node build.js); it was not run: the tab never runs install scripts, so whatever it would build or download is missing.",
     "'with-scripts@1.0.0' declares commands (with-scripts, ws-build); they were not linked into node_modules/.bin, and nothing runs them: the tests can import the package, not call its commands.",
+  ]);
+  expect((await lastResult(store, projectId)).packages).toEqual([
+    { name: 'tiny-color', version: '1.0.0', locked: true },
+    { name: 'with-scripts', version: '1.0.0', locked: false },
   ]);
   // The panel's question reads the lock too: what the run installed is what it checks for.
   expect(await checks.dependencyNeeds(projectId)).toMatchObject({ cached: true });

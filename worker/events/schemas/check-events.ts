@@ -52,6 +52,14 @@ export const checkCountsSchema = z.object({
   todo: z.number().int().min(0),
 });
 
+/** An npm package installed for a run: what its tests ran against. */
+export const checkPackageSchema = z.object({
+  name: z.string().min(1).max(214),
+  version: z.string().min(1).max(256),
+  /** At the version and integrity the project's lock records; else resolved afresh. */
+  locked: z.boolean(),
+});
+
 /** Why a run was made. */
 export const checkTriggerSchema = z.enum(['manual', 'review', 'final']);
 
@@ -78,6 +86,8 @@ export const checkEvents = {
     command: z.string().max(200),
     files: z.array(checkFileResultSchema).max(500),
     cases: z.array(checkCaseSchema).max(maxRecordedCases),
+    /** The npm packages installed for the run, in install order (absent: none declared). */
+    packages: z.array(checkPackageSchema).max(1500).optional(),
     /** The captured output, a stored text. */
     outputHash: sha256Schema.optional(),
     /** The project's log position whose files were run: later file versions are not in it. */
