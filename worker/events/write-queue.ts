@@ -1,3 +1,5 @@
+import { SerialByKey } from './serial-by-key.ts';
+
 /**
  * One write at a time per project, with group commit: entries that arrive while a write
  * is in flight (or in the same tick) wait in one open group, and the next write takes
@@ -12,7 +14,7 @@
  * nothing joined after it can be written before it.
  */
 export class WriteQueue<T> {
-  private readonly tails = new Map<string, Promise<void>>();
+  private readonly serial = new SerialByKey();
   private readonly open = new Map<string, T[]>();
 
   /** `write` takes one group and settles each of its entries itself: it must not reject. */
@@ -27,7 +29,7 @@ export class WriteQueue<T> {
     }
     const fresh = [entry];
     this.open.set(key, fresh);
-    void this.after(key, () => {
+    void this.serial.after(key, () => {
       if (this.open.get(key) === fresh) this.open.delete(key);
       return this.write(key, fresh);
     });
@@ -36,20 +38,6 @@ export class WriteQueue<T> {
   /** Runs `work` by itself, after everything queued for `key` before it. */
   alone<R>(key: string, work: () => Promise<R>): Promise<R> {
     this.open.delete(key);
-    return this.after(key, work);
-  }
-
-  private after<R>(key: string, work: () => Promise<R>): Promise<R> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const next = previous.then(work);
-    const settled = next.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.tails.set(key, settled);
-    void settled.then(() => {
-      if (this.tails.get(key) === settled) this.tails.delete(key);
-    });
-    return next;
+    return this.serial.after(key, work);
   }
 }

@@ -4,6 +4,7 @@ import { foldEvents } from '../fold.ts';
 import { sha256Hex } from '../hash.ts';
 import { eventIds } from '../ids.ts';
 import { type ProjectState, cloneState, emptyProjectState } from '../projections/project-state.ts';
+import { SerialByKey } from '../serial-by-key.ts';
 import { parsePayload } from '../validate.ts';
 import type { AppendOptions, BlobText, EventLog, StoredText } from './contract.ts';
 import { stampAndFold } from './stamp.ts';
@@ -43,8 +44,8 @@ export class MemoryEventLog implements EventLog {
   private readonly states = new Map<string, States>();
   /** Why an `ahead` state was dropped: appends folded on it fail with that. */
   private readonly dropped = new WeakMap<ProjectState, Error>();
-  /** The end of each project's chain of writes: one write at a time, in order. */
-  private readonly writes = new Map<string, Promise<void>>();
+  /** Each project's writes: one at a time, in order. */
+  private readonly writes = new SerialByKey();
   /** Appends waiting behind a conditional one (or a delete) to fold: later appends wait too. */
   private readonly waiting = new Map<string, number>();
   private readonly nextId = eventIds();
@@ -238,17 +239,10 @@ export class MemoryEventLog implements EventLog {
 
   /** Runs `work` after the project's earlier writes, a turn of the event loop later (a write takes time). */
   private enqueue<T>(projectId: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.writes.get(projectId) ?? Promise.resolve();
-    const result = previous.then(() => new Promise<void>((resolve) => setTimeout(resolve, 0))).then(work);
-    const settled = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.writes.set(projectId, settled);
-    void settled.then(() => {
-      if (this.writes.get(projectId) === settled) this.writes.delete(projectId);
+    return this.writes.after(projectId, async () => {
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      return work();
     });
-    return result;
   }
 
   private hash(texts: BlobText[]): Promise<StoredText[]> {
