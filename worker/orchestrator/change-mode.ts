@@ -18,6 +18,7 @@ import { type EditResult, applyEditBlocks, editRepairLines } from '../changes/ed
 import type { PayloadOf } from '../events/catalog.ts';
 import type { ProjectState } from '../events/projections/project-state.ts';
 import type { ReadBlob } from './agent-input.ts';
+import { proposalOf } from './plan-completion.ts';
 import { validatePlan } from './plan-validation.ts';
 
 /** An existing file longer than this is changed with edit blocks, not sent whole. */
@@ -98,14 +99,7 @@ export function changeProposal(
     };
   });
   return {
-    planId,
-    summary: plan.summary,
-    complexity: plan.complexity,
-    estimate: plan.estimate,
-    tasks,
-    stack: plan.stack,
-    languages: plan.languages,
-    source: 'ai',
+    ...proposalOf(plan, planId, tasks),
     change: { request: request.slice(0, 10_000) || '(no request given)' },
   };
 }

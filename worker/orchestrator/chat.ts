@@ -16,6 +16,7 @@ import type { ProviderMessage } from '../providers/contract/provider-request.ts'
 import { agentInputFor } from './agent-input.ts';
 import { type MeasuredText, measure } from '../budget/index.ts';
 import { chooseRoute, sentUtf8Bytes } from './calls/metered-call.ts';
+import { proposalOf } from './plan-completion.ts';
 import { validatePlan } from './plan-validation.ts';
 import { newTaskRow } from '../events/projections/reduce-tasks.ts';
 import type { TaskRunnerDeps } from './task-runner.ts';
@@ -212,16 +213,7 @@ export function planChanges(state: ProjectState, answer: ChatReply, maxPlanTasks
       {
         type: 'plan-propose',
         actor: manager,
-        payload: {
-          planId: `${plan.planId.replace(/-r\d+$/, '')}-r${plan.revision + 1}`,
-          summary: plan.summary,
-          complexity: plan.complexity,
-          estimate: plan.estimate,
-          tasks,
-          stack: plan.stack,
-          languages: plan.languages,
-          source: plan.source,
-        },
+        payload: proposalOf(plan, `${plan.planId.replace(/-r\d+$/, '')}-r${plan.revision + 1}`, tasks, plan.source),
       },
     ];
   }

@@ -2,7 +2,6 @@
  * The Project Manager's plan (or change plan) as a `plan-propose`, approved in the same
  * batch when the project approves plans automatically.
  */
-import type { Plan } from '../agents/index.ts';
 import { scoreTask } from '../artifacts/quality.ts';
 import type { EventDraft, PayloadOf } from '../events/catalog.ts';
 import { sha256Hex } from '../events/hash.ts';
@@ -10,17 +9,28 @@ import type { ProjectState } from '../events/projections/project-state.ts';
 import { type AnswerFacts, type Completion, completeEvent, qualityEvent } from './task-completion.ts';
 import { system } from './run-context.ts';
 
-/** A plan as its `plan-propose` payload. */
-export function proposalOf(plan: Plan, planId: string): PayloadOf<'plan-propose'> {
+type Proposal = PayloadOf<'plan-propose'>;
+
+/**
+ * A plan as its `plan-propose` payload, with `tasks` in place of its own: the one place
+ * that says which of a plan's fields a proposal carries (a plan, a change plan, a plan
+ * revised in the chat).
+ */
+export function proposalOf(
+  plan: Pick<Proposal, 'summary' | 'complexity' | 'estimate' | 'stack' | 'languages'>,
+  planId: string,
+  tasks: Proposal['tasks'],
+  source: Proposal['source'] = 'ai',
+): Proposal {
   return {
     planId,
     summary: plan.summary,
     complexity: plan.complexity,
     estimate: plan.estimate,
-    tasks: plan.tasks,
+    tasks,
     stack: plan.stack,
     languages: plan.languages,
-    source: 'ai',
+    source,
   };
 }
 

@@ -39,7 +39,7 @@ const planner = taskAgent({
     const checked = validatePlan(plan, { maxTasks: limits.maxPlanTasks });
     return checked.ok ? [] : checked.errors;
   },
-  complete: (plan, { state, facts }) => planCompletion(state, facts, proposalOf(plan, newPlanId())),
+  complete: (plan, { state, facts }) => planCompletion(state, facts, proposalOf(plan, newPlanId(), plan.tasks)),
 });
 
 /** The Project Manager planning a change: its graph, and its files against the project's. */
