@@ -4,6 +4,7 @@ import { sha256Hex } from '../events/hash.ts';
 import { sha256Schema } from '../events/schemas/common.ts';
 import { parseStoredEvent } from '../events/validate.ts';
 import { fromBase64Url, toBase64Url } from './base64url.ts';
+import { readCapped } from '../streams/read-capped.ts';
 
 /**
  * The sync wire format: each message of a project's stream (`application/json`) is an
@@ -130,26 +131,7 @@ async function through(
   // Failures surface on the readable side, which is awaited below.
   writer.write(bytes).catch(() => undefined);
   writer.close().catch(() => undefined);
-  const reader = transform.readable.getReader();
-  const parts: Uint8Array[] = [];
-  let length = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    length += value.byteLength;
-    if (length > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw new TooLargeError();
-    }
-    parts.push(value);
-  }
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.byteLength;
-  }
-  return out;
+  return readCapped(transform.readable.getReader(), limit, () => new TooLargeError());
 }
 const indexData = encoder.encode('orchestra-sync-v1|index');
 const blobData = (projectId: string, hash: string) => encoder.encode(`orchestra-sync-v1|${projectId}|blob|${hash}`);

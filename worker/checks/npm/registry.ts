@@ -1,6 +1,7 @@
 import { InstallBlockedError } from './install-blocked.ts';
 import type { PackageCache } from './package-cache.ts';
 import { type Packument, packumentToJson, readPackument } from './packument.ts';
+import { readCapped } from '../../streams/read-capped.ts';
 
 /**
  * Package metadata and archives from an npm registry, with the device's cache in front:
@@ -150,25 +151,6 @@ export class RegistryClient {
       await response.body.cancel().catch(() => undefined);
       throw tooLarge();
     }
-    const reader = response.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        throw tooLarge();
-      }
-      chunks.push(value);
-    }
-    const bytes = new Uint8Array(total);
-    let offset = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
-    return bytes;
+    return readCapped(response.body.getReader(), maxBytes, tooLarge);
   }
 }

@@ -1,4 +1,5 @@
 import { unpackTar } from 'modern-tar';
+import { readCapped } from '../../streams/read-capped.ts';
 
 /**
  * A downloaded package archive, checked before anything of it is used: its bytes against
@@ -89,31 +90,16 @@ export function integrityKey(dist: {
 
 async function gunzip(bytes: Uint8Array, limit: number, label: string): Promise<Uint8Array> {
   const stream = new Blob([bytes.slice().buffer]).stream().pipeThrough(new DecompressionStream('gzip'));
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > limit) {
-        await reader.cancel();
-        throw new PackageRefusedError(`${label} was refused: it unpacks to more than ${megabytes(limit)}.`);
-      }
-      chunks.push(value);
-    }
+    return await readCapped(
+      stream.getReader(),
+      limit,
+      () => new PackageRefusedError(`${label} was refused: it unpacks to more than ${megabytes(limit)}.`),
+    );
   } catch (error) {
     if (error instanceof PackageRefusedError) throw error;
     throw new PackageRefusedError(`${label} was refused: its archive is not valid gzip.`);
   }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }
 
 const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
