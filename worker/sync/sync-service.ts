@@ -13,8 +13,6 @@ import { createSpace, joinSpace, type SpaceConnection } from './sync-space.ts';
 import { offStatus, type ProjectSyncStatus, type SyncStatus } from './sync-status.ts';
 import { SyncStatusBoard } from './sync-status-board.ts';
 
-export type { SyncServiceOptions } from './sync-service-options.ts';
-
 const lockName = 'orchestra-sync';
 
 /**
