@@ -34,6 +34,16 @@ const deletedKey = (projectId: string) => `${deletedPrefix}${projectId}`;
 /** Projects deleted here for every device, until the space has been told. */
 const retirePrefix = 'syncRetire:';
 const retireKey = (projectId: string) => `${retirePrefix}${projectId}`;
+/** Projects another device deleted for every device, until this device has deleted its copy. */
+const removePrefix = 'syncRemove:';
+const removeKey = (projectId: string) => `${removePrefix}${projectId}`;
+
+/** A deletion for every device, as this device carries it out. */
+export interface RetireRecord {
+  name: string;
+  /** The index has said so already: only the server's copy is left to delete. */
+  told: boolean;
+}
 
 export const freshCursor = (): ProjectCursor => ({ offset: '-1', remoteSeq: 0, epoch: 0, remote: false });
 
@@ -63,6 +73,7 @@ export class DeviceSyncState {
       await this.db.meta.where('key').startsWith('syncProject:').delete();
       await this.db.meta.where('key').startsWith(deletedPrefix).delete();
       await this.db.meta.where('key').startsWith(retirePrefix).delete();
+      await this.db.meta.where('key').startsWith(removePrefix).delete();
     });
   }
 
@@ -101,19 +112,41 @@ export class DeviceSyncState {
     });
   }
 
-  /** The projects deleted here for every device whose deletion the space has not heard of yet, with their names. */
-  async toRetire(): Promise<Array<{ projectId: string; name: string }>> {
+  /** The projects deleted here for every device whose deletion the server has not carried out yet. */
+  async toRetire(): Promise<Array<{ projectId: string } & RetireRecord>> {
     const rows = await this.db.meta.where('key').startsWith(retirePrefix).toArray();
-    return rows.map((row) => ({ projectId: row.key.slice(retirePrefix.length), name: String(row.value) }));
+    return rows.map((row) => {
+      const value = row.value as Partial<RetireRecord> | string;
+      // Session 12's first form held the name alone.
+      const record = typeof value === 'string' ? { name: value, told: false } : value;
+      return { projectId: row.key.slice(retirePrefix.length), name: String(record.name), told: record.told === true };
+    });
   }
 
-  /** Remembers that the space must hear the project was deleted on every device (`retired` once it has). */
-  async markRetire(projectId: string, name: string): Promise<void> {
-    await this.db.meta.put({ key: retireKey(projectId), value: name });
+  /** Remembers where the deletion of the project for every device stands (`retired` once it is done). */
+  async markRetire(projectId: string, record: RetireRecord): Promise<void> {
+    await this.db.meta.put({ key: retireKey(projectId), value: { ...record } });
   }
 
   async retired(projectId: string): Promise<void> {
     await this.db.meta.delete(retireKey(projectId));
+  }
+
+  /**
+   * The copies another device deleted for every device that this one is still to delete,
+   * each with how far the server held its log when this device stopped syncing it.
+   */
+  async toRemove(): Promise<Array<{ projectId: string; syncedSeq: number }>> {
+    const rows = await this.db.meta.where('key').startsWith(removePrefix).toArray();
+    return rows.map((row) => ({ projectId: row.key.slice(removePrefix.length), syncedSeq: Number(row.value) || 0 }));
+  }
+
+  async markRemove(projectId: string, syncedSeq: number): Promise<void> {
+    await this.db.meta.put({ key: removeKey(projectId), value: syncedSeq });
+  }
+
+  async removed(projectId: string): Promise<void> {
+    await this.db.meta.delete(removeKey(projectId));
   }
 
   /** Undoes `markDeleted` (the delete was refused): the cursor goes back as it was. */

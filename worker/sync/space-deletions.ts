@@ -1,13 +1,15 @@
 import type { EventLog } from '../events/store/contract.ts';
-import type { DeviceSyncState } from './device-sync-state.ts';
+import type { DeviceSyncState, RetireRecord } from './device-sync-state.ts';
 import type { SpaceIndex } from './space-index.ts';
 import { bearer, projectStreamUrl } from './space-streams.ts';
 import { type SyncError, syncErrorOf, syncFailure } from './sync-errors.ts';
+import type { Backoff, SyncRetry } from './sync-retry.ts';
 import type { SpaceConnection } from './sync-space.ts';
 
 /** What deleting projects across the space needs from the service that runs it. */
 export interface SpaceDeletionsHost {
   state: DeviceSyncState;
+  retry: SyncRetry;
   store: Pick<EventLog, 'headSeq'>;
   index: SpaceIndex;
   /** Projects of the space deleted on this device (shared with the service: never followed again). */
@@ -29,16 +31,20 @@ export interface SpaceDeletionsHost {
 
 /**
  * A project deleted on every device of the space. The device where the person chose so
- * says it in the index and has the server let go of the project's stream (kept on the
- * device and tried again at each scan until the server has heard). Every other device,
- * reading that in the index, deletes its copy — unless it holds work on it the server
- * never received: that copy stays on the device, no longer synced, so nothing is lost.
+ * says it in the index, then has the server let go of the project's stream; each step is
+ * remembered on the device, and the second is tried again after a backoff until it is
+ * done. Every other device, reading that in the index, stops syncing its copy and
+ * deletes it, once the project's runner there has stopped, unless it then holds work on
+ * it the server never received: that copy stays on the device, no longer synced, so
+ * nothing is lost. A copy another tab runs is tried again at each scan, after a restart
+ * too.
  */
 export class SpaceDeletions {
-  /** Projects another device deleted that this one could not delete yet (another tab ran them). */
-  private readonly pending = new Set<string>();
+  private readonly deleting: Backoff;
 
-  constructor(private readonly host: SpaceDeletionsHost) {}
+  constructor(private readonly host: SpaceDeletionsHost) {
+    this.deleting = host.retry.backoff('retire');
+  }
 
   /**
    * The project is being deleted on this device alone: its stream is no longer tailed, its
@@ -57,46 +63,50 @@ export class SpaceDeletions {
     };
   }
 
-  /** The project, already deleted on this device, goes from every device: remembered until the server hears. */
+  /** The project, already deleted on this device, goes from every device: remembered until the server has done it. */
   async retire(connection: SpaceConnection | undefined, projectId: string, name: string): Promise<void> {
-    await this.host.state.markRetire(projectId, name);
-    if (connection) await this.tell(connection, projectId, name);
+    await this.host.state.markRetire(projectId, { name, told: false });
+    if (connection) await this.carryOut(connection, { projectId, name, told: false });
   }
 
-  /** What waits: deletions the server has not heard of, and copies this device could not delete yet. */
+  /** What waits: deletions the server has not carried out, and copies this device has not deleted yet. */
   async retryPending(connection: SpaceConnection): Promise<void> {
-    for (const { projectId, name } of await this.host.state.toRetire()) await this.tell(connection, projectId, name);
-    if (this.pending.size > 0) await this.removePending();
+    for (const retiring of await this.host.state.toRetire()) await this.carryOut(connection, retiring);
+    for (const { projectId, syncedSeq } of await this.host.state.toRemove())
+      await this.removeCopy(projectId, syncedSeq);
   }
 
   /** The index says another device deleted the project from the space. */
   async removed(projectId: string): Promise<void> {
     if (this.host.deleted.has(projectId)) return;
-    const synced = this.host.syncedSeq(projectId) ?? (await this.host.state.cursor(projectId)).remoteSeq;
-    const head = await this.host.store.headSeq(projectId);
+    const syncedSeq = this.host.syncedSeq(projectId) ?? (await this.host.state.cursor(projectId)).remoteSeq;
+    // Nothing more is pulled or pushed; what the server held stays the mark.
     this.host.unfollow(projectId);
     this.host.deleted.add(projectId);
+    await this.host.state.markRemove(projectId, syncedSeq);
     await this.host.state.markDeleted(projectId);
-    // Nothing here, or work here the server never had: nothing to delete, or kept.
-    if (head === 0 || head > synced) return;
-    this.pending.add(projectId);
-    await this.removePending();
+    await this.removeCopy(projectId, syncedSeq);
   }
 
-  forget(): void {
-    this.pending.clear();
+  /**
+   * Deletes this device's copy, if it holds nothing past what the server had: asked once
+   * the runner here has stopped, and again at each attempt, so work written meanwhile (by
+   * another tab that runs it) keeps the copy.
+   */
+  private async removeCopy(projectId: string, syncedSeq: number): Promise<void> {
+    await this.host.release?.(projectId);
+    const head = await this.host.store.headSeq(projectId);
+    if (head === 0 || head > syncedSeq || !this.host.remove || (await this.host.remove(projectId).catch(() => false)))
+      await this.host.state.removed(projectId);
   }
 
-  private async removePending(): Promise<void> {
-    for (const projectId of [...this.pending]) {
-      await this.host.release?.(projectId);
-      const removed = this.host.remove ? await this.host.remove(projectId).catch(() => false) : true;
-      if (removed) this.pending.delete(projectId);
+  private async carryOut(connection: SpaceConnection, retiring: { projectId: string } & RetireRecord): Promise<void> {
+    const { projectId, name } = retiring;
+    if (!retiring.told) {
+      if (!(await this.host.index.retire(connection, projectId, name))) return;
+      await this.host.state.markRetire(projectId, { name, told: true });
     }
-  }
-
-  private async tell(connection: SpaceConnection, projectId: string, name: string): Promise<void> {
-    if (!(await this.host.index.retire(connection, projectId, name))) return;
+    if (!this.deleting.ready()) return;
     try {
       const response = await connection.fetch(projectStreamUrl(connection, projectId), {
         method: 'DELETE',
@@ -105,8 +115,11 @@ export class SpaceDeletions {
       // Gone already is as good: another device deleted it too, or it never reached the server.
       if (!response.ok && response.status !== 404) throw await syncErrorOf(response, connection.serverUrl);
       await this.host.state.retired(projectId);
+      this.deleting.succeeded();
     } catch (error) {
-      this.host.failed(syncFailure(error, connection.serverUrl));
+      const failure = syncFailure(error, connection.serverUrl);
+      this.deleting.failed(failure);
+      this.host.failed(failure);
     }
   }
 }

@@ -63,8 +63,14 @@ export class SpaceIndex {
           const unsubscribe = response.subscribeJson<unknown>(async (batch) => {
             try {
               backoff.succeeded();
-              for (const item of batch.items) {
-                const entry = await openIndexEntry(connection.key, indexEnvelopeSchema.parse(item));
+              const entries: IndexEntry[] = [];
+              for (const item of batch.items)
+                entries.push(await openIndexEntry(connection.key, indexEnvelopeSchema.parse(item)));
+              // A project deleted later in the same batch is not followed first: following
+              // it would make its stream again on the server.
+              const gone = new Set(entries.filter((entry) => entry.deleted).map((entry) => entry.projectId));
+              for (const entry of entries) {
+                if (gone.has(entry.projectId) && !entry.deleted) continue;
                 if (entry.deleted) {
                   // Its last word: whatever named it before, it is gone from the space.
                   this.entries.set(entry.projectId, entry);

@@ -85,6 +85,7 @@ export class SyncService {
     });
     this.deletions = new SpaceDeletions({
       state: this.state,
+      retry: this.retry,
       store: engine.store,
       index: this.index,
       deleted: this.deleted,
@@ -248,7 +249,6 @@ export class SyncService {
     this.live.clear();
     this.connection = undefined;
     this.index.forget();
-    this.deletions.forget();
   }
 
   private async connect(serverUrl: string, secret: string, deviceName: string, save: boolean): Promise<void> {

@@ -32,6 +32,8 @@ interface Device {
   sync: SyncService;
   /** While true, every request of this device fails as with no network. */
   offline: { value: boolean };
+  /** Requests this says to refuse fail as with no network (the others go through). */
+  deny: { value: ((method: string, url: string) => boolean) | undefined };
   /** Every request this device made, in order. */
   requests: Array<{ method: string; url: string }>;
   /** Reads (GET) of each stream waiting for their answer now, and the most there ever were at once. */
@@ -42,11 +44,17 @@ interface Device {
 
 function device(
   name: string,
-  options: { release?: (projectId: string) => Promise<void>; maxLive?: number; pollMs?: number } = {},
+  options: {
+    release?: (projectId: string) => Promise<void>;
+    remove?: (projectId: string) => Promise<boolean>;
+    maxLive?: number;
+    pollMs?: number;
+  } = {},
 ): Device {
   const db = new OrchestraDb(`sync-${name}-${ulid()}`);
   const engine = createEngine(db);
   const offline = { value: false };
+  const deny: Device['deny'] = { value: undefined };
   const requests: Array<{ method: string; url: string }> = [];
   const reads = { open: new Map<string, number>(), most: new Map<string, number>() };
   const longPolls = { open: 0, most: 0 };
@@ -54,7 +62,7 @@ function device(
     const url = input instanceof Request ? input.url : String(input);
     const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
     requests.push({ method, url });
-    if (offline.value) return Promise.reject(new TypeError('Failed to fetch'));
+    if (offline.value || deny.value?.(method, url)) return Promise.reject(new TypeError('Failed to fetch'));
     if (method !== 'GET' || !url.includes('/streams/')) return fetch(input, init);
     const stream = url.split('?')[0]!;
     const open = (reads.open.get(stream) ?? 0) + 1;
@@ -79,7 +87,7 @@ function device(
     db.close();
     await db.delete();
   });
-  return { name, engine, sync, offline, requests, reads, longPolls };
+  return { name, engine, sync, offline, deny, requests, reads, longPolls };
 }
 
 const message = (text: string): EventDraft => ({
@@ -419,6 +427,11 @@ describe('a device syncs its projects with the others of its space', () => {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     for (const on of [a, b, c]) expect(await names(on)).toEqual(['Kept']);
     expect(await log(c, projectId)).toEqual([]);
+    // Reading the index from its start, C did not make the deleted project's stream again.
+    const again = await fetch(projectStreamUrl(connection, projectId), {
+      headers: { authorization: `Bearer ${connection.token}` },
+    });
+    expect(again.status).toBe(404);
   });
 
   test('a device that holds work on a project the server never had keeps it when another deletes it everywhere', async () => {
@@ -439,6 +452,73 @@ describe('a device syncs its projects with the others of its space', () => {
     expect(await log(b, projectId)).toHaveLength(3);
     expect(await names(b)).toEqual(['Shop']);
     expect(await names(a)).toEqual([]);
+  });
+
+  test('a copy another tab runs is not deleted under it: what it writes meanwhile keeps the copy', async () => {
+    const { url } = await server();
+    const a = device('laptop');
+    // B's attempts to delete are refused while another of its tabs runs the project.
+    let attempts = 0;
+    const otherTab = { runs: true };
+    const b = device('phone', {
+      remove: async (projectId) => {
+        attempts += 1;
+        if (otherTab.runs) return false;
+        return (await createHousekeeping(b.engine).deleteProject(projectId)).ok;
+      },
+    });
+    const projectId = await newProject(a, 'Shop');
+    const secret = await a.sync.create(url, 'laptop');
+    await b.sync.join(url, secret, 'phone');
+    await until(
+      () => log(b, projectId),
+      (events) => events.length === 2,
+    );
+    await deleteEverywhere(a, projectId, 'Shop');
+    await until(
+      () => Promise.resolve(attempts),
+      (count) => count > 0,
+    );
+    // That tab writes on (never pushed: the space deleted the project), then lets go.
+    await b.engine.store.append(projectId, [message('the other tab goes on')]);
+    otherTab.runs = false;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await log(b, projectId)).toHaveLength(3);
+    expect(await names(b)).toEqual(['Shop']);
+  });
+
+  test('a deletion the server cannot carry out yet says so in the index once and backs off', async () => {
+    const { url } = await server();
+    const a = device('laptop');
+    const projectId = await newProject(a, 'Shop');
+    await a.sync.create(url, 'laptop');
+    await until(
+      () => Promise.resolve(a.sync.current()),
+      (status) => status.state === 'connected' && status.waiting === 0,
+    );
+    a.deny.value = (method) => method === 'DELETE';
+    const before = a.requests.length;
+    await deleteEverywhere(a, projectId, 'Shop');
+    // Scans every 100 ms for 2.5 s: the tombstone went once, the DELETE waits its backoff.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const since = a.requests.slice(before);
+    const toIndex = since.filter((request) => request.method === 'POST' && request.url.includes('/streams/index'));
+    const deletes = since.filter((request) => request.method === 'DELETE');
+    expect(toIndex).toHaveLength(1);
+    expect(deletes.length).toBeGreaterThan(0);
+    expect(deletes.length).toBeLessThanOrEqual(5);
+    a.deny.value = undefined;
+    a.sync.retryNow();
+    const connection = await joinSpace(url, (await a.sync.secret())!);
+    await until(
+      async () =>
+        (
+          await fetch(projectStreamUrl(connection, projectId), {
+            headers: { authorization: `Bearer ${connection.token}` },
+          })
+        ).status,
+      (status) => status === 404,
+    );
   });
 
   test('a device keeps one read open per stream, and long-polls the index and at most three projects', async () => {
