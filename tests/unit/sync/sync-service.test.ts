@@ -487,6 +487,33 @@ describe('a device syncs its projects with the others of its space', () => {
     expect(await names(b)).toEqual(['Shop']);
   });
 
+  test('a copy still to delete when the device restarts is deleted after it, once nothing holds it', async () => {
+    const { url } = await server();
+    const a = device('laptop');
+    const otherTab = { runs: true };
+    const b = device('phone', {
+      remove: async (projectId) => !otherTab.runs && (await createHousekeeping(b.engine).deleteProject(projectId)).ok,
+    });
+    const projectId = await newProject(a, 'Shop');
+    const secret = await a.sync.create(url, 'laptop');
+    await b.sync.join(url, secret, 'phone');
+    await until(
+      () => log(b, projectId),
+      (events) => events.length === 2,
+    );
+    await deleteEverywhere(a, projectId, 'Shop');
+    await until(
+      async () => (await b.sync.projectStatus(projectId)).synced,
+      (synced) => !synced,
+    );
+    // B restarts while another tab still holds the project; then that tab lets go, having written nothing.
+    b.sync.stop();
+    await b.sync.resume();
+    otherTab.runs = false;
+    await until(names.bind(null, b), (list) => list.length === 0);
+    expect(await log(b, projectId)).toEqual([]);
+  });
+
   test('a deletion the server cannot carry out yet says so in the index once and backs off', async () => {
     const { url } = await server();
     const a = device('laptop');
