@@ -92,12 +92,13 @@ test('A closes, B takes over and closes, C takes over — each last broadcast lo
   expect(finished.notice).toBeUndefined();
 }, 90_000);
 
-test('a tab that gets the lock at once after a writer closed unheard recovers on its first try', async () => {
-  const name = `take-over-${Date.now()}-first`;
+/**
+ * Tab A runs a project whose Project Manager never answers: a writer's recovery calls it
+ * again, which is how a test sees the next tab resume. Resolves once A's call is out.
+ */
+async function runningOnA(name: string) {
   const channelName = `${name}-events`;
   const locks = new MemoryLocks();
-  // The Project Manager never answers: a writer's recovery calls it again, which is how the
-  // test sees the next tab resume.
   scriptTeam(sim, 'openai', { 'project-manager': { kind: 'hang', after: 'request' } });
   const planCalls = () => sim.requests.filter((request) => roleOf(request) === 'project-manager').length;
   const a = openTab(name, locks, channelName);
@@ -110,6 +111,12 @@ test('a tab that gets the lock at once after a writer closed unheard recovers on
   const before = planCalls();
   await a.api.startRun(projectId);
   await expect.poll(planCalls, { timeout: 20_000 }).toBe(before + 1);
+  return { a, locks, channelName, projectId, planCalls, before };
+}
+
+test('a tab that gets the lock at once after a writer closed unheard recovers on its first try', async () => {
+  const name = `take-over-${Date.now()}-first`;
+  const { a, locks, channelName, projectId, planCalls, before } = await runningOnA(name);
 
   // B reads the project (as a page does before it opens it), then A commits once more
   // with its notice lost, and closes.
@@ -137,20 +144,7 @@ test('a tab that gets the lock at once after a writer closed unheard recovers on
 
 test('a take-over whose recovery cannot be written says so to the watchers and tries again until it is', async () => {
   const name = `take-over-${Date.now()}-failing`;
-  const channelName = `${name}-events`;
-  const locks = new MemoryLocks();
-  scriptTeam(sim, 'openai', { 'project-manager': { kind: 'hang', after: 'request' } });
-  const planCalls = () => sim.requests.filter((request) => roleOf(request) === 'project-manager').length;
-  const a = openTab(name, locks, channelName);
-  await a.api.updateProvider('openai', { baseUrl: sim.baseUrl('openai') });
-  await a.api.setKey('openai', 'sk-test-take-over-00000000000000');
-  const created = await a.api.createProject({ name: 'Notes', description: 'Notes.', autoApprove: true });
-  if (!created.ok) throw new Error(created.message);
-  const { projectId } = created.value;
-  expect((await a.api.openProject(projectId)).ok).toBe(true);
-  const before = planCalls();
-  await a.api.startRun(projectId);
-  await expect.poll(planCalls, { timeout: 20_000 }).toBe(before + 1);
+  const { a, locks, channelName, projectId, planCalls, before } = await runningOnA(name);
 
   // B watches; its log writes fail (not for quota) until the test lets them through.
   const b = openTab(name, locks, channelName);
