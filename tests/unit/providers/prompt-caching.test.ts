@@ -278,6 +278,27 @@ test('Anthropic: a request sent while another of its prefix is still being read 
   expect(second).toMatchObject({ cachedInputTokens: prefixTokens, cacheWriteTokens: 0 });
 });
 
+test('Anthropic: a request whose stream fails before its answer begins lets the ones waiting on it go at once', async () => {
+  clock.now += 3_600_000;
+  // A wait far longer than the test may take: only the failed stream letting go ends it.
+  const ledger = new CacheLedger(() => clock.now, 600_000);
+  const connection = { provider: 'anthropic', apiKey: 'sk-test-cache', baseUrl: sim.baseUrl('anthropic') } as const;
+  sim.enqueue('anthropic', { kind: 'malformed' }, { kind: 'text', text: 'done' });
+  await collect(
+    createAdapter(connection, { cacheLedger: ledger }).stream(
+      requestFor('claude-sonnet-4-5', 'fails'),
+      new AbortController().signal,
+    ),
+  );
+  const parts = await collect(
+    createAdapter(connection, { cacheLedger: ledger }).stream(
+      requestFor('claude-sonnet-4-5', 'after it'),
+      new AbortController().signal,
+    ),
+  );
+  expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'stop' });
+}, 15_000);
+
 test('Anthropic: the wait for another answer to begin is bounded: a request behind one that hangs still goes out', async () => {
   clock.now += 3_600_000;
   const ledger = new CacheLedger(() => clock.now, 50);

@@ -112,7 +112,16 @@ export function createAnthropicAdapter(
           return [...usage, refusal ? { type: 'error', error: refusal } : { type: 'finish', reason }];
         },
       };
-      return guardStream({ provider: 'anthropic', request, signal, toError }, open, mapper);
+      // However the stream ends (a failure mid-way calls no `end`), calls waiting on what it
+      // caches are let go.
+      const stream = guardStream({ provider: 'anthropic', request, signal, toError }, open, mapper);
+      return (async function* () {
+        try {
+          yield* stream;
+        } finally {
+          begun();
+        }
+      })();
     },
 
     async listModels(signal): Promise<ModelInfo[]> {
