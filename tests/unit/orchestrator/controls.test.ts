@@ -56,7 +56,11 @@ test('Pause lets calls in flight finish and starts nothing new; Next agent runs 
   scriptDefaultTeam(sim, slowBuilders(150));
   const projectId = await approvedProject(api);
   await api.approvePlan(projectId);
-  await waitFor(api, projectId, (view) => view.tasks.some((task) => task.status === 'running'));
+  // Both builders (api and ui) must be in flight before the pause: under load the second may
+  // not have launched yet when the first shows running, and then it rightly never starts.
+  const launched = (view: Awaited<ReturnType<typeof waitFor>>, taskId: string) =>
+    ['running', 'done'].includes(view.tasks.find((task) => task.taskId === taskId)?.status ?? '');
+  await waitFor(api, projectId, (view) => launched(view, 'api') && launched(view, 'ui'));
   expect((await api.pauseRun(projectId)).ok).toBe(true);
   // The two tasks in flight (api and ui) finish; tests (ready once api is done) does not start.
   const paused = await waitFor(
@@ -121,7 +125,9 @@ test('Emergency stop aborts every call at once, gives back every reservation and
   });
   const projectId = await approvedProject(api);
   await api.approvePlan(projectId);
-  await waitFor(api, projectId, (view) => view.tasks.filter((task) => task.status === 'running').length === 2);
+  const launched = (view: Awaited<ReturnType<typeof waitFor>>, taskId: string) =>
+    ['running', 'done'].includes(view.tasks.find((task) => task.taskId === taskId)?.status ?? '');
+  await waitFor(api, projectId, (view) => launched(view, 'api') && launched(view, 'ui'));
   await received((request) => roleOf(request) === 'code-generator' || roleOf(request) === 'ui-designer', mark, 2);
   expect((await api.emergencyStop(projectId)).ok).toBe(true);
   const stopped = await waitFor(api, projectId, () => true);
