@@ -1,6 +1,7 @@
 import type { OrchestraDb } from '../db/database.ts';
 import { appDeviceKey } from '../providers/keys/device-key.ts';
 import { type Sealed, seal, unseal } from '../providers/keys/passphrase-crypto.ts';
+import type { ForkOrigin } from './sync-envelope.ts';
 
 /**
  * What this device keeps about sync, in the engine's `meta` table (never in settings,
@@ -25,6 +26,8 @@ export interface ProjectCursor {
   epoch: number;
   /** The events came from another device and no one here took the project over. */
   remote: boolean;
+  /** The project is a copy whose stream was forked from another's: how to make and open it. */
+  fork?: ForkOrigin;
 }
 
 const spaceKey = 'syncSpace';

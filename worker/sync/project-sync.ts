@@ -2,6 +2,7 @@ import { type DurableStream, IdempotentProducer, StaleEpochError } from '@durabl
 import type { OrchestraEvent } from '../events/catalog.ts';
 import type { EventLog } from '../events/store/contract.ts';
 import type { DeviceSyncState, ProjectCursor } from './device-sync-state.ts';
+import { forkHeaders, openForkBlob, openForkEvents } from './fork-origin.ts';
 import { textHashes } from './project-texts.ts';
 import { bearer, projectStreamUrl, spaceStream } from './space-streams.ts';
 import { StreamTail } from './stream-tail.ts';
@@ -10,8 +11,6 @@ import {
   type AnyEventEnvelope,
   type BlobEnvelope,
   envelopeSchema,
-  openBlob,
-  openEvents,
   placesOf,
   sealBlob,
   sealEvents,
@@ -34,9 +33,10 @@ export interface ProjectSyncHost {
   failed(error: SyncError): void;
   /**
    * The stream holds another device's event where this log has its own (they wrote the
-   * project apart). The host keeps both sides; this project's sync stops.
+   * project apart). The host keeps both sides; this project's sync stops. `agreed` is the
+   * last place in the stream this device read and holds too: where a copy can fork it.
    */
-  diverged(projectId: string, fromSeq: number): void;
+  diverged(projectId: string, fromSeq: number, agreed: { offset: string; seq: number }): void;
   /** Another device's events were just folded in: the project is being written elsewhere now. */
   active?(projectId: string): void;
 }
@@ -112,7 +112,7 @@ export class ProjectSync {
       host.retry.backoff(`tail:${projectId}`),
       () => this.cursor.offset,
       (items, offset, upToDate) => this.fold(items, offset, upToDate),
-      options,
+      { ...options, createHeaders: forkHeaders(cursor.fork) },
     );
   }
 
@@ -237,7 +237,10 @@ export class ProjectSync {
       const differs = overlap.find((place) => ids.get(place.seq) !== place.id);
       if (differs) {
         this.stop();
-        this.host.diverged(this.projectId, differs.seq);
+        this.host.diverged(this.projectId, differs.seq, {
+          offset: this.cursor.offset,
+          seq: this.cursor.remoteSeq,
+        });
         return false;
       }
     }
@@ -255,7 +258,7 @@ export class ProjectSync {
       for (const { seq, envelope } of fresh) {
         let bySeq = opened.get(envelope);
         if (!bySeq) {
-          const run = await openEvents(connection.key, this.projectId, envelope);
+          const run = await openForkEvents(connection.key, this.projectId, this.cursor.fork, envelope);
           opened.set(envelope, (bySeq = new Map(run.map((event) => [event.seq, event]))));
         }
         events.push(bySeq.get(seq)!);
@@ -263,7 +266,8 @@ export class ProjectSync {
       const blobs: Array<{ hash: string; content: string }> = [];
       for (const hash of new Set(events.flatMap(textHashes))) {
         const sealed = this.texts.get(hash);
-        if (sealed) blobs.push({ hash, content: await openBlob(connection.key, this.projectId, sealed) });
+        if (sealed)
+          blobs.push({ hash, content: await openForkBlob(connection.key, this.projectId, this.cursor.fork, sealed) });
       }
       if (this.abort.signal.aborted) return false;
       await store.appendStamped(this.projectId, events, blobs);

@@ -41,6 +41,11 @@ export interface SpaceDeletionsHost {
  */
 export class SpaceDeletions {
   private readonly deleting: Backoff;
+  /**
+   * Deletions being carried out now: a scan's retry while the person's own delete is
+   * still telling the index would tell it twice.
+   */
+  private readonly carrying = new Set<string>();
 
   constructor(private readonly host: SpaceDeletionsHost) {
     this.deleting = host.retry.backoff('retire');
@@ -101,6 +106,17 @@ export class SpaceDeletions {
   }
 
   private async carryOut(connection: SpaceConnection, retiring: { projectId: string } & RetireRecord): Promise<void> {
+    const { projectId } = retiring;
+    if (this.carrying.has(projectId)) return;
+    this.carrying.add(projectId);
+    try {
+      await this.carryOutNow(connection, retiring);
+    } finally {
+      this.carrying.delete(projectId);
+    }
+  }
+
+  private async carryOutNow(connection: SpaceConnection, retiring: { projectId: string } & RetireRecord): Promise<void> {
     const { projectId, name } = retiring;
     if (!retiring.told) {
       if (!(await this.host.index.retire(connection, projectId, name))) return;

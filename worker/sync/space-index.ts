@@ -35,6 +35,11 @@ export class SpaceIndex {
     return !this.entries.has(projectId) && this.announcing.ready();
   }
 
+  /** What the index says of the project, as read or announced here. */
+  entry(projectId: string): IndexEntry | undefined {
+    return this.entries.get(projectId);
+  }
+
   /** The sync stopped: what was read of the index, and a refusal of an announcement, are forgotten. */
   forget(): void {
     this.entries.clear();

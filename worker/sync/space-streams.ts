@@ -30,15 +30,21 @@ export function spaceStream(connection: SpaceConnection, url: string): DurableSt
 }
 
 /**
- * Creates the JSON stream at `url` if it is not there (creation is idempotent).
+ * Creates the JSON stream at `url` if it is not there (creation is idempotent: the same
+ * `headers`, a fork's included, confirm the stream that is there).
  * @throws SyncError saying why not (unreachable, wrong secret, quota…)
  */
-export async function ensureStream(connection: SpaceConnection, url: string, signal?: AbortSignal): Promise<void> {
+export async function ensureStream(
+  connection: SpaceConnection,
+  url: string,
+  signal?: AbortSignal,
+  headers: Record<string, string> = {},
+): Promise<void> {
   let response: Response;
   try {
     response = await connection.fetch(url, {
       method: 'PUT',
-      headers: { ...bearer(connection), 'content-type': 'application/json' },
+      headers: { ...headers, ...bearer(connection), 'content-type': 'application/json' },
       ...(signal ? { signal } : {}),
     });
   } catch {

@@ -26,6 +26,8 @@ export class StreamTail {
   /** The batch being folded: a read cut short waits for it before the next read begins. */
   private folding: Promise<unknown> = Promise.resolve();
   private readonly pollMs: number;
+  /** What the stream is created with (a fork's source), so that making sure of it confirms it. */
+  private readonly createHeaders: Record<string, string>;
 
   constructor(
     private readonly stream: DurableStream,
@@ -33,10 +35,11 @@ export class StreamTail {
     private readonly backoff: Backoff,
     private readonly from: () => string,
     private readonly fold: FoldBatch,
-    options: { live?: boolean; pollMs?: number } = {},
+    options: { live?: boolean; pollMs?: number; createHeaders?: Record<string, string> } = {},
   ) {
     this.live = options.live ?? true;
     this.pollMs = options.pollMs ?? defaultPollMs;
+    this.createHeaders = options.createHeaders ?? {};
   }
 
   get isLive(): boolean {
@@ -56,7 +59,7 @@ export class StreamTail {
       const interrupted = this.interrupt.signal;
       const live = this.live;
       try {
-        await ensureStream(this.host.connection, this.stream.url, signal);
+        await ensureStream(this.host.connection, this.stream.url, signal, this.createHeaders);
         const response = await this.stream.stream<unknown>({
           offset: this.from(),
           live: live ? 'long-poll' : false,

@@ -81,12 +81,43 @@ export type BlobEnvelope = z.infer<typeof blobEnvelopeSchema>;
 export type Envelope = z.infer<typeof envelopeSchema>;
 export type IndexEnvelope = z.infer<typeof indexEnvelopeSchema>;
 
+/**
+ * Where a copy's stream was forked from (the protocol's fork): the copy's stream starts
+ * with the messages of `from`'s stream up to `offset`, which hold the shared start of the
+ * log up to event `seq`, sealed under the projects they were written for. `lineage`
+ * names, oldest first, which project sealed each stretch: an event at or below an item's
+ * `toSeq` (and above the item before's) was sealed under that item's project.
+ */
+export const forkOriginSchema = z
+  .object({
+    from: z.string().min(1).max(64),
+    offset: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[0-9_]+$/),
+    seq: z.number().int().positive(),
+    lineage: z
+      .array(z.object({ projectId: z.string().min(1).max(64), toSeq: z.number().int().positive() }))
+      .min(1)
+      .max(32),
+  })
+  .refine(
+    (fork) =>
+      fork.lineage.at(-1)?.toSeq === fork.seq &&
+      fork.lineage.every((item, i) => i === 0 || item.toSeq > fork.lineage[i - 1]!.toSeq),
+    "A fork's stretches follow each other and end at its shared start's last event.",
+  );
+export type ForkOrigin = z.infer<typeof forkOriginSchema>;
+
 /** What the index says of a project: it exists in the space, under this name. */
 export const indexEntrySchema = z.object({
   projectId: z.string().min(1).max(64),
   name: z.string().max(200),
   /** A copy made when two devices wrote the project apart: the project it came from. */
   copyOf: z.string().min(1).max(64).optional(),
+  /** The copy's stream is a fork of the project it came from, sharing their common start. */
+  fork: forkOriginSchema.optional(),
   /** The project was deleted on every device of the space (the person chose so on one). */
   deleted: z.literal(true).optional(),
 });

@@ -5,9 +5,9 @@ import { ProjectSync, type ProjectSyncHost } from './project-sync.ts';
 import { defaultMaxLive, LiveTails } from './live-tails.ts';
 import { SpaceDeletions } from './space-deletions.ts';
 import { SpaceIndex } from './space-index.ts';
-import { splitDiverged } from './sync-divergence.ts';
+import { ProjectSplits } from './sync-divergence.ts';
 import type { IndexEntry } from './sync-envelope.ts';
-import { SyncError } from './sync-errors.ts';
+import { SyncError, syncFailure } from './sync-errors.ts';
 import { realClock, SyncRetry } from './sync-retry.ts';
 import { createSpace, joinSpace, type SpaceConnection } from './sync-space.ts';
 import { offStatus, type ProjectSyncStatus, type SyncStatus } from './sync-status.ts';
@@ -37,7 +37,7 @@ const lockName = 'orchestra-sync';
  *
  * Its parts: `SpaceIndex` reads and writes the index, `ProjectSync` pulls and pushes one
  * project, `LiveTails` says which projects' tails hold a long-poll, `SyncStatusBoard`
- * holds what the person sees, and `splitDiverged` makes a copy of a project two devices
+ * holds what the person sees, and `ProjectSplits` makes a copy of a project two devices
  * wrote apart. This class starts and stops them.
  */
 export class SyncService {
@@ -49,7 +49,7 @@ export class SyncService {
   private readonly unsubscribes = new Map<string, () => void>();
   private readonly index: SpaceIndex;
   /** Projects being split in two after a divergence: not followed until that is done. */
-  private readonly splitting = new Set<string>();
+  private readonly splitting: ProjectSplits;
   private running: AbortController | undefined;
   private scanTimer: ReturnType<typeof setInterval> | undefined;
   private readonly fetcher: typeof globalThis.fetch;
@@ -83,6 +83,21 @@ export class SyncService {
       follow: (projectId) => this.follow(projectId),
       removed: (projectId) => this.deletions.removed(projectId),
     });
+    this.splitting = new ProjectSplits({
+      store: engine.store,
+      state: this.state,
+      now: this.now,
+      release: options.release,
+      deviceName: () => this.deviceName,
+      connection: () => this.connection,
+      announce: (entry) => this.announce(entry),
+      unfollow: (projectId) => this.unfollow(projectId),
+      settled: async (projectId) => {
+        await this.follow(projectId);
+        await this.scan();
+      },
+      failed: (message) => this.status.patch({ state: 'failed', message }),
+    });
     this.deletions = new SpaceDeletions({
       state: this.state,
       retry: this.retry,
@@ -98,7 +113,7 @@ export class SyncService {
         if (remote) this.remoteAtStart.add(projectId);
         await this.follow(projectId);
       },
-      changed: () => void this.refreshWaiting(),
+      changed: () => this.background(() => this.refreshWaiting()),
       release: options.release,
       remove: options.remove,
       failed: (error) => this.status.failed(error),
@@ -251,6 +266,18 @@ export class SyncService {
     this.index.forget();
   }
 
+  /**
+   * Work nobody awaits (a scan, a count, a split): a failure while the sync runs is told
+   * like any other; once it was stopped (the worker closing), what was cut short is moot.
+   */
+  private background(work: () => Promise<unknown>): void {
+    const running = this.running;
+    void work().catch((error: unknown) => {
+      if (!running || running.signal.aborted || this.running !== running) return;
+      this.status.failed(syncFailure(error, this.connection?.serverUrl ?? ''));
+    });
+  }
+
   private async connect(serverUrl: string, secret: string, deviceName: string, save: boolean): Promise<void> {
     const connection = await joinSpace(serverUrl, secret, this.fetcher).catch(async (error: unknown) => {
       // Unreachable at start: keep the space and go on trying; a refusal is final.
@@ -282,7 +309,7 @@ export class SyncService {
       await Promise.race([indexRead, aborted]);
       if (running.signal.aborted) return;
       await this.scan();
-      this.scanTimer = setInterval(() => void this.scan(), this.options.scanMs ?? 1000);
+      this.scanTimer = setInterval(() => this.background(() => this.scan()), this.options.scanMs ?? 1000);
       // Held until `leave` or the worker closes: the other tabs wait their turn.
       await aborted;
     };
@@ -302,11 +329,11 @@ export class SyncService {
       retry: this.retry,
       changed: () => {
         this.status.patch({ lastSyncedAt: this.now() });
-        void this.refreshWaiting();
+        this.background(() => this.refreshWaiting());
       },
       reachable: () => this.status.reachable(),
       failed: (error) => this.status.failed(error),
-      diverged: (projectId, fromSeq) => void this.diverged(projectId, fromSeq),
+      diverged: (projectId, fromSeq, agreed) => this.background(() => this.splitting.split(projectId, fromSeq, agreed)),
       active: (projectId) => this.live.promote(projectId),
     };
   }
@@ -331,8 +358,12 @@ export class SyncService {
     await this.deletions.retryPending(this.connection);
     const rows = await this.engine.db.projects.toArray();
     for (const row of rows) {
-      if (row.status === 'deleted' || this.deleted.has(row.id)) continue;
-      if (this.index.lacks(row.id)) await this.announce({ projectId: row.id, name: row.name });
+      if (row.status === 'deleted' || this.deleted.has(row.id) || this.splitting.has(row.id)) continue;
+      if (this.index.lacks(row.id)) {
+        // A copy forked from another project's stream says so, or it could not be read.
+        const { fork } = await this.state.cursor(row.id);
+        await this.announce({ projectId: row.id, name: row.name, ...(fork ? { fork } : {}) });
+      }
       await this.follow(row.id);
     }
     await this.refreshWaiting();
@@ -342,6 +373,12 @@ export class SyncService {
     const connection = this.connection;
     if (!connection || this.projects.has(projectId) || this.splitting.has(projectId) || this.deleted.has(projectId))
       return;
+    // A copy forked from another project's stream: how to make and open it comes from the index.
+    const fork = this.index.entry(projectId)?.fork;
+    if (fork) {
+      const cursor = await this.state.cursor(projectId);
+      if (!cursor.fork) await this.state.saveCursor(projectId, { ...cursor, fork });
+    }
     const sync = await ProjectSync.open(this.host(connection), projectId, {
       live: this.live.free(),
       ...(this.options.pollMs === undefined ? {} : { pollMs: this.options.pollMs }),
@@ -363,37 +400,5 @@ export class SyncService {
     this.live.forget(projectId);
     this.unsubscribes.get(projectId)?.();
     this.unsubscribes.delete(projectId);
-  }
-
-  /**
-   * This device and another wrote the project apart: it is not followed while it is
-   * split in two (`sync-divergence.ts`), then followed again from the stream's start.
-   */
-  private async diverged(projectId: string, fromSeq: number): Promise<void> {
-    if (this.splitting.has(projectId)) return;
-    this.splitting.add(projectId);
-    this.unfollow(projectId);
-    try {
-      await splitDiverged(
-        {
-          store: this.engine.store,
-          state: this.state,
-          deviceName: this.deviceName,
-          now: this.now,
-          release: this.options.release,
-          announce: (entry) => this.announce(entry),
-        },
-        projectId,
-      );
-    } catch (error) {
-      this.status.patch({
-        state: 'failed',
-        message: `A project written on two devices apart (from event ${fromSeq}) could not be split in two: ${(error as Error).message}`,
-      });
-    } finally {
-      this.splitting.delete(projectId);
-    }
-    await this.follow(projectId);
-    await this.scan();
   }
 }

@@ -212,7 +212,7 @@ describe('a device syncs its projects with the others of its space', () => {
   });
 
   test('two devices that wrote a project apart keep both sides: the later one becomes a copy', async () => {
-    const { a, b, projectId } = await pairedOnShop();
+    const { url, a, b, projectId, secret } = await pairedOnShop();
 
     // A goes offline and keeps working; B writes too, and syncs first.
     a.sync.stop();
@@ -236,6 +236,26 @@ describe('a device syncs its projects with the others of its space', () => {
     const copyLog = await log(a, copy.id);
     expect(copyLog.map((event) => event.id)).toEqual(expect.arrayContaining(laptopSide));
     expect(copyLog).toHaveLength(5); // the shared start, the laptop's two, the rename
+
+    // The copy's stream is a fork of the project's: it starts with the very envelope of
+    // their shared start (not sealed again), and A pushed only what it wrote apart.
+    const reader = await joinSpace(url, secret);
+    const messages = async (id: string) => {
+      const response = await fetch(`${projectStreamUrl(reader, id)}?offset=-1`, {
+        headers: { authorization: `Bearer ${reader.token}` },
+      });
+      return ((await response.json()) as Array<{ kind: string; seq?: number; ids?: string[]; ct: string }>).filter(
+        (envelope) => envelope.kind === 'events',
+      );
+    };
+    await until(
+      () => messages(copy.id),
+      (list) => list.reduce((sum, envelope) => sum + envelope.ids!.length, 0) === 5,
+    );
+    const [shared, ...own] = await messages(copy.id);
+    expect(shared).toEqual((await messages(projectId))[0]);
+    expect([shared!.seq, shared!.ids!.length]).toEqual([1, 2]);
+    expect(own.map((envelope) => envelope.seq)).toEqual([3]);
 
     // B gets the copy too: nothing is lost on either device.
     await until(names.bind(null, b), (list) => list.join() === 'Shop,Shop (from laptop)');
@@ -522,6 +542,11 @@ describe('a device syncs its projects with the others of its space', () => {
     await until(
       () => Promise.resolve(a.sync.current()),
       (status) => status.state === 'connected' && status.waiting === 0,
+    );
+    // The project's own announcement has gone to the index (the count below starts after it).
+    await until(
+      () => Promise.resolve(a.requests.some((request) => request.method === 'POST' && request.url.includes('/streams/index'))),
+      (sent) => sent,
     );
     a.deny.value = (method) => method === 'DELETE';
     const before = a.requests.length;
