@@ -28,22 +28,40 @@ export function SyncBadge(props: { projectId: string }) {
     else setProblem(result.message);
   }
 
+  async function dismiss() {
+    const next = await callEngine('syncDismissKept', props.projectId).catch(() => undefined);
+    if (next) setStatus(next);
+  }
+
   return (
-    <Show when={status()?.synced}>
-      <p class="sync-badge" role="status" data-testid="sync-badge" data-remote={String(status()?.remote ?? false)}>
-        <Show
-          when={status()?.remote}
-          fallback={
-            status()?.waiting ? `Sync: ${status()?.waiting} events waiting to sync.` : 'Sync: up to date on the server.'
-          }
-        >
-          Another device runs this project; this one shows it live.{' '}
-          <button type="button" onClick={() => void takeOver()}>
-            Take over here
+    <>
+      <Show when={status()?.kept}>
+        <p class="sync-badge" role="status" data-testid="sync-kept">
+          Deleted on your other devices. This device kept its copy, which holds work they never received; it is no
+          longer synced.{' '}
+          <button type="button" onClick={() => void dismiss()}>
+            Dismiss
           </button>
-        </Show>
-      </p>
-      <Problem message={problem()} />
-    </Show>
+        </p>
+      </Show>
+      <Show when={status()?.synced}>
+        <p class="sync-badge" role="status" data-testid="sync-badge" data-remote={String(status()?.remote ?? false)}>
+          <Show
+            when={status()?.remote}
+            fallback={
+              status()?.waiting
+                ? `Sync: ${status()?.waiting} events waiting to sync.`
+                : 'Sync: up to date on the server.'
+            }
+          >
+            Another device runs this project; this one shows it live.{' '}
+            <button type="button" onClick={() => void takeOver()}>
+              Take over here
+            </button>
+          </Show>
+        </p>
+        <Problem message={problem()} />
+      </Show>
+    </>
   );
 }

@@ -40,6 +40,9 @@ const retireKey = (projectId: string) => `${retirePrefix}${projectId}`;
 /** Projects another device deleted for every device, until this device has deleted its copy. */
 const removePrefix = 'syncRemove:';
 const removeKey = (projectId: string) => `${removePrefix}${projectId}`;
+/** Copies this device kept when another deleted the project everywhere (the person is told). */
+const keptPrefix = 'syncKept:';
+const keptKey = (projectId: string) => `${keptPrefix}${projectId}`;
 
 /** A deletion for every device, as this device carries it out. */
 export interface RetireRecord {
@@ -77,6 +80,7 @@ export class DeviceSyncState {
       await this.db.meta.where('key').startsWith(deletedPrefix).delete();
       await this.db.meta.where('key').startsWith(retirePrefix).delete();
       await this.db.meta.where('key').startsWith(removePrefix).delete();
+      await this.db.meta.where('key').startsWith(keptPrefix).delete();
     });
   }
 
@@ -112,6 +116,7 @@ export class DeviceSyncState {
     await this.db.transaction('rw', this.db.meta, async () => {
       await this.db.meta.put({ key: deletedKey(projectId), value: true });
       await this.db.meta.delete(cursorKey(projectId));
+      await this.db.meta.delete(keptKey(projectId));
     });
   }
 
@@ -150,6 +155,20 @@ export class DeviceSyncState {
 
   async removed(projectId: string): Promise<void> {
     await this.db.meta.delete(removeKey(projectId));
+  }
+
+  /** The copy stays here, no longer synced, though another device deleted the project everywhere. */
+  async markKept(projectId: string): Promise<void> {
+    await this.db.meta.put({ key: keptKey(projectId), value: true });
+  }
+
+  async isKept(projectId: string): Promise<boolean> {
+    return (await this.db.meta.get(keptKey(projectId))) !== undefined;
+  }
+
+  /** The person has read why the copy was kept (or deleted it). */
+  async unkeep(projectId: string): Promise<void> {
+    await this.db.meta.delete(keptKey(projectId));
   }
 
   /** Undoes `markDeleted` (the delete was refused): the cursor goes back as it was. */

@@ -101,7 +101,13 @@ export class SpaceDeletions {
   private async removeCopy(projectId: string, syncedSeq: number): Promise<void> {
     await this.host.release?.(projectId);
     const head = await this.host.store.headSeq(projectId);
-    if (head === 0 || head > syncedSeq || !this.host.remove || (await this.host.remove(projectId).catch(() => false)))
+    if (head > syncedSeq) {
+      // Work the server never received: the copy stays, and the person is told so.
+      await this.host.state.markKept(projectId);
+      await this.host.state.removed(projectId);
+      return;
+    }
+    if (head === 0 || !this.host.remove || (await this.host.remove(projectId).catch(() => false)))
       await this.host.state.removed(projectId);
   }
 

@@ -28,6 +28,8 @@ export interface SyncCommands {
   syncProjectStatus(projectId: string): Promise<ProjectSyncStatus>;
   /** This device runs the project from now on; the device that ran it is fenced. */
   syncTakeOver(projectId: string): Promise<Result<ProjectSyncStatus>>;
+  /** The person read why this device kept a copy another deleted everywhere: the word goes. */
+  syncDismissKept(projectId: string): Promise<ProjectSyncStatus>;
 }
 
 const trimmed = (text: string) => text.trim();
@@ -94,6 +96,7 @@ export function createSyncCommands(sync: SyncService): SyncCommands {
     },
 
     syncProjectStatus: (projectId) => sync.projectStatus(projectId),
+    syncDismissKept: (projectId) => sync.dismissKept(projectId),
 
     async syncTakeOver(projectId) {
       await sync.takeOver(projectId);

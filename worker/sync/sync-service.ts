@@ -220,7 +220,10 @@ export class SyncService {
 
   async projectStatus(projectId: string): Promise<ProjectSyncStatus> {
     const live = this.projects.get(projectId);
-    if (!live) return { synced: false, remote: await this.isRemote(projectId), waiting: 0 };
+    if (!live) {
+      const kept = await this.state.isKept(projectId);
+      return { synced: false, remote: await this.isRemote(projectId), waiting: 0, ...(kept ? { kept } : {}) };
+    }
     const head = await this.engine.store.headSeq(projectId);
     return { synced: true, remote: live.remote, waiting: Math.max(0, head - live.syncedSeq) };
   }
@@ -231,6 +234,12 @@ export class SyncService {
     const live = this.projects.get(projectId);
     if (live) await live.takeOver();
     else await this.state.saveCursor(projectId, { ...(await this.state.cursor(projectId)), remote: false });
+  }
+
+  /** The person has read why this device kept a copy another deleted everywhere. */
+  async dismissKept(projectId: string): Promise<ProjectSyncStatus> {
+    await this.state.unkeep(projectId);
+    return this.projectStatus(projectId);
   }
 
   /**

@@ -25,6 +25,11 @@ export interface ProjectSyncStatus {
   /** Written by another device and not taken over here: this device watches it. */
   remote: boolean;
   waiting: number;
+  /**
+   * Another device deleted the project on every device, and this one kept its copy,
+   * which holds work the server never received: it stays here, no longer synced.
+   */
+  kept?: boolean;
 }
 
 export const offStatus: SyncStatus = {

@@ -472,6 +472,15 @@ describe('a device syncs its projects with the others of its space', () => {
     expect(await log(b, projectId)).toHaveLength(3);
     expect(await names(b)).toEqual(['Shop']);
     expect(await names(a)).toEqual([]);
+    // B says why it kept the copy, until the person dismisses it, across a restart too.
+    await until(
+      () => b.sync.projectStatus(projectId),
+      (status) => status.kept === true,
+    );
+    b.sync.stop();
+    await b.sync.resume();
+    expect((await b.sync.projectStatus(projectId)).kept).toBe(true);
+    expect((await b.sync.dismissKept(projectId)).kept).toBeUndefined();
   });
 
   test('a copy another tab runs is not deleted under it: what it writes meanwhile keeps the copy', async () => {
