@@ -97,6 +97,8 @@ export class ProjectSync {
    * tail knows its own events by their ids without reading the local log again.
    */
   private readonly ownRuns = new Map<number, readonly string[]>();
+  /** The texts this device pushed and has not read back yet: read back, they are not kept for a fold. */
+  private readonly ownTexts = new Set<string>();
 
   private constructor(
     private readonly host: ProjectSyncHost,
@@ -135,6 +137,11 @@ export class ProjectSync {
    */
   setLive(live: boolean): void {
     this.tail.setLive(live);
+  }
+
+  /** Texts read from the stream and held until the events that name them are folded. */
+  get heldTexts(): number {
+    return this.texts.size;
   }
 
   /** Whether the events came from another device and nobody here took the project over. */
@@ -209,7 +216,8 @@ export class ProjectSync {
     for (const item of items) {
       const envelope = envelopeSchema.parse(item);
       if (envelope.kind === 'blob') {
-        this.texts.set(envelope.hash, envelope);
+        // This device's own text, read back: its events are here already.
+        if (!this.ownTexts.delete(envelope.hash)) this.texts.set(envelope.hash, envelope);
         continue;
       }
       // This device's own run, read back: the same events by id, as the comparison
@@ -344,8 +352,9 @@ export class ProjectSync {
         for (const hash of new Set(events.flatMap(textHashes))) {
           const content = await store.blob(hash);
           // Checkpoint texts may have been compacted away; the events stand without them.
-          if (content !== undefined)
-            producer.append(JSON.stringify(await sealBlob(connection.key, this.projectId, hash, content)));
+          if (content === undefined) continue;
+          this.ownTexts.add(hash);
+          producer.append(JSON.stringify(await sealBlob(connection.key, this.projectId, hash, content)));
         }
         for (const envelope of await sealEvents(connection.key, events)) {
           this.ownRuns.set(envelope.seq, envelope.ids);
@@ -370,6 +379,7 @@ export class ProjectSync {
       this.producer = undefined;
       this.pushedSeq = 0;
       this.ownRuns.clear();
+      this.ownTexts.clear();
       this.recheck = true;
       if (error instanceof StaleEpochError) {
         // Another device writes the project now. Its events come through the tail: if

@@ -3,6 +3,7 @@ import { ulid } from 'ulid';
 import { afterEach, describe, expect, test } from 'vitest';
 import { OrchestraDb } from '../../../worker/db/database.ts';
 import type { EventDraft, OrchestraEvent } from '../../../worker/events/catalog.ts';
+import { sha256Hex } from '../../../worker/events/hash.ts';
 import { MemoryEventLog } from '../../../worker/events/store/memory-store.ts';
 import { DeviceSyncState, freshCursor } from '../../../worker/sync/device-sync-state.ts';
 import { ProjectSync } from '../../../worker/sync/project-sync.ts';
@@ -128,6 +129,42 @@ describe('one project’s sync with its stream', () => {
       [8193, 10_000],
     ]);
     expect(sync.syncedSeq).toBe(10_000);
+  });
+
+  test('the writer keeps none of its own texts once read back; a reader keeps none once their events are folded', async () => {
+    const connection = await space();
+    const projectId = ulid();
+    const writer = await projectSync(connection, projectId);
+    const contents = ['a.ts', 'b.ts', 'c.ts'].map((path) => ({ path, content: `export const file = '${path}';\n` }));
+    await writer.log.append(
+      projectId,
+      await Promise.all(
+        contents.map(
+          async ({ path, content }): Promise<EventDraft> => ({
+            type: 'artifact-create',
+            actor: { kind: 'agent', role: 'code-generator' },
+            payload: {
+              path,
+              kind: 'source',
+              language: 'typescript',
+              contentHash: await sha256Hex(content),
+              size: content.length,
+              provenance: { source: 'ai', taskId: 't1' },
+            },
+          }),
+        ),
+      ),
+      { blobs: contents.map(({ content }) => content) },
+    );
+    writer.sync.start();
+    await writer.until(async () => (await writer.state.cursor(projectId)).remoteSeq === 3);
+    expect(writer.sync.heldTexts).toBe(0);
+
+    const reader = await projectSync(connection, projectId);
+    reader.sync.start();
+    await reader.until(async () => (await reader.log.headSeq(projectId)) === 3);
+    expect(await reader.log.blob(await sha256Hex(contents[1]!.content))).toBe(contents[1]!.content);
+    expect(reader.sync.heldTexts).toBe(0);
   });
 
   test('an event this version cannot read (a newer device’s) stops the sync with a sentence; it is not retried', async () => {
