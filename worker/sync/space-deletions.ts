@@ -122,7 +122,10 @@ export class SpaceDeletions {
     }
   }
 
-  private async carryOutNow(connection: SpaceConnection, retiring: { projectId: string } & RetireRecord): Promise<void> {
+  private async carryOutNow(
+    connection: SpaceConnection,
+    retiring: { projectId: string } & RetireRecord,
+  ): Promise<void> {
     const { projectId, name } = retiring;
     if (!retiring.told) {
       if (!(await this.host.index.retire(connection, projectId, name))) return;

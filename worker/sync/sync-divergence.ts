@@ -76,7 +76,11 @@ export async function splitDiverged(
   await host.announce({ projectId: copyId, name: copyName, copyOf: projectId, ...(fork ? { fork } : {}) });
   await store.deleteLog(projectId, []);
   // A project that is itself a fork keeps how its stream's start is opened.
-  await host.state.saveCursor(projectId, { ...freshCursor(), remote: true, ...(cursor.fork ? { fork: cursor.fork } : {}) });
+  await host.state.saveCursor(projectId, {
+    ...freshCursor(),
+    remote: true,
+    ...(cursor.fork ? { fork: cursor.fork } : {}),
+  });
 }
 
 /** What the sync service lends the splits. */

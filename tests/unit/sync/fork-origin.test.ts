@@ -5,12 +5,7 @@ import { sha256Hex } from '../../../worker/events/hash.ts';
 import { freshCursor } from '../../../worker/sync/device-sync-state.ts';
 import { forkAt, openForkBlob, openForkEvents, sealerOf } from '../../../worker/sync/fork-origin.ts';
 import { deriveSpaceCredentials, makeSpaceSecret } from '../../../worker/sync/space-secret.ts';
-import {
-  forkOriginSchema,
-  sealBlob,
-  sealEvents,
-  SyncTamperError,
-} from '../../../worker/sync/sync-envelope.ts';
+import { forkOriginSchema, sealBlob, sealEvents, SyncTamperError } from '../../../worker/sync/sync-envelope.ts';
 
 const messages = (projectId: string, from: number, count: number): OrchestraEvent[] =>
   Array.from({ length: count }, (_, i) => ({
@@ -39,7 +34,11 @@ describe('a copy forked from another project’s stream', () => {
     ]);
 
     // A copy of the copy, forked past the copy's own start: three stretches.
-    const later = forkAt('copy', { ...freshCursor(), fork: copy }, { offset: '0000000000000000_0000000000000009', seq: 25 })!;
+    const later = forkAt(
+      'copy',
+      { ...freshCursor(), fork: copy },
+      { offset: '0000000000000000_0000000000000009', seq: 25 },
+    )!;
     expect(later.lineage).toEqual([
       { projectId: 'shop', toSeq: 10 },
       { projectId: 'copy', toSeq: 25 },
@@ -50,7 +49,11 @@ describe('a copy forked from another project’s stream', () => {
       'c2',
     ]);
     // Forked inside the copy's own shared start: all of it was sealed under the first project.
-    const early = forkAt('copy', { ...freshCursor(), fork: copy }, { offset: '0000000000000000_0000000000000002', seq: 6 })!;
+    const early = forkAt(
+      'copy',
+      { ...freshCursor(), fork: copy },
+      { offset: '0000000000000000_0000000000000002', seq: 6 },
+    )!;
     expect(early.lineage).toEqual([{ projectId: 'shop', toSeq: 6 }]);
     expect(forkOriginSchema.safeParse(early).success).toBe(true);
     expect(forkOriginSchema.safeParse({ ...early, lineage: [{ projectId: 'shop', toSeq: 5 }] }).success).toBe(false);

@@ -139,20 +139,18 @@ describe('one project’s sync with its stream', () => {
     await writer.log.append(
       projectId,
       await Promise.all(
-        contents.map(
-          async ({ path, content }): Promise<EventDraft> => ({
-            type: 'artifact-create',
-            actor: { kind: 'agent', role: 'code-generator' },
-            payload: {
-              path,
-              kind: 'source',
-              language: 'typescript',
-              contentHash: await sha256Hex(content),
-              size: content.length,
-              provenance: { source: 'ai', taskId: 't1' },
-            },
-          }),
-        ),
+        contents.map(async ({ path, content }): Promise<EventDraft> => ({
+          type: 'artifact-create',
+          actor: { kind: 'agent', role: 'code-generator' },
+          payload: {
+            path,
+            kind: 'source',
+            language: 'typescript',
+            contentHash: await sha256Hex(content),
+            size: content.length,
+            provenance: { source: 'ai', taskId: 't1' },
+          },
+        })),
       ),
       { blobs: contents.map(({ content }) => content) },
     );

@@ -554,7 +554,10 @@ describe('a device syncs its projects with the others of its space', () => {
     );
     // The project's own announcement has gone to the index (the count below starts after it).
     await until(
-      () => Promise.resolve(a.requests.some((request) => request.method === 'POST' && request.url.includes('/streams/index'))),
+      () =>
+        Promise.resolve(
+          a.requests.some((request) => request.method === 'POST' && request.url.includes('/streams/index')),
+        ),
       (sent) => sent,
     );
     a.deny.value = (method) => method === 'DELETE';
