@@ -12,11 +12,18 @@
  *         nothing ready and nothing in flight ──▶ pauseIfStalled (run-end.ts)
  *  launch ──▶ start (task-launch.ts) in the background ──settled──▶ pump
  *         └─ released (its completion folded) ──▶ its slot is free ──▶ pump
+ *  held (closed, halted, or an emergency stop being written) ──▶ no launch, no write:
+ *         a tick that was awaiting the state, the tests or a write goes no further
  * ```
+ *
+ * A tick awaits (the state, the run's final tests, the findings) between what it reads
+ * and what it does. The hold can begin in any of those gaps, so the tick's own steps run
+ * on a context (`own`) that refuses every read and write once the loop is held: the
+ * first one after the gap throws `LoopHeld`, which ends the tick quietly.
  */
 import type { ProjectState } from '../events/projections/project-state.ts';
 import type { TaskRow } from '../events/projections/rows.ts';
-import { mayStartTask } from './run-controls.ts';
+import { mayStartTask, pauseRun } from './run-controls.ts';
 import { type RunContext, system } from './run-context.ts';
 import { finishRun, pauseIfStalled } from './run-end.ts';
 import { runGuard } from './run-guards.ts';
@@ -40,6 +47,13 @@ export interface InFlight {
   released: boolean;
 }
 
+/** Thrown by the loop's own context once the loop is held: the tick that met it stops there. */
+class LoopHeld extends Error {
+  constructor() {
+    super('The run loop is held: closed, halted, or an emergency stop is being written.');
+  }
+}
+
 export class RunLoop {
   private readonly inFlight = new Map<string, InFlight>();
   private pumping: Promise<void> | undefined;
@@ -56,10 +70,45 @@ export class RunLoop {
   /** The run status the loop last saw. */
   private lastStatus: string | undefined;
 
+  /**
+   * What the loop's own steps (the guards' stop, finish and pause, the stall pause) run
+   * on: the runner's context, refusing every read and write once the loop is held. A
+   * read refuses after it resolves too, since that is the gap a hold falls in.
+   */
+  private readonly own: RunContext;
+
   constructor(
     private readonly ctx: RunContext,
     private readonly start: StartTask,
-  ) {}
+  ) {
+    this.own = {
+      projectId: ctx.projectId,
+      deps: ctx.deps,
+      state: async () => {
+        this.refuseIfHeld();
+        const state = await ctx.state();
+        this.refuseIfHeld();
+        return state;
+      },
+      append: (events, blobs) => {
+        this.refuseIfHeld();
+        return ctx.append(events, blobs);
+      },
+      // Written through this context, so a hold that begins while it reads the state wins.
+      pause: (kind, reason, also) => pauseRun(this.own, kind, reason, also ?? []),
+      report: (error, taskId) =>
+        this.held || error instanceof LoopHeld ? Promise.resolve() : ctx.report(error, taskId),
+    };
+  }
+
+  /** Closed, halted, or an emergency stop is being written: the loop starts and writes nothing. */
+  get held(): boolean {
+    return this.closed || this.halted || this.stopping > 0;
+  }
+
+  private refuseIfHeld(): void {
+    if (this.held) throw new LoopHeld();
+  }
 
   /** The call of a task in flight, if any. */
   call(taskId: string): InFlight | undefined {
@@ -155,7 +204,7 @@ export class RunLoop {
         try {
           await this.tick();
         } catch (error) {
-          await this.ctx.report(error);
+          await this.own.report(error);
         }
       } while (this.again && !this.closed);
     })().finally(() => {
@@ -164,33 +213,35 @@ export class RunLoop {
   }
 
   private async tick(): Promise<void> {
-    // While an emergency stop is written the stop decides everything: no launch, no pause.
-    if (this.stopping > 0) return;
-    const state = await this.ctx.state();
+    // While the loop is held nothing launches and nothing is written: an emergency stop
+    // being written decides everything; a closed or halted loop writes nothing at all.
+    if (this.held) return;
+    const ctx = this.own;
+    const state = await ctx.state();
     const project = state.project;
     this.lastStatus = project?.runStatus;
     if (!project || project.runStatus !== 'running' || !project.currentRunId) return;
     const busy = this.working();
-    const guard = runGuard(state, project.currentRunId, busy, this.ctx.deps.limits);
+    const guard = runGuard(state, project.currentRunId, busy, ctx.deps.limits);
     if (guard?.kind === 'stop') {
       const { outcome, message } = guard;
-      await this.ctx.append([
+      await ctx.append([
         { type: 'run-stop', actor: system, payload: { runId: project.currentRunId, outcome, message } },
       ]);
       return;
     }
     if (guard?.kind === 'finish') {
-      await finishRun(this.ctx, state, project.currentRunId);
+      await finishRun(ctx, state, project.currentRunId);
       return;
     }
     if (guard?.kind === 'pause') {
-      await this.ctx.pause('limit', guard.reason);
+      await ctx.pause('limit', guard.reason);
       return;
     }
     const slots = project.maxParallel - busy;
     const ready = readyTasks(state.tasks.values(), this.busy(), slots);
     for (const task of ready) this.launch(task, 'loop', project.currentRunId);
-    if (ready.length === 0 && this.inFlight.size === 0) await pauseIfStalled(this.ctx, state);
+    if (ready.length === 0 && this.inFlight.size === 0) await pauseIfStalled(ctx, state);
   }
 
   /**
@@ -199,7 +250,7 @@ export class RunLoop {
    * unstarted, for the run to go on.
    */
   launch(task: TaskRow, by: 'loop' | 'step', runId: string | null): void {
-    if (this.stopping > 0) return; // Next agent launches outside the loop
+    if (this.held) return; // Next agent launches outside the loop, after awaits of its own
     const controller = new AbortController();
     const entry: InFlight = { controller, done: Promise.resolve(), released: false };
     this.inFlight.set(task.taskId, entry);
