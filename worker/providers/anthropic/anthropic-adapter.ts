@@ -44,7 +44,7 @@ export function createAnthropicAdapter(
       let stopped = false;
       /** Called when the answer begins (or the request fails): what it cached is readable. */
       let begun = () => {};
-      const open = async () => {
+      const open = async (sending: () => void) => {
         const anthropic = await client();
         const marked = withCacheBreakpoints(request, ledger);
         const { system, messages } = marked;
@@ -54,6 +54,7 @@ export function createAnthropicAdapter(
           begun = joined.begun;
           await joined.wait;
         }
+        sending();
         return anthropic.messages
           .create(
             {

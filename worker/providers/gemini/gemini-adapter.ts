@@ -39,8 +39,9 @@ export function createGeminiAdapter(connection: ProviderConnection): ProviderAda
       let reported = false;
       let refusal: string | undefined;
       let promptBlocked = false;
-      const open = async () => {
+      const open = async (sending: () => void) => {
         const ai = await client();
+        sending();
         return ai.models.generateContentStream({
           model: request.model,
           contents: request.messages.map((message) => ({

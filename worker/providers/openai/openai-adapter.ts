@@ -47,8 +47,9 @@ export function createOpenAiAdapter(connection: ProviderConnection, flavour: Ope
       let reason: FinishReason | 'content_filter' | undefined;
       let usage: Usage | undefined;
       let refusal = '';
-      const open = async () => {
+      const open = async (sending: () => void) => {
         const openai = await client();
+        sending();
         return openai.chat.completions.create(
           {
             model: request.model,

@@ -31,14 +31,17 @@ export interface StreamMapper<Event> {
  * a cut stream has none), because the cost governor must charge every call that was
  * billed. A request counts as taken once its answer began (the SDK's stream opened), or
  * when it was aborted while in flight (cancelled, switched away from, timed out): the
- * provider was reading it, and bills its input even if no word came back. A request
- * refused with an error status, or one that never got through (a network failure
- * before any answer), is not billed. One generator per stream, not one per layer: every
- * layer costs time on every token.
+ * provider was reading it, and bills its input even if no word came back. In flight
+ * means handed to the SDK with a live signal: `open` calls `sending` just before it
+ * does, so an abort that comes earlier (while the SDK loads, or while the request waits
+ * for another's answer to begin, `cache-ledger.ts`) cuts a request that never left and
+ * is not billed. A request refused with an error status, or one that never got through
+ * (a network failure before any answer), is not billed either. One generator per stream,
+ * not one per layer: every layer costs time on every token.
  */
 export async function* guardStream<Event>(
   options: GuardOptions,
-  open: () => Promise<AsyncIterable<Event>>,
+  open: (sending: () => void) => Promise<AsyncIterable<Event>>,
   mapper: StreamMapper<Event>,
 ): AsyncGenerator<StreamPart, void, undefined> {
   let outputChars = 0;
@@ -46,11 +49,14 @@ export async function* guardStream<Event>(
   let usageSeen = false;
   /** The provider's answer began: it has the request. */
   let opened = false;
-  /** Aborted before it was made: nothing went out. */
-  const abortedBefore = options.signal.aborted;
+  /** Handed to the SDK with a live signal: from then on an abort cuts a request in flight. */
+  let inFlight = false;
+  const sending = () => {
+    inFlight = !options.signal.aborted;
+  };
   const estimate = (): StreamPart => ({ type: 'usage', usage: estimatedUsage(options.request, output, outputChars) });
   try {
-    const events = await open();
+    const events = await open(sending);
     opened = true;
     for await (const event of events) {
       const part = mapper.event(event);
@@ -82,7 +88,7 @@ export async function* guardStream<Event>(
     const failure = options.signal.aborted
       ? new ProviderError({ provider: options.provider, kind: 'cancelled', cause: error })
       : options.toError(error);
-    const taken = opened || outputChars > 0 || (options.signal.aborted && !abortedBefore);
+    const taken = opened || outputChars > 0 || (inFlight && options.signal.aborted);
     if (!usageSeen && taken) yield estimate();
     yield { type: 'error', error: failure };
   }
