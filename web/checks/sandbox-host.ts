@@ -8,6 +8,7 @@ import type {
 } from '../../sandbox/frame/protocol.ts';
 import { emptyReport } from '../../sandbox/frame/run-record.ts';
 import type { CheckProgress, CheckReport, CheckRequest } from '../../worker/checks/contract.ts';
+import { makeFramePing } from './frame-ping.ts';
 import { holdSandboxFrame } from './sandbox-process.ts';
 
 /**
@@ -47,8 +48,16 @@ let frameElement: HTMLIFrameElement | undefined;
 /** Stops listening to the current frame's window. */
 let unlisten: (() => void) | undefined;
 /** Preview Reloads waiting for the sandbox's thread to be free or for the run to end. */
-let waiting: (() => void)[] = [];
-let pings = 0;
+const reloads = makeFramePing({
+  post(ping) {
+    const message: FramePing = { type: 'ping', ping };
+    frameElement?.contentWindow?.postMessage(message, '*');
+  },
+  every(ms, tick) {
+    const timer = setInterval(tick, ms);
+    return () => clearInterval(timer);
+  },
+});
 /** Runs between their start and their report: a frame with one is never let go. */
 let busy = 0;
 let listener: ((event: FrameEvent) => void) | undefined;
@@ -68,7 +77,7 @@ function makeFrame(): Promise<Frame> {
     let connected = false;
     const onMessage = (event: MessageEvent<FrameWindowEvent>) => {
       if (event.source !== element.contentWindow || typeof event.data !== 'object' || event.data === null) return;
-      if (event.data.type === 'pong') return onPong(event.data.ping);
+      if (event.data.type === 'pong') return reloads.answered(event.data.ping);
       const port = event.ports[0];
       if (event.data.type !== 'connect' || connected || !port) return;
       connected = true;
@@ -118,22 +127,12 @@ function removeIdleFrame(): void {
   if (warm.length > 0) setTimeout(() => warm.forEach((runtime) => void prepareRuntime(runtime)), 0);
 }
 
-/** Calls every waiting Reload, once: the sandbox's thread is free, or no frame is left. */
-function releaseWaiting(): void {
-  const ready = waiting;
-  waiting = [];
-  ready.forEach((then) => then());
-}
-
-function onPong(ping: number): void {
-  if (ping === pings) releaseWaiting();
-}
-
 /**
  * How a Preview Reload gets a fresh process (see `sandbox-process.ts`): with no run going,
  * the frame is removed at once. During a run the frame stays, and the Reload goes on as
- * soon as the frame's page answers a ping (its thread, which every sandboxed frame shares,
- * is free: nothing is stuck) or, when it is stuck, once the run has ended and the frame is
+ * soon as the frame's page answers a ping, sent again until answered since one sent before
+ * the frame's script loads is lost (its thread, which every sandboxed frame shares, is
+ * free: nothing is stuck) or, when it is stuck, once the run has ended and the frame is
  * removed. The run itself goes on meanwhile: it talks to the supervisor, not to that thread.
  */
 function releaseFrame(then: () => void): void {
@@ -142,9 +141,7 @@ function releaseFrame(then: () => void): void {
     removeIdleFrame();
     return then();
   }
-  waiting.push(then);
-  const ping: FramePing = { type: 'ping', ping: ++pings };
-  frameElement.contentWindow?.postMessage(ping, '*');
+  reloads.wait(then);
 }
 
 async function fetchText(url: string): Promise<string> {
@@ -227,9 +224,9 @@ export function runInSandbox(request: CheckRequest, onProgress: (progress: Check
     clearTimeout(watchdog);
     if (listener === onFrameEvent) listener = undefined;
     // A Reload that waited for this run: the frame's thread never answered, so it goes.
-    if (busy === 0 && waiting.length > 0) {
+    if (busy === 0 && reloads.waiting > 0) {
       if (frameElement) removeIdleFrame();
-      releaseWaiting();
+      reloads.release();
     }
     settle(result);
   };
