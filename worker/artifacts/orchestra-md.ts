@@ -34,6 +34,8 @@ export interface OrchestraSummary {
     command: string;
     runtime: string;
     failures: { file: string; name: string[]; message: string | null }[];
+    /** The npm packages the run was installed with (absent or empty: none). */
+    packages?: { name: string; version: string; locked: boolean }[];
   } | null;
   files: {
     path: string;
@@ -100,6 +102,15 @@ function testsSection(tests: OrchestraSummary['tests']): string {
     '',
     `Run them again on your machine, in the project's folder: ${rerun}`,
   ];
+  const packages = tests.packages ?? [];
+  if (packages.length > 0) {
+    lines.push(
+      '',
+      `They ran against ${packages.length} npm package${packages.length === 1 ? '' : 's'} (install them first: \`npm install\`; "locked" means at the version package-lock.json records):`,
+    );
+    for (const item of packages)
+      lines.push(`- ${inlineCode(`${item.name}@${item.version}`)}${item.locked ? ' (locked)' : ''}`);
+  }
   if (tests.failures.length > 0) {
     lines.push('', 'Failing:');
     for (const failure of tests.failures)

@@ -16,10 +16,12 @@ import { renderOrchestraMd } from './orchestra-md.ts';
 import { currentFiles } from './project-tree.ts';
 import type { ProjectZip } from './zip.ts';
 
-/** The command a recorded test run says reruns it. */
-function lastCheckCommand(events: readonly OrchestraEvent[], runId: string): string {
+/** What a recorded test run says of itself: the command that reruns it and its npm packages. */
+function lastCheckRecord(events: readonly OrchestraEvent[], runId: string) {
   const result = events.find((event) => event.type === 'check-result' && event.payload.runId === runId);
-  return result?.type === 'check-result' ? result.payload.command : '';
+  return result?.type === 'check-result'
+    ? { command: result.payload.command, packages: result.payload.packages ?? [] }
+    : { command: '', packages: [] };
 }
 
 /** The project's ZIP, or null when there is no such project. */
@@ -75,7 +77,7 @@ export async function exportProjectZip(
       ? {
           sentence: describeCheck(project.lastCheck.outcome, project.lastCheck.counts, project.lastCheck.reason),
           current: checkIsCurrent(state),
-          command: lastCheckCommand(await store.read(projectId, project.lastCheck.atSeq + 1), project.lastCheck.runId),
+          ...lastCheckRecord(await store.read(projectId, project.lastCheck.atSeq + 1), project.lastCheck.runId),
           runtime: project.lastCheck.runtime,
           failures: project.lastCheck.failures,
         }

@@ -117,6 +117,39 @@ describe('renderOrchestraMd', () => {
     expect(markdown).toContain('- Spent: $0.00 (no budget was set)');
   });
 
+  test('states the last test result, the command that reruns it and the npm packages it ran against', () => {
+    const markdown = renderOrchestraMd(
+      summary({
+        tests: {
+          sentence: '11 of 12 tests pass; 1 fails.',
+          current: true,
+          command: 'node --test',
+          runtime: 'node',
+          failures: [
+            { file: 'test/range.test.js', name: ['range', 'stops before the end'], message: 'Expected\nvalues' },
+          ],
+          packages: [
+            { name: 'tiny-color', version: '1.0.0', locked: true },
+            { name: 'with-scripts', version: '1.0.0', locked: false },
+          ],
+        },
+      }),
+    );
+    const section = markdown.split('## Tests\n')[1]?.split('\n## ')[0] ?? '';
+    expect(section.trim().split('\n')).toEqual([
+      '11 of 12 tests pass; 1 fails.',
+      '',
+      "Run them again on your machine, in the project's folder: `node --test`",
+      '',
+      'They ran against 2 npm packages (install them first: `npm install`; "locked" means at the version package-lock.json records):',
+      '- `tiny-color@1.0.0` (locked)',
+      '- `with-scripts@1.0.0`',
+      '',
+      'Failing:',
+      '- test/range.test.js — range › stops before the end: Expected values',
+    ]);
+  });
+
   test('is the same for the same input', () => {
     expect(renderOrchestraMd(summary())).toBe(renderOrchestraMd(summary()));
   });

@@ -5,8 +5,10 @@
  * with the project's files; a run that lacks a package is recorded as not runnable, naming
  * it, and never as passed.
  */
+import JSZip from 'jszip';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import runtime from '../../../sandbox/node/index.ts';
+import { exportProjectZip } from '../../../worker/artifacts/project-export.ts';
 import { type CheckExecutor, ChecksService } from '../../../worker/checks/checks-service.ts';
 import type { CheckRequest } from '../../../worker/checks/contract.ts';
 import { createNpmInstaller } from '../../../worker/checks/dependency-installer.ts';
@@ -237,6 +239,17 @@ test("a project's package-lock.json pins what is installed, and the output says 
     { name: 'tiny-color', version: '1.0.0', locked: true },
     { name: 'with-scripts', version: '1.0.0', locked: false },
   ]);
+  // ORCHESTRA.md in the exported ZIP lists them under the last result and its command.
+  const zip = await exportProjectZip(store, projectId);
+  const record = await (
+    await JSZip.loadAsync(zip?.bytes ?? new Uint8Array())
+  )
+    .file(/ORCHESTRA\.md$/)[0]
+    ?.async('string');
+  expect(record).toContain('1 of 1 test passes.');
+  expect(record).toContain("Run them again on your machine, in the project's folder: `node --test`");
+  expect(record).toContain('They ran against 2 npm packages');
+  expect(record).toContain('- `tiny-color@1.0.0` (locked)\n- `with-scripts@1.0.0`\n');
   // The panel's question reads the lock too: what the run installed is what it checks for.
   expect(await checks.dependencyNeeds(projectId)).toMatchObject({ cached: true });
 
