@@ -13,6 +13,7 @@ import {
 } from './dependency-installer.ts';
 import { detectSuite, isRunnableFile } from './detect.ts';
 import type { PackageCacheUsage } from './npm/package-cache.ts';
+import { projectLock } from './npm/project-lock.ts';
 import type { InstalledPackage } from './npm/install.ts';
 import { sanitizeReport } from './sanitize.ts';
 import { testQualityEvents } from './test-quality.ts';
@@ -93,9 +94,14 @@ export class ChecksService {
     const content = manifest ? await this.store.blob(manifest.contentHash) : undefined;
     const declared = projectDependencies(content === undefined ? [] : [{ path: 'package.json', content }]);
     if (declared.length === 0) return undefined;
-    const lock = currentFile(state, 'package-lock.json');
-    const lockfile = lock ? await this.store.blob(lock.contentHash) : undefined;
-    const checked = await installer.check(declared, lockfile);
+    // The lock the install would read: npm-shrinkwrap.json wins over package-lock.json.
+    const locks = [];
+    for (const path of ['npm-shrinkwrap.json', 'package-lock.json']) {
+      const lock = currentFile(state, path);
+      const content = lock ? await this.store.blob(lock.contentHash) : undefined;
+      if (content !== undefined) locks.push({ path, content });
+    }
+    const checked = await installer.check(declared, projectLock(locks));
     return {
       registry: await installer.host(),
       packages: declared.filter((one) => !one.unsupported).map(({ name, spec }) => ({ name, spec })),

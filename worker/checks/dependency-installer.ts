@@ -2,6 +2,7 @@ import type { CheckFile } from './contract.ts';
 import { type DeclaredDependency, declaredDependencies } from './npm/declared.ts';
 import type { InstallBlocked, InstallResult } from './npm/install.ts';
 import type { PackageCache, PackageCacheUsage } from './npm/package-cache.ts';
+import { type ProjectLock, projectLock } from './npm/project-lock.ts';
 
 /**
  * What the checks service asks of an npm installer (`npm/install.ts`, loaded on first
@@ -13,13 +14,13 @@ export interface DependencyInstaller {
   host(): Promise<string>;
   install(
     dependencies: DeclaredDependency[],
-    options: { allowNetwork: boolean; onProgress?: (detail: string) => void; lockfile?: string | undefined },
+    options: { allowNetwork: boolean; onProgress?: (detail: string) => void; lockfile?: ProjectLock | undefined },
   ): Promise<InstallResult>;
   /**
    * Whether a run could install them (at the versions `lockfile` pins, when given) from this
    * device's cache alone; nothing is downloaded or read whole.
    */
-  check(dependencies: DeclaredDependency[], lockfile?: string): Promise<{ ok: true } | InstallBlocked>;
+  check(dependencies: DeclaredDependency[], lockfile?: ProjectLock): Promise<{ ok: true } | InstallBlocked>;
   /** What this device's package cache holds. */
   cacheUsage(): Promise<PackageCacheUsage>;
   /** Empties this device's package cache; resolves with what it then holds (nothing). */
@@ -68,9 +69,9 @@ export function createNpmInstaller(config: NpmInstallerConfig): DependencyInstal
   };
 }
 
-/** The text of the project's package-lock.json (at its root), when it has one. */
-export function projectLockfile(files: readonly CheckFile[]): string | undefined {
-  return files.find((file) => file.path === 'package-lock.json')?.content;
+/** The project's lock (at its root: npm-shrinkwrap.json, else package-lock.json), when it has one. */
+export function projectLockfile(files: readonly CheckFile[]): ProjectLock | undefined {
+  return projectLock(files);
 }
 
 /** The dependencies the project's own package.json (at its root) declares. */

@@ -260,3 +260,48 @@ test("a project's package-lock.json pins what is installed, and the output says 
   expect(await checks.clearPackageCache()).toEqual({ archives: 0, bytes: 0 });
   expect(await checks.dependencyNeeds(projectId)).toMatchObject({ cached: false, needsConsent: true });
 });
+
+test("a project's npm-shrinkwrap.json wins over its package-lock.json, for the run and for the panel's question", async () => {
+  const store = new MemoryEventLog();
+  const projectId = 'shrinkwrapped-project';
+  const tinyColor = (await (await fetch(`${registry.url}/tiny-color`)).json()) as {
+    versions: Record<string, { dist: { integrity: string } }>;
+  };
+  const lockAt = (version: string) =>
+    JSON.stringify({
+      name: 'greeter',
+      lockfileVersion: 3,
+      packages: {
+        '': { name: 'greeter', dependencies: { 'tiny-color': '^1.0.0' } },
+        'node_modules/tiny-color': {
+          version,
+          resolved: `https://registry.npmjs.org/tiny-color/-/tiny-color-${version}.tgz`,
+          integrity: tinyColor.versions[version]?.dist.integrity,
+        },
+      },
+    });
+  await project(store, projectId, {
+    'package.json': JSON.stringify({
+      name: 'greeter',
+      scripts: { test: 'node --test' },
+      dependencies: { 'tiny-color': '^1.0.0' },
+    }),
+    'npm-shrinkwrap.json': lockAt('1.0.0'),
+    'package-lock.json': lockAt('1.1.0'),
+    'test/color.test.js': [
+      "const test = require('node:test');",
+      "const assert = require('node:assert');",
+      "test('the shrinkwrapped version', () => assert.equal(require('tiny-color/package.json').version, '1.0.0'));",
+    ].join('\n'),
+  });
+  const { checks } = service(store, createMemoryPackageCache());
+  const run = await checks.run(projectId, { trigger: 'manual', timeoutMs: 20_000, allowNetwork: true });
+  expect(run).toMatchObject({ ran: true, summary: { outcome: 'completed', counts: { pass: 1, fail: 0 } } });
+  const output = (await store.blob((await lastResult(store, projectId)).outputHash ?? '')) ?? '';
+  expect(output.split('\n')[1]).toBe('From npm-shrinkwrap.json: 1 of 1 packages at their locked versions.');
+  expect((await lastResult(store, projectId)).packages).toEqual([
+    { name: 'tiny-color', version: '1.0.0', locked: true },
+  ]);
+  // The question reads the same lock: 1.0.0 is cached, and 1.1.0 (package-lock.json's) is not needed.
+  expect(await checks.dependencyNeeds(projectId)).toMatchObject({ cached: true });
+});

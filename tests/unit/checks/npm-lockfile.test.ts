@@ -9,6 +9,7 @@ import { declaredDependencies } from '../../../worker/checks/npm/declared.ts';
 import { checkCached, installDependencies } from '../../../worker/checks/npm/install.ts';
 import { readLockfile } from '../../../worker/checks/npm/lockfile.ts';
 import { createMemoryPackageCache } from '../../../worker/checks/npm/package-cache.ts';
+import { type LockName, projectLock } from '../../../worker/checks/npm/project-lock.ts';
 import { type NpmRegistry, startNpmRegistry } from '../../sim/npm-registry.ts';
 
 let registry: NpmRegistry;
@@ -54,13 +55,18 @@ async function locked(name: string, version: string, extra: Partial<LockEntry> =
 const declared = (dependencies: Record<string, string>) =>
   declaredDependencies(JSON.stringify({ name: 'project', dependencies }));
 
-function install(dependencies: Record<string, string>, lockfile: string | undefined, allowNetwork = true) {
+function install(
+  dependencies: Record<string, string>,
+  lockfile: string | undefined,
+  allowNetwork = true,
+  name: LockName = 'package-lock.json',
+) {
   return installDependencies(declared(dependencies), {
     registry: registry.url,
     fetch: globalThis.fetch,
     cache: createMemoryPackageCache(),
     allowNetwork,
-    lockfile,
+    lockfile: lockfile === undefined ? undefined : { name, text: lockfile },
   });
 }
 
@@ -180,7 +186,12 @@ describe('with a package-lock.json', () => {
       'node_modules/tiny-color': await locked('tiny-color', '1.0.0'),
     });
     const cache = createMemoryPackageCache();
-    const options = { registry: registry.url, fetch: globalThis.fetch, cache, lockfile: lock };
+    const options = {
+      registry: registry.url,
+      fetch: globalThis.fetch,
+      cache,
+      lockfile: { name: 'package-lock.json' as const, text: lock },
+    };
     expect((await checkCached(declared(dependencies), options)).ok).toBe(false);
     const online = await installDependencies(declared(dependencies), { ...options, allowNetwork: true });
     expect(online.ok).toBe(true);
@@ -196,6 +207,47 @@ describe('with a package-lock.json', () => {
     } finally {
       registry.setOnline(true);
     }
+  });
+});
+
+describe('with an npm-shrinkwrap.json', () => {
+  test('it is read as package-lock.json is, wins over one, and the output and refusals name it', async () => {
+    const dependencies = { 'tiny-color': '^1.0.0' };
+    const shrinkwrap = lockText(dependencies, { 'node_modules/tiny-color': await locked('tiny-color', '1.0.0') });
+    const packageLock = lockText(dependencies, { 'node_modules/tiny-color': await locked('tiny-color', '1.1.0') });
+    // npm reads npm-shrinkwrap.json when a project has both.
+    const lock = projectLock([
+      { path: 'package-lock.json', content: packageLock },
+      { path: 'npm-shrinkwrap.json', content: shrinkwrap },
+    ]);
+    expect(lock).toEqual({ name: 'npm-shrinkwrap.json', text: shrinkwrap });
+    expect(projectLock([{ path: 'package-lock.json', content: packageLock }])?.name).toBe('package-lock.json');
+    expect(projectLock([{ path: 'sub/npm-shrinkwrap.json', content: shrinkwrap }])).toBeUndefined();
+
+    const result = await install(dependencies, lock?.text, true, lock?.name);
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.packages.map((item) => [item.name, item.version, item.locked])).toEqual([
+      ['tiny-color', '1.0.0', true],
+    ]);
+    expect(result.notes).toContain('From npm-shrinkwrap.json: 1 of 1 packages at their locked versions.');
+
+    const tampered = lockText(dependencies, {
+      'node_modules/tiny-color': await locked('tiny-color', '1.0.0', {
+        integrity: (await distOf('tiny-color', '1.1.0')).integrity,
+      }),
+    });
+    const refused = await install(dependencies, tampered, true, 'npm-shrinkwrap.json');
+    expect(refused.ok === false && refused.reason).toMatch(
+      /the downloaded archive does not match the integrity npm-shrinkwrap\.json records/,
+    );
+    const stale = await install({ 'tiny-color': '^2.0.0' }, shrinkwrap, true, 'npm-shrinkwrap.json');
+    expect(stale.ok && stale.notes).toContain(
+      "tiny-color@1.0.0 in npm-shrinkwrap.json does not match '^2.0.0'; it was resolved afresh.",
+    );
+    expect(readLockfile('{', 'npm-shrinkwrap.json')).toEqual({
+      ok: false,
+      reason: 'npm-shrinkwrap.json is not valid JSON, so versions were resolved afresh.',
+    });
   });
 });
 

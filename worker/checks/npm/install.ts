@@ -2,6 +2,7 @@ import type { CheckFile } from '../contract.ts';
 import type { DeclaredDependency } from './declared.ts';
 import { InstallBlockedError } from './install-blocked.ts';
 import { type Lockfile, readLockfile } from './lockfile.ts';
+import type { ProjectLock } from './project-lock.ts';
 import { notRunNotes } from './not-run.ts';
 import type { PackageCache } from './package-cache.ts';
 import { RegistryClient } from './registry.ts';
@@ -42,8 +43,8 @@ export interface InstallOptions {
   allowNetwork: boolean;
   onProgress?: ((detail: string) => void) | undefined;
   limits?: Partial<InstallLimits> | undefined;
-  /** The text of the project's package-lock.json, when it has one. */
-  lockfile?: string | undefined;
+  /** The project's npm-shrinkwrap.json or package-lock.json, when it has one. */
+  lockfile?: ProjectLock | undefined;
 }
 
 export interface InstallLimits extends TarballLimits {
@@ -112,9 +113,9 @@ function lockedPackages(lock: Lockfile, client: RegistryClient): Map<string, Pla
 }
 
 /** The lock read from its text (none: `undefined`), and what the output should say about it. */
-function readLock(text: string | undefined): { lock: Lockfile | undefined; notes: string[] } {
-  if (text === undefined) return { lock: undefined, notes: [] };
-  const read = readLockfile(text);
+function readLock(file: ProjectLock | undefined): { lock: Lockfile | undefined; notes: string[] } {
+  if (file === undefined) return { lock: undefined, notes: [] };
+  const read = readLockfile(file.text, file.name);
   return read.ok ? { lock: read.lock, notes: read.lock.notes } : { lock: undefined, notes: [read.reason] };
 }
 
@@ -126,7 +127,7 @@ function readLock(text: string | undefined): { lock: Lockfile | undefined; notes
 async function resolveTree(
   dependencies: DeclaredDependency[],
   client: RegistryClient,
-  options: { cache: PackageCache; allowNetwork: boolean; lockfile?: string | undefined },
+  options: { cache: PackageCache; allowNetwork: boolean; lockfile?: ProjectLock | undefined },
   limits: InstallLimits,
   progress: (detail: string) => void,
 ) {
@@ -157,17 +158,18 @@ async function resolveTree(
     client.host,
     limits.maxPackages,
     lock ? lockedPackages(lock, client) : undefined,
+    lock?.name,
   );
   if (lock) {
     const fresh = tree.packages.filter((node) => !node.locked);
     notes.push(
-      `From package-lock.json: ${tree.packages.length - fresh.length} of ${tree.packages.length} packages at their locked versions` +
+      `From ${lock.name}: ${tree.packages.length - fresh.length} of ${tree.packages.length} packages at their locked versions` +
         (fresh.length > 0
           ? `; resolved afresh, as the lock does not cover them: ${fresh.map((node) => `${node.name}@${node.version}`).join(', ')}.`
           : '.'),
     );
   }
-  return { packages: tree.packages, notes: [...notes, ...tree.notes] };
+  return { packages: tree.packages, notes: [...notes, ...tree.notes], lockName: lock?.name };
 }
 
 /** The archive's integrity key; an archive the registry lists none for is refused. */
@@ -247,7 +249,7 @@ export function installDependencies(
       }
       let unpacked;
       try {
-        const listedBy = node.locked ? 'package-lock.json records' : 'the registry lists';
+        const listedBy = node.locked ? `${tree.lockName ?? 'package-lock.json'} records` : 'the registry lists';
         unpacked = await unpackTarball(bytes, node.meta.dist, label, limits, listedBy);
       } catch (error) {
         if (error instanceof PackageRefusedError) throw new InstallBlockedError(node.name, 'refused', error.message);

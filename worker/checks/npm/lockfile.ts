@@ -1,10 +1,12 @@
 import { isPackageName } from './package-name.ts';
 import { objectOf, stringEntries } from './untrusted-json.ts';
 import type { PackumentVersion } from './packument.ts';
+import type { LockName } from './project-lock.ts';
 
 /**
- * A project's `package-lock.json` (lockfileVersion 2 or 3: the `packages` map npm 7 and
- * later write), read as untrusted data. Each entry under `node_modules/` becomes a package
+ * A project's `package-lock.json` or `npm-shrinkwrap.json` (the same format; npm takes the
+ * shrinkwrap when a project has both), lockfileVersion 2 or 3: the `packages` map npm 7 and
+ * later write, read as untrusted data. Each entry under `node_modules/` becomes a package
  * placed where the lock places it, at its locked version, with the lock's integrity and
  * the dependencies the lock records for it, so an install needs no metadata from the
  * registry for it, only its archive, which must match the lock's integrity.
@@ -26,6 +28,8 @@ export interface LockedPackage {
 }
 
 export interface Lockfile {
+  /** The file it was read from, as the run's output names it. */
+  name: LockName;
   /** By location. */
   packages: Map<string, LockedPackage>;
   /** Why some entries were not taken ("'x' is a Git dependency in package-lock.json"). */
@@ -33,8 +37,6 @@ export interface Lockfile {
 }
 
 export type ReadLockfile = { ok: true; lock: Lockfile } | { ok: false; reason: string };
-
-const lockName = 'package-lock.json';
 
 function stringMap(value: unknown): Record<string, string> | undefined {
   // Own properties made by fromEntries: a "__proto__" key is data, never the prototype.
@@ -94,11 +96,11 @@ function notFromRegistry(entry: Record<string, unknown>): string | undefined {
 }
 
 /**
- * Reads `package-lock.json`'s text. Not JSON, or not version 2 or 3: `ok: false` with the
- * sentence the run's output shows.
+ * Reads a lock's text (`package-lock.json` unless named otherwise). Not JSON, or not
+ * version 2 or 3: `ok: false` with the sentence the run's output shows.
  * @example const read = readLockfile(text); if (read.ok) read.lock.packages.get('node_modules/left-pad')
  */
-export function readLockfile(text: string): ReadLockfile {
+export function readLockfile(text: string, lockName: LockName = 'package-lock.json'): ReadLockfile {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -153,5 +155,5 @@ export function readLockfile(text: string): ReadLockfile {
     };
     out.set(location, { name, version: locked, location, meta, resolved });
   }
-  return { ok: true, lock: { packages: out, notes } };
+  return { ok: true, lock: { name: lockName, packages: out, notes } };
 }

@@ -26,7 +26,7 @@ export interface PlacedPackage {
   location: string;
   /** The package that first needed it, "a@1.0.0", or undefined for the project's own. */
   neededBy: string | undefined;
-  /** Taken from package-lock.json: its version and integrity are the lock's. */
+  /** Taken from the lock (package-lock.json or npm-shrinkwrap.json): its version and integrity are the lock's. */
   locked?: boolean | undefined;
 }
 
@@ -134,6 +134,7 @@ export async function placeTree(
   host: string,
   maxPackages = 1500,
   locked: ReadonlyMap<string, PlacedPackage> = new Map(),
+  lockName = 'package-lock.json',
 ): Promise<PlacedTree> {
   const placed = new Map<string, PlacedPackage>(locked);
   /** Locations in the tree: placed here, or locked and reached by a dependency. */
@@ -207,7 +208,7 @@ export async function placeTree(
           for (const at of [...placed.keys()])
             if ((at === target || at.startsWith(`${target}/`)) && !taken.has(at)) placed.delete(at);
           notes.push(
-            `${want.name}@${there.version} in package-lock.json does not match '${want.spec}'${neededBy}; it was resolved afresh.`,
+            `${want.name}@${there.version} in ${lockName} does not match '${want.spec}'${neededBy}; it was resolved afresh.`,
           );
         } else if (there)
           throw new InstallBlockedError(
