@@ -25,6 +25,7 @@ import {
 } from './builtins/misc.ts';
 import { createConsole, createProcess, ProcessExit } from './builtins/process.ts';
 import { inspect, util } from './builtins/util.ts';
+import { browserOnlyHint } from './browser-globals.ts';
 import { hostClearTimeout, hostNow, hostSetTimeout, indirectEval } from './host.ts';
 import { CompileError, MissingPackageError, ModuleSystem, scopeNames } from './loader/modules.ts';
 import { EventLoop } from './loop.ts';
@@ -295,8 +296,10 @@ export class FileContext {
       const line = this.sourceLine(mapped.location);
       if (line) message = `The expression evaluated to a falsy value:\n\n  ${line}\n`;
     }
+    const hint = browserOnlyHint(name, message);
     if (name !== 'Error' && name !== 'AssertionError' && failure.code !== 'ERR_ASSERTION')
       message = `${name}: ${message}`;
+    if (hint !== undefined) message += `\n${hint}`;
     if (failure.cause instanceof Error) message += `\n[cause]: ${failure.cause.message}`;
     return { message, stack: mapped.stack, location: mapped.location };
   }

@@ -45,6 +45,40 @@ describe('failures point at the project', () => {
     expect(thrown?.stack?.split('\n')[1]).toContain('test/sum.test.ts:7:');
   });
 
+  test('a test that reaches for the page DOM fails on its own with a sentence saying why; the others run', async () => {
+    const { report } = await runFiles({
+      'package.json': pkg,
+      'src/counter.js': 'export const next = (count) => count + 1;\n',
+      'src/page.js': "export const button = document.querySelector('#add');\n",
+      'test/counter.test.js': [
+        "import { test } from 'node:test';",
+        "import assert from 'node:assert/strict';",
+        "import { next } from '../src/counter.js';",
+        "test('counts up', () => assert.equal(next(1), 2));",
+        "test('renders the count', () => { document.body.innerHTML = '<p>1</p>'; });",
+        "test('a plain typo', () => { countr += 1; });",
+        '',
+      ].join('\n'),
+      'test/page.test.js':
+        "import { test } from 'node:test';\nimport { button } from '../src/page.js';\ntest('has a button', () => {});\n",
+    });
+    expect(report.outcome).toBe('completed');
+    expect(caseNamed(report, 'counts up')?.status).toBe('pass');
+    const dom = caseNamed(report, 'renders the count');
+    expect(dom?.status).toBe('fail');
+    expect(dom?.message).toBe(
+      'ReferenceError: document is not defined\nThis test needs a browser DOM (`document`), which the sandbox does not have: it runs tests as `node --test` does, and Node has no DOM either. Test the logic apart from the page, or have the test set up a DOM of its own.',
+    );
+    expect(dom?.location).toMatchObject({ path: 'test/counter.test.js', line: 5 });
+    // A name that is not the page's is an ordinary mistake, said as Node says it.
+    expect(caseNamed(report, 'a plain typo')?.message).toBe('ReferenceError: countr is not defined');
+    // A module that touches the page on import: that file does not load, and says why.
+    const page = report.files.find((file) => file.file === 'test/page.test.js');
+    expect(page?.status).toBe('error');
+    expect(page?.message).toContain('ReferenceError: document is not defined\nThis test needs a browser DOM');
+    expect(page?.location).toMatchObject({ path: 'src/page.js', line: 1 });
+  });
+
   test('a syntax error in a test file is an error of that file, with its location', async () => {
     const { report } = await runFiles({
       'package.json': pkg,
