@@ -50,9 +50,17 @@ export function sealerOf(projectId: string, fork: ForkOrigin | undefined, seq: n
   return fork?.lineage.find((item) => seq <= item.toSeq)?.projectId ?? projectId;
 }
 
+/** Which stretch of the lineage holds `seq` (its length: past the shared start). */
+const stretchOf = (fork: ForkOrigin | undefined, seq: number) => {
+  const at = fork?.lineage.findIndex((item) => seq <= item.toSeq) ?? -1;
+  return at === -1 ? (fork?.lineage.length ?? 0) : at;
+};
+
 /**
  * Opens a run of `projectId`'s stream, sealed under the project or, in a fork's shared
- * start, under the ancestor that wrote it; the events are filed under `projectId`.
+ * start, under the ancestor that wrote it; the events are filed under `projectId`. A run
+ * must lie within one stretch: one that crosses where a stretch ends was not in the
+ * shared start as forked (an ancestor's run spliced in past it).
  * @throws SyncTamperError when the run was altered or moved
  */
 export async function openForkEvents(
@@ -62,6 +70,9 @@ export async function openForkEvents(
   envelope: AnyEventEnvelope,
 ): Promise<OrchestraEvent[]> {
   const sealer = sealerOf(projectId, fork, envelope.seq);
+  const lastSeq = envelope.seq + (envelope.kind === 'events' ? envelope.ids.length : 1) - 1;
+  if (stretchOf(fork, envelope.seq) !== stretchOf(fork, lastSeq))
+    throw new SyncTamperError("A synced run crosses the end of a copy's shared start: it was not in it as forked.");
   const events = await openEvents(key, sealer, envelope);
   return sealer === projectId ? events : events.map((event) => ({ ...event, projectId }));
 }

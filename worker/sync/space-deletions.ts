@@ -27,6 +27,8 @@ export interface SpaceDeletionsHost {
   /** Deletes the project from this device; false when it cannot be now (another tab runs it). */
   remove?: ((projectId: string) => Promise<boolean>) | undefined;
   failed(error: SyncError): void;
+  /** The server answered (after a failure). */
+  reachable(): void;
 }
 
 /**
@@ -137,10 +139,14 @@ export class SpaceDeletions {
         method: 'DELETE',
         headers: bearer(connection),
       });
-      // Gone already is as good: another device deleted it too, or it never reached the server.
-      if (!response.ok && response.status !== 404) throw await syncErrorOf(response, connection.serverUrl);
+      // Gone already is as good: another device deleted it too, or it never reached the
+      // server; or deleted and still read by a copy forked from it (410), the server's
+      // answer to this device's own earlier DELETE whose reply was lost.
+      if (!response.ok && response.status !== 404 && response.status !== 410)
+        throw await syncErrorOf(response, connection.serverUrl);
       await this.host.state.retired(projectId);
       this.deleting.succeeded();
+      this.host.reachable();
     } catch (error) {
       const failure = syncFailure(error, connection.serverUrl);
       this.deleting.failed(failure);

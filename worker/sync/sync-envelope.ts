@@ -88,9 +88,16 @@ export type IndexEnvelope = z.infer<typeof indexEnvelopeSchema>;
  * names, oldest first, which project sealed each stretch: an event at or below an item's
  * `toSeq` (and above the item before's) was sealed under that item's project.
  */
+/** A project id as streams are named by it: a ULID's characters, nothing a URL or header treats apart. */
+const projectIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[0-9A-Za-z_-]+$/);
+
 export const forkOriginSchema = z
   .object({
-    from: z.string().min(1).max(64),
+    from: projectIdSchema,
     offset: z
       .string()
       .min(1)
@@ -98,7 +105,7 @@ export const forkOriginSchema = z
       .regex(/^[0-9_]+$/),
     seq: z.number().int().positive(),
     lineage: z
-      .array(z.object({ projectId: z.string().min(1).max(64), toSeq: z.number().int().positive() }))
+      .array(z.object({ projectId: projectIdSchema, toSeq: z.number().int().positive() }))
       .min(1)
       .max(32),
   })
@@ -112,10 +119,10 @@ export type ForkOrigin = z.infer<typeof forkOriginSchema>;
 
 /** What the index says of a project: it exists in the space, under this name. */
 export const indexEntrySchema = z.object({
-  projectId: z.string().min(1).max(64),
+  projectId: projectIdSchema,
   name: z.string().max(200),
   /** A copy made when two devices wrote the project apart: the project it came from. */
-  copyOf: z.string().min(1).max(64).optional(),
+  copyOf: projectIdSchema.optional(),
   /** The copy's stream is a fork of the project it came from, sharing their common start. */
   fork: forkOriginSchema.optional(),
   /** The project was deleted on every device of the space (the person chose so on one). */

@@ -117,6 +117,7 @@ export class SyncService {
       release: options.release,
       remove: options.remove,
       failed: (error) => this.status.failed(error),
+      reachable: () => this.status.reachable(),
     });
     // Back online: what waits is tried at once. (A worker has this event; Node does not.)
     if (typeof globalThis.addEventListener === 'function') globalThis.addEventListener('online', () => this.retryNow());
@@ -317,7 +318,11 @@ export class SyncService {
       const indexRead = new Promise<void>((resolve) => void this.index.tail(connection, running.signal, resolve));
       await Promise.race([indexRead, aborted]);
       if (running.signal.aborted) return;
-      await this.scan();
+      // A failed first scan is told; the next ones come on the timer (and the lock is held).
+      await this.scan().catch((error: unknown) => {
+        if (!running.signal.aborted) this.status.failed(syncFailure(error, connection.serverUrl));
+      });
+      if (running.signal.aborted) return;
       this.scanTimer = setInterval(() => this.background(() => this.scan()), this.options.scanMs ?? 1000);
       // Held until `leave` or the worker closes: the other tabs wait their turn.
       await aborted;

@@ -76,6 +76,12 @@ describe('a copy forked from another project’s stream', () => {
     // Without the fork, the shared start is refused as moved from another project.
     await expect(openForkEvents(key, copyId, undefined, sealed!)).rejects.toBeInstanceOf(SyncTamperError);
 
+    // A run of the project that crosses where the shared start ends was not in it as
+    // forked (the other device's run, spliced in): refused, though it opens under the project.
+    const crossing = messages(shop, 2, 3);
+    const [spliced] = await sealEvents(key, crossing);
+    await expect(openForkEvents(key, copyId, fork, spliced!)).rejects.toBeInstanceOf(SyncTamperError);
+
     const content = 'export const shared = true;\n';
     const hash = await sha256Hex(content);
     const text = await sealBlob(key, shop, hash, content);

@@ -6,6 +6,7 @@ import { type Engine, createEngine } from '../../../worker/engine.ts';
 import type { EventDraft, OrchestraEvent } from '../../../worker/events/catalog.ts';
 import { sha256Hex } from '../../../worker/events/hash.ts';
 import { createHousekeeping } from '../../../worker/projects/housekeeping.ts';
+import { DeviceSyncState } from '../../../worker/sync/device-sync-state.ts';
 import { projectStreamUrl } from '../../../worker/sync/space-streams.ts';
 import { SyncService } from '../../../worker/sync/sync-service.ts';
 import { joinSpace } from '../../../worker/sync/sync-space.ts';
@@ -34,6 +35,8 @@ interface Device {
   offline: { value: boolean };
   /** Requests this says to refuse fail as with no network (the others go through). */
   deny: { value: ((method: string, url: string) => boolean) | undefined };
+  /** Requests this says to lose the answer of reach the server, then fail as with no network. */
+  loseAnswer: { value: ((method: string, url: string) => boolean) | undefined };
   /** Every request this device made, in order. */
   requests: Array<{ method: string; url: string }>;
   /** Reads (GET) of each stream waiting for their answer now, and the most there ever were at once. */
@@ -55,6 +58,7 @@ function device(
   const engine = createEngine(db);
   const offline = { value: false };
   const deny: Device['deny'] = { value: undefined };
+  const loseAnswer: Device['loseAnswer'] = { value: undefined };
   const requests: Array<{ method: string; url: string }> = [];
   const reads = { open: new Map<string, number>(), most: new Map<string, number>() };
   const longPolls = { open: 0, most: 0 };
@@ -63,6 +67,8 @@ function device(
     const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
     requests.push({ method, url });
     if (offline.value || deny.value?.(method, url)) return Promise.reject(new TypeError('Failed to fetch'));
+    if (loseAnswer.value?.(method, url))
+      return fetch(input, init).then(() => Promise.reject(new TypeError('Failed to fetch')));
     if (method !== 'GET' || !url.includes('/streams/')) return fetch(input, init);
     const stream = url.split('?')[0]!;
     const open = (reads.open.get(stream) ?? 0) + 1;
@@ -87,7 +93,7 @@ function device(
     db.close();
     await db.delete();
   });
-  return { name, engine, sync, offline, deny, requests, reads, longPolls };
+  return { name, engine, sync, offline, deny, loseAnswer, requests, reads, longPolls };
 }
 
 const message = (text: string): EventDraft => ({
@@ -264,6 +270,69 @@ describe('a device syncs its projects with the others of its space', () => {
       (events) => events.length === 5,
     );
     expect(ids(await log(b, copy.id))).toEqual(ids(copyLog));
+  });
+
+  test('a copy whose fork the server made but whose answer was lost is pushed whole under another id', async () => {
+    const { url, a, b, projectId, secret } = await pairedOnShop();
+    let lost = 0;
+    a.loseAnswer.value = (method, url) =>
+      method === 'PUT' && url.includes('/streams/projects/') && !url.includes(projectId) && (lost += 1) === 1;
+    a.sync.stop();
+    await a.engine.store.append(projectId, [message('laptop 1'), message('laptop 2')]);
+    await b.engine.store.append(projectId, [message('phone 1')]);
+    await until(
+      () => Promise.resolve(b.sync.current()),
+      (status) => status.waiting === 0,
+    );
+    await a.sync.resume();
+    await until(names.bind(null, a), (list) => list.join() === 'Shop,Shop (from laptop)');
+    expect(lost).toBeGreaterThanOrEqual(1);
+    const copy = (await a.engine.db.projects.toArray()).find((row) => row.name.endsWith('(from laptop)'))!;
+    // B gets the copy whole; its stream is a plain one, sealed under the copy from seq 1.
+    await until(
+      () => log(b, copy.id),
+      (events) => events.length === 5,
+    );
+    const reader = await joinSpace(url, secret);
+    const response = await fetch(`${projectStreamUrl(reader, copy.id)}?offset=-1`, {
+      headers: { authorization: `Bearer ${reader.token}` },
+    });
+    const runs = ((await response.json()) as Array<{ kind: string; seq?: number; ids?: string[] }>).filter(
+      (envelope) => envelope.kind === 'events',
+    );
+    expect(runs.map((envelope) => [envelope.seq, envelope.ids!.length])).toEqual([[1, 5]]);
+    expect(a.sync.current().state).toBe('connected');
+  });
+
+  test('a project a copy was forked from is deleted everywhere even when the first answer was lost (then 410)', async () => {
+    const { a, b, projectId } = await pairedOnShop();
+    a.sync.stop();
+    await a.engine.store.append(projectId, [message('laptop 1')]);
+    await b.engine.store.append(projectId, [message('phone 1')]);
+    await until(
+      () => Promise.resolve(b.sync.current()),
+      (status) => status.waiting === 0,
+    );
+    await a.sync.resume();
+    await until(names.bind(null, a), (list) => list.join() === 'Shop,Shop (from laptop)');
+    await until(names.bind(null, b), (list) => list.join() === 'Shop,Shop (from laptop)');
+    await until(
+      () => log(a, projectId),
+      (events) => events.length === 3,
+    );
+    let lost = 0;
+    a.loseAnswer.value = (method) => method === 'DELETE' && (lost += 1) === 1;
+    await deleteEverywhere(a, projectId, 'Shop');
+    // The copy still reads the project's start, so the server keeps it (soft-deleted): a
+    // second DELETE is answered 410, which is as good as done.
+    const state = new DeviceSyncState(a.engine.db);
+    await until(
+      () => state.toRetire(),
+      (pending) => pending.length === 0,
+    );
+    expect(lost, 'the DELETE whose answer was lost, then the one answered 410').toBeGreaterThanOrEqual(2);
+    expect(a.sync.current().message).toBeNull();
+    await until(names.bind(null, b), (list) => list.join() === 'Shop (from laptop)');
   });
 
   test('while a diverged project is split in two, the device counts it as written elsewhere', async () => {
