@@ -15,6 +15,7 @@ import type { Reads } from './reads.ts';
 import type { RouteCandidate, RouteDecision, RouteExclusion, RouteFeatures } from './records.ts';
 import type { Sampler } from './sampler.ts';
 import type { RouterState } from './state.ts';
+import { suspectedShift } from './suspicion.ts';
 import type { RouterTuning } from './tuning.ts';
 import {
   fEpoch,
@@ -25,12 +26,15 @@ import {
   featureRowSize,
   tCostLog,
   tCostN,
+  tCusum,
   tEffectSum,
   tEpoch,
   tLatencyLog,
   tLatencyN,
   tN,
   tPresent,
+  tRunN,
+  tRunSum,
   tTick,
   typeRowSize,
 } from './views.ts';
@@ -65,6 +69,7 @@ const clampQuality = (q: number) => (q < 0 ? 0 : q > 1 ? 1 : q);
 export function makeChooser(parts: ChooserParts): (context: RouteContext) => RouteDecision {
   const { state, reads, tuning, preference, weights, sampler, available } = parts;
   const { power, sharedPower, typePrior, qualityBeta, priorOut, betaOut } = reads;
+  const suspicion = tuning.forgetting && tuning.changeSuspicion > 0;
 
   // Scratch space reused by every decision, so choosing allocates only its record.
   let cost = new Float64Array(16);
@@ -230,11 +235,24 @@ export function makeChooser(parts: ChooserParts): (context: RouteContext) => Rou
       const effect =
         contextEffect(i, present ? (rows[t + tEpoch] as number) : 0, tick) -
         (present && n > 0 ? (rows[t + tEffectSum] as number) / n : 0);
-      const typeMean = a / (a + b);
+      const betaMean = a / (a + b);
+      let typeMean = betaMean;
+      if (suspicion && (table.globalCusum[i] as number) + (present ? (rows[t + tCusum] as number) : 0) > 0) {
+        typeMean += suspectedShift(
+          tuning.changeSuspicion,
+          betaMean,
+          table.globalCusum[i] as number,
+          table.globalRunN[i] as number,
+          table.globalRunShift[i] as number,
+          present ? (rows[t + tCusum] as number) : 0,
+          present ? (rows[t + tRunN] as number) : 0,
+          present ? (rows[t + tRunSum] as number) : 0,
+        );
+      }
       const posteriorMean = clampQuality(typeMean + effect);
       const evidence = present ? (rows[t + tN] as number) * d : 0;
       const sampled = clampQuality(
-        typeMean + effect + sizeScale * explorationScale(evidence) * (sampler.beta(a, b) - typeMean),
+        typeMean + effect + sizeScale * explorationScale(evidence) * (sampler.beta(a, b) - betaMean),
       );
       const expectedCost = cost[i] as number;
       // Absolute dollars: a task ten times larger weighs its cost ten times more.

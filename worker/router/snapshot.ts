@@ -45,6 +45,8 @@ const tuningSchema = z.object({
   changeShift: z.number().nonnegative(),
   changeThreshold: z.number().positive(),
   // Older snapshots have none: they get the default.
+  changeSuspicion: z.number().nonnegative().default(9.2),
+  // Older snapshots have none: they get the default.
   changeMinEvidence: z.number().nonnegative().default(8),
   // Older snapshots have none: they get the default.
   modelChangeDetection: z.boolean().default(true),

@@ -32,6 +32,12 @@ export interface RouterTuning {
   changeShift: number;
   /** CUSUM alarm threshold, in nats of log-likelihood ratio (about e^threshold outcomes between false alarms). */
   changeThreshold: number;
+  /**
+   * Nats of a change detector's CUSUM at which a change counts as likely as not when
+   * choosing (suspicion.ts): below `changeThreshold`, a suspected drop moves the model's
+   * mean by its likelihood × the drop, without resetting anything. 0: off.
+   */
+  changeSuspicion: number;
   /** Discounted outcomes a cell needs before its changes are watched: its mean must mean something first. */
   changeMinEvidence: number;
   /**
@@ -85,6 +91,7 @@ export const defaultTuning: RouterTuning = {
   maxObservationWeight: 8,
   changeShift: 0.25,
   changeThreshold: 10,
+  changeSuspicion: 9.2,
   changeMinEvidence: 8,
   modelChangeDetection: true,
   balancePenalty: 0.01,

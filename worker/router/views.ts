@@ -16,7 +16,7 @@ import type { ArmCell, FeatureCell, TypeCell } from './posterior.ts';
 import { priorLatencyPerUnitMs } from './priors.ts';
 
 // Offsets in a type row. `present` is 1 when the arm has a cell for the type, else 0.
-export const typeRowSize = 11;
+export const typeRowSize = 14;
 export const tPresent = 0;
 export const tTick = 1;
 export const tA = 2;
@@ -28,6 +28,10 @@ export const tCostN = 7;
 export const tLatencyLog = 8;
 export const tLatencyN = 9;
 export const tEffectSum = 10;
+// The type's change detector: its CUSUM and the run feeding it (suspicion.ts).
+export const tCusum = 11;
+export const tRunN = 12;
+export const tRunSum = 13;
 
 // Offsets in a feature row.
 export const featureRowSize = 5;
@@ -54,6 +58,9 @@ export function writeTypeRow(rows: Float64Array, index: number, cell: TypeCell |
   rows[o + tLatencyLog] = cell.latencyLog;
   rows[o + tLatencyN] = cell.latencyN;
   rows[o + tEffectSum] = cell.effectSum;
+  rows[o + tCusum] = cell.cusum;
+  rows[o + tRunN] = cell.runN;
+  rows[o + tRunSum] = cell.runSum;
 }
 
 export function writeFeatureRow(rows: Float64Array, index: number, cell: FeatureCell | undefined): void {
@@ -107,6 +114,10 @@ export interface ArmTable {
   /** The arm's discounted outcomes and quality sum across task types (0 and 0 when none). */
   globalN: Float64Array;
   globalSum: Float64Array;
+  /** The model-level change detector: its CUSUM, and the run feeding it (outcomes, summed shift). */
+  globalCusum: Float64Array;
+  globalRunN: Float64Array;
+  globalRunShift: Float64Array;
   inflight: Float64Array;
 }
 
@@ -124,6 +135,9 @@ export function makeArmTable(
     latencyPriorLog: Float64Array.from(arms, (arm) => Math.log(priorLatencyPerUnitMs(arm))),
     globalN: new Float64Array(arms.length),
     globalSum: new Float64Array(arms.length),
+    globalCusum: new Float64Array(arms.length),
+    globalRunN: new Float64Array(arms.length),
+    globalRunShift: new Float64Array(arms.length),
     inflight: Float64Array.from(arms, (arm) => inflight.get(arm.id) ?? 0),
   };
   arms.forEach((arm, i) => writeGlobal(table, i, global.get(arm.id)));
@@ -133,4 +147,7 @@ export function makeArmTable(
 export function writeGlobal(table: ArmTable, index: number, cell: ArmCell | undefined): void {
   table.globalN[index] = cell?.n ?? 0;
   table.globalSum[index] = cell?.sum ?? 0;
+  table.globalCusum[index] = cell?.cusum ?? 0;
+  table.globalRunN[index] = cell?.runN ?? 0;
+  table.globalRunShift[index] = cell?.runShift ?? 0;
 }

@@ -11,6 +11,18 @@ const alarmsOf = (router: ReturnType<typeof createRouter>) =>
     .flatMap((cells) => Object.values(cells))
     .reduce((sum, cell) => sum + cell.alarms, 0);
 
+/** A detector has alarmed, or holds a change as likely as not (its CUSUM past `changeSuspicion`). */
+const noticed = (router: ReturnType<typeof createRouter>) => {
+  const snapshot = router.toJSON();
+  const level = snapshot.tuning.changeSuspicion;
+  const cells = Object.values(snapshot.types).flatMap((byArm) => Object.values(byArm));
+  return (
+    alarmsOf(router) > 0 ||
+    cells.some((cell) => cell.cusum >= level) ||
+    Object.values(snapshot.global).some((cell) => (cell.alarms ?? 0) > 0 || (cell.cusum ?? 0) >= level)
+  );
+};
+
 test('pass/fail rewards from a model that never changes raise at most one alarm per 10,000 outcomes (2 in 20,000)', () => {
   const router = createRouter({
     arms: [bareArm('steady', 'medium'), bareArm('other', 'medium')],
@@ -27,10 +39,12 @@ test('pass/fail rewards from a model that never changes raise at most one alarm 
 });
 
 // Pass/fail scores carry little information each: a drop from 0.9 to 0.55 takes some 25
-// outcomes to tell from bad luck at one false alarm per 20,000. After the reset the model
-// is usually abandoned; when the other model's own few outcomes were unlucky it can take
+// outcomes to tell from bad luck at one false alarm per 20,000. A change held as likely as
+// not already moves the model's mean (suspicion.ts), so the model may be let go before the
+// alarm, and then no alarm comes: noticing it either way counts. After that the model is
+// usually abandoned; when the other model's own few outcomes were unlucky it can take
 // longer (see "Known limits" in the README).
-test('a real drop of 0.3 in pass/fail rewards is detected and the model mostly abandoned', () => {
+test('a real drop of 0.3 in pass/fail rewards is noticed and the model mostly abandoned', () => {
   let detected = 0;
   let abandoned = 0;
   for (let seed = 1; seed <= 10; seed++) {
@@ -41,7 +55,7 @@ test('a real drop of 0.3 in pass/fail rewards is detected and the model mostly a
     train(router, 400, quality);
     dropped = true;
     const after = train(router, 300, quality);
-    if (alarmsOf(router) >= 1) detected += 1;
+    if (noticed(router)) detected += 1;
     if (share(after.slice(-50), 'star') < 0.3) abandoned += 1;
   }
   expect(detected).toBeGreaterThanOrEqual(8);
