@@ -15,7 +15,6 @@ import type { Reads } from './reads.ts';
 import type { RouteCandidate, RouteDecision, RouteExclusion, RouteFeatures } from './records.ts';
 import type { Sampler } from './sampler.ts';
 import type { RouterState } from './state.ts';
-import { suspectedShift } from './suspicion.ts';
 import type { RouterTuning } from './tuning.ts';
 import {
   fEpoch,
@@ -26,15 +25,13 @@ import {
   featureRowSize,
   tCostLog,
   tCostN,
-  tCusum,
   tEffectSum,
   tEpoch,
   tLatencyLog,
   tLatencyN,
   tN,
   tPresent,
-  tRunN,
-  tRunSum,
+  tSuspected,
   tTick,
   typeRowSize,
 } from './views.ts';
@@ -69,7 +66,6 @@ const clampQuality = (q: number) => (q < 0 ? 0 : q > 1 ? 1 : q);
 export function makeChooser(parts: ChooserParts): (context: RouteContext) => RouteDecision {
   const { state, reads, tuning, preference, weights, sampler, available } = parts;
   const { power, sharedPower, typePrior, qualityBeta, priorOut, betaOut } = reads;
-  const suspicion = tuning.forgetting && tuning.changeSuspicion > 0;
 
   // Scratch space reused by every decision, so choosing allocates only its record.
   let cost = new Float64Array(16);
@@ -236,19 +232,9 @@ export function makeChooser(parts: ChooserParts): (context: RouteContext) => Rou
         contextEffect(i, present ? (rows[t + tEpoch] as number) : 0, tick) -
         (present && n > 0 ? (rows[t + tEffectSum] as number) / n : 0);
       const betaMean = a / (a + b);
-      let typeMean = betaMean;
-      if (suspicion && (table.globalCusum[i] as number) + (present ? (rows[t + tCusum] as number) : 0) > 0) {
-        typeMean += suspectedShift(
-          tuning.changeSuspicion,
-          betaMean,
-          table.globalCusum[i] as number,
-          table.globalRunN[i] as number,
-          table.globalRunShift[i] as number,
-          present ? (rows[t + tCusum] as number) : 0,
-          present ? (rows[t + tRunN] as number) : 0,
-          present ? (rows[t + tRunSum] as number) : 0,
-        );
-      }
+      // A drop a detector suspects (suspicion.ts): the larger move of the type's and the model's.
+      const suspected = present ? (rows[t + tSuspected] as number) : 0;
+      const typeMean = betaMean + Math.min(suspected, table.globalSuspected[i] as number);
       const posteriorMean = clampQuality(typeMean + effect);
       const evidence = present ? (rows[t + tN] as number) * d : 0;
       const sampled = clampQuality(

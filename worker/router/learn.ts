@@ -158,8 +158,8 @@ export function makeLearner(
     // Write the changed cells through to what decisions read.
     if (view !== undefined) {
       const at = index as number;
-      writeTypeRow(view.rows, at, cell);
-      writeGlobal(reads.table, at, global);
+      writeTypeRow(view.rows, at, cell, reads.suspicionLevel);
+      writeGlobal(reads.table, at, global, reads.suspicionLevel);
       reads.refitLadder();
     }
     reads.refreshTypeSpread();
@@ -178,7 +178,7 @@ export function makeLearner(
       decayTypeCell(cell, state.ticks.get(taskType) ?? 0, gamma);
       shiftTypeCell(cell, shift, keep, tuning);
       const view = reads.madeTypeView(taskType);
-      if (view !== undefined && index !== undefined) writeTypeRow(view.rows, index, cell);
+      if (view !== undefined && index !== undefined) writeTypeRow(view.rows, index, cell, reads.suspicionLevel);
     }
     if (global.n > 0) {
       const mean = Math.min(0.99, Math.max(0.01, global.sum / global.n + shift));

@@ -31,6 +31,8 @@ export interface Reads {
   /** γ per outcome of any type, for the effects shared across task types. */
   readonly sharedGamma: number;
   readonly sharedPower: (k: number) => number;
+  /** `changeSuspicion` when forgetting is on, else 0: what rows derive suspected drops with. */
+  readonly suspicionLevel: number;
   /** Written by `typePrior`: the prior's mean and its strength in outcomes. */
   readonly priorOut: number[];
   /** Written by `qualityBeta`: the Beta's a and b. */
@@ -79,10 +81,11 @@ export function makeReads(state: RouterState, tuning: RouterTuning): Reads {
   const power = makePowers(gamma);
   const sharedGamma = tuning.forgetting ? 1 - 1 / tuning.sharedMemory : 1;
   const sharedPower = makePowers(sharedGamma);
+  const suspicionLevel = tuning.forgetting ? tuning.changeSuspicion : 0;
   // Rebuilt whenever the catalog changes, written through whenever learning changes a cell.
   const views = new Map<string, TypeView>();
   const sharedViews = new Map<string, Float64Array>();
-  let table: ArmTable = makeArmTable([], state.global, state.inflight);
+  let table: ArmTable = makeArmTable([], state.global, state.inflight, suspicionLevel);
   // The price ladder: per arm its place on it, its capability prior across task types, and
   // the fitted offset and strength; refitted when the catalog or a mean changes.
   let position = new Float64Array(0);
@@ -167,12 +170,13 @@ export function makeReads(state: RouterState, tuning: RouterTuning): Reads {
     power,
     sharedGamma,
     sharedPower,
+    suspicionLevel,
     priorOut,
     betaOut,
     catalogChanged() {
       views.clear();
       sharedViews.clear();
-      table = makeArmTable(state.arms, state.global, state.inflight);
+      table = makeArmTable(state.arms, state.global, state.inflight, suspicionLevel);
       position = Float64Array.from(state.arms, (arm) =>
         ladderPosition(arm.inputPricePerMillion, arm.outputPricePerMillion),
       );
@@ -182,7 +186,7 @@ export function makeReads(state: RouterState, tuning: RouterTuning): Reads {
     },
     typeView: (taskType) =>
       bounded(views, taskType, () =>
-        makeTypeView(state.arms, state.types.get(taskType), (arm) => priorQuality(arm, taskType)),
+        makeTypeView(state.arms, state.types.get(taskType), (arm) => priorQuality(arm, taskType), suspicionLevel),
       ),
     madeTypeView: (taskType) => views.get(taskType),
     featureRows: (view, taskType, key) =>

@@ -8,36 +8,22 @@
  * "changed at the start of the detector's run", weighted by how likely the run makes a
  * change: with a prior hazard of e^−level per outcome, the odds of a change are about
  * e^(cusum − level), so the model's mean moves by π × the run's shift,
- * π = 1 / (1 + e^(level − cusum)). Nothing is reset and nothing is stored: it is read from
- * the detectors' own state, so a model that was only unlucky gets its full mean back as
- * soon as its next scores bring the CUSUM down, and a replay reads the same.
+ * π = 1 / (1 + e^(level − cusum)). Nothing is reset and nothing is stored: it is derived
+ * from the detectors' own state whenever that state is written to what decisions read, so
+ * a model that was only unlucky gets its full mean back as soon as its next scores bring
+ * the CUSUM down, and a replay or a restore reads the same.
  */
 
 /**
- * How far to move a model's mean for a change its detectors suspect: π × shift for the
- * type's detector and for the model-level one, whichever moves it further (never up).
+ * How far to move a model's mean for a change one detector suspects: π × the run's mean
+ * shift (never up), π = 1 / (1 + e^(level − cusum)); 0 when `level` is 0 (off). Computed
+ * when a detector's state is written to what decisions read (views.ts); a decision takes
+ * the larger move of the type's detector and the model-level one.
  *
  * @example
- * suspectedShift(7, 0.5, 12, -3.6, 0, 0, 0) // model-level run of 12 outcomes, 0.3 below: ≈ −0.15
+ * suspectedShift(9.2, 9.2, 12, -3.6) // a run of 12 outcomes 0.3 below, as likely as not: −0.15
  */
-export function suspectedShift(
-  level: number,
-  typeMean: number,
-  modelCusum: number,
-  modelRunN: number,
-  modelRunShift: number,
-  typeCusum: number,
-  typeRunN: number,
-  typeRunSum: number,
-): number {
-  let shift = 0;
-  if (modelCusum > 0 && modelRunN > 0) {
-    const s = modelRunShift / modelRunN;
-    if (s < 0) shift = s / (1 + Math.exp(level - modelCusum));
-  }
-  if (typeCusum > 0 && typeRunN > 0) {
-    const s = typeRunSum / typeRunN - typeMean;
-    if (s < 0) shift = Math.min(shift, s / (1 + Math.exp(level - typeCusum)));
-  }
-  return shift;
+export function suspectedShift(level: number, cusum: number, runN: number, runShift: number): number {
+  if (!(level > 0) || !(cusum > 0) || !(runN > 0) || !(runShift < 0)) return 0;
+  return runShift / runN / (1 + Math.exp(level - cusum));
 }

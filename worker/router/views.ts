@@ -14,9 +14,10 @@
 import type { ModelArm } from './catalog.ts';
 import type { ArmCell, FeatureCell, TypeCell } from './posterior.ts';
 import { priorLatencyPerUnitMs } from './priors.ts';
+import { suspectedShift } from './suspicion.ts';
 
 // Offsets in a type row. `present` is 1 when the arm has a cell for the type, else 0.
-export const typeRowSize = 14;
+export const typeRowSize = 12;
 export const tPresent = 0;
 export const tTick = 1;
 export const tA = 2;
@@ -28,10 +29,8 @@ export const tCostN = 7;
 export const tLatencyLog = 8;
 export const tLatencyN = 9;
 export const tEffectSum = 10;
-// The type's change detector: its CUSUM and the run feeding it (suspicion.ts).
-export const tCusum = 11;
-export const tRunN = 12;
-export const tRunSum = 13;
+// How far the type's change detector moves the arm's mean for a drop it suspects (suspicion.ts).
+export const tSuspected = 11;
 
 // Offsets in a feature row.
 export const featureRowSize = 5;
@@ -41,7 +40,11 @@ export const fN = 2;
 export const fSum = 3;
 export const fEpoch = 4;
 
-export function writeTypeRow(rows: Float64Array, index: number, cell: TypeCell | undefined): void {
+/**
+ * Writes an arm's type cell into its row. `level` is the router's `changeSuspicion` (0 when
+ * off): the suspected shift is derived here, once per change, not in every decision.
+ */
+export function writeTypeRow(rows: Float64Array, index: number, cell: TypeCell | undefined, level: number): void {
   const o = index * typeRowSize;
   if (cell === undefined) {
     rows.fill(0, o, o + typeRowSize);
@@ -58,9 +61,9 @@ export function writeTypeRow(rows: Float64Array, index: number, cell: TypeCell |
   rows[o + tLatencyLog] = cell.latencyLog;
   rows[o + tLatencyN] = cell.latencyN;
   rows[o + tEffectSum] = cell.effectSum;
-  rows[o + tCusum] = cell.cusum;
-  rows[o + tRunN] = cell.runN;
-  rows[o + tRunSum] = cell.runSum;
+  // The run's scores against the cell's own mean: how far below it they fell.
+  const runShift = cell.n > 0 ? cell.runSum - (cell.runN * cell.sum) / cell.n : 0;
+  rows[o + tSuspected] = suspectedShift(level, cell.cusum, cell.runN, runShift);
 }
 
 export function writeFeatureRow(rows: Float64Array, index: number, cell: FeatureCell | undefined): void {
@@ -87,9 +90,10 @@ export function makeTypeView(
   arms: readonly ModelArm[],
   cells: ReadonlyMap<string, TypeCell> | undefined,
   prior: (arm: ModelArm) => number,
+  level: number,
 ): TypeView {
   const rows = new Float64Array(arms.length * typeRowSize);
-  for (let i = 0; i < arms.length; i++) writeTypeRow(rows, i, cells?.get((arms[i] as ModelArm).id));
+  for (let i = 0; i < arms.length; i++) writeTypeRow(rows, i, cells?.get((arms[i] as ModelArm).id), level);
   return { rows, prior: Float64Array.from(arms, prior), features: new Map() };
 }
 
@@ -114,10 +118,8 @@ export interface ArmTable {
   /** The arm's discounted outcomes and quality sum across task types (0 and 0 when none). */
   globalN: Float64Array;
   globalSum: Float64Array;
-  /** The model-level change detector: its CUSUM, and the run feeding it (outcomes, summed shift). */
-  globalCusum: Float64Array;
-  globalRunN: Float64Array;
-  globalRunShift: Float64Array;
+  /** How far the model-level change detector moves the arm's mean for a drop it suspects. */
+  globalSuspected: Float64Array;
   inflight: Float64Array;
 }
 
@@ -125,6 +127,7 @@ export function makeArmTable(
   arms: readonly ModelArm[],
   global: ReadonlyMap<string, ArmCell>,
   inflight: ReadonlyMap<string, number>,
+  level: number,
 ): ArmTable {
   const table: ArmTable = {
     ids: arms.map((arm) => arm.id),
@@ -135,19 +138,15 @@ export function makeArmTable(
     latencyPriorLog: Float64Array.from(arms, (arm) => Math.log(priorLatencyPerUnitMs(arm))),
     globalN: new Float64Array(arms.length),
     globalSum: new Float64Array(arms.length),
-    globalCusum: new Float64Array(arms.length),
-    globalRunN: new Float64Array(arms.length),
-    globalRunShift: new Float64Array(arms.length),
+    globalSuspected: new Float64Array(arms.length),
     inflight: Float64Array.from(arms, (arm) => inflight.get(arm.id) ?? 0),
   };
-  arms.forEach((arm, i) => writeGlobal(table, i, global.get(arm.id)));
+  arms.forEach((arm, i) => writeGlobal(table, i, global.get(arm.id), level));
   return table;
 }
 
-export function writeGlobal(table: ArmTable, index: number, cell: ArmCell | undefined): void {
+export function writeGlobal(table: ArmTable, index: number, cell: ArmCell | undefined, level: number): void {
   table.globalN[index] = cell?.n ?? 0;
   table.globalSum[index] = cell?.sum ?? 0;
-  table.globalCusum[index] = cell?.cusum ?? 0;
-  table.globalRunN[index] = cell?.runN ?? 0;
-  table.globalRunShift[index] = cell?.runShift ?? 0;
+  table.globalSuspected[index] = suspectedShift(level, cell?.cusum ?? 0, cell?.runN ?? 0, cell?.runShift ?? 0);
 }

@@ -39,16 +39,15 @@ function abandonedAfter(choices: readonly string[]): number {
 const median = (list: number[]) => [...list].sort((x, y) => x - y)[list.length >> 1] as number;
 
 test('a suspected drop moves the mean by its likelihood times the drop, never up', () => {
-  // π = 1/2 when the CUSUM is at the level; the model's run is 0.3 below.
-  expect(suspectedShift(9, 0.8, 9, 10, -3, 0, 0, 0)).toBeCloseTo(-0.15, 10);
+  // π = 1/2 when the CUSUM is at the level; the run is 0.3 below (12 outcomes, −3.6 in all).
+  expect(suspectedShift(9.2, 9.2, 12, -3.6)).toBeCloseTo(-0.15, 10);
   // Far below the level it hardly moves; far above it moves by the whole shift.
-  expect(Math.abs(suspectedShift(9, 0.8, 2, 10, -3, 0, 0, 0))).toBeLessThan(0.001);
-  expect(suspectedShift(9, 0.8, 20, 10, -3, 0, 0, 0)).toBeCloseTo(-0.3, 4);
-  // The type's own run (mean 0.5 against a type mean of 0.8) moves it when it says more.
-  expect(suspectedShift(9, 0.8, 9, 10, -1, 9, 10, 5)).toBeCloseTo(-0.15, 10);
-  // A run above the mean, or no run, moves nothing.
-  expect(suspectedShift(9, 0.8, 9, 10, 2, 9, 10, 9)).toBe(0);
-  expect(suspectedShift(9, 0.8, 0, 0, 0, 0, 0, 0)).toBe(0);
+  expect(Math.abs(suspectedShift(9.2, 2, 12, -3.6))).toBeLessThan(0.001);
+  expect(suspectedShift(9.2, 25, 12, -3.6)).toBeCloseTo(-0.3, 6);
+  // A run above the mean, no run, or suspicion off (level 0) moves nothing.
+  expect(suspectedShift(9.2, 9.2, 12, 1)).toBe(0);
+  expect(suspectedShift(9.2, 0, 0, 0)).toBe(0);
+  expect(suspectedShift(0, 9.2, 12, -3.6)).toBe(0);
 });
 
 test('a model whose pass rate drops on its only task type is let go sooner when a suspected drop counts', () => {
