@@ -79,22 +79,20 @@ test('suspicion resets nothing: a steady best model keeps its tasks and raises n
   }
 });
 
-test('a router restored or replayed mid-suspicion chooses as the original does', () => {
+test('a router restored or replayed mid-suspicion reads the same suspected drop', () => {
   const { router, records } = run({}, 3, 1200, 1215);
   const snapshot = router.toJSON();
-  const suspected = Object.values(snapshot.global).some((cell) => (cell.cusum ?? 0) > 0);
-  expect(suspected).toBe(true);
+  expect(Object.values(snapshot.global).some((cell) => (cell.cusum ?? 0) > 0)).toBe(true);
   const replayed = createRouter({ arms, random: mulberry32(42) });
   for (const record of records) replayed.apply(record);
   expect(replayed.toJSON()).toEqual(snapshot);
   const restored = restoreRouter(snapshot, { random: mulberry32(42) });
-  const original = restoreRouter(snapshot, { random: mulberry32(42) });
-  for (let i = 0; i < 50; i++) {
-    const context = task('tests');
-    const a = replayed.choose(context);
-    const b = restored.choose(context);
-    const c = original.choose(context);
-    expect(a.candidates.map((x) => x.expectedQuality)).toEqual(b.candidates.map((x) => x.expectedQuality));
-    expect(b.armId).toBe(c.armId);
-  }
+  // The same state read without suspicion: the drop it suspects is live in this state.
+  const unsuspecting = restoreRouter(snapshot, { random: mulberry32(42), tuning: { changeSuspicion: 0 } });
+  const means = (r: ReturnType<typeof createRouter>) =>
+    r.choose(task('tests')).candidates.map((candidate) => candidate.expectedQuality);
+  const original = means(router);
+  expect(means(replayed)).toEqual(original);
+  expect(means(restored)).toEqual(original);
+  expect(means(unsuspecting)).not.toEqual(original);
 });
