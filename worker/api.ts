@@ -20,6 +20,7 @@ import {
 import { storageMessage } from './contract/storage-message.ts';
 import type { RunCommands } from './orchestrator/run-api.ts';
 import { Orchestrator, type OrchestratorOptions } from './orchestrator/orchestrator.ts';
+import { orchestratorDepsOf } from './orchestrator/orchestrator-deps.ts';
 import { createRunCommands } from './orchestrator/run-commands.ts';
 import type { ResilienceObserver } from './providers/resilience/resilience-records.ts';
 import { type CheckCommands, createCheckCommands } from './checks/check-commands.ts';
@@ -158,7 +159,7 @@ export function createWorkerApi(deps: WorkerDeps): WorkerApi {
     : undefined;
   const providerCommands = createProviderCommands({ ...deps, providers: sharedProviders });
   const checkTimeoutMs = () => readSettings(db).then((settings) => settings.checkTimeoutSeconds * 1000);
-  const orchestrator = new Orchestrator(deps.engine, {
+  const orchestrator = new Orchestrator(orchestratorDepsOf(deps.engine), {
     checkTimeoutMs,
     ...deps.orchestrator,
     providers: sharedProviders,

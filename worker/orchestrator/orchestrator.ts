@@ -1,7 +1,4 @@
 import { ulid } from 'ulid';
-import type { Engine } from '../engine.ts';
-import { eventsOfType } from '../events/log-table.ts';
-import { importedProjects } from '../projects/imported-projects.ts';
 import type { ProviderAdapter } from '../providers/contract/provider-adapter.ts';
 import type { ProviderReady, ProviderServiceApi } from '../providers/contract/provider-service-api.ts';
 import type { BreakerChange, ResilienceObserver } from '../providers/resilience/resilience-records.ts';
@@ -13,7 +10,7 @@ import { OutputBus, type OutputMessage } from './output-bus.ts';
 import { ProjectRunner } from './runner.ts';
 import { ChecksService } from '../checks/checks-service.ts';
 import type { PriceBook } from '../settings/price-book.ts';
-import { readPriceEdits } from '../settings/price-store.ts';
+import type { OrchestratorDeps } from './orchestrator-deps.ts';
 
 export interface OrchestratorOptions {
   /** The provider service, loaded on first use (its own chunk). */
@@ -43,8 +40,11 @@ export class Orchestrator {
   /** Runners still recovering: registered in `runners` only once their recovery is written. */
   private readonly recovering = new Map<string, Promise<ProjectRunner>>();
 
+  /**
+   * @example new Orchestrator(orchestratorDepsOf(engine), { providers }) // the app's, over IndexedDB
+   */
   constructor(
-    private readonly engine: Engine,
+    private readonly deps: OrchestratorDeps,
     private readonly options: OrchestratorOptions = {},
   ) {
     this.limits = { ...defaultLimits, ...options.limits };
@@ -54,10 +54,10 @@ export class Orchestrator {
       if (event.data?.kind === 'output') this.bus.receive(event.data.projectId, event.data.updates);
     });
     this.chooser = new ModelChooser(options.random ? { random: options.random } : {});
-    this.checks = new ChecksService(engine.store);
+    this.checks = new ChecksService(deps.store);
     // A write refused for quota stops the project's run at once, in memory: the log
     // cannot take the pause, and every call that goes on would be paid for and lost.
-    engine.notices.listen((projectId, notice) => {
+    deps.notices.listen((projectId, notice) => {
       if (notice?.kind === 'storage-full') this.runners.get(projectId)?.halt();
     });
   }
@@ -84,7 +84,7 @@ export class Orchestrator {
   onBreakerChange(record: BreakerChange): void {
     for (const [projectId, runner] of this.runners) {
       if (!runner.active) continue;
-      void this.engine.store
+      void this.deps.store
         .append(projectId, [
           { type: 'breaker-change', actor: { kind: 'system', component: 'providers' }, payload: record },
         ])
@@ -101,7 +101,7 @@ export class Orchestrator {
    * events: the book the router's estimates and every reservation read.
    */
   loadPrices(): Promise<PriceBook> {
-    this.pricesLoaded ??= readPriceEdits(this.engine.db).then(
+    this.pricesLoaded ??= this.deps.priceEdits().then(
       (edits) => {
         this.chooser.prices.replace(edits);
         return this.chooser.prices;
@@ -118,7 +118,7 @@ export class Orchestrator {
   reloadPrices(): Promise<unknown> {
     this.pricesReloaded = this.pricesReloaded
       .catch(() => undefined)
-      .then(() => readPriceEdits(this.engine.db))
+      .then(() => this.deps.priceEdits())
       .then((edits) => this.chooser.prices.replace(edits));
     return this.pricesReloaded;
   }
@@ -130,21 +130,19 @@ export class Orchestrator {
    * and then only as evidence of quality and latency (`ModelChooser.learnEvidence`).
    */
   loadRouter(): Promise<void> {
-    this.routerLoaded ??= Promise.all([
-      eventsOfType(this.engine.db, 'route-record'),
-      importedProjects(this.engine.db),
-      this.loadPrices(),
-    ]).then(([events, imported]) => {
-      const own: PreferredRecord[] = [];
-      const evidence: PreferredRecord[] = [];
-      for (const event of events) {
-        const mark = imported.get(event.projectId);
-        if (mark === undefined) own.push(event.payload);
-        else if (mark.learnRouting) evidence.push(event.payload);
-      }
-      this.chooser.load(own);
-      this.chooser.learnEvidence(evidence);
-    });
+    this.routerLoaded ??= Promise.all([this.deps.routeRecords(), this.deps.importedProjects(), this.loadPrices()]).then(
+      ([events, imported]) => {
+        const own: PreferredRecord[] = [];
+        const evidence: PreferredRecord[] = [];
+        for (const event of events) {
+          const mark = imported.get(event.projectId);
+          if (mark === undefined) own.push(event.payload);
+          else if (mark.learnRouting) evidence.push(event.payload);
+        }
+        this.chooser.load(own);
+        this.chooser.learnEvidence(evidence);
+      },
+    );
     return this.routerLoaded;
   }
 
@@ -167,7 +165,7 @@ export class Orchestrator {
 
   private async recover(projectId: string): Promise<ProjectRunner> {
     const runner = new ProjectRunner(projectId, {
-      store: this.engine.store,
+      store: this.deps.store,
       bus: this.bus,
       chooser: this.chooser,
       limits: this.limits,
@@ -193,8 +191,13 @@ export class Orchestrator {
    */
   async attach(projectId: string, options: { takeOver?: boolean } = {}): Promise<void> {
     const fresh = !this.runners.has(projectId) && !this.recovering.has(projectId);
-    if (fresh && options.takeOver) this.engine.store.invalidate(projectId);
-    else if (fresh) this.engine.store.dropIfBehind(projectId, await this.engine.store.headSeq(projectId));
+    const { store } = this.deps;
+    if (fresh && options.takeOver) store.invalidate(projectId);
+    else if (fresh) {
+      const head = await store.headSeq(projectId);
+      // Behind the log: another tab committed since this one loaded (its own appends in flight are not behind).
+      if ((await store.saved(projectId)).lastSeq < head) store.invalidate(projectId);
+    }
     await this.runner(projectId);
   }
 
@@ -211,7 +214,7 @@ export class Orchestrator {
   /** The Project Manager answers a message in the background; its reply is an event. */
   async answer(projectId: string, messageId: string): Promise<void> {
     const runner = await this.runner(projectId);
-    const store = this.engine.store;
+    const store = this.deps.store;
     const state = await store.load(projectId);
     if (!state.plan) return; // Before a plan the message is context for planning.
     const conversation = conversationOf(await store.read(projectId));

@@ -3,12 +3,13 @@ import { expect, test } from 'vitest';
 import { OrchestraDb } from '../../../worker/db/database.ts';
 import { createEngine } from '../../../worker/engine.ts';
 import { Orchestrator } from '../../../worker/orchestrator/orchestrator.ts';
+import { orchestratorDepsOf } from '../../../worker/orchestrator/orchestrator-deps.ts';
 import { createRunCommands } from '../../../worker/orchestrator/run-commands.ts';
 import { createProjectCommands } from '../../../worker/projects/project-commands.ts';
 
 test('exporting the same project twice, a moment apart, gives the same bytes', async () => {
   const engine = createEngine(new OrchestraDb(`export-twice-${Date.now()}`));
-  const orchestrator = new Orchestrator(engine, { templateDelayMs: 0 });
+  const orchestrator = new Orchestrator(orchestratorDepsOf(engine), { templateDelayMs: 0 });
   const run = createRunCommands(engine, orchestrator);
   const created = await createProjectCommands(engine).createProject({
     name: 'Same Twice',

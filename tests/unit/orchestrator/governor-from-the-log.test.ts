@@ -3,6 +3,7 @@ import { expect, test } from 'vitest';
 import { OrchestraDb } from '../../../worker/db/database.ts';
 import { createEngine } from '../../../worker/engine.ts';
 import { Orchestrator } from '../../../worker/orchestrator/orchestrator.ts';
+import { orchestratorDepsOf } from '../../../worker/orchestrator/orchestrator-deps.ts';
 import { createProjectCommands } from '../../../worker/projects/project-commands.ts';
 
 test('a runner made after a reload counts what the project spent: its governor allows only the rest of the budget', async () => {
@@ -31,7 +32,7 @@ test('a runner made after a reload counts what the project spent: its governor a
 
   // A fresh engine and orchestrator on the same database, as after a reload.
   const reloaded = createEngine(db);
-  const orchestrator = new Orchestrator(reloaded, { templateDelayMs: 0 });
+  const orchestrator = new Orchestrator(orchestratorDepsOf(reloaded), { templateDelayMs: 0 });
   const runner = await orchestrator.runner(projectId);
   const governor = (await runner.callDeps()).governor;
   expect(governor.status().spentUsd).toBeCloseTo(0.9, 12);

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { OrchestraDb } from '../../../worker/db/database.ts';
 import { createEngine } from '../../../worker/engine.ts';
 import { Orchestrator } from '../../../worker/orchestrator/orchestrator.ts';
+import { orchestratorDepsOf } from '../../../worker/orchestrator/orchestrator-deps.ts';
 import { createProjectCommands } from '../../../worker/projects/project-commands.ts';
 import { rowBadge } from '../../../worker/run-state/run-words.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
@@ -77,7 +78,7 @@ test('a key set up but unusable refuses Start with a sentence naming it, and bui
 
 test('a fault of Orchestra’s own pauses as "a problem in Orchestra", in words, with the raw error in the log only', async () => {
   const engine = createEngine(new OrchestraDb(`no-model-fault-${++counter}-${Date.now()}`));
-  const orchestrator = new Orchestrator(engine, { templateDelayMs: 0 });
+  const orchestrator = new Orchestrator(orchestratorDepsOf(engine), { templateDelayMs: 0 });
   const created = await createProjectCommands(engine).createProject({
     name: 'Faulty',
     description: 'A notes service.',

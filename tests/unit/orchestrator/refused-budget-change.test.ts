@@ -3,11 +3,12 @@ import { expect, test } from 'vitest';
 import { OrchestraDb } from '../../../worker/db/database.ts';
 import { createEngine } from '../../../worker/engine.ts';
 import { Orchestrator } from '../../../worker/orchestrator/orchestrator.ts';
+import { orchestratorDepsOf } from '../../../worker/orchestrator/orchestrator-deps.ts';
 import { createProjectCommands } from '../../../worker/projects/project-commands.ts';
 
 test('a budget change the governor refuses is said in the log, and no call may use the old budget meanwhile', async () => {
   const engine = createEngine(new OrchestraDb(`refused-budget-${Date.now()}`));
-  const orchestrator = new Orchestrator(engine, { templateDelayMs: 0 });
+  const orchestrator = new Orchestrator(orchestratorDepsOf(engine), { templateDelayMs: 0 });
   const created = await createProjectCommands(engine).createProject({
     name: 'Thrifty',
     description: 'Notes.',

@@ -3,11 +3,12 @@ import { expect, test } from 'vitest';
 import { OrchestraDb } from '../../../worker/db/database.ts';
 import { createEngine } from '../../../worker/engine.ts';
 import { Orchestrator } from '../../../worker/orchestrator/orchestrator.ts';
+import { orchestratorDepsOf } from '../../../worker/orchestrator/orchestrator-deps.ts';
 import { createProjectCommands } from '../../../worker/projects/project-commands.ts';
 
 test('a task with no role fails once and pauses the run instead of being launched again and again', async () => {
   const engine = createEngine(new OrchestraDb(`roleless-${Date.now()}`));
-  const orchestrator = new Orchestrator(engine, { templateDelayMs: 0 });
+  const orchestrator = new Orchestrator(orchestratorDepsOf(engine), { templateDelayMs: 0 });
   const created = await createProjectCommands(engine).createProject({
     name: 'Ghostly',
     description: 'A notes service.',

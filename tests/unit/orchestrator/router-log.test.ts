@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { OrchestraDb } from '../../../worker/db/database.ts';
 import { createEngine } from '../../../worker/engine.ts';
 import { Orchestrator } from '../../../worker/orchestrator/orchestrator.ts';
+import { orchestratorDepsOf } from '../../../worker/orchestrator/orchestrator-deps.ts';
 import { createRunCommands } from '../../../worker/orchestrator/run-commands.ts';
 import { createProjectCommands } from '../../../worker/projects/project-commands.ts';
 import { ProviderService } from '../../../worker/providers/provider-service.ts';
@@ -21,7 +22,7 @@ async function engineOn(name: string, seed: number) {
   const db = new OrchestraDb(name);
   const engine = createEngine(db);
   const service = new ProviderService(db, { appOrigin: '' });
-  const orchestrator = new Orchestrator(engine, {
+  const orchestrator = new Orchestrator(orchestratorDepsOf(engine), {
     providers: () => Promise.resolve(service),
     random: mulberry32(seed),
     templateDelayMs: 0,
