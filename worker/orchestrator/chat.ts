@@ -49,6 +49,8 @@ export async function answerMessage(
   conversation: { from: 'user' | 'project-manager'; text: string }[],
   messageId: string,
   newId: () => string,
+  /** Aborted by an emergency stop, a full disk or the runner's close: the answer ends there. */
+  signal: AbortSignal = new AbortController().signal,
 ): Promise<EventDraft[]> {
   const reply = (text: string, actor: Actor = system): EventDraft => ({
     type: 'agent-reply',
@@ -114,7 +116,7 @@ export async function answerMessage(
         utf8Bytes: sentUtf8Bytes(projectManagerChat.systemPrompt, measured, projectManagerChat.responseFormat),
         maxOutputTokens: projectManagerChat.maxOutputTokens,
       },
-      signal: AbortSignal.timeout(120_000),
+      signal: AbortSignal.any([signal, AbortSignal.timeout(120_000)]),
       beforeCall: async (reserved) => {
         await deps.store.append(deps.projectId, [...routeEvents.splice(0), ...reserved]);
       },
@@ -124,6 +126,13 @@ export async function answerMessage(
     }
     const { result } = made;
     events.push(...made.settled);
+    if (result.error && signal.aborted) {
+      return [
+        ...events,
+        ...route.withdraw(),
+        reply('The run was stopped before the Project Manager could answer: send your message again.'),
+      ];
+    }
     if (result.error) {
       // Retries are over by now: what to do next, never "Orchestra tries again".
       const fix = remedy(result.error.provider, result.error.kind);

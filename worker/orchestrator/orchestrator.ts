@@ -1,9 +1,7 @@
-import { ulid } from 'ulid';
 import type { ProviderAdapter } from '../providers/contract/provider-adapter.ts';
 import type { ProviderReady, ProviderServiceApi } from '../providers/contract/provider-service-api.ts';
 import type { BreakerChange, ResilienceObserver } from '../providers/resilience/resilience-records.ts';
 import { createTemplateAdapter } from '../providers/template/template-adapter.ts';
-import { answerMessage, conversationOf } from './chat.ts';
 import { type RunLimits, defaultLimits } from './limits.ts';
 import { ModelChooser, type PreferredRecord } from './model-choice.ts';
 import { OutputBus, type OutputMessage } from './output-bus.ts';
@@ -213,13 +211,6 @@ export class Orchestrator {
 
   /** The Project Manager answers a message in the background; its reply is an event. */
   async answer(projectId: string, messageId: string): Promise<void> {
-    const runner = await this.runner(projectId);
-    const store = this.deps.store;
-    const state = await store.load(projectId);
-    if (!state.plan) return; // Before a plan the message is context for planning.
-    const conversation = conversationOf(await store.read(projectId));
-    const events = await answerMessage(await runner.callDeps(), state, conversation, messageId, () => ulid());
-    await store.append(projectId, events);
-    runner.pump();
+    await (await this.runner(projectId)).answer(messageId);
   }
 }

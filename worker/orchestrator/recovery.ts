@@ -14,28 +14,16 @@ import { system } from './run-context.ts';
 /**
  * The events that close what was left running. `live` holds the tasks that do have a
  * call behind them in this tab; `checksRunning` whether this tab runs the project's tests.
- * `charged`: a reservation was charged, so a governor made before must be made again.
+ * `closed`: a reservation was closed in the log alone, so a governor made before must be made again.
  */
 export function recoveryEvents(
   state: ProjectState,
   live: ReadonlySet<string>,
   checksRunning: boolean,
   limits: Pick<RunLimits, 'checkpointEveryChars'>,
-): { events: EventDraft[]; charged: boolean } {
-  const events: EventDraft[] = [];
-  let charged = false;
-  for (const cost of state.costs.values()) {
-    if (cost.status === 'reserved' && !(cost.taskId && live.has(cost.taskId))) {
-      const task = cost.taskId ? state.tasks.get(cost.taskId) : undefined;
-      const close = closeInterrupted(cost, {
-        checkpointChars: task?.status === 'running' ? task.outputChars : 0,
-        // One interval accumulating, and one that came while the last checkpoint was written.
-        unsavedChars: 2 * limits.checkpointEveryChars,
-      });
-      charged ||= close.type === 'cost-settle';
-      events.push(close);
-    }
-  }
+): { events: EventDraft[]; closed: boolean } {
+  const events = closeReservations(state, live, limits);
+  const closed = events.length > 0;
   for (const task of state.tasks.values()) {
     if (task.status !== 'running' || live.has(task.taskId)) continue;
     events.push(
@@ -75,5 +63,30 @@ export function recoveryEvents(
       },
     });
   }
-  return { events, charged };
+  return { events, closed };
+}
+
+/**
+ * The events that close every reservation the log holds open with no call behind it (its
+ * task not in `live`): each charged at its estimate, since its request went out once the
+ * reservation was committed (`calls/interrupted-charge.ts`).
+ */
+export function closeReservations(
+  state: ProjectState,
+  live: ReadonlySet<string>,
+  limits: Pick<RunLimits, 'checkpointEveryChars'>,
+): EventDraft[] {
+  const events: EventDraft[] = [];
+  for (const cost of state.costs.values()) {
+    if (cost.status !== 'reserved' || (cost.taskId && live.has(cost.taskId))) continue;
+    const task = cost.taskId ? state.tasks.get(cost.taskId) : undefined;
+    events.push(
+      closeInterrupted(cost, {
+        checkpointChars: task?.status === 'running' ? task.outputChars : 0,
+        // One interval accumulating, and one that came while the last checkpoint was written.
+        unsavedChars: 2 * limits.checkpointEveryChars,
+      }),
+    );
+  }
+  return events;
 }

@@ -16,6 +16,8 @@ import type { PauseKind, TaskRow } from '../events/projections/rows.ts';
 import { type RunContext, system } from './run-context.ts';
 import { controlRefusal, runState } from '../run-state/run-state.ts';
 import { cancelRefusal, retryRefusal } from '../run-state/task-controls.ts';
+import type { RunLimits } from './limits.ts';
+import { closeReservations } from './recovery.ts';
 import { RunError } from './run-errors.ts';
 import { needKeys } from './run-start.ts';
 import { readyTasks } from './scheduler.ts';
@@ -213,15 +215,19 @@ function failedSentence(failed: readonly TaskRow[]): string {
 }
 
 /**
- * What an emergency stop writes once every call is aborted: each reservation given back,
- * and the run's end naming how many calls were cut.
+ * What an emergency stop writes once every call is aborted and has closed its own
+ * reservation: any reservation still open in the log (its call's closing was never
+ * written) charged at its estimate, as recovery does, and the run's end naming how many
+ * calls were cut. `closed`: the log closed a reservation the governor did not see closed.
  */
-export function emergencyStopEvents(state: ProjectState, callsAborted: number): EventDraft[] {
+export function emergencyStopEvents(
+  state: ProjectState,
+  callsAborted: number,
+  limits: Pick<RunLimits, 'checkpointEveryChars'>,
+): { events: EventDraft[]; closed: boolean } {
   const runId = state.project?.currentRunId;
-  const events: EventDraft[] = [];
-  for (const cost of state.costs.values()) {
-    events.push({ type: 'cost-release', actor: system, payload: { reservationId: cost.reservationId } });
-  }
+  const events = closeReservations(state, new Set(), limits);
+  const closed = events.length > 0;
   if (runId && state.project?.runStatus !== 'stopped') {
     events.push({
       type: 'run-stop',
@@ -233,5 +239,5 @@ export function emergencyStopEvents(state: ProjectState, callsAborted: number): 
       },
     });
   }
-  return events;
+  return { events, closed };
 }

@@ -12,6 +12,8 @@
  *         nothing ready and nothing in flight ──▶ pauseIfStalled (run-end.ts)
  *  launch ──▶ start (task-launch.ts) in the background ──settled──▶ pump
  *         └─ released (its completion folded) ──▶ its slot is free ──▶ pump
+ *  beside a task (the Project Manager answering a message) ──▶ a call aborted and awaited
+ *         with the tasks' (abortAll, abortUntilQuiet, idle); none starts while held
  *  held (closed, halted, or an emergency stop being written) ──▶ no launch, no write:
  *         a tick that was awaiting the state, the tests or a write goes no further
  * ```
@@ -56,6 +58,8 @@ class LoopHeld extends Error {
 
 export class RunLoop {
   private readonly inFlight = new Map<string, InFlight>();
+  /** Calls of no task (the Project Manager's answers): stopped and waited for with the tasks'. */
+  private readonly besideTasks = new Set<InFlight>();
   private pumping: Promise<void> | undefined;
   private again = false;
   /** The runner stopped without writing (the tab lost the lock): nothing runs any more. */
@@ -146,7 +150,36 @@ export class RunLoop {
 
   /** Aborts every call in flight, with `reason` as the signal's reason. */
   abortAll(reason: string): void {
-    for (const call of this.inFlight.values()) call.controller.abort(reason);
+    for (const call of this.calls()) call.controller.abort(reason);
+  }
+
+  /** Every call in flight: the tasks' and those beside them. */
+  private calls(): InFlight[] {
+    return [...this.inFlight.values(), ...this.besideTasks];
+  }
+
+  /** No call is in flight, of a task or beside the tasks. */
+  get quiet(): boolean {
+    return this.inFlight.size === 0 && this.besideTasks.size === 0;
+  }
+
+  /**
+   * Runs `work`, a call of no task (the Project Manager answering a message), as one of
+   * the loop's calls: an emergency stop, a halt or `close` aborts it through its signal
+   * and waits for it as for a task's. Nothing starts while the loop is held.
+   */
+  async runBesideTasks(work: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    if (this.held) return;
+    const controller = new AbortController();
+    const entry: InFlight = { controller, done: Promise.resolve(), released: true };
+    const running = work(controller.signal);
+    entry.done = running
+      .catch(() => undefined)
+      .finally(() => {
+        this.besideTasks.delete(entry);
+      });
+    this.besideTasks.add(entry);
+    await running;
   }
 
   /**
@@ -169,7 +202,7 @@ export class RunLoop {
   async abortUntilQuiet(reason: string, meanwhile: () => void): Promise<number> {
     const aborted = new Set<InFlight>();
     for (;;) {
-      const calls = [...this.inFlight.values()].filter((call) => !aborted.has(call));
+      const calls = this.calls().filter((call) => !aborted.has(call));
       if (calls.length === 0 && !this.pumping) break;
       for (const call of calls) {
         aborted.add(call);
@@ -184,7 +217,7 @@ export class RunLoop {
   /** Resolves when nothing is in flight and no pump is pending. */
   async idle(): Promise<void> {
     for (;;) {
-      const pending = [...this.inFlight.values()].map((call) => call.done);
+      const pending = this.calls().map((call) => call.done);
       if (this.pumping) pending.push(this.pumping);
       if (pending.length === 0) return;
       await Promise.all(pending);

@@ -24,10 +24,12 @@
  *     (task-completion.ts: file-, plan-, review-completion.ts)
  *   recover ─▶ recoveryEvents (recovery.ts); nothing can start ─▶ pauseIfStalled (run-end.ts)
  */
+import { ulid } from 'ulid';
 import type { EventDraft } from '../events/catalog.ts';
 import type { BlobText } from '../events/store/contract.ts';
 import type { ProjectState } from '../events/projections/project-state.ts';
 import type { PauseKind } from '../events/projections/rows.ts';
+import { answerMessage, conversationOf } from './chat.ts';
 import { recoveryEvents } from './recovery.ts';
 import type { RunContext, RunnerDeps } from './run-context.ts';
 import { reportFault } from './run-end.ts';
@@ -94,16 +96,16 @@ export class ProjectRunner {
   async recover(): Promise<void> {
     this.outcomes.rememberRefusals(await this.deps.store.read(this.projectId));
     const state = await this.state();
-    const { events, charged } = recoveryEvents(
+    const { events, closed } = recoveryEvents(
       state,
       this.loop.busy(),
       this.deps.checks?.isRunning(this.projectId) === true,
       this.deps.limits,
     );
     if (events.length > 0) await this.append(events);
-    // What was charged is in the project's row now: a governor made before (Continue after
-    // a full disk) is made again from it, so the budget counts it.
-    if (charged && this.loop.busy().size === 0) this.budget.forget();
+    // Reservations were closed in the log alone (charged at an estimate, or given back): a
+    // governor made before (Continue after a full disk) is made again from the row.
+    if (closed) this.rebuildBudget();
     this.pump();
   }
 
@@ -193,9 +195,35 @@ export class ProjectRunner {
     await this.loop.holding(async () => {
       // A test run under way ends too: generated code never outlives an emergency stop.
       const aborted = await this.loop.abortUntilQuiet('emergency', () => this.deps.checks?.stop(this.projectId));
-      const events = emergencyStopEvents(await this.state(), aborted);
+      const { events, closed } = emergencyStopEvents(await this.state(), aborted, this.deps.limits);
       if (events.length > 0) await this.append(events);
+      if (closed) this.rebuildBudget();
     });
+  }
+
+  /**
+   * The log closed reservations the governor did not (their calls' own closing was never
+   * written): the project's row is the truth, so the governor is made again from it —
+   * once no call is in flight, since a call settles with the governor it started on.
+   */
+  private rebuildBudget(): void {
+    if (this.loop.quiet) this.budget.forget();
+  }
+
+  /**
+   * The Project Manager answers a message; the reply (and any change to the plan) is
+   * appended. Its call is one of the loop's: an emergency stop aborts it and waits for
+   * it before writing, as it does a task's. Before a plan the message is context for planning.
+   */
+  async answer(messageId: string): Promise<void> {
+    await this.loop.runBesideTasks(async (signal) => {
+      const state = await this.state();
+      if (!state.plan) return;
+      const conversation = conversationOf(await this.deps.store.read(this.projectId));
+      const deps = await this.callDeps();
+      await this.append(await answerMessage(deps, state, conversation, messageId, () => ulid(), signal));
+    });
+    this.pump();
   }
 
   /**
