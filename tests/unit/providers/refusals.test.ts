@@ -229,6 +229,44 @@ describe('usage reported late or in several places', () => {
       { type: 'finish', reason: 'stop' },
     ]);
   });
+  test('Anthropic input_tokens only in message_delta reach the consumer whole through resilience, priced once', async () => {
+    const usages: { usage: Usage; costUsd: number }[] = [];
+    const retries: CallRetry[] = [];
+    const breaker = new CircuitBreaker('anthropic', { failureThreshold: 1, cooldownMs: 60_000, now: Date.now });
+    const before = sim.requests.length;
+    // The recording with message_start's input_tokens taken out: the input comes only at the end.
+    sim.enqueue('anthropic', {
+      kind: 'fixture',
+      name: 'anthropic-message-delta-input-tokens',
+      edit: (line) => line.replace('"usage":{"input_tokens":43,"output_tokens":1}', '"usage":{"output_tokens":1}'),
+    });
+    const adapter = withResilience(
+      createAdapter({ provider: 'anthropic', apiKey: 'sk-ant-test', baseUrl: sim.baseUrl('anthropic') }),
+      {
+        breaker,
+        maxAttempts: 4,
+        baseDelayMs: 5,
+        maxDelayMs: 20,
+        maxRetryAfterMs: 5_000,
+        firstTokenTimeoutMs: 5_000,
+        idleTimeoutMs: 5_000,
+        observer: {
+          onRetry: (record) => retries.push(record),
+          onUsage: (record) => void usages.push({ usage: record.usage, costUsd: record.costUsd }),
+        },
+      },
+    );
+    const parts = await collect(adapter.stream(request, new AbortController().signal));
+    expect(textOf(parts)).toBe('pong');
+    expect(parts.slice(-2)).toEqual([
+      { type: 'usage', usage: usage(61, 2) },
+      { type: 'finish', reason: 'stop' },
+    ]);
+    expect(sim.requests.length - before).toBe(1);
+    expect(retries).toEqual([]);
+    // The wrapper heard the same usage once, and priced it at the catalog's Sonnet 4.5 rates ($3 in, $15 out).
+    expect(usages).toEqual([{ usage: usage(61, 2), costUsd: (61 * 3 + 2 * 15) / 1_000_000 }]);
+  });
 });
 
 /** How the adapter reads each finish reason of the Gemini SDK's enum. */
