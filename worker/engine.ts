@@ -15,6 +15,11 @@ export interface Engine {
   timeTravel: TimeTravel;
   /** What the log cannot say (a full disk, a take-over that failed), per project, in memory. */
   notices: ProjectNotices;
+  /**
+   * Stops what the engine runs on its own: the idle check for missed notices and the
+   * listener on the tabs' channel (the channel itself is the caller's to close).
+   */
+  dispose(): void;
 }
 
 export interface EngineOptions {
@@ -52,7 +57,9 @@ export function createEngine(db: OrchestraDb, options: EngineOptions = {}): Engi
   const locks = new WriterLocks(options.locks);
   const channel = options.channel;
   const tabNotices = channel ? new TabNotices({ channel, store, feed, locks }) : undefined;
-  if (tabNotices) (options.every ?? everyInterval)(catchUpEveryMs, () => tabNotices.catchUp());
+  const stopCatchUp = tabNotices
+    ? (options.every ?? everyInterval)(catchUpEveryMs, () => tabNotices.catchUp())
+    : undefined;
   return {
     db,
     store,
@@ -60,5 +67,9 @@ export function createEngine(db: OrchestraDb, options: EngineOptions = {}): Engi
     locks,
     timeTravel: new TimeTravel((projectId, fromSeq) => store.read(projectId, fromSeq)),
     notices,
+    dispose: () => {
+      stopCatchUp?.();
+      tabNotices?.close();
+    },
   };
 }

@@ -56,10 +56,17 @@ interface TabNoticesDeps {
  *   idle check ──log's head ahead──▶ cached state dropped, feed reads from the log
  */
 export class TabNotices {
+  private readonly onMessage = (message: MessageEvent<Partial<CommittedNotice>>) => {
+    if (message.data?.kind === 'appended') this.receive(message.data);
+  };
+
   constructor(private readonly deps: TabNoticesDeps) {
-    deps.channel.addEventListener('message', (message: MessageEvent<Partial<CommittedNotice>>) => {
-      if (message.data?.kind === 'appended') this.receive(message.data);
-    });
+    deps.channel.addEventListener('message', this.onMessage);
+  }
+
+  /** Stops hearing the other tabs (the engine is disposed); the channel is the caller's. */
+  close(): void {
+    this.deps.channel.removeEventListener('message', this.onMessage);
   }
 
   /** Tells the other tabs of a commit of this tab (the events of one project, in order). */
