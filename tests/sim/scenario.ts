@@ -31,6 +31,11 @@ export type Scenario =
   | { kind: 'mid-stream-error' };
 
 export interface Pace {
+  /**
+   * Holds the answer (after its headers) until this settles: a test's gate, for a call that
+   * must stay in flight until the test has done something, however slow the machine.
+   */
+  heldUntil?: Promise<unknown>;
   /** Delay before the first token, in ms. */
   firstTokenMs?: number;
   /** Tokens per second after the first; absent means as fast as the socket takes them. */

@@ -343,7 +343,8 @@ async function play(
     response.end();
     return;
   }
-  const pace: Pace = 'firstTokenMs' in scenario || 'tokensPerSecond' in scenario ? scenario : {};
+  const pace: Pace =
+    'heldUntil' in scenario || 'firstTokenMs' in scenario || 'tokensPerSecond' in scenario ? scenario : {};
   const cutAt = scenario.kind === 'truncated' ? Math.floor(frames.length / 2) : frames.length;
   // Heard from the start: a client that goes away while the first token is awaited must
   // not be written to (a write to a closed response waits for a drain that never comes).
@@ -351,6 +352,7 @@ async function play(
   response.once('close', () => {
     closed = true;
   });
+  if (pace.heldUntil) await pace.heldUntil;
   if (pace.firstTokenMs) await sleep(pace.firstTokenMs);
   // The prompt is read (and its prefix cached) before the first event goes out.
   if (!closed) begun();

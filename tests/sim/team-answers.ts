@@ -3,7 +3,7 @@
  * the plan the Project Manager answers, each builder's files, and reviews.
  */
 import type { RecordedRequest } from './simulator.ts';
-import type { Scenario } from './scenario.ts';
+import type { Pace, Scenario } from './scenario.ts';
 
 export const teamPlan = {
   summary: 'A tiny notes service: a Python module with its API, a static page, tests, and a review.',
@@ -132,10 +132,7 @@ export const passingReview = { verdict: 'pass', summary: 'Looks good.', findings
 export const bodyText = (request: RecordedRequest) => JSON.stringify(request.body ?? '');
 
 /** A builder's answer chosen by which task the prompt is for (the task id appears in it). */
-export function builderAnswer(
-  request: RecordedRequest,
-  pace: { firstTokenMs?: number; tokensPerSecond?: number } = {},
-): Scenario {
+export function builderAnswer(request: RecordedRequest, pace: Pace = {}): Scenario {
   const text = bodyText(request);
   if (text.includes('Fix review findings') || text.includes('fix-2-'))
     return { kind: 'json', value: files.api(true), ...pace };

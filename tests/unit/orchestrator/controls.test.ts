@@ -53,15 +53,27 @@ const slowBuilders = (firstTokenMs: number) => ({
 
 test('Pause lets calls in flight finish and starts nothing new; Next agent runs exactly one task; Execute all runs to the end', async () => {
   const { api } = await engineWithTeam(sim);
-  scriptDefaultTeam(sim, slowBuilders(150));
+  const mark = sim.requests.length;
+  // The builders' answers are held until the pause is written: on a slow machine a builder
+  // timed to answer in 150 ms can finish before the other has launched (and then the
+  // pause rightly holds that one back), or before the pause (and then tests starts).
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  scriptDefaultTeam(sim, {
+    ...slowBuilders(0),
+    'code-generator': (request) => builderAnswer(request, { heldUntil: held }),
+    'ui-designer': { kind: 'json', value: files.ui, heldUntil: held },
+  });
   const projectId = await approvedProject(api);
   await api.approvePlan(projectId);
-  // Both builders (api and ui) must be in flight before the pause: under load the second may
-  // not have launched yet when the first shows running, and then it rightly never starts.
-  const launched = (view: Awaited<ReturnType<typeof waitFor>>, taskId: string) =>
-    ['running', 'done'].includes(view.tasks.find((task) => task.taskId === taskId)?.status ?? '');
-  await waitFor(api, projectId, (view) => launched(view, 'api') && launched(view, 'ui'));
+  await waitFor(api, projectId, (view) =>
+    ['api', 'ui'].every((id) => view.tasks.find((task) => task.taskId === id)?.status === 'running'),
+  );
+  const builder = (request: Simulator['requests'][number]) =>
+    roleOf(request) === 'code-generator' || roleOf(request) === 'ui-designer';
+  await received(builder, mark, 2);
   expect((await api.pauseRun(projectId)).ok).toBe(true);
+  release();
   // The two tasks in flight (api and ui) finish; tests (ready once api is done) does not start.
   const paused = await waitFor(
     api,
