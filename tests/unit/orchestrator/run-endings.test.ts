@@ -9,7 +9,7 @@ import { runState } from '../../../worker/run-state/run-state.ts';
 import { rowBadge, runSentence } from '../../../worker/run-state/run-words.ts';
 import type { ProjectView } from '../../../worker/projects/project-view.ts';
 import { type Simulator, startSimulator } from '../../sim/simulator.ts';
-import type { Scenario } from '../../sim/scenario.ts';
+import type { Pace, Scenario } from '../../sim/scenario.ts';
 import { builderAnswer, passingReview } from '../../sim/team-answers.ts';
 import { engineWithTeam, scriptDefaultTeam, waitFor } from './helpers.ts';
 
@@ -21,10 +21,10 @@ afterAll(() => sim.close());
 beforeEach(() => sim.respond('openai', undefined));
 
 /** A project whose builders take a while to answer, planned and approved; `designer` answers for the page's task. */
-async function approvedRun(firstTokenMs: number, designer?: Scenario) {
+async function approvedRun(pace: Pace, designer?: Scenario) {
   const { api } = await engineWithTeam(sim);
   scriptDefaultTeam(sim, {
-    'code-generator': (request) => builderAnswer(request, { firstTokenMs }),
+    'code-generator': (request) => builderAnswer(request, pace),
     ...(designer ? { 'ui-designer': designer } : {}),
     debugger: { kind: 'json', value: passingReview },
   });
@@ -41,11 +41,16 @@ async function approvedRun(firstTokenMs: number, designer?: Scenario) {
 const stateOf = (view: ProjectView) => runState({ project: view.project, plan: view.project.plan, tasks: view.tasks });
 
 test('Start after an emergency stop goes on with what was cut off, with no Retry task, to the end (point 1)', async () => {
-  const { api, projectId } = await approvedRun(1500);
+  // The module's builder answers only once the stop is written: timed to answer after a
+  // while, a slow machine could let it finish first, and then there is nothing to cut off.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const { api, projectId } = await approvedRun({ heldUntil: held });
   await waitFor(api, projectId, (view) =>
     view.tasks.some((task) => task.taskId === 'api' && task.status === 'running'),
   );
   expect((await api.emergencyStop(projectId)).ok).toBe(true);
+  release();
   const stopped = await waitFor(api, projectId, (view) => view.project.runStatus === 'stopped');
   expect(stopped.project.lastOutcome).toBe('emergency');
   expect(rowBadge(stopped.project)).toEqual({ label: 'Emergency stop', tone: 'danger' });
@@ -62,7 +67,7 @@ test('Start after an emergency stop goes on with what was cut off, with no Retry
 }, 40_000);
 
 test('Stop run on a paused run ends it as "stopped by you", naming what was not finished', async () => {
-  const { api, projectId } = await approvedRun(800);
+  const { api, projectId } = await approvedRun({ firstTokenMs: 800 });
   await waitFor(api, projectId, (view) => view.tasks.some((task) => task.status === 'running'));
   expect((await api.pauseRun(projectId)).ok).toBe(true);
   // Stop waits for the calls in flight: it is refused until the run has paused.
@@ -84,7 +89,7 @@ test('Stop run on a paused run ends it as "stopped by you", naming what was not 
 }, 40_000);
 
 test('cancelling the last open task ends "complete without" it, named, never "every task is done" (point 2)', async () => {
-  const { api, projectId } = await approvedRun(0);
+  const { api, projectId } = await approvedRun({});
   expect((await api.cancelTask(projectId, 'review')).ok).toBe(true);
   const ended = await waitFor(api, projectId, (view) => view.project.runStatus === 'stopped', 30_000);
   expect(ended.project.lastOutcome).toBe('completed-with-cancelled');
@@ -98,7 +103,7 @@ test('cancelling the last open task ends "complete without" it, named, never "ev
 
 test('Stop run while a task has failed for good ends the run "failed", with the task and its cause', async () => {
   // The page's designer is refused by the provider every time (a request it will not take).
-  const { api, projectId } = await approvedRun(0, { kind: 'bad-request' });
+  const { api, projectId } = await approvedRun({}, { kind: 'bad-request' });
   const paused = await waitFor(api, projectId, (view) => stateOf(view).phase === 'paused', 30_000);
   const failed = paused.tasks.find((task) => task.status === 'failed');
   expect(failed?.title).toMatch(/Notes page/);
@@ -116,7 +121,7 @@ test('Stop run while a task has failed for good ends the run "failed", with the 
 }, 40_000);
 
 test('Cancel task on the task a run paused for goes on without it, as the pause says, and ends complete without it', async () => {
-  const { api, projectId } = await approvedRun(0, { kind: 'bad-request' });
+  const { api, projectId } = await approvedRun({}, { kind: 'bad-request' });
   const paused = await waitFor(api, projectId, (view) => stateOf(view).phase === 'paused', 30_000);
   expect(paused.project.pauseReason).toContain('Cancel task to go on without it');
   const failed = paused.tasks.find((task) => task.status === 'failed');
