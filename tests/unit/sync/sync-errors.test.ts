@@ -141,11 +141,9 @@ async function firstFailure(connection: SpaceConnection): Promise<SyncError> {
     },
     ulid(),
   );
-  cleanups.push(async () => {
-    sync.stop();
-    db.close();
-    await db.delete();
-  });
+  // The database stays open: stop() does not wait for a read already under way, and
+  // that read failing on a closed database is an unhandled rejection (sync-service.test.ts).
+  cleanups.push(() => sync.stop());
   sync.start();
   return failed;
 }
