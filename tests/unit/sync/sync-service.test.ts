@@ -712,6 +712,12 @@ describe('a device syncs its projects with the others of its space', () => {
     const projects: string[] = [];
     for (let i = 0; i < 8; i += 1) projects.push(await newProject(a, `Project ${i}`));
     const secret = await a.sync.create(url, 'laptop');
+    // A has pushed every project before B joins: what B reads of A's first push is then a
+    // catch-up. (Read while A still pushes, the rest comes as news and rightly goes live.)
+    await until(
+      () => Promise.resolve(a.sync.current()),
+      (status) => status.state === 'connected' && status.projects === 8 && status.waiting === 0,
+    );
     await b.sync.join(url, secret, 'phone');
     const holds = (count: number) =>
       until(
