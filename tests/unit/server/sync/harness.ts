@@ -91,6 +91,10 @@ export async function startTestServer(store: SyncStore, limits: Partial<SyncLimi
   const distDir = mkdtempSync(join(tmpdir(), 'orchestra-dist-'));
   const app = createApp({ distDir, version: 'test', sync: { store, limits } });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  // Idle connections are closed by the client (Node's fetch lets one go after 4 s), never
+  // by the server: when the server's keep-alive timeout (5 s) closes one just as the
+  // client reuses it, the request fails with ECONNRESET, a race a busy machine loses.
+  if ('keepAliveTimeout' in server) server.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;
   return {
