@@ -128,7 +128,8 @@ export async function appendStream(ctx: StreamRequest): Promise<Response> {
     await tx.updateStream(stream.id, {
       tailSeq,
       bytes: stream.bytes + added,
-      lastAccessAt: now,
+      // When the write takes effect, not when the request came: it may have waited for its space.
+      lastAccessAt: ctx.now(),
       ...(writerSeq !== null ? { lastWriterSeq: writerSeq } : {}),
       ...(closing ? { closed: true, closedBy: producer ? producerKey(producer) : null } : {}),
     });

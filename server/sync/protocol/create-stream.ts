@@ -175,7 +175,8 @@ export async function createStream(ctx: StreamRequest): Promise<Response> {
       createdAt: now,
       ttlSeconds,
       expiresAt,
-      lastAccessAt: now,
+      // The idle window starts when the stream exists, after any wait for its space.
+      lastAccessAt: ctx.now(),
       closed: config.closed,
       closedBy: null,
       tailSeq: 0,

@@ -18,7 +18,8 @@ export async function openForRead(ctx: StreamRequest, touch: boolean): Promise<S
   }
   // Reads slide a TTL window; streams without one are never written to by a read.
   if (touch && stream.ttlSeconds !== null) {
-    await ctx.store.transact(ctx.spaceId, (tx) => tx.updateStream(stream.id, { lastAccessAt: now }));
+    // Stamped once the space is ours: a read that waited for it must not slide the window less.
+    await ctx.store.transact(ctx.spaceId, (tx) => tx.updateStream(stream.id, { lastAccessAt: ctx.now() }));
   }
   return stream;
 }
