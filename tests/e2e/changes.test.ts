@@ -248,6 +248,37 @@ test('a change that edited two files and added one: the diff shows exactly those
   expect(await page.getByTestId('deleted-files').count()).toBe(0);
 });
 
+test("the version shown and the one compared with hold while the project's log grows under them", async ({
+  server,
+  profile,
+}) => {
+  const { page } = profile;
+  const { file, projectId } = await changedProjectBundle();
+  await page.goto(`${server.url}/data`);
+  await page.getByLabel('Import a project (.orchestra.json)').setInputFiles(file);
+  await expect.poll(() => page.getByTestId('storage-notice').textContent()).toMatch(/^Imported a project/);
+  await page.goto(`${server.url}/artifacts?project=${projectId}&path=src%2Fsum.js&version=1`);
+  const version = page.getByLabel('Version');
+  const compare = page.getByLabel('Compare with');
+  await version.selectOption('2');
+  await expect.poll(() => page.getByTestId('diff-stat').textContent()).toContain('v1 → v2');
+  expect(await compare.inputValue()).toBe('1');
+
+  // Running the tests writes to the log: the screen reads the project again (new rows for the
+  // same versions). Before, both lists were built anew and lost their choice: "Compare with"
+  // said "nothing" while the diff was still v1 → v2.
+  await page.getByRole('button', { name: 'Run tests', exact: true }).click();
+  await expect
+    .poll(() => page.getByTestId('checks-panel').getByTestId('checks-summary').getAttribute('data-outcome'), {
+      timeout: 60_000,
+    })
+    .toBe('completed');
+  await expect.poll(() => page.getByTestId('checks-panel').textContent()).toMatch(/0 of 1 tests? pass/);
+  expect(await version.inputValue()).toBe('2');
+  expect(await compare.inputValue()).toBe('1');
+  expect(await page.getByTestId('diff-stat').textContent()).toContain('v1 → v2');
+});
+
 const runStatus = (page: Page) => page.getByTestId('run-status').getAttribute('data-status');
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
 /**

@@ -33,7 +33,13 @@ export function FileChanges(props: {
       ? a.version
       : Math.max(0, props.chosen.version - 1);
   };
-  const earlier = () => props.versions.filter((entry) => entry.version < props.chosen.version);
+  /**
+   * The versions before the one shown, as numbers: each re-read of the project brings new rows
+   * for the same versions, and options keyed by row were made anew, which lost the select's
+   * choice (it fell to "nothing" while the diff still showed the previous version).
+   */
+  const earlier = () =>
+    props.versions.filter((entry) => entry.version < props.chosen.version).map((entry) => entry.version);
   const latest = () => props.versions[0]?.version ?? props.chosen.version;
 
   // A new key only when a field changes: the versions list changes with every version a run writes.
@@ -83,14 +89,16 @@ export function FileChanges(props: {
             disabled={props.chosen.version === 1}
           >
             <For each={earlier()}>
-              {(entry) => (
-                <option value={entry.version}>
-                  v{entry.version}
-                  {entry.version === props.chosen.version - 1 ? ' (previous)' : ''}
+              {(version) => (
+                <option value={version} selected={version === base()}>
+                  v{version}
+                  {version === props.chosen.version - 1 ? ' (previous)' : ''}
                 </option>
               )}
             </For>
-            <option value={0}>nothing (the file is new)</option>
+            <option value={0} selected={base() === 0}>
+              nothing (the file is new)
+            </option>
           </select>
         </label>
         <div role="group" aria-label="Diff layout" class="segmented">

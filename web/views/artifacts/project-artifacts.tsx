@@ -203,14 +203,18 @@ export function ProjectArtifacts(props: { projectId: string }) {
                             value={chosenVersion()?.version ?? ''}
                             onChange={(event) => setParams({ version: event.currentTarget.value })}
                           >
-                            <For each={versions()}>
-                              {(entry) => (
-                                <option value={entry.version}>
-                                  v{entry.version} · {new Date(entry.at).toLocaleString()}
-                                  {entry.deleted ? ' · deleted' : ''}
-                                  {entry.version === file().latest ? ' (latest)' : ''}
-                                </option>
-                              )}
+                            {/* Keyed by number: a re-read brings new rows for the same versions (file-changes.tsx). */}
+                            <For each={versions().map((entry) => entry.version)}>
+                              {(version) => {
+                                const entry = () => versions().find((one) => one.version === version);
+                                return (
+                                  <option value={version} selected={version === chosenVersion()?.version}>
+                                    v{version} · {new Date(entry()?.at ?? 0).toLocaleString()}
+                                    {entry()?.deleted ? ' · deleted' : ''}
+                                    {version === file().latest ? ' (latest)' : ''}
+                                  </option>
+                                );
+                              }}
                             </For>
                           </select>
                         </label>
