@@ -70,9 +70,14 @@ test('a project is planned, approved, built with agents in parallel, reviewed, f
   const { page } = profile;
   const mark = sim.requests.length;
   await withOpenAi(page);
+  // The page's answer stops halfway until both tabs have shown it streaming: at 400 tokens a
+  // second it is otherwise whole before a busy machine's second tab has drawn it.
+  let seen = () => {};
+  const bothSaw = new Promise<void>((resolve) => (seen = resolve));
   // The Code Generator's first answer breaks its contract; the repair prompt fixes it.
   let malformed = true;
   scriptTeamWith({
+    'ui-designer': { kind: 'json', value: files.ui, ...pace, heldHalfwayUntil: bothSaw },
     'code-generator': (request) => {
       if (malformed) {
         malformed = false;
@@ -105,6 +110,7 @@ test('a project is planned, approved, built with agents in parallel, reviewed, f
   await expect.poll(async () => (await streamed(page)).join('\n')).toMatch(/(notes\.py|index\.html|app\.js): \S/);
   expect((await streamed(page)).join('\n')).not.toContain('\\n');
   await expect.poll(async () => (await streamed(watcher)).length).toBeGreaterThanOrEqual(1);
+  seen();
   await expect.poll(() => runStatus(page), { timeout: 60_000 }).toBe('stopped');
   expect(await page.getByTestId('run-message').textContent()).toBe('Every task is done. 1 of 1 test passes.');
   await expect.poll(() => runStatus(watcher)).toBe('stopped');

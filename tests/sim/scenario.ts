@@ -36,6 +36,11 @@ export interface Pace {
    * must stay in flight until the test has done something, however slow the machine.
    */
   heldUntil?: Promise<unknown>;
+  /**
+   * Sends about half the answer, then holds the rest until this settles: a call caught
+   * mid-stream for as long as the test needs (a live view to show it, say).
+   */
+  heldHalfwayUntil?: Promise<unknown>;
   /** Delay before the first token, in ms. */
   firstTokenMs?: number;
   /** Tokens per second after the first; absent means as fast as the socket takes them. */

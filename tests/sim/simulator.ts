@@ -343,8 +343,9 @@ async function play(
     response.end();
     return;
   }
-  const pace: Pace =
-    'heldUntil' in scenario || 'firstTokenMs' in scenario || 'tokensPerSecond' in scenario ? scenario : {};
+  const pace: Pace = ['heldUntil', 'heldHalfwayUntil', 'firstTokenMs', 'tokensPerSecond'].some((key) => key in scenario)
+    ? scenario
+    : {};
   const cutAt = scenario.kind === 'truncated' ? Math.floor(frames.length / 2) : frames.length;
   // Heard from the start: a client that goes away while the first token is awaited must
   // not be written to (a write to a closed response waits for a drain that never comes).
@@ -360,7 +361,9 @@ async function play(
   // Frames keep to a schedule (frame i is due at start + i * gap) rather than sleeping
   // `gap` after each one: timers wake late on a busy machine, and late wakes would add up.
   const startedAt = performance.now();
+  const halfway = Math.floor(cutAt / 2);
   for (const [index, frame] of frames.slice(0, cutAt).entries()) {
+    if (index === halfway && pace.heldHalfwayUntil) await pace.heldHalfwayUntil;
     if (closed) return;
     const ahead = startedAt + index * gap - performance.now();
     if (gap > 0 && ahead >= 2) await sleep(ahead);
