@@ -184,13 +184,21 @@ test('Pause, Next agent, Execute all, Cancel task, Retry task and Emergency stop
 }) => {
   const { page } = profile;
   await withOpenAi(page);
-  scriptTeamWith({ 'ui-designer': { kind: 'hang', after: 'request' } });
+  // The module's answer waits until the pause is written: answered 700 ms after its request,
+  // it could be done before a busy machine's click, and then the tests would start.
+  let release = () => {};
+  const paused = new Promise<void>((resolve) => (release = resolve));
+  scriptTeamWith({
+    'ui-designer': { kind: 'hang', after: 'request' },
+    'code-generator': (request) => builderAnswer(request, { ...pace, heldUntil: paused }),
+  });
   await newProject(page, 'Controls');
   await startAndApprove(page);
 
   await expect.poll(() => taskStatus(page, 'api')).toBe('running');
   await button(page, 'Pause').click();
   await expect.poll(() => runStatus(page)).toBe('paused');
+  release();
   // The call in flight finishes; nothing new starts (the tests wait for the API and stay scheduled).
   await expect.poll(() => taskStatus(page, 'api')).toBe('done');
   await page.waitForTimeout(500);
@@ -230,11 +238,15 @@ test('Pause, Next agent, Execute all, Cancel task, Retry task and Emergency stop
 test('a reload in the middle of a run resumes it and finishes with no duplicated artifacts', async ({ profile }) => {
   const { page } = profile;
   await withOpenAi(page);
-  scriptTeamWith({ 'ui-designer': { kind: 'json', value: files.ui, firstTokenMs: 4000 } });
+  // The page's answer waits for the reload, so the reload always cuts it off.
+  let release = () => {};
+  const reloaded = new Promise<void>((resolve) => (release = resolve));
+  scriptTeamWith({ 'ui-designer': { kind: 'json', value: files.ui, heldUntil: reloaded } });
   await newProject(page, 'Reloaded');
   await startAndApprove(page);
   await expect.poll(() => taskStatus(page, 'ui')).toBe('running');
   await page.reload();
+  release();
   await expect.poll(() => runStatus(page), { timeout: 60_000 }).toBe('stopped');
   expect(await page.getByTestId('run-message').textContent()).toBe('Every task is done. 1 of 1 test passes.');
   const feed = (await page.getByTestId('feed').textContent()) ?? '';
