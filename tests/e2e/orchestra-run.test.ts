@@ -109,7 +109,13 @@ test('a project is planned, approved, built with agents in parallel, reviewed, f
       );
   await expect.poll(async () => (await streamed(page)).join('\n')).toMatch(/(notes\.py|index\.html|app\.js): \S/);
   expect((await streamed(page)).join('\n')).not.toContain('\\n');
-  await expect.poll(async () => (await streamed(watcher)).length).toBeGreaterThanOrEqual(1);
+  // The watcher draws the pane once its own view says the task runs: give a busy machine time.
+  await expect
+    .poll(async () => (await streamed(watcher)).length, {
+      timeout: 60_000,
+      message: 'the watcher tab never showed the answer streaming',
+    })
+    .toBeGreaterThanOrEqual(1);
   seen();
   await expect.poll(() => runStatus(page), { timeout: 60_000 }).toBe('stopped');
   expect(await page.getByTestId('run-message').textContent()).toBe('Every task is done. 1 of 1 test passes.');
