@@ -193,12 +193,12 @@ test(
     // periodic check. (While the plan is written, Emergency stop is the control there is.)
     await dropCommitBroadcasts(writer);
     await button(writer, 'Emergency stop').click();
-    await expect.poll(() => runStatus(writer), { timeout: 10_000 }).not.toBe('running');
+    await expect.poll(() => runStatus(writer), { timeout: 30_000 }).not.toBe('running');
     const ended = await runStatus(writer);
     for (const tab of tabs) {
       if (tab === writer) continue;
       await expect
-        .poll(() => runStatus(tab), { timeout: 10_000, message: 'an observer missed the end of the run' })
+        .poll(() => runStatus(tab), { timeout: 30_000, message: 'an observer missed the end of the run' })
         .toBe(ended);
     }
     resumeMs.sort((a, b) => a - b);
@@ -246,7 +246,7 @@ test('a full disk mid-run: the storage sentence at once, Continue after freeing 
   });
   const full = performance.now();
   await expect
-    .poll(async () => (await page.getByTestId('pause-banner').textContent()) ?? '', { timeout: 5_000, interval: 20 })
+    .poll(async () => (await page.getByTestId('pause-banner').textContent()) ?? '', { timeout: 30_000, interval: 20 })
     .toContain(storageSentence);
   // The time it took is printed below, not asserted: under load a bound in ms only flakes.
   const shownMs = performance.now() - full;

@@ -42,6 +42,10 @@ export async function launchProfile(options: { colorScheme?: 'light' | 'dark' } 
     colorScheme: options.colorScheme ?? 'light',
     viewport: { width: 1200, height: 800 },
   });
+  // Playwright's 30 s for an action or a navigation is tight for a fresh profile's first
+  // pages on a busy 2-core machine (service worker, engine worker and database all start);
+  // a wait that is really stuck still fails, within the test's 90 s.
+  context.setDefaultTimeout(60_000);
   const page = context.pages()[0] ?? (await context.newPage());
   return {
     context,

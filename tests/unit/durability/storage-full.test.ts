@@ -52,7 +52,7 @@ test('a write refused for quota pauses the run at once with the storage sentence
 
   // The disk fills up.
   quota.on = true;
-  const halted = await waitFor(api, projectId, (view) => view.project.pauseReason === storageFullSentence, 5_000);
+  const halted = await waitFor(api, projectId, (view) => view.project.pauseReason === storageFullSentence);
   // The refused write is what halted it (no timing asserted: under load a bound in ms only flakes).
   expect(quota.refused).toBeGreaterThan(0);
   expect(halted.project.runStatus).toBe('paused');

@@ -463,7 +463,7 @@ test('a budget refusal on a repair call does not strand the task as running: aft
 
   expect((await api.setBudget(projectId, Math.ceil(paused.project.spentUsd) + 50)).ok).toBe(true);
   expect((await api.resumeRun(projectId)).ok).toBe(true);
-  const view = await waitFor(api, projectId, (current) => current.project.runStatus === 'stopped', 5_000);
+  const view = await waitFor(api, projectId, (current) => current.project.runStatus === 'stopped');
   expect(taskOf(view, 'api')).toMatchObject({ status: 'done', attempt: 2 });
 });
 
