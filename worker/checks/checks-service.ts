@@ -69,6 +69,8 @@ export class ChecksService {
   private executor: CheckExecutor | undefined;
   private installer: DependencyInstaller | undefined;
   private readonly running = new Map<string, Promise<CheckRunResult>>();
+  /** Runs asked to stop: one still before its tests (reading, installing) does not start them. */
+  private readonly stopped = new Set<string>();
 
   constructor(private readonly store: EventLog) {}
 
@@ -134,7 +136,11 @@ export class ChecksService {
   }
 
   stop(projectId: string): void {
-    if (this.running.has(projectId)) this.executor?.stop(projectId);
+    if (!this.running.has(projectId)) return;
+    // A run still reading files or installing packages has nothing in the sandbox to
+    // stop yet: it must not start its tests after this.
+    this.stopped.add(projectId);
+    this.executor?.stop(projectId);
   }
 
   /**
@@ -165,7 +171,10 @@ export class ChecksService {
   run(projectId: string, options: CheckRunOptions): Promise<CheckRunResult> {
     const current = this.running.get(projectId);
     if (current) return current;
-    const next = this.runOnce(projectId, options).finally(() => this.running.delete(projectId));
+    const next = this.runOnce(projectId, options).finally(() => {
+      this.running.delete(projectId);
+      this.stopped.delete(projectId);
+    });
     this.running.set(projectId, next);
     return next;
   }
@@ -214,6 +223,7 @@ export class ChecksService {
       installLog = installed?.log ?? '';
       if (installed?.ok) packages = installed.packages;
       if (installed && !installed.ok) report = { outcome: 'not-runnable', reason: installed.reason };
+      else if (this.stopped.has(projectId)) report = { outcome: 'stopped', reason: 'Stopped before the tests began.' };
       else {
         const request: CheckRequest = {
           runtime: suite.runtime,

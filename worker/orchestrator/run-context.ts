@@ -45,6 +45,8 @@ export interface RunContext {
   pause(kind: PauseKind, reason: string, also?: EventDraft[]): Promise<void>;
   /** Records something unexpected, and pauses the run instead of letting it spin. */
   report(error: unknown, taskId?: string): Promise<void>;
+  /** Whether the run's loop is held (closed, halted, an emergency stop being written): nothing may start. */
+  held?(): boolean;
 }
 
 /** The orchestrator as the author of the events it writes on its own. */

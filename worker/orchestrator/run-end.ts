@@ -60,6 +60,10 @@ export async function runChecks(ctx: RunContext, trigger: 'review' | 'final', ta
   if (checkIsCurrent(state)) return false;
   try {
     const timeoutMs = (await ctx.deps.checkTimeoutMs?.()) ?? 60_000;
+    // Held meanwhile (an emergency stop, a full disk, the tab closing): generated code
+    // does not start now. Nothing is awaited between this and the run's start, which
+    // registers it at once, so a stop from here on reaches it.
+    if (ctx.held?.()) return false;
     const result = await checks.run(ctx.projectId, { trigger, taskId, timeoutMs });
     return result.ran;
   } catch (error) {

@@ -102,6 +102,7 @@ export class RunLoop {
       pause: (kind, reason, also) => pauseRun(this.own, kind, reason, also ?? []),
       report: (error, taskId) =>
         this.held || error instanceof LoopHeld ? Promise.resolve() : ctx.report(error, taskId),
+      held: () => this.held,
     };
   }
 

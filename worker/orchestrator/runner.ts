@@ -66,6 +66,7 @@ export class ProjectRunner {
       append: (events, blobs) => this.append(events, blobs),
       pause: (kind, reason, also) => this.pause(kind, reason, also),
       report: (error, taskId) => this.report(error, taskId),
+      held: () => this.loop.held,
     };
     this.budget = new RunBudget(this.context);
     this.loop = new RunLoop(this.context, (taskId, signal, mayStart) =>
@@ -94,6 +95,12 @@ export class ProjectRunner {
    * `closeInterrupted`); then the run goes on if it was running.
    */
   async recover(): Promise<void> {
+    await this.recoverLog();
+    this.pump();
+  }
+
+  /** Recovery's reading and writing (no pump): tasks left running interrupted, reservations closed. */
+  private async recoverLog(): Promise<void> {
     this.outcomes.rememberRefusals(await this.deps.store.read(this.projectId));
     const state = await this.state();
     const { events, closed } = recoveryEvents(
@@ -106,7 +113,6 @@ export class ProjectRunner {
     // Reservations were closed in the log alone (charged at an estimate, or given back): a
     // governor made before (Continue after a full disk) is made again from the row.
     if (closed) this.rebuildBudget();
-    this.pump();
   }
 
   // ── Commands ────────────────────────────────────────────────────────────────────
@@ -246,13 +252,12 @@ export class ProjectRunner {
   private async continueAfterStorage(): Promise<void> {
     await this.loop.idle();
     this.deps.store.invalidate(this.projectId);
+    // The loop stays held while recovery reads and writes: a call started meanwhile (a
+    // chat answer) would hold a reservation recovery takes for an abandoned one, charged
+    // at its estimate and then settled again by the call itself.
+    await this.recoverLog();
     this.loop.halted = false;
-    try {
-      await this.recover();
-    } catch (error) {
-      this.loop.halted = true;
-      throw error;
-    }
+    this.pump();
   }
 
   /** "Stop run": a paused run ends here, by your choice (`run-controls.ts`). */

@@ -173,3 +173,37 @@ test('prepare warms the runtime the planned tests need, before any test file exi
   checks.setExecutor({ run, stop: () => undefined });
   expect(await checks.prepare('py')).toBeUndefined();
 });
+
+test('a run stopped while it still reads the project (an emergency stop) never starts its tests', async () => {
+  const store = new MemoryEventLog();
+  const projectId = 'p-stopped';
+  await project(store, projectId);
+  // The run's first read is held until the stop has been asked for.
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const load = store.load.bind(store);
+  store.load = async (id: string) => {
+    await gate;
+    return load(id);
+  };
+  let started = 0;
+  const executor: CheckExecutor = {
+    run() {
+      started += 1;
+      return new Promise<CheckReport>(() => undefined);
+    },
+    stop: () => undefined,
+  };
+  const checks = new ChecksService(store);
+  checks.setExecutor(executor);
+
+  const running = checks.run(projectId, { trigger: 'final', timeoutMs: 600_000 });
+  checks.stop(projectId);
+  release();
+  const result = await running;
+
+  expect(started).toBe(0);
+  const ended = (await store.read(projectId)).find((event) => event.type === 'check-result');
+  expect(ended?.type === 'check-result' ? ended.payload.outcome : undefined).toBe('stopped');
+  expect(result.ran).toBe(true);
+});
