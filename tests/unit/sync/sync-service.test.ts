@@ -155,6 +155,18 @@ async function pairedOnShop() {
   return { url, a, b, projectId, secret };
 }
 
+/** A wrote the project while stopped (offline), B wrote it too and synced first; then A syncs again. */
+async function writeApart(a: Device, b: Device, projectId: string, laptop: string[], phone: string[]): Promise<void> {
+  a.sync.stop();
+  await a.engine.store.append(projectId, laptop.map(message));
+  await b.engine.store.append(projectId, phone.map(message));
+  await until(
+    () => Promise.resolve(b.sync.current()),
+    (status) => status.waiting === 0,
+  );
+  await a.sync.resume();
+}
+
 /** As the worker's deleteProject does with "on every device": sync forgets it, the log goes, the space hears. */
 async function deleteEverywhere(on: Device, projectId: string, name: string): Promise<void> {
   await on.sync.forget(projectId);
@@ -276,14 +288,7 @@ describe('a device syncs its projects with the others of its space', () => {
     let lost = 0;
     a.loseAnswer.value = (method, url) =>
       method === 'PUT' && url.includes('/streams/projects/') && !url.includes(projectId) && (lost += 1) === 1;
-    a.sync.stop();
-    await a.engine.store.append(projectId, [message('laptop 1'), message('laptop 2')]);
-    await b.engine.store.append(projectId, [message('phone 1')]);
-    await until(
-      () => Promise.resolve(b.sync.current()),
-      (status) => status.waiting === 0,
-    );
-    await a.sync.resume();
+    await writeApart(a, b, projectId, ['laptop 1', 'laptop 2'], ['phone 1']);
     await until(names.bind(null, a), (list) => list.join() === 'Shop,Shop (from laptop)');
     expect(lost).toBeGreaterThanOrEqual(1);
     const copy = (await a.engine.db.projects.toArray()).find((row) => row.name.endsWith('(from laptop)'))!;
@@ -305,14 +310,7 @@ describe('a device syncs its projects with the others of its space', () => {
 
   test('a project a copy was forked from is deleted everywhere even when the first answer was lost (then 410)', async () => {
     const { a, b, projectId } = await pairedOnShop();
-    a.sync.stop();
-    await a.engine.store.append(projectId, [message('laptop 1')]);
-    await b.engine.store.append(projectId, [message('phone 1')]);
-    await until(
-      () => Promise.resolve(b.sync.current()),
-      (status) => status.waiting === 0,
-    );
-    await a.sync.resume();
+    await writeApart(a, b, projectId, ['laptop 1'], ['phone 1']);
     await until(names.bind(null, a), (list) => list.join() === 'Shop,Shop (from laptop)');
     await until(names.bind(null, b), (list) => list.join() === 'Shop,Shop (from laptop)');
     await until(
@@ -355,14 +353,7 @@ describe('a device syncs its projects with the others of its space', () => {
       () => log(b, projectId),
       (events) => events.length === 2,
     );
-    a.sync.stop();
-    await a.engine.store.append(projectId, [message('laptop 1')]);
-    await b.engine.store.append(projectId, [message('phone 1')]);
-    await until(
-      () => Promise.resolve(b.sync.current()),
-      (status) => status.waiting === 0,
-    );
-    await a.sync.resume();
+    await writeApart(a, b, projectId, ['laptop 1'], ['phone 1']);
     await until(
       () => Promise.resolve(remoteDuringSplit.length),
       (count) => count === 2,
