@@ -57,7 +57,11 @@ export async function answerMessage(
     actor,
     payload: { messageId: newId(), inReplyTo: messageId, text: text.slice(0, 10_000) },
   });
+  const stopped = 'The run was stopped before the Project Manager could answer: send your message again.';
   const readiness = await deps.readiness();
+  // Stopped while it got ready (an emergency stop, a full disk, the tab closing): no
+  // model is chosen and nothing reserved for an answer that cannot be sent.
+  if (signal.aborted) return [reply(stopped)];
   const project = state.project;
   const routed = chooseRoute(
     deps,
@@ -103,6 +107,7 @@ export async function answerMessage(
   const events: EventDraft[] = [];
   const started = performance.now();
   for (let repairs = 0; repairs <= 1; repairs += 1) {
+    if (signal.aborted) return [...routeEvents, ...events, ...route.withdraw(), reply(stopped)];
     const made = await route.call({
       adapter,
       request: {
@@ -127,11 +132,7 @@ export async function answerMessage(
     const { result } = made;
     events.push(...made.settled);
     if (result.error && signal.aborted) {
-      return [
-        ...events,
-        ...route.withdraw(),
-        reply('The run was stopped before the Project Manager could answer: send your message again.'),
-      ];
+      return [...events, ...route.withdraw(), reply(stopped)];
     }
     if (result.error) {
       // Retries are over by now: what to do next, never "Orchestra tries again".
