@@ -18,6 +18,7 @@ import type { ProviderAdapter } from '../../../worker/providers/contract/provide
 import { ProviderError } from '../../../worker/providers/contract/provider-error.ts';
 import type { ProviderRequest } from '../../../worker/providers/contract/provider-request.ts';
 import { memoryOrchestratorDeps } from './memory-orchestrator.ts';
+import { oneTaskPlan } from './one-task-plan.ts';
 import { scriptedProviders } from './scripted-provider.ts';
 
 const projectId = 'governed';
@@ -25,34 +26,7 @@ const usage = { inputTokens: 2_000, outputTokens: 300, cachedInputTokens: 0, est
 
 /** A paused run with an approved plan, and a message to the team waiting for its answer. */
 const history: EventDraft[] = [
-  {
-    type: 'project-create',
-    actor: { kind: 'user' },
-    payload: { name: 'Governed', description: 'Notes.', template: null, budgetUsd: 5 },
-  },
-  { type: 'run-start', actor: { kind: 'user' }, payload: { runId: 'r1' } },
-  {
-    type: 'plan-propose',
-    actor: { kind: 'agent', role: 'project-manager' },
-    payload: {
-      planId: 'p1',
-      summary: 'One task',
-      complexity: 'small',
-      estimate: null,
-      tasks: [
-        {
-          id: 'only',
-          role: 'code-generator',
-          title: 'The task',
-          instructions: 'Do it.',
-          dependsOn: [],
-          expectedArtifacts: ['notes.py'],
-          acceptance: [],
-        },
-      ],
-    },
-  },
-  { type: 'plan-approve', actor: { kind: 'user' }, payload: { planId: 'p1', auto: false } },
+  ...oneTaskPlan('Governed'),
   { type: 'run-pause', actor: { kind: 'user' }, payload: { runId: 'r1', reason: 'Paused by you.', kind: 'user' } },
   { type: 'user-message', actor: { kind: 'user' }, payload: { messageId: 'm1', text: 'Add a README, please.' } },
 ];

@@ -16,6 +16,7 @@ import { pauseRun } from '../../../worker/orchestrator/run-controls.ts';
 import type { RunContext } from '../../../worker/orchestrator/run-context.ts';
 import { RunLoop } from '../../../worker/orchestrator/run-loop.ts';
 import { createTemplateAdapter } from '../../../worker/providers/template/template-adapter.ts';
+import { oneTaskPlan } from './one-task-plan.ts';
 
 const projectId = 'held';
 const system = { kind: 'system', component: 'orchestrator' } as const;
@@ -35,37 +36,7 @@ const scenarios: Record<'ready' | 'finished' | 'stalled', EventDraft[]> = {
 };
 
 async function runningProject(store: MemoryEventLog, scenario: keyof typeof scenarios) {
-  await store.append(projectId, [
-    {
-      type: 'project-create',
-      actor: { kind: 'user' },
-      payload: { name: 'Held', description: 'Notes.', template: null, budgetUsd: 5 },
-    },
-    { type: 'run-start', actor: { kind: 'user' }, payload: { runId: 'r1' } },
-    {
-      type: 'plan-propose',
-      actor: { kind: 'agent', role: 'project-manager' },
-      payload: {
-        planId: 'p1',
-        summary: 'One task',
-        complexity: 'small',
-        estimate: null,
-        tasks: [
-          {
-            id: 'only',
-            role: 'code-generator',
-            title: 'The task',
-            instructions: 'Do it.',
-            dependsOn: [],
-            expectedArtifacts: ['notes.py'],
-            acceptance: [],
-          },
-        ],
-      },
-    },
-    { type: 'plan-approve', actor: { kind: 'user' }, payload: { planId: 'p1', auto: false } },
-    ...scenarios[scenario],
-  ]);
+  await store.append(projectId, [...oneTaskPlan('Held'), ...scenarios[scenario]]);
 }
 
 /** A loop over the in-memory log whose first state read waits until `release`. */
